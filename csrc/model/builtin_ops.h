@@ -1,0 +1,75 @@
+// TFLite builtin operator codes that pyruntime refers to by name.
+#pragma once
+
+#include <cstdint>
+
+namespace pyrt {
+
+enum BuiltinOp : int32_t {
+  kOpAdd = 0,
+  kOpAveragePool2D = 1,
+  kOpConcatenation = 2,
+  kOpConv2D = 3,
+  kOpDepthwiseConv2D = 4,
+  kOpDepthToSpace = 5,
+  kOpDequantize = 6,
+  kOpFullyConnected = 9,
+  kOpL2Normalization = 11,
+  kOpLogistic = 14,
+  kOpMaxPool2D = 17,
+  kOpMul = 18,
+  kOpRelu = 19,
+  kOpReluN1To1 = 20,
+  kOpRelu6 = 21,
+  kOpReshape = 22,
+  kOpResizeBilinear = 23,
+  kOpSoftmax = 25,
+  kOpSpaceToDepth = 26,
+  kOpTanh = 28,
+  kOpCustom = 32,
+  kOpPad = 34,
+  kOpGather = 36,
+  kOpTranspose = 39,
+  kOpMean = 40,
+  kOpSub = 41,
+  kOpDiv = 42,
+  kOpSqueeze = 43,
+  kOpStridedSlice = 45,
+  kOpExp = 47,
+  kOpSplit = 49,
+  kOpCast = 53,
+  kOpPrelu = 54,
+  kOpMaximum = 55,
+  kOpArgMax = 56,
+  kOpMinimum = 57,
+  kOpNeg = 59,
+  kOpPadV2 = 60,
+  kOpSlice = 65,
+  kOpTransposeConv = 67,
+  kOpExpandDims = 70,
+  kOpLog = 73,
+  kOpSum = 74,
+  kOpSqrt = 75,
+  kOpRsqrt = 76,
+  kOpShape = 77,
+  kOpReduceMax = 82,
+  kOpPack = 83,
+  kOpUnpack = 88,
+  kOpResizeNearestNeighbor = 97,
+  kOpLeakyRelu = 98,
+  kOpSquaredDifference = 99,
+  kOpAbs = 101,
+  kOpSplitV = 102,
+  kOpQuantize = 114,
+  kOpHardSwish = 117,
+  kOpIf = 118,
+  kOpWhile = 119,
+  kOpBatchMatMul = 126,
+  kOpCallOnce = 129,
+  kOpGelu = 150,
+};
+
+// "CONV_2D" etc.; "UNKNOWN" for codes outside the schema.
+const char* BuiltinOpName(int32_t code);
+
+}  // namespace pyrt

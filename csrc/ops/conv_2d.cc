@@ -1,0 +1,115 @@
+// CONV_2D, int8 activations with int8 per-channel (or per-tensor) weights:
+// TFLite reference ConvPerChannel, via im2col + GEMM with the input zero
+// point folded into the bias.
+#include <algorithm>
+
+#include "kernels/reference/conv_s8.h"
+#include "ops/conv_common.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+// Largest filter volume whose int8 x int8 sum cannot overflow int32.
+constexpr int64_t kMaxAccumulationDepth = int64_t{1} << 17;
+
+class Conv2D : public Op {
+ public:
+  void Prepare() override {
+    RequireInputCount(2, 3);
+    RequireOutputCount(1);
+    const ConvOptions& o = options<ConvOptions>();
+    Tensor& in = input(0);
+    Tensor& filter = input(1);
+    Tensor* bias = optional_input(2);
+    Tensor& out = output(0);
+    PYRT_ENSURE(in.dtype == DType::kInt8, label(), ": only int8 input is supported, got ",
+                DTypeName(in.dtype));
+    RequireType(filter, DType::kInt8, "filter");
+    RequireType(out, DType::kInt8, "output");
+    PYRT_ENSURE(in.rank() == 4 && filter.rank() == 4, label(), ": input and filter must be 4-D, got ",
+                ShapeToString(in.shape), " and ", ShapeToString(filter.shape));
+    PYRT_ENSURE(filter.is_constant, label(), ": filter must be a constant tensor");
+    PYRT_ENSURE(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0, label(),
+                ": strides and dilations must be > 0");
+    RequirePerTensorQuant(in, "input");
+    RequirePerTensorQuant(out, "output");
+    g_.batch = in.dim(0);
+    g_.in_h = in.dim(1);
+    g_.in_w = in.dim(2);
+    g_.in_c = in.dim(3);
+    g_.out_c = filter.dim(0);
+    g_.filter_h = filter.dim(1);
+    g_.filter_w = filter.dim(2);
+    PYRT_ENSURE(filter.dim(3) == g_.in_c, label(), ": filter depth ", filter.dim(3),
+                " differs from input depth ", g_.in_c, " (grouped convolution is not supported)");
+    const int64_t K = int64_t{g_.filter_h} * g_.filter_w * g_.in_c;
+    PYRT_ENSURE(K < kMaxAccumulationDepth, label(), ": filter volume ", K, " is too large");
+    g_.stride_h = o.stride_h;
+    g_.stride_w = o.stride_w;
+    g_.dilation_h = o.dilation_h;
+    g_.dilation_w = o.dilation_w;
+    const PaddedSize h = ComputePadding(o.padding, g_.in_h, g_.filter_h, o.stride_h, o.dilation_h);
+    const PaddedSize w = ComputePadding(o.padding, g_.in_w, g_.filter_w, o.stride_w, o.dilation_w);
+    PYRT_ENSURE(h.out > 0 && w.out > 0, label(), ": the filter does not fit the input ",
+                ShapeToString(in.shape));
+    g_.out_h = h.out;
+    g_.out_w = w.out;
+    g_.pad_top = h.pad;
+    g_.pad_left = w.pad;
+    SetOutputShape(out, {g_.batch, g_.out_h, g_.out_w, g_.out_c});
+
+    const QuantParams& fq = filter.quant;
+    PYRT_ENSURE(fq.scale.size() == 1 || (fq.per_channel() && fq.quantized_dimension == 0 &&
+                                         static_cast<int>(fq.scale.size()) == g_.out_c),
+                label(), ": filter needs 1 or ", g_.out_c, " scales along dimension 0, found ",
+                fq.scale.size());
+    for (int64_t zp : fq.zero_point)
+      PYRT_ENSURE(zp == 0, label(), ": filter zero points must be 0 (symmetric), found ", zp);
+    if (bias) {
+      RequireType(*bias, DType::kInt32, "bias");
+      PYRT_ENSURE(bias->is_constant && bias->num_elements() == g_.out_c, label(),
+                  ": bias must be a constant of ", g_.out_c, " elements");
+    }
+    const auto multipliers =
+        PerChannelMultipliers(in.scale(), fq.scale, out.scale(), g_.out_c, label());
+    multiplier_.clear();
+    shift_.clear();
+    for (const auto& m : multipliers) {
+      multiplier_.push_back(m.multiplier);
+      shift_.push_back(m.shift);
+    }
+    filter_ = filter.data_as<int8_t>();
+    input_zero_point_ = in.zero_point();
+    bias_ = FoldInputZeroPoint(ReadBias(bias, g_.out_c), filter_, static_cast<int>(K),
+                               input_zero_point_);
+    const ActivationRange act = QuantizedActivationRange(o.activation, out, label());
+    rq_.bias = bias_.data();
+    rq_.multiplier = multiplier_.data();
+    rq_.shift = shift_.data();
+    rq_.output_zero_point = out.zero_point();
+    rq_.act_min = act.min;
+    rq_.act_max = act.max;
+    scratch_bytes_ = ConvS8ScratchBytes(g_);
+  }
+
+  void Eval(const EvalContext& ctx) override {
+    ConvS8(g_, input(0).data_as<int8_t>(), filter_, input_zero_point_, rq_,
+           output(0).data_as<int8_t>(), ctx.scratch);
+  }
+
+ private:
+  ConvGeometry g_{};
+  const int8_t* filter_ = nullptr;
+  int32_t input_zero_point_ = 0;
+  std::vector<int32_t> bias_, multiplier_, shift_;
+  ChannelRequant rq_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeConv2D() { return std::make_unique<Conv2D>(); }
+
+}  // namespace pyrt

@@ -1,0 +1,114 @@
+// FULLY_CONNECTED, int8: TFLite reference FullyConnected(PerChannel). The
+// pinned reference requantizes in double: round(acc * (s_in * s_w / s_out)),
+// not with a fixed-point multiplier (TensorFlow issue 119412), so we do too.
+#include <cmath>
+#include <limits>
+
+#include "kernels/reference/gemm_s8.h"
+#include "ops/conv_common.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+constexpr int64_t kMaxAccumulationDepth = int64_t{1} << 17;
+
+// static_cast<int32_t>(double) as x86-64 executes it: out-of-range values
+// (undefined in C++) become INT32_MIN, the "integer indefinite" value.
+inline int32_t DoubleToInt32LikeX86(double v) {
+  if (!(v > -2147483649.0 && v < 2147483648.0)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(v);
+}
+
+class FullyConnected : public Op {
+ public:
+  void Prepare() override {
+    RequireInputCount(2, 3);
+    RequireOutputCount(1);
+    const FullyConnectedOptions& o = options<FullyConnectedOptions>();
+    Tensor& in = input(0);
+    Tensor& filter = input(1);
+    Tensor* bias = optional_input(2);
+    Tensor& out = output(0);
+    PYRT_ENSURE(o.weights_format == 0, label(), ": shuffled weights format is not supported");
+    PYRT_ENSURE(in.dtype == DType::kInt8, label(), ": only int8 input is supported, got ",
+                DTypeName(in.dtype));
+    RequireType(filter, DType::kInt8, "filter");
+    RequireType(out, DType::kInt8, "output");
+    PYRT_ENSURE(filter.rank() == 2, label(), ": filter must be 2-D, got ",
+                ShapeToString(filter.shape));
+    PYRT_ENSURE(filter.is_constant, label(), ": filter must be a constant tensor");
+    RequirePerTensorQuant(in, "input");
+    RequirePerTensorQuant(out, "output");
+    units_ = filter.dim(0);
+    depth_ = filter.dim(1);
+    PYRT_ENSURE(depth_ > 0 && depth_ < kMaxAccumulationDepth, label(), ": filter depth ", depth_,
+                " is not supported");
+    PYRT_ENSURE(in.num_elements() % depth_ == 0, label(), ": input ", ShapeToString(in.shape),
+                " does not split into rows of ", depth_);
+    batches_ = static_cast<int>(in.num_elements() / depth_);
+    if (o.keep_num_dims) {
+      PYRT_ENSURE(in.rank() >= 1 && in.dim(in.rank() - 1) == depth_, label(),
+                  ": keep_num_dims needs the last input dimension to be ", depth_);
+      Shape shape = in.shape;
+      shape.back() = units_;
+      SetOutputShape(out, shape);
+    } else {
+      SetOutputShape(out, {batches_, units_});
+    }
+
+    const QuantParams& fq = filter.quant;
+    const bool per_channel = fq.scale.size() > 1;
+    PYRT_ENSURE(fq.scale.size() == 1 || (fq.quantized_dimension == 0 &&
+                                         static_cast<int>(fq.scale.size()) == units_),
+                label(), ": filter needs 1 or ", units_, " scales, found ", fq.scale.size());
+    // Per-channel kernels ignore filter zero points (symmetric by spec);
+    // per-tensor ones would apply it, which we do not implement.
+    PYRT_ENSURE(per_channel || fq.zero_point[0] == 0, label(),
+                ": non-zero filter zero point ", fq.zero_point[0], " is not supported");
+    if (bias) {
+      RequireType(*bias, DType::kInt32, "bias");
+      PYRT_ENSURE(bias->is_constant && bias->num_elements() == units_, label(),
+                  ": bias must be a constant of ", units_, " elements");
+    }
+    effective_scale_.resize(units_);
+    for (int c = 0; c < units_; ++c) {
+      const double s_w = fq.scale[per_channel ? c : 0];
+      effective_scale_[c] =
+          static_cast<double>(in.scale()) * s_w / static_cast<double>(out.scale());
+    }
+    filter_ = filter.data_as<int8_t>();
+    bias_ = FoldInputZeroPoint(ReadBias(bias, units_), filter_, depth_, in.zero_point());
+    output_zero_point_ = out.zero_point();
+    act_ = QuantizedActivationRange(o.activation, out, label());
+  }
+
+  void Eval(const EvalContext&) override {
+    int8_t* out = output(0).data_as<int8_t>();
+    GemmS8(batches_, units_, depth_, input(0).data_as<int8_t>(), depth_, filter_, depth_,
+           [&](int m, int n, int32_t acc) {
+             const int32_t biased = static_cast<int32_t>(static_cast<uint32_t>(acc) +
+                                                         static_cast<uint32_t>(bias_[n]));
+             int32_t v = DoubleToInt32LikeX86(std::round(static_cast<double>(biased) * effective_scale_[n]));
+             v = static_cast<int32_t>(static_cast<uint32_t>(v) + static_cast<uint32_t>(output_zero_point_));
+             out[static_cast<int64_t>(m) * units_ + n] =
+                 static_cast<int8_t>(std::min(std::max(v, act_.min), act_.max));
+           });
+  }
+
+ private:
+  int units_ = 0, depth_ = 0, batches_ = 0;
+  const int8_t* filter_ = nullptr;
+  std::vector<int32_t> bias_;
+  std::vector<double> effective_scale_;
+  int32_t output_zero_point_ = 0;
+  ActivationRange act_{-128, 127};
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeFullyConnected() { return std::make_unique<FullyConnected>(); }
+
+}  // namespace pyrt

@@ -1,0 +1,79 @@
+// The interface every builtin op implements.
+//
+// An op is created per model node. Prepare sees the node's tensors with their
+// final shapes of inputs, validates everything the op relies on, sets output
+// shapes and precomputes (multipliers, folded bias, packed weights, scratch
+// size). Eval does arithmetic only: it never allocates and never fails.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+#include "runtime/error.h"
+#include "runtime/tensor.h"
+
+namespace pyrt {
+
+struct EvalContext {
+  uint8_t* scratch = nullptr;  // the op's scratch area (size declared in Prepare)
+};
+
+class Op {
+ public:
+  virtual ~Op() = default;
+
+  // Wires the op to its tensors; `inputs` holds nullptr for omitted optional
+  // inputs. Tensor objects outlive the op; their data pointers are only final
+  // at Eval time, so ops must not cache data pointers in Prepare except for
+  // constant tensors.
+  void Bind(const OpDesc* desc, std::vector<Tensor*> inputs, std::vector<Tensor*> outputs);
+
+  virtual void Prepare() = 0;
+  virtual void Eval(const EvalContext& ctx) = 0;
+
+  // True when outputs depend only on the input shapes (SHAPE), so the op can
+  // be folded to a constant even when its input data is not known.
+  virtual bool DependsOnlyOnInputShapes() const { return false; }
+
+  size_t scratch_bytes() const { return scratch_bytes_; }
+  const OpDesc& desc() const { return *desc_; }
+  // "op 12 (CONV_2D)": prefix for every error message about this op.
+  const std::string& label() const { return label_; }
+
+ protected:
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  int num_outputs() const { return static_cast<int>(outputs_.size()); }
+  // Present input i; throws if the model omitted it or has fewer inputs.
+  Tensor& input(int i) const;
+  // Input i or nullptr when omitted or beyond the inputs the model gave.
+  Tensor* optional_input(int i) const;
+  Tensor& output(int i) const;
+  void RequireInputCount(int min, int max) const;
+  void RequireOutputCount(int n) const;
+  void RequireType(const Tensor& t, DType type, const char* role) const;
+  // Asserts per-tensor quantization with scale > 0 and an in-range zero point.
+  void RequirePerTensorQuant(const Tensor& t, const char* role) const;
+  // Options of the expected kind; the model layer fills defaults when absent.
+  template <typename T> const T& options() const { return std::get<T>(desc_->options); }
+  // Sets a computed output shape (overflow-checked), as TFLite resizes outputs.
+  void SetOutputShape(Tensor& t, Shape shape) const;
+
+  size_t scratch_bytes_ = 0;
+
+ private:
+  const OpDesc* desc_ = nullptr;
+  std::string label_;
+  std::vector<Tensor*> inputs_;
+  std::vector<Tensor*> outputs_;
+};
+
+using OpFactory = std::unique_ptr<Op> (*)();
+
+// Factory for a builtin code, or nullptr when pyruntime has no such op.
+OpFactory FindOpFactory(int32_t builtin_code);
+
+}  // namespace pyrt

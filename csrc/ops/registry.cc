@@ -1,0 +1,18 @@
+#include "ops/registry.h"
+
+#include "model/builtin_ops.h"
+
+namespace pyrt {
+
+OpFactory FindOpFactory(int32_t builtin_code) {
+  switch (builtin_code) {
+    case kOpConv2D: return MakeConv2D;
+    case kOpDepthwiseConv2D: return MakeDepthwiseConv2D;
+    case kOpFullyConnected: return MakeFullyConnected;
+    case kOpReshape: return MakeReshape;
+    case kOpShape: return MakeShape;
+    default: return nullptr;
+  }
+}
+
+}  // namespace pyrt

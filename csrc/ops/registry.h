@@ -1,0 +1,18 @@
+// Factories of the builtin ops pyruntime implements, one per op file.
+// To add an op: write ops/<name>.cc defining its factory, declare it here and
+// map its builtin code in registry.cc.
+#pragma once
+
+#include <memory>
+
+#include "ops/op.h"
+
+namespace pyrt {
+
+std::unique_ptr<Op> MakeConv2D();
+std::unique_ptr<Op> MakeDepthwiseConv2D();
+std::unique_ptr<Op> MakeFullyConnected();
+std::unique_ptr<Op> MakeReshape();
+std::unique_ptr<Op> MakeShape();
+
+}  // namespace pyrt

@@ -1,0 +1,61 @@
+// gemmlowp-style fixed-point primitives, scalar versions.
+//
+// These define the rounding that TFLite's reference kernels use; every op and
+// every SIMD kernel must round exactly like them. All arithmetic here is
+// well defined for every int32 input (no signed overflow).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+namespace pyrt {
+
+// round((a * b) / 2^31), halves rounded away from zero; saturates the single
+// overflow case a == b == INT32_MIN to INT32_MAX. Hardware twin: VQRDMULH.
+inline int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
+  if (a == b && a == std::numeric_limits<int32_t>::min())
+    return std::numeric_limits<int32_t>::max();
+  const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
+  const int64_t nudge = ab >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
+  // C++ division truncates toward zero, as gemmlowp relies on.
+  return static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+}
+
+// round(x / 2^exponent) with halves rounded away from zero; 0 <= exponent <= 31.
+inline int32_t RoundingDivideByPOT(int32_t x, int exponent) {
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// x * 2^shift for 0 <= shift <= 31, wrapping like the two's complement
+// multiply TFLite performs (its int overflow is undefined; hardware wraps).
+inline int32_t ShiftLeftWrapping(int32_t x, int shift) {
+  return static_cast<int32_t>(static_cast<uint32_t>(x) << shift);
+}
+
+// x * multiplier * 2^shift in TFLite's double-rounding form: a rounding
+// doubling high multiply, then a rounding right shift. multiplier is a Q31
+// value in [2^30, 2^31) (or 0); -31 <= shift <= 31.
+inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int shift) {
+  const int left_shift = shift > 0 ? shift : 0;
+  const int right_shift = shift > 0 ? 0 : -shift;
+  return RoundingDivideByPOT(
+      SaturatingRoundingDoublingHighMul(ShiftLeftWrapping(x, left_shift), multiplier),
+      right_shift);
+}
+
+// Same for multipliers < 1 (left_shift <= 0).
+inline int32_t MultiplyByQuantizedMultiplierSmallerThanOneExp(int32_t x, int32_t multiplier,
+                                                              int left_shift) {
+  return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, multiplier), -left_shift);
+}
+
+// Same for multipliers > 1 (left_shift >= 0).
+inline int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, int32_t multiplier,
+                                                           int left_shift) {
+  return SaturatingRoundingDoublingHighMul(ShiftLeftWrapping(x, left_shift), multiplier);
+}
+
+}  // namespace pyrt

@@ -1,0 +1,110 @@
+#include "quant/multiplier.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "runtime/error.h"
+
+namespace pyrt {
+
+QuantizedMultiplier QuantizeMultiplier(double real, const std::string& what) {
+  PYRT_ENSURE(std::isfinite(real) && real >= 0.0, what, ": effective scale ", real,
+              " is not a finite non-negative number");
+  QuantizedMultiplier q;
+  if (real == 0.0) return q;
+  int shift = 0;
+  const double fraction = std::frexp(real, &shift);  // real = fraction * 2^shift, [0.5, 1)
+  int64_t fixed = static_cast<int64_t>(std::round(fraction * static_cast<double>(int64_t{1} << 31)));
+  if (fixed == (int64_t{1} << 31)) {  // rounding reached 1.0
+    fixed /= 2;
+    ++shift;
+  }
+  if (shift < -31) {  // too small to matter: flush to zero as TFLite does
+    shift = 0;
+    fixed = 0;
+  }
+  PYRT_ENSURE(shift <= 31, what, ": effective scale ", real, " is too large (>= 2^31)");
+  q.multiplier = static_cast<int32_t>(fixed);
+  q.shift = shift;
+  return q;
+}
+
+QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real, const std::string& what) {
+  PYRT_ENSURE(real > 0.0 && real < 1.0, what, ": effective scale ", real,
+              " must be in (0, 1)");
+  QuantizedMultiplier q = QuantizeMultiplier(real, what);
+  PYRT_ENSURE(q.shift <= 0, what, ": effective scale ", real, " rounds to >= 1");
+  return q;
+}
+
+QuantizedMultiplier QuantizeMultiplierGreaterThanOne(double real, const std::string& what) {
+  PYRT_ENSURE(real > 1.0, what, ": effective scale ", real, " must be > 1");
+  QuantizedMultiplier q = QuantizeMultiplier(real, what);
+  PYRT_ENSURE(q.shift >= 0, what, ": effective scale ", real, " rounds to < 1");
+  return q;
+}
+
+std::vector<QuantizedMultiplier> PerChannelMultipliers(float input_scale,
+                                                       const std::vector<float>& filter_scales,
+                                                       float output_scale, int num_channels,
+                                                       const std::string& what) {
+  PYRT_ENSURE(filter_scales.size() == 1 ||
+                  filter_scales.size() == static_cast<size_t>(num_channels),
+              what, ": ", filter_scales.size(), " filter scales for ", num_channels,
+              " output channels");
+  PYRT_ENSURE(output_scale > 0.f, what, ": output scale must be > 0");
+  std::vector<QuantizedMultiplier> out(num_channels);
+  for (int c = 0; c < num_channels; ++c) {
+    const double filter_scale = filter_scales[filter_scales.size() == 1 ? 0 : c];
+    const double effective =
+        static_cast<double>(input_scale) * filter_scale / static_cast<double>(output_scale);
+    out[c] = QuantizeMultiplier(effective, StrCat(what, " channel ", c));
+  }
+  return out;
+}
+
+ActivationRange DTypeRange(DType t) {
+  switch (t) {
+    case DType::kInt8: return {-128, 127};
+    case DType::kUInt8: return {0, 255};
+    case DType::kInt16: return {-32768, 32767};
+    default: return {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()};
+  }
+}
+
+ActivationRange QuantizedActivationRange(Activation act, const Tensor& output,
+                                         const std::string& what) {
+  const ActivationRange r = DTypeRange(output.dtype);
+  const float scale = output.scale();
+  const int32_t zp = output.zero_point();
+  PYRT_ENSURE(scale > 0.f, what, ": output tensor '", output.name, "' needs a scale > 0");
+  auto quantize = [&](float f) {
+    return zp + static_cast<int32_t>(std::round(f / scale));
+  };
+  switch (act) {
+    case Activation::kNone: return r;
+    case Activation::kRelu: return {std::max(r.min, quantize(0.f)), r.max};
+    case Activation::kRelu6:
+      return {std::max(r.min, quantize(0.f)), std::min(r.max, quantize(6.f))};
+    case Activation::kReluN1To1:
+      return {std::max(r.min, quantize(-1.f)), std::min(r.max, quantize(1.f))};
+    default:
+      ThrowModelError(what, ": fused activation ", static_cast<int>(act),
+                      " is not supported on quantized outputs");
+  }
+}
+
+void FloatActivationRange(Activation act, float* min, float* max, const std::string& what) {
+  const float inf = std::numeric_limits<float>::infinity();
+  switch (act) {
+    case Activation::kNone: *min = -inf; *max = inf; return;
+    case Activation::kRelu: *min = 0.f; *max = inf; return;
+    case Activation::kRelu6: *min = 0.f; *max = 6.f; return;
+    case Activation::kReluN1To1: *min = -1.f; *max = 1.f; return;
+    default:
+      ThrowModelError(what, ": fused activation ", static_cast<int>(act), " is not supported");
+  }
+}
+
+}  // namespace pyrt

@@ -1,0 +1,52 @@
+// Prepare-time conversion of real scales into integer multipliers and shifts,
+// and of fused activations into clamp ranges (TFLite's conventions).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/op_options.h"
+#include "runtime/tensor.h"
+
+namespace pyrt {
+
+struct QuantizedMultiplier {
+  int32_t multiplier = 0;  // Q31, in [2^30, 2^31) or 0
+  int shift = 0;           // power of two applied after the multiply
+};
+
+// real = multiplier * 2^(shift - 31). Multipliers below 2^-31 flush to zero.
+// Throws ModelError (naming `what`) if the value is negative, not finite, or
+// too large to represent (>= 2^31).
+QuantizedMultiplier QuantizeMultiplier(double real, const std::string& what);
+
+// Variants that require real < 1 (shift <= 0) and real > 1 (shift >= 0).
+QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real, const std::string& what);
+QuantizedMultiplier QuantizeMultiplierGreaterThanOne(double real, const std::string& what);
+
+// Per-output-channel requantization for conv-like ops:
+// QuantizeMultiplier(double(s_in) * double(s_w[c]) / double(s_out)).
+// A single filter scale is broadcast to all channels.
+std::vector<QuantizedMultiplier> PerChannelMultipliers(float input_scale,
+                                                       const std::vector<float>& filter_scales,
+                                                       float output_scale, int num_channels,
+                                                       const std::string& what);
+
+struct ActivationRange {
+  int32_t min;
+  int32_t max;
+};
+
+// Clamp range of a quantized output: the dtype's range narrowed by the fused
+// activation, with bounds quantized as zp + round(bound / scale) in float.
+ActivationRange QuantizedActivationRange(Activation act, const Tensor& output,
+                                         const std::string& what);
+
+// Clamp range of a float output.
+void FloatActivationRange(Activation act, float* min, float* max, const std::string& what);
+
+// Integer range of a quantized dtype (int8, uint8, int16, int32).
+ActivationRange DTypeRange(DType t);
+
+}  // namespace pyrt

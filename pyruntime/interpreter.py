@@ -1,0 +1,220 @@
+"""The Interpreter: a TFLite-compatible Python surface over the native core."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from pyruntime import _core
+
+ArrayLike = Union[np.ndarray, Sequence[Any]]
+
+
+class Interpreter:
+    """Loads a ``.tflite`` model and runs it.
+
+    ``Interpreter(path)``, ``Interpreter(model_path=path)`` or
+    ``Interpreter(model_content=bytes)``. The model is validated and planned
+    at construction: unsupported ops or malformed files raise
+    ``pyruntime.ModelError`` here, never during ``invoke``.
+
+    ``num_threads`` is the number of threads ops may use (>= 1).
+    ``preserve_all_tensors=True`` keeps every intermediate tensor readable
+    through ``get_tensor`` after ``invoke`` (costs arena memory).
+    """
+
+    def __init__(
+        self,
+        model_path: Union[str, os.PathLike, bytes, None] = None,
+        model_content: Optional[bytes] = None,
+        num_threads: Optional[int] = 1,
+        *,
+        preserve_all_tensors: bool = False,
+    ) -> None:
+        if isinstance(model_path, (bytes, bytearray, memoryview)) and model_content is None:
+            model_path, model_content = None, model_path
+        if (model_path is None) == (model_content is None):
+            raise ValueError("pass exactly one of model_path or model_content")
+        if model_path is not None:
+            with open(os.fspath(model_path), "rb") as f:
+                model_content = f.read()
+        elif not isinstance(model_content, bytes):
+            # Copy mutable buffers: the core keeps views into these bytes.
+            model_content = bytes(model_content)
+        if num_threads is None or num_threads == -1:
+            num_threads = os.cpu_count() or 1
+        if not isinstance(num_threads, int) or num_threads < 1:
+            raise ValueError(f"num_threads must be a positive int, got {num_threads!r}")
+        self._model_content = model_content
+        self._core: Optional[_core.Interpreter] = _core.Interpreter(
+            model_content, num_threads, preserve_all_tensors
+        )
+        self._inputs: List[int] = self._core.inputs()
+        self._outputs: List[int] = self._core.outputs()
+        self._needs_prepare = False
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Releases the model and its memory; later calls raise ValueError."""
+        self._core = None
+
+    def __enter__(self) -> "Interpreter":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _native(self) -> _core.Interpreter:
+        if self._core is None:
+            raise ValueError("this Interpreter was closed")
+        return self._core
+
+    # -- TFLite-compatible surface -----------------------------------------
+
+    def allocate_tensors(self) -> None:
+        """Plans memory for the current input shapes (needed after ``resize_tensor_input``)."""
+        if self._needs_prepare:
+            self._native().prepare()
+            self._needs_prepare = False
+
+    def get_input_details(self) -> List[Dict[str, Any]]:
+        """Details of the graph inputs, in TFLite's dict format."""
+        return [self._details(i) for i in self._inputs]
+
+    def get_output_details(self) -> List[Dict[str, Any]]:
+        """Details of the graph outputs, in TFLite's dict format."""
+        return [self._details(i) for i in self._outputs]
+
+    def get_tensor_details(self) -> List[Dict[str, Any]]:
+        """Details of every tensor of the model's main subgraph."""
+        return [self._details(i) for i in range(self._native().num_tensors())]
+
+    def set_tensor(self, tensor_index: int, value: ArrayLike) -> None:
+        """Copies ``value`` into graph input ``tensor_index``; dtype and shape must match exactly."""
+        try:
+            position = self._inputs.index(tensor_index)
+        except ValueError:
+            raise ValueError(
+                f"tensor {tensor_index} is not a graph input (inputs: {self._inputs})"
+            ) from None
+        self._set_input(position, value)
+
+    def invoke(self) -> None:
+        """Runs the model on the inputs set with ``set_tensor``. Releases the GIL."""
+        self.allocate_tensors()
+        self._native().invoke()
+
+    def get_tensor(self, tensor_index: int) -> np.ndarray:
+        """A copy of tensor ``tensor_index`` (inputs, outputs and constants always;
+        intermediates with ``preserve_all_tensors=True``)."""
+        if not isinstance(tensor_index, (int, np.integer)):
+            raise TypeError(f"tensor index must be an int, got {type(tensor_index).__name__}")
+        return self._native().get_tensor(int(tensor_index))
+
+    def resize_tensor_input(self, input_index: int, tensor_size: Sequence[int], strict: bool = False) -> None:
+        """Changes the shape of graph input ``input_index`` (a tensor index);
+        dimensions the model fixes cannot change. Call ``allocate_tensors`` after."""
+        try:
+            position = self._inputs.index(input_index)
+        except ValueError:
+            raise ValueError(f"tensor {input_index} is not a graph input") from None
+        self._native().resize_input(position, [int(d) for d in tensor_size])
+        self._needs_prepare = True
+
+    # -- convenience -------------------------------------------------------
+
+    def run(self, inputs: Union[ArrayLike, Sequence[ArrayLike], Mapping[str, ArrayLike]]):
+        """Sets the inputs, invokes, and returns the outputs.
+
+        ``inputs``: one array for a single-input model, a list of arrays in
+        input order, or a dict keyed by input tensor name. A new size along a
+        dimension the model leaves free (e.g. batch) re-plans once.
+        Returns one array for a single-output model, else a list; arrays are
+        owned copies that later calls never overwrite.
+        """
+        arrays = self._arrange_inputs(inputs)
+        native = self._native()
+        for position, array in enumerate(arrays):
+            self._set_input(position, array, allow_resize=True)
+        self.allocate_tensors()
+        native.invoke()
+        outs = [native.get_tensor(i) for i in self._outputs]
+        return outs[0] if len(outs) == 1 else outs
+
+    @property
+    def arena_bytes(self) -> int:
+        """Bytes of the one arena holding all non-constant tensors."""
+        return self._native().arena_bytes()
+
+    # -- internals ---------------------------------------------------------
+
+    def _arrange_inputs(self, inputs) -> List[Any]:
+        n = len(self._inputs)
+        if isinstance(inputs, Mapping):
+            names = {self._native().tensor_details(t)["name"]: k for k, t in enumerate(self._inputs)}
+            unknown = [k for k in inputs if k not in names]
+            if unknown:
+                raise ValueError(f"unknown input name(s) {unknown}; inputs are {list(names)}")
+            missing = [name for name in names if name not in inputs]
+            if missing:
+                raise ValueError(f"missing input(s) {missing}")
+            arranged = [None] * n
+            for name, value in inputs.items():
+                arranged[names[name]] = value
+            return arranged
+        if isinstance(inputs, (list, tuple)):
+            # For one input, a list is array data unless it wraps one ndarray.
+            if n > 1 or (len(inputs) == 1 and isinstance(inputs[0], np.ndarray)):
+                if len(inputs) != n:
+                    raise ValueError(f"the model has {n} inputs, got {len(inputs)} arrays")
+                return list(inputs)
+        if n != 1:
+            raise ValueError(f"the model has {n} inputs: pass a list of {n} arrays or a dict by name")
+        return [inputs]
+
+    def _set_input(self, position: int, value: ArrayLike, allow_resize: bool = False) -> None:
+        native = self._native()
+        details = native.tensor_details(self._inputs[position])
+        array = np.asarray(value)
+        expected = np.dtype(details["dtype"])
+        name = details["name"]
+        if array.dtype != expected:
+            raise ValueError(
+                f"input {position} '{name}': expected dtype {expected}, got {array.dtype}"
+            )
+        shape = list(details["shape"])
+        if list(array.shape) != shape:
+            signature = list(details["shape_signature"])
+            compatible = len(array.shape) == len(signature) and all(
+                s == -1 or s == d for s, d in zip(signature, array.shape)
+            )
+            if not (allow_resize and compatible):
+                raise ValueError(
+                    f"input {position} '{name}': expected shape {tuple(shape)}, got {array.shape}"
+                )
+            native.resize_input(position, list(array.shape))
+            native.prepare()
+        native.set_input(position, np.ascontiguousarray(array))
+
+    def _details(self, index: int) -> Dict[str, Any]:
+        d = self._native().tensor_details(index)
+        scales = np.asarray(d["scales"], dtype=np.float32)
+        zero_points = np.asarray(d["zero_points"], dtype=np.int32)
+        quant = (float(scales[0]), int(zero_points[0])) if len(scales) else (0.0, 0)
+        return {
+            "name": d["name"],
+            "index": index,
+            "shape": np.asarray(d["shape"], dtype=np.int32),
+            "shape_signature": np.asarray(d["shape_signature"], dtype=np.int32),
+            "dtype": np.dtype(d["dtype"]).type,
+            "quantization": quant,
+            "quantization_parameters": {
+                "scales": scales,
+                "zero_points": zero_points,
+                "quantized_dimension": d["quantized_dimension"],
+            },
+            "sparsity_parameters": {},
+        }
