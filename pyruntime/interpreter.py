@@ -135,14 +135,13 @@ class Interpreter:
         Returns one array for a single-output model, else a list; arrays are
         owned copies that later calls never overwrite.
         """
-        arrays = self._arrange_inputs(inputs)
-        native = self._native()
-        for position, array in enumerate(arrays):
-            self._set_input(position, array, allow_resize=True)
         self.allocate_tensors()
-        native.invoke()
-        outs = [native.get_tensor(i) for i in self._outputs]
+        outs = self._native().run(self._arrange_inputs(inputs))
         return outs[0] if len(outs) == 1 else outs
+
+    def _get_ops_details(self) -> List[Dict[str, Any]]:
+        """The model's ops (index, op_name, inputs, outputs), as TFLite's method of this name."""
+        return self._native().op_details()
 
     @property
     def arena_bytes(self) -> int:
@@ -175,29 +174,8 @@ class Interpreter:
             raise ValueError(f"the model has {n} inputs: pass a list of {n} arrays or a dict by name")
         return [inputs]
 
-    def _set_input(self, position: int, value: ArrayLike, allow_resize: bool = False) -> None:
-        native = self._native()
-        details = native.tensor_details(self._inputs[position])
-        array = np.asarray(value)
-        expected = np.dtype(details["dtype"])
-        name = details["name"]
-        if array.dtype != expected:
-            raise ValueError(
-                f"input {position} '{name}': expected dtype {expected}, got {array.dtype}"
-            )
-        shape = list(details["shape"])
-        if list(array.shape) != shape:
-            signature = list(details["shape_signature"])
-            compatible = len(array.shape) == len(signature) and all(
-                s == -1 or s == d for s, d in zip(signature, array.shape)
-            )
-            if not (allow_resize and compatible):
-                raise ValueError(
-                    f"input {position} '{name}': expected shape {tuple(shape)}, got {array.shape}"
-                )
-            native.resize_input(position, list(array.shape))
-            native.prepare()
-        native.set_input(position, np.ascontiguousarray(array))
+    def _set_input(self, position: int, value: ArrayLike) -> None:
+        self._native().set_input(position, value, False)
 
     def _details(self, index: int) -> Dict[str, Any]:
         d = self._native().tensor_details(index)

@@ -18,6 +18,15 @@ from_keras_model(model)`` works directly on a Keras 3 functional model (it
 exports a temporary SavedModel internally). ``from_concrete_functions`` on a
 ``tf.function`` wrapping a Keras 3 model does NOT work: the variables are not
 frozen and the converted model fails at run time in READ_VARIABLE.
+Representative samples are fed as {signature input name: array} dicts (a
+plain list is matched to the *graph* input order, which can differ from the
+Keras input order for multi-input models).
+
+Zoo models (weights=None, seed 0, static batch 1) are made usable before
+conversion: BatchNorm moving statistics are set from one training-mode pass
+(``calibrate_batchnorm``), and the classifier is re-centred/scaled so logits
+depend on the input (``calibrate_classifier``). Calibration data are uniform
+on [-sqrt(3), sqrt(3)], so full-range random int8 inputs are in-distribution.
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -128,6 +137,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -18,8 +18,14 @@
 
 namespace pyrt {
 
+class ThreadPool;
+
 struct EvalContext {
   uint8_t* scratch = nullptr;  // the op's scratch area (size declared in Prepare)
+  // Splits work across num_threads; tasks must write disjoint outputs and
+  // give identical results for any split. Scratch is shared: an op that
+  // parallelizes declares scratch per thread (scratch_bytes covers all).
+  ThreadPool* pool = nullptr;
 };
 
 class Op {

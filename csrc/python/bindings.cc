@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/model.h"
+#include "runtime/arena_planner.h"
 #include "runtime/error.h"
 #include "runtime/interpreter.h"
 
@@ -104,43 +105,37 @@ class PyInterpreter {
     return out;
   }
 
-  // Copies `array` (already checked and made C-contiguous by the caller) into
-  // graph input `position`.
-  void set_input(size_t position, py::array array) {
+  // Copies `value` into graph input `position`. dtype must match exactly;
+  // a shape that differs only along dimensions the model leaves free (-1 in
+  // shape_signature) re-plans when `allow_resize`.
+  void set_input(size_t position, py::object value, bool allow_resize) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (position >= interpreter_->inputs().size())
-      throw UsageError(StrCat("input ", position, " does not exist"));
-    Tensor& t = interpreter_->input_tensor(position);
-    if (!array.dtype().is(NumpyDType(t.dtype)))
-      throw UsageError(StrCat("input '", t.name, "' expects ", DTypeName(t.dtype)));
-    if (!(array.flags() & py::array::c_style))
-      throw UsageError("input array must be C-contiguous");
-    if (static_cast<size_t>(array.nbytes()) != t.bytes || array.ndim() != t.rank())
-      throw UsageError(StrCat("input '", t.name, "' expects shape ", ShapeToString(t.shape)));
-    for (int d = 0; d < t.rank(); ++d)
-      if (array.shape(d) != t.shape[d])
-        throw UsageError(StrCat("input '", t.name, "' expects shape ", ShapeToString(t.shape)));
-    std::memcpy(t.data, array.data(), t.bytes);
+    SetInputLocked(position, value, allow_resize);
   }
 
   void invoke() {
-    py::gil_scoped_release release;
     std::lock_guard<std::mutex> lock(mutex_);
-    interpreter_->Invoke();
+    InvokeLocked();
+  }
+
+  // set inputs + invoke + copy outputs, atomically with respect to other
+  // threads using this interpreter.
+  py::list run(const py::list& inputs) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (inputs.size() != interpreter_->inputs().size())
+      throw UsageError(StrCat("the model has ", interpreter_->inputs().size(), " inputs, got ",
+                              inputs.size()));
+    for (size_t i = 0; i < inputs.size(); ++i) SetInputLocked(i, inputs[i], true);
+    InvokeLocked();
+    py::list outs;
+    for (int32_t t : interpreter_->outputs()) outs.append(CopyTensor(tensor(t)));
+    return outs;
   }
 
   // A copy of tensor `index`, owned by the returned array.
   py::array get_tensor(int index) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    const Tensor& t = tensor(index);
-    if (!t.data && t.num_elements() > 0)
-      throw UsageError(StrCat("tensor ", index, " '", t.name,
-                              "' holds no data (an intermediate not kept; use "
-                              "preserve_all_tensors=True)"));
-    std::vector<py::ssize_t> shape(t.shape.begin(), t.shape.end());
-    py::array out(NumpyDType(t.dtype), shape);
-    if (t.bytes) std::memcpy(out.mutable_data(), t.data, t.bytes);
-    return out;
+    return CopyTensor(tensor(index));
   }
 
   void resize_input(size_t position, const Shape& shape) {
@@ -154,6 +149,60 @@ class PyInterpreter {
   }
 
  private:
+  static py::array CopyTensor(const Tensor& t) {
+    if (!t.data && t.num_elements() > 0)
+      throw UsageError(StrCat("tensor ", t.index, " '", t.name,
+                              "' holds no data (an intermediate not kept; use "
+                              "preserve_all_tensors=True)"));
+    std::vector<py::ssize_t> shape(t.shape.begin(), t.shape.end());
+    py::array out(NumpyDType(t.dtype), shape);
+    if (t.bytes) std::memcpy(out.mutable_data(), t.data, t.bytes);
+    return out;
+  }
+
+  void InvokeLocked() {
+    py::gil_scoped_release release;
+    interpreter_->Invoke();
+  }
+
+  void SetInputLocked(size_t position, py::object value, bool allow_resize) {
+    const size_t n = interpreter_->inputs().size();
+    if (position >= n) throw UsageError(StrCat("input ", position, " does not exist (", n, " inputs)"));
+    py::array array = py::array::ensure(value);
+    if (!array) throw py::type_error(StrCat("input ", position, ": expected a numpy array"));
+    Tensor* t = &interpreter_->input_tensor(position);
+    const py::dtype expected = NumpyDType(t->dtype);
+    if (!array.dtype().is(expected))
+      throw UsageError(StrCat("input ", position, " '", t->name, "': expected dtype ",
+                              DTypeName(t->dtype), ", got ", std::string(py::str(array.dtype()))));
+    Shape shape(array.shape(), array.shape() + array.ndim());
+    if (shape != t->shape) {
+      if (!allow_resize || !ResizeCompatible(*t, shape))
+        throw UsageError(StrCat("input ", position, " '", t->name, "': expected shape ",
+                                PyShape(t->shape), ", got ", PyShape(shape)));
+      interpreter_->ResizeInput(position, shape);
+      interpreter_->Prepare();
+      t = &interpreter_->input_tensor(position);
+    }
+    if (!(array.flags() & py::array::c_style))
+      array = py::module_::import("numpy").attr("ascontiguousarray")(array);
+    std::memcpy(t->data, array.data(), t->bytes);
+  }
+
+  static bool ResizeCompatible(const Tensor& t, const Shape& shape) {
+    if (shape.size() != t.shape_signature.size()) return false;
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (t.shape_signature[d] != -1 && t.shape_signature[d] != shape[d]) return false;
+    return true;
+  }
+
+  // "(1, 8, 8)": shapes as Python prints tuples.
+  static std::string PyShape(const Shape& shape) {
+    std::string s = "(";
+    for (size_t i = 0; i < shape.size(); ++i) s += StrCat(i ? ", " : "", shape[i]);
+    return s + (shape.size() == 1 ? ",)" : ")");
+  }
+
   const Tensor& tensor(int index) const {
     const auto& tensors = interpreter_->tensors();
     if (index < 0 || static_cast<size_t>(index) >= tensors.size())
@@ -188,9 +237,22 @@ PYBIND11_MODULE(_core, m) {
       .def("tensor_details", &PyInterpreter::tensor_details)
       .def("op_details", &PyInterpreter::op_details)
       .def("signatures", &PyInterpreter::signatures)
-      .def("set_input", &PyInterpreter::set_input)
+      .def("set_input", &PyInterpreter::set_input, py::arg("position"), py::arg("value"),
+           py::arg("allow_resize") = false)
       .def("invoke", &PyInterpreter::invoke)
+      .def("run", &PyInterpreter::run)
       .def("get_tensor", &PyInterpreter::get_tensor)
       .def("resize_input", &PyInterpreter::resize_input)
       .def("prepare", &PyInterpreter::prepare);
+
+  // Exposed for unit tests of the planner alone.
+  m.def(
+      "_plan_arena",
+      [](const std::vector<std::tuple<size_t, int, int>>& requests, size_t alignment) {
+        std::vector<pyrt::BufferRequest> r;
+        for (const auto& [size, first, last] : requests) r.push_back({size, first, last});
+        const pyrt::ArenaPlan plan = pyrt::PlanArena(r, alignment);
+        return std::make_pair(plan.offsets, plan.total_bytes);
+      },
+      py::arg("requests"), py::arg("alignment") = 64);
 }

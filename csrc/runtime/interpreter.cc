@@ -22,7 +22,9 @@ void Interpreter::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
 Interpreter::Interpreter(const uint8_t* data, size_t size, InterpreterOptions options)
     : options_(options), model_(ReadModel(data, size)) {
-  PYRT_ENSURE(options_.num_threads >= 1, "num_threads must be >= 1, got ", options_.num_threads);
+  PYRT_ENSURE(options_.num_threads >= 1 && options_.num_threads <= 256,
+              "num_threads must be in [1, 256], got ", options_.num_threads);
+  pool_ = std::make_unique<ThreadPool>(options_.num_threads);
   for (int32_t i : model_.inputs) input_shapes_.push_back(model_.tensors[i].shape);
   CreateOps();
   OrderOps();
@@ -184,7 +186,7 @@ void Interpreter::FoldOp(Op& op) {
     t.data = folded_storage_.back().data();
     t.is_constant = true;
   }
-  op.Eval(EvalContext{scratch.data()});
+  op.Eval(EvalContext{scratch.data(), pool_.get()});
 }
 
 void Interpreter::PlanMemory() {
@@ -250,7 +252,7 @@ void Interpreter::PlanMemory() {
 
 void Interpreter::Invoke() {
   for (const Step& step : run_list_)
-    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset});
+    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
 }
 
 }  // namespace pyrt

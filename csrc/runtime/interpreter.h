@@ -14,6 +14,7 @@
 #include "model/model.h"
 #include "ops/op.h"
 #include "runtime/tensor.h"
+#include "runtime/thread_pool.h"
 
 namespace pyrt {
 
@@ -61,6 +62,7 @@ class Interpreter {
 
   InterpreterOptions options_;
   ModelDesc model_;
+  std::unique_ptr<ThreadPool> pool_;
   std::vector<Tensor> tensors_;
   std::vector<Shape> input_shapes_;  // current shapes of the graph inputs
   std::vector<std::unique_ptr<Op>> ops_;  // every op, in execution order

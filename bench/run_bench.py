@@ -1,0 +1,128 @@
+"""Latency of pyruntime against LiteRT on the same machine, in one process.
+
+Contenders run interleaved in rounds (A B C A B C ...) after warm-up; we
+report the median time per inference of each and the median of per-round
+ratios pyruntime / LiteRT-XNNPACK. Absolute times drift on a shared machine;
+ratios measured side by side hold.
+
+    python bench/run_bench.py                      # the five zoo models, 1 and 2 threads
+    python bench/run_bench.py --models mobilenet_v2 --threads 1 --rounds 50
+    python bench/run_bench.py --model-file my.tflite --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Dict, List
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+import pyruntime  # noqa: E402
+
+
+def cpu_description() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+        else:
+            name = platform.processor()
+        flags = next(l for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags"))
+        isa = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "fma") if f" {f}" in flags]
+        return f"{name} ({', '.join(isa)})"
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
+def litert_runner(path: Path, threads: int, x: np.ndarray, delegates: bool) -> Callable[[], np.ndarray]:
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    resolver = OpResolverType.AUTO if delegates else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    interp = Interpreter(model_path=str(path), num_threads=threads, experimental_op_resolver_type=resolver)
+    interp.allocate_tensors()
+    inp = interp.get_input_details()[0]["index"]
+    out = interp.get_output_details()[0]["index"]
+
+    def run() -> np.ndarray:
+        interp.set_tensor(inp, x)
+        interp.invoke()
+        return interp.get_tensor(out)
+
+    return run
+
+
+def bench_model(path: Path, threads: int, rounds: int, warmup: int) -> Dict[str, float]:
+    t0 = time.perf_counter()
+    ours = pyruntime.Interpreter(path, num_threads=threads)
+    load_ms = (time.perf_counter() - t0) * 1e3
+    details = ours.get_input_details()[0]
+    rng = np.random.default_rng(0)
+    info = np.iinfo(details["dtype"]) if np.dtype(details["dtype"]).kind in "iu" else None
+    x = (rng.integers(info.min, info.max + 1, size=tuple(details["shape"])).astype(details["dtype"])
+         if info else rng.standard_normal(tuple(details["shape"])).astype(np.float32))
+    contenders = {
+        "pyruntime": lambda: ours.run(x),
+        "xnnpack": litert_runner(path, threads, x, delegates=True),
+        "builtin": litert_runner(path, threads, x, delegates=False),
+    }
+    for fn in contenders.values():
+        for _ in range(warmup):
+            fn()
+    times: Dict[str, List[float]] = {k: [] for k in contenders}
+    for _ in range(rounds):
+        for name, fn in contenders.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    ratios = [a / b for a, b in zip(times["pyruntime"], times["xnnpack"])]
+    result = {f"{k}_ms": statistics.median(v) * 1e3 for k, v in times.items()}
+    result["ratio_vs_xnnpack"] = statistics.median(ratios)
+    result["load_ms"] = load_ms
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", nargs="*", default=None, help="zoo model names (default: all five)")
+    parser.add_argument("--model-file", nargs="*", default=[], help="extra .tflite files")
+    parser.add_argument("--threads", nargs="*", type=int, default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    from model_zoo import MODEL_NAMES, get_model
+
+    paths = {name: get_model(name) for name in (args.models if args.models is not None else MODEL_NAMES)}
+    paths.update({Path(p).stem: Path(p) for p in args.model_file})
+    cpu = cpu_description()
+    print(f"CPU: {cpu}")
+    print(f"{'model':22} {'thr':>3} {'pyruntime':>10} {'xnnpack':>9} {'builtin':>9} {'ratio':>7} {'load':>8}")
+    rows = []
+    for name, path in paths.items():
+        for threads in args.threads:
+            r = bench_model(path, threads, args.rounds, args.warmup)
+            rows.append({"model": name, "threads": threads, **r})
+            print(f"{name:22} {threads:>3} {r['pyruntime_ms']:>8.2f}ms {r['xnnpack_ms']:>7.2f}ms "
+                  f"{r['builtin_ms']:>7.2f}ms {r['ratio_vs_xnnpack']:>7.2f} {r['load_ms']:>6.1f}ms", flush=True)
+    for threads in args.threads:
+        ratios = [r["ratio_vs_xnnpack"] for r in rows if r["threads"] == threads]
+        if ratios:
+            print(f"geometric-mean ratio pyruntime/XNNPACK at {threads} thread(s): "
+                  f"{float(np.exp(np.mean(np.log(ratios)))):.2f}")
+    if args.json:
+        args.json.write_text(json.dumps({"cpu": cpu, "results": rows}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
