@@ -23,8 +23,31 @@ std::vector<T> ToVector(const flatbuffers::Vector<T>* v) {
   return v ? std::vector<T>(v->begin(), v->end()) : std::vector<T>();
 }
 
+// Strings from the file as valid UTF-8: invalid bytes become '?', so names
+// can always reach Python (and error messages) intact.
+std::string CleanString(const flatbuffers::String* s) {
+  if (!s) return std::string();
+  std::string out;
+  const auto* p = reinterpret_cast<const unsigned char*>(s->data());
+  const size_t n = s->size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    const int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= n;
+    for (int k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+    if (ok && c != 0) {
+      out.append(reinterpret_cast<const char*>(p + i), len);
+      i += len;
+    } else {
+      out.push_back('?');
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string TensorLabel(size_t index, const flatbuffers::String* name) {
-  return StrCat("tensor ", index, " '", name ? name->str() : std::string(), "'");
+  return StrCat("tensor ", index, " '", CleanString(name), "'");
 }
 
 Shape ReadShape(const flatbuffers::Vector<int32_t>* dims, const std::string& label) {
@@ -94,7 +117,7 @@ TensorDesc ReadTensor(const tfl::Tensor* t, size_t index, const tfl::Model* mode
   const std::string label = TensorLabel(index, t->name());
   PYRT_ENSURE(!t->sparsity(), label, ": sparse tensors are not supported");
   TensorDesc d;
-  d.name = t->name() ? t->name()->str() : std::string();
+  d.name = CleanString(t->name());
   d.dtype = static_cast<DType>(static_cast<int8_t>(t->type()));
   d.shape = ReadShape(t->shape(), label);
   d.shape_signature = t->shape_signature() ? ToVector(t->shape_signature()) : d.shape;
@@ -374,7 +397,7 @@ OpDesc ReadOp(const tfl::Operator* op, int index, const tfl::Model* model,
   d.version = code->version();
   d.name = BuiltinOpName(d.builtin_code);
   if (d.builtin_code == kOpCustom)
-    d.name = StrCat("CUSTOM(", code->custom_code() ? code->custom_code()->str() : "", ")");
+    d.name = StrCat("CUSTOM(", CleanString(code->custom_code()), ")");
   d.inputs = ToVector(op->inputs());
   d.outputs = ToVector(op->outputs());
   const std::string label = StrCat("op ", index, " (", d.name, ")");
@@ -390,8 +413,7 @@ std::vector<std::pair<std::string, int32_t>> ReadTensorMaps(
   if (!maps) return out;
   for (const auto* m : *maps) {
     if (!m) continue;
-    out.emplace_back(m->name() ? m->name()->str() : std::string(),
-                     static_cast<int32_t>(m->tensor_index()));
+    out.emplace_back(CleanString(m->name()), static_cast<int32_t>(m->tensor_index()));
   }
   return out;
 }
@@ -411,7 +433,7 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
 
   ModelDesc desc;
   desc.version = model->version();
-  if (model->description()) desc.description = model->description()->str();
+  desc.description = CleanString(model->description());
   PYRT_ENSURE(model->subgraphs() && model->subgraphs()->size() > 0,
               "malformed TFLite model: no subgraphs");
   desc.num_subgraphs = model->subgraphs()->size();
@@ -440,7 +462,7 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
     for (const auto* s : *model->signature_defs()) {
       if (!s) continue;
       SignatureDesc sig;
-      sig.key = s->signature_key() ? s->signature_key()->str() : std::string();
+      sig.key = CleanString(s->signature_key());
       sig.subgraph_index = s->subgraph_index();
       sig.inputs = ReadTensorMaps(s->inputs());
       sig.outputs = ReadTensorMaps(s->outputs());

@@ -1,0 +1,41 @@
+"""Bounded mutation fuzzing: corrupted models never crash or hang the process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import pyruntime
+from crash_harness import run_cases
+from mutations import corpus
+from op_models import conv_model, dense_model
+
+DEMO = Path(pyruntime.__file__).parent / "data" / "digits_int8.tflite"
+CASES_PER_SEED = int(os.environ.get("PYRUNTIME_FUZZ_CASES_PER_SEED", "3400"))
+
+
+def seed_models():
+    return [DEMO.read_bytes(), conv_model(strides=2).read_bytes(), dense_model(batch=2).read_bytes()]
+
+
+def test_harness_detects_crashes_and_hangs():
+    # The harness must be able to fail: its worker aborts or sleeps on these
+    # marker inputs, and both are reported, with the worker restarted.
+    cases = [DEMO.read_bytes(), b"__abort__", b"junk", b"__hang__", DEMO.read_bytes()]
+    outcome = run_cases(cases, timeout=5.0)
+    assert outcome.crashes == [1] and outcome.hangs == [3]
+    assert outcome.loaded == 2 and outcome.rejected == 1 and not outcome.unexpected
+
+
+def test_mutated_models_never_crash():
+    cases = corpus(seed_models(), CASES_PER_SEED, seed=1234)
+    assert len(cases) >= 10_000
+    outcome = run_cases(cases)
+    total = outcome.loaded + outcome.rejected + len(outcome.unexpected) + len(outcome.crashes) + len(outcome.hangs)
+    assert total == len(cases)
+    assert not outcome.crashes, f"crashes on cases {outcome.crashes[:20]}"
+    assert not outcome.hangs, f"hangs on cases {outcome.hangs[:20]}"
+    assert not outcome.unexpected, f"non-ModelError exceptions on cases {outcome.unexpected[:20]}"
+    assert outcome.rejected > len(cases) // 2  # the mutations really are harmful
