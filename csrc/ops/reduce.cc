@@ -2,6 +2,11 @@
 // reference_ops::QuantizedMeanOrSum, which the reference resolver uses for
 // every axis set (docs/reference_semantics.md section 7). The axes must be a
 // constant int32 tensor; negative and repeated axes are allowed.
+//
+// int8 SUM: the pinned reference (ai_edge_litert 2.3.0) runs its uint8 kernel
+// on the int8 bytes (values read as uint8, result clamped to [0, 255] and
+// stored as is) while keeping the int8 zero points; found by testing, and
+// reproduced here because outputs must match it bit for bit.
 #include <cstring>
 
 #include "kernels/reference/reduce_s8.h"
@@ -41,7 +46,8 @@ class QuantizedMeanOrSum : public Op {
     }
     params_.input_zero_point = in.zero_point();
     params_.output_zero_point = out.zero_point();
-    const ActivationRange range = DTypeRange(out.dtype);
+    as_uint8_ = out.dtype == DType::kUInt8 || (compute_sum_ && out.dtype == DType::kInt8);
+    const ActivationRange range = DTypeRange(as_uint8_ ? DType::kUInt8 : out.dtype);
     params_.out_min = range.min;
     params_.out_max = range.max;
     scratch_bytes_ = static_cast<size_t>(plan_.num_outputs) * sizeof(int32_t);
@@ -49,12 +55,12 @@ class QuantizedMeanOrSum : public Op {
 
   void Eval(const EvalContext& ctx) override {
     int32_t* sums = reinterpret_cast<int32_t*>(ctx.scratch);
-    if (output(0).dtype == DType::kInt8) {
-      QuantizedReduceSum(plan_, params_, input(0).data_as<int8_t>(),
-                         output(0).data_as<int8_t>(), sums);
-    } else {
+    if (as_uint8_) {
       QuantizedReduceSum(plan_, params_, input(0).data_as<uint8_t>(),
                          output(0).data_as<uint8_t>(), sums);
+    } else {
+      QuantizedReduceSum(plan_, params_, input(0).data_as<int8_t>(),
+                         output(0).data_as<int8_t>(), sums);
     }
   }
 
@@ -93,6 +99,7 @@ class QuantizedMeanOrSum : public Op {
   }
 
   bool compute_sum_;
+  bool as_uint8_ = false;  // run the uint8 kernel on the tensor bytes
   ReducePlan plan_;
   QuantizedReduceParams params_;
 };
