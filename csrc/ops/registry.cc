@@ -11,6 +11,11 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpFullyConnected: return MakeFullyConnected;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
+    case kOpAdd: return MakeAdd;
+    case kOpSub: return MakeSub;
+    case kOpMul: return MakeMul;
+    case kOpMean: return MakeMean;
+    case kOpSum: return MakeSum;
     default: return nullptr;
   }
 }

@@ -14,5 +14,10 @@ std::unique_ptr<Op> MakeDepthwiseConv2D();
 std::unique_ptr<Op> MakeFullyConnected();
 std::unique_ptr<Op> MakeReshape();
 std::unique_ptr<Op> MakeShape();
+std::unique_ptr<Op> MakeAdd();
+std::unique_ptr<Op> MakeSub();
+std::unique_ptr<Op> MakeMul();
+std::unique_ptr<Op> MakeMean();
+std::unique_ptr<Op> MakeSum();
 
 }  // namespace pyrt

@@ -1,0 +1,42 @@
+// Quantized 8-bit ADD / SUB / MUL with broadcasting, bit-exact with TFLite's
+// reference kernels (integer_ops::Add/Mul, reference_ops::Sub and their 6-D
+// broadcast variants). Templated on int8_t / uint8_t: the formulas are the
+// same, only the storage type differs.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/reference/broadcast.h"
+
+namespace pyrt {
+
+// ADD and SUB: both inputs are rescaled to a common scale with 20 bits of
+// headroom, added (or subtracted), then rescaled to the output.
+struct AddSubParams {
+  bool subtract = false;
+  int left_shift = 20;
+  int32_t input1_offset = 0, input2_offset = 0;  // -zero_point
+  int32_t input1_multiplier = 0, input2_multiplier = 0;
+  int input1_shift = 0, input2_shift = 0;  // <= 0
+  int32_t output_multiplier = 0;
+  int output_shift = 0;  // <= 0
+  int32_t output_offset = 0;  // +zero_point
+  int32_t act_min = -128, act_max = 127;
+};
+
+// MUL: the product of the offset inputs, rescaled once.
+struct MulParams {
+  int32_t input1_offset = 0, input2_offset = 0;  // -zero_point
+  int32_t output_multiplier = 0;
+  int output_shift = 0;  // any sign
+  int32_t output_offset = 0;
+  int32_t act_min = -128, act_max = 127;
+};
+
+template <typename T>
+void AddSubQ8(const AddSubParams& p, const BroadcastPlan& plan, const T* a, const T* b, T* out);
+
+template <typename T>
+void MulQ8(const MulParams& p, const BroadcastPlan& plan, const T* a, const T* b, T* out);
+
+}  // namespace pyrt

@@ -1,0 +1,137 @@
+// ADD, SUB and MUL on quantized 8-bit tensors (int8, uint8) with numpy
+// broadcasting up to rank 6 and a fused activation. The rescaling constants
+// follow each TFLite Prepare exactly (docs/reference_semantics.md 4-6),
+// including which products are taken in float and which in double.
+#include <algorithm>
+
+#include "kernels/reference/binary_s8.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+// Shared validation, output shape and broadcast plan.
+class BinaryArith : public Op {
+ public:
+  void Prepare() final {
+    RequireInputCount(2, 2);
+    RequireOutputCount(1);
+    const Tensor& a = input(0);
+    const Tensor& b = input(1);
+    Tensor& out = output(0);
+    PYRT_ENSURE(a.dtype == b.dtype && a.dtype == out.dtype, label(), ": inputs and output must "
+                "share one type, got ", DTypeName(a.dtype), ", ", DTypeName(b.dtype), " -> ",
+                DTypeName(out.dtype));
+    PYRT_ENSURE(a.dtype == DType::kInt8 || a.dtype == DType::kUInt8, label(),
+                ": only int8 and uint8 are supported, got ", DTypeName(a.dtype));
+    RequirePerTensorQuant(a, "input1");
+    RequirePerTensorQuant(b, "input2");
+    RequirePerTensorQuant(out, "output");
+    Shape shape;
+    PYRT_ENSURE(BroadcastShape(a.shape, b.shape, &shape), label(), ": input shapes ",
+                ShapeToString(a.shape), " and ", ShapeToString(b.shape), " do not broadcast");
+    PYRT_ENSURE(shape.size() <= kMaxBroadcastRank, label(), ": broadcast rank ", shape.size(),
+                " exceeds ", kMaxBroadcastRank);
+    SetOutputShape(out, shape);
+    plan_ = MakeBroadcastPlan(a.shape, b.shape);
+    act_ = QuantizedActivationRange(options<ArithmeticOptions>().activation, out, label());
+    PrepareQuantized(a, b, out);
+  }
+
+  void Eval(const EvalContext&) final {
+    if (output(0).dtype == DType::kInt8) {
+      Run(input(0).data_as<int8_t>(), input(1).data_as<int8_t>(), output(0).data_as<int8_t>());
+    } else {
+      Run(input(0).data_as<uint8_t>(), input(1).data_as<uint8_t>(), output(0).data_as<uint8_t>());
+    }
+  }
+
+ protected:
+  virtual void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) = 0;
+  virtual void Run(const int8_t* a, const int8_t* b, int8_t* out) const = 0;
+  virtual void Run(const uint8_t* a, const uint8_t* b, uint8_t* out) const = 0;
+
+  BroadcastPlan plan_;
+  ActivationRange act_{-128, 127};
+};
+
+// ADD and SUB share the kernel; their Prepares round the scales differently.
+class AddSub : public BinaryArith {
+ public:
+  explicit AddSub(bool subtract) { params_.subtract = subtract; }
+
+ protected:
+  void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {
+    const float s1 = a.scale(), s2 = b.scale(), so = out.scale();
+    double twice_max, real_out;
+    if (params_.subtract) {
+      // PrepareGeneralSubOp: the doubling and the 2^20 * s_out product are floats.
+      twice_max = static_cast<double>(2.f * std::max(s1, s2));
+      real_out = twice_max / static_cast<double>(static_cast<float>(1 << params_.left_shift) * so);
+    } else {
+      twice_max = 2.0 * static_cast<double>(std::max(s1, s2));
+      real_out = twice_max / (static_cast<double>(1 << params_.left_shift) * static_cast<double>(so));
+    }
+    const QuantizedMultiplier q1 =
+        QuantizeMultiplierSmallerThanOneExp(static_cast<double>(s1) / twice_max, label() + " input1");
+    const QuantizedMultiplier q2 =
+        QuantizeMultiplierSmallerThanOneExp(static_cast<double>(s2) / twice_max, label() + " input2");
+    // TFLite aborts (ADD) or computes garbage (SUB) when this is >= 1.
+    const QuantizedMultiplier qo = QuantizeMultiplierSmallerThanOneExp(real_out, label() + " output");
+    params_.input1_offset = -a.zero_point();
+    params_.input2_offset = -b.zero_point();
+    params_.input1_multiplier = q1.multiplier;
+    params_.input1_shift = q1.shift;
+    params_.input2_multiplier = q2.multiplier;
+    params_.input2_shift = q2.shift;
+    params_.output_multiplier = qo.multiplier;
+    params_.output_shift = qo.shift;
+    params_.output_offset = out.zero_point();
+    params_.act_min = act_.min;
+    params_.act_max = act_.max;
+  }
+  void Run(const int8_t* a, const int8_t* b, int8_t* out) const override {
+    AddSubQ8(params_, plan_, a, b, out);
+  }
+  void Run(const uint8_t* a, const uint8_t* b, uint8_t* out) const override {
+    AddSubQ8(params_, plan_, a, b, out);
+  }
+
+ private:
+  AddSubParams params_;
+};
+
+class Mul : public BinaryArith {
+ protected:
+  void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {
+    // Evaluated in float, as TFLite's mul.cc does, then widened.
+    const float real = a.scale() * b.scale() / out.scale();
+    const QuantizedMultiplier q = QuantizeMultiplier(static_cast<double>(real), label());
+    params_.input1_offset = -a.zero_point();
+    params_.input2_offset = -b.zero_point();
+    params_.output_multiplier = q.multiplier;
+    params_.output_shift = q.shift;
+    params_.output_offset = out.zero_point();
+    params_.act_min = act_.min;
+    params_.act_max = act_.max;
+  }
+  void Run(const int8_t* a, const int8_t* b, int8_t* out) const override {
+    MulQ8(params_, plan_, a, b, out);
+  }
+  void Run(const uint8_t* a, const uint8_t* b, uint8_t* out) const override {
+    MulQ8(params_, plan_, a, b, out);
+  }
+
+ private:
+  MulParams params_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeAdd() { return std::make_unique<AddSub>(false); }
+std::unique_ptr<Op> MakeSub() { return std::make_unique<AddSub>(true); }
+std::unique_ptr<Op> MakeMul() { return std::make_unique<Mul>(); }
+
+}  // namespace pyrt
