@@ -11,6 +11,11 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpFullyConnected: return MakeFullyConnected;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
+    case kOpSoftmax: return MakeSoftmax;
+    case kOpLogistic: return MakeLogistic;
+    case kOpHardSwish: return MakeHardSwish;
+    case kOpQuantize: return MakeQuantize;
+    case kOpDequantize: return MakeDequantize;
     default: return nullptr;
   }
 }

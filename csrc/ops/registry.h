@@ -14,5 +14,10 @@ std::unique_ptr<Op> MakeDepthwiseConv2D();
 std::unique_ptr<Op> MakeFullyConnected();
 std::unique_ptr<Op> MakeReshape();
 std::unique_ptr<Op> MakeShape();
+std::unique_ptr<Op> MakeSoftmax();
+std::unique_ptr<Op> MakeLogistic();
+std::unique_ptr<Op> MakeHardSwish();
+std::unique_ptr<Op> MakeQuantize();
+std::unique_ptr<Op> MakeDequantize();
 
 }  // namespace pyrt
