@@ -22,6 +22,9 @@ class Dequantize : public Op {
         ThrowModelError(label(), ": input type ", DTypeName(in.dtype), " is not supported");
     }
     RequirePerTensorQuant(in, "input");
+    // The pinned reference only dequantizes symmetric int16.
+    PYRT_ENSURE(in.dtype != DType::kInt16 || in.zero_point() == 0, label(),
+                ": int16 input needs zero point 0, got ", in.zero_point());
     SetOutputShape(out, in.shape);
   }
 
