@@ -8,19 +8,13 @@
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
+#include "quant/float_cast.h"
 #include "quant/multiplier.h"
 
 namespace pyrt {
 namespace {
 
 constexpr int64_t kMaxAccumulationDepth = int64_t{1} << 17;
-
-// static_cast<int32_t>(double) as x86-64 executes it: out-of-range values
-// (undefined in C++) become INT32_MIN, the "integer indefinite" value.
-inline int32_t DoubleToInt32LikeX86(double v) {
-  if (!(v > -2147483649.0 && v < 2147483648.0)) return std::numeric_limits<int32_t>::min();
-  return static_cast<int32_t>(v);
-}
 
 class FullyConnected : public Op {
  public:

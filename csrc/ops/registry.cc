@@ -16,6 +16,11 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpMul: return MakeMul;
     case kOpMean: return MakeMean;
     case kOpSum: return MakeSum;
+    case kOpSoftmax: return MakeSoftmax;
+    case kOpLogistic: return MakeLogistic;
+    case kOpHardSwish: return MakeHardSwish;
+    case kOpQuantize: return MakeQuantize;
+    case kOpDequantize: return MakeDequantize;
     default: return nullptr;
   }
 }

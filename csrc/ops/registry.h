@@ -19,5 +19,10 @@ std::unique_ptr<Op> MakeSub();
 std::unique_ptr<Op> MakeMul();
 std::unique_ptr<Op> MakeMean();
 std::unique_ptr<Op> MakeSum();
+std::unique_ptr<Op> MakeSoftmax();
+std::unique_ptr<Op> MakeLogistic();
+std::unique_ptr<Op> MakeHardSwish();
+std::unique_ptr<Op> MakeQuantize();
+std::unique_ptr<Op> MakeDequantize();
 
 }  // namespace pyrt

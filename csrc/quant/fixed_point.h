@@ -58,4 +58,44 @@ inline int32_t MultiplyByQuantizedMultiplierGreaterThanOne(int32_t x, int32_t mu
   return SaturatingRoundingDoublingHighMul(ShiftLeftWrapping(x, left_shift), multiplier);
 }
 
+// ---- int16 versions (TFLite HARD_SWISH) ----
+
+// round((a * b) / 2^15), halves away from zero; -32768 * -32768 saturates to
+// 32767 (gemmlowp int16 SaturatingRoundingDoublingHighMul, VQRDMULH.S16).
+inline int16_t SaturatingRoundingDoublingHighMul16(int16_t a, int16_t b) {
+  if (a == b && a == std::numeric_limits<int16_t>::min())
+    return std::numeric_limits<int16_t>::max();
+  const int32_t ab = int32_t{a} * int32_t{b};
+  const int32_t nudge = ab >= 0 ? (1 << 14) : (1 - (1 << 14));
+  return static_cast<int16_t>((ab + nudge) / (1 << 15));
+}
+
+// (a * b) / 2^15 truncated toward zero; -32768 * -32768 saturates to 32767
+// (TFLite's SaturatingDoublingHighMul, SQDMULH-like: no rounding).
+inline int16_t SaturatingDoublingHighMul16(int16_t a, int16_t b) {
+  if (a == b && a == std::numeric_limits<int16_t>::min())
+    return std::numeric_limits<int16_t>::max();
+  return static_cast<int16_t>((int32_t{a} * int32_t{b}) / (1 << 15));
+}
+
+// gemmlowp RoundingDivideByPOT instantiated on int16, 0 <= exponent <= 31.
+// For exponent <= 15 this is round(x / 2^exponent), halves away from zero.
+// For exponent >= 16 the int16 mask truncates to all ones and the result is
+// +1 for x >= 0 and -1 for x < 0: quirky, but that is what the reference
+// computes, so we reproduce it.
+inline int16_t RoundingDivideByPOT16(int16_t x, int exponent) {
+  const int16_t mask = static_cast<int16_t>((int64_t{1} << exponent) - 1);
+  const int16_t remainder = static_cast<int16_t>(x & mask);
+  const int16_t threshold = static_cast<int16_t>((mask >> 1) + (x < 0 ? 1 : 0));
+  return static_cast<int16_t>((int32_t{x} >> exponent) + (remainder > threshold ? 1 : 0));
+}
+
+// clamp(x * 2^amount) to the int16 range, 0 <= amount <= 30.
+inline int16_t SaturatingLeftShift16(int16_t x, int amount) {
+  const int64_t v = int64_t{x} * (int64_t{1} << amount);
+  if (v > std::numeric_limits<int16_t>::max()) return std::numeric_limits<int16_t>::max();
+  if (v < std::numeric_limits<int16_t>::min()) return std::numeric_limits<int16_t>::min();
+  return static_cast<int16_t>(v);
+}
+
 }  // namespace pyrt

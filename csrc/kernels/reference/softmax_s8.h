@@ -1,0 +1,20 @@
+// int8 SOFTMAX over the innermost dimension, bit-exact with TFLite's
+// reference quantized Softmax (gemmlowp fixed point; output scale 1/256,
+// zero point -128).
+#pragma once
+
+#include <cstdint>
+
+namespace pyrt {
+
+struct SoftmaxS8Params {
+  int32_t input_multiplier = 0;  // beta * input_scale * 2^26 as Q31 multiplier...
+  int input_left_shift = 0;      // ...and left shift (>= 0)
+  int32_t diff_min = 0;          // x - max(row) below this contributes exactly 0
+};
+
+// rows x depth values, row-major.
+void SoftmaxS8(const SoftmaxS8Params& p, int64_t rows, int depth, const int8_t* input,
+               int8_t* output);
+
+}  // namespace pyrt

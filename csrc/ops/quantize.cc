@@ -1,0 +1,74 @@
+// QUANTIZE: float32 -> int8/uint8/int16 (per tensor), and requantization
+// int8/uint8 -> int8/uint8, int16 -> int8/int16 (TFLite reference kernels).
+#include "kernels/reference/quantize.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+class Quantize : public Op {
+ public:
+  void Prepare() override {
+    RequireInputCount(1, 1);
+    RequireOutputCount(1);
+    Tensor& in = input(0);
+    Tensor& out = output(0);
+    RequirePerTensorQuant(out, "output");
+    const DType i = in.dtype, o = out.dtype;
+    if (i == DType::kFloat32) {
+      if (o == DType::kInt8) eval_ = &Quantize::FromFloat<int8_t>;
+      if (o == DType::kUInt8) eval_ = &Quantize::FromFloat<uint8_t>;
+      if (o == DType::kInt16) eval_ = &Quantize::FromFloat<int16_t>;
+    } else {
+      RequirePerTensorQuant(in, "input");
+      if (i == DType::kInt8 && o == DType::kInt8) eval_ = &Quantize::Requant<int8_t, int8_t>;
+      if (i == DType::kInt8 && o == DType::kUInt8) eval_ = &Quantize::Requant<int8_t, uint8_t>;
+      if (i == DType::kUInt8 && o == DType::kInt8) eval_ = &Quantize::Requant<uint8_t, int8_t>;
+      if (i == DType::kUInt8 && o == DType::kUInt8) eval_ = &Quantize::Requant<uint8_t, uint8_t>;
+      if (i == DType::kInt16 && o == DType::kInt8) eval_ = &Quantize::Requant<int16_t, int8_t>;
+      if (i == DType::kInt16 && o == DType::kInt16) {
+        PYRT_ENSURE(in.zero_point() == 0 && out.zero_point() == 0, label(),
+                    ": int16 -> int16 requantization needs zero points 0, got ", in.zero_point(),
+                    " and ", out.zero_point());
+        eval_ = &Quantize::Requant<int16_t, int16_t>;
+      }
+      if (eval_) {
+        const double real = static_cast<double>(in.scale()) / static_cast<double>(out.scale());
+        multiplier_ = QuantizeMultiplier(real, label());
+      }
+    }
+    PYRT_ENSURE(eval_ != nullptr, label(), ": ", DTypeName(i), " -> ", DTypeName(o),
+                " is not supported");
+    SetOutputShape(out, in.shape);
+  }
+
+  void Eval(const EvalContext&) override { (this->*eval_)(); }
+
+ private:
+  template <typename OutT>
+  void FromFloat() {
+    const Tensor& in = input(0);
+    Tensor& out = output(0);
+    AffineQuantize(in.data_as<float>(), in.num_elements(), out.scale(), out.zero_point(),
+                   out.data_as<OutT>());
+  }
+
+  template <typename InT, typename OutT>
+  void Requant() {
+    const Tensor& in = input(0);
+    Tensor& out = output(0);
+    Requantize(in.data_as<InT>(), in.num_elements(), multiplier_.multiplier, multiplier_.shift,
+               in.zero_point(), out.zero_point(), out.data_as<OutT>());
+  }
+
+  void (Quantize::*eval_)() = nullptr;
+  QuantizedMultiplier multiplier_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeQuantize() { return std::make_unique<Quantize>(); }
+
+}  // namespace pyrt

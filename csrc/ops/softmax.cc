@@ -1,0 +1,77 @@
+// SOFTMAX, int8 in / int8 out: TFLite's reference (gemmlowp fixed point)
+// path. Prepare rejects with ModelError everything the reference would
+// reject or abort on (TFLITE_CHECKs in PreprocessSoftmaxScaling).
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/reference/softmax_s8.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+constexpr int kScaledDiffIntegerBits = 5;
+
+// floor(31 * 2^26 / 2^left_shift): the largest |x - max| whose rescaled
+// value still fits the Q5 exp() input (TFLite CalculateInputRadius).
+int32_t InputRadius(int left_shift) {
+  const double max_rescaled = static_cast<double>((1 << kScaledDiffIntegerBits) - 1) *
+                              static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits)) /
+                              static_cast<double>(int64_t{1} << left_shift);
+  return static_cast<int32_t>(std::floor(max_rescaled));
+}
+
+class Softmax : public Op {
+ public:
+  void Prepare() override {
+    RequireInputCount(1, 1);
+    RequireOutputCount(1);
+    Tensor& in = input(0);
+    Tensor& out = output(0);
+    PYRT_ENSURE(in.dtype == DType::kInt8 && out.dtype == DType::kInt8, label(),
+                ": only int8 input and output are supported, got ", DTypeName(in.dtype), " -> ",
+                DTypeName(out.dtype));
+    PYRT_ENSURE(in.rank() >= 1, label(), ": input must have rank >= 1");
+    RequirePerTensorQuant(in, "input");
+    RequirePerTensorQuant(out, "output");
+    PYRT_ENSURE(out.zero_point() == -128, label(), ": output zero point must be -128, got ",
+                out.zero_point());
+    // Float tolerance check, as TF_LITE_ENSURE_NEAR does it.
+    const float scale_error = std::fabs(out.scale() - 1.f / 256);
+    PYRT_ENSURE(scale_error <= 0.001f * 1.f / 256, label(), ": output scale must be 1/256, got ",
+                out.scale());
+
+    // PreprocessSoftmaxScaling: beta * s_in * 2^26 in double, capped.
+    const double beta = options<SoftmaxOptions>().beta;
+    const double real = std::min(beta * static_cast<double>(in.scale()) *
+                                     static_cast<double>(1 << (31 - kScaledDiffIntegerBits)),
+                                 static_cast<double>((int64_t{1} << 31) - 1));
+    PYRT_ENSURE(real > 1.0, label(), ": beta (", beta, ") * input scale (", in.scale(),
+                ") * 2^26 = ", real, " must be > 1");
+    const QuantizedMultiplier q = QuantizeMultiplierGreaterThanOne(real, label());
+    params_.input_multiplier = q.multiplier;
+    params_.input_left_shift = q.shift;
+    params_.diff_min = -InputRadius(q.shift);
+
+    depth_ = in.dim(in.rank() - 1);
+    rows_ = depth_ > 0 ? in.num_elements() / depth_ : 0;
+    SetOutputShape(out, in.shape);
+  }
+
+  void Eval(const EvalContext&) override {
+    SoftmaxS8(params_, rows_, depth_, input(0).data_as<int8_t>(), output(0).data_as<int8_t>());
+  }
+
+ private:
+  SoftmaxS8Params params_;
+  int depth_ = 0;
+  int64_t rows_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeSoftmax() { return std::make_unique<Softmax>(); }
+
+}  // namespace pyrt
