@@ -11,6 +11,13 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpFullyConnected: return MakeFullyConnected;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
+    case kOpPad: return MakePad;
+    case kOpPadV2: return MakePad;
+    case kOpMaxPool2D: return MakeMaxPool2D;
+    case kOpAveragePool2D: return MakeAveragePool2D;
+    case kOpStridedSlice: return MakeStridedSlice;
+    case kOpPack: return MakePack;
+    case kOpConcatenation: return MakeConcatenation;
     default: return nullptr;
   }
 }

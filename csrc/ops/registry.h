@@ -14,5 +14,11 @@ std::unique_ptr<Op> MakeDepthwiseConv2D();
 std::unique_ptr<Op> MakeFullyConnected();
 std::unique_ptr<Op> MakeReshape();
 std::unique_ptr<Op> MakeShape();
+std::unique_ptr<Op> MakePad();
+std::unique_ptr<Op> MakeMaxPool2D();
+std::unique_ptr<Op> MakeAveragePool2D();
+std::unique_ptr<Op> MakeStridedSlice();
+std::unique_ptr<Op> MakePack();
+std::unique_ptr<Op> MakeConcatenation();
 
 }  // namespace pyrt
