@@ -250,3 +250,134 @@ def test_pool_errors():
                        "does not fit")
     expect_model_error(pool_model("MAX_POOL_2D", (1, 4, 4, 1), (2, 2), (1, 1), "VALID",
                                   dtype=np.int32, q=None), "int8")
+
+
+# ----------------------------------------------------------------------------
+# STRIDED_SLICE
+# ----------------------------------------------------------------------------
+
+def slice_model(in_shape, begin, end, strides, dtype=np.int8, q=(0.05, -3), version=1, **masks):
+    consts = [(np.array(v, np.int32), np.int32) for v in (begin, end, strides)]
+    return single_op("STRIDED_SLICE", in_shape, dtype, (1,), q=q, consts=consts,
+                     version=version, **masks)
+
+
+SLICE_CASES = [  # (in_shape, begin, end, strides, masks)
+    ((1, 8, 8, 4), [0, 1, 0, 1], [1, 7, 8, 4], [1, 2, 3, 1], {}),
+    ((2, 5, 6, 3), [0, 0, 0, 0], [2, 5, 6, 3], [1, 1, 1, 1], {}),            # identity
+    ((2, 5, 6, 3), [1, -1, -2, 2], [0, -6, 0, -5], [-1, -2, -1, -1], {}),    # reversed
+    ((2, 5, 6, 3), [0, 4, 0, 0], [0, 0, 0, 0], [1, -1, 2, 1], {"beginMask": 0b0001, "endMask": 0b1111}),
+    ((2, 5, 6, 3), [-100, 1, 2, 100], [100, 100, -100, -100], [1, 1, -1, -1], {}),  # clamping
+    ((3, 4, 5), [1, 0, 2], [2, 4, 3], [1, 1, 1], {"shrinkAxisMask": 0b101}),
+    ((3, 4, 5), [-1, 0, -2], [0, 0, 0], [1, 1, 1], {"shrinkAxisMask": 0b111}),  # scalar output
+    ((3, 4, 5), [1], [3], [1], {}),                                          # fewer indices
+    ((2, 3, 4, 5), [0, 1], [0, 3], [1, 2], {"ellipsisMask": 0b01}),          # [..., 1:3:2]
+    ((2, 3, 4, 5), [1, 0, 1], [2, 0, 4], [1, 1, 2], {"ellipsisMask": 0b010}),  # [1:2, ..., 1:4:2]
+    ((2, 3, 4), [0, 0, 1, 0], [0, 0, 3, 0], [1, 1, 1, 1], {"newAxisMask": 0b0010, "beginMask": 0b1001,
+                                                           "endMask": 0b1001}),
+    ((2, 3, 4), [0, 0, 2], [0, 0, 4], [1, 1, 1], {"newAxisMask": 0b001, "ellipsisMask": 0b010}),
+    ((3, 4), [0, 2], [0, 3], [1, 1], {"newAxisMask": 0b01, "shrinkAxisMask": 0b10}),
+    ((2, 3, 2, 3, 4), [1, 0, 0, 2, 1], [2, 3, 2, 0, 4], [1, 2, 1, -1, 2], {}),   # rank 5
+    ((2, 3, 4), [0, 1, 1], [2, 2, 2], [1, 1, 1], {"offset": True}),          # end = size
+    ((2, 3, 4), [-1, 0, 3], [1, 3, 0], [1, 1, 1], {"offset": True}),
+    ((4, 6), [0, 0], [0, 0], [3, 4], {"beginMask": 3, "endMask": 3}),
+    ((0, 4), [0, 1], [0, 3], [1, 1], {"beginMask": 1, "endMask": 1}),          # empty input
+]
+
+
+@pytest.mark.parametrize("case", SLICE_CASES, ids=[str(i) for i in range(len(SLICE_CASES))])
+def test_strided_slice_int8(case):
+    shape, b, e, s, masks = case
+    assert_bit_exact(slice_model(shape, b, e, s, **masks), seeds=(0,))
+
+
+@pytest.mark.parametrize("dtype,q", [(np.int32, None), (np.float32, None), (np.uint8, (0.1, 128)),
+                                     (np.int8, (0.1, 127)), (np.int8, (0.1, -128))])
+def test_strided_slice_types(dtype, q):
+    assert_bit_exact(slice_model((2, 5, 6, 3), [1, -1, 0, 2], [0, -6, 6, 0], [-1, -2, 4, -1],
+                                 dtype=dtype, q=q, beginMask=0b0100), seeds=(0, 1))
+
+
+def test_strided_slice_errors():
+    expect_model_error(slice_model((3, 4), [0, 0], [1, 4], [1, 0]), "stride 0")
+    expect_model_error(slice_model((3, 4), [3, 0], [4, 4], [1, 1], shrinkAxisMask=1), "shrunk axis 0")
+    expect_model_error(slice_model((3, 4), [1, 0], [0, 4], [-1, 1], shrinkAxisMask=1), "positive stride")
+    expect_model_error(slice_model((3, 4), [0, 0], [1, 4], [1]), "must be equal")
+    expect_model_error(slice_model((3, 4), [0, 2], [3, 5], [1, 1], offset=True), "offset slice")
+    g = Graph()
+    x = g.tensor((3, 4), np.int8, (0.1, 0), graph_input=True)
+    b = g.tensor((2,), np.int32, graph_input=True)
+    e = g.tensor((2,), np.int32, data=[2, 2])
+    s = g.tensor((2,), np.int32, data=[1, 1])
+    out = g.tensor((2, 2), np.int8, (0.1, 0))
+    g.op("STRIDED_SLICE", [x, b, e, s], [out])
+    expect_model_error(g.save([out]), "begin", "must be constant")
+
+
+def test_shape_chain_folds():
+    """SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE on int32, as the converter emits
+    for a flatten with a free batch: folded at Prepare, then a plain reshape."""
+    g = Graph()
+    x = g.tensor((3, 4, 5), np.int8, (0.1, 2), graph_input=True)
+    shp = g.op("SHAPE", [x], [g.tensor((3,), np.int32)], outType=S.TensorType.INT32)
+    c = [g.tensor((1,), np.int32, data=v) for v in ([0], [1], [1])]
+    batch = g.op("STRIDED_SLICE", [shp] + c, [g.tensor((), np.int32)], shrinkAxisMask=1)
+    minus1 = g.tensor((), np.int32, data=-1)
+    packed = g.op("PACK", [batch, minus1], [g.tensor((2,), np.int32)], valuesCount=2, axis=0)
+    out = g.op("RESHAPE", [x, packed], [g.tensor((3, 20), np.int8, (0.1, 2))])
+    path = g.save([out])
+    assert_bit_exact(path, seeds=(0,))
+    assert pyruntime.Interpreter(str(path)).run([np.zeros((3, 4, 5), np.int8)]).shape == (3, 20)
+
+
+# ----------------------------------------------------------------------------
+# PACK / CONCATENATION
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape,n,axis", [
+    ((4, 6), 3, 1), ((4, 6), 3, 0), ((4, 6), 2, 2), ((4, 6), 4, -1), ((4, 6), 3, -3),
+    ((2, 3, 5), 1, 1), ((7,), 2, 0), ((1,), 3, -2),
+])
+@pytest.mark.parametrize("dtype,q", [(np.int8, (0.07, -128)), (np.int32, None), (np.float32, None)])
+def test_pack(shape, n, axis, dtype, q):
+    out = list(shape)
+    out.insert(axis % (len(shape) + 1), n)
+    assert_bit_exact(single_op("PACK", shape, dtype, out, q=q, n_inputs=n, valuesCount=n, axis=axis),
+                     seeds=(0,))
+
+
+def test_pack_errors():
+    expect_model_error(single_op("PACK", [(2, 3), (2, 3)], np.int8, (2, 2, 3), in_q=[(0.1, 0), (0.2, 0)],
+                                 q=(0.1, 0), valuesCount=2, axis=0), "equal quantization")
+    expect_model_error(single_op("PACK", [(2, 3), (3, 2)], np.int8, (2, 2, 3), q=(0.1, 0),
+                                 valuesCount=2, axis=0), "differs from input 0")
+    expect_model_error(single_op("PACK", (2, 3), np.int8, (2, 2, 3), q=(0.1, 0), n_inputs=2,
+                                 valuesCount=2, axis=3), "axis 3")
+
+
+@pytest.mark.parametrize("shapes,axis", [
+    ([(1, 4, 4, 3), (1, 4, 4, 5)], -1), ([(1, 4, 4, 3), (1, 4, 4, 5)], 3),
+    ([(2, 3, 4), (2, 1, 4), (2, 5, 4)], 1), ([(2, 3, 4), (1, 3, 4)], -3),
+    ([(3, 2), (3, 7), (3, 1), (3, 2)], -1), ([(5,)], 0), ([(2, 0, 3), (2, 2, 3)], 1),
+])
+@pytest.mark.parametrize("dtype,q", [(np.int8, (0.03, 127)), (np.int32, None), (np.float32, None),
+                                     (np.uint8, (0.1, 0))])
+def test_concatenation(shapes, axis, dtype, q):
+    out = list(shapes[0])
+    out[axis] = sum(s[axis] for s in shapes)
+    assert_bit_exact(single_op("CONCATENATION", list(shapes), dtype, out, q=q, axis=axis), seeds=(0,))
+
+
+def test_concatenation_errors():
+    path = single_op("CONCATENATION", [(2, 3), (2, 3)], np.int8, (2, 6), q=(0.1, 0),
+                     in_q=[(0.1, 0), (0.1, 5)], axis=1)
+    expect_model_error(path, "zero point 5", "zero point 0", "equal quantization")
+    path = single_op("CONCATENATION", [(2, 3), (2, 3)], np.int8, (2, 6), q=(0.1, 0),
+                     in_q=[(0.2, 0), (0.1, 0)], axis=1)
+    expect_model_error(path, "scale 0.200000003", "scale 0.100000001")
+    expect_model_error(single_op("CONCATENATION", [(2, 3), (2, 3)], np.int8, (2, 6), q=(0.1, 0), axis=1,
+                                 fusedActivationFunction=1), "fused activation")
+    expect_model_error(single_op("CONCATENATION", [(2, 3), (3, 3)], np.int8, (2, 6), q=(0.1, 0), axis=1),
+                       "outside axis 1")
+    expect_model_error(single_op("CONCATENATION", [(2, 3), (2, 3)], np.int8, (2, 6), q=(0.1, 0), axis=2),
+                       "axis 2")
