@@ -194,6 +194,15 @@ def test_pad_errors():
     expect_model_error(g.save([out]), "paddings", "must be constant")
 
 
+def test_pad_rank6_beyond_reference():
+    # The reference stops at rank 5; ours pads any rank up to 8 (numpy oracle).
+    pads = [[0, 1], [2, 0], [1, 1], [0, 0], [1, 2], [0, 1]]
+    x = np.arange(2 * 1 * 3 * 1 * 2 * 3, dtype=np.int8).reshape(2, 1, 3, 1, 2, 3)
+    path = single_op("PAD", x.shape, np.int8, (1,), q=(0.1, -9), consts=[(pads, np.int32)])
+    got = pyruntime.Interpreter(str(path)).run(x)
+    np.testing.assert_array_equal(got, np.pad(x, pads, constant_values=-9))
+
+
 # ----------------------------------------------------------------------------
 # MAX_POOL_2D / AVERAGE_POOL_2D
 # ----------------------------------------------------------------------------
@@ -282,6 +291,7 @@ SLICE_CASES = [  # (in_shape, begin, end, strides, masks)
     ((2, 3, 4), [-1, 0, 3], [1, 3, 0], [1, 1, 1], {"offset": True}),
     ((4, 6), [0, 0], [0, 0], [3, 4], {"beginMask": 3, "endMask": 3}),
     ((0, 4), [0, 1], [0, 3], [1, 1], {"beginMask": 1, "endMask": 1}),          # empty input
+    ((2, 1, 3, 1, 2, 3), [1, 0, 0, 0, 1, -1], [2, 1, 3, 1, 2, -4], [1, 1, 2, 1, 1, -1], {}),  # rank 6
 ]
 
 
@@ -328,6 +338,23 @@ def test_shape_chain_folds():
     path = g.save([out])
     assert_bit_exact(path, seeds=(0,))
     assert pyruntime.Interpreter(str(path)).run([np.zeros((3, 4, 5), np.int8)]).shape == (3, 20)
+
+
+def test_concat_shape_chain_folds():
+    """The CONCATENATION variants of the chain: a 1-D slice joined with a
+    constant, and constant scalars joined into a vector."""
+    g = Graph()
+    x = g.tensor((3, 4, 5), np.int8, (0.1, 2), graph_input=True)
+    shp = g.op("SHAPE", [x], [g.tensor((3,), np.int32)], outType=S.TensorType.INT32)
+    c = [g.tensor((1,), np.int32, data=v) for v in ([1], [3], [1])]
+    tail = g.op("STRIDED_SLICE", [shp] + c, [g.tensor((2,), np.int32)])
+    lead = g.op("CONCATENATION", [g.tensor((), np.int32, data=v) for v in (3, 1)],
+                [g.tensor((2,), np.int32)], axis=0)
+    shape = g.op("CONCATENATION", [lead, tail], [g.tensor((4,), np.int32)], axis=-1)
+    out = g.op("RESHAPE", [x, shape], [g.tensor((3, 1, 4, 5), np.int8, (0.1, 2))])
+    path = g.save([out])
+    assert_bit_exact(path, seeds=(0,))
+    assert pyruntime.Interpreter(str(path)).run([np.zeros((3, 4, 5), np.int8)]).shape == (3, 1, 4, 5)
 
 
 # ----------------------------------------------------------------------------
@@ -381,3 +408,28 @@ def test_concatenation_errors():
                        "outside axis 1")
     expect_model_error(single_op("CONCATENATION", [(2, 3), (2, 3)], np.int8, (2, 6), q=(0.1, 0), axis=2),
                        "axis 2")
+
+
+# ----------------------------------------------------------------------------
+# Converter-made models
+# ----------------------------------------------------------------------------
+
+CONVERTED = {
+    "pad": lambda: op_models.pad_model(),
+    "pad_extreme_zp": lambda: op_models.pad_model(calib_scale=0.05),
+    "maxpool": lambda: op_models.maxpool_model(),
+    "avgpool_same": lambda: op_models.avgpool_model(in_shape=(7, 9, 3), pool=3, strides=2,
+                                                    padding="same", batch=2),
+    "concat": lambda: op_models.concat_model(),
+    "strided_slice": lambda: op_models.strided_slice_model(),
+    "pack": lambda: op_models.pack_model(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONVERTED))
+def test_converted_models(name):
+    path = CONVERTED[name]()
+    ops = set(op_names(path))
+    assert ops & {"PAD", "PADV2", "MAX_POOL_2D", "AVERAGE_POOL_2D", "CONCATENATION",
+                  "STRIDED_SLICE", "PACK"}, ops
+    assert_bit_exact(path, seeds=(0, 1))
