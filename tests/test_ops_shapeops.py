@@ -433,3 +433,13 @@ def test_converted_models(name):
     assert ops & {"PAD", "PADV2", "MAX_POOL_2D", "AVERAGE_POOL_2D", "CONCATENATION",
                   "STRIDED_SLICE", "PACK"}, ops
     assert_bit_exact(path, seeds=(0, 1))
+
+
+def test_padv2_value_from_graph_input():
+    g = Graph()
+    x = g.tensor((1, 3, 4, 2), np.int8, (0.05, 4), graph_input=True)
+    pads = g.tensor((4, 2), np.int32, data=[[0, 1], [2, 1], [1, 0], [0, 1]])
+    v = g.tensor((1,), np.int8, (0.05, 4), graph_input=True)
+    out = g.tensor((2, 6, 5, 3), np.int8, (0.05, 4))
+    g.op("PADV2", [x, pads, v], [out])
+    assert_bit_exact(g.save([out]), seeds=(0, 1))
