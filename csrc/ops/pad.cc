@@ -62,6 +62,7 @@ class Pad : public Op {
 
   void Eval(const EvalContext&) override {
     Tensor& out = output(0);
+    if (out.num_elements() == 0) return;
     if (needs_fill_) {
       const uint8_t* value = pad_tensor_ ? pad_tensor_->data : pad_value_;
       FillElements(out.data, out.num_elements(), value, elem_size_);
