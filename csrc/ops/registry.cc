@@ -21,6 +21,13 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpHardSwish: return MakeHardSwish;
     case kOpQuantize: return MakeQuantize;
     case kOpDequantize: return MakeDequantize;
+    case kOpPad: return MakePad;
+    case kOpPadV2: return MakePad;
+    case kOpMaxPool2D: return MakeMaxPool2D;
+    case kOpAveragePool2D: return MakeAveragePool2D;
+    case kOpStridedSlice: return MakeStridedSlice;
+    case kOpPack: return MakePack;
+    case kOpConcatenation: return MakeConcatenation;
     default: return nullptr;
   }
 }

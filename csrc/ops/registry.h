@@ -24,5 +24,11 @@ std::unique_ptr<Op> MakeLogistic();
 std::unique_ptr<Op> MakeHardSwish();
 std::unique_ptr<Op> MakeQuantize();
 std::unique_ptr<Op> MakeDequantize();
+std::unique_ptr<Op> MakePad();
+std::unique_ptr<Op> MakeMaxPool2D();
+std::unique_ptr<Op> MakeAveragePool2D();
+std::unique_ptr<Op> MakeStridedSlice();
+std::unique_ptr<Op> MakePack();
+std::unique_ptr<Op> MakeConcatenation();
 
 }  // namespace pyrt

@@ -1,0 +1,95 @@
+#include "kernels/reference/data_movement.h"
+
+#include <cstring>
+
+namespace pyrt {
+
+bool AddCopyAxis(CopyPlan* plan, int64_t count, int64_t src_stride, int64_t dst_stride) {
+  if (plan->rank == kMaxCopyDims) return false;
+  plan->count[plan->rank] = count;
+  plan->src_stride[plan->rank] = src_stride;
+  plan->dst_stride[plan->rank] = dst_stride;
+  ++plan->rank;
+  return true;
+}
+
+CopyPlan SimplifyCopyPlan(const CopyPlan& plan) {
+  CopyPlan out;
+  out.run_bytes = plan.run_bytes;
+  // Walk inner to outer, building the simplified axes in reverse.
+  int64_t count[kMaxCopyDims], src[kMaxCopyDims], dst[kMaxCopyDims];
+  int n = 0;
+  for (int k = plan.rank - 1; k >= 0; --k) {
+    const int64_t c = plan.count[k];
+    if (c == 0) {  // nothing to copy at all
+      out.rank = 1;
+      out.count[0] = 0;
+      return out;
+    }
+    if (c == 1) continue;
+    if (n == 0 && plan.src_stride[k] == out.run_bytes && plan.dst_stride[k] == out.run_bytes) {
+      out.run_bytes *= c;  // contiguous innermost axis: one longer memcpy
+      continue;
+    }
+    if (n > 0 && plan.src_stride[k] == src[n - 1] * count[n - 1] &&
+        plan.dst_stride[k] == dst[n - 1] * count[n - 1]) {
+      count[n - 1] *= c;  // this axis continues the inner one in both buffers
+      continue;
+    }
+    count[n] = c;
+    src[n] = plan.src_stride[k];
+    dst[n] = plan.dst_stride[k];
+    ++n;
+  }
+  out.rank = n;
+  for (int i = 0; i < n; ++i) {
+    out.count[i] = count[n - 1 - i];
+    out.src_stride[i] = src[n - 1 - i];
+    out.dst_stride[i] = dst[n - 1 - i];
+  }
+  return out;
+}
+
+int64_t CopyPlanBytes(const CopyPlan& plan) {
+  int64_t n = plan.run_bytes;
+  for (int k = 0; k < plan.rank; ++k) n *= plan.count[k];
+  return n;
+}
+
+void BlockCopy(const CopyPlan& plan, const uint8_t* src, uint8_t* dst) {
+  for (int k = 0; k < plan.rank; ++k)
+    if (plan.count[k] == 0) return;
+  if (plan.run_bytes == 0) return;
+  // Odometer over the axes; the last axis moves fastest. Offsets rather than
+  // pointers: intermediate positions may lie outside the buffers.
+  int64_t idx[kMaxCopyDims] = {};
+  int64_t s = 0, d = 0;
+  while (true) {
+    std::memcpy(dst + d, src + s, static_cast<size_t>(plan.run_bytes));
+    int k = plan.rank - 1;
+    for (; k >= 0; --k) {
+      s += plan.src_stride[k];
+      d += plan.dst_stride[k];
+      if (++idx[k] < plan.count[k]) break;
+      s -= plan.src_stride[k] * plan.count[k];
+      d -= plan.dst_stride[k] * plan.count[k];
+      idx[k] = 0;
+    }
+    if (k < 0) return;
+  }
+}
+
+void FillElements(uint8_t* dst, int64_t n, const uint8_t* value, size_t elem_size) {
+  if (n <= 0) return;
+  const size_t total = static_cast<size_t>(n) * elem_size;
+  std::memcpy(dst, value, elem_size);
+  // Doubling copies of the already written prefix.
+  size_t done = elem_size;
+  while (done < total) {
+    const size_t chunk = done < total - done ? done : total - done;
+    std::memcpy(dst + done, dst, chunk);
+    done += chunk;
+  }
+}
+
+}  // namespace pyrt

@@ -1,0 +1,67 @@
+#include "ops/movement_common.h"
+
+#include <cstring>
+#include <iomanip>
+#include <sstream>
+
+#include "runtime/error.h"
+
+namespace pyrt {
+
+size_t CopyableElementSize(const Tensor& t, const std::string& what, const char* role) {
+  const size_t size = DTypeSize(t.dtype);
+  PYRT_ENSURE(size > 0 && t.dtype != DType::kString, what, ": ", role, " tensor ", t.index, " '",
+              t.name, "' has unsupported type ", DTypeName(t.dtype));
+  return size;
+}
+
+std::vector<int64_t> ReadConstantIndices(const Tensor& t, const std::string& what,
+                                         const char* role) {
+  PYRT_ENSURE(t.is_constant, what, ": ", role, " tensor ", t.index, " '", t.name,
+              "' must be constant (dynamic ", role, " are not supported)");
+  PYRT_ENSURE(t.dtype == DType::kInt32 || t.dtype == DType::kInt64, what, ": ", role,
+              " tensor '", t.name, "' has type ", DTypeName(t.dtype), ", expected int32 or int64");
+  std::vector<int64_t> values(static_cast<size_t>(t.num_elements()));
+  for (size_t i = 0; i < values.size(); ++i) {
+    // memcpy: constant buffers carry no alignment guarantee.
+    if (t.dtype == DType::kInt32) {
+      int32_t v;
+      std::memcpy(&v, t.data + 4 * i, 4);
+      values[i] = v;
+    } else {
+      std::memcpy(&values[i], t.data + 8 * i, 8);
+    }
+  }
+  return values;
+}
+
+namespace {
+
+// Enough digits to tell apart any two different floats.
+std::string Exact(float f) {
+  std::ostringstream s;
+  s << std::setprecision(9) << f;
+  return s.str();
+}
+
+}  // namespace
+
+void RequireSameQuantization(const Tensor& in, const Tensor& out, const std::string& what,
+                             const char* in_role) {
+  PYRT_ENSURE(in.scale() == out.scale() && in.zero_point() == out.zero_point(), what, ": ",
+              in_role, " '", in.name, "' (scale ", Exact(in.scale()), ", zero point ", in.zero_point(),
+              ") and output '", out.name, "' (scale ", Exact(out.scale()), ", zero point ",
+              out.zero_point(), ") must have equal quantization (no requantization is done)");
+}
+
+std::vector<int64_t> ByteStrides(const Shape& shape, size_t elem_size) {
+  std::vector<int64_t> strides(shape.size());
+  int64_t s = static_cast<int64_t>(elem_size);
+  for (size_t i = shape.size(); i-- > 0;) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+}  // namespace pyrt
