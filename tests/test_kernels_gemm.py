@@ -36,12 +36,13 @@ def requant_params(rng, n, extreme=False):
     return mult.astype(np.int32), shift.astype(np.int32)
 
 
-def conv(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, isa, threads=1):
+def conv(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, isa, threads=1,
+         kernel=T.conv_s8):
     fh, fw = f.shape[1:3]
     oh = (x.shape[1] + 2 * pad[0] - (fh - 1) * dilation[0] - 1) // stride[0] + 1
     ow = (x.shape[2] + 2 * pad[1] - (fw - 1) * dilation[1] - 1) // stride[1] + 1
-    return T.conv_s8(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad,
-                     (max(oh, 1), max(ow, 1)), isa, num_threads=threads)
+    return kernel(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad,
+                  (max(oh, 1), max(ow, 1)), isa, num_threads=threads)
 
 
 def assert_same(ours, ref, what):
@@ -185,6 +186,32 @@ def test_conv_same_result_for_any_thread_count(isa):
         assert_same(conv(*args, isa, threads=threads), ref, f"{threads} threads")
 
 
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_depthwise_geometries(isa):
+    """Depth multiplier 1 runs the SIMD kernel (channel tails below/above 16);
+    other multipliers fall back to the reference and must still agree."""
+    rng = np.random.default_rng(6)
+    for case in range(120):
+        batch, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 14)), int(rng.integers(1, 14))
+        c = int(rng.choice([1, 3, 8, 15, 16, 17, 40, 96]))
+        mult_c = 1 if case % 5 else int(rng.integers(2, 4))
+        fh, fw = (int(v) for v in rng.integers(1, 6, 2))
+        stride = tuple(int(v) for v in rng.integers(1, 4, 2))
+        dilation = tuple(int(v) for v in rng.integers(1, 3, 2))
+        pad = tuple(int(v) for v in rng.integers(0, 3, 2))
+        x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)
+        f = rng.integers(-128, 128, (1, fh, fw, c * mult_c), dtype=np.int8)
+        bias = rng.integers(-2**16, 2**16, c * mult_c).astype(np.int32)
+        mult, shift = requant_params(rng, c * mult_c, extreme=case % 4 == 0)
+        zi, zo = (int(v) for v in rng.choice([-128, 127, -3], 2))
+        lo, hi = (-128, 127) if case % 3 else (zo, 127)
+        args = (x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad)
+        ref = conv(*args, "reference", kernel=T.depthwise_conv_s8)
+        assert_same(conv(*args, isa, threads=1 + case % 4, kernel=T.depthwise_conv_s8), ref,
+                    f"x{x.shape} f{f.shape} s{stride} d{dilation} p{pad}")
+
+
 # -- Whole ops and models, PYRUNTIME_ISA forced ---------------------------------
 
 OP_CASES = [
@@ -193,6 +220,8 @@ OP_CASES = [
     ("conv_stride2_valid", lambda: op_models.conv_model((11, 10, 3), filters=16, strides=2,
                                                         padding="valid", calib_scale=8.0)),
     ("conv_dilated", lambda: op_models.conv_model((12, 12, 4), filters=8, dilation=2, calib_scale=0.05)),
+    ("depthwise", lambda: op_models.depthwise_model((10, 9, 24), strides=2, activation="relu6")),
+    ("depthwise_x2", lambda: op_models.depthwise_model((7, 7, 5), depth_multiplier=2, calib_scale=4.0)),
     ("dense", lambda: op_models.dense_model((37,), units=21, activation="relu")),
     ("dense_batch", lambda: op_models.dense_model((64,), units=17, batch=7)),
 ]

@@ -21,14 +21,14 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   input_zero_point_ = input_zero_point;
   packed_ = PackedQs8Gemm::Supported(isa);
   if (packed_) {
-    PackedQs8Gemm::Params p;
+    Qs8RequantParams p;
     p.bias = bias.data();
     p.multiplier = multiplier.data();
     p.shift = shift.data();
     p.output_zero_point = output_zero_point;
     p.act_min = act_min;
     p.act_max = act_max;
-    gemm_.Init(isa, PackedQs8Gemm::Requant::kGemmlowp, g.out_c,
+    gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c,
                g.filter_h * g.filter_w * g.in_c, filter, p);
     return;
   }

@@ -20,13 +20,13 @@ void FullyConnectedS8Kernel::Init(Isa isa, int units, int depth, const int8_t* f
   act_max_ = act_max;
   packed_ = PackedQs8Gemm::Supported(isa);
   if (packed_) {
-    PackedQs8Gemm::Params p;
+    Qs8RequantParams p;
     p.bias = bias_.data();
     p.scale = scale_.data();
     p.output_zero_point = output_zero_point;
     p.act_min = act_min;
     p.act_max = act_max;
-    gemm_.Init(isa, PackedQs8Gemm::Requant::kFp64, units, depth, filter, p);
+    gemm_.Init(isa, Qs8Requant::kFp64, units, depth, filter, p);
   }
 }
 

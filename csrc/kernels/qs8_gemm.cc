@@ -28,13 +28,52 @@ bool PackedQs8Gemm::Supported(Isa isa) { return isa == Isa::kAvx2; }
 bool PackedQs8Gemm::Supported(Isa) { return false; }
 #endif
 
-void PackedQs8Gemm::Init(Isa isa, Requant requant, int N, int K, const int8_t* B,
-                         const Params& p) {
+void PaddedEpilogue::Init(Qs8Requant requant, int n, int padded_n, const Qs8RequantParams& p) {
+  bias_ = Padded(p.bias, n, padded_n);
+  multiplier_.clear();
+  left_shift_.clear();
+  right_shift_.clear();
+  rounding_mask_.clear();
+  scale_.clear();
+  if (requant == Qs8Requant::kGemmlowp) {
+    multiplier_ = Padded(p.multiplier, n, padded_n);
+    left_shift_.assign(padded_n, 0);
+    right_shift_.assign(padded_n, 0);
+    rounding_mask_.assign(padded_n, 0);
+    for (int c = 0; c < n; ++c) {
+      left_shift_[c] = std::max(p.shift[c], 0);
+      right_shift_[c] = std::max(-p.shift[c], 0);
+      rounding_mask_[c] = static_cast<int32_t>((int64_t{1} << right_shift_[c]) - 1);
+    }
+  } else {
+    scale_ = Padded(p.scale, n, padded_n);
+  }
+  output_zero_point_ = p.output_zero_point;
+  act_min_ = p.act_min;
+  act_max_ = p.act_max;
+}
+
+Qs8GemmEpilogue PaddedEpilogue::Get() const {
+  Qs8GemmEpilogue ep;
+  ep.bias = bias_.data();
+  ep.multiplier = multiplier_.data();
+  ep.left_shift = left_shift_.data();
+  ep.right_shift = right_shift_.data();
+  ep.rounding_mask = rounding_mask_.data();
+  ep.scale = scale_.data();
+  ep.output_zero_point = output_zero_point_;
+  ep.act_min = act_min_;
+  ep.act_max = act_max_;
+  return ep;
+}
+
+void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
+                         const Qs8RequantParams& p) {
 #ifdef PYRT_HAVE_AVX2_KERNELS
   // Only AVX2 so far; the caller checked Supported(isa).
   mr_ = kQs8GemmAvx2Mr;
   nr_ = kQs8GemmAvx2Nr;
-  ukernel_ = requant == Requant::kGemmlowp ? Qs8Gemm6x16c2GemmlowpAvx2 : Qs8Gemm6x16c2Fp64Avx2;
+  ukernel_ = requant == Qs8Requant::kGemmlowp ? Qs8Gemm6x16c2GemmlowpAvx2 : Qs8Gemm6x16c2Fp64Avx2;
 #endif
   N_ = N;
   kp_ = (K + 1) / 2 * 2;
@@ -50,43 +89,7 @@ void PackedQs8Gemm::Init(Isa isa, Requant requant, int N, int K, const int8_t* B
       panel[(k / 2) * nr_ * 2 + (n % nr_) * 2 + k % 2] = B[static_cast<size_t>(n) * K + k];
   }
 
-  bias_ = Padded(p.bias, N, padded_n);
-  multiplier_.clear();
-  left_shift_.clear();
-  right_shift_.clear();
-  rounding_mask_.clear();
-  scale_.clear();
-  if (requant == Requant::kGemmlowp) {
-    multiplier_ = Padded(p.multiplier, N, padded_n);
-    left_shift_.assign(padded_n, 0);
-    right_shift_.assign(padded_n, 0);
-    rounding_mask_.assign(padded_n, 0);
-    for (int n = 0; n < N; ++n) {
-      left_shift_[n] = std::max(p.shift[n], 0);
-      right_shift_[n] = std::max(-p.shift[n], 0);
-      rounding_mask_[n] = static_cast<int32_t>((int64_t{1} << right_shift_[n]) - 1);
-    }
-  } else {
-    scale_ = Padded(p.scale, N, padded_n);
-  }
-  output_zero_point_ = p.output_zero_point;
-  act_min_ = p.act_min;
-  act_max_ = p.act_max;
-}
-
-// Pointers into this object's vectors, so built per Run (the object may move).
-Qs8GemmEpilogue PackedQs8Gemm::Epilogue() const {
-  Qs8GemmEpilogue ep;
-  ep.bias = bias_.data();
-  ep.multiplier = multiplier_.data();
-  ep.left_shift = left_shift_.data();
-  ep.right_shift = right_shift_.data();
-  ep.rounding_mask = rounding_mask_.data();
-  ep.scale = scale_.data();
-  ep.output_zero_point = output_zero_point_;
-  ep.act_min = act_min_;
-  ep.act_max = act_max_;
-  return ep;
+  epilogue_.Init(requant, N, padded_n, p);
 }
 
 void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0,

@@ -20,6 +20,31 @@
 
 namespace pyrt {
 
+// How outputs are requantized; both match the reference kernels exactly.
+enum class Qs8Requant { kGemmlowp, kFp64 };
+
+struct Qs8RequantParams {
+  const int32_t* bias = nullptr;        // [N]
+  const int32_t* multiplier = nullptr;  // [N] (kGemmlowp)
+  const int32_t* shift = nullptr;       // [N] in [-31, 31] (kGemmlowp)
+  const double* scale = nullptr;        // [N] (kFp64)
+  int32_t output_zero_point = 0, act_min = -128, act_max = 127;
+};
+
+// The per-channel epilogue arrays of the microkernels, zero-padded to
+// padded_n channels, owned here.
+class PaddedEpilogue {
+ public:
+  void Init(Qs8Requant requant, int n, int padded_n, const Qs8RequantParams& p);
+  // Pointers into this object's vectors: build per use (the object may move).
+  Qs8GemmEpilogue Get() const;
+
+ private:
+  std::vector<int32_t> bias_, multiplier_, left_shift_, right_shift_, rounding_mask_;
+  std::vector<double> scale_;
+  int32_t output_zero_point_ = 0, act_min_ = -128, act_max_ = 127;
+};
+
 class PackedQs8Gemm {
  public:
   // Most blocks that run at once: scratch holds one A block per slot, and
@@ -27,22 +52,13 @@ class PackedQs8Gemm {
   // scratch without knowing the thread count.
   static constexpr int kMaxSlots = 8;
 
-  // How outputs are requantized; both match the reference kernels exactly.
-  enum class Requant { kGemmlowp, kFp64 };
-
-  struct Params {
-    const int32_t* bias = nullptr;        // [N], folded with the input zero point
-    const int32_t* multiplier = nullptr;  // [N] (kGemmlowp)
-    const int32_t* shift = nullptr;       // [N] in [-31, 31] (kGemmlowp)
-    const double* scale = nullptr;        // [N] (kFp64)
-    int32_t output_zero_point = 0, act_min = -128, act_max = 127;
-  };
-
   // True when `isa` has a packed GEMM (every path but the reference).
   static bool Supported(Isa isa);
 
-  // B: N rows of K int8 weights, row stride K. Requires Supported(isa).
-  void Init(Isa isa, Requant requant, int N, int K, const int8_t* B, const Params& p);
+  // B: N rows of K int8 weights, row stride K; p.bias folded with the input
+  // zero point. Requires Supported(isa).
+  void Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
+            const Qs8RequantParams& p);
 
   int kp() const { return kp_; }  // K rounded up to the k-pair
   size_t ScratchBytes(int M) const { return static_cast<size_t>(kMaxSlots) * SlotBytes(M); }
@@ -58,16 +74,13 @@ class PackedQs8Gemm {
   size_t SlotBytes(int M) const {
     return (static_cast<size_t>(BlockRows(M)) * kp_ * sizeof(int16_t) + 63) / 64 * 64;
   }
-  Qs8GemmEpilogue Epilogue() const;
   void RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0, int p1, int8_t* c,
                  size_t ldc) const;
 
   Qs8GemmUkernel ukernel_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
   std::vector<int16_t> b_;  // [panels][kp / 2][nr][2]
-  std::vector<int32_t> bias_, multiplier_, left_shift_, right_shift_, rounding_mask_;
-  std::vector<double> scale_;
-  int32_t output_zero_point_ = 0, act_min_ = -128, act_max_ = 127;
+  PaddedEpilogue epilogue_;
 };
 
 template <typename PackRows>
@@ -86,7 +99,7 @@ void PackedQs8Gemm::Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* 
   const int units = blocks * chunks;
   workers = std::min(workers, units);
   const size_t slot = SlotBytes(M);
-  const Qs8GemmEpilogue ep = Epilogue();
+  const Qs8GemmEpilogue ep = epilogue_.Get();
   auto task = [&](int w) {
     int16_t* a = reinterpret_cast<int16_t*>(scratch + w * slot);
     for (int u = w; u < units; u += workers) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "kernels/conv_s8_kernel.h"
+#include "kernels/depthwise_conv_s8_kernel.h"
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/isa.h"
 #include "model/model.h"
@@ -273,6 +274,39 @@ py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& 
   return out;
 }
 
+// Depthwise conv over input [B,H,W,C] with filter [1,FH,FW,C*depth_multiplier].
+py::array DepthwiseConvS8(const I8& input, const I8& filter, const I32& bias,
+                          const I32& multiplier, const I32& shift, int32_t input_zero_point,
+                          int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                          std::array<int, 2> stride, std::array<int, 2> dilation,
+                          std::array<int, 2> pad, std::array<int, 2> out_hw,
+                          const std::string& isa, int num_threads) {
+  if (input.ndim() != 4 || filter.ndim() != 4 || filter.shape(0) != 1 || input.shape(3) < 1 ||
+      filter.shape(3) % input.shape(3) != 0)
+    throw UsageError("depthwise_conv_s8: input [B,H,W,C] and filter [1,FH,FW,C*m] expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = filter.shape(3), g.filter_h = filter.shape(1);
+  g.filter_w = filter.shape(2), g.stride_h = stride[0], g.stride_w = stride[1];
+  g.dilation_h = dilation[0], g.dilation_w = dilation[1], g.pad_top = pad[0];
+  g.pad_left = pad[1], g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || num_threads < 1)
+    throw UsageError("depthwise_conv_s8: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  for (int32_t sh : Vec(shift, n, "shift"))
+    if (sh < -31 || sh > 31) throw UsageError("depthwise_conv_s8: shift outside [-31, 31]");
+  pyrt::DepthwiseConvS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, g.out_c / g.in_c, filter.data(), input_zero_point,
+              Vec(bias, n, "bias"), Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"),
+              output_zero_point, act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
+  py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
 // out[m][n] = RequantizeFp64(sum_k a[m][k] * b[n][k], bias[n], scale[n], ...).
 py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64& scale,
                            int32_t output_zero_point, int32_t act_min, int32_t act_max,
@@ -295,6 +329,11 @@ void Register(py::module_& m) {
   py::module_ t = m.def_submodule("_testing", "private kernel-test entry points");
   t.def("conv_s8", &ConvS8, py::arg("input"), py::arg("filter"), py::arg("bias"),
         py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
+        py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("depthwise_conv_s8", &DepthwiseConvS8, py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
         py::arg("num_threads") = 1);
