@@ -3,7 +3,7 @@
 // point folded into the bias.
 #include <algorithm>
 
-#include "kernels/reference/conv_s8.h"
+#include "kernels/conv_s8_kernel.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -75,37 +75,27 @@ class Conv2D : public Op {
     }
     const auto multipliers =
         PerChannelMultipliers(in.scale(), fq.scale, out.scale(), g_.out_c, label());
-    multiplier_.clear();
-    shift_.clear();
+    std::vector<int32_t> multiplier, shift;
     for (const auto& m : multipliers) {
-      multiplier_.push_back(m.multiplier);
-      shift_.push_back(m.shift);
+      multiplier.push_back(m.multiplier);
+      shift.push_back(m.shift);
     }
-    filter_ = filter.data_as<int8_t>();
-    input_zero_point_ = in.zero_point();
-    bias_ = FoldInputZeroPoint(ReadBias(bias, g_.out_c), filter_, static_cast<int>(K),
-                               input_zero_point_);
+    const int8_t* weights = filter.data_as<int8_t>();
     const ActivationRange act = QuantizedActivationRange(o.activation, out, label());
-    rq_.bias = bias_.data();
-    rq_.multiplier = multiplier_.data();
-    rq_.shift = shift_.data();
-    rq_.output_zero_point = out.zero_point();
-    rq_.act_min = act.min;
-    rq_.act_max = act.max;
-    scratch_bytes_ = ConvS8ScratchBytes(g_);
+    kernel_.Init(isa(), g_, weights, in.zero_point(),
+                 FoldInputZeroPoint(ReadBias(bias, g_.out_c), weights, static_cast<int>(K),
+                                    in.zero_point()),
+                 multiplier, shift, out.zero_point(), act.min, act.max);
+    scratch_bytes_ = kernel_.scratch_bytes();
   }
 
   void Eval(const EvalContext& ctx) override {
-    ConvS8(g_, input(0).data_as<int8_t>(), filter_, input_zero_point_, rq_,
-           output(0).data_as<int8_t>(), ctx.scratch);
+    kernel_.Run(input(0).data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.scratch, ctx.pool);
   }
 
  private:
   ConvGeometry g_{};
-  const int8_t* filter_ = nullptr;
-  int32_t input_zero_point_ = 0;
-  std::vector<int32_t> bias_, multiplier_, shift_;
-  ChannelRequant rq_;
+  ConvS8Kernel kernel_;
 };
 
 }  // namespace

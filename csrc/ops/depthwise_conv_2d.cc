@@ -1,7 +1,7 @@
 // DEPTHWISE_CONV_2D, int8: TFLite reference DepthwiseConvPerChannel. As in
 // TFLite, the depth multiplier comes from the shapes (filter depth / input
 // depth), not from the options.
-#include "kernels/reference/conv_s8.h"
+#include "kernels/depthwise_conv_s8_kernel.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -66,37 +66,26 @@ class DepthwiseConv2D : public Op {
       PYRT_ENSURE(bias->is_constant && bias->num_elements() == g_.out_c, label(),
                   ": bias must be a constant of ", g_.out_c, " elements");
     }
-    multiplier_.clear();
-    shift_.clear();
+    std::vector<int32_t> multiplier, shift;
     for (const auto& m : PerChannelMultipliers(in.scale(), fq.scale, out.scale(), g_.out_c, label())) {
-      multiplier_.push_back(m.multiplier);
-      shift_.push_back(m.shift);
+      multiplier.push_back(m.multiplier);
+      shift.push_back(m.shift);
     }
-    filter_ = filter.data_as<int8_t>();
-    input_zero_point_ = in.zero_point();
-    bias_ = ReadBias(bias, g_.out_c);
     const ActivationRange act = QuantizedActivationRange(o.activation, out, label());
-    rq_.bias = bias_.data();
-    rq_.multiplier = multiplier_.data();
-    rq_.shift = shift_.data();
-    rq_.output_zero_point = out.zero_point();
-    rq_.act_min = act.min;
-    rq_.act_max = act.max;
-    scratch_bytes_ = DepthwiseConvS8ScratchBytes(g_);
+    kernel_.Init(isa(), g_, depth_multiplier_, filter.data_as<int8_t>(), in.zero_point(),
+                 ReadBias(bias, g_.out_c), multiplier, shift, out.zero_point(), act.min,
+                 act.max);
+    scratch_bytes_ = kernel_.scratch_bytes();
   }
 
   void Eval(const EvalContext& ctx) override {
-    DepthwiseConvS8(g_, depth_multiplier_, input(0).data_as<int8_t>(), filter_, input_zero_point_,
-                    rq_, output(0).data_as<int8_t>(), ctx.scratch);
+    kernel_.Run(input(0).data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.scratch, ctx.pool);
   }
 
  private:
   ConvGeometry g_{};
   int depth_multiplier_ = 1;
-  const int8_t* filter_ = nullptr;
-  int32_t input_zero_point_ = 0;
-  std::vector<int32_t> bias_, multiplier_, shift_;
-  ChannelRequant rq_;
+  DepthwiseConvS8Kernel kernel_;
 };
 
 }  // namespace

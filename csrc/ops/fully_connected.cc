@@ -1,10 +1,7 @@
 // FULLY_CONNECTED, int8: TFLite reference FullyConnected(PerChannel). The
 // pinned reference requantizes in double: round(acc * (s_in * s_w / s_out)),
 // not with a fixed-point multiplier (TensorFlow issue 119412), so we do too.
-#include <cmath>
-#include <limits>
-
-#include "kernels/reference/gemm_s8.h"
+#include "kernels/fully_connected_s8_kernel.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -67,38 +64,27 @@ class FullyConnected : public Op {
       PYRT_ENSURE(bias->is_constant && bias->num_elements() == units_, label(),
                   ": bias must be a constant of ", units_, " elements");
     }
-    effective_scale_.resize(units_);
+    std::vector<double> effective_scale(units_);
     for (int c = 0; c < units_; ++c) {
       const double s_w = fq.scale[per_channel ? c : 0];
-      effective_scale_[c] =
-          static_cast<double>(in.scale()) * s_w / static_cast<double>(out.scale());
+      effective_scale[c] = static_cast<double>(in.scale()) * s_w / static_cast<double>(out.scale());
     }
-    filter_ = filter.data_as<int8_t>();
-    bias_ = FoldInputZeroPoint(ReadBias(bias, units_), filter_, depth_, in.zero_point());
-    output_zero_point_ = out.zero_point();
-    act_ = QuantizedActivationRange(o.activation, out, label());
+    const int8_t* weights = filter.data_as<int8_t>();
+    const ActivationRange act = QuantizedActivationRange(o.activation, out, label());
+    kernel_.Init(isa(), units_, depth_, weights,
+                 FoldInputZeroPoint(ReadBias(bias, units_), weights, depth_, in.zero_point()),
+                 std::move(effective_scale), out.zero_point(), act.min, act.max);
+    scratch_bytes_ = kernel_.ScratchBytes(batches_);
   }
 
-  void Eval(const EvalContext&) override {
-    int8_t* out = output(0).data_as<int8_t>();
-    GemmS8(batches_, units_, depth_, input(0).data_as<int8_t>(), depth_, filter_, depth_,
-           [&](int m, int n, int32_t acc) {
-             const int32_t biased = static_cast<int32_t>(static_cast<uint32_t>(acc) +
-                                                         static_cast<uint32_t>(bias_[n]));
-             int32_t v = DoubleToInt32LikeX86(std::round(static_cast<double>(biased) * effective_scale_[n]));
-             v = static_cast<int32_t>(static_cast<uint32_t>(v) + static_cast<uint32_t>(output_zero_point_));
-             out[static_cast<int64_t>(m) * units_ + n] =
-                 static_cast<int8_t>(std::min(std::max(v, act_.min), act_.max));
-           });
+  void Eval(const EvalContext& ctx) override {
+    kernel_.Run(batches_, input(0).data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.scratch,
+                ctx.pool);
   }
 
  private:
   int units_ = 0, depth_ = 0, batches_ = 0;
-  const int8_t* filter_ = nullptr;
-  std::vector<int32_t> bias_;
-  std::vector<double> effective_scale_;
-  int32_t output_zero_point_ = 0;
-  ActivationRange act_{-128, 127};
+  FullyConnectedS8Kernel kernel_;
 };
 
 }  // namespace

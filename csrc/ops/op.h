@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/isa.h"
 #include "model/model.h"
 #include "runtime/error.h"
 #include "runtime/tensor.h"
@@ -45,6 +46,10 @@ class Op {
   // be folded to a constant even when its input data is not known.
   virtual bool DependsOnlyOnInputShapes() const { return false; }
 
+  // Kernel path for this op's kernels, set by the interpreter before Prepare.
+  // Ops pass it to kernel factories and never branch on it themselves.
+  void set_isa(Isa isa) { isa_ = isa; }
+
   size_t scratch_bytes() const { return scratch_bytes_; }
   const OpDesc& desc() const { return *desc_; }
   // "op 12 (CONV_2D)": prefix for every error message about this op.
@@ -63,6 +68,7 @@ class Op {
   void RequireType(const Tensor& t, DType type, const char* role) const;
   // Asserts per-tensor quantization with scale > 0 and an in-range zero point.
   void RequirePerTensorQuant(const Tensor& t, const char* role) const;
+  Isa isa() const { return isa_; }
   // Options of the expected kind; the model layer fills defaults when absent.
   template <typename T> const T& options() const { return std::get<T>(desc_->options); }
   // Sets a computed output shape (overflow-checked), as TFLite resizes outputs.
@@ -72,6 +78,7 @@ class Op {
 
  private:
   const OpDesc* desc_ = nullptr;
+  Isa isa_ = Isa::kReference;
   std::string label_;
   std::vector<Tensor*> inputs_;
   std::vector<Tensor*> outputs_;

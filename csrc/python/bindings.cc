@@ -10,7 +10,12 @@
 #include <mutex>
 #include <string>
 
+#include "kernels/conv_s8_kernel.h"
+#include "kernels/depthwise_conv_s8_kernel.h"
+#include "kernels/fully_connected_s8_kernel.h"
+#include "kernels/isa.h"
 #include "model/model.h"
+#include "ops/conv_common.h"
 #include "runtime/arena_planner.h"
 #include "runtime/error.h"
 #include "runtime/interpreter.h"
@@ -217,6 +222,134 @@ class PyInterpreter {
 };
 
 }  // namespace
+
+// ---- Private bindings for kernel tests (pyruntime._core._testing) ----------
+// Run one kernel on numpy arrays on a named ISA path, so tests can compare
+// every path with the reference bit for bit.
+namespace testing {
+
+using I8 = py::array_t<int8_t, py::array::c_style | py::array::forcecast>;
+using I32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
+using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+template <typename T>
+std::vector<T> Vec(const py::array_t<T, py::array::c_style | py::array::forcecast>& a, size_t n,
+                   const char* what) {
+  if (static_cast<size_t>(a.size()) != n)
+    throw UsageError(StrCat(what, ": expected ", n, " values, got ", a.size()));
+  return std::vector<T>(a.data(), a.data() + n);
+}
+
+// conv over input [B,H,W,C] with filter [O,FH,FW,C]; `bias` is the raw bias
+// (folded here with input_zero_point, as CONV_2D does).
+py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& multiplier,
+                 const I32& shift, int32_t input_zero_point, int32_t output_zero_point,
+                 int32_t act_min, int32_t act_max, std::array<int, 2> stride,
+                 std::array<int, 2> dilation, std::array<int, 2> pad, std::array<int, 2> out_hw,
+                 const std::string& isa, int num_threads) {
+  if (input.ndim() != 4 || filter.ndim() != 4 || filter.shape(3) != input.shape(3))
+    throw UsageError("conv_s8: input [B,H,W,C] and filter [O,FH,FW,C] expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = filter.shape(0), g.filter_h = filter.shape(1);
+  g.filter_w = filter.shape(2), g.stride_h = stride[0], g.stride_w = stride[1];
+  g.dilation_h = dilation[0], g.dilation_w = dilation[1], g.pad_top = pad[0];
+  g.pad_left = pad[1], g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || g.in_c < 1 || num_threads < 1)
+    throw UsageError("conv_s8: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  const int K = g.filter_h * g.filter_w * g.in_c;
+  for (int32_t sh : Vec(shift, n, "shift"))
+    if (sh < -31 || sh > 31) throw UsageError("conv_s8: shift outside [-31, 31]");
+  ConvS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), input_zero_point,
+              FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K, input_zero_point),
+              Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"), output_zero_point,
+              act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
+  py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// Depthwise conv over input [B,H,W,C] with filter [1,FH,FW,C*depth_multiplier].
+py::array DepthwiseConvS8(const I8& input, const I8& filter, const I32& bias,
+                          const I32& multiplier, const I32& shift, int32_t input_zero_point,
+                          int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                          std::array<int, 2> stride, std::array<int, 2> dilation,
+                          std::array<int, 2> pad, std::array<int, 2> out_hw,
+                          const std::string& isa, int num_threads) {
+  if (input.ndim() != 4 || filter.ndim() != 4 || filter.shape(0) != 1 || input.shape(3) < 1 ||
+      filter.shape(3) % input.shape(3) != 0)
+    throw UsageError("depthwise_conv_s8: input [B,H,W,C] and filter [1,FH,FW,C*m] expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = filter.shape(3), g.filter_h = filter.shape(1);
+  g.filter_w = filter.shape(2), g.stride_h = stride[0], g.stride_w = stride[1];
+  g.dilation_h = dilation[0], g.dilation_w = dilation[1], g.pad_top = pad[0];
+  g.pad_left = pad[1], g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || num_threads < 1)
+    throw UsageError("depthwise_conv_s8: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  for (int32_t sh : Vec(shift, n, "shift"))
+    if (sh < -31 || sh > 31) throw UsageError("depthwise_conv_s8: shift outside [-31, 31]");
+  pyrt::DepthwiseConvS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, g.out_c / g.in_c, filter.data(), input_zero_point,
+              Vec(bias, n, "bias"), Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"),
+              output_zero_point, act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
+  py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// out[m][n] = RequantizeFp64(sum_k a[m][k] * b[n][k], bias[n], scale[n], ...).
+py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64& scale,
+                           int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                           const std::string& isa, int num_threads) {
+  if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1) || b.shape(0) < 1 ||
+      b.shape(1) < 1 || num_threads < 1)
+    throw UsageError("fully_connected_s8: a [M,K] and b [N,K] expected");
+  const int M = a.shape(0), N = b.shape(0), K = b.shape(1);
+  FullyConnectedS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), Vec(bias, N, "bias"),
+              Vec(scale, N, "scale"), output_zero_point, act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.ScratchBytes(M));
+  py::array_t<int8_t> out({M, N});
+  ThreadPool pool(num_threads);
+  kernel.Run(M, a.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+void Register(py::module_& m) {
+  py::module_ t = m.def_submodule("_testing", "private kernel-test entry points");
+  t.def("conv_s8", &ConvS8, py::arg("input"), py::arg("filter"), py::arg("bias"),
+        py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
+        py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("depthwise_conv_s8", &DepthwiseConvS8, py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
+        py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("fully_connected_s8", &FullyConnectedS8, py::arg("a"), py::arg("b"), py::arg("bias"),
+        py::arg("scale"), py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"),
+        py::arg("isa"), py::arg("num_threads") = 1);
+  t.def("available_isas", [] {
+    std::vector<std::string> names;
+    for (Isa i : {Isa::kReference, Isa::kAvx2})
+      if (IsaAvailable(i)) names.push_back(IsaName(i));
+    return names;
+  });
+  t.def("cpu_features", &CpuFeatureSummary);
+}
+
+}  // namespace testing
 }  // namespace pyrt
 
 PYBIND11_MODULE(_core, m) {
@@ -255,4 +388,8 @@ PYBIND11_MODULE(_core, m) {
         return std::make_pair(plan.offsets, plan.total_bytes);
       },
       py::arg("requests"), py::arg("alignment") = 64);
+
+  // Kernel path PYRUNTIME_ISA selects now (what a new Interpreter would use).
+  m.def("isa", [] { return std::string(pyrt::IsaName(pyrt::IsaFromEnvironment())); });
+  pyrt::testing::Register(m);
 }

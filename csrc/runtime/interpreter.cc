@@ -24,6 +24,7 @@ Interpreter::Interpreter(const uint8_t* data, size_t size, InterpreterOptions op
     : options_(options), model_(ReadModel(data, size)) {
   PYRT_ENSURE(options_.num_threads >= 1 && options_.num_threads <= 256,
               "num_threads must be in [1, 256], got ", options_.num_threads);
+  options_.isa = IsaFromEnvironment();
   pool_ = std::make_unique<ThreadPool>(options_.num_threads);
   for (int32_t i : model_.inputs) input_shapes_.push_back(model_.tensors[i].shape);
   CreateOps();
@@ -153,6 +154,7 @@ void Interpreter::PrepareOps() {
     for (int32_t t : desc.inputs) ins.push_back(t < 0 ? nullptr : &tensors_[t]);
     for (int32_t t : desc.outputs) outs.push_back(&tensors_[t]);
     op->Bind(&desc, ins, outs);
+    op->set_isa(options_.isa);
     try {
       op->Prepare();
     } catch (const ModelError&) {

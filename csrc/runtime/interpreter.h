@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/isa.h"
 #include "model/model.h"
 #include "ops/op.h"
 #include "runtime/tensor.h"
@@ -22,6 +23,9 @@ struct InterpreterOptions {
   int num_threads = 1;
   // Give every tensor its own arena range so intermediates stay readable.
   bool preserve_all_tensors = false;
+  // Kernel path; the constructor resolves it from PYRUNTIME_ISA (best
+  // available when unset) and throws UsageError if the CPU lacks it.
+  Isa isa = Isa::kReference;
 };
 
 class Interpreter {

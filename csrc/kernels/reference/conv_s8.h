@@ -5,18 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/conv_geometry.h"
 #include "kernels/reference/requant.h"
 
 namespace pyrt {
-
-struct ConvGeometry {
-  int batch, in_h, in_w, in_c;
-  int out_h, out_w, out_c;
-  int filter_h, filter_w;
-  int stride_h, stride_w;
-  int dilation_h, dilation_w;
-  int pad_top, pad_left;
-};
 
 // Output pixels converted per im2col block; the scratch holds one block.
 constexpr int kConvPixelBlock = 64;

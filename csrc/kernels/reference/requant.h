@@ -3,7 +3,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "quant/fixed_point.h"
 
@@ -28,6 +30,25 @@ inline int32_t Requantize(int32_t acc, const ChannelRequant& rq, int c) {
   int32_t v = MultiplyByQuantizedMultiplier(biased, rq.multiplier[c], rq.shift[c]);
   v += rq.output_zero_point;
   return std::min(std::max(v, rq.act_min), rq.act_max);
+}
+
+// static_cast<int32_t>(double) as x86-64 executes it: out-of-range values
+// (undefined in C++) become INT32_MIN, the "integer indefinite" value.
+inline int32_t DoubleToInt32LikeX86(double v) {
+  if (!(v > -2147483649.0 && v < 2147483648.0)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(v);
+}
+
+// FULLY_CONNECTED's requantization in the pinned reference: in double,
+// round(acc * scale) with halves away from zero (TensorFlow issue 119412),
+// not the fixed-point multiplier. Adds wrap like the reference's int32 math.
+inline int32_t RequantizeFp64(int32_t acc, int32_t bias, double scale, int32_t output_zero_point,
+                              int32_t act_min, int32_t act_max) {
+  const int32_t biased =
+      static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(bias));
+  int32_t v = DoubleToInt32LikeX86(std::round(static_cast<double>(biased) * scale));
+  v = static_cast<int32_t>(static_cast<uint32_t>(v) + static_cast<uint32_t>(output_zero_point));
+  return std::min(std::max(v, act_min), act_max);
 }
 
 }  // namespace pyrt

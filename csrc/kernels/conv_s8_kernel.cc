@@ -1,0 +1,94 @@
+#include "kernels/conv_s8_kernel.h"
+
+#include <algorithm>
+
+namespace pyrt {
+namespace {
+
+// Sign-extends n int8 values (written so compilers vectorize it).
+inline void Widen(const int8_t* src, int n, int16_t* dst) {
+  for (int i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+}  // namespace
+
+void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
+                        int32_t input_zero_point, const std::vector<int32_t>& bias,
+                        const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
+                        int32_t output_zero_point, int32_t act_min, int32_t act_max) {
+  g_ = g;
+  filter_ = filter;
+  input_zero_point_ = input_zero_point;
+  packed_ = PackedQs8Gemm::Supported(isa);
+  if (packed_) {
+    Qs8RequantParams p;
+    p.bias = bias.data();
+    p.multiplier = multiplier.data();
+    p.shift = shift.data();
+    p.output_zero_point = output_zero_point;
+    p.act_min = act_min;
+    p.act_max = act_max;
+    gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c,
+               g.filter_h * g.filter_w * g.in_c, filter, p);
+    return;
+  }
+  bias_ = bias;
+  multiplier_ = multiplier;
+  shift_ = shift;
+  rq_.bias = bias_.data();
+  rq_.multiplier = multiplier_.data();
+  rq_.shift = shift_.data();
+  rq_.output_zero_point = output_zero_point;
+  rq_.act_min = act_min;
+  rq_.act_max = act_max;
+}
+
+size_t ConvS8Kernel::scratch_bytes() const {
+  return packed_ ? gemm_.ScratchBytes(g_.batch * g_.out_h * g_.out_w) : ConvS8ScratchBytes(g_);
+}
+
+// Rows m0.. of the im2col matrix over all images (row = output pixel, in
+// filter order fy, fx, c), widened to int16; padding taps hold the input zero
+// point, which the folded bias cancels.
+void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, int16_t* dst) const {
+  const ConvGeometry& g = g_;
+  const int pixels = g.out_h * g.out_w, K = g.filter_h * g.filter_w * g.in_c, kp = gemm_.kp();
+  const bool pointwise = ConvIsPointwise(g);
+  for (int r = 0; r < count; ++r) {
+    const int m = m0 + r, b = m / pixels, p = m % pixels;
+    const int oy = p / g.out_w, ox = p % g.out_w;
+    const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
+    int16_t* row = dst + static_cast<size_t>(r) * kp;
+    std::fill(row + K, row + kp, int16_t{0});
+    if (pointwise) {
+      Widen(image + static_cast<size_t>(p) * g.in_c, g.in_c, row);
+      continue;
+    }
+    for (int fy = 0; fy < g.filter_h; ++fy) {
+      const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+      for (int fx = 0; fx < g.filter_w; ++fx) {
+        const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
+        int16_t* out = row + (fy * g.filter_w + fx) * g.in_c;
+        if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+          std::fill(out, out + g.in_c, static_cast<int16_t>(input_zero_point_));
+        } else {
+          Widen(image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c, g.in_c, out);
+        }
+      }
+    }
+  }
+}
+
+void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
+                       ThreadPool* pool) const {
+  if (!packed_) {
+    ConvS8(g_, input, filter_, input_zero_point_, rq_, output, scratch);
+    return;
+  }
+  const int M = g_.batch * g_.out_h * g_.out_w;
+  gemm_.Run(
+      M, [&](int m0, int count, int16_t* dst) { PackRows(input, m0, count, dst); }, output,
+      static_cast<size_t>(g_.out_c), scratch, pool);
+}
+
+}  // namespace pyrt

@@ -1,0 +1,43 @@
+// CONV_2D int8 (NHWC input, OHWI filter) on the interpreter's ISA path:
+// the reference kernel, or the packed GEMM over im2col blocks of output
+// pixels built on the fly (1x1 stride-1 convolutions read the input rows
+// directly). Both give identical results.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "kernels/qs8_gemm.h"
+#include "kernels/reference/conv_s8.h"
+
+namespace pyrt {
+
+class ThreadPool;
+
+class ConvS8Kernel {
+ public:
+  // filter: [out_c][filter_h][filter_w][in_c], must outlive the kernel.
+  // bias: folded with the input zero point. multiplier/shift: per output
+  // channel, shift in [-31, 31].
+  void Init(Isa isa, const ConvGeometry& g, const int8_t* filter, int32_t input_zero_point,
+            const std::vector<int32_t>& bias, const std::vector<int32_t>& multiplier,
+            const std::vector<int32_t>& shift, int32_t output_zero_point, int32_t act_min,
+            int32_t act_max);
+
+  size_t scratch_bytes() const;
+  void Run(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
+
+ private:
+  void PackRows(const int8_t* input, int m0, int count, int16_t* dst) const;
+
+  bool packed_ = false;
+  ConvGeometry g_{};
+  const int8_t* filter_ = nullptr;
+  int32_t input_zero_point_ = 0;
+  std::vector<int32_t> bias_, multiplier_, shift_;  // reference path
+  ChannelRequant rq_;                               // points into the vectors above
+  PackedQs8Gemm gemm_;
+};
+
+}  // namespace pyrt

@@ -1,0 +1,122 @@
+#include "kernels/isa.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/error.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#define PYRT_X86 1
+#endif
+
+namespace pyrt {
+namespace {
+
+struct CpuFeatures {
+  bool avx2 = false, fma = false;
+  bool avx512f = false, avx512bw = false, avx512vl = false, avx512vnni = false;
+};
+
+#ifdef PYRT_X86
+// XCR0: which register state the OS saves on context switch.
+uint64_t ReadXcr0() {
+  uint32_t lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (uint64_t{hi} << 32) | lo;
+}
+
+CpuFeatures Detect() {
+  CpuFeatures f;
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+  const bool osxsave = (c >> 27) & 1, cpu_avx = (c >> 28) & 1, cpu_fma = (c >> 12) & 1;
+  if (!osxsave || !cpu_avx) return f;
+  const uint64_t xcr0 = ReadXcr0();
+  const bool ymm_state = (xcr0 & 0x6) == 0x6;     // SSE + AVX state
+  const bool zmm_state = (xcr0 & 0xe6) == 0xe6;   // + opmask, ZMM_Hi256, Hi16_ZMM
+  if (!ymm_state || __get_cpuid_max(0, nullptr) < 7) return f;
+  __cpuid_count(7, 0, a, b, c, d);
+  f.avx2 = (b >> 5) & 1;
+  f.fma = cpu_fma;
+  if (zmm_state) {
+    f.avx512f = (b >> 16) & 1;
+    f.avx512bw = (b >> 30) & 1;
+    f.avx512vl = (b >> 31) & 1;
+    f.avx512vnni = (c >> 11) & 1;
+  }
+  return f;
+}
+#else
+CpuFeatures Detect() { return {}; }
+#endif
+
+const CpuFeatures& Features() {
+  static const CpuFeatures features = Detect();
+  return features;
+}
+
+constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2};
+
+}  // namespace
+
+const char* IsaName(Isa isa) {
+  switch (isa) {
+    case Isa::kReference: return "reference";
+    case Isa::kAvx2: return "avx2";
+  }
+  return "?";
+}
+
+bool IsaAvailable(Isa isa) {
+  switch (isa) {
+    case Isa::kReference: return true;
+#ifdef PYRT_X86
+    case Isa::kAvx2: return Features().avx2 && Features().fma;
+#else
+    case Isa::kAvx2: return false;
+#endif
+  }
+  return false;
+}
+
+Isa BestIsa() {
+  static const Isa best = IsaAvailable(Isa::kAvx2) ? Isa::kAvx2 : Isa::kReference;
+  return best;
+}
+
+Isa ResolveIsa(const char* name) {
+  if (!name || !*name) return BestIsa();
+  std::string known;
+  for (Isa isa : kAllIsas) {
+    if (std::strcmp(name, IsaName(isa)) == 0) {
+      if (!IsaAvailable(isa))
+        throw UsageError(StrCat("PYRUNTIME_ISA=", name, ": this CPU cannot run the ", name,
+                                " kernels (detected: ", CpuFeatureSummary(), ")"));
+      return isa;
+    }
+    known += StrCat(known.empty() ? "" : ", ", IsaName(isa));
+  }
+  throw UsageError(StrCat("PYRUNTIME_ISA=", name, " is not a known kernel path (known: ", known,
+                          ")"));
+}
+
+Isa IsaFromEnvironment() { return ResolveIsa(std::getenv("PYRUNTIME_ISA")); }
+
+std::string CpuFeatureSummary() {
+  const CpuFeatures& f = Features();
+  std::string s;
+  auto add = [&](bool on, const char* name) {
+    if (on) s += StrCat(s.empty() ? "" : " ", name);
+  };
+  add(f.avx2, "avx2");
+  add(f.fma, "fma");
+  add(f.avx512f, "avx512f");
+  add(f.avx512bw, "avx512bw");
+  add(f.avx512vl, "avx512vl");
+  add(f.avx512vnni, "avx512vnni");
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace pyrt

@@ -1,0 +1,119 @@
+// int8 GEMM with weights packed once (at Prepare) for a SIMD path, and the
+// blocked, multi-threaded driver around its microkernel.
+//
+// C[m][n] = requant(sum_k A[m][k] * B[n][k] + bias[n]) for M x N outputs.
+// Rows of A are produced on the fly, block by block, by a caller-supplied
+// packer (im2col for convolutions) as int16 rows of kp() values, so no full
+// im2col matrix ever exists. Work is split into units (a block of rows x a
+// range of column panels); each unit computes whole outputs (all of K), so
+// results do not depend on the split or the thread count.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "kernels/qs8_gemm_ukernel.h"
+#include "runtime/thread_pool.h"
+
+namespace pyrt {
+
+// How outputs are requantized; both match the reference kernels exactly.
+enum class Qs8Requant { kGemmlowp, kFp64 };
+
+struct Qs8RequantParams {
+  const int32_t* bias = nullptr;        // [N]
+  const int32_t* multiplier = nullptr;  // [N] (kGemmlowp)
+  const int32_t* shift = nullptr;       // [N] in [-31, 31] (kGemmlowp)
+  const double* scale = nullptr;        // [N] (kFp64)
+  int32_t output_zero_point = 0, act_min = -128, act_max = 127;
+};
+
+// The per-channel epilogue arrays of the microkernels, zero-padded to
+// padded_n channels, owned here.
+class PaddedEpilogue {
+ public:
+  void Init(Qs8Requant requant, int n, int padded_n, const Qs8RequantParams& p);
+  // Pointers into this object's vectors: build per use (the object may move).
+  Qs8GemmEpilogue Get() const;
+
+ private:
+  std::vector<int32_t> bias_, multiplier_, left_shift_, right_shift_, rounding_mask_;
+  std::vector<double> scale_;
+  int32_t output_zero_point_ = 0, act_min_ = -128, act_max_ = 127;
+};
+
+class PackedQs8Gemm {
+ public:
+  // Most blocks that run at once: scratch holds one A block per slot, and
+  // Run uses min(threads, kMaxSlots) workers. Static so Prepare can size
+  // scratch without knowing the thread count.
+  static constexpr int kMaxSlots = 8;
+
+  // True when `isa` has a packed GEMM (every path but the reference).
+  static bool Supported(Isa isa);
+
+  // B: N rows of K int8 weights, row stride K; p.bias folded with the input
+  // zero point. Requires Supported(isa).
+  void Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
+            const Qs8RequantParams& p);
+
+  int kp() const { return kp_; }  // K rounded up to the k-pair
+  size_t ScratchBytes(int M) const { return static_cast<size_t>(kMaxSlots) * SlotBytes(M); }
+
+  // PackRows(m0, count, int16_t* dst): rows m0..m0+count-1 of A into dst
+  // (row stride kp(), values past K zero).
+  template <typename PackRows>
+  void Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
+           ThreadPool* pool) const;
+
+ private:
+  int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
+  size_t SlotBytes(int M) const {
+    return (static_cast<size_t>(BlockRows(M)) * kp_ * sizeof(int16_t) + 63) / 64 * 64;
+  }
+  void RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0, int p1, int8_t* c,
+                 size_t ldc) const;
+
+  Qs8GemmUkernel ukernel_ = nullptr;
+  int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
+  std::vector<int16_t> b_;  // [panels][kp / 2][nr][2]
+  PaddedEpilogue epilogue_;
+};
+
+template <typename PackRows>
+void PackedQs8Gemm::Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
+                        ThreadPool* pool) const {
+  if (M <= 0) return;
+  const int rows = BlockRows(M);
+  const int blocks = (M + rows - 1) / rows;
+  const int panels = (N_ + nr_ - 1) / nr_;
+  int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
+  // Few row blocks (small images, FC): also split the columns so every
+  // worker gets a share; each split re-packs its rows (cheap next to K x N).
+  int chunks = 1;
+  if (workers > 1 && blocks < 4 * workers)
+    chunks = std::min(panels, (4 * workers + blocks - 1) / blocks);
+  const int units = blocks * chunks;
+  workers = std::min(workers, units);
+  const size_t slot = SlotBytes(M);
+  const Qs8GemmEpilogue ep = epilogue_.Get();
+  auto task = [&](int w) {
+    int16_t* a = reinterpret_cast<int16_t*>(scratch + w * slot);
+    for (int u = w; u < units; u += workers) {
+      const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
+      pack(m0, count, a);
+      RunPanels(ep, count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks,
+                C + m0 * ldc, ldc);
+    }
+  };
+  if (workers == 1) {
+    task(0);
+  } else {
+    pool->ParallelFor(workers, task);
+  }
+}
+
+}  // namespace pyrt

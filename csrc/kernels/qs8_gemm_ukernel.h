@@ -1,0 +1,37 @@
+// The fixed signature of the int8 GEMM microkernels with fused requantization.
+//
+// A microkernel computes an mr x nr tile (mr <= MR, nr <= NR of its ISA) of
+//   C[m][n] = requant(sum_k A[m][k] * B[n][k] + bias[n])
+// from int16 A rows (the int8 activations sign-extended, K padded to kp with
+// zeros) and one panel of packed weights: [kp / 2][NR][2] int16, i.e. for
+// each pair of k, NR columns of 2 consecutive weights (zero-padded columns
+// and k beyond the real sizes). Kernels never allocate and never fail.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pyrt {
+
+// Per-output-channel epilogue parameters, arrays indexed by the absolute
+// output channel and padded to a multiple of the kernel's NR.
+struct Qs8GemmEpilogue {
+  const int32_t* bias = nullptr;           // folded with the input zero point
+  // gemmlowp variant: MultiplyByQuantizedMultiplier(acc, multiplier, shift).
+  const int32_t* multiplier = nullptr;     // Q31, >= 0
+  const int32_t* left_shift = nullptr;     // max(shift, 0), <= 31
+  const int32_t* right_shift = nullptr;    // max(-shift, 0), <= 31
+  const int32_t* rounding_mask = nullptr;  // (1 << right_shift) - 1
+  // fp64 variant (FULLY_CONNECTED): round-half-away(acc * scale).
+  const double* scale = nullptr;
+  int32_t output_zero_point = 0;
+  int32_t act_min = -128;
+  int32_t act_max = 127;
+};
+
+// n0: first output channel of the panel (index into the epilogue arrays).
+using Qs8GemmUkernel = void (*)(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
+                                const int16_t* b, int8_t* c, size_t c_stride,
+                                const Qs8GemmEpilogue& ep, int n0);
+
+}  // namespace pyrt

@@ -1,0 +1,71 @@
+// Compiled with -mavx2 -mfma only (see CMakeLists.txt); called only when
+// the CPU has AVX2.
+#include "kernels/x86/avx2/qs8_gemm_6x16c2_avx2.h"
+
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/avx2/requant_avx2.h"
+
+namespace pyrt {
+namespace {
+
+inline __m256i BroadcastPair(const int16_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return _mm256_set1_epi32(v);
+}
+
+#define PYRT_ROW(r)                                                     \
+  {                                                                     \
+    const __m256i va = BroadcastPair(a##r + k);                         \
+    c##r##0 = _mm256_add_epi32(c##r##0, _mm256_madd_epi16(va, b0));     \
+    c##r##1 = _mm256_add_epi32(c##r##1, _mm256_madd_epi16(va, b1));     \
+  }
+
+// Rows beyond mr alias the last real row (computed, never stored), so the
+// loop has no branches.
+template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
+                       const int16_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep,
+                       int n0) {
+  const int16_t* a0 = a;
+  const int16_t* a1 = mr > 1 ? a0 + a_stride : a0;
+  const int16_t* a2 = mr > 2 ? a1 + a_stride : a1;
+  const int16_t* a3 = mr > 3 ? a2 + a_stride : a2;
+  const int16_t* a4 = mr > 4 ? a3 + a_stride : a3;
+  const int16_t* a5 = mr > 5 ? a4 + a_stride : a4;
+  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+          c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int k = 0; k < kp; k += 2) {
+    const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+    const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 16));
+    b += 32;
+    PYRT_ROW(0) PYRT_ROW(1) PYRT_ROW(2) PYRT_ROW(3) PYRT_ROW(4) PYRT_ROW(5)
+  }
+  const __m256i acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                             {c30, c31}, {c40, c41}, {c50, c51}};
+  for (int r = 0; r < mr; ++r) {
+    Store16(Requant(acc[r][0], ep, n0), Requant(acc[r][1], ep, n0 + 8), ep, nr,
+            c + r * c_stride);
+  }
+}
+
+#undef PYRT_ROW
+
+}  // namespace
+
+void Qs8Gemm6x16c2GemmlowpAvx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
+                               const int16_t* b, int8_t* c, size_t c_stride,
+                               const Qs8GemmEpilogue& ep, int n0) {
+  Gemm6x16c2<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+}
+
+void Qs8Gemm6x16c2Fp64Avx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
+                           const int16_t* b, int8_t* c, size_t c_stride,
+                           const Qs8GemmEpilogue& ep, int n0) {
+  Gemm6x16c2<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+}
+
+}  // namespace pyrt

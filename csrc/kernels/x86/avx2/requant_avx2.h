@@ -1,0 +1,86 @@
+// AVX2 requantization of int32 accumulators, exactly as the reference
+// kernels (kernels/reference/requant.h). Include only from translation units
+// compiled with -mavx2 (everything here is inline, in an unnamed namespace).
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/qs8_gemm_ukernel.h"
+
+namespace pyrt {
+namespace {
+
+inline __m256i Load8(const int32_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
+// TFLite's MultiplyByQuantizedMultiplier on 8 lanes with per-lane parameters.
+inline __m256i RequantGemmlowp(__m256i acc, const Qs8GemmEpilogue& ep, int n) {
+  const __m256i x = _mm256_sllv_epi32(_mm256_add_epi32(acc, Load8(ep.bias + n)),
+                                      Load8(ep.left_shift + n));
+  const __m256i m = Load8(ep.multiplier + n);
+  // SaturatingRoundingDoublingHighMul: gemmlowp's (ab + nudge) / 2^31 with
+  // truncating division equals floor((ab + 2^30) / 2^31) for either sign of
+  // ab, so a 64-bit add and taking bits 31..62 reproduce it.
+  const __m256i nudge = _mm256_set1_epi64x(int64_t{1} << 30);
+  const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), nudge);
+  const __m256i odd = _mm256_add_epi64(
+      _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(m, 32)), nudge);
+  __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
+  // INT32_MIN * INT32_MIN gave INT32_MIN; flipping all bits saturates it to INT32_MAX.
+  const __m256i int_min = _mm256_set1_epi32(INT32_MIN);
+  high = _mm256_xor_si256(high, _mm256_and_si256(_mm256_cmpeq_epi32(x, int_min),
+                                                 _mm256_cmpeq_epi32(m, int_min)));
+  // RoundingDivideByPOT: arithmetic shift, plus one when the remainder is
+  // above half (threshold one higher for negative values).
+  const __m256i mask = Load8(ep.rounding_mask + n);
+  const __m256i remainder = _mm256_and_si256(high, mask);
+  const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1),
+                                             _mm256_cmpgt_epi32(_mm256_setzero_si256(), high));
+  const __m256i shifted = _mm256_sub_epi32(_mm256_srav_epi32(high, Load8(ep.right_shift + n)),
+                                           _mm256_cmpgt_epi32(remainder, threshold));
+  return _mm256_add_epi32(shifted, _mm256_set1_epi32(ep.output_zero_point));
+}
+
+// std::round (half away from zero) of 4 doubles, then x86 cvttsd2si: values
+// outside int32 (and NaN) become INT32_MIN, as the reference's cast does.
+inline __m128i RoundToInt32(__m256d v) {
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  const __m256d t = _mm256_round_pd(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+  const __m256d frac = _mm256_andnot_pd(sign, _mm256_sub_pd(v, t));  // exact
+  const __m256d up = _mm256_cmp_pd(frac, _mm256_set1_pd(0.5), _CMP_GE_OQ);
+  const __m256d step = _mm256_or_pd(_mm256_and_pd(v, sign), _mm256_set1_pd(1.0));
+  return _mm256_cvttpd_epi32(_mm256_add_pd(t, _mm256_and_pd(up, step)));
+}
+
+inline __m256i RequantFp64(__m256i acc, const Qs8GemmEpilogue& ep, int n) {
+  const __m256i x = _mm256_add_epi32(acc, Load8(ep.bias + n));
+  const __m256d lo = _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(x)),
+                                   _mm256_loadu_pd(ep.scale + n));
+  const __m256d hi = _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(x, 1)),
+                                   _mm256_loadu_pd(ep.scale + n + 4));
+  const __m256i v = _mm256_set_m128i(RoundToInt32(hi), RoundToInt32(lo));
+  return _mm256_add_epi32(v, _mm256_set1_epi32(ep.output_zero_point));
+}
+
+// Clamps 16 int32 to the activation range and stores nr of them as int8.
+inline void Store16(__m256i v0, __m256i v1, const Qs8GemmEpilogue& ep, int nr, int8_t* c) {
+  const __m256i lo = _mm256_set1_epi32(ep.act_min), hi = _mm256_set1_epi32(ep.act_max);
+  v0 = _mm256_max_epi32(_mm256_min_epi32(v0, hi), lo);
+  v1 = _mm256_max_epi32(_mm256_min_epi32(v1, hi), lo);
+  const __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(v0, v1), 0xD8);
+  const __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+  if (nr == 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(c), b);
+  } else {
+    alignas(16) int8_t tmp[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(tmp), b);
+    std::memcpy(c, tmp, nr);
+  }
+}
+
+}  // namespace
+}  // namespace pyrt

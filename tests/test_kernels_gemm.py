@@ -1,0 +1,259 @@
+"""SIMD int8 GEMM/conv kernels against the reference kernels, bit for bit.
+
+Every ISA path this machine can run is compared with the portable reference
+over shapes below/at/above the microkernel tiles (6 x 16, k pairs), odd
+sizes, extreme requantization parameters and thread counts; then whole ops
+and (truncated) zoo models run with PYRUNTIME_ISA forced to each path
+against LiteRT's reference kernels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import pyruntime
+from pyruntime import _core
+from bitexact import assert_bit_exact
+from model_edit import edited
+from model_zoo import get_model
+import op_models
+
+T = _core._testing
+SIMD_ISAS = [i for i in T.available_isas() if i != "reference"]
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+needs_simd = pytest.mark.skipif(not SIMD_ISAS, reason="no SIMD path on this CPU")
+
+
+def requant_params(rng, n, extreme=False):
+    """Per-channel Q31 multipliers and shifts; `extreme` mixes in the edges."""
+    mult = rng.integers(2**30, 2**31, n, dtype=np.int64)
+    shift = rng.integers(-12, 2, n)
+    if extreme:
+        mult = np.where(rng.random(n) < 0.3, rng.choice([0, 2**30, 2**31 - 1], n), mult)
+        shift = np.where(rng.random(n) < 0.5, rng.integers(-31, 11, n), shift)
+    return mult.astype(np.int32), shift.astype(np.int32)
+
+
+def conv(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, isa, threads=1,
+         kernel=T.conv_s8):
+    fh, fw = f.shape[1:3]
+    oh = (x.shape[1] + 2 * pad[0] - (fh - 1) * dilation[0] - 1) // stride[0] + 1
+    ow = (x.shape[2] + 2 * pad[1] - (fw - 1) * dilation[1] - 1) // stride[1] + 1
+    return kernel(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad,
+                  (max(oh, 1), max(ow, 1)), isa, num_threads=threads)
+
+
+def assert_same(ours, ref, what):
+    assert ours.shape == ref.shape and np.array_equal(ours, ref), (
+        f"{what}: {np.count_nonzero(ours != ref)} of {ref.size} differ, "
+        f"first at {np.argwhere(ours != ref)[:1].tolist()}")
+
+
+# -- ISA selection -------------------------------------------------------------
+
+def test_isa_selection(monkeypatch):
+    assert "reference" in T.available_isas()
+    monkeypatch.delenv("PYRUNTIME_ISA", raising=False)
+    assert _core.isa() == T.available_isas()[-1]  # best path by default
+    for isa in T.available_isas():
+        monkeypatch.setenv("PYRUNTIME_ISA", isa)
+        assert _core.isa() == isa
+
+
+def test_unknown_isa_is_a_clear_error(monkeypatch):
+    path = op_models.conv_model()
+    monkeypatch.setenv("PYRUNTIME_ISA", "avx9000")
+    with pytest.raises(ValueError, match="PYRUNTIME_ISA=avx9000 is not a known kernel path"):
+        pyruntime.Interpreter(path)
+    if "avx2" not in T.available_isas():
+        monkeypatch.setenv("PYRUNTIME_ISA", "avx2")
+        with pytest.raises(ValueError, match="cannot run"):
+            pyruntime.Interpreter(path)
+
+
+# -- GEMM (1x1 conv) and FULLY_CONNECTED kernels ------------------------------
+
+GEMM_M = [1, 5, 6, 7, 12, 95, 96, 97, 250]
+GEMM_N = [1, 3, 15, 16, 17, 32, 33, 100]
+GEMM_K = [1, 2, 3, 4, 7, 16, 31, 129, 600]
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_pointwise_gemm_shapes(isa):
+    rng = np.random.default_rng(1)
+    for case in range(150):
+        m, n, k = (int(rng.choice(v)) for v in (GEMM_M, GEMM_N, GEMM_K))
+        x = rng.integers(-128, 128, (1, 1, m, k), dtype=np.int8)
+        f = rng.integers(-128, 128, (n, 1, 1, k), dtype=np.int8)
+        bias = rng.integers(-2**16, 2**16, n).astype(np.int32)
+        mult, shift = requant_params(rng, n, extreme=case % 2 == 1)
+        zi, zo = (int(v) for v in rng.choice([-128, 127, 0, 5], 2))
+        lo, hi = (-128, 127) if case % 3 else (int(zo), 127)
+        args = (x, f, bias, mult, shift, zi, zo, lo, hi, (1, 1), (1, 1), (0, 0))
+        ref = conv(*args, "reference")
+        assert_same(conv(*args, isa, threads=1 + case % 3), ref, f"m={m} n={n} k={k}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_requant_edges_every_int32(isa):
+    """K=1 and the bias reach any int32 accumulator: INT32_MIN/MAX, wrapping
+    left shifts, exact rounding ties of both rounding steps, multiplier 0 and
+    the INT32_MIN x INT32_MIN saturation of the doubling high multiply."""
+    rng = np.random.default_rng(2)
+    n = 64
+    specials = [INT32_MIN, INT32_MIN + 1, -1, 0, 1, INT32_MAX, 2**30, -(2**30), 3 << 20, -(3 << 20)]
+    for case in range(40):
+        mult, shift = requant_params(rng, n, extreme=True)
+        if case == 0:
+            mult[:] = INT32_MIN  # outside QuantizeMultiplier's range, still defined
+            shift[:] = 0
+        bias = rng.integers(INT32_MIN, INT32_MAX, n, dtype=np.int64)
+        bias[: len(specials)] = specials
+        # Ties of RoundingDivideByPOT: multiples of 2^(e-1) around zero.
+        e = -shift[10:20].clip(max=0)
+        bias[10:20] = np.where(e > 0, (rng.integers(-5, 6, 10) * 2 + 1) << np.maximum(e - 1, 0), 7)
+        x = rng.integers(-2, 3, (1, 1, 9, 1), dtype=np.int8)
+        f = rng.integers(-2, 3, (n, 1, 1, 1), dtype=np.int8)
+        zo = int(rng.choice([-128, 127, 0]))
+        args = (x, f, bias.astype(np.int32), mult, shift, 0, zo, -128, 127, (1, 1), (1, 1), (0, 0))
+        assert_same(conv(*args, isa), conv(*args, "reference"), f"case {case}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_fully_connected_shapes_and_fp64_rounding(isa):
+    rng = np.random.default_rng(3)
+    for case in range(120):
+        m, n, k = (int(rng.choice(v)) for v in (GEMM_M, GEMM_N, GEMM_K))
+        a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+        b = rng.integers(-128, 128, (n, k), dtype=np.int8)
+        bias = rng.integers(-2**16, 2**16, n).astype(np.int32)
+        scale = rng.uniform(1e-5, 3e-3, n)
+        if case % 4 == 1:  # exact halves and their neighbours: 2^-j scales
+            scale = 2.0 ** -rng.integers(1, 9, n).astype(np.float64)
+            scale[::3] = np.nextafter(scale[::3], 0)
+        if case % 4 == 2:  # out of int32 range -> INT32_MIN; inf * 0 -> NaN
+            scale = rng.choice([1e9, 1e12, np.inf, 1e-3], n)
+            bias[::5] = 0
+            a[:, :] = 0
+        zo = int(rng.choice([-128, 127, 0]))
+        lo, hi = (-128, 127) if case % 3 else (0, 100)
+        args = (a, b, bias, scale, zo, lo, hi)
+        ref = T.fully_connected_s8(*args, "reference")
+        assert_same(T.fully_connected_s8(*args, isa, num_threads=1 + case % 3), ref,
+                    f"case {case}: m={m} n={n} k={k}")
+
+
+# -- Convolutions ---------------------------------------------------------------
+
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_conv_geometries(isa):
+    rng = np.random.default_rng(4)
+    for case in range(120):
+        batch, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 14)), int(rng.integers(1, 14))
+        c, o = int(rng.choice([1, 3, 4, 8, 17, 32])), int(rng.choice([1, 8, 16, 24, 40]))
+        fh, fw = (int(v) for v in rng.integers(1, 6, 2))
+        stride = tuple(int(v) for v in rng.integers(1, 4, 2))
+        dilation = tuple(int(v) for v in rng.integers(1, 3, 2))
+        pad = tuple(int(v) for v in rng.integers(0, 3, 2))
+        x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)
+        f = rng.integers(-128, 128, (o, fh, fw, c), dtype=np.int8)
+        bias = rng.integers(-2**16, 2**16, o).astype(np.int32)
+        mult, shift = requant_params(rng, o, extreme=case % 4 == 0)
+        zi, zo = (int(v) for v in rng.choice([-128, 127, -3], 2))
+        args = (x, f, bias, mult, shift, zi, zo, -128, 127, stride, dilation, pad)
+        ref = conv(*args, "reference")
+        assert_same(conv(*args, isa, threads=1 + case % 4), ref,
+                    f"x{x.shape} f{f.shape} s{stride} d{dilation} p{pad}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_conv_same_result_for_any_thread_count(isa):
+    rng = np.random.default_rng(5)
+    x = rng.integers(-128, 128, (2, 23, 19, 24), dtype=np.int8)
+    f = rng.integers(-128, 128, (72, 3, 3, 24), dtype=np.int8)
+    bias = rng.integers(-2**16, 2**16, 72).astype(np.int32)
+    mult, shift = requant_params(rng, 72)
+    args = (x, f, bias, mult, shift, -7, 3, -128, 127, (1, 1), (1, 1), (1, 1))
+    ref = conv(*args, "reference")
+    for threads in (1, 2, 3, 8, 11):
+        assert_same(conv(*args, isa, threads=threads), ref, f"{threads} threads")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_depthwise_geometries(isa):
+    """Depth multiplier 1 runs the SIMD kernel (channel tails below/above 16);
+    other multipliers fall back to the reference and must still agree."""
+    rng = np.random.default_rng(6)
+    for case in range(120):
+        batch, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 14)), int(rng.integers(1, 14))
+        c = int(rng.choice([1, 3, 8, 15, 16, 17, 40, 96]))
+        mult_c = 1 if case % 5 else int(rng.integers(2, 4))
+        fh, fw = (int(v) for v in rng.integers(1, 6, 2))
+        stride = tuple(int(v) for v in rng.integers(1, 4, 2))
+        dilation = tuple(int(v) for v in rng.integers(1, 3, 2))
+        pad = tuple(int(v) for v in rng.integers(0, 3, 2))
+        x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)
+        f = rng.integers(-128, 128, (1, fh, fw, c * mult_c), dtype=np.int8)
+        bias = rng.integers(-2**16, 2**16, c * mult_c).astype(np.int32)
+        mult, shift = requant_params(rng, c * mult_c, extreme=case % 4 == 0)
+        zi, zo = (int(v) for v in rng.choice([-128, 127, -3], 2))
+        lo, hi = (-128, 127) if case % 3 else (zo, 127)
+        args = (x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad)
+        ref = conv(*args, "reference", kernel=T.depthwise_conv_s8)
+        assert_same(conv(*args, isa, threads=1 + case % 4, kernel=T.depthwise_conv_s8), ref,
+                    f"x{x.shape} f{f.shape} s{stride} d{dilation} p{pad}")
+
+
+# -- Whole ops and models, PYRUNTIME_ISA forced ---------------------------------
+
+OP_CASES = [
+    ("conv3x3_relu6", lambda: op_models.conv_model((9, 7, 5), filters=19, activation="relu6")),
+    ("conv1x1", lambda: op_models.conv_model((6, 6, 20), filters=33, kernel=1, batch=2)),
+    ("conv_stride2_valid", lambda: op_models.conv_model((11, 10, 3), filters=16, strides=2,
+                                                        padding="valid", calib_scale=8.0)),
+    ("conv_dilated", lambda: op_models.conv_model((12, 12, 4), filters=8, dilation=2, calib_scale=0.05)),
+    ("depthwise", lambda: op_models.depthwise_model((10, 9, 24), strides=2, activation="relu6")),
+    ("depthwise_x2", lambda: op_models.depthwise_model((7, 7, 5), depth_multiplier=2, calib_scale=4.0)),
+    ("dense", lambda: op_models.dense_model((37,), units=21, activation="relu")),
+    ("dense_batch", lambda: op_models.dense_model((64,), units=17, batch=7)),
+]
+
+
+@pytest.mark.parametrize("isa", T.available_isas())
+@pytest.mark.parametrize("name,build", OP_CASES, ids=[c[0] for c in OP_CASES])
+def test_ops_bit_exact_on_each_path(monkeypatch, isa, name, build):
+    monkeypatch.setenv("PYRUNTIME_ISA", isa)
+    assert_bit_exact(build(), seeds=(0, 1), num_threads=2)
+
+
+def truncated(model_path, num_ops: int, tmp_path):
+    """The model cut after its first num_ops operators (their last output
+    becomes the graph output), to run zoo prefixes whose later ops are not
+    implemented yet."""
+    def cut(model):
+        g = model.subgraphs[0]
+        g.operators = g.operators[:num_ops]
+        g.outputs = [g.operators[-1].outputs[0]]
+        model.signatureDefs = []
+
+    out = tmp_path / f"{model_path.stem}_first{num_ops}.tflite"
+    out.write_bytes(edited(model_path.read_bytes(), cut))
+    return out
+
+
+ZOO_PREFIXES = [("mobilenet_v1", 27), ("mobilenet_v2", 9)]
+
+
+@pytest.mark.parametrize("isa", T.available_isas())
+@pytest.mark.parametrize("name,num_ops", ZOO_PREFIXES, ids=[z[0] for z in ZOO_PREFIXES])
+def test_zoo_prefix_bit_exact_on_each_path(monkeypatch, tmp_path, isa, name, num_ops):
+    monkeypatch.setenv("PYRUNTIME_ISA", isa)
+    assert_bit_exact(truncated(get_model(name, "int8"), num_ops, tmp_path), seeds=(0,), num_threads=2)
