@@ -5,7 +5,6 @@
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
-#include "quant/float_cast.h"
 #include "quant/multiplier.h"
 
 namespace pyrt {

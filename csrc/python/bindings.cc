@@ -114,19 +114,19 @@ class PyInterpreter {
   // a shape that differs only along dimensions the model leaves free (-1 in
   // shape_signature) re-plans when `allow_resize`.
   void set_input(size_t position, py::object value, bool allow_resize) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    auto lock = LockReleasingGil();
     SetInputLocked(position, value, allow_resize);
   }
 
   void invoke() {
-    std::lock_guard<std::mutex> lock(mutex_);
+    auto lock = LockReleasingGil();
     InvokeLocked();
   }
 
   // set inputs + invoke + copy outputs, atomically with respect to other
   // threads using this interpreter.
   py::list run(const py::list& inputs) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    auto lock = LockReleasingGil();
     if (inputs.size() != interpreter_->inputs().size())
       throw UsageError(StrCat("the model has ", interpreter_->inputs().size(), " inputs, got ",
                               inputs.size()));
@@ -139,21 +139,29 @@ class PyInterpreter {
 
   // A copy of tensor `index`, owned by the returned array.
   py::array get_tensor(int index) const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    auto lock = LockReleasingGil();
     return CopyTensor(tensor(index));
   }
 
   void resize_input(size_t position, const Shape& shape) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    auto lock = LockReleasingGil();
     interpreter_->ResizeInput(position, shape);
   }
 
   void prepare() {
-    std::lock_guard<std::mutex> lock(mutex_);
+    auto lock = LockReleasingGil();
     interpreter_->Prepare();
   }
 
  private:
+  // Waits for the interpreter's mutex with the GIL released: a thread holding
+  // the GIL must never block on the mutex, or the mutex holder could not
+  // take the GIL back after invoke (deadlock).
+  std::unique_lock<std::mutex> LockReleasingGil() const {
+    py::gil_scoped_release release;
+    return std::unique_lock<std::mutex>(mutex_);
+  }
+
   static py::array CopyTensor(const Tensor& t) {
     if (!t.data && t.num_elements() > 0)
       throw UsageError(StrCat("tensor ", t.index, " '", t.name,

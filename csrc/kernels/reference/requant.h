@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 
 #include "quant/fixed_point.h"
+#include "quant/float_cast.h"
 
 namespace pyrt {
 
@@ -30,13 +30,6 @@ inline int32_t Requantize(int32_t acc, const ChannelRequant& rq, int c) {
   int32_t v = MultiplyByQuantizedMultiplier(biased, rq.multiplier[c], rq.shift[c]);
   v += rq.output_zero_point;
   return std::min(std::max(v, rq.act_min), rq.act_max);
-}
-
-// static_cast<int32_t>(double) as x86-64 executes it: out-of-range values
-// (undefined in C++) become INT32_MIN, the "integer indefinite" value.
-inline int32_t DoubleToInt32LikeX86(double v) {
-  if (!(v > -2147483649.0 && v < 2147483648.0)) return std::numeric_limits<int32_t>::min();
-  return static_cast<int32_t>(v);
 }
 
 // FULLY_CONNECTED's requantization in the pinned reference: in double,
