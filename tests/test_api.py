@@ -192,3 +192,19 @@ def test_quantize_helper_rounds_half_away_from_zero():
     details = {"dtype": np.int8, "quantization": (0.5, 3), "name": "t"}
     q = quantize(np.array([0.25, -0.25, 0.75, 1000.0, -1000.0], np.float32), details)
     assert q.tolist() == [4, 2, 5, 127, -128]
+
+
+def test_failed_resize_keeps_interpreter_usable():
+    # Declare the batch free: the model's RESHAPE to [1, 128] then cannot take
+    # batch 2. The failed re-plan must leave the interpreter working at batch 1.
+    from model_edit import dump, load
+
+    model = load(DEMO.read_bytes())
+    sg = model.subgraphs[0]
+    sg.tensors[sg.inputs[0]].shapeSignature = [-1, 8, 8, 1]
+    interp = pyruntime.Interpreter(model_content=dump(model))
+    x = sample(interp)
+    expected = interp.run(x)
+    with pytest.raises(pyruntime.ModelError, match=r"op 7 \(RESHAPE\): cannot reshape \[2, 2, 2, 32\]"):
+        interp.run(np.zeros((2, 8, 8, 1), np.int8))
+    assert np.array_equal(interp.run(x), expected)

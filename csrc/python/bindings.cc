@@ -153,6 +153,20 @@ class PyInterpreter {
     interpreter_->Prepare();
   }
 
+  // Re-plans for a new input shape; if the model cannot take it, restores
+  // the previous shape so the interpreter stays usable, then rethrows.
+  void ResizeAndPrepare(size_t position, const Shape& shape) {
+    const Shape previous = interpreter_->input_tensor(position).shape;
+    interpreter_->ResizeInput(position, shape);
+    try {
+      interpreter_->Prepare();
+    } catch (...) {
+      interpreter_->ResizeInput(position, previous);
+      interpreter_->Prepare();
+      throw;
+    }
+  }
+
  private:
   // Waits for the interpreter's mutex with the GIL released: a thread holding
   // the GIL must never block on the mutex, or the mutex holder could not
@@ -174,6 +188,8 @@ class PyInterpreter {
   }
 
   void InvokeLocked() {
+    if (!interpreter_->prepared())
+      throw UsageError("the interpreter is not prepared: a resize failed; call allocate_tensors()");
     py::gil_scoped_release release;
     interpreter_->Invoke();
   }
@@ -193,8 +209,7 @@ class PyInterpreter {
       if (!allow_resize || !ResizeCompatible(*t, shape))
         throw UsageError(StrCat("input ", position, " '", t->name, "': expected shape ",
                                 PyShape(t->shape), ", got ", PyShape(shape)));
-      interpreter_->ResizeInput(position, shape);
-      interpreter_->Prepare();
+      ResizeAndPrepare(position, shape);
       t = &interpreter_->input_tensor(position);
     }
     if (!(array.flags() & py::array::c_style))

@@ -142,8 +142,11 @@ void Interpreter::Prepare() {
   }
   for (size_t i = 0; i < model_.inputs.size(); ++i)
     tensors_[model_.inputs[i]].shape = input_shapes_[i];
+  prepared_ = false;
+  run_list_.clear();
   PrepareOps();
   PlanMemory();
+  prepared_ = true;
 }
 
 void Interpreter::PrepareOps() {

@@ -51,10 +51,12 @@ class Interpreter {
 
   // Changes the shape of graph input i; takes effect at the next Prepare().
   void ResizeInput(size_t i, const Shape& shape);
-  // Re-runs shape inference and planning after ResizeInput.
+  // Re-runs shape inference and planning after ResizeInput. If it throws,
+  // the interpreter is unprepared until a later Prepare() succeeds.
   void Prepare();
+  bool prepared() const { return prepared_; }
 
-  // Runs every op once. Never throws.
+  // Runs every op once. Never throws; does nothing when not prepared.
   void Invoke();
 
  private:
@@ -79,6 +81,7 @@ class Interpreter {
   struct FreeDeleter { void operator()(uint8_t* p) const; };
   std::unique_ptr<uint8_t, FreeDeleter> arena_;
   size_t arena_bytes_ = 0;
+  bool prepared_ = false;
 };
 
 }  // namespace pyrt
