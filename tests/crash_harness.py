@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import List
 
+from subprocess_env import subprocess_kwargs
+
 WORKER = r"""
 import os, struct, sys
 import numpy as np
@@ -77,7 +79,7 @@ class Outcome:
 class _Worker:
     def __init__(self, runtime: str):
         self.proc = subprocess.Popen([sys.executable, "-c", WORKER, runtime], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, **subprocess_kwargs())
         if self._read(120.0) != b"R":
             raise RuntimeError(f"the {runtime} worker did not start")
 

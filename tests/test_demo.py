@@ -12,6 +12,7 @@ import numpy as np
 import pyruntime
 from bitexact import assert_bit_exact
 from pyruntime.quantization import quantize
+from subprocess_env import subprocess_kwargs
 
 DATA = Path(pyruntime.__file__).parent / "data"
 
@@ -31,7 +32,8 @@ def test_demo_model_accuracy():
 
 
 def test_cli_demo_runs():
-    result = subprocess.run([sys.executable, "-m", "pyruntime"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-m", "pyruntime"], capture_output=True, text=True, timeout=300,
+                            **subprocess_kwargs())
     assert result.returncode == 0, result.stderr
     match = re.search(r"accuracy (\d+\.\d+)%", result.stdout)
     assert match and float(match.group(1)) > 90.0, result.stdout
@@ -41,11 +43,13 @@ def test_cli_demo_runs():
 def test_cli_inspect_and_errors(tmp_path):
     model = DATA / "digits_int8.tflite"
     result = subprocess.run([sys.executable, "-m", "pyruntime", "inspect", str(model)],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300,
+                            **subprocess_kwargs())
     assert result.returncode == 0, result.stderr
     assert "CONV_2D x3" in result.stdout
     bad = tmp_path / "bad.tflite"
     bad.write_bytes(b"not a model at all")
     result = subprocess.run([sys.executable, "-m", "pyruntime", "inspect", str(bad)],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300,
+                            **subprocess_kwargs())
     assert result.returncode == 1 and "not a TFLite model" in result.stderr
