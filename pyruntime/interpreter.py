@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from pyruntime import _core
+from pyruntime.quantization import dequantize, quantize
 
 ArrayLike = Union[np.ndarray, Sequence[Any]]
 
@@ -126,7 +127,8 @@ class Interpreter:
 
     # -- convenience -------------------------------------------------------
 
-    def run(self, inputs: Union[ArrayLike, Sequence[ArrayLike], Mapping[str, ArrayLike]]):
+    def run(self, inputs: Union[ArrayLike, Sequence[ArrayLike], Mapping[str, ArrayLike]],
+            float_io: bool = False):
         """Sets the inputs, invokes, and returns the outputs.
 
         ``inputs``: one array for a single-input model, a list of arrays in
@@ -134,9 +136,18 @@ class Interpreter:
         dimension the model leaves free (e.g. batch) re-plans once.
         Returns one array for a single-output model, else a list; arrays are
         owned copies that later calls never overwrite.
+
+        ``float_io=True`` takes float inputs and returns float32 outputs for a
+        quantized model: inputs are quantized and outputs dequantized with
+        each tensor's own scale and zero point. Plain ``run`` stays strict.
         """
         self.allocate_tensors()
-        outs = self._native().run(self._arrange_inputs(inputs))
+        arrays = self._arrange_inputs(inputs)
+        if float_io:
+            arrays = [quantize(a, d) for a, d in zip(arrays, self.get_input_details())]
+        outs = self._native().run(arrays)
+        if float_io:
+            outs = [dequantize(o, d) for o, d in zip(outs, self.get_output_details())]
         return outs[0] if len(outs) == 1 else outs
 
     def _get_ops_details(self) -> List[Dict[str, Any]]:

@@ -1,0 +1,217 @@
+"""Command line: ``pyruntime [COMMAND]`` (or ``python -m pyruntime``).
+
+With no command it runs the demo: a small int8 CNN that ships inside the
+package, on held-out images of scikit-learn's digits data set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import numpy as np
+
+import pyruntime
+from pyruntime.quantization import quantize
+
+DEMO_MODEL = "digits_int8.tflite"
+DEMO_DATA = "digits_test.npz"
+
+
+def _data_file(name: str) -> Path:
+    return Path(str(resources.files("pyruntime") / "data" / name))
+
+
+def _timings_us(fn: Callable[[], object], repeats: int) -> np.ndarray:
+    times = np.empty(repeats)
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times[i] = time.perf_counter() - t0
+    return times * 1e6
+
+
+def _op_counts(interp: pyruntime.Interpreter) -> str:
+    ops = Counter(op["op_name"] for op in interp._get_ops_details())
+    return ", ".join(f"{name} x{n}" for name, n in sorted(ops.items()))
+
+
+def run_demo(args) -> int:
+    """Runs the bundled digits model and prints accuracy and latency."""
+    model_path = _data_file(DEMO_MODEL)
+    data = np.load(_data_file(DEMO_DATA))
+    x, y = data["x"], data["y"]
+    interp = pyruntime.Interpreter(model_path, num_threads=args.threads)
+    inp = interp.get_input_details()[0]
+    out = interp.get_output_details()[0]
+    print(f"pyruntime {pyruntime.__version__} demo")
+    print(f"model    {model_path.name} ({model_path.stat().st_size / 1024:.1f} KB): {_op_counts(interp)}")
+    print(f"input    {inp['name']} {inp['dtype'].__name__}{inp['shape'].tolist()} "
+          f"scale={inp['quantization'][0]:.6g} zero_point={inp['quantization'][1]}")
+    print(f"output   {out['name']} {out['dtype'].__name__}{out['shape'].tolist()}")
+    print(f"arena    {interp.arena_bytes} bytes")
+    q = quantize(x, inp)
+    predictions = np.array([int(np.argmax(interp.run(q[i:i + 1]))) for i in range(len(q))])
+    accuracy = float(np.mean(predictions == y))
+    print(f"accuracy {accuracy * 100:.2f}% on {len(y)} held-out digits "
+          f"(first predictions {predictions[:10].tolist()}, labels {y[:10].tolist()})")
+    sample = q[:1]
+    _timings_us(lambda: interp.run(sample), 100)
+    us = float(np.median(_timings_us(lambda: interp.run(sample), 2000)))
+    print(f"time     {us:.2f} us per run(x) (median of 2000, {args.threads} thread(s), incl. input/output copies)")
+    return 0
+
+
+def run_inspect(args) -> int:
+    """Prints inputs, outputs, op counts, tensors and arena size of a model."""
+    interp = pyruntime.Interpreter(args.model)
+    tensors = interp.get_tensor_details()
+    info = {
+        "model": args.model,
+        "inputs": [_plain_details(d) for d in interp.get_input_details()],
+        "outputs": [_plain_details(d) for d in interp.get_output_details()],
+        "ops": dict(Counter(op["op_name"] for op in interp._get_ops_details())),
+        "tensors": len(tensors),
+        "arena_bytes": interp.arena_bytes,
+    }
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"model {args.model}")
+    for kind in ("inputs", "outputs"):
+        for d in info[kind]:
+            print(f"  {kind[:-1]:6} {d['index']:4} {d['name']} {d['dtype']}{d['shape']} "
+                  f"scale={d['scale']:.6g} zero_point={d['zero_point']}")
+    print(f"  ops    {_op_counts(interp)}")
+    print(f"  tensors {len(tensors)}, arena {interp.arena_bytes} bytes")
+    return 0
+
+
+def _plain_details(d: Dict) -> Dict:
+    return {"index": int(d["index"]), "name": d["name"], "dtype": np.dtype(d["dtype"]).name,
+            "shape": [int(v) for v in d["shape"]], "scale": float(d["quantization"][0]),
+            "zero_point": int(d["quantization"][1])}
+
+
+def _load_inputs(path: Optional[str], interp: pyruntime.Interpreter) -> Optional[List[np.ndarray]]:
+    if path is None:
+        return None
+    with np.load(path) as data:
+        names = [d["name"] for d in interp.get_input_details()]
+        keys = data.files
+        if all(n in keys for n in names):
+            return [data[n] for n in names]
+        return [data[k] for k in keys[: len(names)]]
+
+
+def run_compare(args) -> int:
+    """Compares every op output with LiteRT's reference kernels."""
+    from pyruntime.compare import compare_with_reference, first_divergence
+
+    interp = pyruntime.Interpreter(args.model)
+    diffs = compare_with_reference(args.model, _load_inputs(args.inputs, interp), seed=args.seed)
+    first = first_divergence(diffs)
+    if args.json:
+        print(json.dumps({"tensors": [asdict(d) for d in diffs],
+                          "first_divergence": asdict(first) if first else None}, indent=2))
+        return 0 if first is None else 2
+    print(f"{'op':>4} {'name':18} {'tensor':>6} {'shape':18} {'max|diff|':>10} {'differ':>12}")
+    for d in diffs:
+        print(f"{d.op_index:>4} {d.op_name[:18]:18} {d.tensor_index:>6} {str(list(d.shape)):18} "
+              f"{d.max_abs_diff:>10g} {d.num_different:>6}/{d.size}")
+    if first is None:
+        print(f"all {len(diffs)} op outputs are bit-exact with LiteRT's reference kernels")
+        return 0
+    print(f"first divergence: op {first.op_index} ({first.op_name}), tensor {first.tensor_index} "
+          f"'{first.tensor_name}': {first.num_different} of {first.size} elements differ")
+    return 2
+
+
+def run_bench(args) -> int:
+    """Latency (median, p90) of pyruntime, and of LiteRT side by side."""
+    from pyruntime.compare import random_inputs
+
+    interp = pyruntime.Interpreter(args.model, num_threads=args.threads)
+    inputs = random_inputs(interp)
+    contenders: Dict[str, Callable[[], object]] = {"pyruntime": lambda: interp.run(inputs)}
+    if args.against == "litert":
+        from ai_edge_litert.interpreter import Interpreter as LiteRT
+
+        ref = LiteRT(model_path=args.model, num_threads=args.threads)
+        ref.allocate_tensors()
+        in_details, out_details = ref.get_input_details(), ref.get_output_details()
+
+        def run_litert():
+            for d, x in zip(in_details, inputs):
+                ref.set_tensor(d["index"], x)
+            ref.invoke()
+            return [ref.get_tensor(d["index"]) for d in out_details]
+
+        contenders["litert"] = run_litert
+    for fn in contenders.values():
+        _timings_us(fn, args.warmup)
+    times: Dict[str, List[float]] = {k: [] for k in contenders}
+    for i in range(args.runs):  # interleaved, so drift affects all alike
+        for name, fn in contenders.items():
+            times[name].append(float(_timings_us(fn, 1)[0]))
+        if not args.json and sys.stderr.isatty():
+            print(f"\r{i + 1}/{args.runs}", end="", file=sys.stderr)
+    result = {name: {"median_us": float(np.median(t)), "p90_us": float(np.percentile(t, 90))}
+              for name, t in times.items()}
+    if "litert" in result:
+        result["ratio_pyruntime_over_litert"] = float(np.median(np.array(times["pyruntime"]) / np.array(times["litert"])))
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"\nmodel {args.model}, {args.threads} thread(s), {args.runs} runs")
+    for name in contenders:
+        print(f"  {name:10} median {result[name]['median_us'] / 1000:9.3f} ms   p90 {result[name]['p90_us'] / 1000:9.3f} ms")
+    if "litert" in result:
+        print(f"  ratio pyruntime/litert (median of per-run ratios): {result['ratio_pyruntime_over_litert']:.3f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pyruntime", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"pyruntime {pyruntime.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = sub.add_parser("demo", help="run the bundled digits model (the default)")
+    demo.add_argument("--threads", type=int, default=1, help="threads for ops (default 1)")
+    inspect = sub.add_parser("inspect", help="a model's inputs, outputs, ops and memory")
+    inspect.add_argument("model", help="path of a .tflite file")
+    inspect.add_argument("--json", action="store_true", help="machine-readable output")
+    compare = sub.add_parser("compare", help="compare every op output with LiteRT's reference kernels")
+    compare.add_argument("model", help="path of a .tflite file")
+    compare.add_argument("--inputs", help=".npz with the inputs (by input name, or in order); default random")
+    compare.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
+    compare.add_argument("--json", action="store_true", help="machine-readable output")
+    bench = sub.add_parser("bench", help="latency, optionally side by side with LiteRT")
+    bench.add_argument("model", help="path of a .tflite file")
+    bench.add_argument("--threads", type=int, default=1, help="threads for both runtimes (default 1)")
+    bench.add_argument("--against", choices=["litert"], help="also time LiteRT (default CPU path, XNNPACK)")
+    bench.add_argument("--runs", type=int, default=100, help="timed runs (default 100)")
+    bench.add_argument("--warmup", type=int, default=10, help="untimed runs first (default 10)")
+    bench.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+COMMANDS = {"inspect": run_inspect, "compare": run_compare, "bench": run_bench}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        args.threads = 1
+    try:
+        return COMMANDS.get(args.command, run_demo)(args)
+    except (ValueError, OSError, RuntimeError) as e:
+        print(f"pyruntime: error: {e}", file=sys.stderr)
+        return 1
