@@ -1,8 +1,9 @@
 // Float32 GEMM and depthwise bodies, compiled once per ISA: the including
 // translation unit defines PYRT_F32_NS (a namespace name) and its own target
 // flags, so the same source becomes SSE2 code in the portable build and
-// AVX2 code in kernels/x86/avx2 (FMA contraction off there, see CMakeLists). Written with GCC/Clang vector extensions
-// (8 floats) so both compilers emit straight-line SIMD code.
+// AVX2 code in kernels/x86/avx2 (FMA contraction off, see CMakeLists.txt).
+// Written with GCC/Clang vector extensions (8 floats) so both compilers emit
+// straight-line SIMD code.
 //
 // No include guard on purpose: each ISA includes it once into its namespace.
 #include <algorithm>
