@@ -7,7 +7,7 @@ Outputs are bit-exact with TFLite's reference kernels. See ``Interpreter``.
 """
 
 from pyruntime._core import ModelError, UsageError
-from pyruntime.interpreter import Interpreter
+from pyruntime.interpreter import Interpreter, SignatureRunner
 
 __version__ = "0.1.0"
 
@@ -17,4 +17,4 @@ ModelError.__doc__ = (
 )
 UsageError.__doc__ = "An API call with wrong arguments (for example a wrong input shape). A ValueError."
 
-__all__ = ["Interpreter", "ModelError", "UsageError", "__version__"]
+__all__ = ["Interpreter", "SignatureRunner", "ModelError", "UsageError", "__version__"]

@@ -150,6 +150,38 @@ class Interpreter:
             outs = [dequantize(o, d) for o, d in zip(outs, self.get_output_details())]
         return outs[0] if len(outs) == 1 else outs
 
+    def get_signature_list(self) -> Dict[str, Dict[str, List[str]]]:
+        """``{key: {"inputs": [names], "outputs": [names]}}`` of the model's
+        SignatureDefs, names sorted as TFLite lists them."""
+        return {
+            s["key"]: {
+                "inputs": sorted(name for name, _ in s["inputs"]),
+                "outputs": sorted(name for name, _ in s["outputs"]),
+            }
+            for s in self._native().signatures()
+        }
+
+    def get_signature_runner(self, signature_key: Optional[str] = None) -> "SignatureRunner":
+        """A callable running SignatureDef ``signature_key`` (the only one when
+        None): ``runner(**{input_name: array}) -> {output_name: array}``."""
+        signatures = {s["key"]: s for s in self._native().signatures()}
+        if signature_key is None:
+            if len(signatures) != 1:
+                raise ValueError(
+                    f"signature_key is required: the model has {len(signatures)} signatures "
+                    f"{sorted(signatures)}"
+                )
+            signature_key = next(iter(signatures))
+        if signature_key not in signatures:
+            raise ValueError(f'Invalid signature_key provided: "{signature_key}".')
+        sig = signatures[signature_key]
+        if sig["subgraph_index"] != 0:
+            raise ValueError(
+                f'signature "{signature_key}" runs subgraph {sig["subgraph_index"]}; '
+                "pyruntime only runs subgraph 0"
+            )
+        return SignatureRunner(self, signature_key, dict(sig["inputs"]), dict(sig["outputs"]))
+
     def _get_ops_details(self) -> List[Dict[str, Any]]:
         """The model's ops (index, op_name, inputs, outputs), as TFLite's method of this name."""
         return self._native().op_details()
@@ -207,3 +239,48 @@ class Interpreter:
             },
             "sparsity_parameters": {},
         }
+
+
+class SignatureRunner:
+    """Runs one SignatureDef of an Interpreter by input and output names, as
+    TFLite's SignatureRunner: ``runner(**inputs)`` returns a dict of output
+    arrays. A new size along a free dimension re-plans the interpreter."""
+
+    def __init__(self, interpreter: Interpreter, key: str, inputs: Dict[str, int],
+                 outputs: Dict[str, int]) -> None:
+        self._interpreter = interpreter
+        self._key = key
+        self._inputs = dict(sorted(inputs.items()))
+        self._outputs = dict(sorted(outputs.items()))
+        graph_inputs = interpreter._inputs
+        missing = [n for n, t in self._inputs.items() if t not in graph_inputs]
+        if missing or len(self._inputs) != len(graph_inputs):
+            raise ValueError(f'signature "{key}": inputs {missing or list(self._inputs)} are not '
+                             "exactly the graph inputs of subgraph 0")
+
+    def __call__(self, **kwargs: ArrayLike) -> Dict[str, np.ndarray]:
+        if len(kwargs) != len(self._inputs):
+            raise ValueError(
+                "Invalid number of inputs provided for running a SignatureDef, "
+                f"expected {len(self._inputs)} vs provided {len(kwargs)}"
+            )
+        graph_inputs = self._interpreter._inputs
+        arranged: List[Any] = [None] * len(graph_inputs)
+        for name, value in kwargs.items():
+            if name not in self._inputs:
+                raise ValueError(f"Invalid Input name ({name}) for SignatureDef")
+            arranged[graph_inputs.index(self._inputs[name])] = value
+        interp = self._interpreter
+        interp.allocate_tensors()
+        outs = interp._native().run(arranged)
+        graph_outputs = interp._outputs
+        return {
+            name: outs[graph_outputs.index(t)] if t in graph_outputs else interp.get_tensor(t)
+            for name, t in self._outputs.items()
+        }
+
+    def get_input_details(self) -> Dict[str, Dict[str, Any]]:
+        return {name: self._interpreter._details(t) for name, t in self._inputs.items()}
+
+    def get_output_details(self) -> Dict[str, Dict[str, Any]]:
+        return {name: self._interpreter._details(t) for name, t in self._outputs.items()}

@@ -1,4 +1,7 @@
-// DEQUANTIZE: int8/uint8/int16 (per tensor) -> float32, TFLite reference.
+// DEQUANTIZE: int8/uint8/int16 (per tensor) -> float32, TFLite reference;
+// float16 -> float32 (float16-weight models: the weights are constants, so
+// the interpreter folds these ops at Prepare and they never run at invoke).
+#include "kernels/reference/float16.h"
 #include "kernels/reference/quantize.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -14,6 +17,11 @@ class Dequantize : public Op {
     Tensor& in = input(0);
     Tensor& out = output(0);
     RequireType(out, DType::kFloat32, "output");
+    SetOutputShape(out, in.shape);
+    if (in.dtype == DType::kFloat16) {
+      eval_ = &Dequantize::RunHalf;
+      return;
+    }
     switch (in.dtype) {
       case DType::kInt8: eval_ = &Dequantize::Run<int8_t>; break;
       case DType::kUInt8: eval_ = &Dequantize::Run<uint8_t>; break;
@@ -25,7 +33,6 @@ class Dequantize : public Op {
     // The pinned reference only dequantizes symmetric int16.
     PYRT_ENSURE(in.dtype != DType::kInt16 || in.zero_point() == 0, label(),
                 ": int16 input needs zero point 0, got ", in.zero_point());
-    SetOutputShape(out, in.shape);
   }
 
   void Eval(const EvalContext&) override { (this->*eval_)(); }
@@ -36,6 +43,11 @@ class Dequantize : public Op {
     const Tensor& in = input(0);
     DequantizeToFloat(in.data_as<InT>(), in.num_elements(), in.scale(), in.zero_point(),
                       output(0).data_as<float>());
+  }
+
+  void RunHalf() {
+    const Tensor& in = input(0);
+    HalfToFloat(in.data_as<uint16_t>(), in.num_elements(), output(0).data_as<float>());
   }
 
   void (Dequantize::*eval_)() = nullptr;

@@ -69,6 +69,9 @@ class Op {
   // Asserts per-tensor quantization with scale > 0 and an in-range zero point.
   void RequirePerTensorQuant(const Tensor& t, const char* role) const;
   Isa isa() const { return isa_; }
+  // The tensors given to Bind, for ops that forward to another op.
+  const std::vector<Tensor*>& bound_inputs() const { return inputs_; }
+  const std::vector<Tensor*>& bound_outputs() const { return outputs_; }
   // Options of the expected kind; the model layer fills defaults when absent.
   template <typename T> const T& options() const { return std::get<T>(desc_->options); }
   // Sets a computed output shape (overflow-checked), as TFLite resizes outputs.

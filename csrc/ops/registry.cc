@@ -1,30 +1,31 @@
 #include "ops/registry.h"
 
 #include "model/builtin_ops.h"
+#include "ops/dtype_dispatch.h"
 
 namespace pyrt {
 
 OpFactory FindOpFactory(int32_t builtin_code) {
   switch (builtin_code) {
-    case kOpConv2D: return MakeConv2D;
-    case kOpDepthwiseConv2D: return MakeDepthwiseConv2D;
-    case kOpFullyConnected: return MakeFullyConnected;
+    case kOpConv2D: return MakeDTypeDispatch<MakeConv2D, MakeConv2DF32>;
+    case kOpDepthwiseConv2D: return MakeDTypeDispatch<MakeDepthwiseConv2D, MakeDepthwiseConv2DF32>;
+    case kOpFullyConnected: return MakeDTypeDispatch<MakeFullyConnected, MakeFullyConnectedF32>;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
-    case kOpAdd: return MakeAdd;
-    case kOpSub: return MakeSub;
-    case kOpMul: return MakeMul;
-    case kOpMean: return MakeMean;
-    case kOpSum: return MakeSum;
-    case kOpSoftmax: return MakeSoftmax;
-    case kOpLogistic: return MakeLogistic;
-    case kOpHardSwish: return MakeHardSwish;
+    case kOpAdd: return MakeDTypeDispatch<MakeAdd, MakeAddF32>;
+    case kOpSub: return MakeDTypeDispatch<MakeSub, MakeSubF32>;
+    case kOpMul: return MakeDTypeDispatch<MakeMul, MakeMulF32>;
+    case kOpMean: return MakeDTypeDispatch<MakeMean, MakeMeanF32>;
+    case kOpSum: return MakeDTypeDispatch<MakeSum, MakeSumF32>;
+    case kOpSoftmax: return MakeDTypeDispatch<MakeSoftmax, MakeSoftmaxF32>;
+    case kOpLogistic: return MakeDTypeDispatch<MakeLogistic, MakeLogisticF32>;
+    case kOpHardSwish: return MakeDTypeDispatch<MakeHardSwish, MakeHardSwishF32>;
     case kOpQuantize: return MakeQuantize;
     case kOpDequantize: return MakeDequantize;
     case kOpPad: return MakePad;
     case kOpPadV2: return MakePad;
-    case kOpMaxPool2D: return MakeMaxPool2D;
-    case kOpAveragePool2D: return MakeAveragePool2D;
+    case kOpMaxPool2D: return MakeDTypeDispatch<MakeMaxPool2D, MakeMaxPool2DF32>;
+    case kOpAveragePool2D: return MakeDTypeDispatch<MakeAveragePool2D, MakeAveragePool2DF32>;
     case kOpStridedSlice: return MakeStridedSlice;
     case kOpPack: return MakePack;
     case kOpConcatenation: return MakeConcatenation;

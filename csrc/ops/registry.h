@@ -31,4 +31,19 @@ std::unique_ptr<Op> MakeStridedSlice();
 std::unique_ptr<Op> MakePack();
 std::unique_ptr<Op> MakeConcatenation();
 
+// Float32 versions, reached through MakeDTypeDispatch (ops/dtype_dispatch.h).
+std::unique_ptr<Op> MakeConv2DF32();
+std::unique_ptr<Op> MakeDepthwiseConv2DF32();
+std::unique_ptr<Op> MakeFullyConnectedF32();
+std::unique_ptr<Op> MakeAddF32();
+std::unique_ptr<Op> MakeSubF32();
+std::unique_ptr<Op> MakeMulF32();
+std::unique_ptr<Op> MakeMeanF32();
+std::unique_ptr<Op> MakeSumF32();
+std::unique_ptr<Op> MakeSoftmaxF32();
+std::unique_ptr<Op> MakeLogisticF32();
+std::unique_ptr<Op> MakeHardSwishF32();
+std::unique_ptr<Op> MakeMaxPool2DF32();
+std::unique_ptr<Op> MakeAveragePool2DF32();
+
 }  // namespace pyrt

@@ -6,6 +6,7 @@
 #include <exception>
 #include <queue>
 
+#include "model/builtin_ops.h"
 #include "runtime/arena_planner.h"
 #include "runtime/error.h"
 
@@ -13,6 +14,10 @@ namespace pyrt {
 namespace {
 
 constexpr size_t kArenaAlignment = 64;
+
+bool IsControlFlowOp(int32_t code) {
+  return code == kOpIf || code == kOpWhile || code == kOpCallOnce;
+}
 
 std::string TensorLabel(const Tensor& t) { return StrCat("tensor ", t.index, " '", t.name, "'"); }
 
@@ -54,16 +59,23 @@ void Interpreter::ResizeInput(size_t i, const Shape& shape) {
 void Interpreter::CreateOps() {
   std::string unsupported;
   size_t count = 0;
+  bool control_flow = false, custom = false;
   for (const OpDesc& desc : model_.ops) {
     OpFactory factory = FindOpFactory(desc.builtin_code);
     if (!factory) {
       unsupported += StrCat(count++ ? ", " : "", desc.name, " (op ", desc.index, ")");
+      control_flow = control_flow || IsControlFlowOp(desc.builtin_code);
+      custom = custom || desc.builtin_code == kOpCustom;
       ops_.push_back(nullptr);
       continue;
     }
     ops_.push_back(factory());
   }
-  PYRT_ENSURE(count == 0, "unsupported ops: ", unsupported);
+  PYRT_ENSURE(count == 0, "unsupported ops: ", unsupported,
+              control_flow ? "; control flow ops (IF, WHILE, CALL_ONCE) run other subgraphs, "
+                             "which pyruntime does not support" : "",
+              custom ? "; custom ops (CUSTOM(<code>)) are not supported: only builtin ops "
+                       "run" : "");
 }
 
 // Stable topological sort (Kahn) of the model's ops; TFLite files are normally

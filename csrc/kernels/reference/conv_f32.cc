@@ -1,0 +1,135 @@
+#include "kernels/reference/conv_f32.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/thread_pool.h"
+
+namespace pyrt {
+namespace {
+
+constexpr int kBlockRows = 48;  // im2col rows per task (a multiple of the 6-row micro-kernel)
+constexpr int kMaxSlots = 8;    // scratch blocks: at most this many workers
+
+// Runs task(first, count) over [0, total) in blocks of `block`, on up to
+// `slots` workers; task also receives its worker index for scratch.
+template <typename Task>
+void ForBlocks(ThreadPool* pool, int total, int block, Task&& task) {
+  const int blocks = (total + block - 1) / block;
+  const int workers = std::min({pool ? pool->num_threads() : 1, kMaxSlots, blocks});
+  auto run = [&](int w) {
+    for (int b = w; b < blocks; b += workers)
+      task(w, b * block, std::min(block, total - b * block));
+  };
+  if (workers <= 1) {
+    if (blocks > 0) run(0);
+  } else {
+    pool->ParallelFor(workers, run);
+  }
+}
+
+}  // namespace
+
+void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
+                         float act_min, float act_max) {
+  g_ = g;
+  pointwise_ = g.filter_h == 1 && g.filter_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
+               g.pad_top == 0 && g.pad_left == 0;
+  const int K = g.filter_h * g.filter_w * g.in_c;
+  packed_ = PackGemmF32B(filter, g.out_c, K);
+  bias_ = PadGemmF32Bias(bias, g.out_c);
+  args_.n = g.out_c;
+  args_.k = K;
+  args_.packed = packed_.data();
+  args_.bias = bias_.data();
+  args_.act_min = act_min;
+  args_.act_max = act_max;
+  gemm_ = GemmF32ForIsa(isa);
+}
+
+size_t ConvF32Kernel::scratch_bytes() const {
+  if (pointwise_) return 0;
+  return size_t{kMaxSlots} * kBlockRows * args_.k * sizeof(float);
+}
+
+// Rows m0.. of the im2col matrix (row = output pixel, taps in fy, fx, c
+// order); padding taps are zero.
+void ConvF32Kernel::Im2colRows(const float* input, int m0, int count, float* dst) const {
+  const ConvGeometry& g = g_;
+  const int pixels = g.out_h * g.out_w;
+  for (int r = 0; r < count; ++r) {
+    const int m = m0 + r, b = m / pixels, p = m % pixels;
+    const int oy = p / g.out_w, ox = p % g.out_w;
+    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
+    float* row = dst + static_cast<size_t>(r) * args_.k;
+    for (int fy = 0; fy < g.filter_h; ++fy) {
+      const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+      for (int fx = 0; fx < g.filter_w; ++fx) {
+        const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
+        float* out = row + (fy * g.filter_w + fx) * g.in_c;
+        if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+          std::fill(out, out + g.in_c, 0.f);
+        } else {
+          std::memcpy(out, image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c,
+                      sizeof(float) * g.in_c);
+        }
+      }
+    }
+  }
+}
+
+void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
+                        ThreadPool* pool) const {
+  const int M = g_.batch * g_.out_h * g_.out_w;
+  const size_t ldc = static_cast<size_t>(g_.out_c);
+  ForBlocks(pool, M, kBlockRows, [&](int w, int m0, int count) {
+    if (pointwise_) {
+      gemm_(args_, input + static_cast<size_t>(m0) * g_.in_c, g_.in_c, count, output + m0 * ldc,
+            ldc);
+      return;
+    }
+    float* a = reinterpret_cast<float*>(scratch) + static_cast<size_t>(w) * kBlockRows * args_.k;
+    Im2colRows(input, m0, count, a);
+    gemm_(args_, a, args_.k, count, output + m0 * ldc, ldc);
+  });
+}
+
+void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter,
+                              const float* bias, float act_min, float act_max) {
+  bias_.assign(g.out_c, 0.f);
+  if (bias) std::copy(bias, bias + g.out_c, bias_.begin());
+  args_.g = g;
+  args_.filter = filter;
+  args_.bias = bias_.data();
+  args_.act_min = act_min;
+  args_.act_max = act_max;
+  rows_ = DepthwiseF32ForIsa(isa);
+}
+
+void DepthwiseF32Kernel::Run(const float* input, float* output, ThreadPool* pool) const {
+  const int rows = args_.g.batch * args_.g.out_h;
+  ForBlocks(pool, rows, 1, [&](int, int r0, int count) { rows_(args_, input, r0, count, output); });
+}
+
+void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* weights,
+                                   const float* bias, float act_min, float act_max) {
+  packed_ = PackGemmF32B(weights, units, depth);
+  bias_ = PadGemmF32Bias(bias, units);
+  args_.n = units;
+  args_.k = depth;
+  args_.packed = packed_.data();
+  args_.bias = bias_.data();
+  args_.act_min = act_min;
+  args_.act_max = act_max;
+  gemm_ = GemmF32ForIsa(isa);
+}
+
+void FullyConnectedF32Kernel::Run(int batches, const float* input, float* output,
+                                  ThreadPool* pool) const {
+  const size_t ldc = static_cast<size_t>(args_.n), lda = static_cast<size_t>(args_.k);
+  ForBlocks(pool, batches, kBlockRows, [&](int, int m0, int count) {
+    gemm_(args_, input + m0 * lda, lda, count, output + m0 * ldc, ldc);
+  });
+}
+
+}  // namespace pyrt

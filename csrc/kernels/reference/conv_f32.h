@@ -1,0 +1,63 @@
+// Float32 CONV_2D (im2col + packed GEMM; 1x1 stride-1 convolutions read the
+// input rows directly), DEPTHWISE_CONV_2D (direct, vectorized over channels)
+// and FULLY_CONNECTED (GEMM), on the interpreter's ISA path.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/conv_geometry.h"
+#include "kernels/isa.h"
+#include "kernels/reference/gemm_f32.h"
+
+namespace pyrt {
+
+class ThreadPool;
+
+class ConvF32Kernel {
+ public:
+  // filter: [out_c][filter_h][filter_w][in_c]; bias: out_c floats or null.
+  // Both are copied (packed).
+  void Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
+            float act_min, float act_max);
+  size_t scratch_bytes() const;
+  void Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool) const;
+
+ private:
+  void Im2colRows(const float* input, int m0, int count, float* dst) const;
+
+  ConvGeometry g_{};
+  bool pointwise_ = false;
+  std::vector<float> packed_, bias_;
+  GemmF32Args args_;
+  GemmF32RowsFn gemm_ = nullptr;
+};
+
+class DepthwiseF32Kernel {
+ public:
+  // filter: [1][filter_h][filter_w][out_c], must outlive the kernel.
+  void Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
+            float act_min, float act_max);
+  void Run(const float* input, float* output, ThreadPool* pool) const;
+
+ private:
+  std::vector<float> bias_;
+  DepthwiseF32Args args_;
+  DepthwiseF32RowsFn rows_ = nullptr;
+};
+
+class FullyConnectedF32Kernel {
+ public:
+  // weights: [units][depth]; bias: units floats or null. Both are copied.
+  void Init(Isa isa, int units, int depth, const float* weights, const float* bias,
+            float act_min, float act_max);
+  void Run(int batches, const float* input, float* output, ThreadPool* pool) const;
+
+ private:
+  std::vector<float> packed_, bias_;
+  GemmF32Args args_;
+  GemmF32RowsFn gemm_ = nullptr;
+};
+
+}  // namespace pyrt

@@ -1,0 +1,137 @@
+#include "kernels/reference/elementwise_f32.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace pyrt {
+namespace {
+
+template <typename F>
+void BinaryRows(const BroadcastPlan& plan, const float* a, const float* b, float* out, float lo,
+                float hi, F f) {
+  const int64_t sa = plan.stride_a[plan.rank - 1], sb = plan.stride_b[plan.rank - 1];
+  ForEachBroadcastRow(plan, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+    const float* x = a + oa;
+    const float* y = b + ob;
+    float* z = out + oo;
+    if (sa == 1 && sb == 1) {
+      for (int64_t i = 0; i < n; ++i) z[i] = std::min(std::max(f(x[i], y[i]), lo), hi);
+    } else if (sa == 1) {
+      const float v = y[0];
+      for (int64_t i = 0; i < n; ++i) z[i] = std::min(std::max(f(x[i], v), lo), hi);
+    } else if (sb == 1) {
+      const float v = x[0];
+      for (int64_t i = 0; i < n; ++i) z[i] = std::min(std::max(f(v, y[i]), lo), hi);
+    } else {
+      const float v = std::min(std::max(f(x[0], y[0]), lo), hi);
+      for (int64_t i = 0; i < n; ++i) z[i] = v;
+    }
+  });
+}
+
+void AccumulateDims(const ReducePlan& p, size_t d, const float*& in, float* sums) {
+  const int64_t n = p.dims[d], stride = p.out_stride[d];
+  if (d + 1 == p.dims.size()) {
+    if (stride == 0) {
+      float acc = 0.f;
+      for (int64_t i = 0; i < n; ++i) acc += in[i];
+      *sums += acc;
+    } else {
+      for (int64_t i = 0; i < n; ++i) sums[i] += in[i];
+    }
+    in += n;
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) AccumulateDims(p, d + 1, in, sums + i * stride);
+}
+
+struct Span {
+  int begin, end;
+};
+
+Span Clip(int o, int stride, int pad, int filter, int in) {
+  const int start = o * stride - pad;
+  return {std::max(start, 0), std::min(start + filter, in)};
+}
+
+template <typename Init, typename Step, typename Finish>
+void Pool(const PoolGeometry& g, const float* input, float* output, Init init, Step step,
+          Finish finish) {
+  const int C = g.channels;
+  for (int b = 0; b < g.batch; ++b) {
+    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
+    for (int oy = 0; oy < g.out_h; ++oy) {
+      const Span ys = Clip(oy, g.stride_h, g.pad_top, g.filter_h, g.in_h);
+      for (int ox = 0; ox < g.out_w; ++ox, output += C) {
+        const Span xs = Clip(ox, g.stride_w, g.pad_left, g.filter_w, g.in_w);
+        for (int c = 0; c < C; ++c) output[c] = init;
+        for (int y = ys.begin; y < ys.end; ++y)
+          for (int x = xs.begin; x < xs.end; ++x) {
+            const float* px = image + (static_cast<size_t>(y) * g.in_w + x) * C;
+            for (int c = 0; c < C; ++c) output[c] = step(output[c], px[c]);
+          }
+        const int count = std::max(ys.end - ys.begin, 0) * std::max(xs.end - xs.begin, 0);
+        for (int c = 0; c < C; ++c) output[c] = finish(output[c], count);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void BinaryF32(BinaryF32Op op, const BroadcastPlan& plan, const float* a, const float* b,
+               float* out, float lo, float hi) {
+  switch (op) {
+    case BinaryF32Op::kAdd:
+      return BinaryRows(plan, a, b, out, lo, hi, [](float x, float y) { return x + y; });
+    case BinaryF32Op::kSub:
+      return BinaryRows(plan, a, b, out, lo, hi, [](float x, float y) { return x - y; });
+    case BinaryF32Op::kMul:
+      return BinaryRows(plan, a, b, out, lo, hi, [](float x, float y) { return x * y; });
+  }
+}
+
+void LogisticF32(int64_t n, const float* in, float* out) {
+  for (int64_t i = 0; i < n; ++i) out[i] = 1.f / (1.f + std::exp(-in[i]));
+}
+
+void HardSwishF32(int64_t n, const float* in, float* out) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = in[i] * std::min(std::max(in[i] + 3.f, 0.f), 6.f) / 6.f;
+}
+
+void SoftmaxF32(int64_t rows, int depth, float beta, const float* in, float* out) {
+  for (int64_t r = 0; r < rows; ++r, in += depth, out += depth) {
+    float max = -std::numeric_limits<float>::infinity();
+    for (int i = 0; i < depth; ++i) max = std::max(max, in[i]);
+    float sum = 0.f;
+    for (int i = 0; i < depth; ++i) {
+      out[i] = std::exp((in[i] - max) * beta);
+      sum += out[i];
+    }
+    const float inv = 1.f / sum;
+    for (int i = 0; i < depth; ++i) out[i] *= inv;
+  }
+}
+
+void ReduceSumF32(const ReducePlan& plan, float divisor, const float* in, float* out) {
+  std::fill(out, out + plan.num_outputs, 0.f);
+  if (plan.num_inputs > 0) AccumulateDims(plan, 0, in, out);
+  for (int64_t i = 0; i < plan.num_outputs; ++i) out[i] /= divisor;
+}
+
+void MaxPoolF32(const PoolGeometry& g, const float* in, float* out, float lo, float hi) {
+  Pool(g, in, out, -std::numeric_limits<float>::infinity(),
+       [](float acc, float x) { return std::max(acc, x); },
+       [lo, hi](float acc, int) { return std::min(std::max(acc, lo), hi); });
+}
+
+void AveragePoolF32(const PoolGeometry& g, const float* in, float* out, float lo, float hi) {
+  Pool(g, in, out, 0.f, [](float acc, float x) { return acc + x; },
+       [lo, hi](float acc, int count) {
+         return std::min(std::max(acc / static_cast<float>(count), lo), hi);
+       });
+}
+
+}  // namespace pyrt

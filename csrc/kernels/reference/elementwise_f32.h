@@ -1,0 +1,34 @@
+// Float32 elementwise kernels: broadcasting ADD/SUB/MUL with a fused clamp,
+// LOGISTIC, HARD_SWISH, SOFTMAX (last axis), MEAN over any axes, and 2-D
+// pooling. Plain loops over contiguous rows so compilers vectorize them.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/reference/broadcast.h"
+#include "kernels/reference/pool_q.h"
+#include "kernels/reference/reduce_s8.h"
+
+namespace pyrt {
+
+enum class BinaryF32Op { kAdd, kSub, kMul };
+
+void BinaryF32(BinaryF32Op op, const BroadcastPlan& plan, const float* a, const float* b,
+               float* out, float act_min, float act_max);
+
+void LogisticF32(int64_t n, const float* in, float* out);
+// x * relu6(x + 3) / 6.
+void HardSwishF32(int64_t n, const float* in, float* out);
+// Per row of `depth`: exp(beta * (x - max)) / sum.
+void SoftmaxF32(int64_t rows, int depth, float beta, const float* in, float* out);
+
+// Sum over the reduced dims of `plan`, divided by `divisor` (count for MEAN).
+void ReduceSumF32(const ReducePlan& plan, float divisor, const float* in, float* out);
+
+// Windows are clipped to the image (padding cells are ignored); g.act_min /
+// g.act_max are unused, the float clamp is given instead.
+void MaxPoolF32(const PoolGeometry& g, const float* in, float* out, float act_min, float act_max);
+void AveragePoolF32(const PoolGeometry& g, const float* in, float* out, float act_min,
+                    float act_max);
+
+}  // namespace pyrt

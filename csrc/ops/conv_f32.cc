@@ -1,0 +1,165 @@
+// Float32 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (TFLite's float
+// kernels): constant float32 filter and optional bias, fused activation as a
+// clamp. Filters produced by DEQUANTIZE of float16 constants are constants
+// too (folded at Prepare), so float16-weight models take this path.
+#include "kernels/reference/conv_f32.h"
+#include "ops/conv_common.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+// Bounds the im2col scratch (rows of filter_h * filter_w * in_c floats).
+constexpr int64_t kMaxFilterVolume = int64_t{1} << 20;
+
+// Shared checks of the float ops: float32 tensors, constant weights.
+class FloatWeightsOp : public Op {
+ protected:
+  void CheckTensors(int filter_rank) const {
+    RequireInputCount(2, 3);
+    RequireOutputCount(1);
+    RequireType(input(0), DType::kFloat32, "input");
+    RequireType(input(1), DType::kFloat32, "filter");
+    RequireType(output(0), DType::kFloat32, "output");
+    PYRT_ENSURE(input(1).is_constant, label(), ": filter must be a constant tensor");
+    PYRT_ENSURE(input(1).rank() == filter_rank, label(), ": filter must be ", filter_rank,
+                "-D, got ", ShapeToString(input(1).shape));
+    if (const Tensor* bias = optional_input(2)) {
+      RequireType(*bias, DType::kFloat32, "bias");
+      PYRT_ENSURE(bias->is_constant, label(), ": bias must be a constant tensor");
+    }
+  }
+  const float* BiasOf(int n) const {
+    const Tensor* bias = optional_input(2);
+    if (!bias) return nullptr;
+    PYRT_ENSURE(bias->num_elements() == n, label(), ": bias must have ", n, " elements, got ",
+                bias->num_elements());
+    return bias->data_as<float>();
+  }
+  // Fills g (all but out_c / filter size, set by the caller first) from the
+  // input shape and options; sets the output shape.
+  void PrepareGeometry(ConvGeometry& g) const {
+    const ConvOptions& o = options<ConvOptions>();
+    const Tensor& in = input(0);
+    PYRT_ENSURE(in.rank() == 4, label(), ": input must be 4-D, got ", ShapeToString(in.shape));
+    PYRT_ENSURE(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0,
+                label(), ": strides and dilations must be > 0");
+    g.batch = in.dim(0);
+    g.in_h = in.dim(1);
+    g.in_w = in.dim(2);
+    g.in_c = in.dim(3);
+    g.stride_h = o.stride_h;
+    g.stride_w = o.stride_w;
+    g.dilation_h = o.dilation_h;
+    g.dilation_w = o.dilation_w;
+    const PaddedSize h = ComputePadding(o.padding, g.in_h, g.filter_h, o.stride_h, o.dilation_h);
+    const PaddedSize w = ComputePadding(o.padding, g.in_w, g.filter_w, o.stride_w, o.dilation_w);
+    PYRT_ENSURE(h.out > 0 && w.out > 0, label(), ": the filter does not fit the input ",
+                ShapeToString(in.shape));
+    g.out_h = h.out;
+    g.out_w = w.out;
+    g.pad_top = h.pad;
+    g.pad_left = w.pad;
+    SetOutputShape(output(0), {g.batch, g.out_h, g.out_w, g.out_c});
+  }
+  void ActivationClamp(Activation act, float* lo, float* hi) const {
+    FloatActivationRange(act, lo, hi, label());
+  }
+};
+
+class Conv2DF32 : public FloatWeightsOp {
+ public:
+  void Prepare() override {
+    CheckTensors(4);
+    const Tensor& filter = input(1);
+    ConvGeometry g{};
+    g.out_c = filter.dim(0);
+    g.filter_h = filter.dim(1);
+    g.filter_w = filter.dim(2);
+    PrepareGeometry(g);
+    PYRT_ENSURE(filter.dim(3) == g.in_c, label(), ": filter depth ", filter.dim(3),
+                " differs from input depth ", g.in_c, " (grouped convolution is not supported)");
+    const int64_t K = int64_t{g.filter_h} * g.filter_w * g.in_c;
+    PYRT_ENSURE(K < kMaxFilterVolume, label(), ": filter volume ", K, " is too large");
+    float lo, hi;
+    ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
+    kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi);
+    scratch_bytes_ = kernel_.scratch_bytes();
+  }
+  void Eval(const EvalContext& ctx) override {
+    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.scratch, ctx.pool);
+  }
+
+ private:
+  ConvF32Kernel kernel_;
+};
+
+class DepthwiseConv2DF32 : public FloatWeightsOp {
+ public:
+  void Prepare() override {
+    CheckTensors(4);
+    const Tensor& filter = input(1);
+    PYRT_ENSURE(filter.dim(0) == 1, label(), ": filter must be [1, h, w, c], got ",
+                ShapeToString(filter.shape));
+    ConvGeometry g{};
+    g.out_c = filter.dim(3);
+    g.filter_h = filter.dim(1);
+    g.filter_w = filter.dim(2);
+    PrepareGeometry(g);
+    PYRT_ENSURE(g.in_c > 0 && g.out_c % g.in_c == 0, label(), ": filter depth ", g.out_c,
+                " is not a multiple of input depth ", g.in_c);
+    float lo, hi;
+    ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
+    kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi);
+  }
+  void Eval(const EvalContext& ctx) override {
+    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool);
+  }
+
+ private:
+  DepthwiseF32Kernel kernel_;
+};
+
+class FullyConnectedF32 : public FloatWeightsOp {
+ public:
+  void Prepare() override {
+    CheckTensors(2);
+    const FullyConnectedOptions& o = options<FullyConnectedOptions>();
+    PYRT_ENSURE(o.weights_format == 0, label(), ": shuffled weights format is not supported");
+    const Tensor& in = input(0);
+    const Tensor& filter = input(1);
+    const int units = filter.dim(0), depth = filter.dim(1);
+    PYRT_ENSURE(depth > 0 && in.num_elements() % depth == 0, label(), ": input ",
+                ShapeToString(in.shape), " does not split into rows of ", depth);
+    batches_ = static_cast<int>(in.num_elements() / depth);
+    if (o.keep_num_dims) {
+      PYRT_ENSURE(in.rank() >= 1 && in.dim(in.rank() - 1) == depth, label(),
+                  ": keep_num_dims needs the last input dimension to be ", depth);
+      Shape shape = in.shape;
+      shape.back() = units;
+      SetOutputShape(output(0), shape);
+    } else {
+      SetOutputShape(output(0), {batches_, units});
+    }
+    float lo, hi;
+    ActivationClamp(o.activation, &lo, &hi);
+    kernel_.Init(isa(), units, depth, filter.data_as<float>(), BiasOf(units), lo, hi);
+  }
+  void Eval(const EvalContext& ctx) override {
+    kernel_.Run(batches_, input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool);
+  }
+
+ private:
+  int batches_ = 0;
+  FullyConnectedF32Kernel kernel_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeConv2DF32() { return std::make_unique<Conv2DF32>(); }
+std::unique_ptr<Op> MakeDepthwiseConv2DF32() { return std::make_unique<DepthwiseConv2DF32>(); }
+std::unique_ptr<Op> MakeFullyConnectedF32() { return std::make_unique<FullyConnectedF32>(); }
+
+}  // namespace pyrt

@@ -1,0 +1,29 @@
+// Ops whose float32 and quantized versions are separate classes (the float
+// ones live in ops/*_f32.cc): one Op per node that, at each Prepare, picks
+// the version matching input 0's type and forwards to it.
+#pragma once
+
+#include <memory>
+
+#include "ops/op.h"
+
+namespace pyrt {
+
+class DTypeDispatch : public Op {
+ public:
+  DTypeDispatch(OpFactory quantized, OpFactory float32) : quantized_(quantized), float32_(float32) {}
+  void Prepare() override;
+  void Eval(const EvalContext& ctx) override { impl_->Eval(ctx); }
+
+ private:
+  OpFactory quantized_, float32_;
+  OpFactory chosen_ = nullptr;
+  std::unique_ptr<Op> impl_;
+};
+
+template <OpFactory Quantized, OpFactory Float32>
+std::unique_ptr<Op> MakeDTypeDispatch() {
+  return std::make_unique<DTypeDispatch>(Quantized, Float32);
+}
+
+}  // namespace pyrt

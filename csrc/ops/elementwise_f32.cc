@@ -1,0 +1,98 @@
+// Float32 ADD, SUB, MUL (numpy broadcasting up to rank 6, fused activation
+// as a clamp), LOGISTIC, HARD_SWISH and SOFTMAX: TFLite's float kernels.
+#include "kernels/reference/elementwise_f32.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+class BinaryArithF32 : public Op {
+ public:
+  explicit BinaryArithF32(BinaryF32Op op) : op_(op) {}
+
+  void Prepare() override {
+    RequireInputCount(2, 2);
+    RequireOutputCount(1);
+    const Tensor& a = input(0);
+    const Tensor& b = input(1);
+    RequireType(a, DType::kFloat32, "input1");
+    RequireType(b, DType::kFloat32, "input2");
+    RequireType(output(0), DType::kFloat32, "output");
+    Shape shape;
+    PYRT_ENSURE(BroadcastShape(a.shape, b.shape, &shape), label(), ": input shapes ",
+                ShapeToString(a.shape), " and ", ShapeToString(b.shape), " do not broadcast");
+    PYRT_ENSURE(shape.size() <= kMaxBroadcastRank, label(), ": broadcast rank ", shape.size(),
+                " exceeds ", kMaxBroadcastRank);
+    SetOutputShape(output(0), shape);
+    plan_ = MakeBroadcastPlan(a.shape, b.shape);
+    FloatActivationRange(options<ArithmeticOptions>().activation, &lo_, &hi_, label());
+  }
+  void Eval(const EvalContext&) override {
+    BinaryF32(op_, plan_, input(0).data_as<float>(), input(1).data_as<float>(),
+              output(0).data_as<float>(), lo_, hi_);
+  }
+
+ private:
+  BinaryF32Op op_;
+  BroadcastPlan plan_;
+  float lo_ = 0.f, hi_ = 0.f;
+};
+
+// One float32 input, one float32 output of the same shape.
+class UnaryF32 : public Op {
+ public:
+  void Prepare() override {
+    RequireInputCount(1, 1);
+    RequireOutputCount(1);
+    RequireType(input(0), DType::kFloat32, "input");
+    RequireType(output(0), DType::kFloat32, "output");
+    SetOutputShape(output(0), input(0).shape);
+    PrepareMore();
+  }
+
+ protected:
+  virtual void PrepareMore() {}
+  int64_t size() const { return input(0).num_elements(); }
+  const float* in() const { return input(0).data_as<float>(); }
+  float* out() const { return output(0).data_as<float>(); }
+};
+
+class LogisticF32Op : public UnaryF32 {
+ public:
+  void Eval(const EvalContext&) override { LogisticF32(size(), in(), out()); }
+};
+
+class HardSwishF32Op : public UnaryF32 {
+ public:
+  void Eval(const EvalContext&) override { HardSwishF32(size(), in(), out()); }
+};
+
+class SoftmaxF32Op : public UnaryF32 {
+ public:
+  void Eval(const EvalContext&) override {
+    SoftmaxF32(rows_, depth_, options<SoftmaxOptions>().beta, in(), out());
+  }
+
+ private:
+  void PrepareMore() override {
+    const Tensor& x = input(0);
+    PYRT_ENSURE(x.rank() >= 1, label(), ": input must have rank >= 1");
+    depth_ = x.dim(x.rank() - 1);
+    rows_ = depth_ > 0 ? x.num_elements() / depth_ : 0;
+  }
+  int depth_ = 0;
+  int64_t rows_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeAddF32() { return std::make_unique<BinaryArithF32>(BinaryF32Op::kAdd); }
+std::unique_ptr<Op> MakeSubF32() { return std::make_unique<BinaryArithF32>(BinaryF32Op::kSub); }
+std::unique_ptr<Op> MakeMulF32() { return std::make_unique<BinaryArithF32>(BinaryF32Op::kMul); }
+std::unique_ptr<Op> MakeLogisticF32() { return std::make_unique<LogisticF32Op>(); }
+std::unique_ptr<Op> MakeHardSwishF32() { return std::make_unique<HardSwishF32Op>(); }
+std::unique_ptr<Op> MakeSoftmaxF32() { return std::make_unique<SoftmaxF32Op>(); }
+
+}  // namespace pyrt
