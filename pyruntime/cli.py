@@ -7,7 +7,9 @@ package, on held-out images of scikit-learn's digits data set.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -178,6 +180,39 @@ def run_bench(args) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """TensorFlow's converter prints to the C-level stdout; keep --json output clean."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def run_quantize(args) -> int:
+    """Quantizes a Keras/SavedModel model with TensorFlow's converter and reports the cost."""
+    from pyruntime.convert import quantize as quantize_model
+
+    calib = np.load(args.calib) if args.calib else None
+    eval_data = np.load(args.eval_data) if args.eval_data else None
+    labels = np.load(args.eval_labels) if args.eval_labels else None
+    with _stdout_to_stderr():
+        tflite, report = quantize_model(args.model, args.mode, calib, args.io, eval_data, labels)
+    Path(args.output).write_bytes(tflite)
+    if args.json:
+        print(json.dumps({"output": args.output, "report": report.as_dict() if report else None}, indent=2))
+        return 0
+    print(f"wrote {args.output} ({len(tflite) / 1024:.1f} KB, mode {args.mode})")
+    if report:
+        print(report)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pyruntime", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -200,10 +235,20 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=100, help="timed runs (default 100)")
     bench.add_argument("--warmup", type=int, default=10, help="untimed runs first (default 10)")
     bench.add_argument("--json", action="store_true", help="machine-readable output")
+    quantize = sub.add_parser("quantize", help="quantize a Keras model / SavedModel (needs tensorflow)")
+    quantize.add_argument("model", help="a .keras/.h5 file or a SavedModel directory")
+    quantize.add_argument("--mode", required=True, choices=["dynamic", "int8", "float16", "int16x8"])
+    quantize.add_argument("--calib", help=".npy of representative inputs (first axis = samples); needed for int8/int16x8")
+    quantize.add_argument("--io", default="int8", choices=["int8", "uint8", "float32"],
+                          help="input/output type of full-integer models (default int8)")
+    quantize.add_argument("--eval-data", help=".npy of evaluation inputs (default: the calibration data)")
+    quantize.add_argument("--eval-labels", help=".npy of integer labels for --eval-data")
+    quantize.add_argument("-o", "--output", required=True, help="where to write the .tflite")
+    quantize.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
-COMMANDS = {"inspect": run_inspect, "compare": run_compare, "bench": run_bench}
+COMMANDS = {"inspect": run_inspect, "compare": run_compare, "bench": run_bench, "quantize": run_quantize}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -212,6 +257,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         args.threads = 1
     try:
         return COMMANDS.get(args.command, run_demo)(args)
-    except (ValueError, OSError, RuntimeError) as e:
+    except (ValueError, OSError, RuntimeError, ImportError) as e:
         print(f"pyruntime: error: {e}", file=sys.stderr)
         return 1
