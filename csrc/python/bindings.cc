@@ -153,6 +153,21 @@ class PyInterpreter {
     interpreter_->Prepare();
   }
 
+  // Private profiling hook: per-op timing of later invokes.
+  void set_profiling(bool on) {
+    auto lock = LockReleasingGil();
+    interpreter_->SetProfiling(on);
+  }
+
+  // [(op index, op name, seconds)] of the latest profiled invoke.
+  py::list op_profile() const {
+    auto lock = LockReleasingGil();
+    py::list out;
+    for (const OpTiming& t : interpreter_->op_profile())
+      out.append(py::make_tuple(t.op_index, t.op_name, t.seconds));
+    return out;
+  }
+
  private:
   // Waits for the interpreter's mutex with the GIL released: a thread holding
   // the GIL must never block on the mutex, or the mutex holder could not
@@ -384,7 +399,9 @@ PYBIND11_MODULE(_core, m) {
       .def("run", &PyInterpreter::run)
       .def("get_tensor", &PyInterpreter::get_tensor)
       .def("resize_input", &PyInterpreter::resize_input)
-      .def("prepare", &PyInterpreter::prepare);
+      .def("prepare", &PyInterpreter::prepare)
+      .def("_set_profiling", &PyInterpreter::set_profiling, py::arg("on"))
+      .def("_op_profile", &PyInterpreter::op_profile);
 
   // Exposed for unit tests of the planner alone.
   m.def(

@@ -1,6 +1,7 @@
 #include "runtime/interpreter.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -246,15 +247,28 @@ void Interpreter::PlanMemory() {
     tensors_[request_tensor[r]].data = arena_.get() + plan.offsets[r];
 
   run_list_.clear();
+  profile_.clear();
   for (int k : live_ops) {
     const int r = scratch_request[k];
     run_list_.push_back({ops_[k].get(), r < 0 ? size_t{0} : plan.offsets[r]});
+    profile_.push_back({ops_[k]->desc().index, ops_[k]->desc().name, 0.0});
   }
 }
 
 void Interpreter::Invoke() {
+  if (options_.profile) return InvokeProfiled();
   for (const Step& step : run_list_)
     step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
+}
+
+void Interpreter::InvokeProfiled() {
+  using Clock = std::chrono::steady_clock;
+  for (size_t s = 0; s < run_list_.size(); ++s) {
+    const Step& step = run_list_[s];
+    const Clock::time_point start = Clock::now();
+    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
+    profile_[s].seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  }
 }
 
 }  // namespace pyrt
