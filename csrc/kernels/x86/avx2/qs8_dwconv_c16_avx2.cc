@@ -11,53 +11,74 @@ namespace pyrt {
 namespace {
 
 // n (<= 16) int8 values sign-extended to int16 lanes; lanes past n are 0.
+template <bool kFull>
 inline __m256i Load16(const int8_t* p, int n) {
-  if (n == 16) return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  if (kFull) return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   alignas(16) int8_t tmp[16] = {};
   std::memcpy(tmp, p, n);
   return _mm256_cvtepi8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(tmp)));
 }
 
-// One output pixel, channels [c, c + n).
-inline void Pixel(const ConvGeometry& g, const int8_t* image, const int8_t* filter, int oy, int ox,
-                  int c, int n, __m256i zero_point, const Qs8GemmEpilogue& ep, int8_t* out) {
+// One output pixel, channels [c, c + n) (n == 16 when kFull), from the
+// pixel's tap pointers (already offset to channel 0). kPairs > 0 fixes the
+// number of tap pairs at compile time; 0 reads it from `pairs`.
+template <int kPairs, bool kFull>
+inline void PixelGroup(const int8_t* const* taps, int pairs, const int16_t* w, int c, int n,
+                       const Qs8GemmEpilogue& ep, int8_t* out) {
+  if (kPairs > 0) pairs = kPairs;
   __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;  // channels [0-3|8-11], [4-7|12-15]
-  for (int fy = 0; fy < g.filter_h; ++fy) {
-    const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
-    if (iy < 0 || iy >= g.in_h) continue;
-    for (int fx = 0; fx < g.filter_w; ++fx) {
-      const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
-      if (ix < 0 || ix >= g.in_w) continue;
-      const __m256i x = _mm256_sub_epi16(
-          Load16(image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c + c, n), zero_point);
-      const __m256i w = Load16(filter + (fy * g.filter_w + fx) * g.in_c + c, n);
-      const __m256i lo = _mm256_mullo_epi16(x, w), hi = _mm256_mulhi_epi16(x, w);
-      acc0 = _mm256_add_epi32(acc0, _mm256_unpacklo_epi16(lo, hi));
-      acc1 = _mm256_add_epi32(acc1, _mm256_unpackhi_epi16(lo, hi));
-    }
+  for (int p = 0; p < pairs; ++p) {
+    const __m256i x0 = Load16<kFull>(taps[2 * p] + c, n);
+    const __m256i x1 = Load16<kFull>(taps[2 * p + 1] + c, n);
+    const __m256i* wp = reinterpret_cast<const __m256i*>(w + p * 32);
+    acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1),
+                                                    _mm256_loadu_si256(wp)));
+    acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
+                                                    _mm256_loadu_si256(wp + 1)));
   }
   const __m256i v0 = _mm256_permute2x128_si256(acc0, acc1, 0x20);
   const __m256i v1 = _mm256_permute2x128_si256(acc0, acc1, 0x31);
-  Store16(RequantGemmlowp(v0, ep, c), RequantGemmlowp(v1, ep, c + 8), ep, n, out);
+  Store16(RequantGemmlowp(v0, ep, c), RequantGemmlowp(v1, ep, c + 8), ep, n, out + c);
 }
 
-}  // namespace
-
-void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int8_t* filter,
-                      int32_t input_zero_point, const Qs8GemmEpilogue& ep, int8_t* output,
-                      int row0, int row1) {
-  const __m256i zero_point = _mm256_set1_epi16(static_cast<int16_t>(input_zero_point));
-  const int C = g.in_c;
+template <int kPairs>
+void Rows(const ConvGeometry& g, const int8_t* input, const int16_t* packed,
+          const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output, int row0, int row1) {
+  const int C = g.in_c, taps_n = g.filter_h * g.filter_w, pairs = (taps_n + 1) / 2;
+  const int full_groups = C / 16, rest = C % 16;
+  const size_t group_stride = static_cast<size_t>(pairs) * 32;
+  const int8_t* taps[kDwConvAvx2MaxTaps + 1];
+  taps[taps_n] = zero_row;  // partner of an odd last tap (its weights are 0)
   for (int row = row0; row < row1; ++row) {
     const int b = row / g.out_h, oy = row % g.out_h;
     const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
     int8_t* out = output + static_cast<size_t>(row) * g.out_w * C;
-    for (int ox = 0; ox < g.out_w; ++ox) {
-      for (int c = 0; c < C; c += 16) {
-        const int n = C - c < 16 ? C - c : 16;
-        Pixel(g, image, filter, oy, ox, c, n, zero_point, ep, out + static_cast<size_t>(ox) * C + c);
+    for (int ox = 0; ox < g.out_w; ++ox, out += C) {
+      for (int fy = 0, t = 0; fy < g.filter_h; ++fy) {
+        const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+        for (int fx = 0; fx < g.filter_w; ++fx, ++t) {
+          const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
+          const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+          taps[t] = inside ? image + (static_cast<size_t>(iy) * g.in_w + ix) * C : zero_row;
+        }
       }
+      const int16_t* w = packed;
+      for (int k = 0; k < full_groups; ++k, w += group_stride)
+        PixelGroup<kPairs, true>(taps, pairs, w, k * 16, 16, ep, out);
+      if (rest) PixelGroup<kPairs, false>(taps, pairs, w, full_groups * 16, rest, ep, out);
     }
+  }
+}
+
+}  // namespace
+
+void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int16_t* packed_weights,
+                      const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output,
+                      int row0, int row1) {
+  switch (g.filter_h * g.filter_w) {
+    case 9: return Rows<5>(g, input, packed_weights, zero_row, ep, output, row0, row1);
+    case 25: return Rows<13>(g, input, packed_weights, zero_row, ep, output, row0, row1);
+    default: return Rows<0>(g, input, packed_weights, zero_row, ep, output, row0, row1);
   }
 }
 
