@@ -123,3 +123,19 @@ def test_reference_rows_follow_the_formula(op):
         o = rdbpot(srdhm(prod, p["output_multiplier"]), -p["output_shift"]) + p["output_offset"]
     expected = np.clip(o, p["act_min"], p["act_max"]).astype(np.int8)
     assert np.array_equal(T.binary_s8(op, a, b, p, "reference"), expected)
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_lut_every_index_and_length(isa):
+    """Every one of the 256 indices at every position of a SIMD step, random and
+    structured tables, lengths around the 32-byte step, thread splits."""
+    rng = np.random.default_rng(11)
+    tables = [rng.integers(-128, 128, 256, dtype=np.int8), np.arange(256).astype(np.int8),
+              np.full(256, -128, np.int8), (np.arange(256) * 37 % 256).astype(np.int8)]
+    every = np.concatenate([np.roll(np.arange(-128, 128, dtype=np.int8), s) for s in range(33)])
+    for lut in tables:
+        for n in (0, 1, 31, 32, 33, 255, 1000, every.size, 70001):
+            x = every[:n] if n <= every.size else rng.integers(-128, 128, n, dtype=np.int8)
+            expected = lut[x.view(np.uint8)]
+            for threads in (1, 2, 3):
+                assert np.array_equal(T.lut_s8(lut, x, isa, num_threads=threads), expected), (isa, n, threads)

@@ -5,6 +5,7 @@
 // looks results up in that table (identical results, a fraction of the work).
 #include <limits>
 
+#include "kernels/lut_s8_kernel.h"
 #include "kernels/reference/activations_s8.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -50,18 +51,20 @@ class HardSwish : public Op {
     params_.reluish_exponent = rm.shift;
     int8_t all_inputs[256];
     for (int v = 0; v < 256; ++v) all_inputs[v] = static_cast<int8_t>(v);  // lut index order
-    HardSwishS8(params_, 256, all_inputs, lut_);
+    int8_t lut[256];
+    HardSwishS8(params_, 256, all_inputs, lut);
+    kernel_.Init(isa(), lut);
     SetOutputShape(out, in.shape);
   }
 
-  void Eval(const EvalContext&) override {
+  void Eval(const EvalContext& ctx) override {
     const Tensor& in = input(0);
-    LookupTableS8(lut_, in.num_elements(), in.data_as<int8_t>(), output(0).data_as<int8_t>());
+    kernel_.Run(in.num_elements(), in.data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.pool);
   }
 
  private:
   HardSwishParams params_;
-  int8_t lut_[256] = {};
+  LutS8Kernel kernel_;
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "kernels/depthwise_conv_s8_kernel.h"
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/isa.h"
+#include "kernels/lut_s8_kernel.h"
 #include "model/model.h"
 #include "ops/conv_common.h"
 #include "runtime/arena_planner.h"
@@ -387,6 +388,17 @@ py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::di
   return out;
 }
 
+// out[i] = lut[uint8(x[i])] through LutS8Kernel.
+py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_threads) {
+  if (lut.size() != 256 || num_threads < 1) throw UsageError("lut_s8: 256 table entries expected");
+  LutS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), lut.data());
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  ThreadPool pool(num_threads);
+  kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
 void Register(py::module_& m) {
   py::module_ t = m.def_submodule("_testing", "private kernel-test entry points");
   t.def("conv_s8", &ConvS8, py::arg("input"), py::arg("filter"), py::arg("bias"),
@@ -409,6 +421,8 @@ void Register(py::module_& m) {
     return names;
   });
   t.def("cpu_features", &CpuFeatureSummary);
+  t.def("lut_s8", &LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
+        py::arg("num_threads") = 1);
   t.def("binary_s8", &BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
         py::arg("isa"), py::arg("num_threads") = 1);
 }
