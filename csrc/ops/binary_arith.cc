@@ -116,6 +116,13 @@ class Mul : public BinaryArith {
     kernel_.InitMul(isa(), params_, plan_);
   }
 
+ public:
+  bool EvalScalarS8(int8_t a, int8_t b, int8_t* out) const override {
+    if (output(0).dtype != DType::kInt8) return false;
+    MulRowQ8(params_, &a, 1, &b, 1, out, 1);
+    return true;
+  }
+
  private:
   MulParams params_;
 };

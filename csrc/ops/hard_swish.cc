@@ -62,6 +62,8 @@ class HardSwish : public Op {
     kernel_.Run(in.num_elements(), in.data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.pool);
   }
 
+  const int8_t* UnaryLutS8() const override { return kernel_.lut(); }
+
  private:
   HardSwishParams params_;
   LutS8Kernel kernel_;

@@ -38,6 +38,8 @@ class Logistic : public Op {
     kernel_.Run(in.num_elements(), in.data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.pool);
   }
 
+  const int8_t* UnaryLutS8() const override { return kernel_.lut(); }
+
  private:
   LutS8Kernel kernel_;
 };

@@ -14,6 +14,7 @@
 #include "kernels/isa.h"
 #include "model/model.h"
 #include "ops/op.h"
+#include "runtime/fusion.h"
 #include "runtime/op_profile.h"
 #include "runtime/tensor.h"
 #include "runtime/thread_pool.h"
@@ -45,7 +46,8 @@ class Interpreter {
   const std::vector<int32_t>& inputs() const { return model_.inputs; }
   const std::vector<int32_t>& outputs() const { return model_.outputs; }
   size_t arena_bytes() const { return arena_bytes_; }
-  // Ops that run at invoke (ops folded to constants at Prepare excluded).
+  // Ops that run at invoke (ops folded to constants at Prepare excluded,
+  // fused chains counted once).
   size_t num_ops() const { return run_list_.size(); }
   const InterpreterOptions& options() const { return options_; }
 
@@ -83,7 +85,8 @@ class Interpreter {
     Op* op;
     size_t scratch_offset;  // into the arena
   };
-  std::vector<Step> run_list_;  // ops_ minus those folded at Prepare
+  FusedOps fused_;              // ops made by the fusion pass
+  std::vector<Step> run_list_;  // ops_ minus those folded at Prepare, fused
   OpProfile profile_;           // parallel to run_list_
   std::vector<std::vector<uint8_t>> folded_storage_;
   struct FreeDeleter { void operator()(uint8_t* p) const; };
