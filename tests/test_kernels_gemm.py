@@ -75,7 +75,7 @@ def test_unknown_isa_is_a_clear_error(monkeypatch):
 
 # -- GEMM (1x1 conv) and FULLY_CONNECTED kernels ------------------------------
 
-GEMM_M = [1, 5, 6, 7, 12, 95, 96, 97, 250]
+GEMM_M = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 95, 96, 97, 250]
 GEMM_N = [1, 3, 15, 16, 17, 32, 33, 100]
 GEMM_K = [1, 2, 3, 4, 7, 16, 31, 129, 600]
 
