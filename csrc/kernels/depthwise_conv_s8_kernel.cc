@@ -16,11 +16,10 @@ std::vector<int16_t> PackDwC16Weights(const ConvGeometry& g, const int8_t* filte
   const int C = g.out_c, taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2;
   const int groups = (C + 15) / 16;
   std::vector<int16_t> packed(static_cast<size_t>(groups) * pairs * 32, 0);
-  static constexpr int kLaneChannel[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
   for (int k = 0; k < groups; ++k)
     for (int p = 0; p < pairs; ++p)
       for (int j = 0; j < 16; ++j) {
-        const int c = k * 16 + kLaneChannel[j];
+        const int c = k * 16 + kDwC16LaneChannel[j];
         for (int half = 0; half < 2; ++half) {
           const int t = 2 * p + half;
           if (c >= C || t >= taps) continue;
@@ -59,14 +58,24 @@ void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
     }
     packed_weights_ = PackDwC16Weights(g, filter);
     zero_row_.assign((g.in_c + 15) / 16 * 16, static_cast<int8_t>(input_zero_point));
+    // Epilogue arrays in the kernel's lane order; padding channels get zeros.
+    const int padded = (g.out_c + 15) / 16 * 16;
+    std::vector<int32_t> lane_bias(padded, 0), lane_mult(padded, 0), lane_shift(padded, 0);
+    for (int slot = 0; slot < padded; ++slot) {
+      const int c = slot / 16 * 16 + kDwC16LaneChannel[slot % 16];
+      if (c >= g.out_c) continue;
+      lane_bias[slot] = folded[c];
+      lane_mult[slot] = multiplier[c];
+      lane_shift[slot] = shift[c];
+    }
     Qs8RequantParams p;
-    p.bias = folded.data();
-    p.multiplier = multiplier.data();
-    p.shift = shift.data();
+    p.bias = lane_bias.data();
+    p.multiplier = lane_mult.data();
+    p.shift = lane_shift.data();
     p.output_zero_point = output_zero_point;
     p.act_min = act_min;
     p.act_max = act_max;
-    epilogue_.Init(Qs8Requant::kGemmlowp, g.out_c, (g.out_c + 15) / 16 * 16, p);
+    epilogue_.Init(Qs8Requant::kGemmlowp, padded, padded, p);
     return;
   }
 #endif

@@ -49,9 +49,21 @@ inline void PixelGroup(Taps taps, int pairs, const int16_t* w, int c, int n,
     acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
                                                     _mm256_loadu_si256(wp + 1)));
   }
-  const __m256i v0 = _mm256_permute2x128_si256(acc0, acc1, 0x20);
-  const __m256i v1 = _mm256_permute2x128_si256(acc0, acc1, 0x31);
-  Store16(RequantGemmlowp(v0, ep, c), RequantGemmlowp(v1, ep, c + 8), ep, n, out + c);
+  // The epilogue arrays are in the accumulators' lane order (see the header),
+  // and in-lane packing restores channel order.
+  const __m256i r0 = RequantGemmlowp(acc0, ep, c), r1 = RequantGemmlowp(acc1, ep, c + 8);
+  const __m256i w16 = _mm256_packs_epi32(r0, r1);  // channels 0-7 | 8-15
+  __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(w16), _mm256_extracti128_si256(w16, 1));
+  // Saturation cannot change a value the activation clamp keeps.
+  b = _mm_max_epi8(_mm_min_epi8(b, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
+                   _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
+  if (kFull) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), b);
+  } else {
+    alignas(16) int8_t tmp[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(tmp), b);
+    std::memcpy(out + c, tmp, n);
+  }
 }
 
 template <int kPairs, typename Taps>

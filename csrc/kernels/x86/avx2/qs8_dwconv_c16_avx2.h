@@ -12,6 +12,9 @@
 
 namespace pyrt {
 
+// Channel (within a group of 16) held by each lane of the accumulators.
+constexpr int kDwC16LaneChannel[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
+
 // Most filter taps (filter_h * filter_w) the kernel takes.
 constexpr int kDwConvAvx2MaxTaps = 64;
 
@@ -24,6 +27,8 @@ constexpr int kDwConvAvx2MaxTaps = 64;
 // Output rows [row0, row1) counted over all images (row = b * out_h + oy).
 // zero_row: channels rounded up to 16 bytes of the input zero point.
 // ep.bias is the bias folded with -input_zero_point * sum of the weights.
+// The epilogue arrays of each 16-channel group are in the accumulator lane
+// order: channels 0-3, 8-11, then 4-7, 12-15 (kDwC16LaneChannel).
 void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int16_t* packed_weights,
                       const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output,
                       int row0, int row1);
