@@ -63,7 +63,7 @@ void BinaryQ8Kernel::RunRows(RowFn<T> row, const T* a, const T* b, T* out,
   const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
   const int threads = pool ? pool->num_threads() : 1;
   const int tasks = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>(threads, total / kMinElementsPerTask)));
+      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, total / kMinElementsPerTask)));
   auto task = [&](int t) {
     // Task boundaries on multiples of 64 elements keep SIMD steps whole.
     const int64_t begin = total * t / tasks / 64 * 64;

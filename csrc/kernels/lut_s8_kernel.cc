@@ -14,7 +14,9 @@
 namespace pyrt {
 namespace {
 
-// Below this many elements a second thread costs more than it saves.
+// Below this many elements a second thread costs more than it saves. With
+// several threads the range is cut into up to 4 tasks per thread, handed
+// out dynamically, so a thread slowed by other load takes fewer.
 constexpr int64_t kMinElementsPerTask = 32768;
 
 }  // namespace
@@ -32,8 +34,8 @@ void LutS8Kernel::Init(Isa isa, const int8_t lut[256]) {
 
 void LutS8Kernel::Run(int64_t n, const int8_t* input, int8_t* output, ThreadPool* pool) const {
   const int threads = pool ? pool->num_threads() : 1;
-  const int tasks =
-      static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, n / kMinElementsPerTask)));
+  const int tasks = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, n / kMinElementsPerTask)));
   auto task = [&](int t) {
     const int64_t begin = n * t / tasks / 64 * 64;
     const int64_t end = t + 1 == tasks ? n : n * (t + 1) / tasks / 64 * 64;

@@ -10,7 +10,7 @@ namespace pyrt {
 
 template <typename Pred>
 bool ThreadPool::SpinFor(Pred pred) {
-  constexpr auto kBudget = std::chrono::microseconds(50);
+  constexpr auto kBudget = std::chrono::microseconds(300);
   const auto start = std::chrono::steady_clock::now();
   for (;;) {
     for (int i = 0; i < 64; ++i) {

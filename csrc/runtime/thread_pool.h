@@ -4,9 +4,10 @@
 // the last worker) and wait between jobs, so invoke never creates threads.
 // ParallelFor hands out task indices dynamically; a task must not depend on
 // which thread runs it, which keeps results identical for any thread count.
-// Waiting threads (idle workers, the caller waiting for workers) spin for a
-// few tens of microseconds before sleeping: consecutive ops hand work over
-// that fast, and a condition-variable wakeup costs far more than most ops.
+// Waiting threads (idle workers, the caller waiting for workers) spin for up
+// to 300 us before sleeping: consecutive parallel ops (with small serial ops
+// between them) hand work over within that, and a condition-variable wakeup
+// (in a VM especially) costs more than many ops.
 #pragma once
 
 #include <atomic>
