@@ -186,6 +186,14 @@ class Interpreter:
         """The model's ops (index, op_name, inputs, outputs), as TFLite's method of this name."""
         return self._native().op_details()
 
+    def _set_profiling(self, on: bool) -> None:
+        """Private: time every op in later invokes (see ``_op_profile``)."""
+        self._native()._set_profiling(bool(on))
+
+    def _op_profile(self) -> List[tuple]:
+        """Private: ``[(op_index, op_name, seconds)]`` of the latest profiled invoke."""
+        return self._native()._op_profile()
+
     @property
     def arena_bytes(self) -> int:
         """Bytes of the one arena holding all non-constant tensors."""

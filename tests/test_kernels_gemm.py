@@ -75,7 +75,7 @@ def test_unknown_isa_is_a_clear_error(monkeypatch):
 
 # -- GEMM (1x1 conv) and FULLY_CONNECTED kernels ------------------------------
 
-GEMM_M = [1, 5, 6, 7, 12, 95, 96, 97, 250]
+GEMM_M = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 95, 96, 97, 250]
 GEMM_N = [1, 3, 15, 16, 17, 32, 33, 100]
 GEMM_K = [1, 2, 3, 4, 7, 16, 31, 129, 600]
 
@@ -210,6 +210,31 @@ def test_depthwise_geometries(isa):
         ref = conv(*args, "reference", kernel=T.depthwise_conv_s8)
         assert_same(conv(*args, isa, threads=1 + case % 4, kernel=T.depthwise_conv_s8), ref,
                     f"x{x.shape} f{f.shape} s{stride} d{dilation} p{pad}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_depthwise_zoo_shapes(isa):
+    """3x3 and 5x5 filters (the kernel's specialized tap counts), strides 1 and 2,
+    'same' padding on either side, channel counts of the zoo models, extreme
+    zero points (padding taps must add nothing) and weights."""
+    rng = np.random.default_rng(16)
+    for case in range(40):
+        k = 3 if case % 2 else 5
+        c = int(rng.choice([16, 24, 32, 72, 88, 120, 144]))
+        stride = (1, 1) if case % 4 < 2 else (2, 2)
+        h, w = int(rng.integers(k, 20)), int(rng.integers(k, 20))
+        pad = (int(rng.integers(0, k // 2 + 1)), int(rng.integers(0, k // 2 + 1)))
+        x = rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)
+        f = rng.choice(np.array([-128, 127, -1, 0, 5], np.int8), (1, k, k, c)) if case % 3 == 0 \
+            else rng.integers(-127, 128, (1, k, k, c), dtype=np.int8)
+        bias = rng.integers(-2**20, 2**20, c).astype(np.int32)
+        mult, shift = requant_params(rng, c, extreme=case % 5 == 0)
+        zi, zo = int(rng.choice([-128, 127, 0, 9])), int(rng.integers(-128, 128))
+        args = (x, f, bias, mult, shift, zi, zo, -128, 127, stride, (1, 1), pad)
+        ref = conv(*args, "reference", kernel=T.depthwise_conv_s8)
+        assert_same(conv(*args, isa, threads=1 + case % 3, kernel=T.depthwise_conv_s8), ref,
+                    f"x{x.shape} k{k} s{stride} p{pad} zi{zi}")
 
 
 # -- Whole ops and models, PYRUNTIME_ISA forced ---------------------------------

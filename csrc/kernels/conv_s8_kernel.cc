@@ -66,10 +66,18 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, int16_t* dst
     }
     for (int fy = 0; fy < g.filter_h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
-      for (int fx = 0; fx < g.filter_w; ++fx) {
-        const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
-        int16_t* out = row + (fy * g.filter_w + fx) * g.in_c;
-        if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+      const int ix0 = ox * g.stride_w - g.pad_left;
+      int16_t* out = row + fy * g.filter_w * g.in_c;
+      const bool row_inside = iy >= 0 && iy < g.in_h;
+      // A filter row wholly inside the image with dilation 1 is one
+      // contiguous run of filter_w * in_c bytes (most taps when in_c is small).
+      if (row_inside && g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter_w <= g.in_w) {
+        Widen(image + (static_cast<size_t>(iy) * g.in_w + ix0) * g.in_c, g.filter_w * g.in_c, out);
+        continue;
+      }
+      for (int fx = 0; fx < g.filter_w; ++fx, out += g.in_c) {
+        const int ix = ix0 + fx * g.dilation_w;
+        if (!row_inside || ix < 0 || ix >= g.in_w) {
           std::fill(out, out + g.in_c, static_cast<int16_t>(input_zero_point_));
         } else {
           Widen(image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c, g.in_c, out);

@@ -8,6 +8,30 @@
 #endif
 
 namespace pyrt {
+namespace {
+
+#ifdef PYRT_HAVE_AVX2_KERNELS
+// The layout documented in qs8_dwconv_c16_avx2.h.
+std::vector<int16_t> PackDwC16Weights(const ConvGeometry& g, const int8_t* filter) {
+  const int C = g.out_c, taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2;
+  const int groups = (C + 15) / 16;
+  std::vector<int16_t> packed(static_cast<size_t>(groups) * pairs * 32, 0);
+  for (int k = 0; k < groups; ++k)
+    for (int p = 0; p < pairs; ++p)
+      for (int j = 0; j < 16; ++j) {
+        const int c = k * 16 + kDwC16LaneChannel[j];
+        for (int half = 0; half < 2; ++half) {
+          const int t = 2 * p + half;
+          if (c >= C || t >= taps) continue;
+          packed[((static_cast<size_t>(k) * pairs + p) * 16 + j) * 2 + half] =
+              filter[static_cast<size_t>(t) * C + c];
+        }
+      }
+  return packed;
+}
+#endif
+
+}  // namespace
 
 void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multiplier,
                                  const int8_t* filter, int32_t input_zero_point,
@@ -20,19 +44,41 @@ void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   filter_ = filter;
   input_zero_point_ = input_zero_point;
 #ifdef PYRT_HAVE_AVX2_KERNELS
-  simd_ = isa == Isa::kAvx2 && depth_multiplier == 1;
-#endif
+  simd_ = isa == Isa::kAvx2 && depth_multiplier == 1 &&
+          g.filter_h * g.filter_w <= kDwConvAvx2MaxTaps;
   if (simd_) {
+    // bias - zp * sum(w), wrapping like the reference's int32 accumulation.
+    std::vector<int32_t> folded(bias);
+    const int taps = g.filter_h * g.filter_w;
+    for (int c = 0; c < g.out_c; ++c) {
+      int64_t sum = 0;
+      for (int t = 0; t < taps; ++t) sum += filter[static_cast<size_t>(t) * g.out_c + c];
+      folded[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
+                                       static_cast<uint32_t>(sum * input_zero_point));
+    }
+    packed_weights_ = PackDwC16Weights(g, filter);
+    zero_row_.assign((g.in_c + 15) / 16 * 16, static_cast<int8_t>(input_zero_point));
+    // Epilogue arrays in the kernel's lane order; padding channels get zeros.
+    const int padded = (g.out_c + 15) / 16 * 16;
+    std::vector<int32_t> lane_bias(padded, 0), lane_mult(padded, 0), lane_shift(padded, 0);
+    for (int slot = 0; slot < padded; ++slot) {
+      const int c = slot / 16 * 16 + kDwC16LaneChannel[slot % 16];
+      if (c >= g.out_c) continue;
+      lane_bias[slot] = folded[c];
+      lane_mult[slot] = multiplier[c];
+      lane_shift[slot] = shift[c];
+    }
     Qs8RequantParams p;
-    p.bias = bias.data();
-    p.multiplier = multiplier.data();
-    p.shift = shift.data();
+    p.bias = lane_bias.data();
+    p.multiplier = lane_mult.data();
+    p.shift = lane_shift.data();
     p.output_zero_point = output_zero_point;
     p.act_min = act_min;
     p.act_max = act_max;
-    epilogue_.Init(Qs8Requant::kGemmlowp, g.out_c, (g.out_c + 15) / 16 * 16, p);
+    epilogue_.Init(Qs8Requant::kGemmlowp, padded, padded, p);
     return;
   }
+#endif
   bias_ = bias;
   multiplier_ = multiplier;
   shift_ = shift;
@@ -61,8 +107,8 @@ void DepthwiseConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* sc
   const int threads = pool ? pool->num_threads() : 1;
   const int tasks = std::min(rows, threads == 1 ? 1 : 4 * threads);
   auto task = [&](int t) {
-    Qs8DwConvC16Avx2(g_, input, filter_, input_zero_point_, ep, output, rows * t / tasks,
-                     rows * (t + 1) / tasks);
+    Qs8DwConvC16Avx2(g_, input, packed_weights_.data(), zero_row_.data(), ep, output,
+                     rows * t / tasks, rows * (t + 1) / tasks);
   };
   if (tasks == 1) {
     task(0);

@@ -1,5 +1,6 @@
 // DEPTHWISE_CONV_2D int8 on the interpreter's ISA path: the reference
-// kernel, or (depth multiplier 1) a SIMD kernel split over output rows.
+// kernel, or (depth multiplier 1, up to 64 taps) a SIMD kernel split over
+// output rows.
 // Both give identical results.
 #pragma once
 
@@ -34,7 +35,11 @@ class DepthwiseConvS8Kernel {
   int32_t input_zero_point_ = 0;
   std::vector<int32_t> bias_, multiplier_, shift_;  // reference path
   ChannelRequant rq_;                               // points into the vectors above
-  PaddedEpilogue epilogue_;                         // SIMD path
+  // SIMD path: weights in the microkernel's layout, a row of zero points
+  // for padding taps, the epilogue with the zero point folded into the bias.
+  std::vector<int16_t> packed_weights_;
+  std::vector<int8_t> zero_row_;
+  PaddedEpilogue epilogue_;
 };
 
 }  // namespace pyrt

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -100,9 +101,13 @@ void PackedQs8Gemm::Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* 
   workers = std::min(workers, units);
   const size_t slot = SlotBytes(M);
   const Qs8GemmEpilogue ep = epilogue_.Get();
+  // Units are claimed dynamically (a worker slowed down by other load on
+  // the machine takes fewer); each computes whole outputs, so the result
+  // does not depend on who runs what.
+  std::atomic<int> next_unit{0};
   auto task = [&](int w) {
     int16_t* a = reinterpret_cast<int16_t*>(scratch + w * slot);
-    for (int u = w; u < units; u += workers) {
+    for (int u = next_unit++; u < units; u = next_unit++) {
       const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
       pack(m0, count, a);
       RunPanels(ep, count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks,

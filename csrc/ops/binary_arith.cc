@@ -4,7 +4,7 @@
 // including which products are taken in float and which in double.
 #include <algorithm>
 
-#include "kernels/reference/binary_s8.h"
+#include "kernels/binary_q8_kernel.h"
 #include "ops/op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
@@ -40,21 +40,23 @@ class BinaryArith : public Op {
     PrepareQuantized(a, b, out);
   }
 
-  void Eval(const EvalContext&) final {
+  void Eval(const EvalContext& ctx) final {
     if (output(0).dtype == DType::kInt8) {
-      Run(input(0).data_as<int8_t>(), input(1).data_as<int8_t>(), output(0).data_as<int8_t>());
+      kernel_.Run(input(0).data_as<int8_t>(), input(1).data_as<int8_t>(),
+                  output(0).data_as<int8_t>(), ctx.pool);
     } else {
-      Run(input(0).data_as<uint8_t>(), input(1).data_as<uint8_t>(), output(0).data_as<uint8_t>());
+      kernel_.Run(input(0).data_as<uint8_t>(), input(1).data_as<uint8_t>(),
+                  output(0).data_as<uint8_t>(), ctx.pool);
     }
   }
 
  protected:
+  // Computes the op's parameters and initializes kernel_.
   virtual void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) = 0;
-  virtual void Run(const int8_t* a, const int8_t* b, int8_t* out) const = 0;
-  virtual void Run(const uint8_t* a, const uint8_t* b, uint8_t* out) const = 0;
 
   BroadcastPlan plan_;
   ActivationRange act_{-128, 127};
+  BinaryQ8Kernel kernel_;
 };
 
 // ADD and SUB share the kernel; their Prepares round the scales differently.
@@ -91,12 +93,7 @@ class AddSub : public BinaryArith {
     params_.output_offset = out.zero_point();
     params_.act_min = act_.min;
     params_.act_max = act_.max;
-  }
-  void Run(const int8_t* a, const int8_t* b, int8_t* out) const override {
-    AddSubQ8(params_, plan_, a, b, out);
-  }
-  void Run(const uint8_t* a, const uint8_t* b, uint8_t* out) const override {
-    AddSubQ8(params_, plan_, a, b, out);
+    kernel_.InitAddSub(isa(), params_, plan_);
   }
 
  private:
@@ -116,12 +113,14 @@ class Mul : public BinaryArith {
     params_.output_offset = out.zero_point();
     params_.act_min = act_.min;
     params_.act_max = act_.max;
+    kernel_.InitMul(isa(), params_, plan_);
   }
-  void Run(const int8_t* a, const int8_t* b, int8_t* out) const override {
-    MulQ8(params_, plan_, a, b, out);
-  }
-  void Run(const uint8_t* a, const uint8_t* b, uint8_t* out) const override {
-    MulQ8(params_, plan_, a, b, out);
+
+ public:
+  bool EvalScalarS8(int8_t a, int8_t b, int8_t* out) const override {
+    if (output(0).dtype != DType::kInt8) return false;
+    MulRowQ8(params_, &a, 1, &b, 1, out, 1);
+    return true;
   }
 
  private:

@@ -2,6 +2,7 @@
 // with float math (std::exp on float), so we do exactly the same.
 #include <cmath>
 
+#include "kernels/lut_s8_kernel.h"
 #include "kernels/reference/activations_s8.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -26,17 +27,21 @@ class Logistic : public Op {
     // Exact comparison, as the reference does; its output zero point is free.
     PYRT_ENSURE(static_cast<double>(out.scale()) == 1.0 / 256, label(),
                 ": output scale must be exactly 1/256, got ", out.scale());
-    BuildLutS8(in.scale(), in.zero_point(), out.scale(), out.zero_point(), Sigmoid, lut_);
+    int8_t lut[256];
+    BuildLutS8(in.scale(), in.zero_point(), out.scale(), out.zero_point(), Sigmoid, lut);
+    kernel_.Init(isa(), lut);
     SetOutputShape(out, in.shape);
   }
 
-  void Eval(const EvalContext&) override {
+  void Eval(const EvalContext& ctx) override {
     const Tensor& in = input(0);
-    LookupTableS8(lut_, in.num_elements(), in.data_as<int8_t>(), output(0).data_as<int8_t>());
+    kernel_.Run(in.num_elements(), in.data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.pool);
   }
 
+  const int8_t* UnaryLutS8() const override { return kernel_.lut(); }
+
  private:
-  int8_t lut_[256] = {};
+  LutS8Kernel kernel_;
 };
 
 }  // namespace

@@ -46,6 +46,14 @@ class Op {
   // be folded to a constant even when its input data is not known.
   virtual bool DependsOnlyOnInputShapes() const { return false; }
 
+  // For fusing elementwise chains into one table (runtime/fusion.h), after
+  // Prepare. An op whose int8 output is a function of one int8 input value
+  // returns its table (lut[uint8(v)] = output for v); others nullptr.
+  virtual const int8_t* UnaryLutS8() const { return nullptr; }
+  // An int8 elementwise binary op computes one output from input values a
+  // (input 0) and b (input 1) and returns true; others return false.
+  virtual bool EvalScalarS8(int8_t a, int8_t b, int8_t* out) const { return false; }
+
   // Kernel path for this op's kernels, set by the interpreter before Prepare.
   // Ops pass it to kernel factories and never branch on it themselves.
   void set_isa(Isa isa) { isa_ = isa; }

@@ -10,10 +10,12 @@
 #include <mutex>
 #include <string>
 
+#include "kernels/binary_q8_kernel.h"
 #include "kernels/conv_s8_kernel.h"
 #include "kernels/depthwise_conv_s8_kernel.h"
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/isa.h"
+#include "kernels/lut_s8_kernel.h"
 #include "model/model.h"
 #include "ops/conv_common.h"
 #include "runtime/arena_planner.h"
@@ -165,6 +167,21 @@ class PyInterpreter {
       interpreter_->Prepare();
       throw;
     }
+  }
+
+  // Private profiling hook: per-op timing of later invokes.
+  void set_profiling(bool on) {
+    auto lock = LockReleasingGil();
+    interpreter_->SetProfiling(on);
+  }
+
+  // [(op index, op name, seconds)] of the latest profiled invoke.
+  py::list op_profile() const {
+    auto lock = LockReleasingGil();
+    py::list out;
+    for (const OpTiming& t : interpreter_->op_profile())
+      out.append(py::make_tuple(t.op_index, t.op_name, t.seconds));
+    return out;
   }
 
  private:
@@ -348,6 +365,55 @@ py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64&
   return out;
 }
 
+// int8 ADD/SUB/MUL of a and b (numpy broadcasting, rank <= 6). `params`
+// names the fields of AddSubParams (op "add"/"sub") or MulParams ("mul").
+py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::dict& params,
+                   const std::string& isa, int num_threads) {
+  const Shape sa(a.shape(), a.shape() + a.ndim()), sb(b.shape(), b.shape() + b.ndim());
+  Shape shape;
+  if (!BroadcastShape(sa, sb, &shape) || shape.size() > kMaxBroadcastRank || num_threads < 1)
+    throw UsageError("binary_s8: shapes do not broadcast (rank <= 6)");
+  auto get = [&](const char* key) { return params[key].cast<int32_t>(); };
+  const BroadcastPlan plan = MakeBroadcastPlan(sa, sb);
+  BinaryQ8Kernel kernel;
+  if (op == "mul") {
+    MulParams p;
+    p.input1_offset = get("input1_offset"), p.input2_offset = get("input2_offset");
+    p.output_multiplier = get("output_multiplier"), p.output_shift = get("output_shift");
+    p.output_offset = get("output_offset"), p.act_min = get("act_min"), p.act_max = get("act_max");
+    if (p.output_shift < -31 || p.output_shift > 31) throw UsageError("binary_s8: bad shift");
+    kernel.InitMul(ResolveIsa(isa.c_str()), p, plan);
+  } else if (op == "add" || op == "sub") {
+    AddSubParams p;
+    p.subtract = op == "sub";
+    p.input1_offset = get("input1_offset"), p.input2_offset = get("input2_offset");
+    p.input1_multiplier = get("input1_multiplier"), p.input1_shift = get("input1_shift");
+    p.input2_multiplier = get("input2_multiplier"), p.input2_shift = get("input2_shift");
+    p.output_multiplier = get("output_multiplier"), p.output_shift = get("output_shift");
+    p.output_offset = get("output_offset"), p.act_min = get("act_min"), p.act_max = get("act_max");
+    for (int sh : {p.input1_shift, p.input2_shift, p.output_shift})
+      if (sh < -31 || sh > 0) throw UsageError("binary_s8: add/sub shifts must be in [-31, 0]");
+    kernel.InitAddSub(ResolveIsa(isa.c_str()), p, plan);
+  } else {
+    throw UsageError("binary_s8: op must be add, sub or mul");
+  }
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
+  ThreadPool pool(num_threads);
+  kernel.Run(a.data(), b.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// out[i] = lut[uint8(x[i])] through LutS8Kernel.
+py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_threads) {
+  if (lut.size() != 256 || num_threads < 1) throw UsageError("lut_s8: 256 table entries expected");
+  LutS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), lut.data());
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  ThreadPool pool(num_threads);
+  kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
 void Register(py::module_& m) {
   py::module_ t = m.def_submodule("_testing", "private kernel-test entry points");
   t.def("conv_s8", &ConvS8, py::arg("input"), py::arg("filter"), py::arg("bias"),
@@ -370,6 +436,10 @@ void Register(py::module_& m) {
     return names;
   });
   t.def("cpu_features", &CpuFeatureSummary);
+  t.def("lut_s8", &LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("binary_s8", &BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
+        py::arg("isa"), py::arg("num_threads") = 1);
 }
 
 }  // namespace testing
@@ -399,7 +469,9 @@ PYBIND11_MODULE(_core, m) {
       .def("run", &PyInterpreter::run)
       .def("get_tensor", &PyInterpreter::get_tensor)
       .def("resize_input", &PyInterpreter::resize_input)
-      .def("prepare", &PyInterpreter::prepare);
+      .def("prepare", &PyInterpreter::prepare)
+      .def("_set_profiling", &PyInterpreter::set_profiling, py::arg("on"))
+      .def("_op_profile", &PyInterpreter::op_profile);
 
   // Exposed for unit tests of the planner alone.
   m.def(

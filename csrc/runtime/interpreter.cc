@@ -1,6 +1,7 @@
 #include "runtime/interpreter.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -8,6 +9,7 @@
 
 #include "model/builtin_ops.h"
 #include "runtime/arena_planner.h"
+#include "runtime/fusion.h"
 #include "runtime/error.h"
 
 namespace pyrt {
@@ -208,13 +210,16 @@ void Interpreter::FoldOp(Op& op) {
 
 void Interpreter::PlanMemory() {
   // Ops still to run at invoke, in order; folded ones have constant outputs.
-  std::vector<int> live_ops;
-  for (size_t k = 0; k < ops_.size(); ++k) {
+  std::vector<Op*> live;
+  for (auto& op : ops_) {
     bool folded = true;
-    for (int32_t t : ops_[k]->desc().outputs) folded = folded && tensors_[t].is_constant;
-    if (!folded) live_ops.push_back(static_cast<int>(k));
+    for (int32_t t : op->desc().outputs) folded = folded && tensors_[t].is_constant;
+    if (!folded) live.push_back(op.get());
   }
-  const int end = static_cast<int>(live_ops.size());
+  fused_ = FusedOps();
+  if (!options_.preserve_all_tensors)
+    FuseElementwiseS8(live, tensors_, model_.outputs, options_.isa, &fused_);
+  const int end = static_cast<int>(live.size());
   std::vector<int> first(tensors_.size(), end + 1), last(tensors_.size(), -2);
   auto touch = [&](int32_t t, int step) {
     if (t < 0 || tensors_[t].is_constant) return;
@@ -222,7 +227,7 @@ void Interpreter::PlanMemory() {
     last[t] = std::max(last[t], step);
   };
   for (int s = 0; s < end; ++s) {
-    const OpDesc& d = ops_[live_ops[s]]->desc();
+    const OpDesc& d = live[s]->desc();
     for (int32_t t : d.inputs) touch(t, s);
     for (int32_t t : d.outputs) touch(t, s);
   }
@@ -245,11 +250,11 @@ void Interpreter::PlanMemory() {
     requests.push_back({tensor.bytes, first[t], last[t]});
     request_tensor.push_back(static_cast<int32_t>(t));
   }
-  std::vector<int> scratch_request(ops_.size(), -1);
+  std::vector<int> scratch_request(live.size(), -1);
   for (int s = 0; s < end; ++s) {
-    const size_t bytes = ops_[live_ops[s]]->scratch_bytes();
+    const size_t bytes = live[s]->scratch_bytes();
     if (bytes == 0) continue;
-    scratch_request[live_ops[s]] = static_cast<int>(requests.size());
+    scratch_request[s] = static_cast<int>(requests.size());
     requests.push_back({bytes, s, s});
   }
   const ArenaPlan plan = PlanArena(requests, kArenaAlignment);
@@ -261,15 +266,28 @@ void Interpreter::PlanMemory() {
     tensors_[request_tensor[r]].data = arena_.get() + plan.offsets[r];
 
   run_list_.clear();
-  for (int k : live_ops) {
-    const int r = scratch_request[k];
-    run_list_.push_back({ops_[k].get(), r < 0 ? size_t{0} : plan.offsets[r]});
+  profile_.clear();
+  for (int s = 0; s < end; ++s) {
+    const int r = scratch_request[s];
+    run_list_.push_back({live[s], r < 0 ? size_t{0} : plan.offsets[r]});
+    profile_.push_back({live[s]->desc().index, live[s]->desc().name, 0.0});
   }
 }
 
 void Interpreter::Invoke() {
+  if (options_.profile) return InvokeProfiled();
   for (const Step& step : run_list_)
     step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
+}
+
+void Interpreter::InvokeProfiled() {
+  using Clock = std::chrono::steady_clock;
+  for (size_t s = 0; s < run_list_.size(); ++s) {
+    const Step& step = run_list_[s];
+    const Clock::time_point start = Clock::now();
+    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
+    profile_[s].seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  }
 }
 
 }  // namespace pyrt

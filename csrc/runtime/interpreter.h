@@ -14,6 +14,8 @@
 #include "kernels/isa.h"
 #include "model/model.h"
 #include "ops/op.h"
+#include "runtime/fusion.h"
+#include "runtime/op_profile.h"
 #include "runtime/tensor.h"
 #include "runtime/thread_pool.h"
 
@@ -26,6 +28,8 @@ struct InterpreterOptions {
   // Kernel path; the constructor resolves it from PYRUNTIME_ISA (best
   // available when unset) and throws UsageError if the CPU lacks it.
   Isa isa = Isa::kReference;
+  // Time every op at invoke (see op_profile.h); also SetProfiling().
+  bool profile = false;
 };
 
 class Interpreter {
@@ -42,7 +46,8 @@ class Interpreter {
   const std::vector<int32_t>& inputs() const { return model_.inputs; }
   const std::vector<int32_t>& outputs() const { return model_.outputs; }
   size_t arena_bytes() const { return arena_bytes_; }
-  // Ops that run at invoke (ops folded to constants at Prepare excluded).
+  // Ops that run at invoke (ops folded to constants at Prepare excluded,
+  // fused chains counted once).
   size_t num_ops() const { return run_list_.size(); }
   const InterpreterOptions& options() const { return options_; }
 
@@ -59,12 +64,18 @@ class Interpreter {
   // Runs every op once. Never throws; does nothing when not prepared.
   void Invoke();
 
+  // Turns per-op timing on or off for later invokes.
+  void SetProfiling(bool on) { options_.profile = on; }
+  // Durations of each op in the latest profiled invoke (zeros before one).
+  const OpProfile& op_profile() const { return profile_; }
+
  private:
   void CreateOps();
   void OrderOps();
   void PrepareOps();
   void PlanMemory();
   void FoldOp(Op& op);
+  void InvokeProfiled();
 
   InterpreterOptions options_;
   ModelDesc model_;
@@ -76,7 +87,9 @@ class Interpreter {
     Op* op;
     size_t scratch_offset;  // into the arena
   };
-  std::vector<Step> run_list_;  // ops_ minus those folded at Prepare
+  FusedOps fused_;              // ops made by the fusion pass
+  std::vector<Step> run_list_;  // ops_ minus those folded at Prepare, fused
+  OpProfile profile_;           // parallel to run_list_
   std::vector<std::vector<uint8_t>> folded_storage_;
   struct FreeDeleter { void operator()(uint8_t* p) const; };
   std::unique_ptr<uint8_t, FreeDeleter> arena_;

@@ -4,6 +4,10 @@
 // the last worker) and wait between jobs, so invoke never creates threads.
 // ParallelFor hands out task indices dynamically; a task must not depend on
 // which thread runs it, which keeps results identical for any thread count.
+// Waiting threads (idle workers, the caller waiting for workers) spin for up
+// to 300 us before sleeping: consecutive parallel ops (with small serial ops
+// between them) hand work over within that, and a condition-variable wakeup
+// (in a VM especially) costs more than many ops.
 #pragma once
 
 #include <atomic>
@@ -32,6 +36,9 @@ class ThreadPool {
  private:
   void WorkerLoop();
   void RunTasks();
+  // Spins until pred() or the spin budget ends; returns pred().
+  template <typename Pred>
+  static bool SpinFor(Pred pred);
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
@@ -40,8 +47,9 @@ class ThreadPool {
   const std::function<void(int)>* task_ = nullptr;
   int num_tasks_ = 0;
   std::atomic<int> next_task_{0};
-  int busy_workers_ = 0;
-  uint64_t generation_ = 0;  // bumped per job so sleeping workers see new work
+  std::atomic<int> busy_workers_{0};
+  // Bumped per job (under mutex_) so waiting workers see new work.
+  std::atomic<uint64_t> generation_{0};
   bool stop_ = false;
 };
 

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 
-#include "kernels/reference/broadcast.h"
 
 namespace pyrt {
 
@@ -33,10 +32,14 @@ struct MulParams {
   int32_t act_min = -128, act_max = 127;
 };
 
+// One row of a broadcast plan: out[i] = op(a[i * sa], b[i * sb]) for i < n,
+// with sa, sb in {0, 1} (0: that operand is one broadcast value).
 template <typename T>
-void AddSubQ8(const AddSubParams& p, const BroadcastPlan& plan, const T* a, const T* b, T* out);
+void AddSubRowQ8(const AddSubParams& p, const T* a, int64_t sa, const T* b, int64_t sb, T* out,
+                 int64_t n);
 
 template <typename T>
-void MulQ8(const MulParams& p, const BroadcastPlan& plan, const T* a, const T* b, T* out);
+void MulRowQ8(const MulParams& p, const T* a, int64_t sa, const T* b, int64_t sb, T* out,
+              int64_t n);
 
 }  // namespace pyrt

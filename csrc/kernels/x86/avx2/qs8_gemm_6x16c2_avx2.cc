@@ -54,18 +54,69 @@ inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride
 
 #undef PYRT_ROW
 
+// kRows < 6 rows (M = 1 for FC and 1x1 images, remainders of M): no work on
+// absent rows. With one or two rows the k steps alternate between two
+// accumulator sets so consecutive vpmaddwd do not wait on each other.
+template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const int16_t* b,
+                        int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+  constexpr int kSets = kRows <= 2 ? 2 : 1;
+  __m256i acc[kSets][kRows][2];
+  for (int s = 0; s < kSets; ++s)
+    for (int r = 0; r < kRows; ++r) acc[s][r][0] = acc[s][r][1] = _mm256_setzero_si256();
+  int k = 0;
+  for (; k + 2 * kSets <= kp; k += 2 * kSets) {
+    for (int s = 0; s < kSets; ++s) {
+      const __m256i* bp = reinterpret_cast<const __m256i*>(b + (k + 2 * s) * 16);
+      const __m256i b0 = _mm256_loadu_si256(bp), b1 = _mm256_loadu_si256(bp + 1);
+      for (int r = 0; r < kRows; ++r) {
+        const __m256i va = BroadcastPair(a + r * a_stride + k + 2 * s);
+        acc[s][r][0] = _mm256_add_epi32(acc[s][r][0], _mm256_madd_epi16(va, b0));
+        acc[s][r][1] = _mm256_add_epi32(acc[s][r][1], _mm256_madd_epi16(va, b1));
+      }
+    }
+  }
+  for (; k < kp; k += 2) {  // odd number of k pairs with two sets
+    const __m256i* bp = reinterpret_cast<const __m256i*>(b + k * 16);
+    const __m256i b0 = _mm256_loadu_si256(bp), b1 = _mm256_loadu_si256(bp + 1);
+    for (int r = 0; r < kRows; ++r) {
+      const __m256i va = BroadcastPair(a + r * a_stride + k);
+      acc[0][r][0] = _mm256_add_epi32(acc[0][r][0], _mm256_madd_epi16(va, b0));
+      acc[0][r][1] = _mm256_add_epi32(acc[0][r][1], _mm256_madd_epi16(va, b1));
+    }
+  }
+  for (int r = 0; r < kRows; ++r) {
+    __m256i v0 = acc[0][r][0], v1 = acc[0][r][1];
+    if (kSets == 2) v0 = _mm256_add_epi32(v0, acc[kSets - 1][r][0]);
+    if (kSets == 2) v1 = _mm256_add_epi32(v1, acc[kSets - 1][r][1]);
+    Store16(Requant(v0, ep, n0), Requant(v1, ep, n0 + 8), ep, nr, c + r * c_stride);
+  }
+}
+
+template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, const int16_t* b,
+                 int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+  switch (mr) {
+    case 1: return GemmFewRows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 2: return GemmFewRows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 3: return GemmFewRows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 4: return GemmFewRows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    default: return Gemm6x16c2<Requant>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  }
+}
+
 }  // namespace
 
 void Qs8Gemm6x16c2GemmlowpAvx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                                const int16_t* b, int8_t* c, size_t c_stride,
                                const Qs8GemmEpilogue& ep, int n0) {
-  Gemm6x16c2<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
 }
 
 void Qs8Gemm6x16c2Fp64Avx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                            const int16_t* b, int8_t* c, size_t c_stride,
                            const Qs8GemmEpilogue& ep, int n0) {
-  Gemm6x16c2<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
 }
 
 }  // namespace pyrt

@@ -17,32 +17,39 @@ inline __m256i Load8(const int32_t* p) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
 }
 
-// TFLite's MultiplyByQuantizedMultiplier on 8 lanes with per-lane parameters.
-inline __m256i RequantGemmlowp(__m256i acc, const Qs8GemmEpilogue& ep, int n) {
-  const __m256i x = _mm256_sllv_epi32(_mm256_add_epi32(acc, Load8(ep.bias + n)),
-                                      Load8(ep.left_shift + n));
-  const __m256i m = Load8(ep.multiplier + n);
-  // SaturatingRoundingDoublingHighMul: gemmlowp's (ab + nudge) / 2^31 with
-  // truncating division equals floor((ab + 2^30) / 2^31) for either sign of
-  // ab, so a 64-bit add and taking bits 31..62 reproduce it.
+// SaturatingRoundingDoublingHighMul on 8 lanes.
+inline __m256i SrdhmAvx2(__m256i x, __m256i m) {
+  // gemmlowp's (ab + nudge) / 2^31 with truncating division equals
+  // floor((ab + 2^30) / 2^31) for either sign of ab, so a 64-bit add and
+  // taking bits 31..62 reproduce it.
   const __m256i nudge = _mm256_set1_epi64x(int64_t{1} << 30);
   const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), nudge);
   const __m256i odd = _mm256_add_epi64(
       _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(m, 32)), nudge);
-  __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
+  const __m256i high =
+      _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
   // INT32_MIN * INT32_MIN gave INT32_MIN; flipping all bits saturates it to INT32_MAX.
   const __m256i int_min = _mm256_set1_epi32(INT32_MIN);
-  high = _mm256_xor_si256(high, _mm256_and_si256(_mm256_cmpeq_epi32(x, int_min),
+  return _mm256_xor_si256(high, _mm256_and_si256(_mm256_cmpeq_epi32(x, int_min),
                                                  _mm256_cmpeq_epi32(m, int_min)));
-  // RoundingDivideByPOT: arithmetic shift, plus one when the remainder is
-  // above half (threshold one higher for negative values).
-  const __m256i mask = Load8(ep.rounding_mask + n);
-  const __m256i remainder = _mm256_and_si256(high, mask);
+}
+
+// RoundingDivideByPOT on 8 lanes; mask = 2^shift - 1. Arithmetic shift, plus
+// one when the remainder is above half (threshold one higher for negatives).
+inline __m256i RdbpotAvx2(__m256i x, __m256i mask, __m256i shift) {
+  const __m256i remainder = _mm256_and_si256(x, mask);
   const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1),
-                                             _mm256_cmpgt_epi32(_mm256_setzero_si256(), high));
-  const __m256i shifted = _mm256_sub_epi32(_mm256_srav_epi32(high, Load8(ep.right_shift + n)),
-                                           _mm256_cmpgt_epi32(remainder, threshold));
-  return _mm256_add_epi32(shifted, _mm256_set1_epi32(ep.output_zero_point));
+                                             _mm256_cmpgt_epi32(_mm256_setzero_si256(), x));
+  return _mm256_sub_epi32(_mm256_srav_epi32(x, shift), _mm256_cmpgt_epi32(remainder, threshold));
+}
+
+// TFLite's MultiplyByQuantizedMultiplier on 8 lanes with per-lane parameters.
+inline __m256i RequantGemmlowp(__m256i acc, const Qs8GemmEpilogue& ep, int n) {
+  const __m256i x = _mm256_sllv_epi32(_mm256_add_epi32(acc, Load8(ep.bias + n)),
+                                      Load8(ep.left_shift + n));
+  const __m256i high = SrdhmAvx2(x, Load8(ep.multiplier + n));
+  return _mm256_add_epi32(RdbpotAvx2(high, Load8(ep.rounding_mask + n), Load8(ep.right_shift + n)),
+                          _mm256_set1_epi32(ep.output_zero_point));
 }
 
 // std::round (half away from zero) of 4 doubles, then x86 cvttsd2si: values

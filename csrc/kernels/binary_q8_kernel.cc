@@ -1,0 +1,91 @@
+#include "kernels/binary_q8_kernel.h"
+
+#include <algorithm>
+
+#include "runtime/thread_pool.h"
+
+#if defined(__x86_64__)
+#include "kernels/x86/avx2/qs8_vbinary_avx2.h"
+#define PYRT_HAVE_AVX2_KERNELS 1
+#endif
+
+namespace pyrt {
+namespace {
+
+// Below this many output elements a second thread costs more than it saves.
+constexpr int64_t kMinElementsPerTask = 16384;
+
+}  // namespace
+
+void BinaryQ8Kernel::InitAddSub(Isa isa, const AddSubParams& p, const BroadcastPlan& plan) {
+  add_ = p;
+  Init(isa, false, plan);
+}
+
+void BinaryQ8Kernel::InitMul(Isa isa, const MulParams& p, const BroadcastPlan& plan) {
+  mul_params_ = p;
+  Init(isa, true, plan);
+}
+
+void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
+  mul_ = mul;
+  plan_ = plan;
+  if (mul) {
+    row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
+                 int64_t sb, int8_t* o, int64_t n) { MulRowQ8(k.mul_params_, a, sa, b, sb, o, n); };
+    row_u8_ = [](const BinaryQ8Kernel& k, const uint8_t* a, int64_t sa, const uint8_t* b,
+                 int64_t sb, uint8_t* o, int64_t n) { MulRowQ8(k.mul_params_, a, sa, b, sb, o, n); };
+  } else {
+    row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
+                 int64_t sb, int8_t* o, int64_t n) { AddSubRowQ8(k.add_, a, sa, b, sb, o, n); };
+    row_u8_ = [](const BinaryQ8Kernel& k, const uint8_t* a, int64_t sa, const uint8_t* b,
+                 int64_t sb, uint8_t* o, int64_t n) { AddSubRowQ8(k.add_, a, sa, b, sb, o, n); };
+  }
+#ifdef PYRT_HAVE_AVX2_KERNELS
+  if (isa == Isa::kAvx2) {
+    if (mul) {
+      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
+                   int64_t sb, int8_t* o, int64_t n) {
+        Qs8MulRowAvx2(k.mul_params_, a, sa, b, sb, o, n);
+      };
+    } else {
+      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
+                   int64_t sb, int8_t* o, int64_t n) { Qs8AddSubRowAvx2(k.add_, a, sa, b, sb, o, n); };
+    }
+  }
+#endif
+}
+
+template <typename T>
+void BinaryQ8Kernel::RunRows(RowFn<T> row, const T* a, const T* b, T* out,
+                             ThreadPool* pool) const {
+  const int64_t total = plan_.total;
+  const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
+  const int threads = pool ? pool->num_threads() : 1;
+  const int tasks = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, total / kMinElementsPerTask)));
+  auto task = [&](int t) {
+    // Task boundaries on multiples of 64 elements keep SIMD steps whole.
+    const int64_t begin = total * t / tasks / 64 * 64;
+    const int64_t end = t + 1 == tasks ? total : total * (t + 1) / tasks / 64 * 64;
+    ForEachBroadcastRow(plan_, begin, end, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+      row(*this, a + oa, sa, b + ob, sb, out + oo, n);
+    });
+  };
+  if (tasks == 1) {
+    task(0);
+  } else {
+    pool->ParallelFor(tasks, task);
+  }
+}
+
+void BinaryQ8Kernel::Run(const int8_t* a, const int8_t* b, int8_t* out, ThreadPool* pool) const {
+  RunRows(row_s8_, a, b, out, pool);
+}
+
+void BinaryQ8Kernel::Run(const uint8_t* a, const uint8_t* b, uint8_t* out,
+                         ThreadPool* pool) const {
+  RunRows(row_u8_, a, b, out, pool);
+}
+
+}  // namespace pyrt

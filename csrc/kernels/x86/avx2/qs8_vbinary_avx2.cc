@@ -1,0 +1,114 @@
+#include "kernels/x86/avx2/qs8_vbinary_avx2.h"
+
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/avx2/requant_avx2.h"
+
+namespace pyrt {
+namespace {
+
+// A rounding right shift by a fixed amount, as RdbpotAvx2 wants it.
+struct RightShift {
+  explicit RightShift(int shift)
+      : mask(_mm256_set1_epi32(static_cast<int32_t>((int64_t{1} << shift) - 1))),
+        count(_mm256_set1_epi32(shift)) {}
+  __m256i Apply(__m256i x) const { return RdbpotAvx2(x, mask, count); }
+  __m256i mask, count;
+};
+
+// 16 int8 values as two vectors of 8 int32 (elements 0-7, 8-15). A broadcast
+// operand (step 0) repeats its one value.
+inline void Load16(const int8_t* p, int64_t step, __m256i* lo, __m256i* hi) {
+  const __m128i v = step ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)) : _mm_set1_epi8(*p);
+  *lo = _mm256_cvtepi8_epi32(v);
+  *hi = _mm256_cvtepi8_epi32(_mm_srli_si128(v, 8));
+}
+
+// Saturating narrowing of 16 int32 (in Load16 order) to int8, then the
+// activation clamp: saturation cannot change a value the clamp keeps,
+// because the activation range lies inside int8.
+inline __m128i Narrow16(__m256i lo, __m256i hi, __m128i act_min, __m128i act_max) {
+  const __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(lo, hi), 0xD8);
+  const __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+  return _mm_max_epi8(_mm_min_epi8(b, act_max), act_min);
+}
+
+// Runs `step16(a, b, out)` over the row; the tail goes through 16-byte
+// buffers so every step reads and writes exactly 16 bytes.
+template <typename Step16>
+void ForEach16(const int8_t* a, int64_t sa, const int8_t* b, int64_t sb, int8_t* out, int64_t n,
+               Step16 step16) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) step16(a + i * sa, b + i * sb, out + i);
+  if (i == n) return;
+  const size_t rest = static_cast<size_t>(n - i);
+  int8_t ta[16] = {}, tb[16] = {}, to[16];
+  std::memcpy(ta, a + i * sa, sa ? rest : 1);
+  std::memcpy(tb, b + i * sb, sb ? rest : 1);
+  step16(ta, tb, to);
+  std::memcpy(out + i, to, rest);
+}
+
+}  // namespace
+
+void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b,
+                      int64_t sb, int8_t* out, int64_t n) {
+  const __m256i off1 = _mm256_set1_epi32(p.input1_offset);
+  const __m256i off2 = _mm256_set1_epi32(p.input2_offset);
+  const __m256i m1 = _mm256_set1_epi32(p.input1_multiplier);
+  const __m256i m2 = _mm256_set1_epi32(p.input2_multiplier);
+  const __m256i mo = _mm256_set1_epi32(p.output_multiplier);
+  const RightShift r1(-p.input1_shift), r2(-p.input2_shift), ro(-p.output_shift);
+  const __m128i left = _mm_cvtsi32_si128(p.left_shift);
+  const __m256i zo = _mm256_set1_epi32(p.output_offset);
+  const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
+  const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
+  // |x + offset| <= 255, so the left shift (20) cannot overflow.
+  auto scale1 = [&](__m256i x) {
+    return r1.Apply(SrdhmAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, off1), left), m1));
+  };
+  auto scale2 = [&](__m256i x) {
+    return r2.Apply(SrdhmAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, off2), left), m2));
+  };
+  // Both scaled terms are below 2^28 in magnitude: the sum cannot overflow.
+  auto combine = [&](__m256i x1, __m256i x2) {
+    const __m256i raw = p.subtract ? _mm256_sub_epi32(x1, x2) : _mm256_add_epi32(x1, x2);
+    return _mm256_add_epi32(ro.Apply(SrdhmAvx2(raw, mo)), zo);
+  };
+  ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, int8_t* po) {
+    __m256i a0, a1, b0, b1;
+    Load16(pa, sa, &a0, &a1);
+    Load16(pb, sb, &b0, &b1);
+    const __m256i o0 = combine(scale1(a0), scale2(b0));
+    const __m256i o1 = combine(scale1(a1), scale2(b1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(po), Narrow16(o0, o1, lo, hi));
+  });
+}
+
+void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+                   int8_t* out, int64_t n) {
+  const __m256i off1 = _mm256_set1_epi32(p.input1_offset);
+  const __m256i off2 = _mm256_set1_epi32(p.input2_offset);
+  const __m256i m = _mm256_set1_epi32(p.output_multiplier);
+  const __m128i left = _mm_cvtsi32_si128(p.output_shift > 0 ? p.output_shift : 0);
+  const RightShift right(p.output_shift > 0 ? 0 : -p.output_shift);
+  const __m256i zo = _mm256_set1_epi32(p.output_offset);
+  const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
+  const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
+  // |product| <= 255 * 255; the left shift wraps like the reference's.
+  auto requant = [&](__m256i x1, __m256i x2) {
+    const __m256i prod = _mm256_mullo_epi32(_mm256_add_epi32(x1, off1), _mm256_add_epi32(x2, off2));
+    return _mm256_add_epi32(right.Apply(SrdhmAvx2(_mm256_sll_epi32(prod, left), m)), zo);
+  };
+  ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, int8_t* po) {
+    __m256i a0, a1, b0, b1;
+    Load16(pa, sa, &a0, &a1);
+    Load16(pb, sb, &b0, &b1);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(po),
+                     Narrow16(requant(a0, b0), requant(a1, b1), lo, hi));
+  });
+}
+
+}  // namespace pyrt

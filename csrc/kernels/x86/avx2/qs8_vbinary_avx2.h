@@ -1,0 +1,17 @@
+// int8 ADD/SUB and MUL rows for AVX2, 16 elements per step, bit-identical to
+// AddSubRowQ8 / MulRowQ8 (kernels/reference/binary_s8.h).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/reference/binary_s8.h"
+
+namespace pyrt {
+
+// out[i] = op(a[i * sa], b[i * sb]) for i < n; sa, sb in {0, 1}.
+void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b,
+                      int64_t sb, int8_t* out, int64_t n);
+void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+                   int8_t* out, int64_t n);
+
+}  // namespace pyrt

@@ -1,0 +1,141 @@
+"""SIMD elementwise int8 kernels (ADD/SUB/MUL rows) against the reference, bit for bit.
+
+Random shapes (same-shape, broadcast either way, scalars, odd lengths around
+the 16-element step, sizes large enough to split over threads) and random
+requantization parameters including the extremes (zero points -128 / 127,
+multipliers 0 / 2^30 / 2^31-1, shifts at both ends of their range).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pyruntime import _core
+
+T = _core._testing
+ISAS = T.available_isas()
+SIMD_ISAS = [i for i in ISAS if i != "reference"]
+needs_simd = pytest.mark.skipif(not SIMD_ISAS, reason="no SIMD path on this CPU")
+
+SHAPE_PAIRS = [
+    ((1,), (1,)), ((7,), (7,)), ((15,), (15,)), ((16,), (16,)), ((17,), (17,)), ((33,), (1,)),
+    ((1,), (31,)), ((2, 3, 5, 19), (2, 3, 5, 19)), ((1, 5, 7, 24), (1, 1, 1, 24)),
+    ((1, 1, 1, 40), (1, 9, 3, 40)), ((3, 1, 17), (1, 4, 1)), ((1, 6, 6, 1), (1, 1, 1, 13)),
+    ((2, 1, 3, 1, 5, 3), (1, 4, 1, 2, 1, 3)), ((40000,), (40000,)), ((1, 29, 29, 64), (1, 1, 1, 64)),
+    ((1, 1, 1, 70), (1, 25, 25, 70)), ((50001,), (1,)),
+]
+
+
+def offsets(rng, extreme):
+    # offset = -zero_point with zero points in [-128, 127]
+    if extreme:
+        return [int(rng.choice([-127, 128, 0])) for _ in range(3)]
+    return [int(v) for v in rng.integers(-127, 129, 3)]
+
+
+def multiplier(rng, extreme):
+    if extreme and rng.random() < 0.5:
+        return int(rng.choice([0, 2**30, 2**31 - 1]))
+    return int(rng.integers(2**30, 2**31))
+
+
+def act_range(rng):
+    lo, hi = sorted(int(v) for v in rng.integers(-128, 128, 2))
+    return rng.choice([(-128, 127), (lo, hi), (-128, 0), (0, 127)])
+
+
+def add_params(rng, extreme):
+    o1, o2, oo = offsets(rng, extreme)
+    lo, hi = act_range(rng)
+    shifts = rng.integers(-31 if extreme else -4, 1, 3)
+    return dict(input1_offset=o1, input2_offset=o2, output_offset=-oo,
+                input1_multiplier=multiplier(rng, extreme), input1_shift=int(shifts[0]),
+                input2_multiplier=multiplier(rng, extreme), input2_shift=int(shifts[1]),
+                output_multiplier=multiplier(rng, extreme), output_shift=int(shifts[2]) - 20 * (not extreme),
+                act_min=int(lo), act_max=int(hi))
+
+
+def mul_params(rng, extreme):
+    o1, o2, oo = offsets(rng, extreme)
+    lo, hi = act_range(rng)
+    shift = int(rng.integers(-31, 32)) if extreme else int(rng.integers(-16, 1))
+    return dict(input1_offset=o1, input2_offset=o2, output_offset=-oo,
+                output_multiplier=multiplier(rng, extreme), output_shift=shift,
+                act_min=int(lo), act_max=int(hi))
+
+
+def data(rng, shape, extreme):
+    if extreme and rng.random() < 0.5:
+        return rng.choice(np.array([-128, 127], np.int8), shape)
+    return rng.integers(-128, 128, shape, dtype=np.int8)
+
+
+@needs_simd
+@pytest.mark.parametrize("op", ["add", "sub", "mul"])
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_binary_rows_match_reference(op, isa):
+    rng = np.random.default_rng({"add": 1, "sub": 2, "mul": 3}[op])
+    make = mul_params if op == "mul" else add_params
+    for trial in range(6):
+        extreme = trial % 2 == 1
+        for sa, sb in SHAPE_PAIRS:
+            if rng.random() < 0.5:
+                sa, sb = sb, sa
+            a, b = data(rng, sa, extreme), data(rng, sb, extreme)
+            p = make(rng, extreme)
+            ref = T.binary_s8(op, a, b, p, "reference")
+            assert ref.shape == np.broadcast_shapes(sa, sb)
+            for threads in (1, 2, 3):
+                ours = T.binary_s8(op, a, b, p, isa, num_threads=threads)
+                assert np.array_equal(ours, ref), (
+                    f"{op} {isa} {sa}x{sb} thr={threads} {p}: "
+                    f"{np.count_nonzero(ours != ref)} of {ref.size} differ")
+
+
+@pytest.mark.parametrize("op", ["add", "mul"])
+def test_reference_rows_follow_the_formula(op):
+    """The reference rows against a direct numpy evaluation of the spec's formulas."""
+    rng = np.random.default_rng(7)
+
+    def srdhm(a, b):  # (a*b + nudge) / 2^31, truncating toward zero (no saturation case here)
+        q = a.astype(np.int64) * int(b) + np.where(a.astype(np.int64) * int(b) >= 0, 1 << 30, 1 - (1 << 30))
+        return np.sign(q) * (np.abs(q) >> 31)
+
+    def rdbpot(x, e):
+        mask = (1 << e) - 1
+        rem = x & mask
+        thr = (mask >> 1) + (x < 0)
+        return (x >> e) + (rem > thr)
+
+    a = rng.integers(-128, 128, 500).astype(np.int8)
+    b = rng.integers(-128, 128, 500).astype(np.int8)
+    if op == "add":
+        p = add_params(rng, False)
+        s1 = rdbpot(srdhm((a.astype(np.int64) + p["input1_offset"]) << 20, p["input1_multiplier"]),
+                    -p["input1_shift"])
+        s2 = rdbpot(srdhm((b.astype(np.int64) + p["input2_offset"]) << 20, p["input2_multiplier"]),
+                    -p["input2_shift"])
+        o = rdbpot(srdhm(s1 + s2, p["output_multiplier"]), -p["output_shift"]) + p["output_offset"]
+    else:
+        p = mul_params(rng, False)
+        prod = (a.astype(np.int64) + p["input1_offset"]) * (b.astype(np.int64) + p["input2_offset"])
+        o = rdbpot(srdhm(prod, p["output_multiplier"]), -p["output_shift"]) + p["output_offset"]
+    expected = np.clip(o, p["act_min"], p["act_max"]).astype(np.int8)
+    assert np.array_equal(T.binary_s8(op, a, b, p, "reference"), expected)
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_lut_every_index_and_length(isa):
+    """Every one of the 256 indices at every position of a SIMD step, random and
+    structured tables, lengths around the 32-byte step, thread splits."""
+    rng = np.random.default_rng(11)
+    tables = [rng.integers(-128, 128, 256, dtype=np.int8), np.arange(256).astype(np.int8),
+              np.full(256, -128, np.int8), (np.arange(256) * 37 % 256).astype(np.int8)]
+    every = np.concatenate([np.roll(np.arange(-128, 128, dtype=np.int8), s) for s in range(33)])
+    for lut in tables:
+        for n in (0, 1, 31, 32, 33, 255, 1000, every.size, 70001):
+            x = every[:n] if n <= every.size else rng.integers(-128, 128, n, dtype=np.int8)
+            expected = lut[x.view(np.uint8)]
+            for threads in (1, 2, 3):
+                assert np.array_equal(T.lut_s8(lut, x, isa, num_threads=threads), expected), (isa, n, threads)
