@@ -180,6 +180,64 @@ def run_bench(args) -> int:
     return 0
 
 
+def run_profile(args) -> int:
+    """Per-op time of a model (median over runs), as a table and optionally a chart."""
+    from pyruntime.compare import random_inputs
+
+    interp = pyruntime.Interpreter(args.model, num_threads=args.threads, profile=True)
+    inputs = random_inputs(interp)
+    for _ in range(args.warmup):
+        interp.run(inputs)
+    runs, totals = [], []
+    for _ in range(args.runs):
+        t = time.perf_counter()
+        interp.run(inputs)
+        totals.append(time.perf_counter() - t)
+        runs.append(interp.get_profile())
+    rows = []
+    for k, op in enumerate(runs[0]):
+        seconds = float(np.median([r[k]["seconds"] for r in runs]))
+        rows.append({**op, "seconds": seconds})
+    total_ops = sum(r["seconds"] for r in rows)
+    run_ms = float(np.median(totals)) * 1e3
+    if args.plot:
+        _plot_profile(rows, args.plot, args.model)
+    if args.json:
+        print(json.dumps({"ops": rows, "ops_total_ms": total_ops * 1e3, "run_ms": run_ms}, indent=2))
+        return 0
+    print(f"{'op':>4} {'name':20} {'output':20} {'MMACs':>8} {'ms':>8} {'share':>6}")
+    for r in rows:
+        print(f"{r['op_index']:>4} {r['op_name'][:20]:20} {str(r['output_shape']):20} "
+              f"{r['macs'] / 1e6:>8.2f} {r['seconds'] * 1e3:>8.3f} {100 * r['seconds'] / max(total_ops, 1e-12):>5.1f}%")
+    by_type = Counter()
+    for r in rows:
+        by_type[r["op_name"]] += r["seconds"]
+    print("by op type: " + ", ".join(f"{k} {v * 1e3:.2f} ms" for k, v in by_type.most_common()))
+    print(f"sum of ops {total_ops * 1e3:.3f} ms; run(x) {run_ms:.3f} ms (median of {args.runs}, "
+          f"{args.threads} thread(s))")
+    return 0
+
+
+def _plot_profile(rows, path: str, model: str) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError("--plot needs matplotlib: pip install matplotlib") from None
+    fig, ax = plt.subplots(figsize=(max(6, len(rows) * 0.12), 4))
+    names = sorted({r["op_name"] for r in rows})
+    colors = {n: plt.cm.tab10(i % 10) for i, n in enumerate(names)}
+    ax.bar(range(len(rows)), [r["seconds"] * 1e3 for r in rows], color=[colors[r["op_name"]] for r in rows])
+    ax.set_xlabel("op (execution order)")
+    ax.set_ylabel("ms")
+    ax.set_title(f"pyruntime per-op time: {Path(model).name}")
+    ax.legend(handles=[plt.Rectangle((0, 0), 1, 1, color=colors[n]) for n in names], labels=names, fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 @contextlib.contextmanager
 def _stdout_to_stderr():
     """TensorFlow's converter prints to the C-level stdout; keep --json output clean."""
@@ -235,6 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=100, help="timed runs (default 100)")
     bench.add_argument("--warmup", type=int, default=10, help="untimed runs first (default 10)")
     bench.add_argument("--json", action="store_true", help="machine-readable output")
+    profile = sub.add_parser("profile", help="per-op time, MACs and output shapes")
+    profile.add_argument("model", help="path of a .tflite file")
+    profile.add_argument("--threads", type=int, default=1, help="threads for ops (default 1)")
+    profile.add_argument("--runs", type=int, default=20, help="profiled runs (median per op; default 20)")
+    profile.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
+    profile.add_argument("--plot", help="write a per-op bar chart (PNG; needs matplotlib)")
+    profile.add_argument("--json", action="store_true", help="machine-readable output")
     quantize = sub.add_parser("quantize", help="quantize a Keras model / SavedModel (needs tensorflow)")
     quantize.add_argument("model", help="a .keras/.h5 file or a SavedModel directory")
     quantize.add_argument("--mode", required=True, choices=["dynamic", "int8", "float16", "int16x8"])
@@ -248,7 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"inspect": run_inspect, "compare": run_compare, "bench": run_bench, "quantize": run_quantize}
+COMMANDS = {"inspect": run_inspect, "compare": run_compare, "bench": run_bench, "quantize": run_quantize,
+            "profile": run_profile}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -24,6 +24,7 @@ class Interpreter:
     ``num_threads`` is the number of threads ops may use (>= 1).
     ``preserve_all_tensors=True`` keeps every intermediate tensor readable
     through ``get_tensor`` after ``invoke`` (costs arena memory).
+    ``profile=True`` times every op of each invoke; see ``get_profile``.
     """
 
     def __init__(
@@ -33,6 +34,7 @@ class Interpreter:
         num_threads: Optional[int] = 1,
         *,
         preserve_all_tensors: bool = False,
+        profile: bool = False,
     ) -> None:
         if isinstance(model_path, (bytes, bytearray, memoryview)) and model_content is None:
             model_path, model_content = None, model_path
@@ -55,6 +57,8 @@ class Interpreter:
         self._inputs: List[int] = self._core.inputs()
         self._outputs: List[int] = self._core.outputs()
         self._needs_prepare = False
+        if profile:
+            self._core._set_profiling(True)
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -185,6 +189,32 @@ class Interpreter:
     def _get_ops_details(self) -> List[Dict[str, Any]]:
         """The model's ops (index, op_name, inputs, outputs), as TFLite's method of this name."""
         return self._native().op_details()
+
+    def get_profile(self) -> List[Dict[str, Any]]:
+        """Per-op timing of the latest invoke (needs ``profile=True``), in execution order:
+        op_index, op_name, seconds, output_shape and macs (multiply-accumulates of
+        CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED; 0 for other ops)."""
+        ops = {op["index"]: op for op in self._get_ops_details()}
+        native = self._native()
+        out = []
+        for index, name, seconds in native._op_profile():
+            op = ops[index]
+            shape = list(native.tensor_details(op["outputs"][0])["shape"]) if op["outputs"] else []
+            out.append({"op_index": index, "op_name": name, "seconds": seconds,
+                        "output_shape": shape, "macs": self._macs(op, shape)})
+        return out
+
+    def _macs(self, op: Dict[str, Any], out_shape: List[int]) -> int:
+        name = op["op_name"]
+        if name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED") or len(op["inputs"]) < 2:
+            return 0
+        weights = list(self._native().tensor_details(op["inputs"][1])["shape"])
+        out_elements = int(np.prod(out_shape)) if out_shape else 0
+        if name == "CONV_2D":
+            return out_elements * int(np.prod(weights[1:]))
+        if name == "DEPTHWISE_CONV_2D":
+            return out_elements * int(np.prod(weights[1:3]))
+        return out_elements * int(weights[-1])
 
     def _set_profiling(self, on: bool) -> None:
         """Private: time every op in later invokes (see ``_op_profile``)."""

@@ -66,7 +66,7 @@ def test_inspect_json():
 
 
 def test_help_for_every_command():
-    for command in ("demo", "inspect", "compare", "bench"):
+    for command in ("demo", "inspect", "compare", "bench", "profile", "quantize"):
         result = cli(command, "--help")
         assert result.returncode == 0 and "usage: pyruntime" in result.stdout
 
@@ -79,3 +79,24 @@ def test_float_io_quantizes_and_dequantizes():
     got = interp.run(x, float_io=True)
     assert got.dtype == np.float32 and np.array_equal(got, expected)
     assert abs(float(got.sum()) - 1.0) < 0.05  # softmax probabilities
+
+
+def test_profile_api_lists_every_op_with_macs():
+    interp = pyruntime.Interpreter(DEMO, profile=True)
+    interp.run(np.zeros((1, 8, 8, 1), np.int8))
+    profile = interp.get_profile()
+    assert [p["op_name"] for p in profile][:2] == ["CONV_2D", "DEPTHWISE_CONV_2D"]
+    assert all(p["seconds"] >= 0 for p in profile) and sum(p["seconds"] for p in profile) > 0
+    first = profile[0]
+    # conv1: 8x8x16 outputs, each a 3x3x1 window.
+    assert first["output_shape"] == [1, 8, 8, 16] and first["macs"] == 8 * 8 * 16 * 9
+    assert profile[1]["macs"] == 8 * 8 * 16 * 9
+    fc = next(p for p in profile if p["op_name"] == "FULLY_CONNECTED")
+    assert fc["macs"] == 10 * 128
+
+
+def test_profile_command_json(tmp_path):
+    result = cli("profile", str(DEMO), "--runs", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["ops"]) >= 9 and report["ops_total_ms"] > 0 and report["run_ms"] > 0

@@ -14,6 +14,11 @@ class DTypeDispatch : public Op {
   DTypeDispatch(OpFactory quantized, OpFactory float32) : quantized_(quantized), float32_(float32) {}
   void Prepare() override;
   void Eval(const EvalContext& ctx) override { impl_->Eval(ctx); }
+  // Fusion looks through the dispatcher at the chosen implementation.
+  const int8_t* UnaryLutS8() const override { return impl_ ? impl_->UnaryLutS8() : nullptr; }
+  bool EvalScalarS8(int8_t a, int8_t b, int8_t* out) const override {
+    return impl_ && impl_->EvalScalarS8(a, b, out);
+  }
 
  private:
   OpFactory quantized_, float32_;

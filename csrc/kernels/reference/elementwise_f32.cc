@@ -11,7 +11,7 @@ template <typename F>
 void BinaryRows(const BroadcastPlan& plan, const float* a, const float* b, float* out, float lo,
                 float hi, F f) {
   const int64_t sa = plan.stride_a[plan.rank - 1], sb = plan.stride_b[plan.rank - 1];
-  ForEachBroadcastRow(plan, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+  ForEachBroadcastRow(plan, 0, plan.total, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
     const float* x = a + oa;
     const float* y = b + ob;
     float* z = out + oo;
