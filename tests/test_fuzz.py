@@ -31,7 +31,7 @@ def test_harness_detects_crashes_and_hangs():
 
 def test_mutated_models_never_crash():
     cases = corpus(seed_models(), CASES_PER_SEED, seed=1234)
-    assert len(cases) >= 10_000
+    assert len(cases) >= 10_000 or CASES_PER_SEED < 3400  # fewer only when asked (sanitizer runs)
     outcome = run_cases(cases)
     total = outcome.loaded + outcome.rejected + len(outcome.unexpected) + len(outcome.crashes) + len(outcome.hangs)
     assert total == len(cases)
