@@ -27,6 +27,10 @@ BUILD_DIR=build/sanitize DEST="$PKG_ROOT/pyruntime" CMAKE_ARGS="-DPYRUNTIME_SANI
 
 ASAN_LIB="$("$CXX_BIN" -print-file-name=libasan.so)"
 [ -f "$ASAN_LIB" ] || { echo "libasan.so not found for $CXX_BIN" >&2; exit 2; }
+# libstdc++ preloaded too: python does not link it, and ASan's __cxa_throw
+# interceptor must find the real one at start-up, or the first C++
+# exception fails an ASan CHECK.
+STDCXX_LIB="$("$CXX_BIN" -print-file-name=libstdc++.so)"
 
 if [ $# -eq 0 ]; then
   set -- tests/test_api.py tests/test_misuse.py tests/test_model_validation.py \
@@ -37,7 +41,7 @@ echo "== pytest under ASan+UBSan: $*"
 # Children (the fuzz harness's workers) inherit the environment, so they run
 # sanitized too; a sanitizer abort there shows up as a crash in the test.
 cd "$PKG_ROOT"
-env LD_PRELOAD="$ASAN_LIB" \
+env LD_PRELOAD="$ASAN_LIB $STDCXX_LIB" \
     ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:detect_odr_violation=0:allocator_may_return_null=1" \
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     PYRUNTIME_FUZZ_CASES_PER_SEED="${PYRUNTIME_FUZZ_CASES_PER_SEED:-700}" \
