@@ -209,7 +209,7 @@ class Interpreter:
             "index": index,
             "shape": np.asarray(d["shape"], dtype=np.int32),
             "shape_signature": np.asarray(d["shape_signature"], dtype=np.int32),
-            "dtype": np.dtype(d["dtype"]).type,
+            "dtype": _numpy_type(d["dtype"]),
             "quantization": quant,
             "quantization_parameters": {
                 "scales": scales,
@@ -218,3 +218,12 @@ class Interpreter:
             },
             "sparsity_parameters": {},
         }
+
+
+def _numpy_type(name: str) -> type:
+    """numpy scalar type of a TFLite type name; string -> bytes_ as in LiteRT,
+    types numpy lacks (resource, variant, int4, ...) -> object_."""
+    try:
+        return np.dtype(name).type
+    except TypeError:
+        return np.bytes_ if name == "string" else np.object_
