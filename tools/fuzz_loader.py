@@ -78,8 +78,13 @@ def seed_corpus(argv) -> None:
 
 
 def main() -> None:
-    seed_corpus(sys.argv)
-    atheris.Setup(sys.argv, run_model, custom_mutator=custom_mutator)
+    argv = list(sys.argv)
+    # Only Python code is coverage-instrumented, so libFuzzer would shrink the
+    # real seed models away; keep them whole.
+    if not any(a.startswith("-reduce_inputs=") for a in argv):
+        argv.insert(1, "-reduce_inputs=0")
+    seed_corpus(argv)
+    atheris.Setup(argv, run_model, custom_mutator=custom_mutator)
     atheris.Fuzz()
 
 
