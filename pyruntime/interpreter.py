@@ -81,8 +81,9 @@ class Interpreter:
 
     def allocate_tensors(self) -> None:
         """Plans memory for the current input shapes (needed after ``resize_tensor_input``)."""
+        native = self._native()
         if self._needs_prepare:
-            self._native().prepare()
+            native.prepare()
             self._needs_prepare = False
 
     def get_input_details(self) -> List[Dict[str, Any]]:
@@ -243,20 +244,41 @@ class Interpreter:
                 raise ValueError(f"missing input(s) {missing}")
             arranged = [None] * n
             for name, value in inputs.items():
-                arranged[names[name]] = value
+                arranged[names[name]] = self._as_input_array(names[name], value)
             return arranged
         if isinstance(inputs, (list, tuple)):
-            # For one input, a list is array data unless it wraps one ndarray.
-            if n > 1 or (len(inputs) == 1 and isinstance(inputs[0], np.ndarray)):
+            # For one input, a list is array data unless it wraps one numpy
+            # array or numpy scalar (a rank-0 input is passed as [np.int8(3)]).
+            if n > 1 or (len(inputs) == 1 and isinstance(inputs[0], (np.ndarray, np.generic))):
                 if len(inputs) != n:
                     raise ValueError(f"the model has {n} inputs, got {len(inputs)} arrays")
-                return list(inputs)
+                return [self._as_input_array(k, v) for k, v in enumerate(inputs)]
         if n != 1:
             raise ValueError(f"the model has {n} inputs: pass a list of {n} arrays or a dict by name")
-        return [inputs]
+        return [self._as_input_array(0, inputs)]
+
+    def _as_input_array(self, position: int, value: Any) -> Any:
+        """numpy data passes through (its dtype must match exactly). Python
+        numbers and lists take the input's dtype (so ``run(3)`` feeds a rank-0
+        int8 input): integers only when every value fits exactly, floats only
+        into float inputs; anything else fails the dtype check."""
+        if isinstance(value, (np.ndarray, np.generic)) or value is None:
+            return value
+        dtype = np.dtype(self._native().tensor_details(self._inputs[position])["dtype"])
+        try:
+            natural = np.asarray(value)
+            with np.errstate(all="ignore"):
+                converted = natural.astype(dtype)
+        except (TypeError, ValueError, OverflowError):
+            return value
+        if dtype.kind == "f" and natural.dtype.kind in "iuf":
+            return converted
+        if natural.dtype.kind in "iu" and dtype.kind in "iu" and np.array_equal(converted, natural):
+            return converted
+        return natural
 
     def _set_input(self, position: int, value: ArrayLike) -> None:
-        self._native().set_input(position, value, False)
+        self._native().set_input(position, self._as_input_array(position, value), False)
 
     def _details(self, index: int) -> Dict[str, Any]:
         d = self._native().tensor_details(index)
@@ -268,7 +290,7 @@ class Interpreter:
             "index": index,
             "shape": np.asarray(d["shape"], dtype=np.int32),
             "shape_signature": np.asarray(d["shape_signature"], dtype=np.int32),
-            "dtype": np.dtype(d["dtype"]).type,
+            "dtype": _numpy_type(d["dtype"]),
             "quantization": quant,
             "quantization_parameters": {
                 "scales": scales,
@@ -322,3 +344,12 @@ class SignatureRunner:
 
     def get_output_details(self) -> Dict[str, Dict[str, Any]]:
         return {name: self._interpreter._details(t) for name, t in self._outputs.items()}
+
+
+def _numpy_type(name: str) -> type:
+    """numpy scalar type of a TFLite type name; string -> bytes_ as in LiteRT,
+    types numpy lacks (resource, variant, int4, ...) -> object_."""
+    try:
+        return np.dtype(name).type
+    except TypeError:
+        return np.bytes_ if name == "string" else np.object_

@@ -6,6 +6,7 @@
 #include "flatbuffers/flatbuffers.h"
 #include "flatbuffers/verifier.h"
 #include "model/builtin_ops.h"
+#include "quant/multiplier.h"
 #include "runtime/error.h"
 #include "tflite_subset_generated.h"
 
@@ -62,7 +63,7 @@ Shape ReadShape(const flatbuffers::Vector<int32_t>* dims, const std::string& lab
   return shape;
 }
 
-QuantParams ReadQuant(const tfl::QuantizationParameters* q, const Shape& shape,
+QuantParams ReadQuant(const tfl::QuantizationParameters* q, DType dtype, const Shape& shape,
                       const std::string& label) {
   QuantParams out;
   if (!q) return out;
@@ -83,6 +84,15 @@ QuantParams ReadQuant(const tfl::QuantizationParameters* q, const Shape& shape,
   if (out.zero_point.empty()) out.zero_point.assign(out.scale.size(), 0);
   PYRT_ENSURE(out.zero_point.size() == out.scale.size(), label, ": ", out.scale.size(),
               " quantization scales but ", out.zero_point.size(), " zero points");
+  // Every zero point must be a value of the tensor's type (int32 range for
+  // wider or float types), so no op ever sees a truncated one.
+  const ActivationRange range = DTypeRange(dtype);
+  for (size_t i = 0; i < out.zero_point.size(); ++i) {
+    const int64_t zp = out.zero_point[i];
+    PYRT_ENSURE(zp >= range.min && zp <= range.max, label, ": zero point ", zp,
+                (out.zero_point.size() > 1 ? StrCat(" (channel ", i, ")") : std::string()),
+                " is outside [", range.min, ", ", range.max, "] of ", DTypeName(dtype));
+  }
   if (out.scale.size() > 1) {
     const int32_t qd = out.quantized_dimension;
     PYRT_ENSURE(qd >= 0 && qd < static_cast<int32_t>(shape.size()), label,
@@ -124,7 +134,7 @@ TensorDesc ReadTensor(const tfl::Tensor* t, size_t index, const tfl::Model* mode
   PYRT_ENSURE(d.shape_signature.size() == d.shape.size(), label, ": shape_signature ",
               ShapeToString(d.shape_signature), " does not match shape ",
               ShapeToString(d.shape));
-  d.quant = ReadQuant(t->quantization(), d.shape, label);
+  d.quant = ReadQuant(t->quantization(), d.dtype, d.shape, label);
   d.is_variable = t->is_variable();
 
   const auto* buffers = model->buffers();
@@ -418,6 +428,21 @@ std::vector<std::pair<std::string, int32_t>> ReadTensorMaps(
   return out;
 }
 
+// Graph inputs are written by the caller: each must be a distinct tensor with
+// no constant data (a constant is a view of the read-only model bytes).
+void CheckGraphInputs(const ModelDesc& desc) {
+  for (size_t i = 0; i < desc.inputs.size(); ++i) {
+    const int32_t t = desc.inputs[i];
+    const TensorDesc& td = desc.tensors[t];
+    PYRT_ENSURE(!td.data, "subgraph input ", i, ": tensor ", t, " '", td.name,
+                "' has constant data (buffer of ", td.data_size,
+                " bytes); expected a tensor without data");
+    for (size_t j = 0; j < i; ++j)
+      PYRT_ENSURE(desc.inputs[j] != t, "subgraph input ", i, ": tensor ", t, " '", td.name,
+                  "' is already subgraph input ", j, "; expected distinct tensors");
+  }
+}
+
 }  // namespace
 
 ModelDesc ReadModel(const uint8_t* data, size_t size) {
@@ -449,6 +474,7 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
   desc.outputs = ToVector(sg->outputs());
   CheckTensorIndices(desc.inputs, num_tensors, false, "subgraph input");
   CheckTensorIndices(desc.outputs, num_tensors, false, "subgraph output");
+  CheckGraphInputs(desc);
 
   if (sg->operators()) {
     const size_t n = sg->operators()->size();

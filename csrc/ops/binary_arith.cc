@@ -22,7 +22,9 @@ class BinaryArith : public Op {
     const Tensor& b = input(1);
     Tensor& out = output(0);
     PYRT_ENSURE(a.dtype == b.dtype && a.dtype == out.dtype, label(), ": inputs and output must "
-                "share one type, got ", DTypeName(a.dtype), ", ", DTypeName(b.dtype), " -> ",
+                "share one type, got input1 tensor ", a.index, " '", a.name, "' ",
+                DTypeName(a.dtype), ", input2 tensor ", b.index, " '", b.name, "' ",
+                DTypeName(b.dtype), ", output tensor ", out.index, " '", out.name, "' ",
                 DTypeName(out.dtype));
     PYRT_ENSURE(a.dtype == DType::kInt8 || a.dtype == DType::kUInt8, label(),
                 ": only int8 and uint8 are supported, got ", DTypeName(a.dtype));

@@ -1,16 +1,21 @@
 #include "ops/conv_common.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace pyrt {
 
 PaddedSize ComputePadding(Padding padding, int in, int filter, int stride, int dilation) {
-  const int effective_filter = (filter - 1) * dilation + 1;
-  const int out = padding == Padding::kSame ? (in + stride - 1) / stride
-                                            : (in + stride - effective_filter) / stride;
-  int total = (out - 1) * stride + effective_filter - in;
-  if (total < 0) total = 0;
-  return {out, total / 2};
+  // int64 throughout: options come from the file (stride or dilation 2^31-1).
+  const int64_t effective_filter = (int64_t{filter} - 1) * dilation + 1;
+  const int64_t out = padding == Padding::kSame ? (int64_t{in} + stride - 1) / stride
+                                                : (int64_t{in} + stride - effective_filter) / stride;
+  // Kernels index input rows as out_y * stride - pad + f * dilation in int:
+  // refuse geometries whose span could leave int32 (out = -1).
+  const int64_t span = (out - 1) * stride + effective_filter;
+  if (filter < 1 || effective_filter > kMaxConvSpan || span > kMaxConvSpan) return {-1, 0};
+  const int64_t total = std::max<int64_t>(0, span - in);
+  return {static_cast<int>(out), static_cast<int>(total / 2)};
 }
 
 std::vector<int32_t> ReadBias(const Tensor* bias, int n) {

@@ -14,8 +14,13 @@ struct PaddedSize {
   int pad;  // padding before the first element (the smaller half)
 };
 
+// Largest input extent a (dilated) window may span, so that every index a
+// kernel computes stays far inside int32.
+constexpr int64_t kMaxConvSpan = int64_t{1} << 30;
+
 // TFLite's ComputeOutSize + ComputePaddingWithOffset for one dimension.
-// out is <= 0 when a VALID window does not fit (callers reject that).
+// out is <= 0 when a VALID window does not fit, and -1 when the window or
+// the span of all windows exceeds kMaxConvSpan (callers reject both).
 PaddedSize ComputePadding(Padding padding, int in, int filter, int stride, int dilation);
 
 // Reads an int32 bias (size n) or returns zeros when `bias` is null.

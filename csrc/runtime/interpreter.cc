@@ -94,6 +94,8 @@ void Interpreter::OrderOps() {
       const TensorDesc& td = model_.tensors[t];
       PYRT_ENSURE(producer[t] == -1, "op ", op.index, " (", op.name, "): output tensor ", t, " '",
                   td.name, "' is also written by op ", producer[t]);
+      PYRT_ENSURE(!td.is_variable, "op ", op.index, " (", op.name, "): output tensor ", t, " '",
+                  td.name, "' is a variable tensor; writing variables is not supported");
       PYRT_ENSURE(!available[t], "op ", op.index, " (", op.name, "): output tensor ", t, " '",
                   td.name, "' is a constant or graph input");
       producer[t] = op.index;
@@ -127,11 +129,6 @@ void Interpreter::OrderOps() {
   }
   PYRT_ENSURE(ordered.size() == num_ops, "the graph has a cycle: ", num_ops - ordered.size(),
               " ops wait on each other");
-  for (const OpDesc* d : descs) {
-    for (int32_t t : d->outputs)
-      PYRT_ENSURE(!model_.tensors[t].is_variable, "op ", d->index, " (", d->name,
-                  "): writing variable tensors is not supported");
-  }
   ops_ = std::move(ordered);
   // Bind each op to its descriptor now; tensors are bound in Prepare.
   for (size_t k = 0; k < ops_.size(); ++k) ops_[k]->Bind(descs[k], {}, {});

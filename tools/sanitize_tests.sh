@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the extension with AddressSanitizer + UndefinedBehaviorSanitizer
+# (CMake option PYRUNTIME_SANITIZE) and runs the tests that exercise the C++
+# core against it. Any ASan report or UB aborts the process and fails the run.
+#
+#   tools/sanitize_tests.sh                 # default test selection (~3-5 min)
+#   tools/sanitize_tests.sh tests/test_x.py # other tests (pytest arguments)
+#
+# The sanitized build lives in build/sanitize and is imported from a scratch
+# copy of the package, so the working tree's normal build is left alone.
+# Python itself is not instrumented: the ASan runtime is LD_PRELOADed, and leak
+# detection is off (CPython's interned objects would be reported).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PY=${PYTHON:-python3}
+CXX_BIN=${CXX:-c++}
+
+PKG_ROOT="$(mktemp -d)"
+trap 'rm -rf "$PKG_ROOT"' EXIT
+cp -r pyruntime "$PKG_ROOT/"
+rm -f "$PKG_ROOT"/pyruntime/_core*.so
+
+echo "== building with -DPYRUNTIME_SANITIZE=ON (build/sanitize)"
+BUILD_DIR=build/sanitize DEST="$PKG_ROOT/pyruntime" CMAKE_ARGS="-DPYRUNTIME_SANITIZE=ON" \
+  PYTHON="$PY" tools/dev_build.sh | tail -1
+
+ASAN_LIB="$("$CXX_BIN" -print-file-name=libasan.so)"
+[ -f "$ASAN_LIB" ] || { echo "libasan.so not found for $CXX_BIN" >&2; exit 2; }
+# libstdc++ preloaded too: python does not link it, and ASan's __cxa_throw
+# interceptor must find the real one at start-up, or the first C++
+# exception fails an ASan CHECK.
+STDCXX_LIB="$("$CXX_BIN" -print-file-name=libstdc++.so)"
+
+if [ $# -eq 0 ]; then
+  set -- tests/test_api.py tests/test_misuse.py tests/test_model_validation.py \
+         tests/test_planner.py tests/test_kernels_gemm.py tests/test_threads.py tests/test_fuzz.py
+fi
+
+echo "== pytest under ASan+UBSan: $*"
+# Children (the fuzz harness's workers) inherit the environment, so they run
+# sanitized too; a sanitizer abort there shows up as a crash in the test.
+cd "$PKG_ROOT"
+env LD_PRELOAD="$ASAN_LIB $STDCXX_LIB" \
+    ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:detect_odr_violation=0:allocator_may_return_null=1" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    PYRUNTIME_FUZZ_CASES_PER_SEED="${PYRUNTIME_FUZZ_CASES_PER_SEED:-700}" \
+    PYRUNTIME_STRESS_SCALE="${PYRUNTIME_STRESS_SCALE:-0.1}" \
+    PYTHONPATH="$PKG_ROOT" \
+    "$PY" -m pytest -q -p no:cacheprovider -W ignore --rootdir "$ROOT" \
+      $(for t in "$@"; do case "$t" in -*) echo "$t";; *) echo "$ROOT/$t";; esac; done)
