@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 import pyruntime
+from subprocess_env import subprocess_kwargs
 
 DEMO = Path(pyruntime.__file__).parent / "data" / "digits_int8.tflite"
 MB = 2**20
@@ -80,9 +81,10 @@ print(json.dumps({"before": r0, "after": r1, "arena": interp.arena_bytes}))
 
 def load_growth(path, isa: str) -> dict:
     """RSS growth of loading `path` in a fresh process on kernel path `isa`."""
-    env = dict(os.environ, PYRUNTIME_ISA=isa)
-    out = subprocess.run([sys.executable, "-c", _LOAD_CHILD, str(path)], env=env, check=True,
-                         capture_output=True, text=True, timeout=600).stdout
+    kwargs = subprocess_kwargs()
+    kwargs["env"]["PYRUNTIME_ISA"] = isa
+    out = subprocess.run([sys.executable, "-c", _LOAD_CHILD, str(path)], check=True,
+                         capture_output=True, text=True, timeout=600, **kwargs).stdout
     r = json.loads(out.strip().splitlines()[-1])
     r["file"] = Path(path).stat().st_size
     r["growth"] = r["after"] - r["before"]
