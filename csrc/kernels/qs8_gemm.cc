@@ -84,7 +84,7 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
 
   b_.assign(static_cast<size_t>(padded_n) * kp_, 0);
   for (int n = 0; n < N; ++n) {
-    int16_t* panel = b_.data() + static_cast<size_t>(n / nr_) * nr_ * kp_;
+    int8_t* panel = b_.data() + static_cast<size_t>(n / nr_) * nr_ * kp_;
     for (int k = 0; k < K; ++k)
       panel[(k / 2) * nr_ * 2 + (n % nr_) * 2 + k % 2] = B[static_cast<size_t>(n) * K + k];
   }
@@ -96,7 +96,7 @@ void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t
                               int p1, int8_t* c, size_t ldc) const {
   for (int p = p0; p < p1; ++p) {
     const int n0 = p * nr_, nr = std::min(nr_, N_ - n0);
-    const int16_t* b = b_.data() + static_cast<size_t>(p) * nr_ * kp_;
+    const int8_t* b = b_.data() + static_cast<size_t>(p) * nr_ * kp_;
     for (int r = 0; r < rows; r += mr_) {
       ukernel_(std::min(mr_, rows - r), nr, kp_, a + static_cast<size_t>(r) * kp_, kp_, b,
                c + r * ldc + n0, ldc, ep, n0);
