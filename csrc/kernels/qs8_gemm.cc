@@ -82,11 +82,14 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
   block_rows_ = static_cast<int>(std::min<size_t>(kMaxBlockRows, kBlockBytes / row_bytes));
   block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
 
-  b_.assign(static_cast<size_t>(padded_n) * kp_, 0);
+  // Locals, not members, in the loop: stores through int8_t* may alias
+  // *this, which made the compiler reload and divide per weight.
+  const int nr = nr_, kp = kp_;
+  b_.assign(static_cast<size_t>(padded_n) * kp, 0);
   for (int n = 0; n < N; ++n) {
-    int8_t* panel = b_.data() + static_cast<size_t>(n / nr_) * nr_ * kp_;
-    for (int k = 0; k < K; ++k)
-      panel[(k / 2) * nr_ * 2 + (n % nr_) * 2 + k % 2] = B[static_cast<size_t>(n) * K + k];
+    int8_t* dst = b_.data() + static_cast<size_t>(n / nr) * nr * kp + (n % nr) * 2;
+    const int8_t* src = B + static_cast<size_t>(n) * K;
+    for (int k = 0; k < K; ++k) dst[(k / 2) * nr * 2 + k % 2] = src[k];
   }
 
   epilogue_.Init(requant, N, padded_n, p);
