@@ -8,6 +8,8 @@ import os
 
 import pytest
 
+from pyruntime import _core
+
 import soak
 from model_zoo import get_model
 from op_models import dense_model
@@ -39,9 +41,18 @@ def test_rss_flat_over_300_create_destroy_cycles():
 @pytest.mark.skipif(SANITIZED, reason="RSS of a sanitized build is not representative")
 def test_loading_resnet50_holds_one_copy_of_the_weights():
     # The file is read once into one bytes object; tensors point into it.
-    # (On the reference path no op repacks weights; the AVX2 path adds its
-    # packed int16 GEMM weights, see docs/reliability.md.)
     path = get_model("resnet50", "int8")
     r = soak.load_growth(path, "reference")
     assert r["growth"] < r["file"] + r["arena"] + 8 * MB, r
     assert r["growth"] < 1.5 * r["file"], r
+
+
+@pytest.mark.skipif(SANITIZED, reason="RSS of a sanitized build is not representative")
+def test_avx2_packed_weights_are_no_larger_than_the_file():
+    # The AVX2 path also holds its packed weights, kept as int8: at most one
+    # more file-sized copy (int16 packing would add two).
+    if "avx2" not in _core._testing.available_isas():
+        pytest.skip("no AVX2")
+    path = get_model("resnet50", "int8")
+    ref, avx2 = soak.load_growth(path, "reference"), soak.load_growth(path, "avx2")
+    assert avx2["growth"] - ref["growth"] < 1.1 * ref["file"], (ref, avx2)

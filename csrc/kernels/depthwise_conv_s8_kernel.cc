@@ -12,10 +12,10 @@ namespace {
 
 #ifdef PYRT_HAVE_AVX2_KERNELS
 // The layout documented in qs8_dwconv_c16_avx2.h.
-std::vector<int16_t> PackDwC16Weights(const ConvGeometry& g, const int8_t* filter) {
+std::vector<int8_t> PackDwC16Weights(const ConvGeometry& g, const int8_t* filter) {
   const int C = g.out_c, taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2;
   const int groups = (C + 15) / 16;
-  std::vector<int16_t> packed(static_cast<size_t>(groups) * pairs * 32, 0);
+  std::vector<int8_t> packed(static_cast<size_t>(groups) * pairs * 32, 0);
   for (int k = 0; k < groups; ++k)
     for (int p = 0; p < pairs; ++p)
       for (int j = 0; j < 16; ++j) {

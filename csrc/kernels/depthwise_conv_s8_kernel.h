@@ -37,7 +37,7 @@ class DepthwiseConvS8Kernel {
   ChannelRequant rq_;                               // points into the vectors above
   // SIMD path: weights in the microkernel's layout, a row of zero points
   // for padding taps, the epilogue with the zero point folded into the bias.
-  std::vector<int16_t> packed_weights_;
+  std::vector<int8_t> packed_weights_;
   std::vector<int8_t> zero_row_;
   PaddedEpilogue epilogue_;
 };

@@ -82,11 +82,14 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
   block_rows_ = static_cast<int>(std::min<size_t>(kMaxBlockRows, kBlockBytes / row_bytes));
   block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
 
-  b_.assign(static_cast<size_t>(padded_n) * kp_, 0);
+  // Locals, not members, in the loop: stores through int8_t* may alias
+  // *this, which made the compiler reload and divide per weight.
+  const int nr = nr_, kp = kp_;
+  b_.assign(static_cast<size_t>(padded_n) * kp, 0);
   for (int n = 0; n < N; ++n) {
-    int16_t* panel = b_.data() + static_cast<size_t>(n / nr_) * nr_ * kp_;
-    for (int k = 0; k < K; ++k)
-      panel[(k / 2) * nr_ * 2 + (n % nr_) * 2 + k % 2] = B[static_cast<size_t>(n) * K + k];
+    int8_t* dst = b_.data() + static_cast<size_t>(n / nr) * nr * kp + (n % nr) * 2;
+    const int8_t* src = B + static_cast<size_t>(n) * K;
+    for (int k = 0; k < K; ++k) dst[(k / 2) * nr * 2 + k % 2] = src[k];
   }
 
   epilogue_.Init(requant, N, padded_n, p);
@@ -96,7 +99,7 @@ void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t
                               int p1, int8_t* c, size_t ldc) const {
   for (int p = p0; p < p1; ++p) {
     const int n0 = p * nr_, nr = std::min(nr_, N_ - n0);
-    const int16_t* b = b_.data() + static_cast<size_t>(p) * nr_ * kp_;
+    const int8_t* b = b_.data() + static_cast<size_t>(p) * nr_ * kp_;
     for (int r = 0; r < rows; r += mr_) {
       ukernel_(std::min(mr_, rows - r), nr, kp_, a + static_cast<size_t>(r) * kp_, kp_, b,
                c + r * ldc + n0, ldc, ep, n0);

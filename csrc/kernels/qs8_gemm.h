@@ -80,7 +80,7 @@ class PackedQs8Gemm {
 
   Qs8GemmUkernel ukernel_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
-  std::vector<int16_t> b_;  // [panels][kp / 2][nr][2]
+  std::vector<int8_t> b_;  // [panels][kp / 2][nr][2]
   PaddedEpilogue epilogue_;
 };
 

@@ -3,9 +3,11 @@
 // A microkernel computes an mr x nr tile (mr <= MR, nr <= NR of its ISA) of
 //   C[m][n] = requant(sum_k A[m][k] * B[n][k] + bias[n])
 // from int16 A rows (the int8 activations sign-extended, K padded to kp with
-// zeros) and one panel of packed weights: [kp / 2][NR][2] int16, i.e. for
+// zeros) and one panel of packed weights: [kp / 2][NR][2] int8, i.e. for
 // each pair of k, NR columns of 2 consecutive weights (zero-padded columns
-// and k beyond the real sizes). Kernels never allocate and never fail.
+// and k beyond the real sizes). The weights stay int8 (the packed copy is
+// no larger than the model's) and are sign-extended inside the kernel.
+// Kernels never allocate and never fail.
 #pragma once
 
 #include <cstddef>
@@ -31,7 +33,7 @@ struct Qs8GemmEpilogue {
 
 // n0: first output channel of the panel (index into the epilogue arrays).
 using Qs8GemmUkernel = void (*)(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
-                                const int16_t* b, int8_t* c, size_t c_stride,
+                                const int8_t* b, int8_t* c, size_t c_stride,
                                 const Qs8GemmEpilogue& ep, int n0);
 
 }  // namespace pyrt

@@ -20,6 +20,9 @@ struct QuantizedMultiplier {
 // Throws ModelError (naming `what`) if the value is negative, not finite, or
 // too large to represent (>= 2^31).
 QuantizedMultiplier QuantizeMultiplier(double real, const std::string& what);
+// The same conversion without the error message: false where
+// QuantizeMultiplier would throw (*q is then unspecified).
+bool TryQuantizeMultiplier(double real, QuantizedMultiplier* q);
 
 // Variants that require real < 1 (shift <= 0) and real > 1 (shift >= 0).
 QuantizedMultiplier QuantizeMultiplierSmallerThanOneExp(double real, const std::string& what);

@@ -36,18 +36,18 @@ struct TapOffsets {
 // taps(t) + c; the odd last pair's second tap has zero weights. kPairs > 0
 // fixes the number of tap pairs at compile time; 0 reads it from `pairs`.
 template <int kPairs, bool kFull, typename Taps>
-inline void PixelGroup(Taps taps, int pairs, const int16_t* w, int c, int n,
+inline void PixelGroup(Taps taps, int pairs, const int8_t* w, int c, int n,
                        const Qs8GemmEpilogue& ep, int8_t* out) {
   if (kPairs > 0) pairs = kPairs;
   __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;  // channels [0-3|8-11], [4-7|12-15]
   for (int p = 0; p < pairs; ++p) {
     const __m256i x0 = Load16<kFull>(taps(2 * p) + c, n);
     const __m256i x1 = Load16<kFull>(taps(2 * p + 1) + c, n);
-    const __m256i* wp = reinterpret_cast<const __m256i*>(w + p * 32);
+    const int8_t* wp = w + p * 32;
     acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1),
-                                                    _mm256_loadu_si256(wp)));
+                                                    Load16<true>(wp, 16)));
     acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
-                                                    _mm256_loadu_si256(wp + 1)));
+                                                    Load16<true>(wp + 16, 16)));
   }
   // The epilogue arrays are in the accumulators' lane order (see the header),
   // and in-lane packing restores channel order.
@@ -67,18 +67,18 @@ inline void PixelGroup(Taps taps, int pairs, const int16_t* w, int c, int n,
 }
 
 template <int kPairs, typename Taps>
-inline void Pixel(Taps taps, int C, int pairs, const int16_t* packed, const Qs8GemmEpilogue& ep,
+inline void Pixel(Taps taps, int C, int pairs, const int8_t* packed, const Qs8GemmEpilogue& ep,
                   int8_t* out) {
   const size_t group_stride = static_cast<size_t>(pairs) * 32;
   const int full_groups = C / 16, rest = C % 16;
-  const int16_t* w = packed;
+  const int8_t* w = packed;
   for (int k = 0; k < full_groups; ++k, w += group_stride)
     PixelGroup<kPairs, true>(taps, pairs, w, k * 16, 16, ep, out);
   if (rest) PixelGroup<kPairs, false>(taps, pairs, w, full_groups * 16, rest, ep, out);
 }
 
 template <int kPairs>
-void Rows(const ConvGeometry& g, const int8_t* input, const int16_t* packed,
+void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
           const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output, int row0, int row1) {
   const int C = g.in_c, taps_n = g.filter_h * g.filter_w, pairs = (taps_n + 1) / 2;
   // Interior: every tap inside the image, so taps are base + fixed offsets.
@@ -121,7 +121,7 @@ void Rows(const ConvGeometry& g, const int8_t* input, const int16_t* packed,
 
 }  // namespace
 
-void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int16_t* packed_weights,
+void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int8_t* packed_weights,
                       const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output,
                       int row0, int row1) {
   switch (g.filter_h * g.filter_w) {

@@ -11,6 +11,11 @@
 namespace pyrt {
 namespace {
 
+// 16 int8 weights (8 columns x a k pair) sign-extended to int16 lanes.
+inline __m256i LoadWeights(const int8_t* p) {
+  return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
 inline __m256i BroadcastPair(const int16_t* p) {
   int32_t v;
   std::memcpy(&v, p, sizeof(v));
@@ -28,7 +33,7 @@ inline __m256i BroadcastPair(const int16_t* p) {
 // loop has no branches.
 template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
 inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
-                       const int16_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep,
+                       const int8_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep,
                        int n0) {
   const int16_t* a0 = a;
   const int16_t* a1 = mr > 1 ? a0 + a_stride : a0;
@@ -39,8 +44,7 @@ inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
           c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int k = 0; k < kp; k += 2) {
-    const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
-    const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 16));
+    const __m256i b0 = LoadWeights(b), b1 = LoadWeights(b + 16);
     b += 32;
     PYRT_ROW(0) PYRT_ROW(1) PYRT_ROW(2) PYRT_ROW(3) PYRT_ROW(4) PYRT_ROW(5)
   }
@@ -58,7 +62,7 @@ inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride
 // absent rows. With one or two rows the k steps alternate between two
 // accumulator sets so consecutive vpmaddwd do not wait on each other.
 template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
-inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const int16_t* b,
+inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                         int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
   constexpr int kSets = kRows <= 2 ? 2 : 1;
   __m256i acc[kSets][kRows][2];
@@ -67,8 +71,8 @@ inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const
   int k = 0;
   for (; k + 2 * kSets <= kp; k += 2 * kSets) {
     for (int s = 0; s < kSets; ++s) {
-      const __m256i* bp = reinterpret_cast<const __m256i*>(b + (k + 2 * s) * 16);
-      const __m256i b0 = _mm256_loadu_si256(bp), b1 = _mm256_loadu_si256(bp + 1);
+      const int8_t* bp = b + (k + 2 * s) * 16;
+      const __m256i b0 = LoadWeights(bp), b1 = LoadWeights(bp + 16);
       for (int r = 0; r < kRows; ++r) {
         const __m256i va = BroadcastPair(a + r * a_stride + k + 2 * s);
         acc[s][r][0] = _mm256_add_epi32(acc[s][r][0], _mm256_madd_epi16(va, b0));
@@ -77,8 +81,8 @@ inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const
     }
   }
   for (; k < kp; k += 2) {  // odd number of k pairs with two sets
-    const __m256i* bp = reinterpret_cast<const __m256i*>(b + k * 16);
-    const __m256i b0 = _mm256_loadu_si256(bp), b1 = _mm256_loadu_si256(bp + 1);
+    const int8_t* bp = b + k * 16;
+    const __m256i b0 = LoadWeights(bp), b1 = LoadWeights(bp + 16);
     for (int r = 0; r < kRows; ++r) {
       const __m256i va = BroadcastPair(a + r * a_stride + k);
       acc[0][r][0] = _mm256_add_epi32(acc[0][r][0], _mm256_madd_epi16(va, b0));
@@ -94,7 +98,7 @@ inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const
 }
 
 template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
-inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, const int16_t* b,
+inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                  int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
   switch (mr) {
     case 1: return GemmFewRows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
@@ -108,13 +112,13 @@ inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, cons
 }  // namespace
 
 void Qs8Gemm6x16c2GemmlowpAvx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
-                               const int16_t* b, int8_t* c, size_t c_stride,
+                               const int8_t* b, int8_t* c, size_t c_stride,
                                const Qs8GemmEpilogue& ep, int n0) {
   Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
 }
 
 void Qs8Gemm6x16c2Fp64Avx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
-                           const int16_t* b, int8_t* c, size_t c_stride,
+                           const int8_t* b, int8_t* c, size_t c_stride,
                            const Qs8GemmEpilogue& ep, int n0) {
   Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
 }
