@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
@@ -11,6 +12,16 @@ from pyruntime import _core
 from pyruntime.quantization import dequantize, quantize
 
 ArrayLike = Union[np.ndarray, Sequence[Any]]
+
+
+def _map_file(path: str) -> Union[mmap.mmap, bytes]:
+    """The model file mapped read-only (weights stay views of it; the caller
+    must not truncate the file while an Interpreter uses it, as with TFLite's
+    mmap loading). Empty files cannot be mapped and are read instead."""
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            return f.read()
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 class Interpreter:
@@ -41,8 +52,7 @@ class Interpreter:
         if (model_path is None) == (model_content is None):
             raise ValueError("pass exactly one of model_path or model_content")
         if model_path is not None:
-            with open(os.fspath(model_path), "rb") as f:
-                model_content = f.read()
+            model_content = _map_file(os.fspath(model_path))
         elif not isinstance(model_content, bytes):
             # Copy mutable buffers: the core keeps views into these bytes.
             model_content = bytes(model_content)
@@ -59,12 +69,22 @@ class Interpreter:
         self._needs_prepare = False
         if profile:
             self._core._set_profiling(True)
+        self._release_mapped_pages()
+
+    def _release_mapped_pages(self) -> None:
+        # Packed kernels copied what they need; drop the file's pages from
+        # this process so the weights are not held twice. Pages still used at
+        # invoke fault back in from the page cache.
+        if isinstance(self._model_content, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            self._model_content.madvise(mmap.MADV_DONTNEED)
 
     # -- lifecycle ---------------------------------------------------------
 
     def close(self) -> None:
         """Releases the model and its memory; later calls raise ValueError."""
         self._core = None
+        if isinstance(self._model_content, mmap.mmap):
+            self._model_content.close()
 
     def __enter__(self) -> "Interpreter":
         return self
@@ -85,6 +105,7 @@ class Interpreter:
         if self._needs_prepare:
             native.prepare()
             self._needs_prepare = False
+            self._release_mapped_pages()
 
     def get_input_details(self) -> List[Dict[str, Any]]:
         """Details of the graph inputs, in TFLite's dict format."""
