@@ -72,15 +72,25 @@ def run_demo(args) -> int:
 
 
 def run_inspect(args) -> int:
-    """Prints inputs, outputs, op counts, tensors and arena size of a model."""
+    """Prints inputs, outputs, ops, MACs, parameter and arena bytes (and tensors) of a model."""
     interp = pyruntime.Interpreter(args.model)
+    native = interp._native()
     tensors = interp.get_tensor_details()
+    ops = interp._get_ops_details()
+    macs = 0
+    for op in ops:
+        shape = list(native.tensor_details(op["outputs"][0])["shape"]) if op["outputs"] else []
+        macs += interp._macs(op, shape)
+    constants = [t for t in tensors if native.tensor_details(t["index"])["is_constant"]]
     info = {
         "model": args.model,
         "inputs": [_plain_details(d) for d in interp.get_input_details()],
         "outputs": [_plain_details(d) for d in interp.get_output_details()],
-        "ops": dict(Counter(op["op_name"] for op in interp._get_ops_details())),
-        "tensors": len(tensors),
+        "ops": dict(Counter(op["op_name"] for op in ops)),
+        "macs": macs,
+        "parameter_bytes": int(sum(int(np.prod(t["shape"])) * np.dtype(t["dtype"]).itemsize
+                                   for t in constants if np.dtype(t["dtype"]).kind != "O")),
+        "tensors": [_plain_details(t) for t in tensors],
         "arena_bytes": interp.arena_bytes,
     }
     if args.json:
@@ -92,12 +102,19 @@ def run_inspect(args) -> int:
             print(f"  {kind[:-1]:6} {d['index']:4} {d['name']} {d['dtype']}{d['shape']} "
                   f"scale={d['scale']:.6g} zero_point={d['zero_point']}")
     print(f"  ops    {_op_counts(interp)}")
-    print(f"  tensors {len(tensors)}, arena {interp.arena_bytes} bytes")
+    print(f"  MACs {macs / 1e6:.1f} M, parameters {info['parameter_bytes'] / 1024:.1f} KB, "
+          f"tensors {len(tensors)}, arena {interp.arena_bytes} bytes")
+    if args.tensors:
+        for d in info["tensors"]:
+            print(f"  tensor {d['index']:4} {d['dtype']:8} {str(d['shape']):22} scale={d['scale']:.6g} "
+                  f"zp={d['zero_point']:5} {d['name']}")
     return 0
 
 
 def _plain_details(d: Dict) -> Dict:
     return {"index": int(d["index"]), "name": d["name"], "dtype": np.dtype(d["dtype"]).name,
+            "quantized_dimension": int(d["quantization_parameters"]["quantized_dimension"]),
+            "scales": len(d["quantization_parameters"]["scales"]),
             "shape": [int(v) for v in d["shape"]], "scale": float(d["quantization"][0]),
             "zero_point": int(d["quantization"][1])}
 
@@ -280,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--threads", type=int, default=1, help="threads for ops (default 1)")
     inspect = sub.add_parser("inspect", help="a model's inputs, outputs, ops and memory")
     inspect.add_argument("model", help="path of a .tflite file")
+    inspect.add_argument("--tensors", action="store_true", help="also list every tensor")
     inspect.add_argument("--json", action="store_true", help="machine-readable output")
     compare = sub.add_parser("compare", help="compare every op output with LiteRT's reference kernels")
     compare.add_argument("model", help="path of a .tflite file")
