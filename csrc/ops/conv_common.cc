@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "quant/multiplier.h"
+#include "runtime/error.h"
+
 namespace pyrt {
 
 PaddedSize ComputePadding(Padding padding, int in, int filter, int stride, int dilation) {
@@ -16,6 +19,54 @@ PaddedSize ComputePadding(Padding padding, int in, int filter, int stride, int d
   if (filter < 1 || effective_filter > kMaxConvSpan || span > kMaxConvSpan) return {-1, 0};
   const int64_t total = std::max<int64_t>(0, span - in);
   return {static_cast<int>(out), static_cast<int>(total / 2)};
+}
+
+ConvGeometry WindowGeometry(const ConvOptions& o, const Shape& input, int filter_h, int filter_w,
+                            const std::string& label) {
+  PYRT_ENSURE(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0, label,
+              ": strides and dilations must be > 0");
+  ConvGeometry g{};
+  g.batch = input[0];
+  g.in_h = input[1];
+  g.in_w = input[2];
+  g.in_c = input[3];
+  g.filter_h = filter_h;
+  g.filter_w = filter_w;
+  g.stride_h = o.stride_h;
+  g.stride_w = o.stride_w;
+  g.dilation_h = o.dilation_h;
+  g.dilation_w = o.dilation_w;
+  const PaddedSize h = ComputePadding(o.padding, g.in_h, filter_h, o.stride_h, o.dilation_h);
+  const PaddedSize w = ComputePadding(o.padding, g.in_w, filter_w, o.stride_w, o.dilation_w);
+  PYRT_ENSURE(h.out > 0 && w.out > 0, label, ": the filter does not fit the input ",
+              ShapeToString(input));
+  g.out_h = h.out;
+  g.out_w = w.out;
+  g.pad_top = h.pad;
+  g.pad_left = w.pad;
+  return g;
+}
+
+ChannelMultipliers ConvRequantization(const Tensor& input, const Tensor& filter, const Tensor* bias,
+                                      const Tensor& output, int out_c, int quantized_dimension,
+                                      const std::string& label) {
+  const QuantParams& fq = filter.quant;
+  PYRT_ENSURE(fq.scale.size() == 1 || (fq.per_channel() && fq.quantized_dimension == quantized_dimension &&
+                                       static_cast<int>(fq.scale.size()) == out_c),
+              label, ": filter needs 1 or ", out_c, " scales along dimension ", quantized_dimension,
+              ", found ", fq.scale.size());
+  if (bias) {
+    PYRT_ENSURE(bias->dtype == DType::kInt32, label, ": bias tensor ", bias->index, " '", bias->name,
+                "' has type ", DTypeName(bias->dtype), ", expected int32");
+    PYRT_ENSURE(bias->is_constant && bias->num_elements() == out_c, label,
+                ": bias must be a constant of ", out_c, " elements");
+  }
+  ChannelMultipliers out;
+  for (const auto& m : PerChannelMultipliers(input.scale(), fq.scale, output.scale(), out_c, label)) {
+    out.multiplier.push_back(m.multiplier);
+    out.shift.push_back(m.shift);
+  }
+  return out;
 }
 
 std::vector<int32_t> ReadBias(const Tensor* bias, int n) {

@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <vector>
 
+#include <string>
+
+#include "kernels/conv_geometry.h"
 #include "model/op_options.h"
 #include "runtime/tensor.h"
 
@@ -22,6 +25,24 @@ constexpr int64_t kMaxConvSpan = int64_t{1} << 30;
 // out is <= 0 when a VALID window does not fit, and -1 when the window or
 // the span of all windows exceeds kMaxConvSpan (callers reject both).
 PaddedSize ComputePadding(Padding padding, int in, int filter, int stride, int dilation);
+
+// Geometry of a window op over the NHWC `input`: strides, dilations, padding
+// and output size from the options (all validated); the caller sets out_c.
+// Throws ModelError prefixed with `label`.
+ConvGeometry WindowGeometry(const ConvOptions& o, const Shape& input, int filter_h, int filter_w,
+                            const std::string& label);
+
+// Per-output-channel requantization of an int8 conv-like op:
+// QuantizeMultiplier(s_in * s_w[c] / s_out) for each channel. Checks first
+// that the filter has 1 or out_c scales along `quantized_dimension` and that
+// the optional bias is a constant int32 vector of out_c elements.
+struct ChannelMultipliers {
+  std::vector<int32_t> multiplier;
+  std::vector<int32_t> shift;
+};
+ChannelMultipliers ConvRequantization(const Tensor& input, const Tensor& filter, const Tensor* bias,
+                                      const Tensor& output, int out_c, int quantized_dimension,
+                                      const std::string& label);
 
 // Reads an int32 bias (size n) or returns zeros when `bias` is null.
 std::vector<int32_t> ReadBias(const Tensor* bias, int n);

@@ -28,52 +28,18 @@ class DepthwiseConv2D : public Op {
                 ": input must be 4-D and filter [1, h, w, c], got ", ShapeToString(in.shape),
                 " and ", ShapeToString(filter.shape));
     PYRT_ENSURE(filter.is_constant, label(), ": filter must be a constant tensor");
-    PYRT_ENSURE(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0, label(),
-                ": strides and dilations must be > 0");
     RequirePerTensorQuant(in, "input");
     RequirePerTensorQuant(out, "output");
-    g_.batch = in.dim(0);
-    g_.in_h = in.dim(1);
-    g_.in_w = in.dim(2);
-    g_.in_c = in.dim(3);
-    g_.filter_h = filter.dim(1);
-    g_.filter_w = filter.dim(2);
+    g_ = WindowGeometry(o, in.shape, filter.dim(1), filter.dim(2), label());
     g_.out_c = filter.dim(3);
     PYRT_ENSURE(g_.in_c > 0 && g_.out_c % g_.in_c == 0, label(), ": filter depth ", g_.out_c,
                 " is not a multiple of input depth ", g_.in_c);
     depth_multiplier_ = g_.out_c / g_.in_c;
-    g_.stride_h = o.stride_h;
-    g_.stride_w = o.stride_w;
-    g_.dilation_h = o.dilation_h;
-    g_.dilation_w = o.dilation_w;
-    const PaddedSize h = ComputePadding(o.padding, g_.in_h, g_.filter_h, o.stride_h, o.dilation_h);
-    const PaddedSize w = ComputePadding(o.padding, g_.in_w, g_.filter_w, o.stride_w, o.dilation_w);
-    PYRT_ENSURE(h.out > 0 && w.out > 0, label(), ": the filter does not fit the input ",
-                ShapeToString(in.shape));
-    g_.out_h = h.out;
-    g_.out_w = w.out;
-    g_.pad_top = h.pad;
-    g_.pad_left = w.pad;
     SetOutputShape(out, {g_.batch, g_.out_h, g_.out_w, g_.out_c});
-
-    const QuantParams& fq = filter.quant;
-    PYRT_ENSURE(fq.scale.size() == 1 || (fq.per_channel() && fq.quantized_dimension == 3 &&
-                                         static_cast<int>(fq.scale.size()) == g_.out_c),
-                label(), ": filter needs 1 or ", g_.out_c, " scales along dimension 3, found ",
-                fq.scale.size());
-    if (bias) {
-      RequireType(*bias, DType::kInt32, "bias");
-      PYRT_ENSURE(bias->is_constant && bias->num_elements() == g_.out_c, label(),
-                  ": bias must be a constant of ", g_.out_c, " elements");
-    }
-    std::vector<int32_t> multiplier, shift;
-    for (const auto& m : PerChannelMultipliers(in.scale(), fq.scale, out.scale(), g_.out_c, label())) {
-      multiplier.push_back(m.multiplier);
-      shift.push_back(m.shift);
-    }
+    const ChannelMultipliers rq = ConvRequantization(in, filter, bias, out, g_.out_c, 3, label());
     const ActivationRange act = QuantizedActivationRange(o.activation, out, label());
     kernel_.Init(isa(), g_, depth_multiplier_, filter.data_as<int8_t>(), in.zero_point(),
-                 ReadBias(bias, g_.out_c), multiplier, shift, out.zero_point(), act.min,
+                 ReadBias(bias, g_.out_c), rq.multiplier, rq.shift, out.zero_point(), act.min,
                  act.max);
     scratch_bytes_ = kernel_.scratch_bytes();
   }
