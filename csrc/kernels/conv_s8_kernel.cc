@@ -32,15 +32,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
                g.filter_h * g.filter_w * g.in_c, filter, p);
     return;
   }
-  bias_ = bias;
-  multiplier_ = multiplier;
-  shift_ = shift;
-  rq_.bias = bias_.data();
-  rq_.multiplier = multiplier_.data();
-  rq_.shift = shift_.data();
-  rq_.output_zero_point = output_zero_point;
-  rq_.act_min = act_min;
-  rq_.act_max = act_max;
+  rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
 }
 
 size_t ConvS8Kernel::scratch_bytes() const {
@@ -90,7 +82,7 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, int16_t* dst
 void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
                        ThreadPool* pool) const {
   if (!packed_) {
-    ConvS8(g_, input, filter_, input_zero_point_, rq_, output, scratch);
+    ConvS8(g_, input, filter_, input_zero_point_, rq_.get(), output, scratch);
     return;
   }
   const int M = g_.batch * g_.out_h * g_.out_w;

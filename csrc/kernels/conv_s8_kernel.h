@@ -35,8 +35,7 @@ class ConvS8Kernel {
   ConvGeometry g_{};
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;
-  std::vector<int32_t> bias_, multiplier_, shift_;  // reference path
-  ChannelRequant rq_;                               // points into the vectors above
+  OwnedChannelRequant rq_;  // reference path
   PackedQs8Gemm gemm_;
 };
 

@@ -79,15 +79,7 @@ void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
     return;
   }
 #endif
-  bias_ = bias;
-  multiplier_ = multiplier;
-  shift_ = shift;
-  rq_.bias = bias_.data();
-  rq_.multiplier = multiplier_.data();
-  rq_.shift = shift_.data();
-  rq_.output_zero_point = output_zero_point;
-  rq_.act_min = act_min;
-  rq_.act_max = act_max;
+  rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
 }
 
 size_t DepthwiseConvS8Kernel::scratch_bytes() const {
@@ -97,7 +89,7 @@ size_t DepthwiseConvS8Kernel::scratch_bytes() const {
 void DepthwiseConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
                                 ThreadPool* pool) const {
   if (!simd_) {
-    DepthwiseConvS8(g_, depth_multiplier_, input, filter_, input_zero_point_, rq_, output,
+    DepthwiseConvS8(g_, depth_multiplier_, input, filter_, input_zero_point_, rq_.get(), output,
                     scratch);
     return;
   }

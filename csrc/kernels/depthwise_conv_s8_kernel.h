@@ -33,8 +33,7 @@ class DepthwiseConvS8Kernel {
   int depth_multiplier_ = 1;
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;
-  std::vector<int32_t> bias_, multiplier_, shift_;  // reference path
-  ChannelRequant rq_;                               // points into the vectors above
+  OwnedChannelRequant rq_;  // reference path
   // SIMD path: weights in the microkernel's layout, a row of zero points
   // for padding taps, the epilogue with the zero point folded into the bias.
   std::vector<int8_t> packed_weights_;

@@ -5,9 +5,8 @@
 // looks results up in that table (identical results, a fraction of the work).
 #include <limits>
 
-#include "kernels/lut_s8_kernel.h"
 #include "kernels/reference/activations_s8.h"
-#include "ops/op.h"
+#include "ops/table_op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
 
@@ -22,7 +21,7 @@ int16_t DownScaleToInt16Multiplier(int32_t m) {
   return static_cast<int16_t>((m + kRoundingOffset) >> 16);
 }
 
-class HardSwish : public Op {
+class HardSwish : public TableOpS8 {
  public:
   void Prepare() override {
     RequireInputCount(1, 1);
@@ -43,30 +42,20 @@ class HardSwish : public Op {
     PYRT_ENSURE(om.shift <= 0, label(), ": input scale / (128 * output scale) = ",
                 output_multiplier, " must be < 1");
     const QuantizedMultiplier rm = QuantizeMultiplier(reluish_multiplier, label() + " reluish");
-    params_.input_zero_point = in.zero_point();
-    params_.output_zero_point = out.zero_point();
-    params_.output_multiplier = DownScaleToInt16Multiplier(om.multiplier);
-    params_.output_exponent = om.shift;
-    params_.reluish_multiplier = DownScaleToInt16Multiplier(rm.multiplier);
-    params_.reluish_exponent = rm.shift;
+    HardSwishParams params;
+    params.input_zero_point = in.zero_point();
+    params.output_zero_point = out.zero_point();
+    params.output_multiplier = DownScaleToInt16Multiplier(om.multiplier);
+    params.output_exponent = om.shift;
+    params.reluish_multiplier = DownScaleToInt16Multiplier(rm.multiplier);
+    params.reluish_exponent = rm.shift;
     int8_t all_inputs[256];
     for (int v = 0; v < 256; ++v) all_inputs[v] = static_cast<int8_t>(v);  // lut index order
     int8_t lut[256];
-    HardSwishS8(params_, 256, all_inputs, lut);
-    kernel_.Init(isa(), lut);
+    HardSwishS8(params, 256, all_inputs, lut);
+    SetTable(lut);
     SetOutputShape(out, in.shape);
   }
-
-  void Eval(const EvalContext& ctx) override {
-    const Tensor& in = input(0);
-    kernel_.Run(in.num_elements(), in.data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.pool);
-  }
-
-  const int8_t* UnaryLutS8() const override { return kernel_.lut(); }
-
- private:
-  HardSwishParams params_;
-  LutS8Kernel kernel_;
 };
 
 }  // namespace

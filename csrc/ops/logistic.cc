@@ -2,9 +2,8 @@
 // with float math (std::exp on float), so we do exactly the same.
 #include <cmath>
 
-#include "kernels/lut_s8_kernel.h"
 #include "kernels/reference/activations_s8.h"
-#include "ops/op.h"
+#include "ops/table_op.h"
 #include "ops/registry.h"
 
 namespace pyrt {
@@ -12,7 +11,7 @@ namespace {
 
 float Sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
-class Logistic : public Op {
+class Logistic : public TableOpS8 {
  public:
   void Prepare() override {
     RequireInputCount(1, 1);
@@ -29,19 +28,9 @@ class Logistic : public Op {
                 ": output scale must be exactly 1/256, got ", out.scale());
     int8_t lut[256];
     BuildLutS8(in.scale(), in.zero_point(), out.scale(), out.zero_point(), Sigmoid, lut);
-    kernel_.Init(isa(), lut);
+    SetTable(lut);
     SetOutputShape(out, in.shape);
   }
-
-  void Eval(const EvalContext& ctx) override {
-    const Tensor& in = input(0);
-    kernel_.Run(in.num_elements(), in.data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.pool);
-  }
-
-  const int8_t* UnaryLutS8() const override { return kernel_.lut(); }
-
- private:
-  LutS8Kernel kernel_;
 };
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "quant/fixed_point.h"
 #include "quant/float_cast.h"
@@ -21,6 +23,24 @@ struct ChannelRequant {
   int32_t output_zero_point = 0;
   int32_t act_min = -128;
   int32_t act_max = 127;
+};
+
+// Owns the per-channel arrays a ChannelRequant points to.
+class OwnedChannelRequant {
+ public:
+  void Set(std::vector<int32_t> bias, std::vector<int32_t> multiplier, std::vector<int32_t> shift,
+           int32_t output_zero_point, int32_t act_min, int32_t act_max) {
+    bias_ = std::move(bias);
+    multiplier_ = std::move(multiplier);
+    shift_ = std::move(shift);
+    rq_ = ChannelRequant{bias_.data(), multiplier_.data(), shift_.data(), output_zero_point, act_min,
+                         act_max};
+  }
+  const ChannelRequant& get() const { return rq_; }
+
+ private:
+  std::vector<int32_t> bias_, multiplier_, shift_;
+  ChannelRequant rq_;
 };
 
 inline int32_t Requantize(int32_t acc, const ChannelRequant& rq, int c) {
