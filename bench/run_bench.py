@@ -3,7 +3,13 @@
 Contenders run interleaved in rounds (A B C A B C ...) after warm-up; we
 report the median time per inference of each and the median of per-round
 ratios pyruntime / LiteRT-XNNPACK. Absolute times drift on a shared machine;
-ratios measured side by side hold.
+ratios measured side by side hold. Also per model and thread count:
+  peak%   MACs per second as a fraction of the measured int8 MAC peak of the
+          cores used (bench/peak_macs.py: the instruction our exact kernels use)
+  load    constructor to first-invoke-ready (LiteRT: constructor +
+          allocate_tensors, where XNNPACK packs its weights), interleaved medians
+  RSS     peak resident MB of a fresh process that loads and runs the model
+          (bench/memory.py), pyruntime vs LiteRT-XNNPACK
 
     python bench/run_bench.py                      # the five zoo models, 1 and 2 threads
     python bench/run_bench.py --models mobilenet_v2 --threads 1 --rounds 50
@@ -27,6 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import pyruntime  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import memory  # noqa: E402
+import peak_macs  # noqa: E402
+
 
 def cpu_description() -> str:
     try:
@@ -43,12 +53,17 @@ def cpu_description() -> str:
         return platform.processor() or platform.machine()
 
 
-def litert_runner(path: Path, threads: int, x: np.ndarray, delegates: bool) -> Callable[[], np.ndarray]:
+def litert_interpreter(path: Path, threads: int, delegates: bool):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
     resolver = OpResolverType.AUTO if delegates else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
     interp = Interpreter(model_path=str(path), num_threads=threads, experimental_op_resolver_type=resolver)
     interp.allocate_tensors()
+    return interp
+
+
+def litert_runner(path: Path, threads: int, x: np.ndarray, delegates: bool) -> Callable[[], np.ndarray]:
+    interp = litert_interpreter(path, threads, delegates)
     inp = interp.get_input_details()[0]["index"]
     out = interp.get_output_details()[0]["index"]
 
@@ -60,10 +75,26 @@ def litert_runner(path: Path, threads: int, x: np.ndarray, delegates: bool) -> C
     return run
 
 
-def bench_model(path: Path, threads: int, rounds: int, warmup: int) -> Dict[str, float]:
-    t0 = time.perf_counter()
+def interleaved_medians(contenders: Dict[str, Callable[[], object]], rounds: int) -> Dict[str, List[float]]:
+    times: Dict[str, List[float]] = {k: [] for k in contenders}
+    for _ in range(rounds):
+        for name, fn in contenders.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    return times
+
+
+def load_times_ms(path: Path, threads: int, rounds: int = 5) -> Dict[str, float]:
+    times = interleaved_medians({
+        "pyruntime": lambda: pyruntime.Interpreter(path, num_threads=threads),
+        "xnnpack": lambda: litert_interpreter(path, threads, delegates=True),
+    }, rounds)
+    return {f"load_{k}_ms": statistics.median(v) * 1e3 for k, v in times.items()}
+
+
+def bench_model(path: Path, threads: int, rounds: int, warmup: int, peak_macs_per_s: float) -> Dict[str, float]:
     ours = pyruntime.Interpreter(path, num_threads=threads)
-    load_ms = (time.perf_counter() - t0) * 1e3
     details = ours.get_input_details()[0]
     rng = np.random.default_rng(0)
     info = np.iinfo(details["dtype"]) if np.dtype(details["dtype"]).kind in "iu" else None
@@ -77,16 +108,16 @@ def bench_model(path: Path, threads: int, rounds: int, warmup: int) -> Dict[str,
     for fn in contenders.values():
         for _ in range(warmup):
             fn()
-    times: Dict[str, List[float]] = {k: [] for k in contenders}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            t = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t)
+    times = interleaved_medians(contenders, rounds)
     ratios = [a / b for a, b in zip(times["pyruntime"], times["xnnpack"])]
     result = {f"{k}_ms": statistics.median(v) * 1e3 for k, v in times.items()}
     result["ratio_vs_xnnpack"] = statistics.median(ratios)
-    result["load_ms"] = load_ms
+    result["macs"] = ours.count_macs()
+    result["fraction_of_peak"] = result["macs"] / (result["pyruntime_ms"] / 1e3) / (peak_macs_per_s * threads)
+    result["xnnpack_fraction_of_peak"] = result["macs"] / (result["xnnpack_ms"] / 1e3) / (peak_macs_per_s * threads)
+    result.update(load_times_ms(path, threads))
+    for kind in ("pyruntime", "litert"):
+        result[f"peak_rss_{kind}_mb"] = memory.measure(kind, path.resolve(), threads)["peak_rss_mb"]
     return result
 
 
@@ -105,22 +136,29 @@ def main(argv=None) -> int:
     paths = {name: get_model(name) for name in (args.models if args.models is not None else MODEL_NAMES)}
     paths.update({Path(p).stem: Path(p) for p in args.model_file})
     cpu = cpu_description()
+    peak = peak_macs.exact_peak_macs()
     print(f"CPU: {cpu}")
-    print(f"{'model':22} {'thr':>3} {'pyruntime':>10} {'xnnpack':>9} {'builtin':>9} {'ratio':>7} {'load':>8}")
+    print(f"peak: {peak['macs_per_s'] / 1e9:.1f} G int8 MAC/s per core ({peak['instruction']}, isa {peak['isa']})")
+    print(f"{'model':18} {'thr':>3} {'pyruntime':>9} {'xnnpack':>8} {'builtin':>8} {'ratio':>6} "
+          f"{'peak%':>11} {'load ms':>11} {'RSS MB':>11}")
+    print(f"{'':18} {'':>3} {'ms':>9} {'ms':>8} {'ms':>8} {'':>6} {'ours/xnn':>11} {'ours/xnn':>11} {'ours/litert':>11}")
     rows = []
     for name, path in paths.items():
         for threads in args.threads:
-            r = bench_model(path, threads, args.rounds, args.warmup)
+            r = bench_model(path, threads, args.rounds, args.warmup, peak["macs_per_s"])
             rows.append({"model": name, "threads": threads, **r})
-            print(f"{name:22} {threads:>3} {r['pyruntime_ms']:>8.2f}ms {r['xnnpack_ms']:>7.2f}ms "
-                  f"{r['builtin_ms']:>7.2f}ms {r['ratio_vs_xnnpack']:>7.2f} {r['load_ms']:>6.1f}ms", flush=True)
+            print(f"{name:18} {threads:>3} {r['pyruntime_ms']:>9.2f} {r['xnnpack_ms']:>8.2f} "
+                  f"{r['builtin_ms']:>8.2f} {r['ratio_vs_xnnpack']:>6.2f} "
+                  f"{100 * r['fraction_of_peak']:>5.0f}/{100 * r['xnnpack_fraction_of_peak']:<5.0f} "
+                  f"{r['load_pyruntime_ms']:>5.1f}/{r['load_xnnpack_ms']:<5.1f} "
+                  f"{r['peak_rss_pyruntime_mb']:>5.0f}/{r['peak_rss_litert_mb']:<5.0f}", flush=True)
     for threads in args.threads:
         ratios = [r["ratio_vs_xnnpack"] for r in rows if r["threads"] == threads]
         if ratios:
             print(f"geometric-mean ratio pyruntime/XNNPACK at {threads} thread(s): "
                   f"{float(np.exp(np.mean(np.log(ratios)))):.2f}")
     if args.json:
-        args.json.write_text(json.dumps({"cpu": cpu, "results": rows}, indent=2))
+        args.json.write_text(json.dumps({"cpu": cpu, "peak": peak, "results": rows}, indent=2))
     return 0
 
 

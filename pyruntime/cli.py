@@ -77,10 +77,7 @@ def run_inspect(args) -> int:
     native = interp._native()
     tensors = interp.get_tensor_details()
     ops = interp._get_ops_details()
-    macs = 0
-    for op in ops:
-        shape = list(native.tensor_details(op["outputs"][0])["shape"]) if op["outputs"] else []
-        macs += interp._macs(op, shape)
+    macs = interp.count_macs()
     constants = [t for t in tensors if native.tensor_details(t["index"])["is_constant"]]
     info = {
         "model": args.model,

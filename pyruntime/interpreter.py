@@ -167,6 +167,12 @@ class Interpreter:
         quantized model: inputs are quantized and outputs dequantized with
         each tensor's own scale and zero point. Plain ``run`` stays strict.
         """
+        core = self._core
+        if type(inputs) is np.ndarray and len(self._inputs) == 1 and not float_io \
+                and not self._needs_prepare and core is not None:
+            # Fast path for the common call: the core checks dtype and shape.
+            outs = core.run([inputs])
+            return outs[0] if len(outs) == 1 else outs
         self.allocate_tensors()
         arrays = self._arrange_inputs(inputs)
         if float_io:
@@ -225,6 +231,16 @@ class Interpreter:
             out.append({"op_index": index, "op_name": name, "seconds": seconds,
                         "output_shape": shape, "macs": self._macs(op, shape)})
         return out
+
+    def count_macs(self) -> int:
+        """Multiply-accumulates of one invoke at the current input shapes
+        (CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, as ``get_profile``)."""
+        native = self._native()
+        total = 0
+        for op in self._get_ops_details():
+            shape = list(native.tensor_details(op["outputs"][0])["shape"]) if op["outputs"] else []
+            total += self._macs(op, shape)
+        return total
 
     def _macs(self, op: Dict[str, Any], out_shape: List[int]) -> int:
         name = op["op_name"]

@@ -83,13 +83,22 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
   block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
 
   // Locals, not members, in the loop: stores through int8_t* may alias
-  // *this, which made the compiler reload and divide per weight.
+  // *this, which made the compiler reload per weight. The packed buffer is
+  // written in order (panel, k pair, column) so the stores stream; the
+  // nr source rows read side by side stay in cache.
   const int nr = nr_, kp = kp_;
   b_.assign(static_cast<size_t>(padded_n) * kp, 0);
-  for (int n = 0; n < N; ++n) {
-    int8_t* dst = b_.data() + static_cast<size_t>(n / nr) * nr * kp + (n % nr) * 2;
-    const int8_t* src = B + static_cast<size_t>(n) * K;
-    for (int k = 0; k < K; ++k) dst[(k / 2) * nr * 2 + k % 2] = src[k];
+  int8_t* dst = b_.data();
+  for (int n0 = 0; n0 < N; n0 += nr, dst += static_cast<size_t>(nr) * kp) {
+    const int columns = std::min(nr, N - n0);
+    for (int k = 0; k < K; k += 2) {
+      int8_t* pair = dst + static_cast<size_t>(k) * nr;
+      const int8_t* src = B + static_cast<size_t>(n0) * K + k;
+      for (int j = 0; j < columns; ++j, src += K) {
+        pair[2 * j] = src[0];
+        pair[2 * j + 1] = k + 1 < K ? src[1] : 0;
+      }
+    }
   }
 
   epilogue_.Init(requant, N, padded_n, p);

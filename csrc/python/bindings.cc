@@ -16,6 +16,7 @@
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/isa.h"
 #include "kernels/lut_s8_kernel.h"
+#include "kernels/peak_macs.h"
 #include "model/model.h"
 #include "ops/conv_common.h"
 #include "runtime/arena_planner.h"
@@ -436,6 +437,20 @@ void Register(py::module_& m) {
     return names;
   });
   t.def("cpu_features", &CpuFeatureSummary);
+  t.def(
+      "peak_macs",
+      [](const std::string& isa, double seconds) {
+        const Isa resolved = ResolveIsa(isa.c_str());
+        std::vector<PeakMacs> peaks;
+        {
+          py::gil_scoped_release release;
+          peaks = MeasurePeakMacs(resolved, seconds);
+        }
+        py::list out;
+        for (const PeakMacs& p : peaks) out.append(py::make_tuple(p.instruction, p.macs_per_second));
+        return out;
+      },
+      py::arg("isa"), py::arg("seconds") = 0.2);
   t.def("lut_s8", &LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),

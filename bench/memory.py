@@ -1,0 +1,72 @@
+"""Peak resident memory of loading and running a model, pyruntime vs LiteRT.
+
+Each runtime runs in a fresh Python process that imports numpy and only that
+runtime, records its RSS, loads the model, runs it `runs` times and reports
+the process's peak RSS (VmHWM: unlike ru_maxrss it is not inherited from the
+forking parent) and the growth of RSS over the post-import RSS.
+
+    python bench/memory.py model.tflite [--threads 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict
+
+_CHILD = r"""
+import json, sys
+import numpy as np
+kind, path, threads, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+
+def status_mb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+
+if kind == "pyruntime":
+    import pyruntime
+    base = status_mb("VmRSS")
+    interp = pyruntime.Interpreter(path, num_threads=threads)
+    d = interp.get_input_details()[0]
+    run = lambda x: interp.run(x)
+else:
+    from ai_edge_litert.interpreter import Interpreter
+    base = status_mb("VmRSS")
+    interp = Interpreter(model_path=path, num_threads=threads)
+    interp.allocate_tensors()
+    d = interp.get_input_details()[0]
+    out = interp.get_output_details()[0]["index"]
+    def run(x):
+        interp.set_tensor(d["index"], x); interp.invoke(); return interp.get_tensor(out)
+x = np.zeros(tuple(d["shape"]), d["dtype"])
+for _ in range(runs):
+    run(x)
+peak = status_mb("VmHWM")
+print(json.dumps({"peak_rss_mb": peak, "after_import_mb": base, "growth_mb": status_mb("VmRSS") - base}))
+"""
+
+
+def measure(kind: str, path: Path, threads: int = 1, runs: int = 5) -> Dict[str, float]:
+    """{peak_rss_mb, after_import_mb, growth_mb} of `kind` ("pyruntime" or "litert", XNNPACK)."""
+    out = subprocess.run([sys.executable, "-c", _CHILD, kind, str(path), str(threads), str(runs)],
+                         capture_output=True, text=True, check=True, cwd="/")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    for kind in ("pyruntime", "litert"):
+        print(kind, json.dumps(measure(kind, args.model.resolve(), args.threads)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""The measuring tools behind bench/: MAC counting and the peak-MAC loop.
+
+No timing thresholds here (timings belong in bench/); these check that the
+tools count and report what they claim.
+"""
+
+import pytest
+
+import pyruntime
+from pyruntime import _core
+
+import op_models
+
+
+def test_count_macs_matches_the_layer_arithmetic():
+    # conv 8x8x3 -> 8x8x4 (3x3, SAME) then dense 256 -> 8.
+    conv = pyruntime.Interpreter(op_models.conv_model(in_shape=(8, 8, 3), filters=4, kernel=3))
+    assert conv.count_macs() == 8 * 8 * 4 * (3 * 3 * 3)
+    dense = pyruntime.Interpreter(op_models.dense_model(in_shape=(16,), units=8))
+    assert dense.count_macs() == 16 * 8
+
+
+def test_count_macs_follows_the_batch_size():
+    from model_edit import dump, load
+
+    model = load(op_models.dense_model(in_shape=(16,), units=8).read_bytes())
+    sg = model.subgraphs[0]
+    sg.tensors[sg.inputs[0]].shapeSignature = [-1, 16]
+    interp = pyruntime.Interpreter(model_content=dump(model))
+    idx = interp.get_input_details()[0]["index"]
+    interp.resize_tensor_input(idx, [5, 16])
+    interp.allocate_tensors()
+    assert interp.count_macs() == 5 * 16 * 8
+
+
+@pytest.mark.parametrize("isa", _core._testing.available_isas())
+def test_peak_macs_reports_each_instruction(isa):
+    rows = _core._testing.peak_macs(isa, 0.01)
+    assert rows, "no instruction measured"
+    for instruction, macs_per_second in rows:
+        assert isinstance(instruction, str) and instruction
+        assert macs_per_second > 0
+
+
+@pytest.mark.parametrize("seconds", [0.0, -1.0, 1000.0])
+def test_peak_macs_rejects_bad_durations(seconds):
+    with pytest.raises(ValueError, match="seconds"):
+        _core._testing.peak_macs("reference", seconds)
+
+
+def test_peak_macs_rejects_unknown_isa():
+    with pytest.raises(ValueError):
+        _core._testing.peak_macs("sse9", 0.01)
