@@ -40,7 +40,9 @@ def single_op_models(model_bytes: bytes, op_names, out_dir: Path):
             g = m.subgraphs[0]
             o = g.operators[i]
             g.operators = [o]
-            g.inputs = [o.inputs[0]]
+            # Every non-constant input becomes a graph input.
+            g.inputs = [t for t in o.inputs
+                        if t >= 0 and not len(m.buffers[g.tensors[t].buffer].data or [])]
             g.outputs = [o.outputs[0]]
             m.signatureDefs = []
 
@@ -57,6 +59,11 @@ def timer(fn, reps):
     return (time.perf_counter() - t0) / reps
 
 
+def random_inputs(details):
+    rng = np.random.default_rng(0)
+    return [rng.integers(-128, 128, d["shape"]).astype(d["dtype"]) for d in details]
+
+
 def make_runners(path: Path, threads: int, isas):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
@@ -64,17 +71,17 @@ def make_runners(path: Path, threads: int, isas):
     for isa in isas:
         os.environ["PYRUNTIME_ISA"] = isa
         interp = pyruntime.Interpreter(str(path), num_threads=threads)
-        d = interp.get_input_details()[0]
-        x = np.random.default_rng(0).integers(-128, 128, d["shape"]).astype(d["dtype"])
-        runners[isa] = (lambda it=interp, x=x: it.run([x]))
+        xs = random_inputs(interp.get_input_details())
+        runners[isa] = (lambda it=interp, xs=xs: it.run(xs))
     lite = Interpreter(model_path=str(path), num_threads=threads,
                        experimental_op_resolver_type=OpResolverType.AUTO)
     lite.allocate_tensors()
-    d = lite.get_input_details()[0]
-    x = np.random.default_rng(0).integers(-128, 128, d["shape"]).astype(d["dtype"])
+    details = lite.get_input_details()
+    xs = random_inputs(details)
 
     def run_lite():
-        lite.set_tensor(d["index"], x)
+        for d, x in zip(details, xs):
+            lite.set_tensor(d["index"], x)
         lite.invoke()
 
     runners["xnnpack"] = run_lite

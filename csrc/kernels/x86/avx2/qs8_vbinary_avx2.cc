@@ -65,17 +65,18 @@ void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const 
   const __m256i zo = _mm256_set1_epi32(p.output_offset);
   const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
   const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
-  // |x + offset| <= 255, so the left shift (20) cannot overflow.
+  // |x + offset| <= 255, so the left shift (20) cannot overflow, and no
+  // SRDHM input below can be INT32_MIN (no saturation case).
   auto scale1 = [&](__m256i x) {
-    return r1.Apply(SrdhmAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, off1), left), m1));
+    return r1.Apply(SrdhmNoSaturationAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, off1), left), m1));
   };
   auto scale2 = [&](__m256i x) {
-    return r2.Apply(SrdhmAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, off2), left), m2));
+    return r2.Apply(SrdhmNoSaturationAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, off2), left), m2));
   };
   // Both scaled terms are below 2^28 in magnitude: the sum cannot overflow.
   auto combine = [&](__m256i x1, __m256i x2) {
     const __m256i raw = p.subtract ? _mm256_sub_epi32(x1, x2) : _mm256_add_epi32(x1, x2);
-    return _mm256_add_epi32(ro.Apply(SrdhmAvx2(raw, mo)), zo);
+    return _mm256_add_epi32(ro.Apply(SrdhmNoSaturationAvx2(raw, mo)), zo);
   };
   ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, int8_t* po) {
     __m256i a0, a1, b0, b1;
@@ -87,20 +88,31 @@ void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const 
   });
 }
 
-void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
-                   int8_t* out, int64_t n) {
+namespace {
+
+// MUL with the product's left shift known (kSmallShift: <= 15, so |product
+// << shift| < 2^31 and never INT32_MIN; otherwise the general SRDHM).
+template <bool kSmallShift>
+void MulRow(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+            int8_t* out, int64_t n) {
   const __m256i off1 = _mm256_set1_epi32(p.input1_offset);
   const __m256i off2 = _mm256_set1_epi32(p.input2_offset);
+  const __m256i low16 = _mm256_set1_epi32(0xFFFF);
   const __m256i m = _mm256_set1_epi32(p.output_multiplier);
   const __m128i left = _mm_cvtsi32_si128(p.output_shift > 0 ? p.output_shift : 0);
   const RightShift right(p.output_shift > 0 ? 0 : -p.output_shift);
   const __m256i zo = _mm256_set1_epi32(p.output_offset);
   const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
   const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
-  // |product| <= 255 * 255; the left shift wraps like the reference's.
   auto requant = [&](__m256i x1, __m256i x2) {
-    const __m256i prod = _mm256_mullo_epi32(_mm256_add_epi32(x1, off1), _mm256_add_epi32(x2, off2));
-    return _mm256_add_epi32(right.Apply(SrdhmAvx2(_mm256_sll_epi32(prod, left), m)), zo);
+    // Both factors lie in [-255, 255]. With x2's upper halves cleared,
+    // vpmaddwd gives lo(x1) * lo(x2) + sign(x1) * 0: the exact product in one
+    // multiply (vpmulld takes two). The left shift wraps like the reference's.
+    const __m256i prod = _mm256_madd_epi16(_mm256_add_epi32(x1, off1),
+                                           _mm256_and_si256(_mm256_add_epi32(x2, off2), low16));
+    const __m256i shifted = _mm256_sll_epi32(prod, left);
+    const __m256i high = kSmallShift ? SrdhmNoSaturationAvx2(shifted, m) : SrdhmAvx2(shifted, m);
+    return _mm256_add_epi32(right.Apply(high), zo);
   };
   ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, int8_t* po) {
     __m256i a0, a1, b0, b1;
@@ -109,6 +121,18 @@ void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t
     _mm_storeu_si128(reinterpret_cast<__m128i*>(po),
                      Narrow16(requant(a0, b0), requant(a1, b1), lo, hi));
   });
+}
+
+}  // namespace
+
+void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+                   int8_t* out, int64_t n) {
+  // |product| <= 255 * 255 < 2^16.
+  if (p.output_shift <= 15) {
+    MulRow<true>(p, a, sa, b, sb, out, n);
+  } else {
+    MulRow<false>(p, a, sa, b, sb, out, n);
+  }
 }
 
 }  // namespace pyrt

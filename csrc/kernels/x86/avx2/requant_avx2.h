@@ -34,6 +34,16 @@ inline __m256i SrdhmAvx2(__m256i x, __m256i m) {
                                                  _mm256_cmpeq_epi32(m, int_min)));
 }
 
+// SrdhmAvx2 for x known never to be INT32_MIN: the saturating case cannot
+// occur, so its check is left out.
+inline __m256i SrdhmNoSaturationAvx2(__m256i x, __m256i m) {
+  const __m256i nudge = _mm256_set1_epi64x(int64_t{1} << 30);
+  const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, m), nudge);
+  const __m256i odd = _mm256_add_epi64(
+      _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(m, 32)), nudge);
+  return _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
+}
+
 // RoundingDivideByPOT on 8 lanes; mask = 2^shift - 1. Arithmetic shift, plus
 // one when the remainder is above half (threshold one higher for negatives).
 inline __m256i RdbpotAvx2(__m256i x, __m256i mask, __m256i shift) {
