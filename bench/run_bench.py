@@ -35,6 +35,7 @@ import pyruntime  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import memory  # noqa: E402
+import overhead  # noqa: E402
 import peak_macs  # noqa: E402
 
 
@@ -63,16 +64,7 @@ def litert_interpreter(path: Path, threads: int, delegates: bool):
 
 
 def litert_runner(path: Path, threads: int, x: np.ndarray, delegates: bool) -> Callable[[], np.ndarray]:
-    interp = litert_interpreter(path, threads, delegates)
-    inp = interp.get_input_details()[0]["index"]
-    out = interp.get_output_details()[0]["index"]
-
-    def run() -> np.ndarray:
-        interp.set_tensor(inp, x)
-        interp.invoke()
-        return interp.get_tensor(out)
-
-    return run
+    return overhead.three_calls(litert_interpreter(path, threads, delegates), x)
 
 
 def interleaved_medians(contenders: Dict[str, Callable[[], object]], rounds: int) -> Dict[str, List[float]]:

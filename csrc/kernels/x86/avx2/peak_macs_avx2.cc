@@ -26,31 +26,26 @@
   "vmovd %%xmm2, %[out]\n\t"                                                          \
   "vzeroupper\n\t"
 
+// Defines `int32_t NAME(int64_t iterations)` around PYRT_PEAK_LOOP.
+#define PYRT_PEAK_FUNCTION(NAME, MUL, ADD)                                                  \
+  int32_t NAME(int64_t iterations) {                                                        \
+    if (iterations <= 0) return 0;                                                          \
+    int32_t out;                                                                            \
+    asm volatile(PYRT_PEAK_LOOP(MUL, ADD)                                                   \
+                 : [n] "+r"(iterations), [out] "=r"(out)                                    \
+                 :                                                                          \
+                 : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",    \
+                   "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13");                     \
+    return out;                                                                             \
+  }
+
 namespace pyrt {
 
-int32_t Avx2MaddwdThroughputLoop(int64_t iterations) {
-  if (iterations <= 0) return 0;
-  int32_t out;
-  asm volatile(PYRT_PEAK_LOOP("vpmaddwd", "vpaddd")
-               : [n] "+r"(iterations), [out] "=r"(out)
-               :
-               : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
-                 "xmm9", "xmm10", "xmm11", "xmm12", "xmm13");
-  return out;
-}
-
-int32_t Avx2MaddubswThroughputLoop(int64_t iterations) {
-  if (iterations <= 0) return 0;
-  int32_t out;
-  asm volatile(PYRT_PEAK_LOOP("vpmaddubsw", "vpaddw")
-               : [n] "+r"(iterations), [out] "=r"(out)
-               :
-               : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
-                 "xmm9", "xmm10", "xmm11", "xmm12", "xmm13");
-  return out;
-}
+PYRT_PEAK_FUNCTION(Avx2MaddwdThroughputLoop, "vpmaddwd", "vpaddd")
+PYRT_PEAK_FUNCTION(Avx2MaddubswThroughputLoop, "vpmaddubsw", "vpaddw")
 
 }  // namespace pyrt
 
+#undef PYRT_PEAK_FUNCTION
 #undef PYRT_PEAK_LOOP
 #undef PYRT_PEAK_STEP
