@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,8 +54,17 @@ print(json.dumps({"peak_rss_mb": peak, "after_import_mb": base, "growth_mb": sta
 
 def measure(kind: str, path: Path, threads: int = 1, runs: int = 5) -> Dict[str, float]:
     """{peak_rss_mb, after_import_mb, growth_mb} of `kind` ("pyruntime" or "litert", XNNPACK)."""
-    out = subprocess.run([sys.executable, "-c", _CHILD, kind, str(path), str(threads), str(runs)],
-                         capture_output=True, text=True, check=True, cwd="/")
+    # The child imports the same pyruntime as this process (also an
+    # uninstalled working tree), from a neutral directory.
+    import pyruntime
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(pyruntime.__file__).resolve().parent.parent), env.get("PYTHONPATH")) if p)
+    out = subprocess.run([sys.executable, "-c", _CHILD, kind, str(Path(path).resolve()), str(threads), str(runs)],
+                         capture_output=True, text=True, cwd="/", env=env)
+    if out.returncode:
+        raise RuntimeError(f"{kind} memory run failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
