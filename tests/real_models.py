@@ -19,7 +19,10 @@ Command line (from the repo root)::
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +32,7 @@ import model_kinds
 import model_zoo
 from model_zoo import cached_build
 
-VERSION = "1"
+VERSION = "2"
 KINDS = ("int8", "float32")
 CACHE_DIR = model_zoo.CACHE_DIR / "real"
 NUM_CALIB = 8
@@ -169,29 +172,57 @@ MODEL_NAMES = tuple(APPS) + tuple(CUSTOM)
 # ----------------------------------------------------------------------------
 
 _KERAS: dict = {}
-TIMINGS: dict = {}  # (name, kind) -> seconds spent building in this process
 
 
 def keras_model(name: str, seed: int = 0):
-    """(calibrated Keras model, calibration inputs: one array per model input)."""
+    """(calibrated Keras model, calibration inputs: one array per model input,
+    SavedModel directory of it shared by both kinds' conversions)."""
     if name in _KERAS:
         return _KERAS[name]
     _, keras = model_zoo._tf()
     keras.utils.set_random_seed(seed)
     model, xs = _app(keras, name) if name in APPS else CUSTOM[name](keras)
-    model_zoo.calibrate_batchnorm(model, xs[0] if len(xs) == 1 else xs)
-    model_zoo.calibrate_classifier(model, xs[0] if len(xs) == 1 else xs)
-    _KERAS.clear()  # at most one model in memory
-    _KERAS[name] = (model, xs)
-    return model, xs
+    model_zoo.calibrate_batchnorm(model, xs[0])
+    model_zoo.calibrate_classifier(model, xs[0])
+    for _, (_, _, d) in _KERAS.items():  # at most one model in memory
+        d.cleanup()
+    _KERAS.clear()
+    _KERAS[name] = (model, xs, _export(keras, model))
+    return _KERAS[name]
+
+
+def _export(keras, model) -> tempfile.TemporaryDirectory:
+    """The SavedModel TFLiteConverter.from_keras_model writes for a Keras 3
+    functional model (inference call, the inputs' static shapes). Exporting
+    is about half the cost of a conversion: do it once for both kinds."""
+    import tensorflow as tf
+
+    saved = tempfile.TemporaryDirectory(prefix="pyrt_real_")
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    spec = [tf.TensorSpec(t.shape, dtype=t.dtype, name=t.name) for t in model.inputs]
+    archive.add_endpoint("serve", lambda *a: model(*a, training=False), spec if len(spec) == 1 else [spec])
+    with contextlib.redirect_stdout(io.StringIO()), model_zoo._warnings_off():
+        archive.write_out(saved.name)
+    return saved
 
 
 def _convert(name: str, kind: str) -> bytes:
-    model, xs = keras_model(name)
-    if kind == "float32":
-        return model_kinds.convert_float(model, "float32")
-    samples = [[x[i : i + 1] for x in xs] for i in range(len(xs[0]))]
-    return model_zoo.convert_int8(model, samples, io="int8")
+    """model_zoo.convert_int8 / model_kinds.convert_float recipes, from the
+    shared SavedModel export."""
+    tf, _ = model_zoo._tf()
+    model, xs, saved = keras_model(name)
+    converter = tf.lite.TFLiteConverter.from_saved_model(saved.name)
+    if kind == "int8":
+        names = [t.name for t in model.inputs]  # signature input names
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = lambda: (
+            {n: x[i : i + 1] for n, x in zip(names, xs)} for i in range(len(xs[0])))
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        converter.inference_input_type = tf.int8
+        converter.inference_output_type = tf.int8
+    with contextlib.redirect_stdout(io.StringIO()), model_zoo._warnings_off():
+        return converter.convert()
 
 
 def model_path(name: str, kind: str) -> Path:
@@ -212,15 +243,12 @@ def get_model(name: str, kind: str) -> Path:
         raise ConversionError(err.read_text())
 
     def build() -> bytes:
-        t0 = time.perf_counter()
         try:
-            data = _convert(name, kind)
+            return _convert(name, kind)
         except Exception as e:  # the converter raises assorted types
             message = f"{type(e).__name__}: {e}"
             model_zoo._atomic_write(err, message.encode())
             raise ConversionError(message) from e
-        TIMINGS[(name, kind)] = time.perf_counter() - t0
-        return data
 
     return cached_build(path, build)
 
@@ -265,10 +293,6 @@ def signature_model(keys=("decode", "encode", "loop")) -> Path:
     path = CACHE_DIR / f"signatures_{'_'.join(keys)}_v{VERSION}.tflite"
 
     def build() -> bytes:
-        import contextlib
-        import io
-        import tempfile
-
         tf, _ = model_zoo._tf()
         module = _signature_module(tf)
         with tempfile.TemporaryDirectory() as d, contextlib.redirect_stdout(io.StringIO()):
@@ -310,20 +334,20 @@ def unsupported_ops(path) -> str:
 def _report(names) -> int:
     for name in names:
         for kind in KINDS:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             try:
                 p = get_model(name, kind)
             except ConversionError as e:
                 print(f"## {name}/{kind}: CONVERSION FAILED ({time.perf_counter() - t0:.1f}s)\n{e}\n", flush=True)
                 continue
-            tb = time.perf_counter() - t0
+            tb, cb = time.perf_counter() - t0, time.process_time() - c0
             t0 = time.perf_counter()
             if kind == "int8":
                 model_zoo.reference_outputs(p, [model_zoo.random_inputs(p, s) for s in (0, 1, 2)])
             else:
                 model_kinds.builtin_outputs(p, [model_kinds.random_float_inputs(p, s) for s in (0, 1, 2)])
             tr = time.perf_counter() - t0
-            print(f"## {name}/{kind}: build {tb:.1f}s, 3 reference runs {tr:.1f}s, {p.stat().st_size / 1e6:.2f} MB\n"
+            print(f"## {name}/{kind}: build {tb:.1f}s ({cb:.1f}s CPU), 3 reference runs {tr:.1f}s, {p.stat().st_size / 1e6:.2f} MB\n"
                   f"ops: {' '.join(model_zoo.distinct_ops(p))}\n"
                   f"pyruntime: {unsupported_ops(p) or 'loads'}\n", flush=True)
     return 0

@@ -1,7 +1,10 @@
 """Real models (tests/real_models.py) against LiteRT, per model and kind.
 
 int8: bit-exact against BUILTIN_REF on random full-range inputs. float32:
-max |ours - litert| / max |litert| <= 1e-5 per output against LiteRT builtin.
+max |ours - litert| / max |litert| per output against LiteRT builtin, bound
+1e-5 or twice LiteRT's own builtin-vs-BUILTIN_REF error when that is larger:
+on deep nets (DenseNet121: 1.4e-5) LiteRT's two kernel sets already differ
+by more than 1e-5, and ours are bit-identical to BUILTIN_REF there.
 A model/kind TensorFlow cannot convert is listed in CONVERTER_FAILURES with
 its error; the test checks it still fails that way (so a TensorFlow upgrade
 that fixes it shows up). Models using ops pyruntime does not implement yet
@@ -51,16 +54,20 @@ def _check_int8(path):
 def _check_float32(path):
     sets = [model_kinds.random_float_inputs(path, s) for s in SEEDS]
     refs, _ = model_kinds.builtin_outputs(path, sets)
+    slow = model_zoo.reference_outputs(path, sets)
     interp = pyruntime.Interpreter(str(path))
-    worst = 0.0
-    for inputs, ref in zip(sets, refs):
+    worst = litert = 0.0
+    for inputs, ref, ref_kernels in zip(sets, refs, slow):
         ours = interp.run(inputs)
         ours = ours if isinstance(ours, list) else [ours]
         assert len(ours) == len(ref)
-        for o, r in zip(ours, ref):
+        for o, r, k in zip(ours, ref, ref_kernels):
             assert o.dtype == np.float32 and o.shape == r.shape
             worst = max(worst, model_kinds.max_rel_error(o, r))
-    assert worst <= FLOAT_BOUND, f"{path.name}: max relative error {worst:.3e} > {FLOAT_BOUND:.0e}"
+            litert = max(litert, model_kinds.max_rel_error(k, r))
+    bound = max(FLOAT_BOUND, 2 * litert)
+    assert worst <= bound, (f"{path.name}: max relative error {worst:.3e} > {bound:.1e} "
+                            f"(LiteRT builtin vs BUILTIN_REF: {litert:.1e})")
     assert not np.array_equal(refs[0][0], refs[1][0]), f"{path.name}: constant output"
 
 
@@ -88,3 +95,19 @@ def test_int8_models_are_fully_integer_at_the_borders():
             continue
         io = model_zoo.model_io_details(path)
         assert {d["dtype"] for d in io["inputs"] + io["outputs"]} == {np.int8}, name
+
+
+def test_conversion_error_is_cached(tmp_path, monkeypatch):
+    calls = []
+
+    def fail(name, kind):
+        calls.append((name, kind))
+        raise ValueError("converter says no")
+
+    monkeypatch.setattr(rm, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(rm, "_convert", fail)
+    for _ in range(2):
+        with pytest.raises(rm.ConversionError, match="^ValueError: converter says no$"):
+            rm.get_model("mlp", "int8")
+    assert calls == [("mlp", "int8")]
+    assert not rm.model_path("mlp", "int8").exists()
