@@ -111,3 +111,18 @@ def test_conversion_error_is_cached(tmp_path, monkeypatch):
             rm.get_model("mlp", "int8")
     assert calls == [("mlp", "int8")]
     assert not rm.model_path("mlp", "int8").exists()
+
+
+def test_unet_covers_every_resize_variant():
+    from ai_edge_litert import schema_py_generated as schema
+
+    path = _model("unet", "int8")
+    model = schema.ModelT.InitFromPackedBuf(path.read_bytes(), 0)
+    code = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    variants = set()
+    for op in model.subgraphs[0].operators:
+        name = code[model.operatorCodes[op.opcodeIndex].builtinCode]
+        if name.startswith("RESIZE_"):
+            variants.add((name, op.builtinOptions.alignCorners, op.builtinOptions.halfPixelCenters))
+    assert variants == {(n, a, h) for n in ("RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR")
+                        for a, h in ((True, False), (False, True), (False, False))}
