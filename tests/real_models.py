@@ -8,7 +8,7 @@ checked bit-exact against LiteRT BUILTIN_REF) and ``float32`` (checked with
 (64x64 or the application's minimum) so a cold build of everything stays in
 the CI budget.
 
-Cache: CACHE_DIR / "real" / "<name>_<kind>_v<VERSION>.tflite". A conversion
+Cache: CACHE_DIR / "real" / "<name>_<kind>_v<ZOO_VERSION>.<VERSION>.tflite". A conversion
 that fails is cached too, as "<...>.error.txt" holding the converter's
 message, so warm runs do not retry it; ``get_model`` then raises
 ConversionError with that message.
