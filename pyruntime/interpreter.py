@@ -67,6 +67,9 @@ class Interpreter:
         self._inputs: List[int] = self._core.inputs()
         self._outputs: List[int] = self._core.outputs()
         self._needs_prepare = False
+        # Input shapes set by resize_tensor_input, reported by the details
+        # before allocate_tensors plans them (as LiteRT does).
+        self._pending_shapes: Dict[int, List[int]] = {}
         if profile:
             self._core._set_profiling(True)
         self._release_mapped_pages()
@@ -105,6 +108,7 @@ class Interpreter:
         if self._needs_prepare:
             native.prepare()
             self._needs_prepare = False
+            self._pending_shapes.clear()
             self._release_mapped_pages()
 
     def get_input_details(self) -> List[Dict[str, Any]]:
@@ -148,8 +152,10 @@ class Interpreter:
             position = self._inputs.index(input_index)
         except ValueError:
             raise ValueError(f"tensor {input_index} is not a graph input") from None
-        self._native().resize_input(position, [int(d) for d in tensor_size])
+        shape = [int(d) for d in tensor_size]
+        self._native().resize_input(position, shape)
         self._needs_prepare = True
+        self._pending_shapes[input_index] = shape
 
     # -- convenience -------------------------------------------------------
 
@@ -315,6 +321,7 @@ class Interpreter:
         return natural
 
     def _set_input(self, position: int, value: ArrayLike) -> None:
+        self.allocate_tensors()  # a resized input takes data of its new shape
         self._native().set_input(position, self._as_input_array(position, value), False)
 
     def _details(self, index: int) -> Dict[str, Any]:
@@ -325,7 +332,7 @@ class Interpreter:
         return {
             "name": d["name"],
             "index": index,
-            "shape": np.asarray(d["shape"], dtype=np.int32),
+            "shape": np.asarray(self._pending_shapes.get(index, d["shape"]), dtype=np.int32),
             "shape_signature": np.asarray(d["shape_signature"], dtype=np.int32),
             "dtype": _numpy_type(d["dtype"]),
             "quantization": quant,
