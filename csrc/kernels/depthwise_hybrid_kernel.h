@@ -7,38 +7,58 @@
 // on channels in whole groups of 4, (float(acc) * input_scale) *
 // filter_scale[c] on the last out_c % 4 channels (two float roundings; the
 // reference kernel rounds filter_scale[c] * input_scale first instead).
+// One body (depthwise_hybrid_body.h) is compiled per ISA.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "kernels/conv_geometry.h"
+#include "kernels/isa.h"
 #include "quant/hybrid_quant.h"
 
 namespace pyrt {
 
 class ThreadPool;
 
+struct DepthwiseHybridArgs {
+  ConvGeometry g{};
+  int depth_multiplier = 1;
+  const int16_t* filter = nullptr;  // [filter_h][filter_w][out_c], widened
+  const float* scales = nullptr;    // out_c filter scales
+  const float* bias = nullptr;      // out_c (zeros when the op has none)
+  float act_min = 0.f, act_max = 0.f;
+  int vector_channels = 0;          // out_c rounded down to a multiple of 4
+};
+
+// Output rows row0.. (as batch * out_h + oy) from the quantized images q.
+using DepthwiseHybridRowsFn = void (*)(const DepthwiseHybridArgs& d, const int8_t* q,
+                                       const RowQuantization* rq, int row0, int rows,
+                                       float* output);
+
+namespace dwh_portable {
+void DepthwiseHybridRows(const DepthwiseHybridArgs&, const int8_t*, const RowQuantization*, int,
+                         int, float*);
+}  // namespace dwh_portable
+namespace dwh_avx2 {
+void DepthwiseHybridRows(const DepthwiseHybridArgs&, const int8_t*, const RowQuantization*, int,
+                         int, float*);
+}  // namespace dwh_avx2
+
 class DepthwiseHybridKernel {
  public:
-  // filter: [1][filter_h][filter_w][out_c] (copied); scales: out_c filter
-  // scales; bias: out_c floats or null.
-  void Init(const ConvGeometry& g, int depth_multiplier, const int8_t* filter,
+  // filter: [1][filter_h][filter_w][out_c]; scales: out_c filter scales;
+  // bias: out_c floats or null. All copied.
+  void Init(Isa isa, const ConvGeometry& g, int depth_multiplier, const int8_t* filter,
             const float* scales, const float* bias, float act_min, float act_max);
   // q: quantized input (batch images); rq: quantization of each image.
   void Run(const int8_t* q, const RowQuantization* rq, float* output, ThreadPool* pool) const;
 
  private:
-  void Rows(const int8_t* q, const RowQuantization* rq, int row0, int rows, float* output) const;
-  void Pixel(const int8_t* image, int32_t zp, int oy, int ox, int c0, int count,
-             int32_t* acc) const;
-
-  ConvGeometry g_{};
-  int depth_multiplier_ = 1;
-  std::vector<int16_t> filter_;  // widened once
+  std::vector<int16_t> filter_;
   std::vector<float> scales_, bias_;
-  float act_min_ = 0.f, act_max_ = 0.f;
-  int vector_channels_ = 0;  // out_c rounded down to a multiple of 4
+  DepthwiseHybridArgs args_;
+  DepthwiseHybridRowsFn rows_ = nullptr;
 };
 
 }  // namespace pyrt

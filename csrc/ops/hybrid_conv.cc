@@ -47,8 +47,8 @@ class HybridConvBase : public Op {
     for (int b = 0; b < batch_; ++b) {
       const size_t off = image_size_ * b;
       const int n = static_cast<int>(image_size_);
-      rq()[b] = asymmetric ? AsymmetricQuantizeRow(x + off, n, q + off)
-                           : SymmetricQuantizeRow(x + off, n, q + off);
+      rq()[b] = asymmetric ? AsymmetricQuantizeRow(x + off, n, q + off, isa())
+                           : SymmetricQuantizeRow(x + off, n, q + off, isa());
       scales()[b] = rq()[b].scale;
     }
     return q;
@@ -153,7 +153,7 @@ class DepthwiseConv2DHybrid : public HybridConvBase {
     const std::vector<float> scales = HybridFilterScales(filter, g.out_c, 3, label());
     float lo, hi;
     FloatActivationRange(o.activation, &lo, &hi, label());
-    kernel_.Init(g, g.out_c / g.in_c, filter.data_as<int8_t>(), scales.data(),
+    kernel_.Init(isa(), g, g.out_c / g.in_c, filter.data_as<int8_t>(), scales.data(),
                  HybridBias(optional_input(2), g.out_c, label()), lo, hi);
     LayoutScratch(g, 0);
   }

@@ -66,8 +66,8 @@ class FullyConnectedHybrid : public Op {
     auto* scales = reinterpret_cast<float*>(ctx.scratch + scale_offset_);
     for (int b = 0; b < batches_; ++b) {
       const size_t off = static_cast<size_t>(b) * depth_;
-      rq[b] = asymmetric_ ? AsymmetricQuantizeRow(x + off, depth_, q + off)
-                          : SymmetricQuantizeRow(x + off, depth_, q + off);
+      rq[b] = asymmetric_ ? AsymmetricQuantizeRow(x + off, depth_, q + off, isa())
+                          : SymmetricQuantizeRow(x + off, depth_, q + off, isa());
       scales[b] = rq[b].scale;
     }
     const int depth = depth_, kp = gemm_.kp();
