@@ -3,9 +3,9 @@ weights (``optimizations=[DEFAULT]``, no representative dataset), cached
 under CACHE_DIR / "kinds".
 
 The converter keeps weight tensors under 1024 elements float, quantizes
-CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED weights per channel and never
-sets ``asymmetric_quantize_inputs``; ``edited_hybrid`` rewrites the
-flatbuffer for the paths it does not emit (asymmetric FC inputs, conv
+CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED weights per channel and sets
+FULLY_CONNECTED ``asymmetric_quantize_inputs``; ``edited_hybrid`` rewrites
+the flatbuffer for the paths it does not emit (symmetric FC inputs, conv
 filters with one scale or equal scales, extra outputs).
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from model_kinds import CACHE_DIR
 from model_zoo import args_key, cached_build
 
 HYBRID_VERSION = "2"
-EDITS = ("asymmetric_fc", "one_scale_conv", "fc_outputs")
+EDITS = ("symmetric_fc", "one_scale_conv", "fc_outputs")
 
 
 def convert_hybrid(model) -> bytes:
@@ -82,9 +82,9 @@ def _ops(model, code):
 def _edit(model, what: str) -> None:
     B = model_edit.BuiltinOperator
     tensors = model.subgraphs[0].tensors
-    if what == "asymmetric_fc":
+    if what == "symmetric_fc":
         for op in _ops(model, B.FULLY_CONNECTED):
-            op.builtinOptions.asymmetricQuantizeInputs = True
+            op.builtinOptions.asymmetricQuantizeInputs = False
     elif what == "one_scale_conv":
         # Alternately one scale and out_c equal scales: LiteRT's per-tensor
         # (symmetric) hybrid conv path takes both.
