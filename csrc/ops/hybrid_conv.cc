@@ -34,6 +34,8 @@ class HybridConvBase : public Op {
   // Scratch: [quantized images][per-image quantization][batch scales][kernel].
   void LayoutScratch(const ConvGeometry& g, size_t kernel_bytes) {
     image_size_ = static_cast<size_t>(g.in_h) * g.in_w * g.in_c;
+    PYRT_ENSURE(image_size_ < (size_t{1} << 31), label(), ": input image of ", image_size_,
+                " values is too large for on-the-fly quantization");
     batch_ = g.batch;
     rq_offset_ = AlignScratch(image_size_ * g.batch);
     scale_offset_ = rq_offset_ + AlignScratch(sizeof(RowQuantization) * g.batch);
@@ -149,6 +151,9 @@ class DepthwiseConv2DHybrid : public HybridConvBase {
     g.out_c = filter.dim(3);
     PYRT_ENSURE(g.in_c > 0 && g.out_c % g.in_c == 0, label(), ": filter depth ", g.out_c,
                 " is not a multiple of input depth ", g.in_c);
+    // int32 sums of taps * 127 * 255 stay exact.
+    PYRT_ENSURE(int64_t{g.filter_h} * g.filter_w <= (int64_t{1} << 16), label(), ": filter of ",
+                g.filter_h, "x", g.filter_w, " taps is too large");
     SetOutputShape(output(0), {g.batch, g.out_h, g.out_w, g.out_c});
     const std::vector<float> scales = HybridFilterScales(filter, g.out_c, 3, label());
     float lo, hi;
