@@ -108,3 +108,19 @@ def edited_hybrid(path: Path, what: str) -> Path:
     out = Path(path).with_name(f"{Path(path).stem}_{what}.tflite")
     return cached_build(out, lambda: model_edit.edited(Path(path).read_bytes(),
                                                        lambda m: _edit(m, what)))
+
+
+def dense_hybrid(batch: int = 2, depth: int = 19, units: int = 64, seed: int = 0) -> Path:
+    """One hybrid FULLY_CONNECTED on the model input (depth 19: 16 values in
+    LiteRT's 8-wide quantizer loop, 3 in its scalar tail), for crafted rows."""
+    path = CACHE_DIR / f"dense_hybrid_{args_key(batch, depth, units, seed, HYBRID_VERSION)}.tflite"
+
+    def build() -> bytes:
+        _, keras = model_zoo._tf()
+        keras.utils.set_random_seed(seed)
+        x = keras.Input(batch_shape=(batch, depth), name="x")
+        init = keras.initializers.RandomNormal(stddev=0.3, seed=1)
+        y = keras.layers.Dense(units, bias_initializer=init)(x)
+        return convert_hybrid(keras.Model(x, y))
+
+    return cached_build(path, build)

@@ -123,3 +123,30 @@ def test_rejects_asymmetric_filter():
     data = _with_filter_zero_point(hm.mixed_hybrid(batch=1).read_bytes())
     with pytest.raises(pyruntime.ModelError, match=r"op 0 \(CONV_2D\).*zero point"):
         pyruntime.Interpreter(data)
+
+
+def _rounding_rows(peak: float, negatives: bool) -> np.ndarray:
+    """Rows whose quantized values land on .5 ties and on 0.49999997 (just
+    below .5) both in LiteRT's vector loop (first 16) and its scalar tail
+    (last 3): peak makes the quantization step exactly 1."""
+    below = np.nextafter(np.float32(0.5), np.float32(0))
+    row = np.array([peak, 0.5, 1.5, 2.5, below, 3.0, 10.5, 0.25, 4.5, below + 1, 7.0, 0.0,
+                    5.5, 6.5, below, 8.5, 0.5, below, 2.5], dtype=np.float32)
+    rows = np.stack([row, row[::-1].copy()])
+    if negatives:
+        rows[:, 2::3] *= -1
+        rows[:, 0] = peak
+    return rows
+
+
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_quantizer_rounding_quirks(symmetric):
+    """NEON_2_SSE rounding (add 0.5, truncate, before adding the zero point)
+    in the vector part and std::round in the tail: the portable LiteRT
+    quantizer would give other levels for these rows."""
+    path = hm.dense_hybrid()
+    if symmetric:
+        path = hm.edited_hybrid(path, "symmetric_fc")
+    sets = [[_rounding_rows(127.0, True)]] if symmetric else [[_rounding_rows(255.0, False)]]
+    refs, _ = mk.builtin_outputs(path, sets)
+    _assert_equal(_run(pyruntime.Interpreter(str(path)), sets[0]), refs[0], path.name)
