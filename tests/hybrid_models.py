@@ -19,7 +19,8 @@ import model_zoo
 from model_kinds import CACHE_DIR
 from model_zoo import args_key, cached_build
 
-HYBRID_VERSION = "2"
+HYBRID_VERSION = "2"  # small models
+ZOO_HYBRID_VERSION = "1"  # zoo models
 EDITS = ("symmetric_fc", "one_scale_conv", "fc_outputs")
 
 
@@ -33,7 +34,7 @@ def convert_hybrid(model) -> bytes:
 
 def zoo_hybrid(name: str = "mobilenet_v2") -> Path:
     """Cached dynamic-range version of zoo model ``name``."""
-    path = CACHE_DIR / f"{name}_hybrid_v{model_zoo.ZOO_VERSION}.1.tflite"
+    path = CACHE_DIR / f"{name}_hybrid_v{model_zoo.ZOO_VERSION}.{ZOO_HYBRID_VERSION}.tflite"
     return cached_build(path, lambda: convert_hybrid(model_zoo.keras_model(name)[0]))
 
 
