@@ -1,9 +1,13 @@
 #include "ops/dtype_dispatch.h"
 
+#include "ops/hybrid_common.h"
+
 namespace pyrt {
 
 void DTypeDispatch::Prepare() {
-  const OpFactory pick = input(0).dtype == DType::kFloat32 ? float32_ : quantized_;
+  OpFactory pick = input(0).dtype == DType::kFloat32 ? float32_ : quantized_;
+  const Tensor* filter = optional_input(1);
+  if (hybrid_ && IsHybridNode(input(0), filter)) pick = hybrid_;
   if (pick != chosen_) {  // types are fixed by the model: created once
     impl_ = pick();
     chosen_ = pick;

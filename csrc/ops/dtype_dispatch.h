@@ -1,6 +1,8 @@
 // Ops whose float32 and quantized versions are separate classes (the float
 // ones live in ops/*_f32.cc): one Op per node that, at each Prepare, picks
-// the version matching input 0's type and forwards to it.
+// the version matching input 0's type and forwards to it. Ops with a hybrid
+// version (float32 input, int8 weights: ops/hybrid_*.cc) pick it when input
+// 1 is int8.
 #pragma once
 
 #include <memory>
@@ -11,7 +13,8 @@ namespace pyrt {
 
 class DTypeDispatch : public Op {
  public:
-  DTypeDispatch(OpFactory quantized, OpFactory float32) : quantized_(quantized), float32_(float32) {}
+  DTypeDispatch(OpFactory quantized, OpFactory float32, OpFactory hybrid = nullptr)
+      : quantized_(quantized), float32_(float32), hybrid_(hybrid) {}
   void Prepare() override;
   void Eval(const EvalContext& ctx) override { impl_->Eval(ctx); }
   // Fusion looks through the dispatcher at the chosen implementation.
@@ -21,7 +24,7 @@ class DTypeDispatch : public Op {
   }
 
  private:
-  OpFactory quantized_, float32_;
+  OpFactory quantized_, float32_, hybrid_;
   OpFactory chosen_ = nullptr;
   std::unique_ptr<Op> impl_;
 };
@@ -29,6 +32,11 @@ class DTypeDispatch : public Op {
 template <OpFactory Quantized, OpFactory Float32>
 std::unique_ptr<Op> MakeDTypeDispatch() {
   return std::make_unique<DTypeDispatch>(Quantized, Float32);
+}
+
+template <OpFactory Quantized, OpFactory Float32, OpFactory Hybrid>
+std::unique_ptr<Op> MakeHybridDispatch() {
+  return std::make_unique<DTypeDispatch>(Quantized, Float32, Hybrid);
 }
 
 }  // namespace pyrt

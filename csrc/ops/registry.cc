@@ -7,9 +7,11 @@ namespace pyrt {
 
 OpFactory FindOpFactory(int32_t builtin_code) {
   switch (builtin_code) {
-    case kOpConv2D: return MakeDTypeDispatch<MakeConv2D, MakeConv2DF32>;
-    case kOpDepthwiseConv2D: return MakeDTypeDispatch<MakeDepthwiseConv2D, MakeDepthwiseConv2DF32>;
-    case kOpFullyConnected: return MakeDTypeDispatch<MakeFullyConnected, MakeFullyConnectedF32>;
+    case kOpConv2D: return MakeHybridDispatch<MakeConv2D, MakeConv2DF32, MakeConv2DHybrid>;
+    case kOpDepthwiseConv2D: return MakeHybridDispatch<MakeDepthwiseConv2D, MakeDepthwiseConv2DF32,
+                                                           MakeDepthwiseConv2DHybrid>;
+    case kOpFullyConnected: return MakeHybridDispatch<MakeFullyConnected, MakeFullyConnectedF32,
+                                                          MakeFullyConnectedHybrid>;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
     case kOpAdd: return MakeDTypeDispatch<MakeAdd, MakeAddF32>;

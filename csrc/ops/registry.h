@@ -31,6 +31,11 @@ std::unique_ptr<Op> MakeStridedSlice();
 std::unique_ptr<Op> MakePack();
 std::unique_ptr<Op> MakeConcatenation();
 
+// Hybrid versions (float32 input, int8 weights), reached through
+// MakeHybridDispatch (ops/dtype_dispatch.h).
+std::unique_ptr<Op> MakeConv2DHybrid();
+std::unique_ptr<Op> MakeDepthwiseConv2DHybrid();
+std::unique_ptr<Op> MakeFullyConnectedHybrid();
 // Float32 versions, reached through MakeDTypeDispatch (ops/dtype_dispatch.h).
 std::unique_ptr<Op> MakeConv2DF32();
 std::unique_ptr<Op> MakeDepthwiseConv2DF32();

@@ -1,0 +1,183 @@
+// Hybrid CONV_2D and DEPTHWISE_CONV_2D (float32 input/output, int8 weights),
+// reproducing LiteRT's builtin (optimized) x86 kernels bit for bit:
+// - CONV_2D with differing per-channel scales (EvalHybridPerChannel) and
+//   DEPTHWISE_CONV_2D quantize each image asymmetrically; CONV_2D with one
+//   scale (or all equal, EvalHybrid) quantizes each image symmetrically.
+// - The integer dot products are exact (kernels/hybrid_gemm.h,
+//   kernels/depthwise_hybrid_kernel.h hold the float epilogues).
+#include "kernels/depthwise_hybrid_kernel.h"
+#include "kernels/hybrid_gemm.h"
+#include "ops/conv_common.h"
+#include "ops/hybrid_common.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/hybrid_quant.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+constexpr int64_t kMaxFilterVolume = int64_t{1} << 20;
+
+// Input quantization shared by both ops: one RowQuantization per image.
+class HybridConvBase : public Op {
+ protected:
+  void CheckTensors() {
+    RequireInputCount(2, 3);
+    RequireOutputCount(1);
+    RequireType(input(0), DType::kFloat32, "input");
+    RequireType(input(1), DType::kInt8, "filter");
+    RequireType(output(0), DType::kFloat32, "output");
+    PYRT_ENSURE(input(1).rank() == 4, label(), ": filter must be 4-D, got ",
+                ShapeToString(input(1).shape));
+  }
+  // Scratch: [quantized images][per-image quantization][batch scales][kernel].
+  void LayoutScratch(const ConvGeometry& g, size_t kernel_bytes) {
+    image_size_ = static_cast<size_t>(g.in_h) * g.in_w * g.in_c;
+    PYRT_ENSURE(image_size_ < (size_t{1} << 31), label(), ": input image of ", image_size_,
+                " values is too large for on-the-fly quantization");
+    batch_ = g.batch;
+    rq_offset_ = AlignScratch(image_size_ * g.batch);
+    scale_offset_ = rq_offset_ + AlignScratch(sizeof(RowQuantization) * g.batch);
+    kernel_offset_ = scale_offset_ + AlignScratch(sizeof(float) * g.batch);
+    scratch_bytes_ = kernel_offset_ + kernel_bytes;
+  }
+  // Quantizes every image; returns the quantized input (in scratch).
+  const int8_t* QuantizeImages(const EvalContext& ctx, bool asymmetric) const {
+    const float* x = input(0).data_as<float>();
+    int8_t* q = reinterpret_cast<int8_t*>(ctx.scratch);
+    for (int b = 0; b < batch_; ++b) {
+      const size_t off = image_size_ * b;
+      const int n = static_cast<int>(image_size_);
+      rq()[b] = asymmetric ? AsymmetricQuantizeRow(x + off, n, q + off, isa())
+                           : SymmetricQuantizeRow(x + off, n, q + off, isa());
+      scales()[b] = rq()[b].scale;
+    }
+    return q;
+  }
+  RowQuantization* rq() const { return reinterpret_cast<RowQuantization*>(scratch_ + rq_offset_); }
+  float* scales() const { return reinterpret_cast<float*>(scratch_ + scale_offset_); }
+  uint8_t* kernel_scratch() const { return scratch_ + kernel_offset_; }
+
+  uint8_t* scratch_ = nullptr;  // set at each Eval
+  size_t image_size_ = 0, rq_offset_ = 0, scale_offset_ = 0, kernel_offset_ = 0;
+  int batch_ = 0;
+};
+
+class Conv2DHybrid : public HybridConvBase {
+ public:
+  void Prepare() override {
+    CheckTensors();
+    const Tensor& filter = input(1);
+    const ConvOptions& o = options<ConvOptions>();
+    PYRT_ENSURE(input(0).rank() == 4, label(), ": input must be 4-D, got ",
+                ShapeToString(input(0).shape));
+    g_ = WindowGeometry(o, input(0).shape, filter.dim(1), filter.dim(2), label());
+    g_.out_c = filter.dim(0);
+    PYRT_ENSURE(filter.dim(3) == g_.in_c, label(), ": filter depth ", filter.dim(3),
+                " differs from input depth ", g_.in_c, " (grouped convolution is not supported)");
+    K_ = g_.filter_h * g_.filter_w * g_.in_c;
+    PYRT_ENSURE(K_ > 0 && K_ < kMaxFilterVolume, label(), ": filter volume ", K_,
+                " is not supported");
+    SetOutputShape(output(0), {g_.batch, g_.out_h, g_.out_w, g_.out_c});
+    const std::vector<float> scales = HybridFilterScales(filter, g_.out_c, 0, label());
+    asymmetric_ = ScalesDiffer(filter);
+    float lo, hi;
+    FloatActivationRange(o.activation, &lo, &hi, label());
+    gemm_.Init(isa(), g_.out_c, K_, filter.data_as<int8_t>(), scales.data(),
+               HybridBias(optional_input(2), g_.out_c, label()), lo, hi);
+    LayoutScratch(g_, gemm_.ScratchBytes(M()));
+  }
+
+  void Eval(const EvalContext& ctx) override {
+    scratch_ = ctx.scratch;
+    const int8_t* q = QuantizeImages(ctx, asymmetric_);
+    gemm_.Run(
+        M(), [&](int m0, int count, int16_t* dst) { PackRows(q, m0, count, dst); }, scales(),
+        g_.out_h * g_.out_w, output(0).data_as<float>(), static_cast<size_t>(g_.out_c),
+        kernel_scratch(), ctx.pool);
+  }
+
+ private:
+  int M() const { return g_.batch * g_.out_h * g_.out_w; }
+  void PackRows(const int8_t* q, int m0, int count, int16_t* dst) const;
+
+  ConvGeometry g_{};
+  int K_ = 0;
+  bool asymmetric_ = false;
+  PackedHybridGemm gemm_;
+};
+
+// Rows m0.. of the im2col matrix (row = output pixel, taps fy, fx, c) as
+// int16 q - zero_point of the row's image; padding taps are 0 (LiteRT pads
+// with the zero point and subtracts zero_point * row sums: same integers).
+void Conv2DHybrid::PackRows(const int8_t* q, int m0, int count, int16_t* dst) const {
+  const ConvGeometry& g = g_;
+  const int pixels = g.out_h * g.out_w, kp = gemm_.kp();
+  for (int r = 0; r < count; ++r) {
+    const int m = m0 + r, b = m / pixels, p = m % pixels;
+    const int oy = p / g.out_w, ox = p % g.out_w;
+    const int16_t zp = static_cast<int16_t>(rq()[b].zero_point);
+    const int8_t* image = q + image_size_ * b;
+    int16_t* row = dst + static_cast<size_t>(r) * kp;
+    std::fill(row + K_, row + kp, int16_t{0});
+    for (int fy = 0; fy < g.filter_h; ++fy) {
+      const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+      for (int fx = 0; fx < g.filter_w; ++fx) {
+        const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
+        int16_t* out = row + (fy * g.filter_w + fx) * g.in_c;
+        if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+          std::fill(out, out + g.in_c, int16_t{0});
+          continue;
+        }
+        const int8_t* in = image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c;
+        for (int c = 0; c < g.in_c; ++c) out[c] = static_cast<int16_t>(in[c] - zp);
+      }
+    }
+  }
+}
+
+class DepthwiseConv2DHybrid : public HybridConvBase {
+ public:
+  void Prepare() override {
+    CheckTensors();
+    const Tensor& filter = input(1);
+    const ConvOptions& o = options<ConvOptions>();
+    PYRT_ENSURE(filter.dim(0) == 1, label(), ": filter must be [1, h, w, c], got ",
+                ShapeToString(filter.shape));
+    PYRT_ENSURE(input(0).rank() == 4, label(), ": input must be 4-D, got ",
+                ShapeToString(input(0).shape));
+    ConvGeometry g = WindowGeometry(o, input(0).shape, filter.dim(1), filter.dim(2), label());
+    g.out_c = filter.dim(3);
+    PYRT_ENSURE(g.in_c > 0 && g.out_c % g.in_c == 0, label(), ": filter depth ", g.out_c,
+                " is not a multiple of input depth ", g.in_c);
+    // int32 sums of taps * 127 * 255 stay exact.
+    PYRT_ENSURE(int64_t{g.filter_h} * g.filter_w <= (int64_t{1} << 16), label(), ": filter of ",
+                g.filter_h, "x", g.filter_w, " taps is too large");
+    SetOutputShape(output(0), {g.batch, g.out_h, g.out_w, g.out_c});
+    const std::vector<float> scales = HybridFilterScales(filter, g.out_c, 3, label());
+    float lo, hi;
+    FloatActivationRange(o.activation, &lo, &hi, label());
+    kernel_.Init(isa(), g, g.out_c / g.in_c, filter.data_as<int8_t>(), scales.data(),
+                 HybridBias(optional_input(2), g.out_c, label()), lo, hi);
+    LayoutScratch(g, 0);
+  }
+
+  void Eval(const EvalContext& ctx) override {
+    scratch_ = ctx.scratch;
+    const int8_t* q = QuantizeImages(ctx, /*asymmetric=*/true);
+    kernel_.Run(q, rq(), output(0).data_as<float>(), ctx.pool);
+  }
+
+ private:
+  DepthwiseHybridKernel kernel_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeConv2DHybrid() { return std::make_unique<Conv2DHybrid>(); }
+std::unique_ptr<Op> MakeDepthwiseConv2DHybrid() {
+  return std::make_unique<DepthwiseConv2DHybrid>();
+}
+
+}  // namespace pyrt
