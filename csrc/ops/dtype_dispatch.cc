@@ -3,7 +3,10 @@
 namespace pyrt {
 
 void DTypeDispatch::Prepare() {
-  const OpFactory pick = input(0).dtype == DType::kFloat32 ? float32_ : quantized_;
+  const DType t = input(0).dtype;
+  const OpFactory pick = t == DType::kFloat32             ? float32_
+                         : t == DType::kInt16 && int16_ ? int16_
+                                                          : quantized_;
   if (pick != chosen_) {  // types are fixed by the model: created once
     impl_ = pick();
     chosen_ = pick;

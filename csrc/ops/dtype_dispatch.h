@@ -1,6 +1,7 @@
 // Ops whose float32 and quantized versions are separate classes (the float
-// ones live in ops/*_f32.cc): one Op per node that, at each Prepare, picks
-// the version matching input 0's type and forwards to it.
+// ones live in ops/*_f32.cc, the 16x8 ones in ops/*_s16.cc): one Op per node
+// that, at each Prepare, picks the version matching input 0's type and
+// forwards to it. Without an int16 version, int16 goes to the quantized one.
 #pragma once
 
 #include <memory>
@@ -11,7 +12,8 @@ namespace pyrt {
 
 class DTypeDispatch : public Op {
  public:
-  DTypeDispatch(OpFactory quantized, OpFactory float32) : quantized_(quantized), float32_(float32) {}
+  DTypeDispatch(OpFactory quantized, OpFactory float32, OpFactory int16 = nullptr)
+      : quantized_(quantized), float32_(float32), int16_(int16) {}
   void Prepare() override;
   void Eval(const EvalContext& ctx) override { impl_->Eval(ctx); }
   // Fusion looks through the dispatcher at the chosen implementation.
@@ -21,7 +23,7 @@ class DTypeDispatch : public Op {
   }
 
  private:
-  OpFactory quantized_, float32_;
+  OpFactory quantized_, float32_, int16_;
   OpFactory chosen_ = nullptr;
   std::unique_ptr<Op> impl_;
 };
@@ -29,6 +31,11 @@ class DTypeDispatch : public Op {
 template <OpFactory Quantized, OpFactory Float32>
 std::unique_ptr<Op> MakeDTypeDispatch() {
   return std::make_unique<DTypeDispatch>(Quantized, Float32);
+}
+
+template <OpFactory Quantized, OpFactory Float32, OpFactory Int16>
+std::unique_ptr<Op> MakeDTypeDispatch3() {
+  return std::make_unique<DTypeDispatch>(Quantized, Float32, Int16);
 }
 
 }  // namespace pyrt

@@ -7,9 +7,11 @@ namespace pyrt {
 
 OpFactory FindOpFactory(int32_t builtin_code) {
   switch (builtin_code) {
-    case kOpConv2D: return MakeDTypeDispatch<MakeConv2D, MakeConv2DF32>;
-    case kOpDepthwiseConv2D: return MakeDTypeDispatch<MakeDepthwiseConv2D, MakeDepthwiseConv2DF32>;
-    case kOpFullyConnected: return MakeDTypeDispatch<MakeFullyConnected, MakeFullyConnectedF32>;
+    case kOpConv2D: return MakeDTypeDispatch3<MakeConv2D, MakeConv2DF32, MakeConv2DS16>;
+    case kOpDepthwiseConv2D: return MakeDTypeDispatch3<MakeDepthwiseConv2D, MakeDepthwiseConv2DF32,
+                                                         MakeDepthwiseConv2DS16>;
+    case kOpFullyConnected: return MakeDTypeDispatch3<MakeFullyConnected, MakeFullyConnectedF32,
+                                                        MakeFullyConnectedS16>;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
     case kOpAdd: return MakeDTypeDispatch<MakeAdd, MakeAddF32>;
@@ -17,7 +19,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpMul: return MakeDTypeDispatch<MakeMul, MakeMulF32>;
     case kOpMean: return MakeDTypeDispatch<MakeMean, MakeMeanF32>;
     case kOpSum: return MakeDTypeDispatch<MakeSum, MakeSumF32>;
-    case kOpSoftmax: return MakeDTypeDispatch<MakeSoftmax, MakeSoftmaxF32>;
+    case kOpSoftmax: return MakeDTypeDispatch3<MakeSoftmax, MakeSoftmaxF32, MakeSoftmaxS16>;
     case kOpLogistic: return MakeDTypeDispatch<MakeLogistic, MakeLogisticF32>;
     case kOpHardSwish: return MakeDTypeDispatch<MakeHardSwish, MakeHardSwishF32>;
     case kOpQuantize: return MakeQuantize;

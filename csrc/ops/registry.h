@@ -46,4 +46,10 @@ std::unique_ptr<Op> MakeHardSwishF32();
 std::unique_ptr<Op> MakeMaxPool2DF32();
 std::unique_ptr<Op> MakeAveragePool2DF32();
 
+// 16x8 (int16 activations, int8 weights) versions.
+std::unique_ptr<Op> MakeConv2DS16();
+std::unique_ptr<Op> MakeDepthwiseConv2DS16();
+std::unique_ptr<Op> MakeFullyConnectedS16();
+std::unique_ptr<Op> MakeSoftmaxS16();
+
 }  // namespace pyrt
