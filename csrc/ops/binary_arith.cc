@@ -1,7 +1,8 @@
 // ADD, SUB and MUL on quantized 8-bit tensors (int8, uint8) with numpy
-// broadcasting up to rank 6 and a fused activation. int16 ADD (16x8 models,
-// zero points 0) takes TFLite's general-scale path: the same formulas with
-// 15 bits of headroom, on the portable reference rows. The rescaling constants
+// broadcasting up to rank 6 and a fused activation. int16 (16x8 models, zero
+// points 0) uses the same formulas on the portable reference rows: ADD/SUB
+// take TFLite's general-scale path (15 bits of headroom instead of 20), MUL
+// is unchanged. The rescaling constants
 // follow each TFLite Prepare exactly (docs/reference_semantics.md 4-6),
 // including which products are taken in float and which in double.
 #include <algorithm>
@@ -89,7 +90,7 @@ class AddSub : public BinaryArith {
   explicit AddSub(bool subtract) { params_.subtract = subtract; }
 
  protected:
-  bool SupportsInt16() const override { return !params_.subtract; }
+  bool SupportsInt16() const override { return true; }
 
   void EvalS16() override {
     const int16_t* a = input(0).data_as<int16_t>();
@@ -107,7 +108,7 @@ class AddSub : public BinaryArith {
       // The power-of-two-scale int16 path (pot_scale_int16 with all scales
       // powers of two) is a different kernel, not implemented.
       PYRT_ENSURE(!options<ArithmeticOptions>().pot_scale_int16 || !AllPowerOfTwo(s1, s2, so),
-                  label(), ": int16 ADD with power-of-two scales (pot_scale_int16) is not supported");
+                  label(), ": int16 ADD/SUB with power-of-two scales (pot_scale_int16) is not supported");
       params_.left_shift = 15;
     }
     double twice_max, real_out;
@@ -145,6 +146,18 @@ class AddSub : public BinaryArith {
 
 class Mul : public BinaryArith {
  protected:
+  bool SupportsInt16() const override { return true; }
+
+  void EvalS16() override {
+    const int16_t* a = input(0).data_as<int16_t>();
+    const int16_t* b = input(1).data_as<int16_t>();
+    int16_t* out = output(0).data_as<int16_t>();
+    const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
+    ForEachBroadcastRow(plan_, 0, plan_.total, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+      MulRowQ8(params_, a + oa, sa, b + ob, sb, out + oo, n);
+    });
+  }
+
   void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {
     // Evaluated in float, as TFLite's mul.cc does, then widened.
     const float real = a.scale() * b.scale() / out.scale();

@@ -76,6 +76,8 @@ template void AddSubRowQ8<int16_t>(const AddSubParams&, const int16_t*, int64_t,
                                    int64_t, int16_t*, int64_t);
 template void MulRowQ8<int8_t>(const MulParams&, const int8_t*, int64_t, const int8_t*, int64_t,
                                int8_t*, int64_t);
+template void MulRowQ8<int16_t>(const MulParams&, const int16_t*, int64_t, const int16_t*, int64_t,
+                                int16_t*, int64_t);
 template void MulRowQ8<uint8_t>(const MulParams&, const uint8_t*, int64_t, const uint8_t*,
                                 int64_t, uint8_t*, int64_t);
 
