@@ -6,7 +6,6 @@
 // follow each TFLite Prepare exactly (docs/reference_semantics.md 4-6),
 // including which products are taken in float and which in double.
 #include <algorithm>
-#include <cmath>
 
 #include "kernels/binary_q8_kernel.h"
 #include "ops/op.h"
@@ -75,13 +74,10 @@ class BinaryArith : public Op {
   BinaryQ8Kernel kernel_;
 };
 
-// True when every scale is an exact power of two (TFLite's CheckedLog2).
+// True when every scale is a power of two in TFLite's CheckedLog2 sense.
 bool AllPowerOfTwo(float s1, float s2, float s3) {
-  for (float s : {s1, s2, s3}) {
-    const double l = std::log2(static_cast<double>(s));
-    if (std::fabs(l - std::round(l)) >= 1e-3) return false;
-  }
-  return true;
+  int unused;
+  return CheckedLog2(s1, &unused) && CheckedLog2(s2, &unused) && CheckedLog2(s3, &unused);
 }
 
 // ADD and SUB share the kernel; their Prepares round the scales differently.

@@ -20,7 +20,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpMean: return MakeDTypeDispatch<MakeMean, MakeMeanF32>;
     case kOpSum: return MakeDTypeDispatch<MakeSum, MakeSumF32>;
     case kOpSoftmax: return MakeDTypeDispatch3<MakeSoftmax, MakeSoftmaxF32, MakeSoftmaxS16>;
-    case kOpLogistic: return MakeDTypeDispatch<MakeLogistic, MakeLogisticF32>;
+    case kOpLogistic: return MakeDTypeDispatch3<MakeLogistic, MakeLogisticF32, MakeLogisticS16>;
     case kOpHardSwish: return MakeDTypeDispatch<MakeHardSwish, MakeHardSwishF32>;
     case kOpQuantize: return MakeQuantize;
     case kOpDequantize: return MakeDequantize;

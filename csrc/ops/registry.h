@@ -51,5 +51,6 @@ std::unique_ptr<Op> MakeConv2DS16();
 std::unique_ptr<Op> MakeDepthwiseConv2DS16();
 std::unique_ptr<Op> MakeFullyConnectedS16();
 std::unique_ptr<Op> MakeSoftmaxS16();
+std::unique_ptr<Op> MakeLogisticS16();
 
 }  // namespace pyrt
