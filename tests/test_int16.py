@@ -124,3 +124,56 @@ def test_efficientnet_b0_16x8():
 def test_mobilenet_v2_16x8_threads():
     assert_bit_exact(zoo_model("mobilenet_v2", "float32"), seeds=(3,), num_threads=2)
 
+
+
+# ---- untrusted 16x8 models: what the kernels assume is checked in Prepare ----
+
+def _edited_op(case, edit):
+    """Bytes of the case's model after edit(model, op, tensors) on its first op of interest."""
+    from model_edit import edited
+
+    def apply(m):
+        sg = m.subgraphs[0]
+        op = next(o for o in sg.operators if m.operatorCodes[o.opcodeIndex].builtinCode not in (114, 6))
+        edit(m, op, sg.tensors)
+
+    return edited(_model(case).read_bytes(), apply)
+
+
+def _expect_error(data: bytes, *patterns: str) -> None:
+    with pytest.raises(pyruntime.ModelError) as info:
+        pyruntime.Interpreter(model_content=data)
+    for p in patterns:
+        assert p in str(info.value), f"{p!r} not in {str(info.value)!r}"
+
+
+@pytest.mark.parametrize("case, op_name", [("conv_same", "CONV_2D"), ("dw_same", "DEPTHWISE_CONV_2D"),
+                                           ("dense", "FULLY_CONNECTED"), ("softmax", "SOFTMAX"),
+                                           ("logistic", "LOGISTIC"), ("add", "ADD")])
+def test_int16_nonzero_zero_point_rejected(case, op_name):
+    def edit(m, op, t):
+        t[op.inputs[0]].quantization.zeroPoint = [3]
+    _expect_error(_edited_op(case, edit), op_name, "zero point")
+
+
+def test_int16_softmax_output_scale_checked():
+    def edit(m, op, t):
+        t[op.outputs[0]].quantization.scale = [1.0 / 256]
+    _expect_error(_edited_op("softmax", edit), "SOFTMAX", "1/32768")
+
+
+def test_int16_conv_bias_type_checked():
+    def edit(m, op, t):
+        bias = t[op.inputs[2]]
+        bias.type = 0  # float32, with the shape doubled to keep the buffer size
+        bias.shape = [2 * bias.shape[0]]
+        bias.quantization = None
+    _expect_error(_edited_op("conv_same", edit), "CONV_2D", "expected int64 or int32")
+
+
+def test_int16_add_power_of_two_path_rejected():
+    def edit(m, op, t):
+        for i in list(op.inputs) + list(op.outputs):
+            t[i].quantization.scale = [2.0 ** -10]
+        op.builtinOptions.potScaleInt16 = True
+    _expect_error(_edited_op("add", edit), "ADD", "pot_scale_int16")
