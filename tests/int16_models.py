@@ -46,10 +46,19 @@ def convert_16x8(model, representative, io: str = "float32") -> bytes:
         return converter.convert()
 
 
+def tanh_model(keras, in_shape=(4, 4, 8), batch_size=1):
+    """TANH (not among op_models' builders)."""
+    x = op_models._inp(keras, in_shape, batch_size)
+    return x, keras.ops.tanh(x)
+
+
+LOCAL_BUILDERS = {"tanh_model": tanh_model}
+
+
 def op16(name: str, *args, batch: int = 1, io: str = "int16", calib_scale=1.0, seed: int = 0,
          **kwargs) -> Path:
-    """16x8 version of ``op_models.<name>`` (same builder arguments)."""
-    raw = getattr(op_models, name).__wrapped__
+    """16x8 version of ``op_models.<name>`` or of a LOCAL_BUILDERS entry (same arguments)."""
+    raw = LOCAL_BUILDERS[name] if name in LOCAL_BUILDERS else getattr(op_models, name).__wrapped__
     bound = inspect.signature(raw).bind(None, *args, **kwargs)
     bound.apply_defaults()
     params = dict(bound.arguments)

@@ -58,6 +58,10 @@ CASES = {
     "logistic": ("logistic_model", dict(in_shape=(5, 7, 6))),
     "logistic_wide_batch2": ("logistic_model", dict(in_shape=(33,), batch=2, calib_scale=8.0)),
     "logistic_narrow": ("logistic_model", dict(in_shape=(4, 9), calib_scale=0.05)),
+    # TANH (int16 only in pyruntime).
+    "tanh": ("tanh_model", dict(in_shape=(5, 6, 7))),
+    "tanh_wide_batch2": ("tanh_model", dict(in_shape=(40,), batch=2, calib_scale=6.0)),
+    "tanh_narrow": ("tanh_model", dict(in_shape=(3, 11), calib_scale=0.03)),
     # Pooling.
     "maxpool_same_stride2": ("maxpool_model", dict(in_shape=(9, 7, 5), pool=3, strides=2, padding="same")),
     "avgpool_same_stride2": ("avgpool_model", dict(in_shape=(9, 7, 5), pool=3, strides=2, padding="same",

@@ -21,6 +21,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSum: return MakeDTypeDispatch<MakeSum, MakeSumF32>;
     case kOpSoftmax: return MakeDTypeDispatch3<MakeSoftmax, MakeSoftmaxF32, MakeSoftmaxS16>;
     case kOpLogistic: return MakeDTypeDispatch3<MakeLogistic, MakeLogisticF32, MakeLogisticS16>;
+    case kOpTanh: return MakeTanhS16;
     case kOpHardSwish: return MakeDTypeDispatch<MakeHardSwish, MakeHardSwishF32>;
     case kOpQuantize: return MakeQuantize;
     case kOpDequantize: return MakeDequantize;

@@ -52,5 +52,6 @@ std::unique_ptr<Op> MakeDepthwiseConv2DS16();
 std::unique_ptr<Op> MakeFullyConnectedS16();
 std::unique_ptr<Op> MakeSoftmaxS16();
 std::unique_ptr<Op> MakeLogisticS16();
+std::unique_ptr<Op> MakeTanhS16();  // int16 only
 
 }  // namespace pyrt

@@ -31,19 +31,26 @@ constexpr uint16_t kSigmoidTable[256] = {
     65534, 65534, 65534, 65535,
 };
 
+// The input rescaled to the table's units: x * multiplier rounded down by
+// shift (half up); multiplier 0 stands for a power-of-two scale (x * 3 << shift).
+struct InputScaler {
+  explicit InputScaler(const LogisticS16Params& p)
+      : multiplier(p.input_multiplier == 0 ? 3 << p.input_left_shift : p.input_multiplier),
+        shift(p.input_multiplier == 0 ? 0 : p.input_left_shift),
+        round(shift > 0 ? 1 << (shift - 1) : 0) {}
+  // |x * multiplier| < 2^15 * 2^15: no overflow.
+  int32_t operator()(int16_t x) const { return (x * multiplier + round) >> shift; }
+  int32_t multiplier;
+  int shift;
+  int32_t round;
+};
+
 }  // namespace
 
 void LogisticS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n) {
-  int32_t multiplier = p.input_multiplier;
-  int shift = p.input_left_shift;
-  if (multiplier == 0) {  // power-of-two scale
-    multiplier = 3 << shift;
-    shift = 0;
-  }
-  const int32_t round = shift > 0 ? 1 << (shift - 1) : 0;
+  const InputScaler scale(p);
   for (int64_t i = 0; i < n; ++i) {
-    // |in * multiplier| < 2^15 * 2^15: no overflow.
-    const int32_t x = (in[i] * multiplier + round) >> shift;
+    const int32_t x = scale(in[i]);
     const uint32_t ax = static_cast<uint32_t>(x >= 0 ? x : -x);
     // The table step is 2^9 input units (1/24 in the sigmoid's argument).
     const uint32_t index = ax >> 9;
@@ -57,6 +64,25 @@ void LogisticS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, in
     // sigmoid(-x) = 1 - sigmoid(x); rounds to Q0.15.
     r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1;
     out[i] = static_cast<int16_t>(r >> 10);
+  }
+}
+
+void TanhS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n) {
+  const InputScaler scale(p);
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t x = scale(in[i]);
+    const uint32_t ax = static_cast<uint32_t>(x >= 0 ? x : -x);
+    const uint32_t index = ax >> 8;  // table step: 2^8 input units
+    int32_t r;
+    if (index >= 255) {
+      r = 0xFFFF << 8;
+    } else {
+      const uint32_t a = kSigmoidTable[index], b = kSigmoidTable[index + 1];
+      r = static_cast<int32_t>((a << 8) + (ax & 0xFF) * (b - a));
+    }
+    // 2 * sigmoid - 1 with rounding, then Q0.15 (arithmetic shift).
+    r = x >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
+    out[i] = static_cast<int16_t>(r >> 8);
   }
 }
 

@@ -1,5 +1,6 @@
-// 16x8 LOGISTIC: TFLite's reference integer_ops::Logistic for int16, an
-// interpolated 256-entry table of sigmoid in Q0.16.
+// 16x8 LOGISTIC and TANH: TFLite's reference integer_ops::Logistic / Tanh
+// for int16, both interpolating one 256-entry table of sigmoid in Q0.16
+// (tanh(x) = 2 * sigmoid(2x) - 1 reads it at twice the rate).
 #pragma once
 
 #include <cstdint>
@@ -15,5 +16,6 @@ struct LogisticS16Params {
 };
 
 void LogisticS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n);
+void TanhS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n);
 
 }  // namespace pyrt
