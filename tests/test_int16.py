@@ -71,6 +71,8 @@ CASES = {
     "pad": ("pad_model", dict()),
     "reshape": ("reshape_model", dict(batch=2)),
     "concat": ("concat_model", dict(shapes=((4, 4, 3), (4, 4, 5)))),
+    # Different input ranges: the converter adds an int16 -> int16 QUANTIZE (requantization).
+    "concat_requant": ("concat_model", dict(shapes=((4, 4, 3), (4, 4, 5)), calib_scale=(0.1, 5.0))),
     "strided_slice": ("strided_slice_model", dict()),
 }
 
@@ -86,8 +88,7 @@ def _model(case: str, io: str = "int16"):
 def test_op_int16_io(case):
     path = _model(case)
     details = model_zoo.model_io_details(path)
-    # (CONCATENATION keeps float inputs: the converter quantizes them in-graph.)
-    assert all(np.dtype(d["dtype"]) == np.int16 for d in details["outputs"]), path
+    assert all(np.dtype(d["dtype"]) == np.int16 for d in details["inputs"] + details["outputs"]), path
     assert_bit_exact(path, seeds=SEEDS)
 
 
