@@ -2,6 +2,7 @@
 // activations with zero point 0, int8 symmetric weights, int64 (or int32)
 // bias. Reference kernels only (kernels/reference/conv_s16.h).
 #include <cstring>
+#include <vector>
 
 #include "kernels/reference/conv_s16.h"
 #include "ops/conv_common.h"
