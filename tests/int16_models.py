@@ -52,7 +52,24 @@ def tanh_model(keras, in_shape=(4, 4, 8), batch_size=1):
     return x, keras.ops.tanh(x)
 
 
-LOCAL_BUILDERS = {"tanh_model": tanh_model}
+def mixed_model(keras, batch_size=1):
+    """A MobileNet-like chain: conv, depthwise, residual ADD, MUL by a sigmoid gate
+    (EfficientNet's squeeze-excite), pooling, MEAN, dense, softmax."""
+    L = keras.layers
+    init = keras.initializers.RandomNormal(stddev=0.3, seed=1)
+    x = op_models._inp(keras, (13, 11, 5), batch_size)
+    a = L.Conv2D(8, 3, strides=2, padding="same", activation="relu6", bias_initializer=init)(x)
+    b = L.DepthwiseConv2D(3, padding="same", bias_initializer=init)(a)
+    b = L.Conv2D(8, 1, bias_initializer=init)(b)
+    r = L.Add()([a, b])
+    g = keras.ops.sigmoid(L.Dense(8, bias_initializer=init)(keras.ops.mean(r, axis=(1, 2), keepdims=True)))
+    r = L.Multiply()([r, g])
+    r = L.MaxPooling2D(2, padding="same")(r)
+    y = L.Dense(10, bias_initializer=init)(keras.ops.mean(r, axis=(1, 2)))
+    return x, keras.ops.softmax(y)
+
+
+LOCAL_BUILDERS = {"tanh_model": tanh_model, "mixed_model": mixed_model}
 
 
 def op16(name: str, *args, batch: int = 1, io: str = "int16", calib_scale=1.0, seed: int = 0,

@@ -58,6 +58,8 @@ CASES = {
     "logistic": ("logistic_model", dict(in_shape=(5, 7, 6))),
     "logistic_wide_batch2": ("logistic_model", dict(in_shape=(33,), batch=2, calib_scale=8.0)),
     "logistic_narrow": ("logistic_model", dict(in_shape=(4, 9), calib_scale=0.05)),
+    # Several ops chained, batch > 1.
+    "mixed_batch3": ("mixed_model", dict(batch=3)),
     # TANH (int16 only in pyruntime).
     "tanh": ("tanh_model", dict(in_shape=(5, 6, 7))),
     "tanh_wide_batch2": ("tanh_model", dict(in_shape=(40,), batch=2, calib_scale=6.0)),
@@ -76,7 +78,7 @@ CASES = {
     "strided_slice": ("strided_slice_model", dict()),
 }
 
-FLOAT_IO_CASES = ("conv_same", "dw_same", "dense", "add_bcast_channel", "mean_spatial", "softmax", "pad")
+FLOAT_IO_CASES = ("mixed_batch3", "conv_same", "dw_same", "dense", "add_bcast_channel", "mean_spatial", "softmax", "pad")
 
 
 def _model(case: str, io: str = "int16"):
