@@ -1,5 +1,8 @@
 // ADD, SUB and MUL on quantized 8-bit tensors (int8, uint8) with numpy
-// broadcasting up to rank 6 and a fused activation. The rescaling constants
+// broadcasting up to rank 6 and a fused activation. int16 (16x8 models, zero
+// points 0) uses the same formulas on the portable reference rows: ADD/SUB
+// take TFLite's general-scale path (15 bits of headroom instead of 20), MUL
+// is unchanged. The rescaling constants
 // follow each TFLite Prepare exactly (docs/reference_semantics.md 4-6),
 // including which products are taken in float and which in double.
 #include <algorithm>
@@ -26,11 +29,16 @@ class BinaryArith : public Op {
                 DTypeName(a.dtype), ", input2 tensor ", b.index, " '", b.name, "' ",
                 DTypeName(b.dtype), ", output tensor ", out.index, " '", out.name, "' ",
                 DTypeName(out.dtype));
-    PYRT_ENSURE(a.dtype == DType::kInt8 || a.dtype == DType::kUInt8, label(),
-                ": only int8 and uint8 are supported, got ", DTypeName(a.dtype));
+    PYRT_ENSURE(a.dtype == DType::kInt8 || a.dtype == DType::kUInt8 ||
+                    (a.dtype == DType::kInt16 && SupportsInt16()),
+                label(), ": only int8 and uint8 are supported, got ", DTypeName(a.dtype));
     RequirePerTensorQuant(a, "input1");
     RequirePerTensorQuant(b, "input2");
     RequirePerTensorQuant(out, "output");
+    if (a.dtype == DType::kInt16) {
+      PYRT_ENSURE(a.zero_point() == 0 && b.zero_point() == 0 && out.zero_point() == 0, label(),
+                  ": int16 inputs and output need zero point 0");
+    }
     Shape shape;
     PYRT_ENSURE(BroadcastShape(a.shape, b.shape, &shape), label(), ": input shapes ",
                 ShapeToString(a.shape), " and ", ShapeToString(b.shape), " do not broadcast");
@@ -43,7 +51,9 @@ class BinaryArith : public Op {
   }
 
   void Eval(const EvalContext& ctx) final {
-    if (output(0).dtype == DType::kInt8) {
+    if (output(0).dtype == DType::kInt16) {
+      EvalS16();
+    } else if (output(0).dtype == DType::kInt8) {
       kernel_.Run(input(0).data_as<int8_t>(), input(1).data_as<int8_t>(),
                   output(0).data_as<int8_t>(), ctx.pool);
     } else {
@@ -55,11 +65,20 @@ class BinaryArith : public Op {
  protected:
   // Computes the op's parameters and initializes kernel_.
   virtual void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) = 0;
+  virtual bool SupportsInt16() const { return false; }
+  // int16: the reference rows over the broadcast plan, single-threaded.
+  virtual void EvalS16() {}
 
   BroadcastPlan plan_;
   ActivationRange act_{-128, 127};
   BinaryQ8Kernel kernel_;
 };
+
+// True when every scale is a power of two in TFLite's CheckedLog2 sense.
+bool AllPowerOfTwo(float s1, float s2, float s3) {
+  int unused;
+  return CheckedLog2(s1, &unused) && CheckedLog2(s2, &unused) && CheckedLog2(s3, &unused);
+}
 
 // ADD and SUB share the kernel; their Prepares round the scales differently.
 class AddSub : public BinaryArith {
@@ -67,8 +86,27 @@ class AddSub : public BinaryArith {
   explicit AddSub(bool subtract) { params_.subtract = subtract; }
 
  protected:
+  bool SupportsInt16() const override { return true; }
+
+  void EvalS16() override {
+    const int16_t* a = input(0).data_as<int16_t>();
+    const int16_t* b = input(1).data_as<int16_t>();
+    int16_t* out = output(0).data_as<int16_t>();
+    const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
+    ForEachBroadcastRow(plan_, 0, plan_.total, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+      AddSubRowQ8(params_, a + oa, sa, b + ob, sb, out + oo, n);
+    });
+  }
+
   void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {
     const float s1 = a.scale(), s2 = b.scale(), so = out.scale();
+    if (a.dtype == DType::kInt16) {
+      // The power-of-two-scale int16 path (pot_scale_int16 with all scales
+      // powers of two) is a different kernel, not implemented.
+      PYRT_ENSURE(!options<ArithmeticOptions>().pot_scale_int16 || !AllPowerOfTwo(s1, s2, so),
+                  label(), ": int16 ADD/SUB with power-of-two scales (pot_scale_int16) is not supported");
+      params_.left_shift = 15;
+    }
     double twice_max, real_out;
     if (params_.subtract) {
       // PrepareGeneralSubOp: the doubling and the 2^20 * s_out product are floats.
@@ -104,6 +142,18 @@ class AddSub : public BinaryArith {
 
 class Mul : public BinaryArith {
  protected:
+  bool SupportsInt16() const override { return true; }
+
+  void EvalS16() override {
+    const int16_t* a = input(0).data_as<int16_t>();
+    const int16_t* b = input(1).data_as<int16_t>();
+    int16_t* out = output(0).data_as<int16_t>();
+    const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
+    ForEachBroadcastRow(plan_, 0, plan_.total, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+      MulRowQ8(params_, a + oa, sa, b + ob, sb, out + oo, n);
+    });
+  }
+
   void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {
     // Evaluated in float, as TFLite's mul.cc does, then widened.
     const float real = a.scale() * b.scale() / out.scale();

@@ -5,9 +5,11 @@
 namespace pyrt {
 
 void DTypeDispatch::Prepare() {
-  OpFactory pick = input(0).dtype == DType::kFloat32 ? float32_ : quantized_;
-  const Tensor* filter = optional_input(1);
-  if (hybrid_ && IsHybridNode(input(0), filter)) pick = hybrid_;
+  const DType t = input(0).dtype;
+  OpFactory pick = t == DType::kFloat32                      ? versions_.float32
+                   : t == DType::kInt16 && versions_.int16 ? versions_.int16
+                                                             : versions_.quantized;
+  if (versions_.hybrid && IsHybridNode(input(0), optional_input(1))) pick = versions_.hybrid;
   if (pick != chosen_) {  // types are fixed by the model: created once
     impl_ = pick();
     chosen_ = pick;

@@ -1,8 +1,7 @@
-// Ops whose float32 and quantized versions are separate classes (the float
-// ones live in ops/*_f32.cc): one Op per node that, at each Prepare, picks
-// the version matching input 0's type and forwards to it. Ops with a hybrid
-// version (float32 input, int8 weights: ops/hybrid_*.cc) pick it when input
-// 1 is int8.
+// Ops whose versions per tensor type are separate classes (float32 in
+// ops/*_f32.cc, 16x8 in ops/*_s16.cc, hybrid in ops/hybrid_*.cc): one Op per
+// node that, at each Prepare, picks the version matching the node's types
+// and forwards to it.
 #pragma once
 
 #include <memory>
@@ -11,10 +10,17 @@
 
 namespace pyrt {
 
+// The versions of one op; nullptr where the op has none.
+struct DTypeVersions {
+  OpFactory quantized = nullptr;  // int8/uint8, and int16 without an int16 version
+  OpFactory float32 = nullptr;
+  OpFactory int16 = nullptr;   // 16x8: int16 activations
+  OpFactory hybrid = nullptr;  // float32 input with int8 weights (input 1)
+};
+
 class DTypeDispatch : public Op {
  public:
-  DTypeDispatch(OpFactory quantized, OpFactory float32, OpFactory hybrid = nullptr)
-      : quantized_(quantized), float32_(float32), hybrid_(hybrid) {}
+  explicit DTypeDispatch(DTypeVersions versions) : versions_(versions) {}
   void Prepare() override;
   void Eval(const EvalContext& ctx) override { impl_->Eval(ctx); }
   // Fusion looks through the dispatcher at the chosen implementation.
@@ -24,19 +30,14 @@ class DTypeDispatch : public Op {
   }
 
  private:
-  OpFactory quantized_, float32_, hybrid_;
+  DTypeVersions versions_;
   OpFactory chosen_ = nullptr;
   std::unique_ptr<Op> impl_;
 };
 
-template <OpFactory Quantized, OpFactory Float32>
+template <OpFactory Quantized, OpFactory Float32, OpFactory Int16 = nullptr, OpFactory Hybrid = nullptr>
 std::unique_ptr<Op> MakeDTypeDispatch() {
-  return std::make_unique<DTypeDispatch>(Quantized, Float32);
-}
-
-template <OpFactory Quantized, OpFactory Float32, OpFactory Hybrid>
-std::unique_ptr<Op> MakeHybridDispatch() {
-  return std::make_unique<DTypeDispatch>(Quantized, Float32, Hybrid);
+  return std::make_unique<DTypeDispatch>(DTypeVersions{Quantized, Float32, Int16, Hybrid});
 }
 
 }  // namespace pyrt

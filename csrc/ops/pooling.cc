@@ -1,4 +1,4 @@
-// MAX_POOL_2D and AVERAGE_POOL_2D on int8 / uint8 NHWC tensors (TFLite's
+// MAX_POOL_2D and AVERAGE_POOL_2D on int8 / uint8 / int16 NHWC tensors (TFLite's
 // pooling.cc with the reference kernels): SAME/VALID padding as for
 // convolutions with dilation 1, fused activation clamps in the quantized
 // domain, and no rescaling between input and output.
@@ -15,6 +15,7 @@ namespace {
 
 // Largest window whose int32 sum of 8-bit values cannot overflow.
 constexpr int64_t kMaxWindowCells = int64_t{1} << 23;
+constexpr int64_t kMaxWindowCellsS16 = (int64_t{1} << 16) - 1;
 
 class Pool2D : public Op {
  public:
@@ -26,8 +27,10 @@ class Pool2D : public Op {
     const PoolOptions& o = options<PoolOptions>();
     Tensor& in = input(0);
     Tensor& out = output(0);
-    PYRT_ENSURE(in.dtype == DType::kInt8 || in.dtype == DType::kUInt8, label(),
-                ": only int8 and uint8 inputs are supported, got ", DTypeName(in.dtype));
+    PYRT_ENSURE(in.dtype == DType::kInt8 || in.dtype == DType::kUInt8 ||
+                    in.dtype == DType::kInt16,
+                label(), ": only int8, uint8 and int16 inputs are supported, got ",
+                DTypeName(in.dtype));
     RequireType(out, in.dtype, "output");
     PYRT_ENSURE(in.rank() == 4, label(), ": input must be 4-D, got ", ShapeToString(in.shape));
     RequirePerTensorQuant(in, "input");
@@ -35,7 +38,14 @@ class Pool2D : public Op {
     PYRT_ENSURE(o.stride_h > 0 && o.stride_w > 0 && o.filter_h > 0 && o.filter_w > 0, label(),
                 ": strides and filter sizes must be > 0, got stride ", o.stride_h, "x", o.stride_w,
                 ", filter ", o.filter_h, "x", o.filter_w);
-    PYRT_ENSURE(int64_t{o.filter_h} * o.filter_w <= kMaxWindowCells, label(), ": filter ",
+    if (in.dtype == DType::kInt16) {
+      PYRT_ENSURE(in.zero_point() == 0 && out.zero_point() == 0, label(),
+                  ": int16 input and output need zero point 0");
+    }
+    // int16 sums of a window stay in int32 below 2^16 cells.
+    PYRT_ENSURE(int64_t{o.filter_h} * o.filter_w <=
+                    (in.dtype == DType::kInt16 ? kMaxWindowCellsS16 : kMaxWindowCells),
+                label(), ": filter ",
                 o.filter_h, "x", o.filter_w, " is too large");
     g_.batch = in.dim(0);
     g_.in_h = in.dim(1);
@@ -70,6 +80,8 @@ class Pool2D : public Op {
     Tensor& out = output(0);
     if (in.dtype == DType::kInt8) {
       Run(in.data_as<int8_t>(), out.data_as<int8_t>(), ctx.scratch);
+    } else if (in.dtype == DType::kInt16) {
+      Run(in.data_as<int16_t>(), out.data_as<int16_t>(), ctx.scratch);
     } else {
       Run(in.data_as<uint8_t>(), out.data_as<uint8_t>(), ctx.scratch);
     }

@@ -7,6 +7,8 @@
 // on the int8 bytes (values read as uint8, result clamped to [0, 255] and
 // stored as is) while keeping the int8 zero points; found by testing, and
 // reproduced here because outputs must match it bit for bit.
+//
+// int16 MEAN (16x8 models): the same kernel on int16 values, zero points 0.
 #include <cstring>
 
 #include "kernels/reference/reduce_s8.h"
@@ -26,11 +28,16 @@ class QuantizedMeanOrSum : public Op {
     RequireOutputCount(1);
     const Tensor& in = input(0);
     Tensor& out = output(0);
-    PYRT_ENSURE(in.dtype == DType::kInt8 || in.dtype == DType::kUInt8, label(),
-                ": only int8 and uint8 input is supported, got ", DTypeName(in.dtype));
+    const bool int16 = !compute_sum_ && in.dtype == DType::kInt16;
+    PYRT_ENSURE(in.dtype == DType::kInt8 || in.dtype == DType::kUInt8 || int16, label(),
+                ": only int8, uint8 (and int16 for MEAN) input is supported, got ",
+                DTypeName(in.dtype));
     RequireType(out, in.dtype, "output");
     RequirePerTensorQuant(in, "input");
     RequirePerTensorQuant(out, "output");
+    PYRT_ENSURE(!int16 || (in.zero_point() == 0 && out.zero_point() == 0), label(),
+                ": int16 input and output need zero point 0, got ", in.zero_point(), " and ",
+                out.zero_point());
     const std::vector<bool> reduced = ResolveAxes(in.rank());
     SetOutputShape(out, OutputShape(in.shape, reduced));
     plan_ = MakeReducePlan(in.shape, reduced);
@@ -58,6 +65,9 @@ class QuantizedMeanOrSum : public Op {
     if (as_uint8_) {
       QuantizedReduceSum(plan_, params_, input(0).data_as<uint8_t>(),
                          output(0).data_as<uint8_t>(), sums);
+    } else if (output(0).dtype == DType::kInt16) {
+      QuantizedReduceSum(plan_, params_, input(0).data_as<int16_t>(),
+                         output(0).data_as<int16_t>(), sums);
     } else {
       QuantizedReduceSum(plan_, params_, input(0).data_as<int8_t>(),
                          output(0).data_as<int8_t>(), sums);

@@ -7,11 +7,11 @@ namespace pyrt {
 
 OpFactory FindOpFactory(int32_t builtin_code) {
   switch (builtin_code) {
-    case kOpConv2D: return MakeHybridDispatch<MakeConv2D, MakeConv2DF32, MakeConv2DHybrid>;
-    case kOpDepthwiseConv2D: return MakeHybridDispatch<MakeDepthwiseConv2D, MakeDepthwiseConv2DF32,
-                                                           MakeDepthwiseConv2DHybrid>;
-    case kOpFullyConnected: return MakeHybridDispatch<MakeFullyConnected, MakeFullyConnectedF32,
-                                                          MakeFullyConnectedHybrid>;
+    case kOpConv2D: return MakeDTypeDispatch<MakeConv2D, MakeConv2DF32, MakeConv2DS16, MakeConv2DHybrid>;
+    case kOpDepthwiseConv2D: return MakeDTypeDispatch<MakeDepthwiseConv2D, MakeDepthwiseConv2DF32,
+                                                        MakeDepthwiseConv2DS16, MakeDepthwiseConv2DHybrid>;
+    case kOpFullyConnected: return MakeDTypeDispatch<MakeFullyConnected, MakeFullyConnectedF32,
+                                                       MakeFullyConnectedS16, MakeFullyConnectedHybrid>;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
     case kOpAdd: return MakeDTypeDispatch<MakeAdd, MakeAddF32>;
@@ -19,8 +19,9 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpMul: return MakeDTypeDispatch<MakeMul, MakeMulF32>;
     case kOpMean: return MakeDTypeDispatch<MakeMean, MakeMeanF32>;
     case kOpSum: return MakeDTypeDispatch<MakeSum, MakeSumF32>;
-    case kOpSoftmax: return MakeDTypeDispatch<MakeSoftmax, MakeSoftmaxF32>;
-    case kOpLogistic: return MakeDTypeDispatch<MakeLogistic, MakeLogisticF32>;
+    case kOpSoftmax: return MakeDTypeDispatch<MakeSoftmax, MakeSoftmaxF32, MakeSoftmaxS16>;
+    case kOpLogistic: return MakeDTypeDispatch<MakeLogistic, MakeLogisticF32, MakeLogisticS16>;
+    case kOpTanh: return MakeTanhS16;
     case kOpHardSwish: return MakeDTypeDispatch<MakeHardSwish, MakeHardSwishF32>;
     case kOpQuantize: return MakeQuantize;
     case kOpDequantize: return MakeDequantize;

@@ -32,7 +32,7 @@ std::unique_ptr<Op> MakePack();
 std::unique_ptr<Op> MakeConcatenation();
 
 // Hybrid versions (float32 input, int8 weights), reached through
-// MakeHybridDispatch (ops/dtype_dispatch.h).
+// MakeDTypeDispatch (ops/dtype_dispatch.h).
 std::unique_ptr<Op> MakeConv2DHybrid();
 std::unique_ptr<Op> MakeDepthwiseConv2DHybrid();
 std::unique_ptr<Op> MakeFullyConnectedHybrid();
@@ -50,5 +50,13 @@ std::unique_ptr<Op> MakeLogisticF32();
 std::unique_ptr<Op> MakeHardSwishF32();
 std::unique_ptr<Op> MakeMaxPool2DF32();
 std::unique_ptr<Op> MakeAveragePool2DF32();
+
+// 16x8 (int16 activations, int8 weights) versions.
+std::unique_ptr<Op> MakeConv2DS16();
+std::unique_ptr<Op> MakeDepthwiseConv2DS16();
+std::unique_ptr<Op> MakeFullyConnectedS16();
+std::unique_ptr<Op> MakeSoftmaxS16();
+std::unique_ptr<Op> MakeLogisticS16();
+std::unique_ptr<Op> MakeTanhS16();  // int16 only
 
 }  // namespace pyrt

@@ -98,4 +98,20 @@ inline int16_t SaturatingLeftShift16(int16_t x, int amount) {
   return static_cast<int16_t>(v);
 }
 
+// ---- int64 accumulators (16x8 conv-like ops, int64 bias) ----
+
+// TFLite's MultiplyByQuantizedMultiplier(int64 x, ...): x * multiplier *
+// 2^(shift - 31) with the multiplier first rounded to 16 bits
+// (m + 2^15) >> 16 (0x7FFF when m >= 0x7FFF0000), then ONE rounding
+// shift, halves toward +inf: (x * m16 + 2^(14 - shift)) >> (15 - shift).
+// Requires -31 <= shift <= 14 (callers check in Prepare); wraps like the
+// reference's two's complement int64 math and int32 truncation.
+inline int32_t MultiplyByQuantizedMultiplier64(int64_t x, int32_t multiplier, int shift) {
+  const int32_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  const int total_shift = 15 - shift;
+  const uint64_t prod = static_cast<uint64_t>(x) * static_cast<uint64_t>(int64_t{reduced});
+  const int64_t rounded = static_cast<int64_t>(prod + (uint64_t{1} << (total_shift - 1)));
+  return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(rounded >> total_shift)));
+}
+
 }  // namespace pyrt

@@ -118,4 +118,11 @@ void FloatActivationRange(Activation act, float* min, float* max, const std::str
   }
 }
 
+bool CheckedLog2(float x, int* log2) {
+  const float l = std::log(x) * (1.0f / std::log(2.0f));
+  const float rounded = std::round(l);
+  *log2 = static_cast<int>(rounded);
+  return std::fabs(l - rounded) < 1e-3f;
+}
+
 }  // namespace pyrt

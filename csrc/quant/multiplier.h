@@ -49,6 +49,11 @@ ActivationRange QuantizedActivationRange(Activation act, const Tensor& output,
 // Clamp range of a float output.
 void FloatActivationRange(Activation act, float* min, float* max, const std::string& what);
 
+// TFLite's CheckedLog2: *log2 = round(log2(x)) computed in float as
+// log(x) * (1 / log(2)); true when x is within float 1e-3 (in log2) of that
+// power of two. Decides the power-of-two-scale paths of int16 kernels.
+bool CheckedLog2(float x, int* log2);
+
 // Integer range of a quantized dtype (int8, uint8, int16, int32).
 ActivationRange DTypeRange(DType t);
 

@@ -10,7 +10,7 @@ namespace {
 // Input value at the common ADD/SUB scale.
 inline int32_t ScaleAddInput(int32_t x, int32_t offset, int left_shift, int32_t multiplier,
                              int shift) {
-  // |x + offset| <= 255, so the shift cannot overflow.
+  // |x + offset| <= 2^16 and left_shift is 20 (8-bit) or 15 (int16): no overflow.
   const int32_t shifted = (x + offset) * (1 << left_shift);
   return MultiplyByQuantizedMultiplierSmallerThanOneExp(shifted, multiplier, shift);
 }
@@ -72,8 +72,12 @@ template void AddSubRowQ8<int8_t>(const AddSubParams&, const int8_t*, int64_t, c
                                   int64_t, int8_t*, int64_t);
 template void AddSubRowQ8<uint8_t>(const AddSubParams&, const uint8_t*, int64_t, const uint8_t*,
                                    int64_t, uint8_t*, int64_t);
+template void AddSubRowQ8<int16_t>(const AddSubParams&, const int16_t*, int64_t, const int16_t*,
+                                   int64_t, int16_t*, int64_t);
 template void MulRowQ8<int8_t>(const MulParams&, const int8_t*, int64_t, const int8_t*, int64_t,
                                int8_t*, int64_t);
+template void MulRowQ8<int16_t>(const MulParams&, const int16_t*, int64_t, const int16_t*, int64_t,
+                                int16_t*, int64_t);
 template void MulRowQ8<uint8_t>(const MulParams&, const uint8_t*, int64_t, const uint8_t*,
                                 int64_t, uint8_t*, int64_t);
 

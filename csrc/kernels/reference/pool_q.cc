@@ -85,6 +85,8 @@ void AveragePoolQ(const PoolGeometry& g, const T* input, T* output, uint8_t* scr
 template void MaxPoolQ<int8_t>(const PoolGeometry&, const int8_t*, int8_t*);
 template void MaxPoolQ<uint8_t>(const PoolGeometry&, const uint8_t*, uint8_t*);
 template void AveragePoolQ<int8_t>(const PoolGeometry&, const int8_t*, int8_t*, uint8_t*);
+template void MaxPoolQ<int16_t>(const PoolGeometry&, const int16_t*, int16_t*);
+template void AveragePoolQ<int16_t>(const PoolGeometry&, const int16_t*, int16_t*, uint8_t*);
 template void AveragePoolQ<uint8_t>(const PoolGeometry&, const uint8_t*, uint8_t*, uint8_t*);
 
 }  // namespace pyrt

@@ -21,7 +21,7 @@ struct PoolGeometry {
 // Number of valid input cells of the window of output row/column `o`.
 int PoolWindowExtent(int o, int stride, int pad, int filter, int in);
 
-// T is int8_t or uint8_t.
+// T is int8_t, uint8_t or int16_t.
 template <typename T>
 void MaxPoolQ(const PoolGeometry& g, const T* input, T* output);
 

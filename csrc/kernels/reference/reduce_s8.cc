@@ -97,5 +97,7 @@ template void QuantizedReduceSum<int8_t>(const ReducePlan&, const QuantizedReduc
                                          const int8_t*, int8_t*, int32_t*);
 template void QuantizedReduceSum<uint8_t>(const ReducePlan&, const QuantizedReduceParams&,
                                           const uint8_t*, uint8_t*, int32_t*);
+template void QuantizedReduceSum<int16_t>(const ReducePlan&, const QuantizedReduceParams&,
+                                          const int16_t*, int16_t*, int32_t*);
 
 }  // namespace pyrt

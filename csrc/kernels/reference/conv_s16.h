@@ -1,0 +1,42 @@
+// 16x8 conv-like kernels: int16 activations (zero point 0), int8 weights,
+// int64 sums, as TFLite's reference integer_ops int16 overloads
+// (docs/reference_semantics.md, int16 section).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/conv_geometry.h"
+
+namespace pyrt {
+
+struct ConvS16Params {
+  ConvGeometry g;
+  const int8_t* filter = nullptr;  // CONV_2D [oc, fh, fw, ic]; DEPTHWISE [1, fh, fw, oc]
+  const int64_t* bias = nullptr;   // out_c values (int32 biases widened) or nullptr
+  const int32_t* multiplier = nullptr;  // per output channel, Q31
+  const int32_t* shift = nullptr;       // per output channel, in [-31, 14]
+  int32_t act_min = -32768, act_max = 32767;
+};
+
+// CONV_2D (no groups): int64 sum, MultiplyByQuantizedMultiplier64, clamp.
+void ConvS16(const ConvS16Params& p, const int16_t* in, int16_t* out);
+
+// DEPTHWISE_CONV_2D with out_c = in_c * depth_multiplier; same requantization.
+void DepthwiseConvS16(const ConvS16Params& p, int depth_multiplier, const int16_t* in,
+                      int16_t* out);
+
+// FULLY_CONNECTED: out[b, u] = clamp(round(double(acc) * scale[u])) with acc
+// the dot product plus bias accumulated in int32 (wrapping) when the model's
+// bias is int32 and in int64 otherwise, as the reference's BiasType.
+struct FullyConnectedS16Params {
+  int units = 0, depth = 0;
+  const int8_t* filter = nullptr;  // [units, depth]
+  const int64_t* bias = nullptr;   // units values or nullptr
+  bool int32_accumulator = false;
+  const double* scale = nullptr;   // per unit: double(s_in) * double(s_w) / double(s_out)
+  int32_t act_min = -32768, act_max = 32767;
+};
+void FullyConnectedS16(const FullyConnectedS16Params& p, int batches, const int16_t* in,
+                       int16_t* out);
+
+}  // namespace pyrt

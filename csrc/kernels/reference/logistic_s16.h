@@ -1,0 +1,21 @@
+// 16x8 LOGISTIC and TANH: TFLite's reference integer_ops::Logistic / Tanh
+// for int16, both interpolating one 256-entry table of sigmoid in Q0.16
+// (tanh(x) = 2 * sigmoid(2x) - 1 reads it at twice the rate).
+#pragma once
+
+#include <cstdint>
+
+namespace pyrt {
+
+// input_multiplier == 0 means a power-of-two input scale (2^-12): the
+// kernel then scales by 3 exactly; otherwise x * multiplier is rounded
+// down by input_left_shift (half up). Output scale is 2^-15, zero point 0.
+struct LogisticS16Params {
+  int32_t input_multiplier = 0;
+  int input_left_shift = 0;
+};
+
+void LogisticS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n);
+void TanhS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n);
+
+}  // namespace pyrt
