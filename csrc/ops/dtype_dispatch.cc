@@ -3,7 +3,7 @@
 namespace pyrt {
 
 void DTypeDispatch::Prepare() {
-  const OpFactory pick = input(0).dtype == DType::kFloat32 ? float32_ : quantized_;
+  const OpFactory pick = input(type_input_).dtype == DType::kFloat32 ? float32_ : quantized_;
   if (pick != chosen_) {  // types are fixed by the model: created once
     impl_ = pick();
     chosen_ = pick;

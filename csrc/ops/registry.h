@@ -30,6 +30,8 @@ std::unique_ptr<Op> MakeAveragePool2D();
 std::unique_ptr<Op> MakeStridedSlice();
 std::unique_ptr<Op> MakePack();
 std::unique_ptr<Op> MakeConcatenation();
+std::unique_ptr<Op> MakeTransposeConv();
+std::unique_ptr<Op> MakeBatchMatMul();
 
 // Float32 versions, reached through MakeDTypeDispatch (ops/dtype_dispatch.h).
 std::unique_ptr<Op> MakeConv2DF32();
@@ -45,5 +47,7 @@ std::unique_ptr<Op> MakeLogisticF32();
 std::unique_ptr<Op> MakeHardSwishF32();
 std::unique_ptr<Op> MakeMaxPool2DF32();
 std::unique_ptr<Op> MakeAveragePool2DF32();
+std::unique_ptr<Op> MakeTransposeConvF32();
+std::unique_ptr<Op> MakeBatchMatMulF32();
 
 }  // namespace pyrt

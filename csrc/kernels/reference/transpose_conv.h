@@ -1,0 +1,32 @@
+// Portable TRANSPOSE_CONV kernels (NHWC input, [out_c][h][w][in_c] filter).
+//
+// The reference scatters every input pixel into an int32 (float) output
+// buffer; we gather instead: output pixel (oy, ox) receives filter tap
+// (fy, fx) from input (iy, ix) when oy = iy * stride_h - pad_top + fy (same
+// for x). int32 sums wrap modulo 2^32 in any order, so the int8 results are
+// identical to the scatter's; float sums differ only in rounding order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/conv_geometry.h"
+#include "kernels/reference/requant.h"
+
+namespace pyrt {
+
+// Scratch of both kernels: one accumulator per output channel.
+size_t TransposeConvScratchBytes(const ConvGeometry& g);
+
+// g.dilation_* are ignored (TRANSPOSE_CONV has none). rq.bias is the raw
+// bias (zero when absent); inputs are offset by -input_zero_point per tap.
+void TransposeConvS8(const ConvGeometry& g, const int8_t* input, const int8_t* filter,
+                     int32_t input_zero_point, const ChannelRequant& rq, int8_t* output,
+                     uint8_t* scratch);
+
+// bias: out_c floats or null; the result is clamped to [act_min, act_max].
+void TransposeConvF32(const ConvGeometry& g, const float* input, const float* filter,
+                      const float* bias, float act_min, float act_max, float* output,
+                      uint8_t* scratch);
+
+}  // namespace pyrt
