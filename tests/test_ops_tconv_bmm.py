@@ -62,7 +62,13 @@ for _x in (False, True):
             lhs_shape=(2, 9, 5) if _x else (2, 5, 9), rhs_shape=(1, 7, 9) if _y else (1, 9, 7),
             adj_x=_x, adj_y=_y))
 # Multiplier > 1 saturates nearly everything: bit-exactness only.
-SATURATING = {"bmm_multiplier_above_one": (bmm_model, dict(lhs_q=(2.0, 0), rhs_q=(3.0, 0), out_q=(0.5, 0)))}
+SATURATING = {
+    "bmm_multiplier_above_one": (bmm_model, dict(lhs_q=(2.0, 0), rhs_q=(3.0, 0), out_q=(0.5, 0))),
+    # K = 140000 with zero points -128: sums pass 2^31 and wrap in the
+    # reference's int32 accumulator (and in ours, chunked).
+    "bmm_deep_wrapping": (bmm_model, dict(lhs_shape=(2, 140000), rhs_shape=(140000, 3), lhs_q=(0.01, -128),
+                                          rhs_q=(0.01, -128), out_q=(1e-4, 0))),
+}
 # Models the reference refuses at Prepare; we must refuse them too.
 REJECTED = {  # in 4x6, kernel 4, stride 2: valid outputs are 7-8 x 11-12 (SAME), 10-11 x 14-15 (VALID)
     "tconv_out_h_too_big": (tconv_model, dict(in_shape=(1, 4, 6, 2), kernel=(4, 4), out_hw=(9, 12))),

@@ -6,6 +6,7 @@
 // The output shape must be a constant tensor.
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "kernels/reference/transpose_conv.h"
 #include "ops/conv_common.h"
@@ -62,7 +63,6 @@ class TransposeConvBase : public Op {
     g_.pad_top = h.pad;
     g_.pad_left = w.pad;
     SetOutputShape(output(0), out_shape);
-    scratch_bytes_ = TransposeConvScratchBytes(g_);
   }
 
   // The optional bias, checked to hold out_c elements of type t.
@@ -109,15 +109,19 @@ class TransposeConvS8Op : public TransposeConvBase {
         QuantizedActivationRange(options<ConvOptions>().activation, out, label());
     rq_.Set(ReadBias(bias, g_.out_c), std::move(m.multiplier), std::move(m.shift),
             out.zero_point(), act.min, act.max);
+    const int8_t* w = filter.data_as<int8_t>();
+    filter16_.assign(w, w + filter.num_elements());
+    scratch_bytes_ = TransposeConvS8ScratchBytes(g_);
   }
   void Eval(const EvalContext& ctx) override {
-    TransposeConvS8(g_, input(kInput).data_as<int8_t>(), input(kWeights).data_as<int8_t>(),
+    TransposeConvS8(g_, input(kInput).data_as<int8_t>(), filter16_.data(),
                     input(kInput).zero_point(), rq_.get(), output(0).data_as<int8_t>(),
                     ctx.scratch);
   }
 
  private:
   OwnedChannelRequant rq_;
+  std::vector<int16_t> filter16_;
 };
 
 class TransposeConvF32Op : public TransposeConvBase {
@@ -132,6 +136,7 @@ class TransposeConvF32Op : public TransposeConvBase {
     bias_.assign(g_.out_c, 0.f);
     if (bias) std::memcpy(bias_.data(), bias->data, sizeof(float) * bias_.size());
     FloatActivationRange(options<ConvOptions>().activation, &act_min_, &act_max_, label());
+    scratch_bytes_ = TransposeConvF32ScratchBytes(g_);
   }
   void Eval(const EvalContext& ctx) override {
     TransposeConvF32(g_, input(kInput).data_as<float>(), filter_.data(), bias_.data(), act_min_,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/reference/dot.h"
 #include "quant/fixed_point.h"
 
 namespace pyrt {
@@ -33,23 +34,6 @@ void ForEachBatch(const BatchMatMulGeometry& g, const T* lhs, const T* rhs, Out*
       }
 }
 
-// Sum of products with 8 independent partial sums (vectorizable).
-float DotF32(const float* a, const float* b, int n) {
-  float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int k = 0;
-  for (; k + 8 <= n; k += 8)
-    for (int j = 0; j < 8; ++j) part[j] += a[k + j] * b[k + j];
-  float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-  for (; k < n; ++k) s += a[k] * b[k];
-  return s;
-}
-
-int32_t DotS16(const int16_t* a, const int16_t* b, int n) {
-  uint32_t s = 0;  // unsigned: the reference's int32 accumulation wraps
-  for (int k = 0; k < n; ++k) s += static_cast<uint32_t>(int32_t{a[k]} * int32_t{b[k]});
-  return static_cast<int32_t>(s);
-}
-
 }  // namespace
 
 size_t BatchMatMulS8ScratchBytes(const BatchMatMulGeometry& g) {
@@ -65,7 +49,7 @@ void BatchMatMulS8(const BatchMatMulGeometry& g, const BatchMatMulQuant& q, cons
     PackRows<int8_t, int16_t>(r, g.cols, g.depth, !g.adj_y, static_cast<int16_t>(q.rhs_zero_point), b);
     for (int i = 0; i < g.rows; ++i)
       for (int j = 0; j < g.cols; ++j) {
-        const int32_t acc = DotS16(a + int64_t{i} * g.depth, b + int64_t{j} * g.depth, g.depth);
+        const int32_t acc = DotS16Wrapping(a + int64_t{i} * g.depth, b + int64_t{j} * g.depth, g.depth);
         // Wrapping add, like the reference's int32 arithmetic.
         const int32_t v = static_cast<int32_t>(
             static_cast<uint32_t>(MultiplyByQuantizedMultiplier(acc, q.multiplier, q.shift)) +

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/reference/dot.h"
+
 namespace pyrt {
 namespace {
 
@@ -31,15 +33,23 @@ void ForEachTap(const ConvGeometry& g, int b, int oy, int ox, Tap&& tap) {
 
 }  // namespace
 
-size_t TransposeConvScratchBytes(const ConvGeometry& g) {
-  return sizeof(uint32_t) * static_cast<size_t>(g.out_c);
+size_t TransposeConvS8ScratchBytes(const ConvGeometry& g) {
+  const size_t acc = (sizeof(uint32_t) * static_cast<size_t>(g.out_c) + 63) / 64 * 64;
+  return acc + sizeof(int16_t) * static_cast<size_t>(g.batch) * g.in_h * g.in_w * g.in_c;
 }
 
-void TransposeConvS8(const ConvGeometry& g, const int8_t* input, const int8_t* filter,
+size_t TransposeConvF32ScratchBytes(const ConvGeometry& g) {
+  return sizeof(float) * static_cast<size_t>(g.out_c);
+}
+
+void TransposeConvS8(const ConvGeometry& g, const int8_t* input, const int16_t* filter,
                      int32_t input_zero_point, const ChannelRequant& rq, int8_t* output,
                      uint8_t* scratch) {
   uint32_t* acc = reinterpret_cast<uint32_t*>(scratch);
+  int16_t* x16 = reinterpret_cast<int16_t*>(scratch + (sizeof(uint32_t) * g.out_c + 63) / 64 * 64);
   const int in_c = g.in_c;
+  const int64_t in_size = int64_t{g.batch} * g.in_h * g.in_w * in_c;
+  for (int64_t i = 0; i < in_size; ++i) x16[i] = static_cast<int16_t>(input[i] - input_zero_point);
   const int64_t filter_oc_stride = int64_t{g.filter_h} * g.filter_w * in_c;
   int8_t* out = output;
   for (int b = 0; b < g.batch; ++b) {
@@ -47,15 +57,11 @@ void TransposeConvS8(const ConvGeometry& g, const int8_t* input, const int8_t* f
       for (int ox = 0; ox < g.out_w; ++ox) {
         std::fill(acc, acc + g.out_c, 0u);
         ForEachTap(g, b, oy, ox, [&](int64_t pixel, int fy, int fx) {
-          const int8_t* x = input + pixel * in_c;
-          const int8_t* w = filter + (int64_t{fy} * g.filter_w + fx) * in_c;
-          for (int oc = 0; oc < g.out_c; ++oc, w += filter_oc_stride) {
-            // Unsigned sums: the reference's int32 accumulation wraps.
-            uint32_t s = 0;
-            for (int ic = 0; ic < in_c; ++ic)
-              s += static_cast<uint32_t>((int32_t{x[ic]} - input_zero_point) * int32_t{w[ic]});
-            acc[oc] += s;
-          }
+          const int16_t* x = x16 + pixel * in_c;
+          const int16_t* w = filter + (int64_t{fy} * g.filter_w + fx) * in_c;
+          // Unsigned sums: the reference's int32 accumulation wraps.
+          for (int oc = 0; oc < g.out_c; ++oc, w += filter_oc_stride)
+            acc[oc] += static_cast<uint32_t>(DotS16Wrapping(x, w, in_c));
         });
         for (int oc = 0; oc < g.out_c; ++oc)
           *out++ = static_cast<int8_t>(Requantize(static_cast<int32_t>(acc[oc]), rq, oc));
@@ -78,11 +84,7 @@ void TransposeConvF32(const ConvGeometry& g, const float* input, const float* fi
         ForEachTap(g, b, oy, ox, [&](int64_t pixel, int fy, int fx) {
           const float* x = input + pixel * in_c;
           const float* w = filter + (int64_t{fy} * g.filter_w + fx) * in_c;
-          for (int oc = 0; oc < g.out_c; ++oc, w += filter_oc_stride) {
-            float s = 0.f;
-            for (int ic = 0; ic < in_c; ++ic) s += x[ic] * w[ic];
-            acc[oc] += s;
-          }
+          for (int oc = 0; oc < g.out_c; ++oc, w += filter_oc_stride) acc[oc] += DotF32(x, w, in_c);
         });
         for (int oc = 0; oc < g.out_c; ++oc) {
           const float v = acc[oc] + (bias ? bias[oc] : 0.f);

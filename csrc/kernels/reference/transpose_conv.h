@@ -15,14 +15,18 @@
 
 namespace pyrt {
 
-// Scratch of both kernels: one accumulator per output channel.
-size_t TransposeConvScratchBytes(const ConvGeometry& g);
+// Scratch of TransposeConvS8: out_c accumulators and the input minus its
+// zero point as int16 (so dot products vectorize).
+size_t TransposeConvS8ScratchBytes(const ConvGeometry& g);
 
-// g.dilation_* are ignored (TRANSPOSE_CONV has none). rq.bias is the raw
-// bias (zero when absent); inputs are offset by -input_zero_point per tap.
-void TransposeConvS8(const ConvGeometry& g, const int8_t* input, const int8_t* filter,
+// g.dilation_* are ignored (TRANSPOSE_CONV has none). filter: the int8
+// weights widened to int16. rq.bias is the raw bias (zero when absent).
+void TransposeConvS8(const ConvGeometry& g, const int8_t* input, const int16_t* filter,
                      int32_t input_zero_point, const ChannelRequant& rq, int8_t* output,
                      uint8_t* scratch);
+
+// Scratch of TransposeConvF32: out_c accumulators.
+size_t TransposeConvF32ScratchBytes(const ConvGeometry& g);
 
 // bias: out_c floats or null; the result is clamped to [act_min, act_max].
 void TransposeConvF32(const ConvGeometry& g, const float* input, const float* filter,
