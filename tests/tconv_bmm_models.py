@@ -52,11 +52,12 @@ def _write(directory: Path, name: str, data: bytes) -> Path:
 
 def tconv_model(directory, in_shape=(1, 5, 5, 3), out_hw=None, out_c=4, kernel=(3, 3), strides=(2, 2),
                 padding="same", activation=None, bias=True, dtype=np.int8, in_q=(0.05, 3),
-                out_q=(None, -5), w_scales=None, seed=0, name="tconv") -> Path:
+                out_q=(None, -5), w_scales=None, w_zero_point=0, seed=0, name="tconv") -> Path:
     """One TRANSPOSE_CONV. out_hw defaults to what Keras computes (in * stride
     for SAME, (in - 1) * stride + kernel for VALID). w_scales: one scale
     (per-tensor) or out_c scales; default per-channel. An output scale of
-    None spreads typical outputs over the int8 range."""
+    None spreads typical outputs over the int8 range. w_zero_point: stored
+    weight zero point (the reference ignores it)."""
     rng = np.random.default_rng(seed)
     n, h, w, c = in_shape
     kh, kw = kernel
@@ -70,7 +71,7 @@ def tconv_model(directory, in_shape=(1, 5, 5, 3), out_hw=None, out_c=4, kernel=(
         if w_scales is None:
             w_scales = rng.uniform(0.002, 0.02, out_c)
         w_scales = np.atleast_1d(w_scales)
-        wq = _quant(w_scales, np.zeros(len(w_scales), np.int64), 0)
+        wq = _quant(w_scales, np.full(len(w_scales), w_zero_point, np.int64), 0)
         if out_q[0] is None:
             depth = kh * kw * c / (sh * sw)
             out_q = (_spread_scale(in_q[0] * float(np.mean(w_scales)), depth), out_q[1])

@@ -45,6 +45,8 @@ INT8_CASES.update({
     "tconv_same_stride3x2": (tconv_model, dict(in_shape=(1, 5, 4, 3), kernel=(2, 2), strides=(3, 2),
                                                out_hw=(13, 7))),
     "tconv_deep": (tconv_model, dict(in_shape=(1, 6, 6, 16), out_c=8)),
+    "tconv_weight_zero_point_ignored": (tconv_model, dict(w_zero_point=9)),
+    "tconv_per_tensor_batch3": (tconv_model, dict(in_shape=(3, 4, 3, 6), w_scales=0.004, in_q=(0.1, -60))),
     "bmm_rank2": (bmm_model, dict(lhs_shape=(3, 4), rhs_shape=(4, 5))),
     "bmm_rank3": (bmm_model, dict(lhs_shape=(2, 3, 7), rhs_shape=(2, 7, 5))),
     "bmm_broadcast": (bmm_model, dict(lhs_shape=(2, 1, 3, 6), rhs_shape=(4, 6, 5))),
