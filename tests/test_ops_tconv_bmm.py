@@ -14,11 +14,13 @@ import model_kinds
 import model_zoo
 import op_models
 import pyruntime
+from pyruntime import _core
 from bitexact import assert_bit_exact, describe_mismatch
 from tconv_bmm_models import (attention_keras, bmm_model, float_model, litert_outputs_many, matmul_keras,
                               tconv_keras, tconv_model)
 
 FLOAT_TOL = 1e-5
+ISAS = _core._testing.available_isas()  # every kernel path this CPU runs
 INT8_SEEDS = (0, 1, 2)
 FLOAT_SEEDS = (0, 1)
 
@@ -160,13 +162,17 @@ def _compare_float(key, ours_sets, ref_sets):
 # Hand-built cases
 # ----------------------------------------------------------------------------
 
+@pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("key", list(INT8_CASES))
-def test_int8_bit_exact(int8_refs, key):
+def test_int8_bit_exact(int8_refs, key, isa, monkeypatch):
+    monkeypatch.setenv("PYRUNTIME_ISA", isa)
     _compare_int8(key, *int8_refs)
 
 
+@pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("key", list(SATURATING))
-def test_int8_saturating_bit_exact(int8_refs, key):
+def test_int8_saturating_bit_exact(int8_refs, key, isa, monkeypatch):
+    monkeypatch.setenv("PYRUNTIME_ISA", isa)
     _compare_int8(key, *int8_refs, require_spread=False)
 
 
@@ -178,8 +184,10 @@ def test_rejected_like_reference(int8_refs, key):
         pyruntime.Interpreter(str(jobs[key][0]))
 
 
+@pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("key", list(FLOAT_CASES))
-def test_float32_close_to_builtin(float_refs, key):
+def test_float32_close_to_builtin(float_refs, key, isa, monkeypatch):
+    monkeypatch.setenv("PYRUNTIME_ISA", isa)
     jobs, refs = float_refs
     assert not isinstance(refs[key], str), f"LiteRT failed: {refs[key]}"
     _compare_float(key, _run(*jobs[key]), refs[key])

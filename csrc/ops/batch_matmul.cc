@@ -90,7 +90,7 @@ class BatchMatMulS8Op : public BatchMatMulBase {
     scratch_bytes_ = BatchMatMulS8ScratchBytes(g_);
   }
   void Eval(const EvalContext& ctx) override {
-    BatchMatMulS8(g_, q_, input(0).data_as<int8_t>(), input(1).data_as<int8_t>(),
+    BatchMatMulS8(isa(), g_, q_, input(0).data_as<int8_t>(), input(1).data_as<int8_t>(),
                   output(0).data_as<int8_t>(), ctx.scratch);
   }
 
@@ -111,7 +111,7 @@ class BatchMatMulF32Op : public BatchMatMulBase {
     }
   }
   void Eval(const EvalContext& ctx) override {
-    BatchMatMulF32(g_, Operand(0), Operand(1), output(0).data_as<float>(), ctx.scratch);
+    BatchMatMulF32(isa(), g_, Operand(0), Operand(1), output(0).data_as<float>(), ctx.scratch);
   }
 
  private:

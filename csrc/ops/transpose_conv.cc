@@ -114,7 +114,7 @@ class TransposeConvS8Op : public TransposeConvBase {
     scratch_bytes_ = TransposeConvS8ScratchBytes(g_);
   }
   void Eval(const EvalContext& ctx) override {
-    TransposeConvS8(g_, input(kInput).data_as<int8_t>(), filter16_.data(),
+    TransposeConvS8(isa(), g_, input(kInput).data_as<int8_t>(), filter16_.data(),
                     input(kInput).zero_point(), rq_.get(), output(0).data_as<int8_t>(),
                     ctx.scratch);
   }
@@ -139,7 +139,7 @@ class TransposeConvF32Op : public TransposeConvBase {
     scratch_bytes_ = TransposeConvF32ScratchBytes(g_);
   }
   void Eval(const EvalContext& ctx) override {
-    TransposeConvF32(g_, input(kInput).data_as<float>(), filter_.data(), bias_.data(), act_min_,
+    TransposeConvF32(isa(), g_, input(kInput).data_as<float>(), filter_.data(), bias_.data(), act_min_,
                      act_max_, output(0).data_as<float>(), ctx.scratch);
   }
 

@@ -1,4 +1,4 @@
-// Portable BATCH_MATMUL kernels: out[b] = op(lhs[b]) x op(rhs[b]) where op
+// BATCH_MATMUL kernels: out[b] = op(lhs[b]) x op(rhs[b]) where op
 // transposes the last two dimensions when adj_x / adj_y is set and the
 // leading (batch) dimensions broadcast. Each matrix pair is first packed
 // into rows of depth K (lhs rows, rhs columns) so dot products read
@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+
+#include "kernels/isa.h"
 
 namespace pyrt {
 
@@ -30,11 +32,11 @@ struct BatchMatMulQuant {
 };
 
 size_t BatchMatMulS8ScratchBytes(const BatchMatMulGeometry& g);
-void BatchMatMulS8(const BatchMatMulGeometry& g, const BatchMatMulQuant& q, const int8_t* lhs,
+void BatchMatMulS8(Isa isa, const BatchMatMulGeometry& g, const BatchMatMulQuant& q, const int8_t* lhs,
                    const int8_t* rhs, int8_t* output, uint8_t* scratch);
 
 size_t BatchMatMulF32ScratchBytes(const BatchMatMulGeometry& g);
-void BatchMatMulF32(const BatchMatMulGeometry& g, const float* lhs, const float* rhs,
+void BatchMatMulF32(Isa isa, const BatchMatMulGeometry& g, const float* lhs, const float* rhs,
                     float* output, uint8_t* scratch);
 
 }  // namespace pyrt

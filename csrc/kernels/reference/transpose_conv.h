@@ -1,4 +1,4 @@
-// Portable TRANSPOSE_CONV kernels (NHWC input, [out_c][h][w][in_c] filter).
+// TRANSPOSE_CONV kernels (NHWC input, [out_c][h][w][in_c] filter).
 //
 // The reference scatters every input pixel into an int32 (float) output
 // buffer; we gather instead: output pixel (oy, ox) receives filter tap
@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "kernels/conv_geometry.h"
+#include "kernels/isa.h"
 #include "kernels/reference/requant.h"
 
 namespace pyrt {
@@ -21,7 +22,7 @@ size_t TransposeConvS8ScratchBytes(const ConvGeometry& g);
 
 // g.dilation_* are ignored (TRANSPOSE_CONV has none). filter: the int8
 // weights widened to int16. rq.bias is the raw bias (zero when absent).
-void TransposeConvS8(const ConvGeometry& g, const int8_t* input, const int16_t* filter,
+void TransposeConvS8(Isa isa, const ConvGeometry& g, const int8_t* input, const int16_t* filter,
                      int32_t input_zero_point, const ChannelRequant& rq, int8_t* output,
                      uint8_t* scratch);
 
@@ -29,7 +30,7 @@ void TransposeConvS8(const ConvGeometry& g, const int8_t* input, const int16_t* 
 size_t TransposeConvF32ScratchBytes(const ConvGeometry& g);
 
 // bias: out_c floats or null; the result is clamped to [act_min, act_max].
-void TransposeConvF32(const ConvGeometry& g, const float* input, const float* filter,
+void TransposeConvF32(Isa isa, const ConvGeometry& g, const float* input, const float* filter,
                       const float* bias, float act_min, float act_max, float* output,
                       uint8_t* scratch);
 
