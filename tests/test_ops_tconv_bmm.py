@@ -118,8 +118,8 @@ def float_refs(tmp_path_factory):
     return jobs, litert_outputs_many(jobs, "BUILTIN_WITHOUT_DEFAULT_DELEGATES")
 
 
-def _run(path, sets):
-    interp = pyruntime.Interpreter(str(path))
+def _run(path, sets, threads=1):
+    interp = pyruntime.Interpreter(str(path), num_threads=threads)
     outs = []
     for s in sets:
         o = interp.run(list(s))
@@ -191,6 +191,18 @@ def test_float32_close_to_builtin(float_refs, key, isa, monkeypatch):
     jobs, refs = float_refs
     assert not isinstance(refs[key], str), f"LiteRT failed: {refs[key]}"
     _compare_float(key, _run(*jobs[key]), refs[key])
+
+
+@pytest.mark.parametrize("key", ["tconv_odd_batch2", "tconv_deep"])
+def test_tconv_threads_bit_exact(int8_refs, float_refs, key):
+    """Output rows split across 3 threads: same bits (int8) / same floats."""
+    jobs, refs = int8_refs
+    for ours, ref in zip(_run(*jobs[key], threads=3), refs[key]):
+        assert np.array_equal(ours[0], ref[0])
+    fjobs, _ = float_refs
+    fkey = "tconv_batch2_no_bias_relu"
+    for one, three in zip(_run(*fjobs[fkey]), _run(*fjobs[fkey], threads=3)):
+        assert np.array_equal(one[0], three[0])
 
 
 def _edited(path, fn):

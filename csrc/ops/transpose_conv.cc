@@ -116,7 +116,7 @@ class TransposeConvS8Op : public TransposeConvBase {
   void Eval(const EvalContext& ctx) override {
     TransposeConvS8(isa(), g_, input(kInput).data_as<int8_t>(), filter16_.data(),
                     input(kInput).zero_point(), rq_.get(), output(0).data_as<int8_t>(),
-                    ctx.scratch);
+                    ctx.scratch, ctx.pool);
   }
 
  private:
@@ -140,7 +140,7 @@ class TransposeConvF32Op : public TransposeConvBase {
   }
   void Eval(const EvalContext& ctx) override {
     TransposeConvF32(isa(), g_, input(kInput).data_as<float>(), filter_.data(), bias_.data(), act_min_,
-                     act_max_, output(0).data_as<float>(), ctx.scratch);
+                     act_max_, output(0).data_as<float>(), ctx.scratch, ctx.pool);
   }
 
  private:

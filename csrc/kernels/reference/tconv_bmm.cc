@@ -5,6 +5,7 @@
 
 #include "kernels/reference/batch_matmul.h"
 #include "kernels/reference/transpose_conv.h"
+#include "runtime/thread_pool.h"
 
 #define PYRT_TB_NS tb_portable
 #include "kernels/reference/tconv_bmm_body.h"
@@ -33,6 +34,22 @@ namespace {
 #endif
 
 size_t Align64(size_t n) { return (n + 63) / 64 * 64; }
+
+// Runs rows(r0, r1, slot) over [0, n) split into at most kTransposeConvSlots
+// contiguous ranges, one per worker; each output is computed by exactly one
+// worker, so results do not depend on the split.
+template <typename Rows>
+void SplitRows(int n, ThreadPool* pool, Rows&& rows) {
+  const int workers = std::max(1, std::min({pool ? pool->num_threads() : 1, kTransposeConvSlots, n}));
+  auto task = [&](int w) {
+    rows(static_cast<int>(int64_t{n} * w / workers), static_cast<int>(int64_t{n} * (w + 1) / workers), w);
+  };
+  if (workers == 1) {
+    task(0);
+  } else {
+    pool->ParallelFor(workers, task);
+  }
+}
 
 // Copies a rows x depth operand into row-major rows of `depth` values,
 // offset by `zero`; `transposed` means it is stored depth x rows.
@@ -64,45 +81,49 @@ void ForEachBatch(const BatchMatMulGeometry& g, const T* lhs, const T* rhs, Out*
 }  // namespace
 
 size_t TransposeConvS8ScratchBytes(const ConvGeometry& g) {
-  return Align64(sizeof(uint32_t) * static_cast<size_t>(g.out_c)) +
+  return kTransposeConvSlots * Align64(sizeof(uint32_t) * static_cast<size_t>(g.out_c)) +
          sizeof(int16_t) * static_cast<size_t>(g.batch) * g.in_h * g.in_w * g.in_c;
 }
 
 size_t TransposeConvF32ScratchBytes(const ConvGeometry& g) {
-  return sizeof(float) * static_cast<size_t>(g.out_c);
+  return kTransposeConvSlots * Align64(sizeof(float) * static_cast<size_t>(g.out_c));
 }
 
 void TransposeConvS8(Isa isa, const ConvGeometry& g, const int8_t* input, const int16_t* filter,
                      int32_t input_zero_point, const ChannelRequant& rq, int8_t* output,
-                     uint8_t* scratch) {
+                     uint8_t* scratch, ThreadPool* pool) {
   const auto pixel = PYRT_TB_PICK(TransposeConvPixelS16);
-  uint32_t* acc = reinterpret_cast<uint32_t*>(scratch);
-  int16_t* x16 = reinterpret_cast<int16_t*>(scratch + Align64(sizeof(uint32_t) * g.out_c));
+  const size_t slot = Align64(sizeof(uint32_t) * g.out_c);
+  int16_t* x16 = reinterpret_cast<int16_t*>(scratch + kTransposeConvSlots * slot);
   const int64_t in_size = int64_t{g.batch} * g.in_h * g.in_w * g.in_c;
   for (int64_t i = 0; i < in_size; ++i) x16[i] = static_cast<int16_t>(input[i] - input_zero_point);
-  int8_t* out = output;
-  for (int b = 0; b < g.batch; ++b)
-    for (int oy = 0; oy < g.out_h; ++oy)
+  SplitRows(g.batch * g.out_h, pool, [&](int r0, int r1, int w) {
+    uint32_t* acc = reinterpret_cast<uint32_t*>(scratch + w * slot);
+    int8_t* out = output + int64_t{r0} * g.out_w * g.out_c;
+    for (int r = r0; r < r1; ++r)
       for (int ox = 0; ox < g.out_w; ++ox) {
-        pixel(g, x16, filter, b, oy, ox, acc);
+        pixel(g, x16, filter, r / g.out_h, r % g.out_h, ox, acc);
         for (int oc = 0; oc < g.out_c; ++oc)
           *out++ = static_cast<int8_t>(Requantize(static_cast<int32_t>(acc[oc]), rq, oc));
       }
+  });
 }
 
 void TransposeConvF32(Isa isa, const ConvGeometry& g, const float* input, const float* filter,
                       const float* bias, float act_min, float act_max, float* output,
-                      uint8_t* scratch) {
+                      uint8_t* scratch, ThreadPool* pool) {
   const auto pixel = PYRT_TB_PICK(TransposeConvPixelF32);
-  float* acc = reinterpret_cast<float*>(scratch);
-  float* out = output;
-  for (int b = 0; b < g.batch; ++b)
-    for (int oy = 0; oy < g.out_h; ++oy)
+  const size_t slot = Align64(sizeof(float) * g.out_c);
+  SplitRows(g.batch * g.out_h, pool, [&](int r0, int r1, int w) {
+    float* acc = reinterpret_cast<float*>(scratch + w * slot);
+    float* out = output + int64_t{r0} * g.out_w * g.out_c;
+    for (int r = r0; r < r1; ++r)
       for (int ox = 0; ox < g.out_w; ++ox) {
-        pixel(g, input, filter, b, oy, ox, acc);
+        pixel(g, input, filter, r / g.out_h, r % g.out_h, ox, acc);
         for (int oc = 0; oc < g.out_c; ++oc)
           *out++ = std::min(std::max(acc[oc] + (bias ? bias[oc] : 0.f), act_min), act_max);
       }
+  });
 }
 
 size_t BatchMatMulS8ScratchBytes(const BatchMatMulGeometry& g) {

@@ -16,22 +16,28 @@
 
 namespace pyrt {
 
-// Scratch of TransposeConvS8: out_c accumulators and the input minus its
-// zero point as int16 (so dot products vectorize).
+class ThreadPool;
+
+// Most workers that run at once (scratch holds one accumulator row each).
+constexpr int kTransposeConvSlots = 8;
+
+// Scratch of TransposeConvS8: out_c accumulators per worker and the input
+// minus its zero point as int16 (so dot products vectorize). Output rows are
+// split across the pool's threads.
 size_t TransposeConvS8ScratchBytes(const ConvGeometry& g);
 
 // g.dilation_* are ignored (TRANSPOSE_CONV has none). filter: the int8
 // weights widened to int16. rq.bias is the raw bias (zero when absent).
 void TransposeConvS8(Isa isa, const ConvGeometry& g, const int8_t* input, const int16_t* filter,
                      int32_t input_zero_point, const ChannelRequant& rq, int8_t* output,
-                     uint8_t* scratch);
+                     uint8_t* scratch, ThreadPool* pool);
 
-// Scratch of TransposeConvF32: out_c accumulators.
+// Scratch of TransposeConvF32: out_c accumulators per worker.
 size_t TransposeConvF32ScratchBytes(const ConvGeometry& g);
 
 // bias: out_c floats or null; the result is clamped to [act_min, act_max].
 void TransposeConvF32(Isa isa, const ConvGeometry& g, const float* input, const float* filter,
                       const float* bias, float act_min, float act_max, float* output,
-                      uint8_t* scratch);
+                      uint8_t* scratch, ThreadPool* pool);
 
 }  // namespace pyrt
