@@ -171,10 +171,12 @@ def attention_keras(keras, shape=(2, 5, 8), batch_size=1):
     return _attention(keras, shape, batch_size)
 
 
-def float_model(kind: str, batch: int = 1, seed: int = 0, **kw) -> Path:
-    """float32 conversion of one of the Keras graphs above:
-    kind in {"tconv", "matmul", "attention"}; kw are the builder's arguments."""
-    path = model_kinds.CACHE_DIR / f"tconv_bmm_{kind}_{args_key(kind, batch, seed, sorted(kw.items()), '1')}.tflite"
+def float_model(kind: str, batch: int = 1, seed: int = 0, weights: str = "float32", **kw) -> Path:
+    """Float conversion of one of the Keras graphs above: kind in {"tconv",
+    "matmul", "attention"}; weights "float32" or "float16" (DEQUANTIZE'd
+    constants); kw are the builder's arguments."""
+    key = args_key(kind, batch, seed, weights, sorted(kw.items()), "1")
+    path = model_kinds.CACHE_DIR / f"tconv_bmm_{kind}_{key}.tflite"
 
     def build() -> bytes:
         _, keras = model_zoo._tf()
@@ -190,7 +192,7 @@ def float_model(kind: str, batch: int = 1, seed: int = 0, **kw) -> Path:
             ins, out = _attention(keras, kw["shape"], batch)
         else:
             raise ValueError(kind)
-        return model_kinds.convert_float(keras.Model(ins, out), "float32")
+        return model_kinds.convert_float(keras.Model(ins, out), weights)
 
     return cached_build(path, build)
 

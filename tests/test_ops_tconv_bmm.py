@@ -269,6 +269,7 @@ def test_attention_keras_int8():
                    activation="relu")),
     ("matmul", dict(shape_a=(2, 5, 6), shape_b=(2, 7, 6))),
     ("attention", dict(batch=2, shape=(2, 6, 8))),
+    ("tconv", dict(in_shape=(4, 5, 6), filters=3, kernel=2, strides=2, padding="valid", weights="float16")),
 ])
 def test_keras_float32(kind, kwargs):
     check_float(float_model(kind, **kwargs))
