@@ -173,7 +173,7 @@ def attention_keras(keras, shape=(2, 5, 8), batch_size=1):
 
 def float_model(kind: str, batch: int = 1, seed: int = 0, weights: str = "float32", **kw) -> Path:
     """Float conversion of one of the Keras graphs above: kind in {"tconv",
-    "matmul", "attention"}; weights "float32" or "float16" (DEQUANTIZE'd
+    "matmul", "attention", "unet"}; weights "float32" or "float16" (DEQUANTIZE'd
     constants); kw are the builder's arguments."""
     key = args_key(kind, batch, seed, weights, sorted(kw.items()), "1")
     path = model_kinds.CACHE_DIR / f"tconv_bmm_{kind}_{key}.tflite"
@@ -190,6 +190,8 @@ def float_model(kind: str, batch: int = 1, seed: int = 0, weights: str = "float3
             ins, out = [a, b], _matmul(keras, a, b, kw.get("transpose_a", False), kw.get("transpose_b", True))
         elif kind == "attention":
             ins, out = _attention(keras, kw["shape"], batch)
+        elif kind == "unet":
+            ins, out = _unet(keras, kw["in_shape"], kw["width"], batch)
         else:
             raise ValueError(kind)
         return model_kinds.convert_float(keras.Model(ins, out), weights)
@@ -253,3 +255,20 @@ if __name__ == "__main__":
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _many_main(*sys.argv[1:4])
+
+
+def _unet(keras, in_shape, width, batch_size):
+    """A two-level U-Net: conv, pool, conv, Conv2DTranspose up, skip concat."""
+    L = keras.layers
+    init = keras.initializers.RandomNormal(stddev=0.3)
+    x = _inp(keras, in_shape, batch_size)
+    e1 = L.Conv2D(width, 3, padding="same", activation="relu", bias_initializer=init)(x)
+    e2 = L.Conv2D(2 * width, 3, padding="same", activation="relu", bias_initializer=init)(L.MaxPooling2D()(e1))
+    u1 = L.Conv2DTranspose(width, 2, strides=2, padding="same", bias_initializer=init)(e2)
+    y = L.Conv2D(width, 3, padding="same", activation="relu", bias_initializer=init)(L.Concatenate()([u1, e1]))
+    return x, L.Conv2D(2, 1, bias_initializer=init)(y)
+
+
+@op_model
+def unet_keras(keras, in_shape=(16, 16, 3), width=8, batch_size=1):
+    return _unet(keras, in_shape, width, batch_size)

@@ -17,7 +17,7 @@ import pyruntime
 from pyruntime import _core
 from bitexact import assert_bit_exact, describe_mismatch
 from tconv_bmm_models import (attention_keras, bmm_model, float_model, litert_outputs_many, matmul_keras,
-                              tconv_keras, tconv_model)
+                              tconv_keras, tconv_model, unet_keras)
 
 FLOAT_TOL = 1e-5
 ISAS = _core._testing.available_isas()  # every kernel path this CPU runs
@@ -264,7 +264,12 @@ def test_attention_keras_int8():
     check_int8(attention_keras(shape=(2, 6, 8), batch=2))
 
 
+def test_unet_keras_int8():
+    check_int8(unet_keras(batch=2))
+
+
 @pytest.mark.parametrize("kind,kwargs", [
+    ("unet", dict(in_shape=(16, 16, 3), width=8)),
     ("tconv", dict(batch=2, in_shape=(5, 6, 3), filters=4, kernel=3, strides=2, padding="same",
                    activation="relu")),
     ("matmul", dict(shape_a=(2, 5, 6), shape_b=(2, 7, 6))),
