@@ -14,6 +14,7 @@ import numpy as np
 from ai_edge_litert import schema_py_generated as S
 
 import model_kinds
+import op_models
 import model_zoo
 import tiny_models
 from model_zoo import args_key, cached_build
@@ -240,6 +241,10 @@ def _many_main(resolver: str, src: str, dst: str) -> None:
             ins, outs = interp.get_input_details(), interp.get_output_details()
             result[key] = []
             for s in sets:
+                if any(tuple(d["shape"]) != a.shape for d, a in zip(interp.get_input_details(), s)):
+                    for d, a in zip(ins, s):  # e.g. another batch size
+                        interp.resize_tensor_input(d["index"], list(a.shape))
+                    interp.allocate_tensors()
                 for d, a in zip(ins, s):
                     interp.set_tensor(d["index"], a)
                 interp.invoke()
@@ -255,6 +260,23 @@ if __name__ == "__main__":
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _many_main(*sys.argv[1:4])
+
+
+def tconv_dynamic_batch_keras() -> Path:
+    """int8 Conv2DTranspose with a free batch dimension: the converter
+    computes output_shape with SHAPE -> STRIDED_SLICE -> PACK."""
+    path = op_models.OP_CACHE_DIR / f"tconv_dynamic_batch_{args_key('1', model_zoo.ZOO_VERSION)}.tflite"
+
+    def build() -> bytes:
+        _, keras = model_zoo._tf()
+        keras.utils.set_random_seed(0)
+        x = keras.Input(shape=(5, 6, 3), name="in0")
+        y = _tconv_layers(keras, x, 4, 3, 2, "same", True, None)
+        rng = np.random.default_rng(0)
+        rep = [[rng.standard_normal((1, 5, 6, 3)).astype(np.float32)] for _ in range(8)]
+        return model_zoo.convert_int8(keras.Model(x, y), rep)
+
+    return cached_build(path, build)
 
 
 def _unet(keras, in_shape, width, batch_size):

@@ -17,7 +17,7 @@ import pyruntime
 from pyruntime import _core
 from bitexact import assert_bit_exact, describe_mismatch
 from tconv_bmm_models import (attention_keras, bmm_model, float_model, litert_outputs_many, matmul_keras,
-                              tconv_keras, tconv_model, unet_keras)
+                              tconv_dynamic_batch_keras, tconv_keras, tconv_model, unet_keras)
 
 FLOAT_TOL = 1e-5
 ISAS = _core._testing.available_isas()  # every kernel path this CPU runs
@@ -262,6 +262,19 @@ def test_matmul_keras_int8(kwargs):
 
 def test_attention_keras_int8():
     check_int8(attention_keras(shape=(2, 6, 8), batch=2))
+
+
+def test_tconv_dynamic_batch_int8():
+    """output_shape computed from the input's shape (folded at Prepare), run
+    with batch 1 and 3."""
+    path = tconv_dynamic_batch_keras()
+    sets = [[model_zoo.random_input((b, 5, 6, 3), np.int8, seed=b)] for b in (1, 3, 1)]
+    refs = litert_outputs_many({"dyn": (path, sets)})["dyn"]
+    assert not isinstance(refs, str), refs
+    interp = pyruntime.Interpreter(str(path))
+    for s, ref in zip(sets, refs):
+        ours = interp.run(s)
+        assert ours.shape == ref[0].shape and np.array_equal(ours, ref[0])
 
 
 def test_unet_keras_int8():
