@@ -3,7 +3,8 @@
 // accumulation and per-channel MultiplyByQuantizedMultiplier (per-tensor
 // weight scales are broadcast to every channel, the filter zero point is
 // ignored like the reference does). float32: TFLite's float kernel.
-// The output shape must be a constant tensor.
+// The output shape must be constant at Prepare (a model constant, or folded
+// from the input's shape by SHAPE -> STRIDED_SLICE -> PACK).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -52,8 +53,8 @@ class TransposeConvBase : public Op {
     const PaddedSize h = ComputePadding(o.padding, g_.out_h, g_.filter_h, g_.stride_h, 1);
     const PaddedSize w = ComputePadding(o.padding, g_.out_w, g_.filter_w, g_.stride_w, 1);
     PYRT_ENSURE(h.out >= 0 && w.out >= 0 && g_.out_h < kMaxConvSpan && g_.out_w < kMaxConvSpan,
-                label(), ": weights ", ShapeToString(filter.shape), " or output ",
-                ShapeToString(out_shape), " are too large");
+                label(), ": weights ", ShapeToString(filter.shape), " with output ",
+                ShapeToString(out_shape), " are not supported (empty or too large)");
     // The pinned reference requires that this forward convolution maps the
     // output back onto the input size (Prepare fails otherwise).
     PYRT_ENSURE(h.out == g_.in_h && w.out == g_.in_w, label(), ": output_shape ",
@@ -73,6 +74,8 @@ class TransposeConvBase : public Op {
     PYRT_ENSURE(bias->is_constant && bias->num_elements() == g_.out_c, label(),
                 ": bias must be a constant of ", g_.out_c, " elements, got ",
                 ShapeToString(bias->shape));
+    for (int64_t zp : bias->quant.zero_point)  // the reference fails Prepare otherwise
+      PYRT_ENSURE(zp == 0, label(), ": bias zero point must be 0, found ", zp);
     return bias;
   }
 
@@ -83,7 +86,7 @@ class TransposeConvBase : public Op {
     const Tensor& s = input(kOutputShape);
     RequireType(s, DType::kInt32, "output_shape");
     PYRT_ENSURE(s.is_constant, label(), ": output_shape must be a constant tensor "
-                "(a computed output shape is not supported)");
+                "(an output shape that depends on input data is not supported)");
     PYRT_ENSURE(s.rank() == 1 && s.num_elements() == 4, label(),
                 ": output_shape must hold 4 values, got shape ", ShapeToString(s.shape));
     Shape shape(4);
