@@ -5,7 +5,7 @@
 namespace pyrt {
 
 void DTypeDispatch::Prepare() {
-  const DType t = input(0).dtype;
+  const DType t = input(versions_.type_input).dtype;
   OpFactory pick = t == DType::kFloat32                      ? versions_.float32
                    : t == DType::kInt16 && versions_.int16 ? versions_.int16
                                                              : versions_.quantized;

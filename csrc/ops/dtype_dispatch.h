@@ -1,7 +1,8 @@
 // Ops whose versions per tensor type are separate classes (float32 in
 // ops/*_f32.cc, 16x8 in ops/*_s16.cc, hybrid in ops/hybrid_*.cc): one Op per
 // node that, at each Prepare, picks the version matching the node's types
-// and forwards to it.
+// (the type of input `type_input`: 0 unless the data input comes later, as
+// in TRANSPOSE_CONV) and forwards to it.
 #pragma once
 
 #include <memory>
@@ -16,6 +17,7 @@ struct DTypeVersions {
   OpFactory float32 = nullptr;
   OpFactory int16 = nullptr;   // 16x8: int16 activations
   OpFactory hybrid = nullptr;  // float32 input with int8 weights (input 1)
+  int type_input = 0;
 };
 
 class DTypeDispatch : public Op {
@@ -38,6 +40,12 @@ class DTypeDispatch : public Op {
 template <OpFactory Quantized, OpFactory Float32, OpFactory Int16 = nullptr, OpFactory Hybrid = nullptr>
 std::unique_ptr<Op> MakeDTypeDispatch() {
   return std::make_unique<DTypeDispatch>(DTypeVersions{Quantized, Float32, Int16, Hybrid});
+}
+
+// For ops whose data input is input `TypeInput`.
+template <OpFactory Quantized, OpFactory Float32, int TypeInput>
+std::unique_ptr<Op> MakeDTypeDispatchOnInput() {
+  return std::make_unique<DTypeDispatch>(DTypeVersions{Quantized, Float32, nullptr, nullptr, TypeInput});
 }
 
 }  // namespace pyrt

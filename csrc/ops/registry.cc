@@ -32,6 +32,9 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpStridedSlice: return MakeStridedSlice;
     case kOpPack: return MakePack;
     case kOpConcatenation: return MakeConcatenation;
+    // The data input of TRANSPOSE_CONV is input 2.
+    case kOpTransposeConv: return MakeDTypeDispatchOnInput<MakeTransposeConv, MakeTransposeConvF32, 2>;
+    case kOpBatchMatMul: return MakeDTypeDispatch<MakeBatchMatMul, MakeBatchMatMulF32>;
     default: return nullptr;
   }
 }

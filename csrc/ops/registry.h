@@ -30,6 +30,8 @@ std::unique_ptr<Op> MakeAveragePool2D();
 std::unique_ptr<Op> MakeStridedSlice();
 std::unique_ptr<Op> MakePack();
 std::unique_ptr<Op> MakeConcatenation();
+std::unique_ptr<Op> MakeTransposeConv();
+std::unique_ptr<Op> MakeBatchMatMul();
 
 // Hybrid versions (float32 input, int8 weights), reached through
 // MakeDTypeDispatch (ops/dtype_dispatch.h).
@@ -50,6 +52,8 @@ std::unique_ptr<Op> MakeLogisticF32();
 std::unique_ptr<Op> MakeHardSwishF32();
 std::unique_ptr<Op> MakeMaxPool2DF32();
 std::unique_ptr<Op> MakeAveragePool2DF32();
+std::unique_ptr<Op> MakeTransposeConvF32();
+std::unique_ptr<Op> MakeBatchMatMulF32();
 
 // 16x8 (int16 activations, int8 weights) versions.
 std::unique_ptr<Op> MakeConv2DS16();

@@ -1,0 +1,129 @@
+// BATCH_MATMUL (lhs, rhs: ranks 2-5, batch dims broadcast, adj_x / adj_y).
+// int8: TFLite's reference BatchMatMul with per-tensor zero points of both
+// operands and one MultiplyByQuantizedMultiplier of
+// double(float(s_lhs * s_rhs)) / double(s_out) (float product, as
+// GetQuantizedConvolutionMultipler computes it); no bias, no activation.
+// float32: plain sums of products. Both operands may be non-constant.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "kernels/reference/batch_matmul.h"
+#include "ops/op.h"
+#include "ops/registry.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+class BatchMatMulBase : public Op {
+ protected:
+  // Checks types and shapes, fills g_ and sets the output shape.
+  void PrepareShapes(DType t) {
+    RequireInputCount(2, 2);
+    RequireOutputCount(1);
+    const Tensor& lhs = input(0);
+    const Tensor& rhs = input(1);
+    RequireType(lhs, t, "lhs");
+    RequireType(rhs, t, "rhs");
+    RequireType(output(0), t, "output");
+    const int lr = lhs.rank(), rr = rhs.rank();
+    PYRT_ENSURE(lr >= 2 && lr <= 5 && rr >= 2 && rr <= 5, label(), ": operands must have rank 2 to 5, got ",
+                ShapeToString(lhs.shape), " and ", ShapeToString(rhs.shape));
+    const BatchMatMulOptions& o = options<BatchMatMulOptions>();
+    g_ = BatchMatMulGeometry{};
+    g_.adj_x = o.adj_x;
+    g_.adj_y = o.adj_y;
+    const int out_rank = std::max(lr, rr);
+    Shape out_shape(out_rank);
+    SetBatchDims(lhs.shape, rhs.shape, &out_shape);
+    const int lhs_k = lhs.dim(lr - (o.adj_x ? 2 : 1)), rhs_k = rhs.dim(rr - (o.adj_y ? 1 : 2));
+    PYRT_ENSURE(lhs_k == rhs_k, label(), ": inner dimensions differ: ", ShapeToString(lhs.shape),
+                o.adj_x ? " (adj_x)" : "", " x ", ShapeToString(rhs.shape), o.adj_y ? " (adj_y)" : "");
+    g_.depth = lhs_k;
+    g_.rows = lhs.dim(lr - (o.adj_x ? 1 : 2));
+    g_.cols = rhs.dim(rr - (o.adj_y ? 2 : 1));
+    out_shape[out_rank - 2] = g_.rows;
+    out_shape[out_rank - 1] = g_.cols;
+    SetOutputShape(output(0), out_shape);
+  }
+
+  BatchMatMulGeometry g_{};
+
+ private:
+  // Broadcast batch dims (right-aligned, rank 5 as the reference extends
+  // shapes) and each operand's element stride per batch dim (0: broadcast).
+  void SetBatchDims(const Shape& lhs, const Shape& rhs, Shape* out) {
+    const int out_rank = static_cast<int>(out->size());
+    int64_t lhs_stride = int64_t{lhs[lhs.size() - 2]} * lhs.back();
+    int64_t rhs_stride = int64_t{rhs[rhs.size() - 2]} * rhs.back();
+    for (int d = kBatchMatMulBatchDims - 1; d >= 0; --d) {
+      const int from_end = kBatchMatMulBatchDims - d + 2;  // position counted from the last dim
+      const int li = static_cast<int>(lhs.size()) - from_end, ri = static_cast<int>(rhs.size()) - from_end;
+      const int l = li >= 0 ? lhs[li] : 1, r = ri >= 0 ? rhs[ri] : 1;
+      PYRT_ENSURE(l == r || l == 1 || r == 1, label(), ": batch dimensions of ", ShapeToString(lhs),
+                  " and ", ShapeToString(rhs), " do not broadcast");
+      g_.batch[d] = l == 1 ? r : l;
+      g_.lhs_stride[d] = l == 1 ? 0 : lhs_stride;
+      g_.rhs_stride[d] = r == 1 ? 0 : rhs_stride;
+      lhs_stride *= l;
+      rhs_stride *= r;
+      const int oi = out_rank - from_end;
+      if (oi >= 0) (*out)[oi] = g_.batch[d];
+    }
+  }
+};
+
+class BatchMatMulS8Op : public BatchMatMulBase {
+ public:
+  void Prepare() override {
+    PrepareShapes(DType::kInt8);
+    const Tensor& lhs = input(0);
+    const Tensor& rhs = input(1);
+    const Tensor& out = output(0);
+    RequirePerTensorQuant(lhs, "lhs");
+    RequirePerTensorQuant(rhs, "rhs");
+    RequirePerTensorQuant(out, "output");
+    const double real = static_cast<double>(lhs.scale() * rhs.scale()) / static_cast<double>(out.scale());
+    const QuantizedMultiplier m = QuantizeMultiplier(real, label() + " output multiplier");
+    q_ = BatchMatMulQuant{lhs.zero_point(), rhs.zero_point(), m.multiplier, m.shift, out.zero_point()};
+    scratch_bytes_ = BatchMatMulS8ScratchBytes(g_);
+  }
+  void Eval(const EvalContext& ctx) override {
+    BatchMatMulS8(isa(), g_, q_, input(0).data_as<int8_t>(), input(1).data_as<int8_t>(),
+                  output(0).data_as<int8_t>(), ctx.scratch);
+  }
+
+ private:
+  BatchMatMulQuant q_{};
+};
+
+class BatchMatMulF32Op : public BatchMatMulBase {
+ public:
+  void Prepare() override {
+    PrepareShapes(DType::kFloat32);
+    scratch_bytes_ = BatchMatMulF32ScratchBytes(g_);
+    for (int i = 0; i < 2; ++i) {
+      // Copies: constant buffers carry no alignment guarantee for float.
+      const Tensor& t = input(i);
+      constant_[i].assign(t.is_constant ? t.num_elements() : 0, 0.f);
+      if (t.is_constant) std::memcpy(constant_[i].data(), t.data, sizeof(float) * constant_[i].size());
+    }
+  }
+  void Eval(const EvalContext& ctx) override {
+    BatchMatMulF32(isa(), g_, Operand(0), Operand(1), output(0).data_as<float>(), ctx.scratch);
+  }
+
+ private:
+  const float* Operand(int i) const {
+    return input(i).is_constant ? constant_[i].data() : input(i).data_as<float>();
+  }
+  std::vector<float> constant_[2];
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeBatchMatMul() { return std::make_unique<BatchMatMulS8Op>(); }
+std::unique_ptr<Op> MakeBatchMatMulF32() { return std::make_unique<BatchMatMulF32Op>(); }
+
+}  // namespace pyrt
