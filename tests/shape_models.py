@@ -16,8 +16,9 @@ from pathlib import Path
 import flatbuffers
 import numpy as np
 
+import model_zoo
 import pyruntime
-from model_zoo import _schema
+from model_zoo import _schema, args_key, cached_build
 from op_models import op_model
 
 S = _schema()
@@ -192,3 +193,36 @@ def keras_movement_ops_model(keras, in_shape=(6, 4, 5), batch_size=1):
         lambda t: tf.squeeze(tf.expand_dims(t, 1), axis=1) * 2.0)(x))
     return [x], outs
 
+
+
+def _float_shape_ops(keras, batch: int):
+    """Float32 graph of resize / movement / min-max layers as Keras emits them."""
+    import tensorflow as tf
+
+    L = keras.layers
+    x = keras.Input(batch_shape=(batch, 7, 5, 6), name="in0")
+    up = L.UpSampling2D((2, 3), interpolation="bilinear")(L.Conv2D(4, 1)(x))
+    rs = L.Resizing(4, 9, interpolation="bilinear")(x)
+    nn = L.Resizing(11, 3, interpolation="nearest")(x)
+    p = L.Permute((3, 1, 2))(x)
+    a, b = L.Lambda(lambda t: tf.split(t, [2, 4], axis=-1))(x)
+    g = L.Lambda(lambda t: tf.gather(t, [4, 0, 2, 2], axis=2))(x)
+    mx = L.Lambda(lambda t: tf.reduce_max(t, axis=[1, 2]))(x)
+    mn = L.Lambda(lambda t: tf.reduce_min(t, axis=-1, keepdims=True))(x)
+    d2s = L.Lambda(lambda t: tf.nn.depth_to_space(t, 2))(L.Conv2D(8, 1)(x))
+    return [x], [up, rs, nn, p, a, b, g, mx, mn, d2s]
+
+
+def float_shape_ops_model(batch: int = 1, seed: int = 0) -> Path:
+    """Cached float32 .tflite of ``_float_shape_ops`` (compare with LiteRT builtin)."""
+    import model_kinds as mk
+
+    path = mk.CACHE_DIR / f"shape_ops_f32_{args_key(batch, seed, mk.KINDS_VERSION)}.tflite"
+
+    def build() -> bytes:
+        _, keras = model_zoo._tf()
+        keras.utils.set_random_seed(seed)
+        inputs, outputs = _float_shape_ops(keras, batch)
+        return mk.convert_float(keras.Model(inputs, outputs), "float32")
+
+    return cached_build(path, build)

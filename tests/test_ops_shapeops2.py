@@ -417,3 +417,16 @@ def test_keras_resizing(interpolation):
 
 def test_keras_movement_ops():
     assert_bit_exact(sm.keras_movement_ops_model(batch=2))
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+def test_keras_float32_vs_builtin(batch):
+    path = sm.float_shape_ops_model(batch=batch)
+    sets = [mk.random_float_inputs(path, s) for s in (0, 1)]
+    refs, _ = mk.builtin_outputs(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    for inputs, ref in zip(sets, refs):
+        ours = interp.run(list(inputs))
+        assert len(ours) == len(ref)
+        for o, r in zip(ours, ref):
+            assert o.shape == r.shape and mk.max_rel_error(o, r) <= 1e-5
