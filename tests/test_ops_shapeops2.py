@@ -321,6 +321,12 @@ def test_resize_errors():
                        "4-D")
     expect_model_error(sm.unary("RESIZE_BILINEAR", (1, 4, 4, 1), np.int32, [[8, 8]]),
                        "bilinear input type")
+    g = sm.Graph()  # the size as a graph input: dynamic output shape
+    x = g.tensor((1, 4, 4, 1), np.int8, (0.1, 0), graph_input=True)
+    size = g.tensor((2,), np.int32, graph_input=True)
+    out = g.tensor((1, 8, 8, 1), np.int8, (0.1, 0))
+    g.op("RESIZE_NEAREST_NEIGHBOR", [x, size], [out])
+    expect_model_error(g.save([out]), "size", "must be constant")
 
 
 # ----------------------------------------------------------------------------
@@ -353,14 +359,15 @@ def test_reduce_requires_equal_quantization():
                                      (np.float32, None), (np.int32, None), (np.bool_, None)])
 def test_arg_min_max(name, opt, dtype, q):
     # 300 int8 values along the axis tie often: the first index must win.
+    g = sm.Graph()
+    x = g.tensor((2, 300, 3), dtype, q, graph_input=True)
+    outs = []
     for out_type, otype in ((np.int32, sm.S.TensorType.INT32), (np.int64, sm.S.TensorType.INT64)):
-        g = sm.Graph()
-        x = g.tensor((2, 300, 3), dtype, q, graph_input=True)
-        outs = []
         for axis, adt in ((1, np.int32), (-1, np.int64), (0, np.int32)):
             outs.append(g.tensor([1], out_type))
             g.op(name, [x, g.const([axis], adt)], [outs[-1]], **{opt: otype})
-        assert_bit_exact(g.save(outs), seeds=(0,))
+    refs = assert_bit_exact(g.save(outs), seeds=(0,))
+    assert refs[0][0].dtype == np.int32 and refs[0][3].dtype == np.int64
 
 
 def test_arg_max_errors():
