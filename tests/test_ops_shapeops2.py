@@ -437,3 +437,41 @@ def test_keras_float32_vs_builtin(batch):
         assert len(ours) == len(ref)
         for o, r in zip(ours, ref):
             assert o.shape == r.shape and mk.max_rel_error(o, r) <= 1e-5
+
+
+# ----------------------------------------------------------------------------
+# Robustness: corrupted models with these ops never crash (tests/test_fuzz.py
+# mutates only conv / dense models).
+# ----------------------------------------------------------------------------
+
+def _fuzz_seeds():
+    q = (0.1, 3)
+    return [
+        sm.fan_out("RESIZE_BILINEAR", (2, 4, 5, 3), np.int8, _resize_cases(MODES[:2])[:4], q=q),
+        sm.fan_out("RESIZE_NEAREST_NEIGHBOR", (1, 4, 5, 3), np.float32, _resize_cases(MODES)[:3]),
+        _gather((3, 5, 2), np.int8, q, [[4, 0], [2, 2], [0, 1]], axis=1, batchDims=1),
+        _gather((6, 3), np.int8, q, [[0, 5]], constant=False, axis=0),
+        _split_v((2, 3, 7), np.int8, q, [2, -1, 1], -1),
+        _unpack((2, 4, 3), np.int8, q, 1),
+        sm.fan_out("TRANSPOSE", (2, 3, 4, 5), np.int8, [([[3, 1, 0, 2]], {})], q=q),
+        sm.fan_out("TILE", (2, 3), np.int8, [([[2, 3]], {})], q=q),
+        sm.fan_out("BROADCAST_TO", (3, 1), np.int8, [([[2, 3, 4]], {})], q=q),
+        sm.fan_out("REDUCE_MAX", (2, 5, 3), np.int8, [([[0, -1]], dict(keepDims=True))], q=q),
+        sm.fan_out("ARG_MIN", (2, 5, 3), np.int8, [([[1]], dict(outputType=2))], q=q,
+                   out_dtype=np.int32),
+        sm.unary("DEPTH_TO_SPACE", (1, 2, 3, 8), np.int8, q=q, blockSize=2),
+        sm.unary("SLICE", (3, 4, 5), np.int8, [[1, 0, 2], [2, -1, 3]], q=q),
+        sm.unary("SQUEEZE", (1, 3, 1), np.int8, q=q, squeezeDims=[-1]),
+    ]
+
+
+def test_mutated_shape_op_models_never_crash():
+    from crash_harness import run_cases
+    from mutations import corpus
+
+    seeds = [p.read_bytes() for p in _fuzz_seeds()]
+    outcome = run_cases(corpus(seeds, 150, seed=77))
+    assert not outcome.crashes, f"crashes on cases {outcome.crashes[:20]}"
+    assert not outcome.hangs, f"hangs on cases {outcome.hangs[:20]}"
+    assert not outcome.unexpected, f"non-ModelError exceptions on cases {outcome.unexpected[:20]}"
+    assert outcome.loaded > 100 and outcome.rejected > 100
