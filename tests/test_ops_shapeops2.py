@@ -475,3 +475,17 @@ def test_mutated_shape_op_models_never_crash():
     assert not outcome.hangs, f"hangs on cases {outcome.hangs[:20]}"
     assert not outcome.unexpected, f"non-ModelError exceptions on cases {outcome.unexpected[:20]}"
     assert outcome.loaded > 100 and outcome.rejected > 100
+
+
+def test_resize_bilinear_extreme_ratio_stays_in_bounds():
+    # in 3 -> out 4095 with half_pixel_centers: the reference's rounded 10-bit
+    # scale (1) runs past the last input row (an out-of-bounds read there);
+    # ours stays on the last row, so the final rows repeat it.
+    x = np.arange(3 * 2 * 2, dtype=np.int8).reshape(1, 3, 2, 2) * 9
+    for dtype in (np.int8, np.uint8, np.float32):
+        path = sm.unary("RESIZE_BILINEAR", (1, 3, 2, 2), dtype, [[4095, 2]],
+                        q=None if dtype == np.float32 else (0.1, 0), halfPixelCenters=True)
+        out = run_ours(path, [x.astype(dtype)])[0]
+        assert out.shape == (1, 4095, 2, 2)
+        np.testing.assert_array_equal(out[0, -1], x[0, -1].astype(dtype))
+        np.testing.assert_array_equal(out[0, -600], x[0, -1].astype(dtype))

@@ -47,7 +47,9 @@ BilinearAxisF BilinearAxisFloat(int32_t in_size, int32_t out_size, bool align_co
   a.hi.resize(out_size);
   for (int32_t i = 0; i < out_size; ++i) {
     const float v = static_cast<float>(i);
-    const float p = half_pixel_centers ? (v + 0.5f) * scale - 0.5f : v * scale;
+    float p = half_pixel_centers ? (v + 0.5f) * scale - 0.5f : v * scale;
+    // Past the last pixel the reference reads out of bounds; stay on it.
+    if (std::floor(p) > static_cast<float>(in_size - 1)) p = static_cast<float>(in_size - 1);
     a.pos[i] = p;
     a.lo[i] = std::min(std::max(static_cast<int32_t>(std::floor(p)), 0), in_size - 1);
     a.hi[i] = std::min(static_cast<int32_t>(std::ceil(p)), in_size - 1);
@@ -65,7 +67,10 @@ BilinearAxisQ BilinearAxisInteger(int32_t in_size, int32_t out_size, bool align_
   a.lo.resize(out_size);
   a.hi.resize(out_size);
   for (int32_t i = 0; i < out_size; ++i) {
-    const int32_t p = half_pixel_centers ? i * scale + scale / 2 - (1 << 9) : i * scale;
+    int32_t p = half_pixel_centers ? i * scale + scale / 2 - (1 << 9) : i * scale;
+    // Past the last pixel (a rounded-up scale and a huge ratio) the reference
+    // reads out of bounds; staying on that pixel also bounds the weights.
+    if (p / (1 << 10) > in_size - 1) p = (in_size - 1) * (1 << 10);
     a.pos[i] = p;
     // C++ division truncates toward zero, as in the reference.
     a.lo[i] = std::min(std::max(p / (1 << 10), 0), in_size - 1);
@@ -123,31 +128,50 @@ void ResizeBilinearU8(const ResizeShape& s, const BilinearAxisF& y, const Biline
   BilinearFloat(s, y, x, 0.5f, input, output);
 }
 
-template <typename T>
-void ResizeBilinearInteger(const ResizeShape& s, const BilinearAxisQ& ya, const BilinearAxisQ& xa,
-                           const T* input, T* output) {
-  constexpr int64_t kOne = 1 << 10;
+namespace {
+
+// Acc holds every partial sum exactly: the four weights' magnitudes sum to at
+// most 2048 * 2048 (negative weights only with half_pixel_centers), so int8
+// values fit int32 (< 2^29) while int16 values need int64. Integer products
+// are associative, so v * (wy * wx) equals the reference's (v * wy) * wx.
+template <typename T, typename Acc>
+void BilinearInteger(const ResizeShape& s, const BilinearAxisQ& ya, const BilinearAxisQ& xa,
+                     const T* input, T* output) {
+  constexpr Acc kOne = 1 << 10;
   const int64_t c = s.channels;
   for (int64_t b = 0; b < s.batch; ++b) {
     const T* image = input + b * s.in_h * s.in_w * c;
     for (int64_t y = 0; y < s.out_h; ++y) {
       const T* r0 = image + ya.lo[y] * s.in_w * c;
       const T* r1 = image + ya.hi[y] * s.in_w * c;
-      const int64_t wy = ya.pos[y] - kOne * ya.lo[y];  // weight of row hi, may be < 0
+      const Acc wy = ya.pos[y] - kOne * ya.lo[y];  // weight of row hi, may be < 0
       for (int64_t x = 0; x < s.out_w; ++x, output += c) {
-        const int64_t wx = xa.pos[x] - kOne * xa.lo[x];
+        const Acc wx = xa.pos[x] - kOne * xa.lo[x];
+        const Acc w00 = (kOne - wy) * (kOne - wx), w10 = wy * (kOne - wx);
+        const Acc w01 = (kOne - wy) * wx, w11 = wy * wx;
         const T* p00 = r0 + xa.lo[x] * c;
         const T* p01 = r0 + xa.hi[x] * c;
         const T* p10 = r1 + xa.lo[x] * c;
         const T* p11 = r1 + xa.hi[x] * c;
         for (int64_t k = 0; k < c; ++k) {
-          const int64_t v = p00[k] * (kOne - wy) * (kOne - wx) + p10[k] * wy * (kOne - wx) +
-                            p01[k] * (kOne - wy) * wx + p11[k] * wy * wx;
-          const int64_t round = v > 0 ? (1 << 19) : -(1 << 19);
+          const Acc v = p00[k] * w00 + p10[k] * w10 + p01[k] * w01 + p11[k] * w11;
+          const Acc round = v > 0 ? (1 << 19) : -(1 << 19);
           output[k] = static_cast<T>((v + round) / (1 << 20));
         }
       }
     }
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void ResizeBilinearInteger(const ResizeShape& s, const BilinearAxisQ& ya, const BilinearAxisQ& xa,
+                           const T* input, T* output) {
+  if (sizeof(T) == 1) {
+    BilinearInteger<T, int32_t>(s, ya, xa, input, output);
+  } else {
+    BilinearInteger<T, int64_t>(s, ya, xa, input, output);
   }
 }
 

@@ -26,8 +26,8 @@ void ResizeNearestBytes(const ResizeShape& s, size_t elem_size, const int32_t* s
 
 // Float interpolation coordinates of one axis (ComputeInterpolationValues):
 // pos = out * scale (or (out + 0.5) * scale - 0.5), lo = max(floor(pos), 0),
-// hi = min(ceil(pos), in - 1). lo is also clamped to in - 1, where the
-// reference would read out of bounds.
+// hi = min(ceil(pos), in - 1). Where floor(pos) > in - 1 (the reference
+// would read out of bounds) pos is set to in - 1.
 struct BilinearAxisF {
   std::vector<float> pos;
   std::vector<int32_t> lo, hi;
@@ -36,7 +36,8 @@ BilinearAxisF BilinearAxisFloat(int32_t in_size, int32_t out_size, bool align_co
                                 bool half_pixel_centers);
 
 // Fixed-point coordinates (ComputeInterpolationValuesInteger): pos in 1/1024
-// units from a rounded 10-bit scale, lo/hi as above with integer division.
+// units from a rounded 10-bit scale, lo/hi as above with integer division
+// (truncating), the same guard past the last pixel.
 struct BilinearAxisQ {
   std::vector<int32_t> pos, lo, hi;
 };
