@@ -3,8 +3,6 @@
 // tensors must share scale and zero point between input and output (TFLite
 // checks this at Eval; the values are not requantized). Axes: constant int32,
 // negative wrap once, repeats count once, keep_dims keeps reduced dims as 1.
-#include <cstring>
-
 #include "kernels/reference/reduce_minmax.h"
 #include "ops/movement_common.h"
 #include "ops/op.h"

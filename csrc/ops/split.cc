@@ -19,6 +19,14 @@ class SplitBase : public Op {
   }
 
  protected:
+  // The constant int32 axis input of SPLIT / SPLIT_V, wrapped once.
+  int ReadAxis(const Tensor& t, int rank) const {
+    RequireType(t, DType::kInt32, "axis");
+    const std::vector<int64_t> axis = ReadConstantIndices(t, label(), "axis");
+    PYRT_ENSURE(axis.size() == 1, label(), ": axis must have one element, got ", axis.size());
+    return WrapAxis(axis[0], rank, label(), "axis");
+  }
+
   // Cuts input `data_input` along `axis` into pieces of `sizes` (summing to
   // the dim); `drop_axis` removes the axis from the output shapes (UNPACK).
   void PlanPieces(int data_input, int axis, const std::vector<int64_t>& sizes, bool drop_axis) {
@@ -69,18 +77,10 @@ class Split : public SplitBase {
                 " is not an even split into ", n);
     PlanPieces(1, axis, std::vector<int64_t>(n, dim / n), false);
   }
-
- protected:
-  int ReadAxis(const Tensor& t, int rank) const {
-    RequireType(t, DType::kInt32, "axis");
-    const std::vector<int64_t> axis = ReadConstantIndices(t, label(), "axis");
-    PYRT_ENSURE(axis.size() == 1, label(), ": axis must have one element, got ", axis.size());
-    return WrapAxis(axis[0], rank, label(), "axis");
-  }
 };
 
 // SPLIT_V(input, size_splits, axis): given sizes, one of them may be -1.
-class SplitV : public Split {
+class SplitV : public SplitBase {
  public:
   void Prepare() override {
     RequireInputCount(3, 3);
