@@ -278,7 +278,8 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpMean:
     case kOpSum:
-    case kOpReduceMax: {
+    case kOpReduceMax:
+    case kOpReduceMin: {
       ReducerOptions o;
       if (auto* p = op->builtin_options_as_ReducerOptions()) o.keep_dims = p->keep_dims();
       return o;
@@ -368,6 +369,12 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     case kOpArgMax: {
       ArgMaxOptions o;
       if (auto* p = op->builtin_options_as_ArgMaxOptions())
+        o.output_type = static_cast<DType>(static_cast<int8_t>(p->output_type()));
+      return o;
+    }
+    case kOpArgMin: {
+      ArgMaxOptions o;  // ArgMinOptions has the same single field
+      if (auto* p = op->builtin_options_as_ArgMinOptions())
         o.output_type = static_cast<DType>(static_cast<int8_t>(p->output_type()));
       return o;
     }

@@ -54,6 +54,17 @@ void RequireSameQuantization(const Tensor& in, const Tensor& out, const std::str
               out.zero_point(), ") must have equal quantization (no requantization is done)");
 }
 
+void RequireSameType(const Tensor& in, const Tensor& out, const std::string& what) {
+  PYRT_ENSURE(in.dtype == out.dtype, what, ": input type ", DTypeName(in.dtype),
+              " differs from output '", out.name, "' type ", DTypeName(out.dtype));
+}
+
+int WrapAxis(int64_t axis, int rank, const std::string& what, const char* role) {
+  const int64_t a = axis < 0 ? axis + rank : axis;
+  PYRT_ENSURE(a >= 0 && a < rank, what, ": ", role, " ", axis, " is out of range for rank ", rank);
+  return static_cast<int>(a);
+}
+
 std::vector<int64_t> ByteStrides(const Shape& shape, size_t elem_size) {
   std::vector<int64_t> strides(shape.size());
   int64_t s = static_cast<int64_t>(elem_size);

@@ -1,5 +1,6 @@
 // Prepare helpers shared by the data-movement ops (PAD, STRIDED_SLICE,
-// CONCATENATION, PACK), which copy elements of any dense dtype as bytes.
+// CONCATENATION, PACK, SPLIT, TRANSPOSE, GATHER, ...), which copy elements
+// of any dense dtype as bytes.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +24,12 @@ std::vector<int64_t> ReadConstantIndices(const Tensor& t, const std::string& wha
 // copy ops do no requantization, so all tensors must share the parameters.
 void RequireSameQuantization(const Tensor& in, const Tensor& out, const std::string& what,
                              const char* in_role);
+
+// TFLite's TF_LITE_ENSURE_TYPES_EQ between input and output.
+void RequireSameType(const Tensor& in, const Tensor& out, const std::string& what);
+
+// `axis` wrapped once when negative (by rank); throws unless in [0, rank).
+int WrapAxis(int64_t axis, int rank, const std::string& what, const char* role);
 
 // Row-major byte strides of `shape` for elements of `elem_size` bytes.
 std::vector<int64_t> ByteStrides(const Shape& shape, size_t elem_size);

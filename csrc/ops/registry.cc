@@ -35,6 +35,24 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     // The data input of TRANSPOSE_CONV is input 2.
     case kOpTransposeConv: return MakeDTypeDispatchOnInput<MakeTransposeConv, MakeTransposeConvF32, 2>;
     case kOpBatchMatMul: return MakeDTypeDispatch<MakeBatchMatMul, MakeBatchMatMulF32>;
+    case kOpSqueeze: return MakeSqueeze;
+    case kOpExpandDims: return MakeExpandDims;
+    case kOpSlice: return MakeSlice;
+    case kOpSplit: return MakeSplit;
+    case kOpSplitV: return MakeSplitV;
+    case kOpUnpack: return MakeUnpack;
+    case kOpTranspose: return MakeTranspose;
+    case kOpGather: return MakeGather;
+    case kOpTile: return MakeTile;
+    case kOpBroadcastTo: return MakeBroadcastTo;
+    case kOpResizeBilinear: return MakeResizeBilinear;
+    case kOpResizeNearestNeighbor: return MakeResizeNearestNeighbor;
+    case kOpReduceMax: return MakeReduceMax;
+    case kOpReduceMin: return MakeReduceMin;
+    case kOpArgMax: return MakeArgMax;
+    case kOpArgMin: return MakeArgMin;
+    case kOpDepthToSpace: return MakeDepthToSpace;
+    case kOpSpaceToDepth: return MakeSpaceToDepth;
     default: return nullptr;
   }
 }

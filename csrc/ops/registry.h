@@ -32,6 +32,24 @@ std::unique_ptr<Op> MakePack();
 std::unique_ptr<Op> MakeConcatenation();
 std::unique_ptr<Op> MakeTransposeConv();
 std::unique_ptr<Op> MakeBatchMatMul();
+std::unique_ptr<Op> MakeSqueeze();
+std::unique_ptr<Op> MakeExpandDims();
+std::unique_ptr<Op> MakeSlice();
+std::unique_ptr<Op> MakeSplit();
+std::unique_ptr<Op> MakeSplitV();
+std::unique_ptr<Op> MakeUnpack();
+std::unique_ptr<Op> MakeTranspose();
+std::unique_ptr<Op> MakeGather();
+std::unique_ptr<Op> MakeTile();
+std::unique_ptr<Op> MakeBroadcastTo();
+std::unique_ptr<Op> MakeResizeBilinear();
+std::unique_ptr<Op> MakeResizeNearestNeighbor();
+std::unique_ptr<Op> MakeReduceMax();
+std::unique_ptr<Op> MakeReduceMin();
+std::unique_ptr<Op> MakeArgMax();
+std::unique_ptr<Op> MakeArgMin();
+std::unique_ptr<Op> MakeDepthToSpace();
+std::unique_ptr<Op> MakeSpaceToDepth();
 
 // Hybrid versions (float32 input, int8 weights), reached through
 // MakeDTypeDispatch (ops/dtype_dispatch.h).

@@ -56,17 +56,18 @@ int64_t CopyPlanBytes(const CopyPlan& plan) {
   return n;
 }
 
-void BlockCopy(const CopyPlan& plan, const uint8_t* src, uint8_t* dst) {
-  for (int k = 0; k < plan.rank; ++k)
-    if (plan.count[k] == 0) return;
-  if (plan.run_bytes == 0) return;
-  // Odometer over the axes; the last axis moves fastest. Offsets rather than
-  // pointers: intermediate positions may lie outside the buffers.
+namespace {
+
+// Calls fn(src_offset, dst_offset) for every index of the first `rank` axes
+// of the plan; the last of them moves fastest. Offsets rather than pointers:
+// intermediate positions may lie outside the buffers.
+template <typename Fn>
+void ForEachOffset(const CopyPlan& plan, int rank, Fn fn) {
   int64_t idx[kMaxCopyDims] = {};
   int64_t s = 0, d = 0;
   while (true) {
-    std::memcpy(dst + d, src + s, static_cast<size_t>(plan.run_bytes));
-    int k = plan.rank - 1;
+    fn(s, d);
+    int k = rank - 1;
     for (; k >= 0; --k) {
       s += plan.src_stride[k];
       d += plan.dst_stride[k];
@@ -77,6 +78,38 @@ void BlockCopy(const CopyPlan& plan, const uint8_t* src, uint8_t* dst) {
     }
     if (k < 0) return;
   }
+}
+
+// Plans whose runs are single small elements (TRANSPOSE, broadcasts): the
+// innermost axis becomes a loop of fixed-size copies instead of memcpy calls.
+template <size_t kSize>
+void CopyElementRows(const CopyPlan& plan, const uint8_t* src, uint8_t* dst) {
+  const int last = plan.rank - 1;
+  const int64_t n = plan.count[last], ss = plan.src_stride[last], ds = plan.dst_stride[last];
+  ForEachOffset(plan, last, [&](int64_t s, int64_t d) {
+    const uint8_t* from = src + s;
+    uint8_t* to = dst + d;
+    for (int64_t i = 0; i < n; ++i) std::memcpy(to + i * ds, from + i * ss, kSize);
+  });
+}
+
+}  // namespace
+
+void BlockCopy(const CopyPlan& plan, const uint8_t* src, uint8_t* dst) {
+  for (int k = 0; k < plan.rank; ++k)
+    if (plan.count[k] == 0) return;
+  if (plan.run_bytes == 0) return;
+  if (plan.rank > 0) {
+    switch (plan.run_bytes) {
+      case 1: return CopyElementRows<1>(plan, src, dst);
+      case 2: return CopyElementRows<2>(plan, src, dst);
+      case 4: return CopyElementRows<4>(plan, src, dst);
+      case 8: return CopyElementRows<8>(plan, src, dst);
+      default: break;
+    }
+  }
+  const size_t run = static_cast<size_t>(plan.run_bytes);
+  ForEachOffset(plan, plan.rank, [&](int64_t s, int64_t d) { std::memcpy(dst + d, src + s, run); });
 }
 
 void FillElements(uint8_t* dst, int64_t n, const uint8_t* value, size_t elem_size) {
