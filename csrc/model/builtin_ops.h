@@ -53,6 +53,7 @@ enum BuiltinOp : int32_t {
   kOpRsqrt = 76,
   kOpShape = 77,
   kOpReduceMax = 82,
+  kOpSquare = 92,
   kOpPack = 83,
   kOpUnpack = 88,
   kOpResizeNearestNeighbor = 97,

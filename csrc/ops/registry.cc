@@ -29,6 +29,24 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpStridedSlice: return MakeStridedSlice;
     case kOpPack: return MakePack;
     case kOpConcatenation: return MakeConcatenation;
+    case kOpRelu: return MakeDTypeDispatch<MakeRelu, MakeReluF32>;
+    case kOpRelu6: return MakeDTypeDispatch<MakeRelu6, MakeRelu6F32>;
+    case kOpReluN1To1: return MakeDTypeDispatch<MakeReluN1To1, MakeReluN1To1F32>;
+    case kOpLeakyRelu: return MakeDTypeDispatch<MakeLeakyRelu, MakeLeakyReluF32>;
+    case kOpTanh: return MakeDTypeDispatch<MakeTanh, MakeTanhF32>;
+    case kOpGelu: return MakeDTypeDispatch<MakeGelu, MakeGeluF32>;
+    case kOpAbs: return MakeDTypeDispatch<MakeAbs, MakeAbsF32>;
+    case kOpExp: return MakeDTypeDispatch<MakeExp, MakeExpF32>;
+    case kOpLog: return MakeDTypeDispatch<MakeLog, MakeLogF32>;
+    case kOpRsqrt: return MakeDTypeDispatch<MakeRsqrt, MakeRsqrtF32>;
+    case kOpNeg: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeNegF32>;
+    case kOpSqrt: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeSqrtF32>;
+    case kOpSquare: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeSquareF32>;
+    case kOpDiv: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeDivF32>;
+    case kOpMaximum: return MakeMaximum;
+    case kOpMinimum: return MakeMinimum;
+    case kOpPrelu: return MakeDTypeDispatch<MakePrelu, MakePreluF32>;
+    case kOpSquaredDifference: return MakeDTypeDispatch<MakeSquaredDifference, MakeSquaredDifferenceF32>;
     default: return nullptr;
   }
 }

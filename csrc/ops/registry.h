@@ -30,6 +30,23 @@ std::unique_ptr<Op> MakeAveragePool2D();
 std::unique_ptr<Op> MakeStridedSlice();
 std::unique_ptr<Op> MakePack();
 std::unique_ptr<Op> MakeConcatenation();
+// Elementwise ops (activations.cc, unary_math.cc, binary_elementwise.cc).
+std::unique_ptr<Op> MakeRelu();
+std::unique_ptr<Op> MakeRelu6();
+std::unique_ptr<Op> MakeReluN1To1();
+std::unique_ptr<Op> MakeLeakyRelu();
+std::unique_ptr<Op> MakeTanh();
+std::unique_ptr<Op> MakeGelu();
+std::unique_ptr<Op> MakeAbs();
+std::unique_ptr<Op> MakeExp();
+std::unique_ptr<Op> MakeLog();
+std::unique_ptr<Op> MakeRsqrt();
+// Quantized side of NEG, SQRT, SQUARE, DIV: rejects the model.
+std::unique_ptr<Op> MakeNoQuantizedKernel();
+std::unique_ptr<Op> MakeMaximum();  // any numeric type
+std::unique_ptr<Op> MakeMinimum();  // any numeric type
+std::unique_ptr<Op> MakePrelu();
+std::unique_ptr<Op> MakeSquaredDifference();
 
 // Float32 versions, reached through MakeDTypeDispatch (ops/dtype_dispatch.h).
 std::unique_ptr<Op> MakeConv2DF32();
@@ -45,5 +62,21 @@ std::unique_ptr<Op> MakeLogisticF32();
 std::unique_ptr<Op> MakeHardSwishF32();
 std::unique_ptr<Op> MakeMaxPool2DF32();
 std::unique_ptr<Op> MakeAveragePool2DF32();
+std::unique_ptr<Op> MakeReluF32();
+std::unique_ptr<Op> MakeRelu6F32();
+std::unique_ptr<Op> MakeReluN1To1F32();
+std::unique_ptr<Op> MakeLeakyReluF32();
+std::unique_ptr<Op> MakeTanhF32();
+std::unique_ptr<Op> MakeGeluF32();
+std::unique_ptr<Op> MakeAbsF32();
+std::unique_ptr<Op> MakeNegF32();
+std::unique_ptr<Op> MakeExpF32();
+std::unique_ptr<Op> MakeLogF32();
+std::unique_ptr<Op> MakeSqrtF32();
+std::unique_ptr<Op> MakeRsqrtF32();
+std::unique_ptr<Op> MakeSquareF32();
+std::unique_ptr<Op> MakePreluF32();
+std::unique_ptr<Op> MakeSquaredDifferenceF32();
+std::unique_ptr<Op> MakeDivF32();
 
 }  // namespace pyrt

@@ -1,0 +1,87 @@
+// ABS, EXP and LOG on int8 (elementwise.cc / exp.cc): ABS requantizes
+// |v - zp| only when the scales differ; EXP and LOG are LUTPopulate tables
+// with float math, LOG mapping x <= 0 to the output's lowest value. TFLite
+// has no int8 kernel for NEG, SQRT, RSQRT's general case or SQUARE: those
+// are float32 only (ops/unary_f32.cc) and their quantized versions here
+// reject the model.
+#include <cmath>
+
+#include "kernels/reference/activations_s8.h"
+#include "kernels/reference/unary_s8.h"
+#include "ops/registry.h"
+#include "ops/unary_table_op.h"
+#include "quant/multiplier.h"
+
+namespace pyrt {
+namespace {
+
+class AbsS8Op : public UnaryTableS8 {
+ protected:
+  void BuildTable(const Tensor& in, const Tensor& out, int8_t lut[256]) override {
+    AbsParams p;
+    p.input_zero_point = in.zero_point();
+    p.output_zero_point = out.zero_point();
+    p.rescale = in.scale() != out.scale();
+    if (p.rescale) {
+      const QuantizedMultiplier q =
+          QuantizeMultiplier(in.scale() / out.scale(), label() + " input/output scale");
+      p.multiplier = q.multiplier;
+      p.shift = q.shift;
+    }
+    TabulateS8([&p](int8_t v) { return AbsS8(p, v); }, lut);
+  }
+};
+
+float ExpF(float x) { return std::exp(x); }
+
+class ExpS8Op : public UnaryTableS8 {
+ protected:
+  void BuildTable(const Tensor& in, const Tensor& out, int8_t lut[256]) override {
+    BuildLutS8(in.scale(), in.zero_point(), out.scale(), out.zero_point(), ExpF, lut);
+  }
+};
+
+// log(x), or the lowest output value (param) for x <= 0.
+float LogOrMin(float x, const void* lowest) {
+  return x <= 0.0f ? *static_cast<const float*>(lowest) : std::log(x);
+}
+
+class LogS8Op : public UnaryTableS8 {
+ protected:
+  void BuildTable(const Tensor& in, const Tensor& out, int8_t lut[256]) override {
+    // (int8 min - zp) is an int, times the float scale.
+    const float lowest = static_cast<float>(-128 - out.zero_point()) * out.scale();
+    BuildLutS8WithParam(in.scale(), in.zero_point(), out.scale(), out.zero_point(), LogOrMin,
+                        &lowest, lut);
+  }
+};
+
+// Quantized side of an op that pyruntime runs in float32 only.
+class FloatOnly : public Op {
+ public:
+  explicit FloatOnly(const char* why) : why_(why) {}
+  void Prepare() override {
+    RequireInputCount(1, 2);
+    const Tensor& in = input(0);
+    ThrowModelError(label(), ": only float32 is supported (", why_, "), got input tensor ",
+                    in.index, " '", in.name, "' ", DTypeName(in.dtype));
+  }
+  void Eval(const EvalContext&) override {}
+
+ private:
+  const char* why_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> MakeAbs() { return std::make_unique<AbsS8Op>(); }
+std::unique_ptr<Op> MakeExp() { return std::make_unique<ExpS8Op>(); }
+std::unique_ptr<Op> MakeLog() { return std::make_unique<LogS8Op>(); }
+std::unique_ptr<Op> MakeNoQuantizedKernel() {
+  return std::make_unique<FloatOnly>("TFLite has no int8 kernel for this op");
+}
+std::unique_ptr<Op> MakeRsqrt() {
+  return std::make_unique<FloatOnly>("int8 RSQRT is not implemented yet");
+}
+
+}  // namespace pyrt
