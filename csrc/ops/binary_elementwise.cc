@@ -1,8 +1,7 @@
 // MAXIMUM, MINIMUM, PRELU, SQUARED_DIFFERENCE and DIV with numpy
 // broadcasting up to rank 6. MAXIMUM / MINIMUM compare stored values of any
-// numeric type (TFLite does not requantize); PRELU and SQUARED_DIFFERENCE
-// have int8 and float32 versions; DIV is float32 only (TFLite's DIV has no
-// int8 kernel).
+// numeric type (TFLite does not requantize); PRELU, SQUARED_DIFFERENCE and
+// DIV have int8 and float32 versions.
 #include <algorithm>
 
 #include "kernels/reference/binary_elementwise.h"
@@ -153,6 +152,46 @@ class SquaredDifferenceS8Op : public BroadcastBinaryOp {
   SquaredDifferenceParams params_;
 };
 
+class DivS8Op : public BroadcastBinaryOp {
+ public:
+  void Eval(const EvalContext&) override {
+    const DivParams& p = params_;
+    BroadcastBinary(plan_, a<int8_t>(), b<int8_t>(), out<int8_t>(),
+                    [&p](int8_t x, int8_t y) { return DivS8(p, x, y); });
+  }
+  bool EvalScalarS8(int8_t x, int8_t y, int8_t* result) const override {
+    *result = DivS8(params_, x, y);
+    return true;
+  }
+
+ private:
+  void PrepareMore(const Tensor& a, const Tensor& b, const Tensor& out) override {
+    PYRT_ENSURE(a.dtype == DType::kInt8, label(), ": only int8 and float32 are supported, got ",
+                DTypeName(a.dtype));
+    RequirePerTensorQuant(a, "input1");
+    RequirePerTensorQuant(b, "input2");
+    RequirePerTensorQuant(out, "output");
+    const ActivationRange act =
+        QuantizedActivationRange(options<ArithmeticOptions>().activation, out, label());
+    // s1 / (s2 * s_out) in float, widened.
+    const float real = a.scale() / (b.scale() * out.scale());
+    const QuantizedMultiplier q = QuantizeMultiplier(real, label() + " s1 / (s2 * s_out)");
+    // Keeps the kernel's final right shift >= 0 (|dividend| <= 255 has >= 22
+    // bits of headroom); larger ratios would need a left shift.
+    PYRT_ENSURE(q.shift <= 21, label(), ": input1 scale / (input2 scale * output scale) = ", real,
+                " exceeds 2^21");
+    params_.input1_offset = -a.zero_point();
+    params_.input2_offset = -b.zero_point();
+    params_.output_offset = out.zero_point();
+    params_.output_multiplier = q.multiplier;
+    params_.output_shift = q.shift;
+    params_.act_min = act.min;
+    params_.act_max = act.max;
+  }
+
+  DivParams params_;
+};
+
 enum class FloatBinary { kPrelu, kSquaredDifference, kDiv };
 
 class FloatBinaryOp : public BroadcastBinaryOp {
@@ -200,6 +239,7 @@ std::unique_ptr<Op> MakeSquaredDifference() { return std::make_unique<SquaredDif
 std::unique_ptr<Op> MakeSquaredDifferenceF32() {
   return std::make_unique<FloatBinaryOp>(FloatBinary::kSquaredDifference);
 }
+std::unique_ptr<Op> MakeDiv() { return std::make_unique<DivS8Op>(); }
 std::unique_ptr<Op> MakeDivF32() { return std::make_unique<FloatBinaryOp>(FloatBinary::kDiv); }
 
 }  // namespace pyrt

@@ -40,9 +40,9 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpLog: return MakeDTypeDispatch<MakeLog, MakeLogF32>;
     case kOpRsqrt: return MakeDTypeDispatch<MakeRsqrt, MakeRsqrtF32>;
     case kOpNeg: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeNegF32>;
-    case kOpSqrt: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeSqrtF32>;
+    case kOpSqrt: return MakeDTypeDispatch<MakeSqrt, MakeSqrtF32>;
     case kOpSquare: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeSquareF32>;
-    case kOpDiv: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeDivF32>;
+    case kOpDiv: return MakeDTypeDispatch<MakeDiv, MakeDivF32>;
     case kOpMaximum: return MakeMaximum;
     case kOpMinimum: return MakeMinimum;
     case kOpPrelu: return MakeDTypeDispatch<MakePrelu, MakePreluF32>;

@@ -40,13 +40,15 @@ std::unique_ptr<Op> MakeGelu();
 std::unique_ptr<Op> MakeAbs();
 std::unique_ptr<Op> MakeExp();
 std::unique_ptr<Op> MakeLog();
+std::unique_ptr<Op> MakeSqrt();
 std::unique_ptr<Op> MakeRsqrt();
-// Quantized side of NEG, SQRT, SQUARE, DIV: rejects the model.
+// Quantized side of NEG and SQUARE: rejects the model.
 std::unique_ptr<Op> MakeNoQuantizedKernel();
 std::unique_ptr<Op> MakeMaximum();  // any numeric type
 std::unique_ptr<Op> MakeMinimum();  // any numeric type
 std::unique_ptr<Op> MakePrelu();
 std::unique_ptr<Op> MakeSquaredDifference();
+std::unique_ptr<Op> MakeDiv();
 
 // Float32 versions, reached through MakeDTypeDispatch (ops/dtype_dispatch.h).
 std::unique_ptr<Op> MakeConv2DF32();

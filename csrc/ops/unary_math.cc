@@ -1,9 +1,10 @@
-// ABS, EXP and LOG on int8 (elementwise.cc / exp.cc): ABS requantizes
-// |v - zp| only when the scales differ; EXP and LOG are LUTPopulate tables
-// with float math, LOG mapping x <= 0 to the output's lowest value. TFLite
-// has no int8 kernel for NEG, SQRT, RSQRT's general case or SQUARE: those
-// are float32 only (ops/unary_f32.cc) and their quantized versions here
-// reject the model.
+// ABS, EXP, LOG, SQRT and RSQRT on int8 (elementwise.cc / exp.cc), as
+// 256-entry tables: ABS requantizes |v - zp| only when the scales differ;
+// EXP and LOG are LUTPopulate tables with float math, LOG mapping x <= 0 to
+// the output's lowest value; SQRT truncates a float result; RSQRT is fixed
+// point. TFLite has no int8 kernel for NEG and SQUARE (the converter keeps
+// them in float): those are float32 only (ops/unary_f32.cc) and their
+// quantized side here rejects the model.
 #include <cmath>
 
 #include "kernels/reference/activations_s8.h"
@@ -56,6 +57,33 @@ class LogS8Op : public UnaryTableS8 {
   }
 };
 
+class SqrtS8Op : public UnaryTableS8 {
+ protected:
+  void BuildTable(const Tensor& in, const Tensor& out, int8_t lut[256]) override {
+    SqrtParams p;
+    p.input_scale = in.scale();
+    p.output_scale = out.scale();
+    p.input_zero_point = in.zero_point();
+    p.output_zero_point = out.zero_point();
+    TabulateS8([&p](int8_t v) { return SqrtS8(p, v); }, lut);
+  }
+};
+
+class RsqrtS8Op : public UnaryTableS8 {
+ protected:
+  void BuildTable(const Tensor& in, const Tensor& out, int8_t lut[256]) override {
+    // sqrt and the product in float, the reciprocal in double.
+    const double real = 1. / (std::sqrt(in.scale()) * out.scale());
+    const QuantizedMultiplier q = QuantizeMultiplier(real, label() + " 1 / (sqrt(s_in) * s_out)");
+    RsqrtParams p;
+    p.input_zero_point = in.zero_point();
+    p.output_zero_point = out.zero_point();
+    p.multiplier = q.multiplier;
+    p.shift = q.shift;
+    TabulateS8([&p](int8_t v) { return RsqrtS8(p, v); }, lut);
+  }
+};
+
 // Quantized side of an op that pyruntime runs in float32 only.
 class FloatOnly : public Op {
  public:
@@ -80,8 +108,7 @@ std::unique_ptr<Op> MakeLog() { return std::make_unique<LogS8Op>(); }
 std::unique_ptr<Op> MakeNoQuantizedKernel() {
   return std::make_unique<FloatOnly>("TFLite has no int8 kernel for this op");
 }
-std::unique_ptr<Op> MakeRsqrt() {
-  return std::make_unique<FloatOnly>("int8 RSQRT is not implemented yet");
-}
+std::unique_ptr<Op> MakeSqrt() { return std::make_unique<SqrtS8Op>(); }
+std::unique_ptr<Op> MakeRsqrt() { return std::make_unique<RsqrtS8Op>(); }
 
 }  // namespace pyrt

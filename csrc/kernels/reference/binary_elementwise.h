@@ -1,6 +1,7 @@
 // Elementwise binary kernels over a broadcast plan: MAXIMUM / MINIMUM on
 // raw values of any type, PRELU and SQUARED_DIFFERENCE on int8 (TFLite's
-// reference arithmetic), and float32 PRELU, SQUARED_DIFFERENCE and DIV.
+// reference arithmetic), DIV on int8, and float32 PRELU,
+// SQUARED_DIFFERENCE and DIV.
 #pragma once
 
 #include <cstdint>
@@ -49,5 +50,18 @@ struct SquaredDifferenceParams {
   int input1_shift = 0, input2_shift = 0, output_shift = 0;  // <= 0
 };
 int8_t SquaredDifferenceS8(const SquaredDifferenceParams& p, int8_t x, int8_t y);
+
+// DIV int8 (reference_ops::DivElementwise): fixed-point reciprocal of the
+// offset divisor (signs moved to the dividend), the dividend normalized by
+// its headroom, one rescale. Its final RoundingDivideByPOT can see shifts
+// above 31, evaluated as x86-64 executes the reference (see .cc).
+struct DivParams {
+  int32_t input1_offset = 0, input2_offset = 0;  // -zero_point
+  int32_t output_offset = 0;
+  int32_t output_multiplier = 0;
+  int output_shift = 0;  // <= 21 (checked at Prepare)
+  int32_t act_min = -128, act_max = 127;
+};
+int8_t DivS8(const DivParams& p, int8_t x, int8_t y);
 
 }  // namespace pyrt

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "quant/fixed_point.h"
+#include "quant/gemmlowp_math.h"
 #include "quant/float_cast.h"
 
 namespace pyrt {
@@ -32,6 +33,25 @@ int8_t AbsS8(const AbsParams& p, int8_t v) {
   const int32_t x = std::abs(v - p.input_zero_point);
   if (!p.rescale) return ClampS8(x + p.output_zero_point);
   return ClampS8(MultiplyByQuantizedMultiplier(x, p.multiplier, p.shift) + p.output_zero_point);
+}
+
+int8_t SqrtS8(const SqrtParams& p, int8_t v) {
+  const float x = p.input_scale * static_cast<float>(v - p.input_zero_point);
+  const int64_t q = int64_t{FloatToInt32LikeX86(std::sqrt(x) / p.output_scale)} + p.output_zero_point;
+  return static_cast<int8_t>(std::min<int64_t>(std::max<int64_t>(q, -128), 127));
+}
+
+int8_t RsqrtS8(const RsqrtParams& p, int8_t v) {
+  constexpr int kShift = 20;  // keeps 1/sqrt an integer before the rescale
+  const int32_t x = v - p.input_zero_point;
+  if (x <= 0) return 127;
+  int32_t inv_sqrt_multiplier;
+  int inv_sqrt_shift;
+  InvSqrtQuantizedMultiplierExp(x, -1, &inv_sqrt_multiplier, &inv_sqrt_shift);
+  const int32_t inv_sqrt =
+      MultiplyByQuantizedMultiplier(1, inv_sqrt_multiplier, inv_sqrt_shift + kShift);
+  return ClampS8(MultiplyByQuantizedMultiplier(inv_sqrt, p.multiplier, p.shift - kShift) +
+                 p.output_zero_point);
 }
 
 void BuildLutS8WithParam(float input_scale, int32_t input_zero_point, float output_scale,

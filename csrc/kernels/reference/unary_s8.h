@@ -37,6 +37,26 @@ struct AbsParams {
 };
 int8_t AbsS8(const AbsParams& p, int8_t v);
 
+// SQRT (elementwise.cc SqrtEvalQuantized): sqrt of the dequantized value in
+// float, divided by the output scale and TRUNCATED (no rounding), plus the
+// zero point. The reference fails the invoke for negative values; here they
+// give NaN -> INT32_MIN -> the lowest output.
+struct SqrtParams {
+  float input_scale = 1.f, output_scale = 1.f;
+  int32_t input_zero_point = 0, output_zero_point = 0;
+};
+int8_t SqrtS8(const SqrtParams& p, int8_t v);
+
+// RSQRT (elementwise.cc RsqrtEvalQuantizedInt8): fixed-point 1/sqrt(v - zp)
+// by Newton-Raphson, then rescaled by 1 / (sqrt(s_in) * s_out). v == zp
+// gives 127; the reference fails the invoke for v < zp, here those give 127.
+struct RsqrtParams {
+  int32_t input_zero_point = 0, output_zero_point = 0;
+  int32_t multiplier = 0;
+  int shift = 0;
+};
+int8_t RsqrtS8(const RsqrtParams& p, int8_t v);
+
 // lut[uint8(v)] = kernel(v) for every int8 v.
 template <typename Kernel>
 void TabulateS8(Kernel&& kernel, int8_t lut[256]) {
