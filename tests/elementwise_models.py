@@ -93,3 +93,21 @@ def elementwise_model(op: str, shapes: Sequence[Sequence[int]], batch: int = 1,
         return convert_int8(model, rep, io=io)
 
     return cached_build(path, build)
+
+
+def cast_model(in_dtype: str, out_dtypes: Sequence[str], shape=(3, 7), batch: int = 1) -> Path:
+    """x (in_dtype) -> one tf.cast(x, t) output per t in out_dtypes (one CAST
+    each), converted with the float recipe."""
+    key = args_key("cast", in_dtype, list(out_dtypes), list(shape), batch, VERSION,
+                   model_zoo.ZOO_VERSION)
+    path = CACHE / f"cast_{key}.tflite"
+
+    def build() -> bytes:
+        import tensorflow as tf
+
+        keras = op_models._keras()
+        x = keras.Input(batch_shape=(batch,) + tuple(shape), name="in0", dtype=in_dtype)
+        ys = [keras.layers.Lambda(lambda t, d=d: tf.cast(t, d))(x) for d in out_dtypes]
+        return model_kinds.convert_float(keras.Model(x, ys), "float32")
+
+    return cached_build(path, build)

@@ -1,6 +1,6 @@
 """Bit-exactness of the elementwise ops added after the CNN set: RELU,
 RELU6, RELU_N1_TO_1, LEAKY_RELU, PRELU, MAXIMUM, MINIMUM, TANH, GELU,
-SQUARED_DIFFERENCE, RSQRT, SQRT, DIV, ABS, NEG, EXP, LOG, SQUARE.
+SQUARED_DIFFERENCE, RSQRT, SQRT, DIV, ABS, NEG, EXP, LOG, SQUARE, CAST.
 
 int8 models (``elementwise_models.elementwise_model``) are compared with ==
 against LiteRT's reference kernels; representative ranges such as (0, 5) or
@@ -17,7 +17,7 @@ import model_kinds
 import model_zoo
 import pyruntime
 from bitexact import assert_bit_exact, describe_mismatch
-from elementwise_models import elementwise_model
+from elementwise_models import cast_model, elementwise_model
 
 
 def _has_op(path, name):
@@ -30,6 +30,7 @@ def _assert_same(path, input_sets):
     for inputs, ref in zip(input_sets, refs):
         ours = interp.run(list(inputs))
         ours = ours if isinstance(ours, list) else [ours]
+        assert len(ours) == len(ref)
         for o, r in zip(ours, ref):
             assert o.dtype == r.dtype and np.array_equal(o, r), describe_mismatch(o, r)
 
@@ -217,3 +218,31 @@ def test_float32(name, op, shapes, batch, params):
         ours = ours if isinstance(ours, list) else [ours]
         for o, r in zip(ours, ref):
             assert model_kinds.max_rel_error(o, r) <= 1e-5
+
+
+# ----------------------------------------------------------------------------
+# CAST (bit-exact against the reference, every type pair)
+# ----------------------------------------------------------------------------
+
+CAST_TYPES = ["float32", "int8", "uint8", "int16", "int32", "int64", "bool"]
+
+
+def _cast_input(dtype, shape, rng):
+    if dtype == "float32":
+        x = rng.uniform(-300, 300, shape).astype(np.float32)
+        # NaN, infinities and out-of-range values saturate (NaN -> max).
+        x.flat[:10] = [np.nan, np.inf, -np.inf, 3e9, -3e9, 1e20, -0.7, 0.7, 2147483647.0, -1e-30]
+        return x
+    if dtype == "bool":
+        return rng.integers(0, 2, shape).astype(bool)
+    info = np.iinfo(dtype)
+    return rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
+
+
+@pytest.mark.parametrize("in_dtype", CAST_TYPES)
+def test_cast(in_dtype):
+    path = cast_model(in_dtype, [t for t in CAST_TYPES if t != in_dtype], batch=2)
+    _has_op(path, "CAST")
+    shape = model_zoo.model_io_details(path)["inputs"][0]["shape"]
+    rng = np.random.default_rng(3)
+    _assert_same(path, [[_cast_input(in_dtype, shape, rng)] for _ in range(2)])

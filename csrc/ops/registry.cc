@@ -43,6 +43,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSqrt: return MakeDTypeDispatch<MakeSqrt, MakeSqrtF32>;
     case kOpSquare: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeSquareF32>;
     case kOpDiv: return MakeDTypeDispatch<MakeDiv, MakeDivF32>;
+    case kOpCast: return MakeCast;
     case kOpMaximum: return MakeMaximum;
     case kOpMinimum: return MakeMinimum;
     case kOpPrelu: return MakeDTypeDispatch<MakePrelu, MakePreluF32>;

@@ -49,6 +49,7 @@ std::unique_ptr<Op> MakeMinimum();  // any numeric type
 std::unique_ptr<Op> MakePrelu();
 std::unique_ptr<Op> MakeSquaredDifference();
 std::unique_ptr<Op> MakeDiv();
+std::unique_ptr<Op> MakeCast();  // any supported type pair
 
 // Float32 versions, reached through MakeDTypeDispatch (ops/dtype_dispatch.h).
 std::unique_ptr<Op> MakeConv2DF32();
