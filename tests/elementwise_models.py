@@ -58,6 +58,7 @@ def _ops(keras):
         "minimum": (2, lambda xs: k.minimum(xs[0], xs[1])),
         "squared_difference": (2, lambda xs: lam(tf.math.squared_difference)(xs)),
         "div": (2, lambda xs: lam(tf.math.divide)(xs)),
+        "l2_normalize": (1, lambda xs: lam(lambda t: tf.math.l2_normalize(t, axis=-1))(xs)),
     }
 
 

@@ -1,6 +1,7 @@
 """Bit-exactness of the elementwise ops added after the CNN set: RELU,
 RELU6, RELU_N1_TO_1, LEAKY_RELU, PRELU, MAXIMUM, MINIMUM, TANH, GELU,
-SQUARED_DIFFERENCE, RSQRT, SQRT, DIV, ABS, NEG, EXP, LOG, SQUARE, CAST.
+SQUARED_DIFFERENCE, RSQRT, SQRT, DIV, ABS, NEG, EXP, LOG, SQUARE, CAST,
+L2_NORMALIZATION.
 
 int8 models (``elementwise_models.elementwise_model``) are compared with ==
 against LiteRT's reference kernels; representative ranges such as (0, 5) or
@@ -161,6 +162,17 @@ def test_div_int8(shapes, batch, ranges, activation):
     _assert_same(path, _div_inputs(path, seeds=(0, 1, 2)))
 
 
+@pytest.mark.parametrize("shape,batch,rng", [((3, 5, 7), 2, (-3, 3)), ((17,), 1, (0, 5)),
+                                             ((4, 64), 2, (-5, 0.5))])
+def test_l2_normalization_int8(shape, batch, rng):
+    path = elementwise_model("l2_normalize", [shape], batch=batch, ranges=[rng])
+    _has_op(path, "L2_NORMALIZATION")
+    d = model_zoo.model_io_details(path)["inputs"][0]
+    sets = [[model_zoo.random_input(d, seed=s)] for s in range(3)]
+    sets[0][0][..., 0, :] = d["zero_point"]  # rows of zeros: the 1/sqrt(0) special case
+    _assert_same(path, sets)
+
+
 def test_ops_without_int8_kernel_are_rejected():
     from test_ops_activations import _one_op_model
 
@@ -194,6 +206,7 @@ FLOAT = [
     ("MINIMUM", "minimum", [(4, 5), (1, 5)], 1, {}),
     ("SQUARED_DIFFERENCE", "squared_difference", [(2, 3, 4), (1, 1, 4)], 2, {}),
     ("DIV", "div", [(2, 3, 4), (1, 3, 1)], 1, {}),
+    ("L2_NORMALIZATION", "l2_normalize", [(3, 5, 7)], 2, {}),
 ]
 _POSITIVE = {"log", "sqrt", "rsqrt"}
 

@@ -44,6 +44,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSquare: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeSquareF32>;
     case kOpDiv: return MakeDTypeDispatch<MakeDiv, MakeDivF32>;
     case kOpCast: return MakeCast;
+    case kOpL2Normalization: return MakeL2Normalization;
     case kOpMaximum: return MakeMaximum;
     case kOpMinimum: return MakeMinimum;
     case kOpPrelu: return MakeDTypeDispatch<MakePrelu, MakePreluF32>;

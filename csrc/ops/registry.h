@@ -50,6 +50,7 @@ std::unique_ptr<Op> MakePrelu();
 std::unique_ptr<Op> MakeSquaredDifference();
 std::unique_ptr<Op> MakeDiv();
 std::unique_ptr<Op> MakeCast();  // any supported type pair
+std::unique_ptr<Op> MakeL2Normalization();  // int8 and float32
 
 // Float32 versions, reached through MakeDTypeDispatch (ops/dtype_dispatch.h).
 std::unique_ptr<Op> MakeConv2DF32();
