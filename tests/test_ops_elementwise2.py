@@ -173,11 +173,18 @@ def test_l2_normalization_int8(shape, batch, rng):
     _assert_same(path, sets)
 
 
-def test_ops_without_int8_kernel_are_rejected():
+@pytest.mark.parametrize("op,in_dtype,out_q,match", [
+    ("NEG", np.int8, (0.1, 0), r"NEG.*only float32"),  # TFLite has no int8 NEG
+    ("SQUARE", np.int8, (0.1, 0), r"SQUARE.*only float32"),
+    ("TANH", np.uint8, (0.1, 0), r"TANH.*only int8 and float32"),
+    ("L2_NORMALIZATION", np.int8, (0.01, 0), r"L2_NORMALIZATION.*scale 1/128"),
+    ("L2_NORMALIZATION", np.int8, (1 / 128, 3), r"L2_NORMALIZATION.*zero point 0"),
+])
+def test_unsupported_quantization_is_a_model_error(op, in_dtype, out_q, match):
     from test_ops_activations import _one_op_model
 
-    path = _one_op_model("NEG", (2, 3), np.int8, (0.1, 0), np.int8, (0.1, 0))
-    with pytest.raises(pyruntime.ModelError, match=r"NEG.*only float32"):
+    path = _one_op_model(op, (2, 3), in_dtype, (0.1, 0), in_dtype, out_q)
+    with pytest.raises(pyruntime.ModelError, match=match):
         pyruntime.Interpreter(path)
 
 

@@ -14,16 +14,16 @@
 #include "ops/registry.h"
 #include "ops/unary_table_op.h"
 #include "quant/float_cast.h"
+#include "quant/gemmlowp_math.h"
 #include "quant/multiplier.h"
 
 namespace pyrt {
 namespace {
 
-// zp + int32(roundf(limit / scale)) in float, as QuantizedReluX, clamped to int8.
+// zp + int32(roundf(limit / scale)) in float, as QuantizedReluX (int32 add,
+// wrapping as on x86-64 for absurd scales).
 int32_t QuantizeLimit(float limit, const Tensor& out) {
-  const int64_t q = static_cast<int64_t>(out.zero_point()) +
-                    FloatToInt32LikeX86(std::round(limit / out.scale()));
-  return static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(q, -128), 127));
+  return WrappingAdd(out.zero_point(), FloatToInt32LikeX86(std::round(limit / out.scale())));
 }
 
 class ReluX : public UnaryTableS8 {
@@ -71,18 +71,21 @@ class LeakyRelu : public UnaryTableS8 {
 
 float TanhF(float x) { return std::tanh(x); }
 
+using FloatFn = float (*)(float);
+
+// LUTPopulate table of a float function.
 class FloatLut : public UnaryTableS8 {
  public:
-  explicit FloatLut(float (*f)(float)) : f_(f) {}
+  explicit FloatLut(FloatFn f) : f_(f) {}
 
  protected:
   void BuildTable(const Tensor& in, const Tensor& out, int8_t lut[256]) override {
     BuildLutS8(in.scale(), in.zero_point(), out.scale(), out.zero_point(), Function(), lut);
   }
-  virtual float (*Function() const)(float) { return f_; }
+  virtual FloatFn Function() const { return f_; }
 
  private:
-  float (*f_)(float);
+  FloatFn f_;
 };
 
 class Gelu : public FloatLut {
@@ -90,7 +93,7 @@ class Gelu : public FloatLut {
   Gelu() : FloatLut(nullptr) {}
 
  protected:
-  float (*Function() const)(float) override {
+  FloatFn Function() const override {
     return options<GeluOptions>().approximate ? GeluApprox : GeluExact;
   }
 };

@@ -12,7 +12,7 @@ int8_t PreluS8(const PreluParams& p, int8_t x, int8_t alpha) {
   const int32_t scaled =
       in >= 0 ? MultiplyByQuantizedMultiplier(in, p.multiplier_1, p.shift_1)
               : MultiplyByQuantizedMultiplier(in * (p.alpha_offset + alpha), p.multiplier_2, p.shift_2);
-  return static_cast<int8_t>(std::min(127, std::max(-128, scaled + p.output_offset)));
+  return static_cast<int8_t>(std::min(127, std::max(-128, WrappingAdd(scaled, p.output_offset))));
 }
 
 int8_t SquaredDifferenceS8(const SquaredDifferenceParams& p, int8_t x, int8_t y) {
@@ -21,9 +21,9 @@ int8_t SquaredDifferenceS8(const SquaredDifferenceParams& p, int8_t x, int8_t y)
   const int32_t sa = MultiplyByQuantizedMultiplierSmallerThanOneExp(a, p.input1_multiplier, p.input1_shift);
   const int32_t sb = MultiplyByQuantizedMultiplierSmallerThanOneExp(b, p.input2_multiplier, p.input2_shift);
   const int32_t diff = sa - sb;  // |diff| <= 255 * 2^7: the square fits
-  const int32_t out = MultiplyByQuantizedMultiplierSmallerThanOneExp(diff * diff, p.output_multiplier,
-                                                                      p.output_shift) +
-                      p.output_offset;
+  const int32_t out = WrappingAdd(
+      MultiplyByQuantizedMultiplierSmallerThanOneExp(diff * diff, p.output_multiplier, p.output_shift),
+      p.output_offset);
   return static_cast<int8_t>(std::min(127, std::max(-128, out)));
 }
 
@@ -35,7 +35,7 @@ namespace {
 int32_t RoundingDivideByPOTLikeX86(int32_t x, int exponent) {
   const int32_t mask = static_cast<int32_t>((uint64_t{1} << (exponent & 63)) - 1);
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> (exponent & 31)) + ((x & mask) > threshold ? 1 : 0);
+  return WrappingAdd(x >> (exponent & 31), (x & mask) > threshold ? 1 : 0);
 }
 
 // Redundant sign bits of x (TFLite CountLeadingSignBits = GCC's clrsb);
@@ -57,9 +57,9 @@ int8_t DivS8(const DivParams& p, int8_t x, int8_t y) {
   const int headroom = CountLeadingSignBits(a);
   const int32_t unscaled = MultiplyByQuantizedMultiplierGreaterThanOne(a, b_inv, headroom);
   const int right_shift = recip_shift + headroom - p.output_shift;  // >= 0 given the Prepare check
-  const int32_t result =
-      p.output_offset + RoundingDivideByPOTLikeX86(
-                            SaturatingRoundingDoublingHighMul(unscaled, p.output_multiplier), right_shift);
+  const int32_t result = WrappingAdd(
+      p.output_offset, RoundingDivideByPOTLikeX86(
+                           SaturatingRoundingDoublingHighMul(unscaled, p.output_multiplier), right_shift));
   return static_cast<int8_t>(std::min(p.act_max, std::max(p.act_min, result)));
 }
 

@@ -8,6 +8,8 @@
 #include "quant/gemmlowp_math.h"
 #include "quant/float_cast.h"
 
+// Sums of a requantized value and a zero point wrap like the reference's
+// int32 adds on x86-64 (reachable only with extreme multipliers).
 namespace pyrt {
 namespace {
 
@@ -16,8 +18,8 @@ inline int8_t ClampS8(int32_t v) { return static_cast<int8_t>(std::min(std::max(
 }  // namespace
 
 int8_t ReluXS8(const ReluXParams& p, int8_t v) {
-  int32_t out = p.output_zero_point +
-                MultiplyByQuantizedMultiplier(v - p.input_zero_point, p.multiplier, p.shift);
+  int32_t out = WrappingAdd(p.output_zero_point,
+                            MultiplyByQuantizedMultiplier(v - p.input_zero_point, p.multiplier, p.shift));
   out = std::max(p.act_min, out);
   return static_cast<int8_t>(std::min(p.act_max, out));
 }
@@ -26,13 +28,13 @@ int8_t LeakyReluS8(const LeakyReluParams& p, int8_t v) {
   const int32_t x = v - p.input_zero_point;
   const int32_t scaled = x >= 0 ? MultiplyByQuantizedMultiplier(x, p.identity_multiplier, p.identity_shift)
                                 : MultiplyByQuantizedMultiplier(x, p.alpha_multiplier, p.alpha_shift);
-  return ClampS8(p.output_zero_point + scaled);
+  return ClampS8(WrappingAdd(p.output_zero_point, scaled));
 }
 
 int8_t AbsS8(const AbsParams& p, int8_t v) {
   const int32_t x = std::abs(v - p.input_zero_point);
   if (!p.rescale) return ClampS8(x + p.output_zero_point);
-  return ClampS8(MultiplyByQuantizedMultiplier(x, p.multiplier, p.shift) + p.output_zero_point);
+  return ClampS8(WrappingAdd(MultiplyByQuantizedMultiplier(x, p.multiplier, p.shift), p.output_zero_point));
 }
 
 int8_t SqrtS8(const SqrtParams& p, int8_t v) {
@@ -50,8 +52,8 @@ int8_t RsqrtS8(const RsqrtParams& p, int8_t v) {
   InvSqrtQuantizedMultiplierExp(x, -1, &inv_sqrt_multiplier, &inv_sqrt_shift);
   const int32_t inv_sqrt =
       MultiplyByQuantizedMultiplier(1, inv_sqrt_multiplier, inv_sqrt_shift + kShift);
-  return ClampS8(MultiplyByQuantizedMultiplier(inv_sqrt, p.multiplier, p.shift - kShift) +
-                 p.output_zero_point);
+  return ClampS8(WrappingAdd(MultiplyByQuantizedMultiplier(inv_sqrt, p.multiplier, p.shift - kShift),
+                            p.output_zero_point));
 }
 
 void BuildLutS8WithParam(float input_scale, int32_t input_zero_point, float output_scale,
