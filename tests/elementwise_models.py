@@ -112,3 +112,35 @@ def cast_model(in_dtype: str, out_dtypes: Sequence[str], shape=(3, 7), batch: in
         return model_kinds.convert_float(keras.Model(x, ys), "float32")
 
     return cached_build(path, build)
+
+
+def _block(keras, batch: int):
+    """Dense -> GELU -> Dense -> residual ADD -> LayerNormalization (MEAN,
+    SQUARED_DIFFERENCE, RSQRT, ...) -> PReLU -> max(tanh(.), -0.5)."""
+    import tensorflow as tf
+
+    L = keras.layers
+    x = keras.Input(batch_shape=(batch, 8, 16), name="in0")
+    h = L.Dense(32)(x)
+    h = L.Lambda(lambda t: tf.nn.gelu(t, approximate=True))(h)
+    h = L.Add()([L.Dense(16)(h), x])
+    h = L.PReLU()(L.LayerNormalization()(h))
+    return x, L.Lambda(lambda t: tf.math.maximum(tf.math.tanh(t), -0.5))(h)
+
+
+def block_model(kind: str = "int8", batch: int = 2, seed: int = 0) -> Path:
+    """A small transformer-style block using this op group (int8 or float32)."""
+    key = args_key("block", kind, batch, seed, VERSION, model_zoo.ZOO_VERSION)
+    path = CACHE / f"block_{key}.tflite"
+
+    def build() -> bytes:
+        keras = op_models._keras()
+        keras.utils.set_random_seed(seed)
+        model = keras.Model(*_block(keras, batch))
+        if kind == "float32":
+            return model_kinds.convert_float(model, "float32")
+        rng = np.random.default_rng(seed)
+        rep = [[rng.standard_normal((batch, 8, 16)).astype(np.float32)] for _ in range(16)]
+        return convert_int8(model, rep)
+
+    return cached_build(path, build)

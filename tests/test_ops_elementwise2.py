@@ -18,7 +18,7 @@ import model_kinds
 import model_zoo
 import pyruntime
 from bitexact import assert_bit_exact, describe_mismatch
-from elementwise_models import cast_model, elementwise_model
+from elementwise_models import block_model, cast_model, elementwise_model
 
 
 def _has_op(path, name):
@@ -266,3 +266,26 @@ def test_cast(in_dtype):
     shape = model_zoo.model_io_details(path)["inputs"][0]["shape"]
     rng = np.random.default_rng(3)
     _assert_same(path, [[_cast_input(in_dtype, shape, rng)] for _ in range(2)])
+
+
+# ----------------------------------------------------------------------------
+# A transformer-style block: the ops together, as the converter emits them
+# ----------------------------------------------------------------------------
+
+def test_block_int8():
+    path = block_model("int8")
+    for name in ("GELU", "SQUARED_DIFFERENCE", "RSQRT", "PRELU", "TANH", "MAXIMUM"):
+        _has_op(path, name)
+    assert_bit_exact(path)
+
+
+def test_block_float32():
+    path = block_model("float32")
+    sets = [model_kinds.random_float_inputs(path, seed=s) for s in (0, 1)]
+    refs, _ = model_kinds.builtin_outputs(path, sets)
+    interp = pyruntime.Interpreter(path)
+    for ins, ref in zip(sets, refs):
+        ours = interp.run(ins)
+        ours = ours if isinstance(ours, list) else [ours]
+        for o, r in zip(ours, ref):
+            assert model_kinds.max_rel_error(o, r) <= 1e-5
