@@ -44,7 +44,9 @@ def _ops(keras):
             alpha_initializer=keras.initializers.RandomUniform(-0.8, 0.8, seed=3),
             shared_axes=list(shared_axes) or None)(xs[0])),
         "tanh": (1, lambda xs: k.tanh(xs[0])),
-        "x_times_tanh": (1, lambda xs: k.multiply(xs[0], k.tanh(xs[0]))),  # fusion pattern
+        # fusion patterns: a binary op of x and a table op of x
+        "x_times_tanh": (1, lambda xs: k.multiply(xs[0], k.tanh(xs[0]))),
+        "x_sqdiff_tanh": (1, lambda xs: lam(lambda t: tf.math.squared_difference(t, tf.math.tanh(t)))(xs)),
         "gelu": (1, lambda xs, approximate=False: lam(
             lambda t: tf.nn.gelu(t, approximate=approximate))(xs)),
         "abs": (1, lambda xs: lam(tf.math.abs)(xs)),

@@ -87,11 +87,13 @@ def test_unary_int8(name, op, shape, batch, rng, params):
     assert_bit_exact(path)
 
 
-def test_table_ops_fuse_with_mul():
-    """x * TANH(x) collapses into one table (the table ops expose theirs to
-    the fusion pass); checked on all 256 int8 values."""
-    path = elementwise_model("x_times_tanh", [(16, 16)], ranges=[(-3, 2)])
+@pytest.mark.parametrize("op,binary", [("x_times_tanh", "MUL"), ("x_sqdiff_tanh", "SQUARED_DIFFERENCE")])
+def test_table_ops_fuse_with_binary(op, binary):
+    """x * TANH(x) and (x - TANH(x))^2 collapse into one table (the table ops
+    expose theirs to the fusion pass); checked on all 256 int8 values."""
+    path = elementwise_model(op, [(16, 16)], ranges=[(-3, 2)])
     _has_op(path, "TANH")
+    _has_op(path, binary)
     x = (np.arange(256) - 128).astype(np.int8).reshape(1, 16, 16)
     _assert_same(path, [[x]])
     interp = pyruntime.Interpreter(path)

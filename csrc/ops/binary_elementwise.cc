@@ -159,10 +159,6 @@ class DivS8Op : public BroadcastBinaryOp {
     BroadcastBinary(plan_, a<int8_t>(), b<int8_t>(), out<int8_t>(),
                     [&p](int8_t x, int8_t y) { return DivS8(p, x, y); });
   }
-  bool EvalScalarS8(int8_t x, int8_t y, int8_t* result) const override {
-    *result = DivS8(params_, x, y);
-    return true;
-  }
 
  private:
   void PrepareMore(const Tensor& a, const Tensor& b, const Tensor& out) override {
