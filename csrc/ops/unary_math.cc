@@ -84,20 +84,17 @@ class RsqrtS8Op : public UnaryTableS8 {
   }
 };
 
-// Quantized side of an op that pyruntime runs in float32 only.
+// Quantized side of an op TFLite only has a float32 kernel for.
 class FloatOnly : public Op {
  public:
-  explicit FloatOnly(const char* why) : why_(why) {}
   void Prepare() override {
-    RequireInputCount(1, 2);
+    RequireInputCount(1, 1);
     const Tensor& in = input(0);
-    ThrowModelError(label(), ": only float32 is supported (", why_, "), got input tensor ",
-                    in.index, " '", in.name, "' ", DTypeName(in.dtype));
+    ThrowModelError(label(), ": only float32 is supported (TFLite has no quantized kernel for "
+                    "this op), got input tensor ", in.index, " '", in.name, "' ",
+                    DTypeName(in.dtype));
   }
   void Eval(const EvalContext&) override {}
-
- private:
-  const char* why_;
 };
 
 }  // namespace
@@ -105,9 +102,7 @@ class FloatOnly : public Op {
 std::unique_ptr<Op> MakeAbs() { return std::make_unique<AbsS8Op>(); }
 std::unique_ptr<Op> MakeExp() { return std::make_unique<ExpS8Op>(); }
 std::unique_ptr<Op> MakeLog() { return std::make_unique<LogS8Op>(); }
-std::unique_ptr<Op> MakeNoQuantizedKernel() {
-  return std::make_unique<FloatOnly>("TFLite has no int8 kernel for this op");
-}
+std::unique_ptr<Op> MakeNoQuantizedKernel() { return std::make_unique<FloatOnly>(); }
 std::unique_ptr<Op> MakeSqrt() { return std::make_unique<SqrtS8Op>(); }
 std::unique_ptr<Op> MakeRsqrt() { return std::make_unique<RsqrtS8Op>(); }
 
