@@ -55,6 +55,7 @@ enum BuiltinOp : int32_t {
   kOpShape = 77,
   kOpArgMin = 79,
   kOpReduceMax = 82,
+  kOpSquare = 92,
   kOpPack = 83,
   kOpUnpack = 88,
   kOpReduceMin = 89,

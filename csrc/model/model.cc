@@ -268,6 +268,12 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
         o.activation = ToActivation(p->fused_activation_function());
       return o;
     }
+    case kOpL2Normalization: {  // only the fused activation
+      ArithmeticOptions o;
+      if (auto* p = op->builtin_options_as_L2NormOptions())
+        o.activation = ToActivation(p->fused_activation_function());
+      return o;
+    }
     case kOpReshape: {
       ReshapeOptions o;
       if (auto* p = op->builtin_options_as_ReshapeOptions(); p && p->new_shape()) {

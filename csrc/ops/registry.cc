@@ -21,7 +21,6 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSum: return MakeDTypeDispatch<MakeSum, MakeSumF32>;
     case kOpSoftmax: return MakeDTypeDispatch<MakeSoftmax, MakeSoftmaxF32, MakeSoftmaxS16>;
     case kOpLogistic: return MakeDTypeDispatch<MakeLogistic, MakeLogisticF32, MakeLogisticS16>;
-    case kOpTanh: return MakeTanhS16;
     case kOpHardSwish: return MakeDTypeDispatch<MakeHardSwish, MakeHardSwishF32>;
     case kOpQuantize: return MakeQuantize;
     case kOpDequantize: return MakeDequantize;
@@ -53,6 +52,26 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpArgMin: return MakeArgMin;
     case kOpDepthToSpace: return MakeDepthToSpace;
     case kOpSpaceToDepth: return MakeSpaceToDepth;
+    case kOpRelu: return MakeDTypeDispatch<MakeRelu, MakeReluF32>;
+    case kOpRelu6: return MakeDTypeDispatch<MakeRelu6, MakeRelu6F32>;
+    case kOpReluN1To1: return MakeDTypeDispatch<MakeReluN1To1, MakeReluN1To1F32>;
+    case kOpLeakyRelu: return MakeDTypeDispatch<MakeLeakyRelu, MakeLeakyReluF32>;
+    case kOpTanh: return MakeDTypeDispatch<MakeTanh, MakeTanhF32, MakeTanhS16>;
+    case kOpGelu: return MakeDTypeDispatch<MakeGelu, MakeGeluF32>;
+    case kOpAbs: return MakeDTypeDispatch<MakeAbs, MakeAbsF32>;
+    case kOpExp: return MakeDTypeDispatch<MakeExp, MakeExpF32>;
+    case kOpLog: return MakeDTypeDispatch<MakeLog, MakeLogF32>;
+    case kOpRsqrt: return MakeDTypeDispatch<MakeRsqrt, MakeRsqrtF32>;
+    case kOpNeg: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeNegF32>;
+    case kOpSqrt: return MakeDTypeDispatch<MakeSqrt, MakeSqrtF32>;
+    case kOpSquare: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeSquareF32>;
+    case kOpDiv: return MakeDTypeDispatch<MakeDiv, MakeDivF32>;
+    case kOpCast: return MakeCast;
+    case kOpL2Normalization: return MakeL2Normalization;
+    case kOpMaximum: return MakeMaximum;
+    case kOpMinimum: return MakeMinimum;
+    case kOpPrelu: return MakeDTypeDispatch<MakePrelu, MakePreluF32>;
+    case kOpSquaredDifference: return MakeDTypeDispatch<MakeSquaredDifference, MakeSquaredDifferenceF32>;
     default: return nullptr;
   }
 }

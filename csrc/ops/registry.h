@@ -50,6 +50,27 @@ std::unique_ptr<Op> MakeArgMax();
 std::unique_ptr<Op> MakeArgMin();
 std::unique_ptr<Op> MakeDepthToSpace();
 std::unique_ptr<Op> MakeSpaceToDepth();
+// Elementwise ops (activations.cc, unary_math.cc, binary_elementwise.cc).
+std::unique_ptr<Op> MakeRelu();
+std::unique_ptr<Op> MakeRelu6();
+std::unique_ptr<Op> MakeReluN1To1();
+std::unique_ptr<Op> MakeLeakyRelu();
+std::unique_ptr<Op> MakeTanh();
+std::unique_ptr<Op> MakeGelu();
+std::unique_ptr<Op> MakeAbs();
+std::unique_ptr<Op> MakeExp();
+std::unique_ptr<Op> MakeLog();
+std::unique_ptr<Op> MakeSqrt();
+std::unique_ptr<Op> MakeRsqrt();
+// Quantized side of NEG and SQUARE: rejects the model.
+std::unique_ptr<Op> MakeNoQuantizedKernel();
+std::unique_ptr<Op> MakeMaximum();  // any numeric type
+std::unique_ptr<Op> MakeMinimum();  // any numeric type
+std::unique_ptr<Op> MakePrelu();
+std::unique_ptr<Op> MakeSquaredDifference();
+std::unique_ptr<Op> MakeDiv();
+std::unique_ptr<Op> MakeCast();  // any supported type pair
+std::unique_ptr<Op> MakeL2Normalization();  // int8 and float32
 
 // Hybrid versions (float32 input, int8 weights), reached through
 // MakeDTypeDispatch (ops/dtype_dispatch.h).
@@ -79,6 +100,22 @@ std::unique_ptr<Op> MakeDepthwiseConv2DS16();
 std::unique_ptr<Op> MakeFullyConnectedS16();
 std::unique_ptr<Op> MakeSoftmaxS16();
 std::unique_ptr<Op> MakeLogisticS16();
-std::unique_ptr<Op> MakeTanhS16();  // int16 only
+std::unique_ptr<Op> MakeTanhS16();
+std::unique_ptr<Op> MakeReluF32();
+std::unique_ptr<Op> MakeRelu6F32();
+std::unique_ptr<Op> MakeReluN1To1F32();
+std::unique_ptr<Op> MakeLeakyReluF32();
+std::unique_ptr<Op> MakeTanhF32();
+std::unique_ptr<Op> MakeGeluF32();
+std::unique_ptr<Op> MakeAbsF32();
+std::unique_ptr<Op> MakeNegF32();
+std::unique_ptr<Op> MakeExpF32();
+std::unique_ptr<Op> MakeLogF32();
+std::unique_ptr<Op> MakeSqrtF32();
+std::unique_ptr<Op> MakeRsqrtF32();
+std::unique_ptr<Op> MakeSquareF32();
+std::unique_ptr<Op> MakePreluF32();
+std::unique_ptr<Op> MakeSquaredDifferenceF32();
+std::unique_ptr<Op> MakeDivF32();
 
 }  // namespace pyrt

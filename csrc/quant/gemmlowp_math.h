@@ -109,4 +109,53 @@ inline int32_t OneOverOnePlusXForXIn01(int32_t a) {
   return RescaleFixedPoint(x, 1, 0);
 }
 
+// TFLite GetReciprocal: 1 / x for x > 0 with x_integer_digits integer bits,
+// as a Q0 scale in [0.5, 1) and *num_bits_over_unit (the power of two).
+inline int32_t Reciprocal(int32_t x, int x_integer_digits, int* num_bits_over_unit) {
+  const int headroom_plus_one = __builtin_clz(static_cast<uint32_t>(x));
+  *num_bits_over_unit = x_integer_digits - headroom_plus_one;
+  const int32_t shifted_minus_one = static_cast<int32_t>(
+      (static_cast<uint32_t>(x) << headroom_plus_one) - (uint32_t{1} << 31));
+  return OneOverOnePlusXForXIn01(shifted_minus_one);
+}
+
+// TFLite GetInvSqrtQuantizedMultiplierExp: 1 / sqrt(input) for input >= 0 as
+// a Q31 multiplier and shift; five Newton-Raphson steps in Q3 on the input
+// normalized to [2^27, 2^29). Inputs 0 and 1 give (INT32_MAX, 0).
+// reverse_shift -1 turns the right shift into TFLite's left-shift convention.
+inline void InvSqrtQuantizedMultiplierExp(int32_t input, int reverse_shift, int32_t* inv_sqrt,
+                                          int* shift) {
+  if (input <= 1) {
+    *inv_sqrt = std::numeric_limits<int32_t>::max();
+    *shift = 0;
+    return;
+  }
+  int s = 11;
+  while (input >= (int32_t{1} << 29)) {
+    input /= 4;
+    ++s;
+  }
+  const unsigned max_left_shift_bits = __builtin_clz(static_cast<uint32_t>(input)) - 1;
+  const unsigned left_shift_bit_pairs = max_left_shift_bits / 2 - 1;
+  s -= static_cast<int>(left_shift_bit_pairs);
+  input <<= 2 * left_shift_bit_pairs;
+  const int32_t half_input = RoundingDivideByPOT(input >> 1, 1);  // Q3
+  constexpr int32_t kHalfThree = (int32_t{1} << 28) + (int32_t{1} << 27);  // 1.5 in Q3
+  int32_t x = int32_t{1} << 28;  // 1.0 in Q3
+  for (int i = 0; i < 5; ++i) {
+    const int32_t x3 = RescaleFixedPoint(
+        SaturatingRoundingDoublingHighMul(SaturatingRoundingDoublingHighMul(x, x), x), 9, 3);
+    x = RescaleFixedPoint(WrappingSub(SaturatingRoundingDoublingHighMul(kHalfThree, x),
+                                      SaturatingRoundingDoublingHighMul(half_input, x3)),
+                          6, 3);
+  }
+  x = SaturatingRoundingDoublingHighMul(x, 1518500250);  // * sqrt(2) / 2 in Q0
+  if (s < 0) {
+    x = ShiftLeftWrapping(x, -s);
+    s = 0;
+  }
+  *inv_sqrt = x;
+  *shift = s * reverse_shift;
+}
+
 }  // namespace pyrt
