@@ -88,4 +88,8 @@ std::vector<int32_t> FoldInputZeroPoint(std::vector<int32_t> bias, const int8_t*
   return bias;
 }
 
+bool IsChannelwiseGroupedConv(int filter_depth, int in_c, int out_c) {
+  return filter_depth == 1 && in_c > 1 && out_c % in_c == 0;
+}
+
 }  // namespace pyrt

@@ -51,4 +51,20 @@ std::vector<int32_t> ReadBias(const Tensor* bias, int n);
 std::vector<int32_t> FoldInputZeroPoint(std::vector<int32_t> bias, const int8_t* filter, int K,
                                         int32_t input_zero_point);
 
+// A CONV_2D whose filter has depth 1 over an input of depth C > 1 is a
+// grouped convolution with C groups (ConvNeXt's 7x7 "depthwise" Conv2D with
+// groups=C): output channel o reads input channel o / (out_c / C), exactly as
+// DEPTHWISE_CONV_2D with multiplier out_c / C does. True for such a filter.
+bool IsChannelwiseGroupedConv(int filter_depth, int in_c, int out_c);
+
+// The CONV_2D filter [O, H, W, 1] in DEPTHWISE_CONV_2D layout [1, H, W, O].
+template <typename T>
+std::vector<T> ConvFilterToDepthwise(const T* filter, int out_c, int filter_h, int filter_w) {
+  const int taps = filter_h * filter_w;
+  std::vector<T> out(static_cast<size_t>(taps) * out_c);
+  for (int o = 0; o < out_c; ++o)
+    for (int t = 0; t < taps; ++t) out[static_cast<size_t>(t) * out_c + o] = filter[static_cast<size_t>(o) * taps + t];
+  return out;
+}
+
 }  // namespace pyrt

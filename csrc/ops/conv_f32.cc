@@ -79,21 +79,36 @@ class Conv2DF32 : public FloatWeightsOp {
     g.filter_h = filter.dim(1);
     g.filter_w = filter.dim(2);
     PrepareGeometry(g);
-    PYRT_ENSURE(filter.dim(3) == g.in_c, label(), ": filter depth ", filter.dim(3),
-                " differs from input depth ", g.in_c, " (grouped convolution is not supported)");
-    const int64_t K = int64_t{g.filter_h} * g.filter_w * g.in_c;
+    // One input channel per group: the depthwise kernel (conv_common.h).
+    channelwise_ = IsChannelwiseGroupedConv(filter.dim(3), g.in_c, g.out_c);
+    PYRT_ENSURE(filter.dim(3) == g.in_c || channelwise_, label(), ": filter depth ", filter.dim(3),
+                " differs from input depth ", g.in_c,
+                " (grouped convolution is only supported with one input channel per group)");
+    const int64_t K = int64_t{g.filter_h} * g.filter_w * filter.dim(3);
     PYRT_ENSURE(K < kMaxFilterVolume, label(), ": filter volume ", K, " is too large");
     float lo, hi;
     ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
+    if (channelwise_) {
+      dw_filter_ = ConvFilterToDepthwise(filter.data_as<float>(), g.out_c, g.filter_h, g.filter_w);
+      dw_kernel_.Init(isa(), g, dw_filter_.data(), BiasOf(g.out_c), lo, hi);
+      return;
+    }
     kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi);
     scratch_bytes_ = kernel_.scratch_bytes();
   }
   void Eval(const EvalContext& ctx) override {
-    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.scratch, ctx.pool);
+    if (channelwise_) {
+      dw_kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool);
+    } else {
+      kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.scratch, ctx.pool);
+    }
   }
 
  private:
   ConvF32Kernel kernel_;
+  bool channelwise_ = false;
+  std::vector<float> dw_filter_;  // kernels may read it at Eval
+  DepthwiseF32Kernel dw_kernel_;
 };
 
 class DepthwiseConv2DF32 : public FloatWeightsOp {
