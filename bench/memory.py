@@ -1,8 +1,9 @@
-"""Peak resident memory of loading and running a model, pyruntime vs LiteRT.
+"""Load time and peak resident memory in a fresh process, pyruntime vs LiteRT.
 
 Each runtime runs in a fresh Python process that imports numpy and only that
-runtime, records its RSS, loads the model, runs it `runs` times and reports
-the process's peak RSS (VmHWM: unlike ru_maxrss it is not inherited from the
+runtime, records its RSS, loads the model (timed: constructor to ready for
+the first invoke; LiteRT: constructor + allocate_tensors, where XNNPACK
+packs its weights), runs it `runs` times and reports the process's peak RSS (VmHWM: unlike ru_maxrss it is not inherited from the
 forking parent) and the growth of RSS over the post-import RSS.
 
     python bench/memory.py model.tflite [--threads 1]
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Dict
 
 _CHILD = r"""
-import json, sys
+import json, sys, time
 import numpy as np
 kind, path, threads, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 
@@ -32,14 +33,18 @@ def status_mb(field):
 if kind == "pyruntime":
     import pyruntime
     base = status_mb("VmRSS")
+    t0 = time.perf_counter()
     interp = pyruntime.Interpreter(path, num_threads=threads)
+    load = time.perf_counter() - t0
     d = interp.get_input_details()[0]
     run = lambda x: interp.run(x)
 else:
     from ai_edge_litert.interpreter import Interpreter
     base = status_mb("VmRSS")
+    t0 = time.perf_counter()
     interp = Interpreter(model_path=path, num_threads=threads)
     interp.allocate_tensors()
+    load = time.perf_counter() - t0
     d = interp.get_input_details()[0]
     out = interp.get_output_details()[0]["index"]
     def run(x):
@@ -48,12 +53,13 @@ x = np.zeros(tuple(d["shape"]), d["dtype"])
 for _ in range(runs):
     run(x)
 peak = status_mb("VmHWM")
-print(json.dumps({"peak_rss_mb": peak, "after_import_mb": base, "growth_mb": status_mb("VmRSS") - base}))
+print(json.dumps({"load_ms": load * 1e3, "peak_rss_mb": peak, "after_import_mb": base,
+                  "growth_mb": status_mb("VmRSS") - base}))
 """
 
 
 def measure(kind: str, path: Path, threads: int = 1, runs: int = 5) -> Dict[str, float]:
-    """{peak_rss_mb, after_import_mb, growth_mb} of `kind` ("pyruntime" or "litert", XNNPACK)."""
+    """{load_ms, peak_rss_mb, after_import_mb, growth_mb} of `kind` ("pyruntime" or "litert", XNNPACK)."""
     # The child imports the same pyruntime as this process (also an
     # uninstalled working tree), from a neutral directory.
     import pyruntime

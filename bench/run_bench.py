@@ -6,10 +6,11 @@ ratios pyruntime / LiteRT-XNNPACK. Absolute times drift on a shared machine;
 ratios measured side by side hold. Also per model and thread count:
   peak%   MACs per second as a fraction of the measured int8 MAC peak of the
           cores used (bench/peak_macs.py: the instruction our exact kernels use)
-  load    constructor to first-invoke-ready (LiteRT: constructor +
-          allocate_tensors, where XNNPACK packs its weights), interleaved medians
-  RSS     peak resident MB of a fresh process that loads and runs the model
-          (bench/memory.py), pyruntime vs LiteRT-XNNPACK
+  load    constructor to first-invoke-ready in a fresh process (LiteRT:
+          constructor + allocate_tensors, where XNNPACK packs its weights),
+          median of 3 processes per runtime, alternating (bench/memory.py)
+  RSS     peak resident MB of such a process after loading and running the
+          model, pyruntime vs LiteRT-XNNPACK
 
     python bench/run_bench.py                      # the five zoo models, 1 and 2 threads
     python bench/run_bench.py --models mobilenet_v2 --threads 1 --rounds 50
@@ -77,12 +78,17 @@ def interleaved_medians(contenders: Dict[str, Callable[[], object]], rounds: int
     return times
 
 
-def load_times_ms(path: Path, threads: int, rounds: int = 5) -> Dict[str, float]:
-    times = interleaved_medians({
-        "pyruntime": lambda: pyruntime.Interpreter(path, num_threads=threads),
-        "xnnpack": lambda: litert_interpreter(path, threads, delegates=True),
-    }, rounds)
-    return {f"load_{k}_ms": statistics.median(v) * 1e3 for k, v in times.items()}
+def fresh_process_stats(path: Path, threads: int, processes: int = 3) -> Dict[str, float]:
+    """Median load ms and peak RSS MB over fresh processes, runtimes alternating."""
+    runs: Dict[str, List[Dict[str, float]]] = {"pyruntime": [], "litert": []}
+    for _ in range(processes):
+        for kind in runs:
+            runs[kind].append(memory.measure(kind, path, threads))
+    out = {}
+    for kind, name in (("pyruntime", "pyruntime"), ("litert", "xnnpack")):
+        out[f"load_{name}_ms"] = statistics.median(r["load_ms"] for r in runs[kind])
+        out[f"peak_rss_{kind}_mb"] = statistics.median(r["peak_rss_mb"] for r in runs[kind])
+    return out
 
 
 def bench_model(path: Path, threads: int, rounds: int, warmup: int, peak_macs_per_s: float) -> Dict[str, float]:
@@ -107,9 +113,7 @@ def bench_model(path: Path, threads: int, rounds: int, warmup: int, peak_macs_pe
     result["macs"] = ours.count_macs()
     result["fraction_of_peak"] = result["macs"] / (result["pyruntime_ms"] / 1e3) / (peak_macs_per_s * threads)
     result["xnnpack_fraction_of_peak"] = result["macs"] / (result["xnnpack_ms"] / 1e3) / (peak_macs_per_s * threads)
-    result.update(load_times_ms(path, threads))
-    for kind in ("pyruntime", "litert"):
-        result[f"peak_rss_{kind}_mb"] = memory.measure(kind, path.resolve(), threads)["peak_rss_mb"]
+    result.update(fresh_process_stats(path, threads))
     return result
 
 

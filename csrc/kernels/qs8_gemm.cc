@@ -1,5 +1,7 @@
 #include "kernels/qs8_gemm.h"
 
+#include <cstring>
+
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/qs8_gemm_6x16c2_avx2.h"
 #define PYRT_HAVE_AVX2_KERNELS 1
@@ -83,20 +85,25 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
   block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
 
   // Locals, not members, in the loop: stores through int8_t* may alias
-  // *this, which made the compiler reload per weight. The packed buffer is
-  // written in order (panel, k pair, column) so the stores stream; the
-  // nr source rows read side by side stay in cache.
+  // *this, which made the compiler reload per weight. Each source row is
+  // read in order and its k pairs stored as 16-bit units, nr pairs apart;
+  // one panel (kp * nr bytes) stays in L1 while it is filled.
   const int nr = nr_, kp = kp_;
-  b_.assign(static_cast<size_t>(padded_n) * kp, 0);
-  int8_t* dst = b_.data();
-  for (int n0 = 0; n0 < N; n0 += nr, dst += static_cast<size_t>(nr) * kp) {
-    const int columns = std::min(nr, N - n0);
-    for (int k = 0; k < K; k += 2) {
-      int8_t* pair = dst + static_cast<size_t>(k) * nr;
-      const int8_t* src = B + static_cast<size_t>(n0) * K + k;
-      for (int j = 0; j < columns; ++j, src += K) {
-        pair[2 * j] = src[0];
-        pair[2 * j + 1] = k + 1 < K ? src[1] : 0;
+  b_.reset(new int8_t[static_cast<size_t>(padded_n) * kp]);
+  int8_t* dst = b_.get();
+  for (int n0 = 0; n0 < padded_n; n0 += nr, dst += static_cast<size_t>(nr) * kp) {
+    for (int j = 0; j < nr; ++j) {
+      int8_t* column = dst + 2 * j;
+      if (n0 + j >= N) {  // padding columns are zero
+        for (int k = 0; k < kp; k += 2) column[static_cast<size_t>(k) * nr] = column[static_cast<size_t>(k) * nr + 1] = 0;
+        continue;
+      }
+      const int8_t* src = B + static_cast<size_t>(n0 + j) * K;
+      int k = 0;
+      for (; k + 2 <= K; k += 2) std::memcpy(column + static_cast<size_t>(k) * nr, src + k, 2);
+      if (k < K) {  // odd K: the last pair is (w, 0)
+        column[static_cast<size_t>(k) * nr] = src[k];
+        column[static_cast<size_t>(k) * nr + 1] = 0;
       }
     }
   }
@@ -108,7 +115,7 @@ void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t
                               int p1, int8_t* c, size_t ldc) const {
   for (int p = p0; p < p1; ++p) {
     const int n0 = p * nr_, nr = std::min(nr_, N_ - n0);
-    const int8_t* b = b_.data() + static_cast<size_t>(p) * nr_ * kp_;
+    const int8_t* b = b_.get() + static_cast<size_t>(p) * nr_ * kp_;
     for (int r = 0; r < rows; r += mr_) {
       ukernel_(std::min(mr_, rows - r), nr, kp_, a + static_cast<size_t>(r) * kp_, kp_, b,
                c + r * ldc + n0, ldc, ep, n0);

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "kernels/isa.h"
@@ -80,7 +81,8 @@ class PackedQs8Gemm {
 
   Qs8GemmUkernel ukernel_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
-  std::vector<int8_t> b_;  // [panels][kp / 2][nr][2]
+  // [panels][kp / 2][nr][2]; every byte is written by Init (no zero fill).
+  std::unique_ptr<int8_t[]> b_;
   PaddedEpilogue epilogue_;
 };
 

@@ -28,9 +28,14 @@ std::vector<T> ToVector(const flatbuffers::Vector<T>* v) {
 // can always reach Python (and error messages) intact.
 std::string CleanString(const flatbuffers::String* s) {
   if (!s) return std::string();
-  std::string out;
   const auto* p = reinterpret_cast<const unsigned char*>(s->data());
   const size_t n = s->size();
+  // Fast path (nearly every name): printable-or-control ASCII without NUL.
+  bool ascii = true;
+  for (size_t i = 0; i < n && ascii; ++i) ascii = p[i] != 0 && p[i] < 0x80;
+  if (ascii) return std::string(s->data(), n);
+  std::string out;
+  out.reserve(n);
   for (size_t i = 0; i < n;) {
     const unsigned char c = p[i];
     const int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
