@@ -53,39 +53,84 @@ void ForEach16(const int8_t* a, int64_t sa, const int8_t* b, int64_t sb, int8_t*
 
 }  // namespace
 
-void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b,
-                      int64_t sb, int8_t* out, int64_t n) {
-  const __m256i off1 = _mm256_set1_epi32(p.input1_offset);
-  const __m256i off2 = _mm256_set1_epi32(p.input2_offset);
-  const __m256i m1 = _mm256_set1_epi32(p.input1_multiplier);
-  const __m256i m2 = _mm256_set1_epi32(p.input2_multiplier);
+namespace {
+
+// SRDHM((x + offset) << 20, m) for |x + offset| <= 255 and m >= 0, in 32-bit
+// lanes: the product's 2^20 cancels against the 2^31, so with m = mh * 2^11
+// + ml it is floor(((x + o) * m + 2^10) / 2^11)
+//     = (x + o) * mh + (((x + o) * ml + 2^10) >> 11),
+// both terms far inside int32. ml < 2^11 fits int16, so that product is one
+// vpmaddwd (upper halves of ml's lanes zero).
+class ShiftedBy20Srdhm {
+ public:
+  ShiftedBy20Srdhm(int32_t offset, int32_t multiplier)
+      : offset_(_mm256_set1_epi32(offset)),
+        high_(_mm256_set1_epi32(multiplier >> 11)),
+        low_(_mm256_set1_epi32(multiplier & 2047)) {}
+  __m256i Apply(__m256i x) const {
+    const __m256i t = _mm256_add_epi32(x, offset_);
+    const __m256i low = _mm256_srai_epi32(
+        _mm256_add_epi32(_mm256_madd_epi16(t, low_), _mm256_set1_epi32(1024)), 11);
+    return _mm256_add_epi32(_mm256_mullo_epi32(t, high_), low);
+  }
+
+ private:
+  __m256i offset_, high_, low_;
+};
+
+// SRDHM((x + offset) << left_shift, m), any shift that cannot overflow.
+class ShiftedSrdhm {
+ public:
+  ShiftedSrdhm(int32_t offset, int32_t multiplier, int left_shift)
+      : offset_(_mm256_set1_epi32(offset)),
+        multiplier_(_mm256_set1_epi32(multiplier)),
+        left_(_mm_cvtsi32_si128(left_shift)) {}
+  __m256i Apply(__m256i x) const {
+    return SrdhmNoSaturationAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, offset_), left_), multiplier_);
+  }
+
+ private:
+  __m256i offset_, multiplier_;
+  __m128i left_;
+};
+
+template <typename InputScale>
+void AddSubRow(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+               int8_t* out, int64_t n, const InputScale& in1, const InputScale& in2) {
   const __m256i mo = _mm256_set1_epi32(p.output_multiplier);
   const RightShift r1(-p.input1_shift), r2(-p.input2_shift), ro(-p.output_shift);
-  const __m128i left = _mm_cvtsi32_si128(p.left_shift);
   const __m256i zo = _mm256_set1_epi32(p.output_offset);
   const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
   const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
-  // |x + offset| <= 255, so the left shift (20) cannot overflow, and no
-  // SRDHM input below can be INT32_MIN (no saturation case).
-  auto scale1 = [&](__m256i x) {
-    return r1.Apply(SrdhmNoSaturationAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, off1), left), m1));
-  };
-  auto scale2 = [&](__m256i x) {
-    return r2.Apply(SrdhmNoSaturationAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, off2), left), m2));
-  };
-  // Both scaled terms are below 2^28 in magnitude: the sum cannot overflow.
+  // Both scaled terms are below 2^28 in magnitude: the sum cannot overflow,
+  // and is never INT32_MIN (no saturation case).
   auto combine = [&](__m256i x1, __m256i x2) {
-    const __m256i raw = p.subtract ? _mm256_sub_epi32(x1, x2) : _mm256_add_epi32(x1, x2);
+    const __m256i s1 = r1.Apply(in1.Apply(x1)), s2 = r2.Apply(in2.Apply(x2));
+    const __m256i raw = p.subtract ? _mm256_sub_epi32(s1, s2) : _mm256_add_epi32(s1, s2);
     return _mm256_add_epi32(ro.Apply(SrdhmNoSaturationAvx2(raw, mo)), zo);
   };
   ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, int8_t* po) {
     __m256i a0, a1, b0, b1;
     Load16(pa, sa, &a0, &a1);
     Load16(pb, sb, &b0, &b1);
-    const __m256i o0 = combine(scale1(a0), scale2(b0));
-    const __m256i o1 = combine(scale1(a1), scale2(b1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(po), Narrow16(o0, o1, lo, hi));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(po),
+                     Narrow16(combine(a0, b0), combine(a1, b1), lo, hi));
   });
+}
+
+}  // namespace
+
+void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b,
+                      int64_t sb, int8_t* out, int64_t n) {
+  // |x + offset| <= 255: the left shift (20 for int8) cannot overflow, and
+  // the SRDHM inputs are never INT32_MIN. Multipliers are >= 0 (< 1 scales).
+  if (p.left_shift == 20 && p.input1_multiplier >= 0 && p.input2_multiplier >= 0) {
+    AddSubRow(p, a, sa, b, sb, out, n, ShiftedBy20Srdhm(p.input1_offset, p.input1_multiplier),
+              ShiftedBy20Srdhm(p.input2_offset, p.input2_multiplier));
+  } else {
+    AddSubRow(p, a, sa, b, sb, out, n, ShiftedSrdhm(p.input1_offset, p.input1_multiplier, p.left_shift),
+              ShiftedSrdhm(p.input2_offset, p.input2_multiplier, p.left_shift));
+  }
 }
 
 namespace {
