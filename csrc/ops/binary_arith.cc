@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "kernels/binary_q8_kernel.h"
+#include "ops/broadcast_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
@@ -39,12 +40,7 @@ class BinaryArith : public Op {
       PYRT_ENSURE(a.zero_point() == 0 && b.zero_point() == 0 && out.zero_point() == 0, label(),
                   ": int16 inputs and output need zero point 0");
     }
-    Shape shape;
-    PYRT_ENSURE(BroadcastShape(a.shape, b.shape, &shape), label(), ": input shapes ",
-                ShapeToString(a.shape), " and ", ShapeToString(b.shape), " do not broadcast");
-    PYRT_ENSURE(shape.size() <= kMaxBroadcastRank, label(), ": broadcast rank ", shape.size(),
-                " exceeds ", kMaxBroadcastRank);
-    SetOutputShape(out, shape);
+    SetOutputShape(out, BroadcastOutputShape(a, b, label()));
     plan_ = MakeBroadcastPlan(a.shape, b.shape);
     act_ = QuantizedActivationRange(options<ArithmeticOptions>().activation, out, label());
     PrepareQuantized(a, b, out);
@@ -68,6 +64,17 @@ class BinaryArith : public Op {
   virtual bool SupportsInt16() const { return false; }
   // int16: the reference rows over the broadcast plan, single-threaded.
   virtual void EvalS16() {}
+  // Calls row_fn(a, stride_a, b, stride_b, out, n) on each broadcast row of
+  // the int16 tensors.
+  template <typename RowFn> void ForEachRowS16(RowFn row_fn) const {
+    const int16_t* a = input(0).data_as<int16_t>();
+    const int16_t* b = input(1).data_as<int16_t>();
+    int16_t* out = output(0).data_as<int16_t>();
+    const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
+    ForEachBroadcastRow(plan_, 0, plan_.total, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
+      row_fn(a + oa, sa, b + ob, sb, out + oo, n);
+    });
+  }
 
   BroadcastPlan plan_;
   ActivationRange act_{-128, 127};
@@ -89,13 +96,7 @@ class AddSub : public BinaryArith {
   bool SupportsInt16() const override { return true; }
 
   void EvalS16() override {
-    const int16_t* a = input(0).data_as<int16_t>();
-    const int16_t* b = input(1).data_as<int16_t>();
-    int16_t* out = output(0).data_as<int16_t>();
-    const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
-    ForEachBroadcastRow(plan_, 0, plan_.total, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
-      AddSubRowQ8(params_, a + oa, sa, b + ob, sb, out + oo, n);
-    });
+    ForEachRowS16([this](auto... row) { AddSubRowQ8(params_, row...); });
   }
 
   void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {
@@ -145,13 +146,7 @@ class Mul : public BinaryArith {
   bool SupportsInt16() const override { return true; }
 
   void EvalS16() override {
-    const int16_t* a = input(0).data_as<int16_t>();
-    const int16_t* b = input(1).data_as<int16_t>();
-    int16_t* out = output(0).data_as<int16_t>();
-    const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
-    ForEachBroadcastRow(plan_, 0, plan_.total, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
-      MulRowQ8(params_, a + oa, sa, b + ob, sb, out + oo, n);
-    });
+    ForEachRowS16([this](auto... row) { MulRowQ8(params_, row...); });
   }
 
   void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/reference/binary_elementwise.h"
+#include "ops/broadcast_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
@@ -24,12 +25,7 @@ class BroadcastBinaryOp : public Op {
                 a.index, " '", a.name, "' ", DTypeName(a.dtype), ", input2 tensor ", b.index,
                 " '", b.name, "' ", DTypeName(b.dtype));
     RequireType(output(0), a.dtype, "output");
-    Shape shape;
-    PYRT_ENSURE(BroadcastShape(a.shape, b.shape, &shape), label(), ": input shapes ",
-                ShapeToString(a.shape), " and ", ShapeToString(b.shape), " do not broadcast");
-    PYRT_ENSURE(shape.size() <= kMaxBroadcastRank, label(), ": broadcast rank ", shape.size(),
-                " exceeds ", kMaxBroadcastRank);
-    SetOutputShape(output(0), shape);
+    SetOutputShape(output(0), BroadcastOutputShape(a, b, label()));
     plan_ = MakeBroadcastPlan(a.shape, b.shape);
     PrepareMore(a, b, output(0));
   }
@@ -39,6 +35,19 @@ class BroadcastBinaryOp : public Op {
   template <typename T> const T* a() const { return input(0).data_as<T>(); }
   template <typename T> const T* b() const { return input(1).data_as<T>(); }
   template <typename T> T* out() const { return output(0).data_as<T>(); }
+  // The int8 ops: one scale and zero point per tensor.
+  void RequirePerTensorS8(const Tensor& a, const char* a_role, const Tensor& b, const char* b_role,
+                          const Tensor& out) const {
+    PYRT_ENSURE(a.dtype == DType::kInt8, label(), ": only int8 and float32 are supported, got ",
+                DTypeName(a.dtype));
+    RequirePerTensorQuant(a, a_role);
+    RequirePerTensorQuant(b, b_role);
+    RequirePerTensorQuant(out, "output");
+  }
+  // Applies f(x, y) to the int8 inputs over the broadcast plan.
+  template <typename F> void BroadcastS8(F f) const {
+    BroadcastBinary(plan_, a<int8_t>(), b<int8_t>(), out<int8_t>(), f);
+  }
 
   BroadcastPlan plan_;
 };
@@ -80,17 +89,12 @@ class PreluS8Op : public BroadcastBinaryOp {
  public:
   void Eval(const EvalContext&) override {
     const PreluParams& p = params_;
-    BroadcastBinary(plan_, a<int8_t>(), b<int8_t>(), out<int8_t>(),
-                    [&p](int8_t x, int8_t alpha) { return PreluS8(p, x, alpha); });
+    BroadcastS8([&p](int8_t x, int8_t alpha) { return PreluS8(p, x, alpha); });
   }
 
  private:
   void PrepareMore(const Tensor& in, const Tensor& alpha, const Tensor& out) override {
-    PYRT_ENSURE(in.dtype == DType::kInt8, label(), ": only int8 and float32 are supported, got ",
-                DTypeName(in.dtype));
-    RequirePerTensorQuant(in, "input");
-    RequirePerTensorQuant(alpha, "alpha");
-    RequirePerTensorQuant(out, "output");
+    RequirePerTensorS8(in, "input", alpha, "alpha", out);
     RequireInputShapedOutput(in, out, label());
     // Ratios and the product are float expressions, widened to double.
     const float real_1 = in.scale() / out.scale();
@@ -113,8 +117,7 @@ class SquaredDifferenceS8Op : public BroadcastBinaryOp {
  public:
   void Eval(const EvalContext&) override {
     const SquaredDifferenceParams& p = params_;
-    BroadcastBinary(plan_, a<int8_t>(), b<int8_t>(), out<int8_t>(),
-                    [&p](int8_t x, int8_t y) { return SquaredDifferenceS8(p, x, y); });
+    BroadcastS8([&p](int8_t x, int8_t y) { return SquaredDifferenceS8(p, x, y); });
   }
   bool EvalScalarS8(int8_t x, int8_t y, int8_t* result) const override {
     *result = SquaredDifferenceS8(params_, x, y);
@@ -123,11 +126,7 @@ class SquaredDifferenceS8Op : public BroadcastBinaryOp {
 
  private:
   void PrepareMore(const Tensor& a, const Tensor& b, const Tensor& out) override {
-    PYRT_ENSURE(a.dtype == DType::kInt8, label(), ": only int8 and float32 are supported, got ",
-                DTypeName(a.dtype));
-    RequirePerTensorQuant(a, "input1");
-    RequirePerTensorQuant(b, "input2");
-    RequirePerTensorQuant(out, "output");
+    RequirePerTensorS8(a, "input1", b, "input2", out);
     SquaredDifferenceParams& p = params_;
     // 2 * max is a float product, the rest double except (1 << 14) * s_out.
     const double twice_max = 2 * std::max(a.scale(), b.scale());
@@ -156,17 +155,12 @@ class DivS8Op : public BroadcastBinaryOp {
  public:
   void Eval(const EvalContext&) override {
     const DivParams& p = params_;
-    BroadcastBinary(plan_, a<int8_t>(), b<int8_t>(), out<int8_t>(),
-                    [&p](int8_t x, int8_t y) { return DivS8(p, x, y); });
+    BroadcastS8([&p](int8_t x, int8_t y) { return DivS8(p, x, y); });
   }
 
  private:
   void PrepareMore(const Tensor& a, const Tensor& b, const Tensor& out) override {
-    PYRT_ENSURE(a.dtype == DType::kInt8, label(), ": only int8 and float32 are supported, got ",
-                DTypeName(a.dtype));
-    RequirePerTensorQuant(a, "input1");
-    RequirePerTensorQuant(b, "input2");
-    RequirePerTensorQuant(out, "output");
+    RequirePerTensorS8(a, "input1", b, "input2", out);
     const ActivationRange act =
         QuantizedActivationRange(options<ArithmeticOptions>().activation, out, label());
     // s1 / (s2 * s_out) in float, widened.

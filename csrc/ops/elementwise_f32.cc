@@ -1,6 +1,7 @@
 // Float32 ADD, SUB, MUL (numpy broadcasting up to rank 6, fused activation
 // as a clamp), LOGISTIC, HARD_SWISH and SOFTMAX: TFLite's float kernels.
 #include "kernels/reference/elementwise_f32.h"
+#include "ops/broadcast_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
@@ -20,12 +21,7 @@ class BinaryArithF32 : public Op {
     RequireType(a, DType::kFloat32, "input1");
     RequireType(b, DType::kFloat32, "input2");
     RequireType(output(0), DType::kFloat32, "output");
-    Shape shape;
-    PYRT_ENSURE(BroadcastShape(a.shape, b.shape, &shape), label(), ": input shapes ",
-                ShapeToString(a.shape), " and ", ShapeToString(b.shape), " do not broadcast");
-    PYRT_ENSURE(shape.size() <= kMaxBroadcastRank, label(), ": broadcast rank ", shape.size(),
-                " exceeds ", kMaxBroadcastRank);
-    SetOutputShape(output(0), shape);
+    SetOutputShape(output(0), BroadcastOutputShape(a, b, label()));
     plan_ = MakeBroadcastPlan(a.shape, b.shape);
     FloatActivationRange(options<ArithmeticOptions>().activation, &lo_, &hi_, label());
   }
