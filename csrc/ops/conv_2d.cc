@@ -31,8 +31,7 @@ class Conv2D : public Op {
                 DTypeName(in.dtype));
     RequireType(filter, DType::kInt8, "filter");
     RequireType(out, DType::kInt8, "output");
-    PYRT_ENSURE(in.rank() == 4 && filter.rank() == 4, label(), ": input and filter must be 4-D, got ",
-                ShapeToString(in.shape), " and ", ShapeToString(filter.shape));
+    RequireConvShapes(in, filter, label());
     PYRT_ENSURE(filter.is_constant, label(), ": filter must be a constant tensor");
     RequirePerTensorQuant(in, "input");
     RequirePerTensorQuant(out, "output");

@@ -92,4 +92,28 @@ bool IsChannelwiseGroupedConv(int filter_depth, int in_c, int out_c) {
   return filter_depth == 1 && in_c > 1 && out_c % in_c == 0;
 }
 
+void RequireConvShapes(const Tensor& input, const Tensor& filter, const std::string& label) {
+  PYRT_ENSURE(input.rank() == 4 && filter.rank() == 4, label, ": input and filter must be 4-D, got ",
+              ShapeToString(input.shape), " and ", ShapeToString(filter.shape));
+}
+
+void RequireDepthwiseShapes(const Tensor& input, const Tensor& filter, const std::string& label) {
+  PYRT_ENSURE(input.rank() == 4 && filter.rank() == 4 && filter.dim(0) == 1, label,
+              ": input must be 4-D and filter [1, h, w, c], got ", ShapeToString(input.shape),
+              " and ", ShapeToString(filter.shape));
+}
+
+FullyConnectedShape FullyConnectedOutputShape(const Tensor& input, int depth, int units,
+                                              bool keep_num_dims, const std::string& label) {
+  PYRT_ENSURE(depth > 0 && input.num_elements() % depth == 0, label, ": input ",
+              ShapeToString(input.shape), " does not split into rows of ", depth);
+  const int batches = static_cast<int>(input.num_elements() / depth);
+  if (!keep_num_dims) return {batches, {batches, units}};
+  PYRT_ENSURE(input.rank() >= 1 && input.dim(input.rank() - 1) == depth, label,
+              ": keep_num_dims needs the last input dimension to be ", depth);
+  Shape shape = input.shape;
+  shape.back() = units;
+  return {batches, shape};
+}
+
 }  // namespace pyrt

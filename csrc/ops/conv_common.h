@@ -51,6 +51,21 @@ std::vector<int32_t> ReadBias(const Tensor* bias, int n);
 std::vector<int32_t> FoldInputZeroPoint(std::vector<int32_t> bias, const int8_t* filter, int K,
                                         int32_t input_zero_point);
 
+// CONV_2D: NHWC input and [O, H, W, I] filter, both 4-D.
+void RequireConvShapes(const Tensor& input, const Tensor& filter, const std::string& label);
+// DEPTHWISE_CONV_2D: NHWC input and [1, H, W, C] filter.
+void RequireDepthwiseShapes(const Tensor& input, const Tensor& filter, const std::string& label);
+
+// FULLY_CONNECTED's rows and output shape: the input is read as rows of
+// `depth` values; keep_num_dims keeps the input's leading dimensions (and
+// needs its last one to be `depth`), otherwise the output is [rows, units].
+struct FullyConnectedShape {
+  int batches;
+  Shape output;
+};
+FullyConnectedShape FullyConnectedOutputShape(const Tensor& input, int depth, int units,
+                                              bool keep_num_dims, const std::string& label);
+
 // A CONV_2D whose filter has depth 1 over an input of depth C > 1 is a
 // grouped convolution with C groups (ConvNeXt's 7x7 "depthwise" Conv2D with
 // groups=C): output channel o reads input channel o / (out_c / C), exactly as

@@ -146,18 +146,10 @@ class FullyConnectedF32 : public FloatWeightsOp {
     const Tensor& in = input(0);
     const Tensor& filter = input(1);
     const int units = filter.dim(0), depth = filter.dim(1);
-    PYRT_ENSURE(depth > 0 && in.num_elements() % depth == 0, label(), ": input ",
-                ShapeToString(in.shape), " does not split into rows of ", depth);
-    batches_ = static_cast<int>(in.num_elements() / depth);
-    if (o.keep_num_dims) {
-      PYRT_ENSURE(in.rank() >= 1 && in.dim(in.rank() - 1) == depth, label(),
-                  ": keep_num_dims needs the last input dimension to be ", depth);
-      Shape shape = in.shape;
-      shape.back() = units;
-      SetOutputShape(output(0), shape);
-    } else {
-      SetOutputShape(output(0), {batches_, units});
-    }
+    const FullyConnectedShape fc =
+        FullyConnectedOutputShape(in, depth, units, o.keep_num_dims, label());
+    batches_ = fc.batches;
+    SetOutputShape(output(0), fc.output);
     float lo, hi;
     ActivationClamp(o.activation, &lo, &hi);
     kernel_.Init(isa(), units, depth, filter.data_as<float>(), BiasOf(units), lo, hi);

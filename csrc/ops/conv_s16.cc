@@ -100,8 +100,7 @@ class Conv2DS16 : public S16x8Op {
     Tensor& in = input(0);
     Tensor& filter = input(1);
     Tensor& out = output(0);
-    PYRT_ENSURE(in.rank() == 4 && filter.rank() == 4, label(), ": input and filter must be 4-D, got ",
-                ShapeToString(in.shape), " and ", ShapeToString(filter.shape));
+    RequireConvShapes(in, filter, label());
     CheckTensors(in, filter, optional_input(2), out, filter.dim(0));
     ConvGeometry g = WindowGeometry(o, in.shape, filter.dim(1), filter.dim(2), label());
     g.out_c = filter.dim(0);
@@ -127,9 +126,7 @@ class DepthwiseConv2DS16 : public S16x8Op {
     Tensor& in = input(0);
     Tensor& filter = input(1);
     Tensor& out = output(0);
-    PYRT_ENSURE(in.rank() == 4 && filter.rank() == 4 && filter.dim(0) == 1, label(),
-                ": input must be 4-D and filter [1, h, w, c], got ", ShapeToString(in.shape),
-                " and ", ShapeToString(filter.shape));
+    RequireDepthwiseShapes(in, filter, label());
     CheckTensors(in, filter, optional_input(2), out, filter.dim(3));
     ConvGeometry g = WindowGeometry(o, in.shape, filter.dim(1), filter.dim(2), label());
     g.out_c = filter.dim(3);
@@ -166,18 +163,10 @@ class FullyConnected16x8 : public S16x8Op {
                 ShapeToString(filter.shape));
     const int units = filter.dim(0), depth = filter.dim(1);
     CheckTensors(in, filter, bias, out, units);
-    PYRT_ENSURE(depth > 0 && in.num_elements() % depth == 0, label(), ": input ",
-                ShapeToString(in.shape), " does not split into rows of ", depth);
-    batches_ = static_cast<int>(in.num_elements() / depth);
-    if (o.keep_num_dims) {
-      PYRT_ENSURE(in.rank() >= 1 && in.dim(in.rank() - 1) == depth, label(),
-                  ": keep_num_dims needs the last input dimension to be ", depth);
-      Shape shape = in.shape;
-      shape.back() = units;
-      SetOutputShape(out, shape);
-    } else {
-      SetOutputShape(out, {batches_, units});
-    }
+    const FullyConnectedShape fc =
+        FullyConnectedOutputShape(in, depth, units, o.keep_num_dims, label());
+    batches_ = fc.batches;
+    SetOutputShape(out, fc.output);
     const QuantParams& fq = filter.quant;
     PYRT_ENSURE(fq.scale.size() == 1 || (fq.quantized_dimension == 0 &&
                                          static_cast<int>(fq.scale.size()) == units),

@@ -24,9 +24,7 @@ class DepthwiseConv2D : public Op {
                 DTypeName(in.dtype));
     RequireType(filter, DType::kInt8, "filter");
     RequireType(out, DType::kInt8, "output");
-    PYRT_ENSURE(in.rank() == 4 && filter.rank() == 4 && filter.dim(0) == 1, label(),
-                ": input must be 4-D and filter [1, h, w, c], got ", ShapeToString(in.shape),
-                " and ", ShapeToString(filter.shape));
+    RequireDepthwiseShapes(in, filter, label());
     PYRT_ENSURE(filter.is_constant, label(), ": filter must be a constant tensor");
     RequirePerTensorQuant(in, "input");
     RequirePerTensorQuant(out, "output");

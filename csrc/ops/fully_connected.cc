@@ -36,18 +36,10 @@ class FullyConnected : public Op {
     depth_ = filter.dim(1);
     PYRT_ENSURE(depth_ > 0 && depth_ < kMaxAccumulationDepth, label(), ": filter depth ", depth_,
                 " is not supported");
-    PYRT_ENSURE(in.num_elements() % depth_ == 0, label(), ": input ", ShapeToString(in.shape),
-                " does not split into rows of ", depth_);
-    batches_ = static_cast<int>(in.num_elements() / depth_);
-    if (o.keep_num_dims) {
-      PYRT_ENSURE(in.rank() >= 1 && in.dim(in.rank() - 1) == depth_, label(),
-                  ": keep_num_dims needs the last input dimension to be ", depth_);
-      Shape shape = in.shape;
-      shape.back() = units_;
-      SetOutputShape(out, shape);
-    } else {
-      SetOutputShape(out, {batches_, units_});
-    }
+    const FullyConnectedShape fc =
+        FullyConnectedOutputShape(in, depth_, units_, o.keep_num_dims, label());
+    batches_ = fc.batches;
+    SetOutputShape(out, fc.output);
 
     const QuantParams& fq = filter.quant;
     const bool per_channel = fq.scale.size() > 1;

@@ -5,6 +5,7 @@
 // zero point x row sums) are scaled by float(s_w[n] * s_in) and added to
 // the bias, then clamped.
 #include "kernels/hybrid_gemm.h"
+#include "ops/conv_common.h"
 #include "ops/hybrid_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -34,18 +35,10 @@ class FullyConnectedHybrid : public Op {
     depth_ = filter.dim(1);
     PYRT_ENSURE(depth_ > 0 && depth_ < kMaxAccumulationDepth, label(), ": filter depth ", depth_,
                 " is not supported");
-    PYRT_ENSURE(in.num_elements() % depth_ == 0, label(), ": input ", ShapeToString(in.shape),
-                " does not split into rows of ", depth_);
-    batches_ = static_cast<int>(in.num_elements() / depth_);
-    if (o.keep_num_dims) {
-      PYRT_ENSURE(in.rank() >= 1 && in.dim(in.rank() - 1) == depth_, label(),
-                  ": keep_num_dims needs the last input dimension to be ", depth_);
-      Shape shape = in.shape;
-      shape.back() = units_;
-      SetOutputShape(output(0), shape);
-    } else {
-      SetOutputShape(output(0), {batches_, units_});
-    }
+    const FullyConnectedShape fc =
+        FullyConnectedOutputShape(in, depth_, units_, o.keep_num_dims, label());
+    batches_ = fc.batches;
+    SetOutputShape(output(0), fc.output);
     asymmetric_ = o.asymmetric_quantize_inputs;
     const std::vector<float> scales = HybridFilterScales(filter, units_, 0, label());
     float lo, hi;
