@@ -21,8 +21,7 @@ class Gather : public Op {
     RequireOutputCount(1);
     const Tensor& in = input(0);
     const Tensor& pos = input(1);
-    RequireSameType(in, output(0), label());
-    const size_t elem = CopyableElementSize(in, label(), "input");
+    const size_t elem = CopyableSameTypeElementSize(in, output(0), label());
     PYRT_ENSURE(pos.dtype == DType::kInt16 || pos.dtype == DType::kInt32 ||
                 pos.dtype == DType::kInt64, label(), ": indices '", pos.name, "' have type ",
                 DTypeName(pos.dtype), ", expected int16, int32 or int64");

@@ -59,6 +59,18 @@ void RequireSameType(const Tensor& in, const Tensor& out, const std::string& wha
               " differs from output '", out.name, "' type ", DTypeName(out.dtype));
 }
 
+size_t CopyableSameTypeElementSize(const Tensor& in, const Tensor& out, const std::string& what) {
+  RequireSameType(in, out, what);
+  return CopyableElementSize(in, what, "input");
+}
+
+std::vector<int64_t> ReadPerDimIndices(const Tensor& t, int rank, const std::string& what,
+                                       const char* role) {
+  PYRT_ENSURE(t.rank() == 1 && t.dim(0) == rank, what, ": ", role, " must have shape [", rank,
+              "], got ", ShapeToString(t.shape));
+  return ReadConstantIndices(t, what, role);
+}
+
 int WrapAxis(int64_t axis, int rank, const std::string& what, const char* role) {
   const int64_t a = axis < 0 ? axis + rank : axis;
   PYRT_ENSURE(a >= 0 && a < rank, what, ": ", role, " ", axis, " is out of range for rank ", rank);

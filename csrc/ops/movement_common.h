@@ -28,6 +28,15 @@ void RequireSameQuantization(const Tensor& in, const Tensor& out, const std::str
 // TFLite's TF_LITE_ENSURE_TYPES_EQ between input and output.
 void RequireSameType(const Tensor& in, const Tensor& out, const std::string& what);
 
+// RequireSameType plus CopyableElementSize of the input: the start of every
+// op that moves bytes from `in` to `out` unchanged.
+size_t CopyableSameTypeElementSize(const Tensor& in, const Tensor& out, const std::string& what);
+
+// ReadConstantIndices of a 1-D tensor holding one value per input dim
+// (`rank` values: begin, size, perm, multipliers).
+std::vector<int64_t> ReadPerDimIndices(const Tensor& t, int rank, const std::string& what,
+                                       const char* role);
+
 // `axis` wrapped once when negative (by rank); throws unless in [0, rank).
 int WrapAxis(int64_t axis, int rank, const std::string& what, const char* role);
 

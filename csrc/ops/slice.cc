@@ -15,13 +15,12 @@ class Slice : public Op {
     RequireInputCount(3, 3);
     RequireOutputCount(1);
     const Tensor& in = input(0);
-    RequireSameType(in, output(0), label());
-    const size_t elem = CopyableElementSize(in, label(), "input");
+    const size_t elem = CopyableSameTypeElementSize(in, output(0), label());
     const int rank = in.rank();
     PYRT_ENSURE(rank <= kMaxCopyDims, label(), ": input rank ", rank, " exceeds ", kMaxCopyDims);
     PYRT_ENSURE(input(1).dtype == input(2).dtype, label(), ": begin and size types differ");
-    const std::vector<int64_t> begin = ReadVector(1, "begin", rank);
-    const std::vector<int64_t> size = ReadVector(2, "size", rank);
+    const std::vector<int64_t> begin = ReadPerDimIndices(input(1), rank, label(), "begin");
+    const std::vector<int64_t> size = ReadPerDimIndices(input(2), rank, label(), "size");
     const std::vector<int64_t> strides = ByteStrides(in.shape, elem);
     Shape shape(rank);
     CopyPlan plan;
@@ -48,13 +47,6 @@ class Slice : public Op {
   void Eval(const EvalContext&) override { BlockCopy(plan_, input(0).data + offset_, output(0).data); }
 
  private:
-  std::vector<int64_t> ReadVector(int i, const char* role, int rank) const {
-    const Tensor& t = input(i);
-    PYRT_ENSURE(t.rank() == 1 && t.dim(0) == rank, label(), ": ", role, " must have shape [",
-                rank, "], got ", ShapeToString(t.shape));
-    return ReadConstantIndices(t, label(), role);
-  }
-
   CopyPlan plan_;
   int64_t offset_ = 0;
 };

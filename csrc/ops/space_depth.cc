@@ -18,8 +18,7 @@ class SpaceDepth : public Op {
     RequireInputCount(1, 1);
     RequireOutputCount(1);
     const Tensor& in = input(0);
-    RequireSameType(in, output(0), label());
-    const int64_t elem = static_cast<int64_t>(CopyableElementSize(in, label(), "input"));
+    const int64_t elem = static_cast<int64_t>(CopyableSameTypeElementSize(in, output(0), label()));
     PYRT_ENSURE(in.rank() == 4, label(), ": input must be 4-D, got ", ShapeToString(in.shape));
     const int64_t b = options<BlockSizeOptions>().block_size;
     PYRT_ENSURE(b > 0 && b <= 65536, label(), ": block_size ", b, " is invalid");

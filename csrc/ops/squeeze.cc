@@ -29,8 +29,7 @@ class Squeeze : public SameBytesOp {
     RequireInputCount(1, 1);
     RequireOutputCount(1);
     const Tensor& in = input(0);
-    RequireSameType(in, output(0), label());
-    CopyableElementSize(in, label(), "input");
+    CopyableSameTypeElementSize(in, output(0), label());
     const int rank = in.rank();
     PYRT_ENSURE(rank <= kMaxSqueezeRank, label(), ": input rank ", rank, " exceeds ",
                 kMaxSqueezeRank);
@@ -60,8 +59,7 @@ class ExpandDims : public SameBytesOp {
     RequireInputCount(2, 2);
     RequireOutputCount(1);
     const Tensor& in = input(0);
-    RequireSameType(in, output(0), label());
-    CopyableElementSize(in, label(), "input");
+    CopyableSameTypeElementSize(in, output(0), label());
     const std::vector<int64_t> axis = ReadConstantIndices(input(1), label(), "axis");
     PYRT_ENSURE(axis.size() == 1, label(), ": axis must have one element, got ", axis.size());
     const int rank = in.rank();

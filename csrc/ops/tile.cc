@@ -19,12 +19,9 @@ class Tile : public Op {
     RequireInputCount(2, 2);
     RequireOutputCount(1);
     const Tensor& in = input(0);
-    RequireSameType(in, output(0), label());
-    elem_ = static_cast<int64_t>(CopyableElementSize(in, label(), "input"));
+    elem_ = static_cast<int64_t>(CopyableSameTypeElementSize(in, output(0), label()));
     const Tensor& m = input(1);
-    PYRT_ENSURE(m.rank() == 1 && m.dim(0) == in.rank(), label(), ": multipliers must have shape [",
-                in.rank(), "], got ", ShapeToString(m.shape));
-    mult_ = ReadConstantIndices(m, label(), "multipliers");
+    mult_ = ReadPerDimIndices(m, in.rank(), label(), "multipliers");
     Shape shape = in.shape;
     for (int i = 0; i < in.rank(); ++i) {
       PYRT_ENSURE(mult_[i] >= 0 && mult_[i] <= kMaxTensorElements, label(), ": multiplier ",
@@ -73,8 +70,7 @@ class BroadcastTo : public Op {
     RequireInputCount(2, 2);
     RequireOutputCount(1);
     const Tensor& in = input(0);
-    RequireSameType(in, output(0), label());
-    const size_t elem = CopyableElementSize(in, label(), "input");
+    const size_t elem = CopyableSameTypeElementSize(in, output(0), label());
     const Tensor& s = input(1);
     PYRT_ENSURE(s.rank() == 1, label(), ": shape must be 1-D, got ", ShapeToString(s.shape));
     const std::vector<int64_t> dims = ReadConstantIndices(s, label(), "shape");

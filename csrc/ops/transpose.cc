@@ -16,15 +16,12 @@ class Transpose : public Op {
     RequireInputCount(2, 2);
     RequireOutputCount(1);
     const Tensor& in = input(0);
-    RequireSameType(in, output(0), label());
-    const size_t elem = CopyableElementSize(in, label(), "input");
+    const size_t elem = CopyableSameTypeElementSize(in, output(0), label());
     const int rank = in.rank();
     PYRT_ENSURE(rank <= kMaxCopyDims, label(), ": input rank ", rank, " exceeds ", kMaxCopyDims);
     const Tensor& perm_t = input(1);
     RequireType(perm_t, DType::kInt32, "perm");
-    PYRT_ENSURE(perm_t.rank() == 1 && perm_t.dim(0) == rank, label(), ": perm must have shape [",
-                rank, "], got ", ShapeToString(perm_t.shape));
-    const std::vector<int64_t> perm = ReadConstantIndices(perm_t, label(), "perm");
+    const std::vector<int64_t> perm = ReadPerDimIndices(perm_t, rank, label(), "perm");
     std::vector<bool> seen(rank, false);
     Shape shape(rank);
     std::vector<int> axes(rank);
