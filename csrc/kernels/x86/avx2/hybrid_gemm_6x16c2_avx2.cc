@@ -6,18 +6,10 @@
 
 #include <cstring>
 
+#include "kernels/x86/avx2/gemm_6x16c2_accumulate_avx2.h"
+
 namespace pyrt {
 namespace {
-
-inline __m256i LoadWeights(const int8_t* p) {
-  return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-}
-
-inline __m256i BroadcastPair(const int16_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return _mm256_set1_epi32(v);
-}
 
 // One output row of 16 columns: clamp(float(acc) * (col_scale * s) + bias).
 inline void StoreRow(__m256i acc0, __m256i acc1, float row_scale, const HybridGemmEpilogue& ep,
@@ -43,42 +35,15 @@ inline void StoreRow(__m256i acc0, __m256i acc1, float row_scale, const HybridGe
   std::memcpy(c, tmp, sizeof(float) * nr);
 }
 
-// kRows rows; with one or two rows the k steps alternate between two
-// accumulator sets so consecutive vpmaddwd do not wait on each other.
+// kRows (1..6) rows of 16 float outputs.
 template <int kRows>
 inline void GemmRows(int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                      float* c, size_t c_stride, const HybridGemmEpilogue& ep, int m0, int n0) {
-  constexpr int kSets = kRows <= 2 ? 2 : 1;
-  __m256i acc[kSets][kRows][2];
-  for (int s = 0; s < kSets; ++s)
-    for (int r = 0; r < kRows; ++r) acc[s][r][0] = acc[s][r][1] = _mm256_setzero_si256();
-  int k = 0;
-  for (; k + 2 * kSets <= kp; k += 2 * kSets) {
-    for (int s = 0; s < kSets; ++s) {
-      const int8_t* bp = b + (k + 2 * s) * 16;
-      const __m256i b0 = LoadWeights(bp), b1 = LoadWeights(bp + 16);
-      for (int r = 0; r < kRows; ++r) {
-        const __m256i va = BroadcastPair(a + r * a_stride + k + 2 * s);
-        acc[s][r][0] = _mm256_add_epi32(acc[s][r][0], _mm256_madd_epi16(va, b0));
-        acc[s][r][1] = _mm256_add_epi32(acc[s][r][1], _mm256_madd_epi16(va, b1));
-      }
-    }
-  }
-  for (; k < kp; k += 2) {
-    const int8_t* bp = b + k * 16;
-    const __m256i b0 = LoadWeights(bp), b1 = LoadWeights(bp + 16);
-    for (int r = 0; r < kRows; ++r) {
-      const __m256i va = BroadcastPair(a + r * a_stride + k);
-      acc[0][r][0] = _mm256_add_epi32(acc[0][r][0], _mm256_madd_epi16(va, b0));
-      acc[0][r][1] = _mm256_add_epi32(acc[0][r][1], _mm256_madd_epi16(va, b1));
-    }
-  }
+  __m256i sums[kRows][2];
+  AccumulateRows<kRows>(kp, a, a_stride, b, sums);
   for (int r = 0; r < kRows; ++r) {
-    __m256i v0 = acc[0][r][0], v1 = acc[0][r][1];
-    if (kSets == 2) v0 = _mm256_add_epi32(v0, acc[kSets - 1][r][0]);
-    if (kSets == 2) v1 = _mm256_add_epi32(v1, acc[kSets - 1][r][1]);
     const float row_scale = ep.batch_scale[(m0 + r) / ep.rows_per_batch];
-    StoreRow(v0, v1, row_scale, ep, n0, nr, c + r * c_stride);
+    StoreRow(sums[r][0], sums[r][1], row_scale, ep, n0, nr, c + r * c_stride);
   }
 }
 

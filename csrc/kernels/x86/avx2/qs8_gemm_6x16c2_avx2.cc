@@ -6,21 +6,11 @@
 
 #include <cstring>
 
+#include "kernels/x86/avx2/gemm_6x16c2_accumulate_avx2.h"
 #include "kernels/x86/avx2/requant_avx2.h"
 
 namespace pyrt {
 namespace {
-
-// 16 int8 weights (8 columns x a k pair) sign-extended to int16 lanes.
-inline __m256i LoadWeights(const int8_t* p) {
-  return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-}
-
-inline __m256i BroadcastPair(const int16_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return _mm256_set1_epi32(v);
-}
 
 #define PYRT_ROW(r)                                                     \
   {                                                                     \
@@ -59,41 +49,15 @@ inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride
 #undef PYRT_ROW
 
 // kRows < 6 rows (M = 1 for FC and 1x1 images, remainders of M): no work on
-// absent rows. With one or two rows the k steps alternate between two
-// accumulator sets so consecutive vpmaddwd do not wait on each other.
+// absent rows.
 template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
 inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                         int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
-  constexpr int kSets = kRows <= 2 ? 2 : 1;
-  __m256i acc[kSets][kRows][2];
-  for (int s = 0; s < kSets; ++s)
-    for (int r = 0; r < kRows; ++r) acc[s][r][0] = acc[s][r][1] = _mm256_setzero_si256();
-  int k = 0;
-  for (; k + 2 * kSets <= kp; k += 2 * kSets) {
-    for (int s = 0; s < kSets; ++s) {
-      const int8_t* bp = b + (k + 2 * s) * 16;
-      const __m256i b0 = LoadWeights(bp), b1 = LoadWeights(bp + 16);
-      for (int r = 0; r < kRows; ++r) {
-        const __m256i va = BroadcastPair(a + r * a_stride + k + 2 * s);
-        acc[s][r][0] = _mm256_add_epi32(acc[s][r][0], _mm256_madd_epi16(va, b0));
-        acc[s][r][1] = _mm256_add_epi32(acc[s][r][1], _mm256_madd_epi16(va, b1));
-      }
-    }
-  }
-  for (; k < kp; k += 2) {  // odd number of k pairs with two sets
-    const int8_t* bp = b + k * 16;
-    const __m256i b0 = LoadWeights(bp), b1 = LoadWeights(bp + 16);
-    for (int r = 0; r < kRows; ++r) {
-      const __m256i va = BroadcastPair(a + r * a_stride + k);
-      acc[0][r][0] = _mm256_add_epi32(acc[0][r][0], _mm256_madd_epi16(va, b0));
-      acc[0][r][1] = _mm256_add_epi32(acc[0][r][1], _mm256_madd_epi16(va, b1));
-    }
-  }
+  __m256i sums[kRows][2];
+  AccumulateRows<kRows>(kp, a, a_stride, b, sums);
   for (int r = 0; r < kRows; ++r) {
-    __m256i v0 = acc[0][r][0], v1 = acc[0][r][1];
-    if (kSets == 2) v0 = _mm256_add_epi32(v0, acc[kSets - 1][r][0]);
-    if (kSets == 2) v1 = _mm256_add_epi32(v1, acc[kSets - 1][r][1]);
-    Store16(Requant(v0, ep, n0), Requant(v1, ep, n0 + 8), ep, nr, c + r * c_stride);
+    Store16(Requant(sums[r][0], ep, n0), Requant(sums[r][1], ep, n0 + 8), ep, nr,
+            c + r * c_stride);
   }
 }
 
