@@ -6,7 +6,7 @@ pyruntime, LiteRT default (XNNPACK where it takes the ops) and LiteRT builtin
 kernels, plus how pyruntime's outputs compare with LiteRT's (bit-exact or the
 max relative error, against the LiteRT path each kind is defined by).
 
-    python bench/model_kinds.py [--threads 1] [--rounds 10] [--json out.json]
+    python bench/kinds_bench.py [--threads 1] [--rounds 10] [--json out.json]
 """
 
 from __future__ import annotations
@@ -53,22 +53,22 @@ def random_input(details) -> np.ndarray:
 
 
 def agreement(path: Path, resolver: str, x: np.ndarray, ours: np.ndarray) -> str:
+    """'bit-exact', or how pyruntime's output differs from LiteRT's on `resolver`."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
     interp = Interpreter(model_path=str(path), experimental_op_resolver_type=getattr(OpResolverType, resolver))
     interp.allocate_tensors()
-    ref = overhead_run(interp, x)
-    if ours.dtype.kind in "iu" or np.array_equal(ours, ref):
-        return "bit-exact" if np.array_equal(ours, ref) else f"DIFFERS ({np.count_nonzero(ours != ref)} values)"
+    ref = run_bench.overhead.three_calls(interp, x)()
+    if np.array_equal(ours, ref):
+        return "bit-exact"
+    if ours.dtype.kind in "iu":
+        return f"DIFFERS ({np.count_nonzero(ours != ref)} values)"
     err = float(np.max(np.abs(ours.astype(np.float64) - ref)) / max(np.max(np.abs(ref)), 1e-30))
     return f"max rel err {err:.1e}"
 
 
-def overhead_run(interp, x: np.ndarray) -> np.ndarray:
-    return run_bench.overhead.three_calls(interp, x)()
-
-
 def bench_kind(path: Path, threads: int, rounds: int):
+    """(median ms per contender, the input used, pyruntime's output on it)."""
     ours = pyruntime.Interpreter(path, num_threads=threads)
     x = random_input(ours.get_input_details()[0])
     contenders: Dict[str, Callable[[], object]] = {
