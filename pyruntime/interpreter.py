@@ -138,6 +138,12 @@ class Interpreter:
         self.allocate_tensors()
         self._native().invoke()
 
+    def reset_all_variables(self) -> None:
+        """Restores the model's initial state, as TFLite's method: variable
+        tensors (recurrent states) to zero and resource variables to the values
+        their CALL_ONCE init subgraph assigns (it runs again at the next invoke)."""
+        self._native().reset_variables()
+
     def get_tensor(self, tensor_index: int) -> np.ndarray:
         """A copy of tensor ``tensor_index`` (inputs, outputs and constants always;
         intermediates with ``preserve_all_tensors=True``)."""

@@ -72,6 +72,24 @@ enum BuiltinOp : int32_t {
   kOpCallOnce = 129,
   kOpBroadcastTo = 130,
   kOpGelu = 150,
+  // Control flow, resource variables and recurrent ops (stateful helpers).
+  kOpLstm = 16,
+  kOpRnn = 24,
+  kOpSvdf = 27,
+  kOpUnidirectionalSequenceRnn = 35,
+  kOpUnidirectionalSequenceLstm = 44,
+  kOpBidirectionalSequenceRnn = 46,
+  kOpBidirectionalSequenceLstm = 52,
+  kOpVarHandle = 142,
+  kOpReadVariable = 143,
+  kOpAssignVariable = 144,
+  kOpStablehloComposite = 206,
+  kOpLess = 58,
+  kOpEqual = 71,
+  kOpNotEqual = 72,
+  kOpGreater = 61,
+  kOpGreaterEqual = 62,
+  kOpLessEqual = 63,
 };
 
 // "CONV_2D" etc.; "UNKNOWN" for codes outside the schema.

@@ -6,6 +6,7 @@
 #include "flatbuffers/flatbuffers.h"
 #include "flatbuffers/verifier.h"
 #include "model/builtin_ops.h"
+#include "model/stateful_options.h"
 #include "quant/multiplier.h"
 #include "runtime/error.h"
 #include "tflite_subset_generated.h"
@@ -405,7 +406,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
       return o;
     }
     default:
-      return std::monostate{};
+      return ReadStatefulOptions(op, code);
   }
 }
 
@@ -448,17 +449,43 @@ std::vector<std::pair<std::string, int32_t>> ReadTensorMaps(
 
 // Graph inputs are written by the caller: each must be a distinct tensor with
 // no constant data (a constant is a view of the read-only model bytes).
-void CheckGraphInputs(const ModelDesc& desc) {
-  for (size_t i = 0; i < desc.inputs.size(); ++i) {
-    const int32_t t = desc.inputs[i];
-    const TensorDesc& td = desc.tensors[t];
+void CheckGraphInputs(const std::vector<int32_t>& inputs, const std::vector<TensorDesc>& tensors) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const int32_t t = inputs[i];
+    const TensorDesc& td = tensors[t];
     PYRT_ENSURE(!td.data, "subgraph input ", i, ": tensor ", t, " '", td.name,
                 "' has constant data (buffer of ", td.data_size,
                 " bytes); expected a tensor without data");
     for (size_t j = 0; j < i; ++j)
-      PYRT_ENSURE(desc.inputs[j] != t, "subgraph input ", i, ": tensor ", t, " '", td.name,
+      PYRT_ENSURE(inputs[j] != t, "subgraph input ", i, ": tensor ", t, " '", td.name,
                   "' is already subgraph input ", j, "; expected distinct tensors");
   }
+}
+
+SubgraphDesc ReadSubgraph(const tfl::Model* model, size_t k, const uint8_t* data, size_t size) {
+  const tfl::SubGraph* sg = model->subgraphs()->Get(k);
+  PYRT_ENSURE(sg, "malformed TFLite model: subgraph ", k, " is null");
+  SubgraphDesc desc;
+  desc.name = CleanString(sg->name());
+  const size_t num_tensors = sg->tensors() ? sg->tensors()->size() : 0;
+  desc.tensors.reserve(num_tensors);
+  for (size_t i = 0; i < num_tensors; ++i)
+    desc.tensors.push_back(ReadTensor(sg->tensors()->Get(i), i, model, data, size));
+
+  desc.inputs = ToVector(sg->inputs());
+  desc.outputs = ToVector(sg->outputs());
+  CheckTensorIndices(desc.inputs, num_tensors, false, "subgraph input");
+  CheckTensorIndices(desc.outputs, num_tensors, false, "subgraph output");
+  CheckGraphInputs(desc.inputs, desc.tensors);
+
+  if (sg->operators()) {
+    const size_t n = sg->operators()->size();
+    desc.ops.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+      desc.ops.push_back(ReadOp(sg->operators()->Get(i), static_cast<int>(i), model,
+                                num_tensors));
+  }
+  return desc;
 }
 
 }  // namespace
@@ -480,27 +507,21 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
   PYRT_ENSURE(model->subgraphs() && model->subgraphs()->size() > 0,
               "malformed TFLite model: no subgraphs");
   desc.num_subgraphs = model->subgraphs()->size();
-  const tfl::SubGraph* sg = model->subgraphs()->Get(0);
-  PYRT_ENSURE(sg, "malformed TFLite model: subgraph 0 is null");
-
-  const size_t num_tensors = sg->tensors() ? sg->tensors()->size() : 0;
-  desc.tensors.reserve(num_tensors);
-  for (size_t i = 0; i < num_tensors; ++i)
-    desc.tensors.push_back(ReadTensor(sg->tensors()->Get(i), i, model, data, size));
-
-  desc.inputs = ToVector(sg->inputs());
-  desc.outputs = ToVector(sg->outputs());
-  CheckTensorIndices(desc.inputs, num_tensors, false, "subgraph input");
-  CheckTensorIndices(desc.outputs, num_tensors, false, "subgraph output");
-  CheckGraphInputs(desc);
-
-  if (sg->operators()) {
-    const size_t n = sg->operators()->size();
-    desc.ops.reserve(n);
-    for (size_t i = 0; i < n; ++i)
-      desc.ops.push_back(ReadOp(sg->operators()->Get(i), static_cast<int>(i), model,
-                                num_tensors));
+  for (size_t k = 0; k < desc.num_subgraphs; ++k) {
+    SubgraphDesc sub;
+    try {
+      sub = ReadSubgraph(model, k, data, size);
+    } catch (const ModelError& e) {
+      if (k == 0) throw;
+      sub.error = StrCat("subgraph ", k, ": ", e.what());
+    }
+    desc.subgraphs.push_back(std::move(sub));
   }
+  const SubgraphDesc& first = desc.subgraphs[0];
+  desc.tensors = first.tensors;
+  desc.inputs = first.inputs;
+  desc.outputs = first.outputs;
+  desc.ops = first.ops;
 
   if (model->signature_defs()) {
     for (const auto* s : *model->signature_defs()) {

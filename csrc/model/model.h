@@ -44,6 +44,18 @@ struct SignatureDesc {
   std::vector<std::pair<std::string, int32_t>> outputs;
 };
 
+// One subgraph of the file. Subgraphs other than 0 are read at load but a
+// problem in one (an unsupported tensor, say) is kept in `error` and raised
+// only when an op runs that subgraph.
+struct SubgraphDesc {
+  std::string name;
+  std::vector<TensorDesc> tensors;
+  std::vector<int32_t> inputs;
+  std::vector<int32_t> outputs;
+  std::vector<OpDesc> ops;
+  std::string error;
+};
+
 struct ModelDesc {
   uint32_t version = 0;
   std::string description;
@@ -54,6 +66,9 @@ struct ModelDesc {
   std::vector<int32_t> outputs;
   std::vector<OpDesc> ops;
   std::vector<SignatureDesc> signatures;
+  // Every subgraph, index 0 included (a copy of the fields above), for the
+  // ops that run other subgraphs (IF, WHILE, CALL_ONCE).
+  std::vector<SubgraphDesc> subgraphs;
 };
 
 // Largest tensor the runtime accepts, in elements and in bytes.

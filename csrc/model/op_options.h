@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -77,6 +78,18 @@ struct BatchMatMulOptions { bool adj_x = false; bool adj_y = false; };
 struct ArgMaxOptions { DType output_type = DType::kInt64; };
 struct BlockSizeOptions { int32_t block_size = 0; };
 struct GeluOptions { bool approximate = false; };
+// Control flow: indices of the subgraphs an op runs (-1 when absent).
+struct SubgraphOptions { int32_t first = -1; int32_t second = -1; };  // IF: then/else; WHILE: cond/body; CALL_ONCE: init
+struct VarHandleOptions { std::string container, shared_name; };
+// LSTM, RNN and SVDF families (fields that an op lacks keep their defaults).
+struct RecurrentOptions {
+  Activation activation = Activation::kNone;
+  float cell_clip = 0.f, proj_clip = 0.f;
+  bool time_major = false, merge_outputs = false, asymmetric_quantize_inputs = false;
+  bool diagonal_recurrent_tensors = false;
+  int8_t kernel_type = 0;  // LSTM: 0 FULL, 1 BASIC
+  int32_t rank = 0;        // SVDF
+};
 
 using OpOptions =
     std::variant<std::monostate, ConvOptions, PoolOptions, FullyConnectedOptions,
@@ -84,6 +97,7 @@ using OpOptions =
                  ReducerOptions, StridedSliceOptions, PackOptions, UnpackOptions,
                  ShapeOptions, SqueezeOptions, SplitOptions, GatherOptions,
                  LeakyReluOptions, ResizeOptions, BatchMatMulOptions, ArgMaxOptions,
-                 BlockSizeOptions, GeluOptions>;
+                 BlockSizeOptions, GeluOptions, SubgraphOptions, VarHandleOptions,
+                 RecurrentOptions>;
 
 }  // namespace pyrt

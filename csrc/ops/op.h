@@ -46,6 +46,10 @@ class Op {
   // be folded to a constant even when its input data is not known.
   virtual bool DependsOnlyOnInputShapes() const { return false; }
 
+  // True for ops that read or write state beyond their tensors (resource
+  // variables, other subgraphs): never folded, always run.
+  virtual bool HasSideEffects() const { return false; }
+
   // For fusing elementwise chains into one table (runtime/fusion.h), after
   // Prepare. An op whose int8 output is a function of one int8 input value
   // returns its table (lut[uint8(v)] = output for v); others nullptr.

@@ -14,9 +14,9 @@ OpFactory FindOpFactory(int32_t builtin_code) {
                                                        MakeFullyConnectedS16, MakeFullyConnectedHybrid>;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
-    case kOpAdd: return MakeDTypeDispatch<MakeAdd, MakeAddF32>;
-    case kOpSub: return MakeDTypeDispatch<MakeSub, MakeSubF32>;
-    case kOpMul: return MakeDTypeDispatch<MakeMul, MakeMulF32>;
+    case kOpAdd: return MakeAddAnyType;
+    case kOpSub: return MakeSubAnyType;
+    case kOpMul: return MakeMulAnyType;
     case kOpMean: return MakeDTypeDispatch<MakeMean, MakeMeanF32>;
     case kOpSum: return MakeDTypeDispatch<MakeSum, MakeSumF32>;
     case kOpSoftmax: return MakeDTypeDispatch<MakeSoftmax, MakeSoftmaxF32, MakeSoftmaxS16>;
@@ -72,6 +72,18 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpMinimum: return MakeMinimum;
     case kOpPrelu: return MakeDTypeDispatch<MakePrelu, MakePreluF32>;
     case kOpSquaredDifference: return MakeDTypeDispatch<MakeSquaredDifference, MakeSquaredDifferenceF32>;
+    case kOpIf: return MakeIf;
+    case kOpWhile: return MakeWhile;
+    case kOpCallOnce: return MakeCallOnce;
+    case kOpVarHandle: return MakeVarHandle;
+    case kOpReadVariable: return MakeReadVariable;
+    case kOpAssignVariable: return MakeAssignVariable;
+    case kOpLess: return MakeLess;
+    case kOpLessEqual: return MakeLessEqual;
+    case kOpGreater: return MakeGreater;
+    case kOpGreaterEqual: return MakeGreaterEqual;
+    case kOpEqual: return MakeEqual;
+    case kOpNotEqual: return MakeNotEqual;
     default: return nullptr;
   }
 }

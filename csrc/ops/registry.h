@@ -118,4 +118,23 @@ std::unique_ptr<Op> MakePreluF32();
 std::unique_ptr<Op> MakeSquaredDifferenceF32();
 std::unique_ptr<Op> MakeDivF32();
 
+// Control flow and resource variables (control_flow.cc, variables.cc).
+std::unique_ptr<Op> MakeIf();
+std::unique_ptr<Op> MakeWhile();
+std::unique_ptr<Op> MakeCallOnce();
+std::unique_ptr<Op> MakeVarHandle();
+std::unique_ptr<Op> MakeReadVariable();
+std::unique_ptr<Op> MakeAssignVariable();
+// Comparisons (comparison.cc): float32, int32, int64; bool for (NOT_)EQUAL.
+std::unique_ptr<Op> MakeLess();
+std::unique_ptr<Op> MakeLessEqual();
+std::unique_ptr<Op> MakeGreater();
+std::unique_ptr<Op> MakeGreaterEqual();
+std::unique_ptr<Op> MakeEqual();
+std::unique_ptr<Op> MakeNotEqual();
+// ADD/SUB/MUL with int32/int64 versions in front of the others (arith_int.cc).
+std::unique_ptr<Op> MakeAddAnyType();
+std::unique_ptr<Op> MakeSubAnyType();
+std::unique_ptr<Op> MakeMulAnyType();
+
 }  // namespace pyrt

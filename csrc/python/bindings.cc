@@ -126,6 +126,13 @@ class PyInterpreter {
     InvokeLocked();
   }
 
+  // TFLite's reset_all_variables: variable tensors and resource variables
+  // back to their initial state.
+  void reset_variables() {
+    auto lock = LockReleasingGil();
+    interpreter_->ResetVariables();
+  }
+
   // set inputs + invoke + copy outputs, atomically with respect to other
   // threads using this interpreter.
   py::list run(const py::list& inputs) {
@@ -481,6 +488,7 @@ PYBIND11_MODULE(_core, m) {
       .def("set_input", &PyInterpreter::set_input, py::arg("position"), py::arg("value"),
            py::arg("allow_resize") = false)
       .def("invoke", &PyInterpreter::invoke)
+      .def("reset_variables", &PyInterpreter::reset_variables)
       .def("run", &PyInterpreter::run)
       .def("get_tensor", &PyInterpreter::get_tensor)
       .def("resize_input", &PyInterpreter::resize_input)

@@ -32,6 +32,7 @@ enum class DType : int8_t {
 inline size_t DTypeSize(DType t) {
   switch (t) {
     case DType::kFloat32: case DType::kInt32: case DType::kUInt32: return 4;
+    case DType::kResource: return 4;  // an int32 resource id (VAR_HANDLE)
     case DType::kFloat16: case DType::kInt16: case DType::kUInt16:
     case DType::kBFloat16: return 2;
     case DType::kUInt8: case DType::kInt8: case DType::kBool: return 1;

@@ -11,6 +11,7 @@
 #include "runtime/arena_planner.h"
 #include "runtime/fusion.h"
 #include "runtime/error.h"
+#include "ops/context_op.h"
 
 namespace pyrt {
 namespace {
@@ -33,7 +34,27 @@ Interpreter::Interpreter(const uint8_t* data, size_t size, InterpreterOptions op
               "num_threads must be in [1, 256], got ", options_.num_threads);
   options_.isa = IsaFromEnvironment();
   pool_ = std::make_unique<ThreadPool>(options_.num_threads);
+  owned_context_.reset(new ModelContext{&model_, options_, pool_.get(),
+                                        ResourceStore(model_.num_subgraphs), {}});
+  context_ = owned_context_.get();
   for (int32_t i : model_.inputs) input_shapes_.push_back(model_.tensors[i].shape);
+  CreateOps();
+  OrderOps();
+  Prepare();
+}
+
+Interpreter::Interpreter(ModelContext* context, int subgraph,
+                         const std::vector<Shape>& input_shapes)
+    : options_(context->options), context_(context) {
+  const SubgraphDesc& sub = context->model->subgraphs.at(subgraph);
+  if (!sub.error.empty()) throw ModelError(sub.error);
+  model_.version = context->model->version;
+  model_.num_subgraphs = context->model->num_subgraphs;
+  model_.tensors = sub.tensors;
+  model_.inputs = sub.inputs;
+  model_.outputs = sub.outputs;
+  model_.ops = sub.ops;
+  input_shapes_ = input_shapes;
   CreateOps();
   OrderOps();
   Prepare();
@@ -72,6 +93,7 @@ void Interpreter::CreateOps() {
       continue;
     }
     ops_.push_back(factory());
+    if (auto* op = dynamic_cast<ContextOp*>(ops_.back().get())) op->set_context(context_);
   }
   PYRT_ENSURE(count == 0, "unsupported ops: ", unsupported,
               control_flow ? "; control flow ops (IF, WHILE, CALL_ONCE) run other subgraphs, "
@@ -182,9 +204,9 @@ void Interpreter::PrepareOps() {
                   DTypeName(t->dtype));
       t->bytes = static_cast<size_t>(t->num_elements()) * elem;
     }
-    bool foldable = op->DependsOnlyOnInputShapes();
+    bool foldable = op->DependsOnlyOnInputShapes() && !op->HasSideEffects();
     if (!foldable) {
-      foldable = true;
+      foldable = !op->HasSideEffects();
       for (Tensor* t : ins) foldable = foldable && (!t || t->is_constant);
     }
     if (foldable) FoldOp(*op);
@@ -202,14 +224,14 @@ void Interpreter::FoldOp(Op& op) {
     t.data = folded_storage_.back().data();
     t.is_constant = true;
   }
-  op.Eval(EvalContext{scratch.data(), pool_.get()});
+  op.Eval(EvalContext{scratch.data(), context_->pool});
 }
 
 void Interpreter::PlanMemory() {
   // Ops still to run at invoke, in order; folded ones have constant outputs.
   std::vector<Op*> live;
   for (auto& op : ops_) {
-    bool folded = true;
+    bool folded = !op->HasSideEffects();
     for (int32_t t : op->desc().outputs) folded = folded && tensors_[t].is_constant;
     if (!folded) live.push_back(op.get());
   }
@@ -232,6 +254,10 @@ void Interpreter::PlanMemory() {
   // the caller wants to inspect intermediates.
   for (int32_t t : model_.inputs) touch(t, -1), touch(t, end);
   for (int32_t t : model_.outputs) touch(t, -1), touch(t, end);
+  // Variable tensors (recurrent states) keep their values between invokes.
+  for (size_t t = 0; t < tensors_.size(); ++t)
+    if (model_.tensors[t].is_variable && last[t] != -2)
+      touch(static_cast<int32_t>(t), -1), touch(static_cast<int32_t>(t), end);
   if (options_.preserve_all_tensors)
     for (size_t t = 0; t < tensors_.size(); ++t)
       if (last[t] != -2) touch(static_cast<int32_t>(t), -1), touch(static_cast<int32_t>(t), end);
@@ -262,6 +288,7 @@ void Interpreter::PlanMemory() {
   for (size_t r = 0; r < request_tensor.size(); ++r)
     tensors_[request_tensor[r]].data = arena_.get() + plan.offsets[r];
 
+  ResetVariableTensors();
   run_list_.clear();
   profile_.clear();
   for (int s = 0; s < end; ++s) {
@@ -274,7 +301,7 @@ void Interpreter::PlanMemory() {
 void Interpreter::Invoke() {
   if (options_.profile) return InvokeProfiled();
   for (const Step& step : run_list_)
-    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
+    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, context_->pool});
 }
 
 void Interpreter::InvokeProfiled() {
@@ -282,9 +309,32 @@ void Interpreter::InvokeProfiled() {
   for (size_t s = 0; s < run_list_.size(); ++s) {
     const Step& step = run_list_[s];
     const Clock::time_point start = Clock::now();
-    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
+    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, context_->pool});
     profile_[s].seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
+}
+
+}  // namespace pyrt
+
+namespace pyrt {
+
+// As TFLite's ResetVariableTensor: int8 variables hold their zero point, all
+// others zero bytes.
+void Interpreter::ResetVariableTensors() {
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    Tensor& t = tensors_[i];
+    if (!model_.tensors[i].is_variable || !t.data || t.is_constant) continue;
+    const int value = t.dtype == DType::kInt8 ? t.zero_point() : 0;
+    std::memset(t.data, value, t.bytes);
+  }
+}
+
+void Interpreter::ResetVariables() {
+  if (!prepared_) return;
+  ResetVariableTensors();
+  for (auto& op : ops_)
+    if (auto* c = dynamic_cast<ContextOp*>(op.get())) c->ResetState();
+  if (owned_context_) owned_context_->resources.ResetAll();
 }
 
 }  // namespace pyrt

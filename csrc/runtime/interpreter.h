@@ -16,6 +16,7 @@
 #include "ops/op.h"
 #include "runtime/fusion.h"
 #include "runtime/op_profile.h"
+#include "runtime/resources.h"
 #include "runtime/tensor.h"
 #include "runtime/thread_pool.h"
 
@@ -32,11 +33,26 @@ struct InterpreterOptions {
   bool profile = false;
 };
 
+// What every subgraph instance of one model shares: the model, the options,
+// the thread pool and the resource variables. Owned by the interpreter of
+// subgraph 0; the instances that control-flow ops run (ops/context_op.h)
+// point to it.
+struct ModelContext {
+  const ModelDesc* model;
+  InterpreterOptions options;
+  ThreadPool* pool;
+  ResourceStore resources;
+  std::vector<int> building;  // subgraphs whose instances are being built (recursion guard)
+};
+
 class Interpreter {
  public:
   // `data` must stay valid and unchanged for the interpreter's lifetime:
   // constant tensors are views into it.
   Interpreter(const uint8_t* data, size_t size, InterpreterOptions options);
+  // An instance of subgraph `subgraph` of the context's model, for an op that
+  // runs it, planned for the given input shapes.
+  Interpreter(ModelContext* context, int subgraph, const std::vector<Shape>& input_shapes);
   ~Interpreter();
   Interpreter(const Interpreter&) = delete;
   Interpreter& operator=(const Interpreter&) = delete;
@@ -56,6 +72,12 @@ class Interpreter {
 
   // Changes the shape of graph input i; takes effect at the next Prepare().
   void ResizeInput(size_t i, const Shape& shape);
+  // Sets input i's shape as the calling op gives it (no signature check).
+  void SetSubgraphInputShape(size_t i, const Shape& shape) { input_shapes_.at(i) = shape; }
+  // Restores the initial state: variable tensors (LSTM states) to zero (int8:
+  // their zero point) here and in every subgraph instance; for subgraph 0
+  // also every resource variable, so CALL_ONCE init subgraphs run again.
+  void ResetVariables();
   // Re-runs shape inference and planning after ResizeInput. If it throws,
   // the interpreter is unprepared until a later Prepare() succeeds.
   void Prepare();
@@ -76,10 +98,13 @@ class Interpreter {
   void PlanMemory();
   void FoldOp(Op& op);
   void InvokeProfiled();
+  void ResetVariableTensors();
 
   InterpreterOptions options_;
   ModelDesc model_;
-  std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<ThreadPool> pool_;            // subgraph 0 only
+  std::unique_ptr<ModelContext> owned_context_;  // subgraph 0 only
+  ModelContext* context_ = nullptr;
   std::vector<Tensor> tensors_;
   std::vector<Shape> input_shapes_;  // current shapes of the graph inputs
   std::vector<std::unique_ptr<Op>> ops_;  // every op, in execution order
