@@ -138,11 +138,13 @@ class Interpreter:
         self.allocate_tensors()
         self._native().invoke()
 
-    def reset_all_variables(self) -> None:
-        """Restores the model's initial state, as TFLite's method: variable
-        tensors (recurrent states) to zero and resource variables to the values
-        their CALL_ONCE init subgraph assigns (it runs again at the next invoke)."""
-        self._native().reset_variables()
+    def reset_all_variables(self, resource_variables: bool = False) -> None:
+        """Sets variable tensors (recurrent states) to zero (int8: their zero
+        point), as TFLite's method. Resource variables (tf.Variable) keep their
+        values, as in LiteRT; with ``resource_variables=True`` they return to
+        the model's initial state (their CALL_ONCE init subgraph runs again at
+        the next invoke)."""
+        self._native().reset_variables(bool(resource_variables))
 
     def get_tensor(self, tensor_index: int) -> np.ndarray:
         """A copy of tensor ``tensor_index`` (inputs, outputs and constants always;

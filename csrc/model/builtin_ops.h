@@ -90,6 +90,9 @@ enum BuiltinOp : int32_t {
   kOpGreater = 61,
   kOpGreaterEqual = 62,
   kOpLessEqual = 63,
+  kOpLogicalOr = 84,
+  kOpLogicalAnd = 86,
+  kOpLogicalNot = 87,
 };
 
 // "CONV_2D" etc.; "UNKNOWN" for codes outside the schema.

@@ -84,6 +84,9 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpGreaterEqual: return MakeGreaterEqual;
     case kOpEqual: return MakeEqual;
     case kOpNotEqual: return MakeNotEqual;
+    case kOpLogicalAnd: return MakeLogicalAnd;
+    case kOpLogicalOr: return MakeLogicalOr;
+    case kOpLogicalNot: return MakeLogicalNot;
     default: return nullptr;
   }
 }

@@ -132,6 +132,9 @@ std::unique_ptr<Op> MakeGreater();
 std::unique_ptr<Op> MakeGreaterEqual();
 std::unique_ptr<Op> MakeEqual();
 std::unique_ptr<Op> MakeNotEqual();
+std::unique_ptr<Op> MakeLogicalAnd();  // logical.cc, bool
+std::unique_ptr<Op> MakeLogicalOr();
+std::unique_ptr<Op> MakeLogicalNot();
 // ADD/SUB/MUL with int32/int64 versions in front of the others (arith_int.cc).
 std::unique_ptr<Op> MakeAddAnyType();
 std::unique_ptr<Op> MakeSubAnyType();

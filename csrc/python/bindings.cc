@@ -126,11 +126,11 @@ class PyInterpreter {
     InvokeLocked();
   }
 
-  // TFLite's reset_all_variables: variable tensors and resource variables
-  // back to their initial state.
-  void reset_variables() {
+  // TFLite's reset_all_variables (variable tensors), optionally also the
+  // resource variables (Interpreter::ResetVariables).
+  void reset_variables(bool resource_variables) {
     auto lock = LockReleasingGil();
-    interpreter_->ResetVariables();
+    interpreter_->ResetVariables(resource_variables);
   }
 
   // set inputs + invoke + copy outputs, atomically with respect to other
@@ -488,7 +488,7 @@ PYBIND11_MODULE(_core, m) {
       .def("set_input", &PyInterpreter::set_input, py::arg("position"), py::arg("value"),
            py::arg("allow_resize") = false)
       .def("invoke", &PyInterpreter::invoke)
-      .def("reset_variables", &PyInterpreter::reset_variables)
+      .def("reset_variables", &PyInterpreter::reset_variables, py::arg("resource_variables") = false)
       .def("run", &PyInterpreter::run)
       .def("get_tensor", &PyInterpreter::get_tensor)
       .def("resize_input", &PyInterpreter::resize_input)

@@ -18,10 +18,6 @@ namespace {
 
 constexpr size_t kArenaAlignment = 64;
 
-bool IsControlFlowOp(int32_t code) {
-  return code == kOpIf || code == kOpWhile || code == kOpCallOnce;
-}
-
 std::string TensorLabel(const Tensor& t) { return StrCat("tensor ", t.index, " '", t.name, "'"); }
 
 }  // namespace
@@ -82,12 +78,11 @@ void Interpreter::ResizeInput(size_t i, const Shape& shape) {
 void Interpreter::CreateOps() {
   std::string unsupported;
   size_t count = 0;
-  bool control_flow = false, custom = false;
+  bool custom = false;
   for (const OpDesc& desc : model_.ops) {
     OpFactory factory = FindOpFactory(desc.builtin_code);
     if (!factory) {
       unsupported += StrCat(count++ ? ", " : "", desc.name, " (op ", desc.index, ")");
-      control_flow = control_flow || IsControlFlowOp(desc.builtin_code);
       custom = custom || desc.builtin_code == kOpCustom;
       ops_.push_back(nullptr);
       continue;
@@ -96,8 +91,6 @@ void Interpreter::CreateOps() {
     if (auto* op = dynamic_cast<ContextOp*>(ops_.back().get())) op->set_context(context_);
   }
   PYRT_ENSURE(count == 0, "unsupported ops: ", unsupported,
-              control_flow ? "; control flow ops (IF, WHILE, CALL_ONCE) run other subgraphs, "
-                             "which pyruntime does not support" : "",
               custom ? "; custom ops (CUSTOM(<code>)) are not supported: only builtin ops "
                        "run" : "");
 }
@@ -329,12 +322,12 @@ void Interpreter::ResetVariableTensors() {
   }
 }
 
-void Interpreter::ResetVariables() {
+void Interpreter::ResetVariables(bool resource_variables) {
   if (!prepared_) return;
   ResetVariableTensors();
   for (auto& op : ops_)
     if (auto* c = dynamic_cast<ContextOp*>(op.get())) c->ResetState();
-  if (owned_context_) owned_context_->resources.ResetAll();
+  if (owned_context_ && resource_variables) owned_context_->resources.ResetAll();
 }
 
 }  // namespace pyrt

@@ -74,10 +74,12 @@ class Interpreter {
   void ResizeInput(size_t i, const Shape& shape);
   // Sets input i's shape as the calling op gives it (no signature check).
   void SetSubgraphInputShape(size_t i, const Shape& shape) { input_shapes_.at(i) = shape; }
-  // Restores the initial state: variable tensors (LSTM states) to zero (int8:
-  // their zero point) here and in every subgraph instance; for subgraph 0
-  // also every resource variable, so CALL_ONCE init subgraphs run again.
-  void ResetVariables();
+  // TFLite's ResetVariableTensors: variable tensors (recurrent states) to
+  // zero (int8: their zero point) here and in every subgraph instance.
+  // Resource variables keep their values, as in LiteRT, unless
+  // `resource_variables`: then they are forgotten and the CALL_ONCE init
+  // subgraphs run again at the next invoke (the model's initial state).
+  void ResetVariables(bool resource_variables = false);
   // Re-runs shape inference and planning after ResizeInput. If it throws,
   // the interpreter is unprepared until a later Prepare() succeeds.
   void Prepare();
