@@ -147,7 +147,9 @@ TensorDesc ReadTensor(const tfl::Tensor* t, size_t index, const tfl::Model* mode
   const uint32_t b = t->buffer();
   PYRT_ENSURE(b == 0 || (buffers && b < buffers->size()), label, ": buffer index ", b,
               " out of range (", buffers ? buffers->size() : 0, " buffers)");
-  if (b != 0) {
+  // A variable tensor (recurrent state) is written at invoke: its buffer, if
+  // any, is ignored, as TFLite resets variables to zero.
+  if (b != 0 && !d.is_variable) {
     auto [data, size] = ReadBuffer(buffers->Get(b), file, file_size, b);
     if (data) {
       const size_t elem = DTypeSize(d.dtype);
@@ -429,9 +431,11 @@ OpDesc ReadOp(const tfl::Operator* op, int index, const tfl::Model* model,
     d.name = StrCat("CUSTOM(", CleanString(code->custom_code()), ")");
   d.inputs = ToVector(op->inputs());
   d.outputs = ToVector(op->outputs());
+  d.intermediates = ToVector(op->intermediates());
   const std::string label = StrCat("op ", index, " (", d.name, ")");
   CheckTensorIndices(d.inputs, num_tensors, /*allow_omitted=*/true, label + " input");
   CheckTensorIndices(d.outputs, num_tensors, /*allow_omitted=*/false, label + " output");
+  CheckTensorIndices(d.intermediates, num_tensors, /*allow_omitted=*/true, label + " intermediate");
   d.options = ReadOptions(op, d.builtin_code);
   return d;
 }

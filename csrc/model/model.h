@@ -34,6 +34,7 @@ struct OpDesc {
   int32_t version = 1;
   std::vector<int32_t> inputs;   // -1 marks an omitted optional input
   std::vector<int32_t> outputs;
+  std::vector<int32_t> intermediates;  // quantization-only tensors (int8 LSTM)
   OpOptions options;
 };
 

@@ -87,6 +87,8 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpLogicalAnd: return MakeLogicalAnd;
     case kOpLogicalOr: return MakeLogicalOr;
     case kOpLogicalNot: return MakeLogicalNot;
+    case kOpUnidirectionalSequenceLstm:
+      return MakeDTypeDispatch<MakeUnidirectionalSequenceLstmS8, MakeUnidirectionalSequenceLstmF32>;
     default: return nullptr;
   }
 }
