@@ -489,6 +489,9 @@ SubgraphDesc ReadSubgraph(const tfl::Model* model, size_t k, const uint8_t* data
       desc.ops.push_back(ReadOp(sg->operators()->Get(i), static_cast<int>(i), model,
                                 num_tensors));
   }
+  for (OpDesc& op : desc.ops)
+    for (int32_t t : op.intermediates)
+      op.intermediate_quant.push_back(t < 0 ? QuantParams() : desc.tensors[t].quant);
   return desc;
 }
 

@@ -35,6 +35,7 @@ struct OpDesc {
   std::vector<int32_t> inputs;   // -1 marks an omitted optional input
   std::vector<int32_t> outputs;
   std::vector<int32_t> intermediates;  // quantization-only tensors (int8 LSTM)
+  std::vector<QuantParams> intermediate_quant;  // their quantization, same order
   OpOptions options;
 };
 

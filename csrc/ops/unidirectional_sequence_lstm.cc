@@ -97,8 +97,3 @@ std::unique_ptr<Op> MakeUnidirectionalSequenceLstmF32() {
 }
 
 }  // namespace pyrt
-
-namespace pyrt {
-// Placeholder until the integer cell lands: rejects int8 LSTMs clearly.
-std::unique_ptr<Op> MakeUnidirectionalSequenceLstmS8() { return MakeNoQuantizedKernel(); }
-}  // namespace pyrt
