@@ -27,9 +27,13 @@ def _tf_keras():
 
 
 def lstm_model(kind: str = "float32", batch: int = 1, time: int = 6, features: int = 3,
-               units: int = 8, return_sequences: bool = True, seed: int = 0):
-    """A tf_keras LSTM layer, float32 or full-integer int8 (int8 input/output)."""
+               units: int = 8, return_sequences: bool = True, seed: int = 0,
+               bidirectional: bool = False):
+    """A tf_keras LSTM layer, float32 or full-integer int8 (int8 input/output).
+    ``bidirectional`` wraps it in keras.layers.Bidirectional, which converts to
+    REVERSE_V2 + two UNIDIRECTIONAL_SEQUENCE_LSTM + CONCATENATION."""
     key = f"b{batch}_t{time}_f{features}_u{units}_{'seq' if return_sequences else 'last'}_s{seed}"
+    key += "_bi" if bidirectional else ""
     path = CACHE_DIR / f"lstm_{kind}_{key}_v{VERSION}.tflite"
 
     def build() -> bytes:
@@ -37,7 +41,8 @@ def lstm_model(kind: str = "float32", batch: int = 1, time: int = 6, features: i
         keras = _tf_keras()
         keras.utils.set_random_seed(seed)
         inp = keras.Input((time, features), batch_size=batch)
-        out = keras.layers.LSTM(units, return_sequences=return_sequences)(inp)
+        layer = keras.layers.LSTM(units, return_sequences=return_sequences)
+        out = (keras.layers.Bidirectional(layer) if bidirectional else layer)(inp)
         model = keras.Model(inp, out)
         converter = tf.lite.TFLiteConverter.from_keras_model(model)
         if kind == "int8":

@@ -1,6 +1,7 @@
 """UNIDIRECTIONAL_SEQUENCE_LSTM against LiteRT's reference kernels.
 
-tf_keras LSTM layers converted by TensorFlow 2.21 (tests/recurrent_models.py), float32
+tf_keras LSTM layers (and one Bidirectional LSTM: REVERSE_V2 around a second LSTM)
+converted by TensorFlow 2.21 (tests/recurrent_models.py), float32
 and full-integer int8 (int16 cell state). The states are variable tensors: both
 runtimes carry them from one invoke to the next, so outputs are compared call after
 call in one process, then again after reset_all_variables(). int8 outputs must be
@@ -23,6 +24,7 @@ CONFIGS = [
     dict(batch=2),
     dict(return_sequences=False, units=5, features=7, time=9, seed=1),
     dict(units=16, time=3, seed=2),
+    dict(bidirectional=True, seed=4),
 ]
 
 
@@ -59,7 +61,7 @@ def _check(ours, ref, kind):
 @pytest.mark.parametrize("config", range(len(CONFIGS)))
 def test_lstm_matches_litert_across_invokes_and_reset(kind, config):
     path = rm.lstm_model(kind, **CONFIGS[config])
-    assert model_zoo.op_names(path)[0] == "UNIDIRECTIONAL_SEQUENCE_LSTM"
+    assert "UNIDIRECTIONAL_SEQUENCE_LSTM" in model_zoo.op_names(path)
     ref, ours = _litert(path), pyruntime.Interpreter(str(path))
     d = ours.get_input_details()[0]
     xs = _inputs(tuple(d["shape"]), d["dtype"], 4, seed=config)

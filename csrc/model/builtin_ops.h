@@ -93,6 +93,7 @@ enum BuiltinOp : int32_t {
   kOpLogicalOr = 84,
   kOpLogicalAnd = 86,
   kOpLogicalNot = 87,
+  kOpReverseV2 = 105,
 };
 
 // "CONV_2D" etc.; "UNKNOWN" for codes outside the schema.

@@ -89,6 +89,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpLogicalNot: return MakeLogicalNot;
     case kOpUnidirectionalSequenceLstm:
       return MakeDTypeDispatch<MakeUnidirectionalSequenceLstmS8, MakeUnidirectionalSequenceLstmF32>;
+    case kOpReverseV2: return MakeReverseV2;
     default: return nullptr;
   }
 }
