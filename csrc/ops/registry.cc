@@ -90,6 +90,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpUnidirectionalSequenceLstm:
       return MakeDTypeDispatch<MakeUnidirectionalSequenceLstmS8, MakeUnidirectionalSequenceLstmF32>;
     case kOpReverseV2: return MakeReverseV2;
+    case kOpSvdf: return MakeSvdf;
     default: return nullptr;
   }
 }

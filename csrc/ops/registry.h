@@ -138,6 +138,7 @@ std::unique_ptr<Op> MakeLogicalNot();
 // Recurrent ops (unidirectional_sequence_lstm.cc, lstm_s8.cc).
 std::unique_ptr<Op> MakeUnidirectionalSequenceLstmF32();
 std::unique_ptr<Op> MakeUnidirectionalSequenceLstmS8();
+std::unique_ptr<Op> MakeSvdf();  // svdf.cc: float32 and int8
 std::unique_ptr<Op> MakeReverseV2();  // reverse.cc, any type
 // ADD/SUB/MUL with int32/int64 versions in front of the others (arith_int.cc).
 std::unique_ptr<Op> MakeAddAnyType();
