@@ -42,7 +42,7 @@ def svdf_model(int8: bool, batch=2, inputs=5, units=3, rank=2, memory=4, activat
                    _tensor("wt", wt.shape, np.int16, (0.0003, 0), 2),
                    _tensor("b", b.shape, np.int32, (0.0001, 0), 3),
                    _tensor("state", (batch, filters * memory), np.int16, (0.002, 0), variable=True),
-                   _tensor("y", (batch, units), np.int8, (0.02, -3))]
+                   _tensor("y", (batch, units), np.int8, (0.3, -3))]
     else:
         wf = rng.standard_normal((filters, inputs)).astype(np.float32)
         wt = rng.standard_normal((filters, memory)).astype(np.float32)
