@@ -6,6 +6,13 @@
 #include "runtime/interpreter.h"
 
 namespace pyrt {
+namespace {
+
+// Each call site owns its instances, so nested call sites multiply them; a
+// hostile file could ask for 2^30. Real models use a handful.
+constexpr int kMaxSubgraphInstances = 4096;
+
+}  // namespace
 
 ContextOp::~ContextOp() = default;
 
@@ -51,6 +58,8 @@ Interpreter& ContextOp::PrepareSubgraph(size_t slot, int subgraph,
                 DTypeName(td.dtype), ", the op passes ", DTypeName(inputs[i]->dtype), " tensor '",
                 inputs[i]->name, "'");
   }
+  PYRT_ENSURE(++ctx.instances <= kMaxSubgraphInstances, label(), ": more than ",
+              kMaxSubgraphInstances, " subgraph instances (nested control flow fans out too far)");
   ctx.building.push_back(subgraph);
   try {
     std::vector<Shape> shapes;

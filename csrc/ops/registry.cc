@@ -91,6 +91,8 @@ OpFactory FindOpFactory(int32_t builtin_code) {
       return MakeDTypeDispatch<MakeUnidirectionalSequenceLstmS8, MakeUnidirectionalSequenceLstmF32>;
     case kOpReverseV2: return MakeReverseV2;
     case kOpSvdf: return MakeSvdf;
+    case kOpRnn: return MakeRnn;
+    case kOpUnidirectionalSequenceRnn: return MakeUnidirectionalSequenceRnn;
     default: return nullptr;
   }
 }

@@ -139,6 +139,8 @@ std::unique_ptr<Op> MakeLogicalNot();
 std::unique_ptr<Op> MakeUnidirectionalSequenceLstmF32();
 std::unique_ptr<Op> MakeUnidirectionalSequenceLstmS8();
 std::unique_ptr<Op> MakeSvdf();  // svdf.cc: float32 and int8
+std::unique_ptr<Op> MakeRnn();    // rnn.cc: float32
+std::unique_ptr<Op> MakeUnidirectionalSequenceRnn();
 std::unique_ptr<Op> MakeReverseV2();  // reverse.cc, any type
 // ADD/SUB/MUL with int32/int64 versions in front of the others (arith_int.cc).
 std::unique_ptr<Op> MakeAddAnyType();

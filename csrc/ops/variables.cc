@@ -46,6 +46,7 @@ class ReadVariableOp : public ContextOp {
     RequireInputCount(1, 1);
     RequireOutputCount(1);
     RequireType(input(0), DType::kResource, "handle");
+    PYRT_ENSURE(input(0).num_elements() >= 1, label(), ": the resource handle is empty");
     store_ = &context().resources;
     handle_ = &input(0);
     out_ = &output(0);
@@ -86,6 +87,7 @@ class AssignVariableOp : public ContextOp {
     RequireInputCount(2, 2);
     RequireOutputCount(0);
     RequireType(input(0), DType::kResource, "handle");
+    PYRT_ENSURE(input(0).num_elements() >= 1, label(), ": the resource handle is empty");
     store_ = &context().resources;
     handle_ = &input(0);
     value_ = &input(1);

@@ -43,6 +43,7 @@ struct ModelContext {
   ThreadPool* pool;
   ResourceStore resources;
   std::vector<int> building;  // subgraphs whose instances are being built (recursion guard)
+  int instances = 0;          // subgraph instances built so far (bounded: see context_op.cc)
 };
 
 class Interpreter {
