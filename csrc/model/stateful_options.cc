@@ -34,6 +34,12 @@ OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
       if (auto* p = op->builtin_options_as_CallOnceOptions()) o.first = p->init_subgraph_index();
       return o;
     }
+    case kOpStablehloComposite: {
+      SubgraphOptions o;
+      if (auto* p = op->builtin_options_2_as_StableHLOCompositeOptions())
+        o.first = p->decomposition_subgraph_index();
+      return o;
+    }
     case kOpVarHandle: {
       VarHandleOptions o;
       if (auto* p = op->builtin_options_as_VarHandleOptions()) {

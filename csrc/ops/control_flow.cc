@@ -1,4 +1,5 @@
-// IF, WHILE and CALL_ONCE: ops that run other subgraphs of the model.
+// IF, WHILE, CALL_ONCE and STABLEHLO_COMPOSITE: ops that run other subgraphs
+// of the model.
 //
 // Each op owns a planned instance of every subgraph it runs (ContextOp);
 // Eval copies the op's inputs into the instance's inputs, invokes it and
@@ -140,7 +141,41 @@ class CallOnceOp : public ContextOp {
   ResourceStore* store_ = nullptr;
 };
 
+// STABLEHLO_COMPOSITE: a named group of ops whose meaning is its
+// decomposition subgraph; we run that subgraph like a call.
+class CompositeOp : public ContextOp {
+ public:
+  void Prepare() override {
+    args_.clear();
+    outs_.clear();
+    for (int i = 0; i < num_inputs(); ++i) args_.push_back(&input(i));
+    for (int k = 0; k < num_outputs(); ++k) outs_.push_back(&output(k));
+    const int index = options<SubgraphOptions>().first;
+    sub_ = &PrepareSubgraph(0, index, args_);
+    PYRT_ENSURE(sub_->outputs().size() == outs_.size(), label(), ": decomposition subgraph ", index,
+                " has ", sub_->outputs().size(), " outputs, the op has ", outs_.size());
+    for (size_t k = 0; k < outs_.size(); ++k) {
+      const Tensor& t = SubgraphOutput(*sub_, k);
+      PYRT_ENSURE(t.dtype == outs_[k]->dtype, label(), ": decomposition output ", k, " '", t.name,
+                  "' is ", DTypeName(t.dtype), ", the op's output '", outs_[k]->name, "' is ",
+                  DTypeName(outs_[k]->dtype));
+      SetOutputShape(*outs_[k], t.shape);
+    }
+  }
+
+  void Eval(const EvalContext&) override {
+    RunSubgraph(*sub_, args_);
+    CopyOutputs(*sub_, outs_);
+  }
+
+ private:
+  std::vector<Tensor*> args_, outs_;
+  Interpreter* sub_ = nullptr;
+};
+
 }  // namespace
+
+std::unique_ptr<Op> MakeComposite() { return std::make_unique<CompositeOp>(); }
 
 std::unique_ptr<Op> MakeIf() { return std::make_unique<IfOp>(); }
 std::unique_ptr<Op> MakeWhile() { return std::make_unique<WhileOp>(); }

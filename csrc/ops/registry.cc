@@ -75,6 +75,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpIf: return MakeIf;
     case kOpWhile: return MakeWhile;
     case kOpCallOnce: return MakeCallOnce;
+    case kOpStablehloComposite: return MakeComposite;
     case kOpVarHandle: return MakeVarHandle;
     case kOpReadVariable: return MakeReadVariable;
     case kOpAssignVariable: return MakeAssignVariable;

@@ -122,6 +122,7 @@ std::unique_ptr<Op> MakeDivF32();
 std::unique_ptr<Op> MakeIf();
 std::unique_ptr<Op> MakeWhile();
 std::unique_ptr<Op> MakeCallOnce();
+std::unique_ptr<Op> MakeComposite();  // STABLEHLO_COMPOSITE
 std::unique_ptr<Op> MakeVarHandle();
 std::unique_ptr<Op> MakeReadVariable();
 std::unique_ptr<Op> MakeAssignVariable();
