@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/qs8_vbinary_avx2.h"

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "runtime/error.h"
+#include "core/error.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>

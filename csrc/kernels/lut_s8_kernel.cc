@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "kernels/reference/activations_s8.h"
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/x8_lut_avx2.h"

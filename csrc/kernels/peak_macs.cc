@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "runtime/error.h"
+#include "core/error.h"
 
 #if defined(__x86_64__)
 #define PYRT_HAVE_AVX2_KERNELS 1

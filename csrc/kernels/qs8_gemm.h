@@ -18,7 +18,7 @@
 
 #include "kernels/isa.h"
 #include "kernels/qs8_gemm_ukernel.h"
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 namespace pyrt {
 

@@ -19,9 +19,9 @@
 #include "kernels/peak_macs.h"
 #include "model/model.h"
 #include "ops/conv_common.h"
-#include "runtime/arena_planner.h"
-#include "runtime/error.h"
-#include "runtime/interpreter.h"
+#include "interpreter/arena_planner.h"
+#include "core/error.h"
+#include "interpreter/interpreter.h"
 
 namespace py = pybind11;
 

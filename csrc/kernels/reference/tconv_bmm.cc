@@ -5,7 +5,7 @@
 
 #include "kernels/reference/batch_matmul.h"
 #include "kernels/reference/transpose_conv.h"
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 #define PYRT_TB_NS tb_portable
 #include "kernels/reference/tconv_bmm_body.h"

@@ -1,4 +1,4 @@
-#include "runtime/interpreter.h"
+#include "interpreter/interpreter.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,9 +8,9 @@
 #include <queue>
 
 #include "model/builtin_ops.h"
-#include "runtime/arena_planner.h"
-#include "runtime/fusion.h"
-#include "runtime/error.h"
+#include "interpreter/arena_planner.h"
+#include "interpreter/fusion.h"
+#include "core/error.h"
 
 namespace pyrt {
 namespace {

@@ -1,4 +1,4 @@
-#include "quant/hybrid_quant.h"
+#include "kernels/hybrid_quant.h"
 
 #include <algorithm>
 #include <cmath>
