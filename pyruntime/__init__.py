@@ -10,6 +10,15 @@ from pyruntime._core import ModelError, UsageError
 from pyruntime.interpreter import Interpreter, SignatureRunner
 
 
+def cpu_paths():
+    """Names of the kernel paths this CPU can run, best first (for example
+    ``["avx512vnni", "avx2", "reference"]``). A new Interpreter uses the first
+    one, or the one the environment variable ``PYRUNTIME_ISA`` names."""
+    from pyruntime import _core
+
+    return list(_core.cpu_paths())
+
+
 def quantize(model, mode, representative_data=None, io="int8", eval_data=None, eval_labels=None):
     """Quantizes a float model with TensorFlow's converter; returns (tflite_bytes, report).
 
@@ -35,4 +44,5 @@ ModelError.__doc__ = (
 )
 UsageError.__doc__ = "An API call with wrong arguments (for example a wrong input shape). A ValueError."
 
-__all__ = ["Interpreter", "SignatureRunner", "ModelError", "UsageError", "quantize", "evaluate", "__version__"]
+__all__ = ["Interpreter", "SignatureRunner", "ModelError", "UsageError", "cpu_paths", "quantize", "evaluate",
+           "__version__"]

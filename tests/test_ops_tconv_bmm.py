@@ -14,13 +14,13 @@ import model_kinds
 import model_zoo
 import op_models
 import pyruntime
-from pyruntime import _core
+from pyruntime import _core, _testing
 from bitexact import assert_bit_exact, describe_mismatch
 from tconv_bmm_models import (attention_keras, bmm_model, float_model, litert_outputs_many, matmul_keras,
                               tconv_dynamic_batch_keras, tconv_keras, tconv_model, unet_keras)
 
 FLOAT_TOL = 1e-5
-ISAS = _core._testing.available_isas()  # every kernel path this CPU runs
+ISAS = _testing.available_isas()  # every kernel path this CPU runs
 INT8_SEEDS = (0, 1, 2)
 FLOAT_SEEDS = (0, 1)
 

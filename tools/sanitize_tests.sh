@@ -19,7 +19,7 @@ CXX_BIN=${CXX:-c++}
 PKG_ROOT="$(mktemp -d)"
 trap 'rm -rf "$PKG_ROOT"' EXIT
 cp -r pyruntime "$PKG_ROOT/"
-rm -f "$PKG_ROOT"/pyruntime/_core*.so
+rm -f "$PKG_ROOT"/pyruntime/_core*.so "$PKG_ROOT"/pyruntime/_testing*.so
 
 echo "== building with -DPYRUNTIME_SANITIZE=ON (build/sanitize)"
 BUILD_DIR=build/sanitize DEST="$PKG_ROOT/pyruntime" CMAKE_ARGS="-DPYRUNTIME_SANITIZE=ON" \

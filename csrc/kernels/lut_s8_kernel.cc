@@ -25,7 +25,7 @@ void LutS8Kernel::Init(Isa isa, const int8_t lut[256]) {
   std::memcpy(lut_, lut, sizeof(lut_));
   simd_ = false;
 #ifdef PYRT_HAVE_AVX2_KERNELS
-  if (isa == Isa::kAvx2) {
+  if (IsaAtLeast(isa, Isa::kAvx2)) {
     PackX8LutAvx2(lut_, packed_);
     simd_ = true;
   }

@@ -25,7 +25,7 @@ std::vector<T> Padded(const T* values, int n, int padded_n) {
 }  // namespace
 
 #ifdef PYRT_HAVE_AVX2_KERNELS
-bool PackedQs8Gemm::Supported(Isa isa) { return isa == Isa::kAvx2; }
+bool PackedQs8Gemm::Supported(Isa isa) { return IsaAtLeast(isa, Isa::kAvx2); }
 #else
 bool PackedQs8Gemm::Supported(Isa) { return false; }
 #endif
