@@ -1,7 +1,7 @@
 """Peak int8 multiply-accumulate throughput of one core, measured here.
 
 Times the dot-product instruction of each kernel path pyruntime can run on
-this CPU in tight independent chains (csrc/kernels/peak_macs.cc). The first
+this CPU in tight independent chains (csrc/testing/peak_macs.cc). The first
 row of the best path is the peak the runtime's exact kernels can reach;
 run_bench.py reports each model's MACs per second as a fraction of it.
 
