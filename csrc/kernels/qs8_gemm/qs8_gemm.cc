@@ -76,6 +76,10 @@ void PaddedEpilogue::Init(Qs8Requant requant, int n, int padded_n, const Qs8Requ
   } else {
     scale_ = Padded(p.scale, n, padded_n);
   }
+  any_left_shift_ =
+      std::any_of(left_shift_.begin(), left_shift_.end(), [](int32_t s) { return s != 0; });
+  any_int32_min_multiplier_ = std::any_of(multiplier_.begin(), multiplier_.end(),
+                                          [](int32_t m) { return m == INT32_MIN; });
   output_zero_point_ = p.output_zero_point;
   act_min_ = p.act_min;
   act_max_ = p.act_max;
@@ -88,6 +92,8 @@ Qs8GemmEpilogue PaddedEpilogue::Get() const {
   ep.left_shift = left_shift_.data();
   ep.right_shift = right_shift_.data();
   ep.rounding_mask = rounding_mask_.data();
+  ep.any_left_shift = any_left_shift_;
+  ep.any_int32_min_multiplier = any_int32_min_multiplier_;
   ep.scale = scale_.data();
   ep.output_zero_point = output_zero_point_;
   ep.act_min = act_min_;

@@ -63,6 +63,7 @@ class PaddedEpilogue {
  private:
   std::vector<int32_t> bias_, multiplier_, left_shift_, right_shift_, rounding_mask_;
   std::vector<double> scale_;
+  bool any_left_shift_ = false, any_int32_min_multiplier_ = false;
   int32_t output_zero_point_ = 0, act_min_ = -128, act_max_ = 127;
 };
 

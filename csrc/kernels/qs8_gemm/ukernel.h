@@ -24,6 +24,9 @@ struct Qs8GemmEpilogue {
   const int32_t* left_shift = nullptr;     // max(shift, 0), <= 31
   const int32_t* right_shift = nullptr;    // max(-shift, 0), <= 31
   const int32_t* rounding_mask = nullptr;  // (1 << right_shift) - 1
+  // Facts about the arrays that let a kernel leave steps out.
+  bool any_left_shift = true;              // false: every left_shift is 0
+  bool any_int32_min_multiplier = true;    // false: no multiplier is INT32_MIN
   // fp64 variant (FULLY_CONNECTED): round-half-away(acc * scale).
   const double* scale = nullptr;
   int32_t output_zero_point = 0;

@@ -13,8 +13,10 @@ inline __m512i Load16(const int32_t* p) { return _mm512_loadu_si512(p); }
 
 // SaturatingRoundingDoublingHighMul on 16 lanes: floor((x * m + 2^30) / 2^31)
 // from the 64-bit products of the even and odd lanes (the same identity as
-// the AVX2 twin, kernels/x86/avx2/requant_avx2.h), and INT32_MAX where
-// x == m == INT32_MIN.
+// the AVX2 twin, kernels/x86/avx2/requant_avx2.h). kSaturate: also give
+// INT32_MAX where x == m == INT32_MIN; only a multiplier of INT32_MIN can
+// reach that case, and QuantizeMultiplier never makes one.
+template <bool kSaturate>
 inline __m512i Srdhm(__m512i x, __m512i m) {
   const __m512i nudge = _mm512_set1_epi64(int64_t{1} << 30);
   const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), nudge);
@@ -22,6 +24,7 @@ inline __m512i Srdhm(__m512i x, __m512i m) {
       _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32)), nudge);
   const __m512i high = _mm512_mask_blend_epi32(__mmask16(0xAAAA), _mm512_srli_epi64(even, 31),
                                                _mm512_slli_epi64(odd, 1));
+  if (!kSaturate) return high;
   const __m512i int_min = _mm512_set1_epi32(INT32_MIN);
   const __mmask16 both_min =
       _mm512_cmpeq_epi32_mask(x, int_min) & _mm512_cmpeq_epi32_mask(m, int_min);
@@ -30,22 +33,23 @@ inline __m512i Srdhm(__m512i x, __m512i m) {
 
 // RoundingDivideByPOT on 16 lanes; mask = 2^shift - 1: arithmetic shift,
 // plus one when the remainder is above half (threshold one higher for
-// negative x).
+// negative x: half - (x >> 31)).
 inline __m512i Rdbpot(__m512i x, __m512i mask, __m512i shift) {
   const __m512i remainder = _mm512_and_si512(x, mask);
-  const __m512i half = _mm512_srli_epi32(mask, 1);
-  const __mmask16 negative = _mm512_cmplt_epi32_mask(x, _mm512_setzero_si512());
-  const __m512i threshold = _mm512_mask_add_epi32(half, negative, half, _mm512_set1_epi32(1));
+  const __m512i threshold = _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(x, 31));
   const __m512i shifted = _mm512_srav_epi32(x, shift);
-  return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted,
-                               _mm512_set1_epi32(1));
+  return _mm512_mask_sub_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted,
+                               _mm512_set1_epi32(-1));
 }
 
+// kLeftShift false: every left shift of the layer is 0 (multipliers below
+// one, the usual case), so the shift is left out. kSaturate: see Srdhm.
+template <bool kLeftShift, bool kSaturate>
 struct RequantGemmlowp {
   static __m512i Apply(__m512i acc, const Qs8GemmEpilogue& ep, int n) {
-    const __m512i x = _mm512_sllv_epi32(_mm512_add_epi32(acc, Load16(ep.bias + n)),
-                                        Load16(ep.left_shift + n));
-    const __m512i high = Srdhm(x, Load16(ep.multiplier + n));
+    __m512i x = _mm512_add_epi32(acc, Load16(ep.bias + n));
+    if (kLeftShift) x = _mm512_sllv_epi32(x, Load16(ep.left_shift + n));
+    const __m512i high = Srdhm<kSaturate>(x, Load16(ep.multiplier + n));
     return _mm512_add_epi32(Rdbpot(high, Load16(ep.rounding_mask + n), Load16(ep.right_shift + n)),
                             _mm512_set1_epi32(ep.output_zero_point));
   }
@@ -74,11 +78,13 @@ struct RequantFp64 {
   }
 };
 
-// Clamps 16 int32 to the activation range and stores the first `count` as int8.
+// Narrows 16 int32 to int8 with saturation, clamps them to the activation
+// range (within int8, so saturating first changes nothing) and stores the
+// first `count`.
 inline void Store16(__m512i v, const Qs8GemmEpilogue& ep, int count, int8_t* c) {
-  v = _mm512_max_epi32(_mm512_min_epi32(v, _mm512_set1_epi32(ep.act_max)),
-                       _mm512_set1_epi32(ep.act_min));
-  const __m128i bytes = _mm512_cvtepi32_epi8(v);  // in range after the clamp
+  __m128i bytes = _mm512_cvtsepi32_epi8(v);
+  bytes = _mm_max_epi8(_mm_min_epi8(bytes, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
+                       _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
   if (count >= 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(c), bytes);
   } else if (count > 0) {
@@ -154,7 +160,13 @@ void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_
 void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                      const int8_t* b, int8_t* c, size_t c_stride,
                                      const Qs8GemmEpilogue& ep, int n0) {
-  Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  if (ep.any_int32_min_multiplier) {
+    Gemm<RequantGemmlowp<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  } else if (ep.any_left_shift) {
+    Gemm<RequantGemmlowp<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  } else {
+    Gemm<RequantGemmlowp<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  }
 }
 
 void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
