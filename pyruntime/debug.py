@@ -60,6 +60,7 @@ class LayerStats:
     op_name: str
     tensor_index: int             # output tensor in the quantized model
     tensor_name: str              # the float model's name (what --keep-float takes)
+    label: str                    # a readable name (the weights' name when the output's is generic)
     dtype: str
     scale: float
     zero_point: int
@@ -101,7 +102,7 @@ class DebugReport:
                 f"{k + 1:>4} {s.op_index:>4} {s.op_name[:16]:16} {f(s.local.get('sqnr_db'), '8.2f')} "
                 f"{f(s.accumulated.get('sqnr_db'), '8.2f'):>8} {f(s.local.get('mean_squared_error'), '10.3g')} "
                 f"{f(s.local.get('max_abs_error'), '9.3g')} {f(100 * s.local.get('clipped', np.nan), '6.2f')}% "
-                f"{s.scale:>10.4g}  {_short(s.tensor_name)}")
+                f"{s.scale:>10.4g}  {s.label}")
         if self.float_accuracy is not None:
             lines.append(f"accuracy float {100 * self.float_accuracy:.2f}% / quantized "
                          f"{100 * self.quantized_accuracy:.2f}%")
@@ -123,7 +124,7 @@ class DebugReport:
         ax.plot(x, [s.accumulated.get("sqnr_db", np.nan) for s in self.layers], "s--",
                 label="accumulated (end to end)")
         ax.set_xticks(x)
-        ax.set_xticklabels([f"{s.op_index}:{_short(s.tensor_name, 18)}" for s in self.layers],
+        ax.set_xticklabels([f"{s.op_index}:{s.label[-18:]}" for s in self.layers],
                            rotation=45 if len(x) > 3 else 0, ha="right" if len(x) > 3 else "center", fontsize=7)
         ax.set_ylabel("SQNR (dB)")
         ax.set_title(title or "per-layer SQNR, float vs quantized", fontsize=9)
@@ -154,6 +155,19 @@ def float_tflite(model) -> bytes:
     tf = _tf()
     with contextlib.redirect_stdout(sys.stderr):
         return bytes(_converter(tf, model).convert())
+
+
+def layer_label(tensors: List[dict], op: dict) -> str:
+    """A readable name for an op: its output's, or its first named constant
+    input's when the output has a generic name (graph outputs are
+    'StatefulPartitionedCall:0')."""
+    name = tensors[op["outputs"][0]]["name"]
+    if "/" in name:
+        return _short(name)
+    for t in op["inputs"][1:]:
+        if t >= 0 and "/" in tensors[t]["name"]:
+            return _short(tensors[t]["name"])
+    return name
 
 
 def _strip_renamed(name: str) -> str:
@@ -301,6 +315,7 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
         scale, zp = qt[t]["quantization"]
         stats = LayerStats(position=k, op_index=qop["index"], op_name=qop["op_name"], tensor_index=t,
                            tensor_name=fi.get_tensor_details()[fop["outputs"][0]]["name"],
+                           label=layer_label(fi.get_tensor_details(), fop),
                            dtype=np.dtype(qt[t]["dtype"]).name, scale=float(scale), zero_point=int(zp))
         for kind in ("local", "accumulated"):
             if samples[kind]:

@@ -35,7 +35,8 @@ from pyruntime.convert import _median_ms, _representative, _tf
 
 @dataclass
 class SelectiveStep:
-    kept_float: List[str]
+    kept_float: List[str]               # float tensor names (the converter's denylist)
+    kept_labels: List[str]              # the same, readable (as in the debug table)
     size_bytes: int
     accuracy: float
     latency_ms: float
@@ -60,7 +61,7 @@ class SelectiveReport:
                  f"{'step':>4} {'float layers':>12} {'size KB':>8} {self.metric:>16} {'ms (pyruntime)':>14}  kept in float"]
         for k, s in enumerate(self.steps):
             mark = "*" if k == self.chosen else " "
-            kept = ", ".join(s.kept_float) if s.kept_float else "(none: full int8)"
+            kept = ", ".join(s.kept_labels or s.kept_float) if s.kept_float else "(none: full int8)"
             lines.append(f"{k:>3}{mark} {len(s.kept_float):>12} {s.size_bytes / 1024:>8.1f} "
                          f"{100 * s.accuracy:>15.2f}% {s.latency_ms:>14.4f}  {kept}")
         lines += [f"note: {n}" for n in self.notes]
@@ -85,13 +86,25 @@ class _Requantizer:
             converter._experimental_calibrate_only = True  # the documented route of QuantizationDebugger
             self.calibrated = converter.convert()
         self.layer_names = self._names()
+        self.labels = self._labels()
 
-    def _names(self) -> List[str]:
+    def _labels(self) -> dict:
+        from pyruntime.debug import layer_label
         from pyruntime.interpreter import Interpreter
 
         interp = Interpreter(model_content=self.float_model)
         tensors = interp.get_tensor_details()
-        return [tensors[op["outputs"][0]]["name"] for op in interp._get_ops_details() if op["outputs"]]
+        return {tensors[op["outputs"][0]]["name"]: layer_label(tensors, op) for op in interp._get_ops_details()}
+
+    def _names(self) -> dict:
+        """Output tensor name -> the text a --keep-float name is looked up in
+        (the output's name and its op's input names)."""
+        from pyruntime.interpreter import Interpreter
+
+        interp = Interpreter(model_content=self.float_model)
+        tensors = interp.get_tensor_details()
+        return {tensors[op["outputs"][0]]["name"]: ";".join(tensors[t]["name"] for t in op["outputs"] + op["inputs"] if t >= 0)
+                for op in interp._get_ops_details() if op["outputs"]}
 
     def resolve(self, names: Sequence[str]) -> List[str]:
         """Float tensor names for exact names or unique substrings of them."""
@@ -100,10 +113,10 @@ class _Requantizer:
             if name in self.layer_names:
                 out.append(name)
                 continue
-            hits = [n for n in self.layer_names if name in n]
+            hits = [n for n, text in self.layer_names.items() if name in text]
             if len(hits) != 1:
                 raise ValueError(f"--keep-float '{name}' matches {len(hits)} layers"
-                                 + (f": {hits[:5]}" if hits else f"; layers are: {self.layer_names}"))
+                                 + (f": {hits[:5]}" if hits else f"; layers are: {list(self.layer_names)}"))
             out.append(hits[0])
         return out
 
@@ -142,7 +155,8 @@ def quantize_keep_float(model, keep_float: Union[str, Sequence[str]], representa
     def step(kept: List[str]) -> Tuple[bytes, SelectiveStep]:
         tflite = requant.quantize(kept)
         top1, ms = _predictions(tflite, data)
-        return tflite, SelectiveStep(list(kept), len(tflite), float(np.mean(top1 == truth)), ms)
+        return tflite, SelectiveStep(list(kept), [requant.labels.get(n, n) for n in kept], len(tflite),
+                                     float(np.mean(top1 == truth)), ms)
 
     if keep_float != "auto":
         names = [keep_float] if isinstance(keep_float, str) else list(keep_float)
