@@ -91,17 +91,19 @@ class DebugReport:
                 "ranked": [s.tensor_name for s in self.ranked()]}
 
     def __str__(self) -> str:
-        def f(v, fmt):
-            return "-" if v is None or (isinstance(v, float) and np.isnan(v)) else format(v, fmt)
+        def f(v, width, fmt, scale=1.0):
+            missing = v is None or (isinstance(v, float) and np.isnan(v))
+            return f"{'-' if missing else format(scale * v, fmt):>{width}}"
 
         head = (f"{'rank':>4} {'op':>4} {'type':16} {'SQNR dB':>8} {'accum dB':>8} {'MSE':>10} "
-                f"{'max|err|':>9} {'clipped':>7} {'scale':>10}  tensor")
+                f"{'max|err|':>9} {'clipped%':>8} {'scale':>10}  layer")
         lines = [f"per-layer quantization error, {self.samples} samples (worst local SQNR first)", head]
         for k, s in enumerate(self.ranked()):
+            lo, acc = s.local, s.accumulated
             lines.append(
-                f"{k + 1:>4} {s.op_index:>4} {s.op_name[:16]:16} {f(s.local.get('sqnr_db'), '8.2f')} "
-                f"{f(s.accumulated.get('sqnr_db'), '8.2f'):>8} {f(s.local.get('mean_squared_error'), '10.3g')} "
-                f"{f(s.local.get('max_abs_error'), '9.3g')} {f(100 * s.local.get('clipped', np.nan), '6.2f')}% "
+                f"{k + 1:>4} {s.op_index:>4} {s.op_name[:16]:16} {f(lo.get('sqnr_db'), 8, '.2f')} "
+                f"{f(acc.get('sqnr_db'), 8, '.2f')} {f(lo.get('mean_squared_error'), 10, '.3g')} "
+                f"{f(lo.get('max_abs_error'), 9, '.3g')} {f(lo.get('clipped'), 8, '.2f', 100)} "
                 f"{s.scale:>10.4g}  {s.label}")
         if self.float_accuracy is not None:
             lines.append(f"accuracy float {100 * self.float_accuracy:.2f}% / quantized "
@@ -267,15 +269,22 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
     pairs = _match_layers(qi, fi)
     notes: List[str] = []
     locals_: List[Optional[_LocalOp]] = []
-    for qop, fop in pairs:
-        local = None
-        if len(qop["inputs"]) == len(fop["inputs"]):
-            try:
-                model, graph_inputs = extractor.extract(fop["index"])
-                local = _LocalOp(model, graph_inputs, fop, qop)
-            except (ValueError, RuntimeError) as e:
-                notes.append(f"op {qop['index']} ({qop['op_name']}): no local error ({str(e)[:100]})")
-        locals_.append(local)
+    ft = fi.get_tensor_details()
+
+    def build_local_ops() -> None:
+        """After the first float run: non-float inputs that are not constants
+        (shapes computed by SHAPE ops) are frozen at their values."""
+        for qop, fop in pairs:
+            local = None
+            if len(qop["inputs"]) == len(fop["inputs"]):
+                frozen = {t: fi.get_tensor(t) for t in fop["inputs"]
+                          if t >= 0 and np.dtype(ft[t]["dtype"]) != np.float32 and not extractor.is_constant(t)}
+                try:
+                    model, graph_inputs = extractor.extract(fop["index"], frozen)
+                    local = _LocalOp(model, graph_inputs, fop, qop)
+                except (ValueError, RuntimeError) as e:
+                    notes.append(f"op {qop['index']} ({qop['op_name']}): no local error ({str(e)[:100]})")
+            locals_.append(local)
 
     def source_value(t: int) -> np.ndarray:
         """The float value the float op sees for the quantized model's tensor t."""
@@ -298,6 +307,8 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
         qi.invoke()
         fi.set_tensor(f_in["index"], sample)
         fi.invoke()
+        if not locals_:
+            build_local_ops()
         if labels is not None:
             q_top1.append(int(np.argmax(qi.get_tensor(qi.get_output_details()[0]["index"]))))
             f_top1.append(int(np.argmax(fi.get_tensor(fi.get_output_details()[0]["index"]))))

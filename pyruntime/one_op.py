@@ -10,7 +10,9 @@ ships it; pyruntime itself never writes models.
 
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
 
 
 def _schema():
@@ -38,9 +40,12 @@ class OpExtractor:
         data = self.model.buffers[buffer].data if 0 < buffer < len(self.model.buffers) else None
         return data is not None and len(data) > 0
 
-    def extract(self, op_index: int) -> Tuple[bytes, List[int]]:
+    def extract(self, op_index: int, frozen: Optional[Dict[int, np.ndarray]] = None) -> Tuple[bytes, List[int]]:
         """The bytes of a model running only op `op_index` (in file order) and
-        the original indices of its graph inputs, in order."""
+        the original indices of its graph inputs, in order. `frozen` inputs
+        (e.g. a RESHAPE's shape, computed by SHAPE ops in the full model)
+        become constants with the given values."""
+        frozen = frozen or {}
         import flatbuffers
 
         schema = self.schema
@@ -59,8 +64,16 @@ class OpExtractor:
             if self.is_constant(t):
                 buffers.append(self.model.buffers[src.buffer])
                 tensor.buffer = len(buffers) - 1
+            elif t in frozen:
+                value = np.ascontiguousarray(frozen[t])
+                buffer = schema.BufferT()
+                buffer.data = np.frombuffer(value.tobytes(), dtype=np.uint8)
+                buffers.append(buffer)
+                tensor.buffer = len(buffers) - 1
+                tensor.shape = list(value.shape)
+                tensor.shapeSignature = None
             tensors.append(tensor)
-        graph_inputs = [t for t in order if t in set(op.inputs) and not self.is_constant(t)]
+        graph_inputs = [t for t in order if t in set(op.inputs) and not self.is_constant(t) and t not in frozen]
         new_op = schema.OperatorT()
         for field in ("opcodeIndex", "builtinOptionsType", "builtinOptions", "customOptions",
                       "builtinOptions2Type", "builtinOptions2"):
