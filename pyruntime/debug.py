@@ -202,8 +202,8 @@ def _match_layers(qi: Interpreter, fi: Interpreter) -> List[tuple]:
 
 
 def _sqnr_db(reference: np.ndarray, diffs: np.ndarray) -> float:
-    noise = float(np.sum(diffs.astype(np.float64) ** 2))
-    signal = float(np.sum(reference.astype(np.float64) ** 2))
+    d, r = diffs.ravel(), reference.astype(np.float32, copy=False).ravel()
+    noise, signal = float(np.dot(d, d)), float(np.dot(r, r))  # BLAS float32 dots: dB to ~1e-6
     if noise == 0:
         return float("inf")
     return 10 * np.log10(signal / noise) if signal > 0 else float("-inf")
@@ -256,6 +256,12 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
         if len(interp.get_input_details()) != 1:
             raise ValueError(f"the {name} model has {len(interp.get_input_details())} inputs; "
                              "debugging supports one-input models")
+    ft = fi.get_tensor_details()
+    quantized_ops = [op["index"] for op in fi._get_ops_details() if op["op_name"] not in _IO_OPS
+                     and any(np.dtype(ft[t]["dtype"]) in (np.int8, np.uint8, np.int16) for t in op["outputs"])]
+    if quantized_ops:
+        raise ValueError(f"the float model has quantized ops ({len(quantized_ops)}, first op {quantized_ops[0]}): "
+                         "pass the float model (Keras, SavedModel or float .tflite)")
     q_in, f_in = qi.get_input_details()[0], fi.get_input_details()[0]
     want = tuple(int(v) for v in f_in["shape"][1:])
     if tuple(data.shape[1:]) != want:
@@ -269,7 +275,6 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
     pairs = _match_layers(qi, fi)
     notes: List[str] = []
     locals_: List[Optional[_LocalOp]] = []
-    ft = fi.get_tensor_details()
 
     def build_local_ops() -> None:
         """After the first float run: non-float inputs that are not constants

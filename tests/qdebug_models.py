@@ -57,3 +57,23 @@ def hostile_mlp(x_train, y_train):
     model.get_layer("fc2").set_weights([w2, b2])
     model.get_layer("logits").set_weights([w3_new, b3])
     return model
+
+
+def write_example(directory: str) -> None:
+    """The README's example files: mlp.keras, calib.npy, test.npz (x, y), x_test.npy, y_test.npy."""
+    from pathlib import Path
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    x_train, y_train, x_test, y_test = digits_split()
+    hostile_mlp(x_train, y_train).save(out / "mlp.keras")
+    np.save(out / "calib.npy", x_train[:300])
+    np.savez(out / "test.npz", x=x_test, y=y_test)
+    np.save(out / "x_test.npy", x_test)
+    np.save(out / "y_test.npy", y_test)
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_example(sys.argv[1] if len(sys.argv) > 1 else "qdebug_example")
