@@ -210,3 +210,20 @@ def test_cli_debug_and_keep_float(digits, hostile, tmp_path, capsys):
     assert cli.main(["quantize", str(model_path), "--mode", "int16x8", "--calib", str(tmp_path / "calib.npy"),
                      "--keep-float", "auto", "-o", str(out_path)]) == 1
     assert "--mode int8" in capsys.readouterr().err
+
+
+def test_size_budget_and_bad_arguments(digits, hostile):
+    x_train, _, x_test, y_test = digits
+    calib = x_train[:300]
+    full_int8 = pyruntime.quantize(hostile, "int8", representative_data=calib)[0]
+    # A budget below the first step's size: the full-int8 model is returned and the report says why.
+    tflite, sel = pyruntime.quantize_keep_float(hostile, "auto", calib, x_test, y_test,
+                                                max_size_bytes=len(full_int8) + 256)
+    assert sel.chosen == 0 and len(sel.steps) == 1 and sel.steps[0].kept_float == []
+    assert any("size budget" in n for n in sel.notes) and any("target not reached" in n for n in sel.notes)
+    with pytest.raises(ValueError, match="matches 0 layers"):
+        pyruntime.quantize_keep_float(hostile, ["no_such_layer"], calib, x_test[:10])
+    with pytest.raises(ValueError, match="float model has quantized ops"):
+        debug_quantization(full_int8, full_int8, x_test[:2])
+    with pytest.raises(ValueError, match="samples have shape"):
+        debug_quantization(hostile, full_int8, x_test[:2, :10])
