@@ -58,7 +58,8 @@ class SelectiveReport:
     def __str__(self) -> str:
         lines = [f"float model {self.metric}: {100 * self.float_accuracy:.2f}% "
                  f"(target: at most {100 * self.max_accuracy_drop:.2f} points lower)",
-                 f"{'step':>4} {'float layers':>12} {'size KB':>8} {self.metric:>16} {'ms (pyruntime)':>14}  kept in float"]
+                 f"{'step':>4} {'float layers':>12} {'size KB':>8} {self.metric:>16} {'ms (pyruntime)':>14}"
+                 "  kept in float"]
         for k, s in enumerate(self.steps):
             mark = "*" if k == self.chosen else " "
             kept = ", ".join(s.kept_labels or s.kept_float) if s.kept_float else "(none: full int8)"
@@ -85,38 +86,29 @@ class _Requantizer:
             converter.representative_dataset = _representative(representative_data, loaded)
             converter._experimental_calibrate_only = True  # the documented route of QuantizationDebugger
             self.calibrated = converter.convert()
-        self.layer_names = self._names()
         self.labels = self._labels()
 
     def _labels(self) -> dict:
+        """Output tensor name -> readable name (as `debug` shows it), for every op."""
         from pyruntime.debug import layer_label
         from pyruntime.interpreter import Interpreter
 
         interp = Interpreter(model_content=self.float_model)
         tensors = interp.get_tensor_details()
-        return {tensors[op["outputs"][0]]["name"]: layer_label(tensors, op) for op in interp._get_ops_details()}
-
-    def _names(self) -> dict:
-        """Output tensor name -> the text a --keep-float name is looked up in
-        (the output's name and its op's input names)."""
-        from pyruntime.interpreter import Interpreter
-
-        interp = Interpreter(model_content=self.float_model)
-        tensors = interp.get_tensor_details()
-        return {tensors[op["outputs"][0]]["name"]: ";".join(tensors[t]["name"] for t in op["outputs"] + op["inputs"] if t >= 0)
+        return {tensors[op["outputs"][0]]["name"]: layer_label(tensors, op)
                 for op in interp._get_ops_details() if op["outputs"]}
 
     def resolve(self, names: Sequence[str]) -> List[str]:
-        """Float tensor names for exact names or unique substrings of them."""
+        """Float tensor names for exact names or unique substrings of a name or its label."""
         out = []
         for name in names:
-            if name in self.layer_names:
+            if name in self.labels:
                 out.append(name)
                 continue
-            hits = [n for n, text in self.layer_names.items() if name in text]
+            hits = [n for n, label in self.labels.items() if name in n or name in label]
             if len(hits) != 1:
                 raise ValueError(f"--keep-float '{name}' matches {len(hits)} layers"
-                                 + (f": {hits[:5]}" if hits else f"; layers are: {list(self.layer_names)}"))
+                                 + (f": {hits[:5]}" if hits else f"; layers are: {list(self.labels.values())}"))
             out.append(hits[0])
         return out
 

@@ -223,6 +223,9 @@ def test_size_budget_and_bad_arguments(digits, hostile):
     assert any("size budget" in n for n in sel.notes) and any("target not reached" in n for n in sel.notes)
     with pytest.raises(ValueError, match="matches 0 layers"):
         pyruntime.quantize_keep_float(hostile, ["no_such_layer"], calib, x_test[:10])
+    # "fc2" names one layer (its consumer's inputs are not searched)
+    _, sel = pyruntime.quantize_keep_float(hostile, ["fc2"], calib, x_test[:50])
+    assert [label.split("/")[0] for label in sel.steps[0].kept_labels] == ["fc2_1"]
     with pytest.raises(ValueError, match="float model has quantized ops"):
         debug_quantization(full_int8, full_int8, x_test[:2])
     with pytest.raises(ValueError, match="samples have shape"):
