@@ -182,23 +182,27 @@ def _match_layers(qi: Interpreter, fi: Interpreter) -> List[tuple]:
     fops = [op for op in fi._get_ops_details() if op["op_name"] not in _IO_OPS]
     by_name = {ft[op["outputs"][0]]["name"]: k for k, op in enumerate(fops)}
     pairs, used, cursor = [], set(), 0
+
+    def same_kind(k: int, op: dict) -> bool:
+        return fops[k]["op_name"] == op["op_name"] and len(fops[k]["outputs"]) == len(op["outputs"])
+
     for op in qi._get_ops_details():
-        if op["op_name"] in _IO_OPS or len(op["outputs"]) != 1:
-            continue
-        out = qt[op["outputs"][0]]
-        if np.dtype(out["dtype"]) not in (np.int8, np.int16) or out["quantization"][0] == 0:
-            continue  # a layer left in float, or an integer tensor that is not an activation
-        name = out["name"]
+        if op["op_name"] in _IO_OPS or not any(_is_activation(qt[t]) for t in op["outputs"]):
+            continue  # a layer left in float, or integer outputs that are not activations
+        name = qt[op["outputs"][0]]["name"]
         k = by_name.get(name, by_name.get(_strip_renamed(name)))
-        if k is None or k in used or fops[k]["op_name"] != op["op_name"]:
-            k = next((j for j in range(cursor, len(fops))
-                      if j not in used and fops[j]["op_name"] == op["op_name"]), None)
+        if k is None or k in used or not same_kind(k, op):
+            k = next((j for j in range(cursor, len(fops)) if j not in used and same_kind(j, op)), None)
         if k is None:
             continue
         used.add(k)
         cursor = max(cursor, k + 1)
         pairs.append((op, fops[k]))
     return pairs
+
+
+def _is_activation(details: dict) -> bool:
+    return np.dtype(details["dtype"]) in (np.int8, np.int16) and details["quantization"][0] != 0
 
 
 def _sqnr_db(reference: np.ndarray, diffs: np.ndarray) -> float:
@@ -233,8 +237,9 @@ class _LocalOp:
         position = {t: k for k, t in enumerate(float_op["inputs"])}
         self.sources = [quant_op["inputs"][position[t]] for t in graph_inputs]
 
-    def __call__(self, values: List[np.ndarray]) -> np.ndarray:
-        return np.asarray(self.interp.run(values))
+    def __call__(self, values: List[np.ndarray]) -> List[np.ndarray]:
+        out = self.interp.run(values)
+        return [np.asarray(a) for a in out] if isinstance(out, (list, tuple)) else [np.asarray(out)]
 
 
 def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathLike], data: np.ndarray,
@@ -298,13 +303,15 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
             return qi.get_tensor(op["inputs"][0])
         return dequantize(qi.get_tensor(t), qt[t])
 
-    per_sample = [{"local": [], "accumulated": []} for _ in pairs]
-    ranges = []
-    for qop, _ in pairs:
-        d = qt[qop["outputs"][0]]
-        info = np.iinfo(np.dtype(d["dtype"]))
-        scale, zp = d["quantization"]
-        ranges.append(((info.min - zp - 0.5) * scale, (info.max - zp + 0.5) * scale))
+    # One layer per quantized activation output: (pair, output position, range without clipping).
+    outputs = []
+    for p, (qop, _) in enumerate(pairs):
+        for j, t in enumerate(qop["outputs"]):
+            if _is_activation(qt[t]):
+                info = np.iinfo(np.dtype(qt[t]["dtype"]))
+                scale, zp = qt[t]["quantization"]
+                outputs.append((p, j, (info.min - zp - 0.5) * scale, (info.max - zp + 0.5) * scale))
+    per_sample = [{"local": [], "accumulated": []} for _ in outputs]
     q_top1, f_top1 = [], []
     for x in data:
         sample = x[None]
@@ -317,21 +324,23 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
         if labels is not None:
             q_top1.append(int(np.argmax(qi.get_tensor(qi.get_output_details()[0]["index"]))))
             f_top1.append(int(np.argmax(fi.get_tensor(fi.get_output_details()[0]["index"]))))
-        for k, ((qop, fop), local) in enumerate(zip(pairs, locals_)):
-            t = qop["outputs"][0]
+        references = [local([source_value(s) for s in local.sources]) if local is not None else None
+                      for local in locals_]
+        for k, (p, j, lo, hi) in enumerate(outputs):
+            qop, fop = pairs[p]
+            t = qop["outputs"][j]
             got = dequantize(qi.get_tensor(t), qt[t])
-            lo, hi = ranges[k]
-            per_sample[k]["accumulated"].append(_metrics(got, fi.get_tensor(fop["outputs"][0]), lo, hi))
-            if local is not None:
-                reference = local([source_value(s) for s in local.sources])
-                per_sample[k]["local"].append(_metrics(got, reference, lo, hi))
+            per_sample[k]["accumulated"].append(_metrics(got, fi.get_tensor(fop["outputs"][j]), lo, hi))
+            if references[p] is not None:
+                per_sample[k]["local"].append(_metrics(got, references[p][j], lo, hi))
     layers = []
-    for k, ((qop, fop), samples) in enumerate(zip(pairs, per_sample)):
-        t = qop["outputs"][0]
+    for k, ((p, j, _, _), samples) in enumerate(zip(outputs, per_sample)):
+        qop, fop = pairs[p]
+        t = qop["outputs"][j]
         scale, zp = qt[t]["quantization"]
+        label = layer_label(ft, fop) + (f" [{j}]" if len(qop["outputs"]) > 1 else "")
         stats = LayerStats(position=k, op_index=qop["index"], op_name=qop["op_name"], tensor_index=t,
-                           tensor_name=fi.get_tensor_details()[fop["outputs"][0]]["name"],
-                           label=layer_label(fi.get_tensor_details(), fop),
+                           tensor_name=ft[fop["outputs"][j]]["name"], label=label,
                            dtype=np.dtype(qt[t]["dtype"]).name, scale=float(scale), zero_point=int(zp))
         for kind in ("local", "accumulated"):
             if samples[kind]:

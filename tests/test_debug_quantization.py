@@ -230,3 +230,21 @@ def test_size_budget_and_bad_arguments(digits, hostile):
         debug_quantization(full_int8, full_int8, x_test[:2])
     with pytest.raises(ValueError, match="samples have shape"):
         debug_quantization(hostile, full_int8, x_test[:2, :10])
+
+
+def test_multi_output_op():
+    """SPLIT's outputs are layers of their own; moving values adds no local error."""
+    tf.keras.utils.set_random_seed(2)
+    inputs = tf.keras.Input((16,))
+    h = tf.keras.layers.Dense(12, activation="relu")(inputs)
+    parts = tf.keras.layers.Lambda(lambda t: tf.split(t, 3, axis=1))(h)
+    model = tf.keras.Model(inputs, tf.keras.layers.Dense(4)(tf.keras.layers.Concatenate()(parts[::-1])))
+    x = np.random.default_rng(0).normal(size=(50, 16)).astype(np.float32)
+    quantized, _ = pyruntime.quantize(model, "int8", representative_data=x)
+    report = debug_quantization(model, quantized, x[:10])
+    split = [s for s in report.layers if s.op_name == "SPLIT"]
+    assert [s.label[-3:] for s in split] == ["[0]", "[1]", "[2]"]
+    assert len({s.tensor_index for s in split}) == 3
+    for s in split:
+        assert s.local["max_abs_error"] == 0 and s.local["num_elements"] == 4
+        assert 0 < s.accumulated["max_abs_error"] <= 2 * s.scale  # the Dense before it: rounding + weights
