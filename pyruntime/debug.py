@@ -15,14 +15,21 @@ to the next float op of the same type in execution order. Two errors per layer:
   float tensor is taken before quantization) and on the float model's
   weights. This is what TF's NumericVerify ops compute in the debug model of
   `tf.lite.experimental.QuantizationDebugger`; we run the float op as a
-  one-op model cut out of the float .tflite (`pyruntime.one_op`).
+  one-op model cut out of the float .tflite (`pyruntime.one_op`), with
+  shape inputs computed at run time frozen at their values. (TF's debug
+  model checks same-scale ops such as AVERAGE_POOL_2D against an int8 copy
+  of themselves, which always gives 0; we use the float op there too.)
 - accumulated: the same quantized output minus the float model's tensor,
   end to end (all error from the input up to this layer).
 
 Metrics, per sample then averaged over samples (as TF's debugger does):
 num_elements, stddev, mean_error, max_abs_error, mean_squared_error of the
-float32 differences (dequantized - float), SQNR in dB and `clipped`, the share
-of float values beyond the quantized range by more than half a step.
+float32 differences (dequantized - float), SQNR in dB (10 log10 of float
+power over difference power; samples with no difference are left out of the
+mean) and `clipped`, the share of float values beyond the quantized range by
+more than half a step. Ops with several outputs (SPLIT) give one layer per
+quantized output. The ranking is by local SQNR: the layer that adds the most
+error relative to its own signal comes first.
 """
 
 from __future__ import annotations
