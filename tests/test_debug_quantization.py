@@ -202,11 +202,15 @@ def test_cli_debug_and_keep_float(digits, hostile, tmp_path, capsys):
     out_path = tmp_path / "sel.tflite"
     assert cli.main(["quantize", str(model_path), "--mode", "int8", "--calib", str(tmp_path / "calib.npy"),
                      "--eval-data", str(tmp_path / "x.npy"), "--eval-labels", str(tmp_path / "y.npy"),
-                     "--keep-float", "logits", "-o", str(out_path), "--json"]) == 0
+                     "--keep-float", "auto", "-o", str(out_path), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)["report"]
-    assert result["steps"][0]["kept_float"] == ["StatefulPartitionedCall_1:0"]
-    assert result["float_accuracy"] - result["steps"][0]["accuracy"] <= 0.01
-    assert out_path.stat().st_size == result["steps"][0]["size_bytes"]
+    assert [s["kept_float"] for s in result["steps"]] == [[], ["StatefulPartitionedCall_1:0"]]
+    assert result["chosen"] == 1 and result["ranking"][0] == "StatefulPartitionedCall_1:0"
+    assert result["float_accuracy"] - result["steps"][1]["accuracy"] <= 0.01
+    assert out_path.stat().st_size == result["steps"][1]["size_bytes"]
+    assert cli.main(["quantize", str(model_path), "--mode", "int8", "--calib", str(tmp_path / "calib.npy"),
+                     "--keep-float", "logits,fc1", "-o", str(out_path)]) == 0
+    assert "logits_1/MatMul, fc1_1/MatMul" in capsys.readouterr().out
     assert cli.main(["quantize", str(model_path), "--mode", "int16x8", "--calib", str(tmp_path / "calib.npy"),
                      "--keep-float", "auto", "-o", str(out_path)]) == 1
     assert "--mode int8" in capsys.readouterr().err
