@@ -36,6 +36,22 @@ def evaluate(float_model, quantized_tflite, data, labels=None):
 
     return _evaluate(float_model, quantized_tflite, data, labels)
 
+def debug_quantization(float_model, quantized_tflite, data, labels=None):
+    """Per-layer error of a quantized .tflite against its float model; returns a DebugReport
+    (``print(report)`` ranks the layers, ``report.plot("x.png")`` charts them). See ``pyruntime.debug``."""
+    from pyruntime.debug import debug_quantization as _debug
+
+    return _debug(float_model, quantized_tflite, data, labels)
+
+
+def quantize_keep_float(model, keep_float, representative_data, eval_data=None, eval_labels=None,
+                        max_accuracy_drop=0.01, max_size_bytes=None):
+    """int8 with some layers (names, or "auto") left in float; returns (tflite_bytes, report).
+    See ``pyruntime.selective``; needs ``pip install "pyruntime[convert]"``."""
+    from pyruntime.selective import quantize_keep_float as _keep
+
+    return _keep(model, keep_float, representative_data, eval_data, eval_labels, max_accuracy_drop, max_size_bytes)
+
 __version__ = "0.1.0"
 
 ModelError.__doc__ = (
@@ -45,4 +61,4 @@ ModelError.__doc__ = (
 UsageError.__doc__ = "An API call with wrong arguments (for example a wrong input shape). A ValueError."
 
 __all__ = ["Interpreter", "SignatureRunner", "ModelError", "UsageError", "cpu_paths", "quantize", "evaluate",
-           "__version__"]
+           "debug_quantization", "quantize_keep_float", "__version__"]
