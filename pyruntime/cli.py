@@ -59,6 +59,7 @@ def run_demo(args) -> int:
           f"scale={inp['quantization'][0]:.6g} zero_point={inp['quantization'][1]}")
     print(f"output   {out['name']} {out['dtype'].__name__}{out['shape'].tolist()}")
     print(f"arena    {interp.arena_bytes} bytes")
+    print(f"kernels  {interp.kernel_path} (this CPU runs: {', '.join(pyruntime.cpu_paths())})")
     q = quantize(x, inp)
     predictions = np.array([int(np.argmax(interp.run(q[i:i + 1]))) for i in range(len(q))])
     accuracy = float(np.mean(predictions == y))
@@ -89,6 +90,8 @@ def run_inspect(args) -> int:
                                    for t in constants if np.dtype(t["dtype"]).kind != "O")),
         "tensors": [_plain_details(t) for t in tensors],
         "arena_bytes": interp.arena_bytes,
+        "kernel_path": interp.kernel_path,
+        "cpu_paths": pyruntime.cpu_paths(),
     }
     if args.json:
         print(json.dumps(info, indent=2))
@@ -101,6 +104,7 @@ def run_inspect(args) -> int:
     print(f"  ops    {_op_counts(interp)}")
     print(f"  MACs {macs / 1e6:.1f} M, parameters {info['parameter_bytes'] / 1024:.1f} KB, "
           f"tensors {len(tensors)}, arena {interp.arena_bytes} bytes")
+    print(f"  kernels {interp.kernel_path} (this CPU runs: {', '.join(info['cpu_paths'])})")
     if args.tensors:
         for d in info["tensors"]:
             print(f"  tensor {d['index']:4} {d['dtype']:8} {str(d['shape']):22} scale={d['scale']:.6g} "

@@ -273,6 +273,12 @@ class Interpreter:
         """Bytes of the one arena holding all non-constant tensors."""
         return self._native().arena_bytes()
 
+    @property
+    def kernel_path(self) -> str:
+        """The kernel path this interpreter runs (``pyruntime.cpu_paths()[0]``
+        unless ``PYRUNTIME_ISA`` named another when it was built)."""
+        return self._native().kernel_path()
+
     # -- internals ---------------------------------------------------------
 
     def _arrange_inputs(self, inputs) -> List[Any]:

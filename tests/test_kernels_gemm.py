@@ -62,6 +62,17 @@ def test_isa_selection(monkeypatch):
         assert _core.isa() == isa
 
 
+def test_cpu_paths_and_kernel_path(monkeypatch):
+    paths = pyruntime.cpu_paths()
+    assert paths == list(reversed(T.available_isas())) and paths[-1] == "reference"
+    path = op_models.conv_model()
+    monkeypatch.delenv("PYRUNTIME_ISA", raising=False)
+    assert pyruntime.Interpreter(path).kernel_path == paths[0]
+    for isa in paths:
+        monkeypatch.setenv("PYRUNTIME_ISA", isa)
+        assert pyruntime.Interpreter(path).kernel_path == isa
+
+
 def test_unknown_isa_is_a_clear_error(monkeypatch):
     path = op_models.conv_model()
     monkeypatch.setenv("PYRUNTIME_ISA", "avx9000")

@@ -61,6 +61,7 @@ class PyInterpreter {
   py::list outputs() const { return py::cast(interpreter_->outputs()); }
   size_t num_tensors() const { return interpreter_->tensors().size(); }
   size_t arena_bytes() const { return interpreter_->arena_bytes(); }
+  std::string kernel_path() const { return IsaName(interpreter_->options().isa); }
   size_t num_ops() const { return interpreter_->num_ops(); }
   size_t num_subgraphs() const { return interpreter_->model().num_subgraphs; }
 
@@ -272,6 +273,7 @@ PYBIND11_MODULE(_core, m) {
       .def("outputs", &PyInterpreter::outputs)
       .def("num_tensors", &PyInterpreter::num_tensors)
       .def("arena_bytes", &PyInterpreter::arena_bytes)
+      .def("kernel_path", &PyInterpreter::kernel_path)
       .def("num_ops", &PyInterpreter::num_ops)
       .def("num_subgraphs", &PyInterpreter::num_subgraphs)
       .def("tensor_details", &PyInterpreter::tensor_details)
