@@ -135,7 +135,9 @@ TensorDesc ReadTensor(const tfl::Tensor* t, size_t index, const tfl::Model* mode
   d.name = CleanString(t->name());
   d.dtype = static_cast<DType>(static_cast<int8_t>(t->type()));
   d.shape = ReadShape(t->shape(), label);
-  d.shape_signature = t->shape_signature() ? ToVector(t->shape_signature()) : d.shape;
+  // An absent or empty shape_signature means "as shape" (TFLite reads it so).
+  d.shape_signature = t->shape_signature() && t->shape_signature()->size() > 0
+                          ? ToVector(t->shape_signature()) : d.shape;
   PYRT_ENSURE(d.shape_signature.size() == d.shape.size(), label, ": shape_signature ",
               ShapeToString(d.shape_signature), " does not match shape ",
               ShapeToString(d.shape));
@@ -461,6 +463,23 @@ void CheckGraphInputs(const ModelDesc& desc) {
   }
 }
 
+// A zero-size tensor that no op writes and that is no graph input is an
+// empty constant: converters store such constants (an empty RESHAPE shape,
+// [0]-shaped weights) with an empty buffer, which reads as "no data".
+void MarkEmptyConstants(ModelDesc& desc, const uint8_t* file) {
+  std::vector<bool> written(desc.tensors.size(), false);
+  for (int32_t t : desc.inputs) written[t] = true;
+  for (const OpDesc& op : desc.ops)
+    for (int32_t t : op.outputs) written[t] = true;
+  for (size_t t = 0; t < desc.tensors.size(); ++t) {
+    TensorDesc& td = desc.tensors[t];
+    if (written[t] || td.data || td.is_variable || NumElements(td.shape) != 0) continue;
+    if (DTypeSize(td.dtype) == 0) continue;
+    td.data = file;  // any non-null address: zero bytes are ever read
+    td.data_size = 0;
+  }
+}
+
 }  // namespace
 
 ModelDesc ReadModel(const uint8_t* data, size_t size) {
@@ -501,6 +520,8 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
       desc.ops.push_back(ReadOp(sg->operators()->Get(i), static_cast<int>(i), model,
                                 num_tensors));
   }
+
+  MarkEmptyConstants(desc, data);
 
   if (model->signature_defs()) {
     for (const auto* s : *model->signature_defs()) {

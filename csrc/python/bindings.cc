@@ -70,6 +70,7 @@ class PyInterpreter {
   size_t arena_bytes() const { return interpreter_->arena_bytes(); }
   size_t num_ops() const { return interpreter_->num_ops(); }
   size_t num_subgraphs() const { return interpreter_->model().num_subgraphs; }
+  bool is_dynamic() const { return interpreter_->dynamic(); }
 
   py::dict tensor_details(int index) const {
     const Tensor& t = tensor(index);
@@ -475,6 +476,7 @@ PYBIND11_MODULE(_core, m) {
       .def("arena_bytes", &PyInterpreter::arena_bytes)
       .def("num_ops", &PyInterpreter::num_ops)
       .def("num_subgraphs", &PyInterpreter::num_subgraphs)
+      .def("is_dynamic", &PyInterpreter::is_dynamic)
       .def("tensor_details", &PyInterpreter::tensor_details)
       .def("op_details", &PyInterpreter::op_details)
       .def("signatures", &PyInterpreter::signatures)
