@@ -292,7 +292,9 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     case kOpMean:
     case kOpSum:
     case kOpReduceMax:
-    case kOpReduceMin: {
+    case kOpReduceMin:
+    case kOpReduceAny:
+    case kOpReduceAll: {
       ReducerOptions o;
       if (auto* p = op->builtin_options_as_ReducerOptions()) o.keep_dims = p->keep_dims();
       return o;
@@ -482,7 +484,7 @@ void MarkEmptyConstants(ModelDesc& desc, const uint8_t* file) {
 
 }  // namespace
 
-ModelDesc ReadModel(const uint8_t* data, size_t size) {
+ModelDesc ReadModel(const uint8_t* data, size_t size, uint32_t subgraph) {
   PYRT_ENSURE(data && size >= 8, "not a TFLite model: ", size, " bytes is too short");
   PYRT_ENSURE(flatbuffers::BufferHasIdentifier(data, tfl::ModelIdentifier()),
               "not a TFLite model: file identifier 'TFL3' not found at bytes 4..8");
@@ -499,8 +501,10 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
   PYRT_ENSURE(model->subgraphs() && model->subgraphs()->size() > 0,
               "malformed TFLite model: no subgraphs");
   desc.num_subgraphs = model->subgraphs()->size();
-  const tfl::SubGraph* sg = model->subgraphs()->Get(0);
-  PYRT_ENSURE(sg, "malformed TFLite model: subgraph 0 is null");
+  PYRT_ENSURE(subgraph < desc.num_subgraphs, "subgraph ", subgraph, " does not exist (",
+              desc.num_subgraphs, " subgraphs)");
+  const tfl::SubGraph* sg = model->subgraphs()->Get(subgraph);
+  PYRT_ENSURE(sg, "malformed TFLite model: subgraph ", subgraph, " is null");
 
   const size_t num_tensors = sg->tensors() ? sg->tensors()->size() : 0;
   desc.tensors.reserve(num_tensors);

@@ -28,7 +28,7 @@ std::string TensorLabel(const Tensor& t) { return StrCat("tensor ", t.index, " '
 void Interpreter::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
 Interpreter::Interpreter(const uint8_t* data, size_t size, InterpreterOptions options)
-    : options_(options), model_(ReadModel(data, size)) {
+    : options_(options), model_(ReadModel(data, size, options.subgraph)) {
   PYRT_ENSURE(options_.num_threads >= 1 && options_.num_threads <= 256,
               "num_threads must be in [1, 256], got ", options_.num_threads);
   options_.isa = IsaFromEnvironment();

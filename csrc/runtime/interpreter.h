@@ -42,6 +42,8 @@ struct InterpreterOptions {
   Isa isa = Isa::kReference;
   // Time every op at invoke (see op_profile.h); also SetProfiling().
   bool profile = false;
+  // The subgraph to run (a signature's subgraph; 0 is the main graph).
+  uint32_t subgraph = 0;
 };
 
 class Interpreter {
