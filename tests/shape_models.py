@@ -28,7 +28,7 @@ _counter = itertools.count()
 _TFL_TYPE = {
     np.float32: S.TensorType.FLOAT32, np.int32: S.TensorType.INT32, np.uint8: S.TensorType.UINT8,
     np.int64: S.TensorType.INT64, np.int8: S.TensorType.INT8, np.int16: S.TensorType.INT16,
-    np.bool_: S.TensorType.BOOL,
+    np.bool_: S.TensorType.BOOL, np.float64: S.TensorType.FLOAT64,
 }
 _OPTIONS = {  # op name -> BuiltinOptions member (options class is <member>T)
     "SQUEEZE": "SqueezeOptions", "EXPAND_DIMS": "ExpandDimsOptions", "SLICE": "SliceOptions",

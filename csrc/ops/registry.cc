@@ -72,6 +72,25 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpMinimum: return MakeMinimum;
     case kOpPrelu: return MakeDTypeDispatch<MakePrelu, MakePreluF32>;
     case kOpSquaredDifference: return MakeDTypeDispatch<MakeSquaredDifference, MakeSquaredDifferenceF32>;
+    case kOpFloor: return MakeFloor;
+    case kOpCeil: return MakeCeil;
+    case kOpSin: return MakeSin;
+    case kOpCos: return MakeCos;
+    case kOpSign: return MakeSign;
+    case kOpAtan2: return MakeAtan2;
+    case kOpLogicalNot: return MakeLogicalNot;
+    case kOpLogicalAnd: return MakeLogicalAnd;
+    case kOpLogicalOr: return MakeLogicalOr;
+    case kOpSelect: return MakeSelect;
+    case kOpSelectV2: return MakeSelectV2;
+    case kOpReduceAny: return MakeReduceAny;
+    case kOpReduceAll: return MakeReduceAll;
+    case kOpEqual: return MakeEqual;
+    case kOpNotEqual: return MakeNotEqual;
+    case kOpGreater: return MakeGreater;
+    case kOpGreaterEqual: return MakeGreaterEqual;
+    case kOpLess: return MakeLess;
+    case kOpLessEqual: return MakeLessEqual;
     default: return nullptr;
   }
 }

@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,7 +29,7 @@ namespace py = pybind11;
 namespace pyrt {
 namespace {
 
-py::dtype NumpyDType(DType t) {
+py::dtype MakeNumpyDType(DType t) {
   switch (t) {
     case DType::kFloat32: return py::dtype("float32");
     case DType::kFloat16: return py::dtype("float16");
@@ -46,6 +47,16 @@ py::dtype NumpyDType(DType t) {
     case DType::kComplex128: return py::dtype("complex128");
     default: throw UsageError(StrCat("tensors of type ", DTypeName(t), " cannot be read"));
   }
+}
+
+// numpy dtype of a tensor type, made once per type (parsing a dtype name on
+// every set_tensor / get_tensor is a measurable part of a tiny model's call).
+// Called with the GIL held; the objects live until exit on purpose.
+const py::dtype& NumpyDType(DType t) {
+  static auto* cache = new std::map<int, py::dtype>();
+  auto it = cache->find(static_cast<int>(t));
+  if (it == cache->end()) it = cache->emplace(static_cast<int>(t), MakeNumpyDType(t)).first;
+  return it->second;
 }
 
 // Owns the model bytes (a read-only buffer: bytes or a read-only mmap) and the
