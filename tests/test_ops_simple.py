@@ -292,3 +292,40 @@ def test_comparisons_quantized_rescale(dtype, qa, qb):
 def test_int16_comparison_is_refused():
     with pytest.raises(pyruntime.ModelError, match="unsupported input type int16"):
         pyruntime.Interpreter(str(_comparison_graph(np.int16, names=["LESS"])))
+
+
+# ----------------------------------------------------------------------------
+# ADD / SUB / MUL on int32 and int64 (shape arithmetic)
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_integer_add_sub_mul(dtype):
+    g = sm.Graph()
+    a = g.tensor((2, 3, 4), dtype, graph_input=True)
+    b = g.tensor((3, 1), dtype, graph_input=True)
+    outs = []
+    for name, act in (("ADD", 0), ("SUB", 0), ("MUL", 0), ("ADD", 1), ("SUB", 3), ("MUL", 2)):
+        outs.append(g.tensor((2, 3, 4), dtype))
+        g.op(name, [a, b], [outs[-1]], fusedActivationFunction=act)
+    check(g.save(outs), [((2, 3, 4), dtype), ((3, 1), dtype)], seeds=(0, 1, 2))
+
+
+def test_computed_slice_end_from_integer_add():
+    """end = n + [0, 1] (int32 ADD) feeding STRIDED_SLICE: planned at invoke."""
+    g = sm.Graph()
+    x = g.tensor((4, 6), np.float32, graph_input=True)
+    n = g.tensor((2,), np.int32, graph_input=True)
+    end = g.tensor((2,), np.int32)
+    g.op("ADD", [n, g.const([0, 1])], [end])
+    out = g.tensor((4, 6), np.float32)
+    g.op("STRIDED_SLICE", [x, g.const([0, 0]), end, g.const([1, 1])], [out])
+    path = g.save([out])
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 6)).astype(np.float32)
+    sets = [[x, np.array(v, np.int32)] for v in ([4, 2], [4, 2], [3, 5], [2, 0])]
+    refs = reference_outputs(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    assert interp._native().is_dynamic()
+    for inputs, ref in zip(sets, refs):
+        ours = interp.run(inputs)
+        assert ours.shape == ref[0].shape and np.array_equal(ours, ref[0])

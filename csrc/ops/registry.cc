@@ -14,9 +14,9 @@ OpFactory FindOpFactory(int32_t builtin_code) {
                                                        MakeFullyConnectedS16, MakeFullyConnectedHybrid>;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
-    case kOpAdd: return MakeDTypeDispatch<MakeAdd, MakeAddF32>;
-    case kOpSub: return MakeDTypeDispatch<MakeSub, MakeSubF32>;
-    case kOpMul: return MakeDTypeDispatch<MakeMul, MakeMulF32>;
+    case kOpAdd: return MakeAddAnyType;  // ops/binary_int.cc: int32/int64, else as before
+    case kOpSub: return MakeSubAnyType;
+    case kOpMul: return MakeMulAnyType;
     case kOpMean: return MakeDTypeDispatch<MakeMean, MakeMeanF32>;
     case kOpSum: return MakeDTypeDispatch<MakeSum, MakeSumF32>;
     case kOpSoftmax: return MakeDTypeDispatch<MakeSoftmax, MakeSoftmaxF32, MakeSoftmaxS16>;

@@ -23,6 +23,9 @@ std::unique_ptr<Op> MakeSelect();
 std::unique_ptr<Op> MakeSelectV2();
 std::unique_ptr<Op> MakeReduceAny();
 std::unique_ptr<Op> MakeReduceAll();
+std::unique_ptr<Op> MakeAddAnyType();  // ops/binary_int.cc
+std::unique_ptr<Op> MakeSubAnyType();
+std::unique_ptr<Op> MakeMulAnyType();
 std::unique_ptr<Op> MakeEqual();  // ops/comparison.cc
 std::unique_ptr<Op> MakeNotEqual();
 std::unique_ptr<Op> MakeGreater();
