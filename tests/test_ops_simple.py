@@ -329,3 +329,92 @@ def test_computed_slice_end_from_integer_add():
     for inputs, ref in zip(sets, refs):
         ours = interp.run(inputs)
         assert ours.shape == ref[0].shape and np.array_equal(ours, ref[0])
+
+
+# ----------------------------------------------------------------------------
+# ELU, RELU_0_TO_1, LOG_SOFTMAX
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["ELU", "RELU_0_TO_1", "LOG_SOFTMAX"])
+def test_float_activations(name):
+    # BUILTIN_REF registers no ELU: the builtin kernel is the reference there.
+    check(unary_graph(name, (3, 7), np.float32), [((3, 7), np.float32)], seeds=(0, 1, 2),
+          builtin=name == "ELU")
+
+
+@pytest.mark.parametrize("name", ["ELU", "RELU_0_TO_1"])
+@pytest.mark.parametrize("q_in,q_out", [((0.05, -3), (0.02, -100)), ((0.1, 127), (0.004, -128))])
+def test_int8_activations(name, q_in, q_out):
+    g = sm.Graph()
+    x = g.tensor((4, 64), np.int8, q_in, graph_input=True)
+    out = g.tensor((4, 64), np.int8, q_out)
+    g.op(name, [x], [out])
+    path = g.save([out])
+    x = np.arange(-128, 128, dtype=np.int8).reshape(4, 64)  # every int8 value
+    ref = (builtin_outputs if name == "ELU" else reference_outputs)(path, [[x]])[0][0]
+    assert np.array_equal(pyruntime.Interpreter(str(path)).run(x), ref)
+
+
+def test_log_softmax_int8_is_refused():
+    with pytest.raises(pyruntime.ModelError):
+        pyruntime.Interpreter(str(unary_graph("LOG_SOFTMAX", (2, 5), np.int8)))
+
+
+# ----------------------------------------------------------------------------
+# GATHER_ND, TOPK_V2, WHERE
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int8, np.int64, np.bool_])
+@pytest.mark.parametrize("idx_dtype", [np.int32, np.int64])
+def test_gather_nd(dtype, idx_dtype):
+    g = sm.Graph()
+    p = g.tensor((3, 4, 2), dtype, graph_input=True)
+    outs = []
+    for idx in ([[0, 1], [2, 3], [1, 0]], [[[2], [0]]], [[1, 2, 1], [0, 3, 0]]):
+        idx = np.array(idx, idx_dtype)
+        shape = idx.shape[:-1] + (3, 4, 2)[idx.shape[-1]:]
+        outs.append(g.tensor(shape, dtype))
+        g.op("GATHER_ND", [p, g.const(idx, idx_dtype)], [outs[-1]])
+    check(g.save(outs), [((3, 4, 2), dtype)], seeds=(0, 1))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.uint8, np.int8, np.int32, np.int64])
+@pytest.mark.parametrize("k", [1, 3, 6])
+def test_topk_v2(dtype, k):
+    g = sm.Graph()
+    x = g.tensor((2, 3, 6), dtype, graph_input=True)
+    values = g.tensor((2, 3, k), dtype)
+    indices = g.tensor((2, 3, k), np.int32)
+    g.op("TOPK_V2", [x, g.const(np.array(k, np.int32)[()])], [values, indices])
+    path = g.save([values, indices])
+    rng = np.random.default_rng(k)
+    sets = [[rng.integers(0, 4, (2, 3, 6)).astype(dtype)] for _ in range(3)]  # many ties
+    refs = reference_outputs(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    for inputs, ref in zip(sets, refs):
+        for o, r in zip(interp.run(inputs), ref):
+            assert o.dtype == r.dtype and np.array_equal(o, r), (o, r)
+
+
+@pytest.mark.parametrize("dtype", [np.bool_, np.float32, np.int32, np.int8])
+def test_where_output_sized_at_invoke(dtype):
+    g = sm.Graph()
+    c = g.tensor((3, 4), dtype, graph_input=True)
+    out = g.tensor((1, 2), np.int64)
+    g.op("WHERE", [c], [out])
+    path = g.save([out])
+    rng = np.random.default_rng(2)
+    sets = [[(rng.integers(0, 2, (3, 4)) * rng.integers(1, 3, (3, 4))).astype(dtype)]
+            for _ in range(3)]
+    refs = reference_outputs(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    assert interp._native().is_dynamic()
+    for inputs, ref in zip(sets, refs):
+        ours = interp.run(inputs)
+        assert ours.dtype == ref[0].dtype and ours.shape == ref[0].shape
+        assert np.array_equal(ours, ref[0])
+    # No true element: LiteRT cannot hand out the empty result ("Invalid
+    # tensor size"); tf.where's definition is numpy's argwhere.
+    empty = interp.run([np.zeros((3, 4), dtype)])
+    assert empty.dtype == np.int64 and np.array_equal(empty, np.argwhere(np.zeros((3, 4))))
+    assert empty.shape == (0, 2)

@@ -91,6 +91,12 @@ enum BuiltinOp : int32_t {
   kOpLessEqual = 63,
   kOpEqual = 71,
   kOpNotEqual = 72,
+  kOpTopKV2 = 48,
+  kOpLogSoftmax = 50,
+  kOpGatherNd = 107,
+  kOpWhere = 109,
+  kOpElu = 111,
+  kOpRelu0To1 = 152,
 };
 
 // "CONV_2D" etc.; "UNKNOWN" for codes outside the schema.

@@ -1,4 +1,5 @@
-// FLOOR, CEIL, SIN, COS (float32), SIGN (float32, float64, int32), ATAN2
+// FLOOR, CEIL, SIN, COS, ELU, RELU_0_TO_1, LOG_SOFTMAX (float32; ELU and
+// RELU_0_TO_1 int8 live with the other int8 tables in ops/activations.cc), SIGN (float32, float64, int32), ATAN2
 // (float32, float64; y and x of one shape), LOGICAL_NOT and LOGICAL_AND /
 // LOGICAL_OR (bool, numpy broadcasting): the types the reference resolver
 // registers, one C++ function per element as TFLite's kernels.
@@ -36,6 +37,21 @@ class SimpleUnaryF32Op : public SameShapeUnary {
 
  private:
   SimpleUnaryF32 op_;
+};
+
+// LOG_SOFTMAX, float32 only (the int8/uint8 kernels are not implemented).
+class LogSoftmaxF32Op : public SameShapeUnary {
+ public:
+  void Prepare() override {
+    PrepareUnary({DType::kFloat32});
+    PYRT_ENSURE(input(0).rank() >= 1, label(), ": input must have rank >= 1");
+  }
+  void Eval(const EvalContext&) override {
+    const Tensor& in = input(0);
+    const int64_t depth = in.dim(in.rank() - 1);
+    if (depth == 0) return;
+    LogSoftmaxF32(in.num_elements() / depth, depth, in.data_as<float>(), output(0).data_as<float>());
+  }
 };
 
 class SignOp : public SameShapeUnary {
@@ -111,6 +127,11 @@ class LogicalBinaryOp : public Op {
 
 }  // namespace
 
+std::unique_ptr<Op> MakeEluF32() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kElu); }
+std::unique_ptr<Op> MakeRelu0To1F32() {
+  return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kRelu0To1);
+}
+std::unique_ptr<Op> MakeLogSoftmax() { return std::make_unique<LogSoftmaxF32Op>(); }
 std::unique_ptr<Op> MakeFloor() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kFloor); }
 std::unique_ptr<Op> MakeCeil() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kCeil); }
 std::unique_ptr<Op> MakeSin() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kSin); }

@@ -85,6 +85,12 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSelectV2: return MakeSelectV2;
     case kOpReduceAny: return MakeReduceAny;
     case kOpReduceAll: return MakeReduceAll;
+    case kOpGatherNd: return MakeGatherNd;
+    case kOpTopKV2: return MakeTopKV2;
+    case kOpWhere: return MakeWhere;
+    case kOpLogSoftmax: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeLogSoftmax>;
+    case kOpElu: return MakeDTypeDispatch<MakeElu, MakeEluF32>;
+    case kOpRelu0To1: return MakeDTypeDispatch<MakeRelu0To1, MakeRelu0To1F32>;
     case kOpEqual: return MakeEqual;
     case kOpNotEqual: return MakeNotEqual;
     case kOpGreater: return MakeGreater;

@@ -23,6 +23,14 @@ std::unique_ptr<Op> MakeSelect();
 std::unique_ptr<Op> MakeSelectV2();
 std::unique_ptr<Op> MakeReduceAny();
 std::unique_ptr<Op> MakeReduceAll();
+std::unique_ptr<Op> MakeGatherNd();  // ops/index_ops.cc
+std::unique_ptr<Op> MakeTopKV2();
+std::unique_ptr<Op> MakeWhere();
+std::unique_ptr<Op> MakeLogSoftmax();  // float32, ops/elementwise_simple.cc
+std::unique_ptr<Op> MakeEluF32();
+std::unique_ptr<Op> MakeRelu0To1F32();
+std::unique_ptr<Op> MakeElu();  // int8, ops/activations.cc
+std::unique_ptr<Op> MakeRelu0To1();
 std::unique_ptr<Op> MakeAddAnyType();  // ops/binary_int.cc
 std::unique_ptr<Op> MakeSubAnyType();
 std::unique_ptr<Op> MakeMulAnyType();

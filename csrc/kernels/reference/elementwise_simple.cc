@@ -1,7 +1,9 @@
 #include "kernels/reference/elementwise_simple.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace pyrt {
 
@@ -11,6 +13,23 @@ void SimpleUnaryF32Kernel(SimpleUnaryF32 op, int64_t n, const float* in, float* 
     case SimpleUnaryF32::kCeil: for (int64_t i = 0; i < n; ++i) out[i] = std::ceil(in[i]); break;
     case SimpleUnaryF32::kSin: for (int64_t i = 0; i < n; ++i) out[i] = std::sin(in[i]); break;
     case SimpleUnaryF32::kCos: for (int64_t i = 0; i < n; ++i) out[i] = std::cos(in[i]); break;
+    case SimpleUnaryF32::kElu:
+      for (int64_t i = 0; i < n; ++i) out[i] = in[i] < 0.f ? std::expm1(in[i]) : in[i];
+      break;
+    case SimpleUnaryF32::kRelu0To1:
+      for (int64_t i = 0; i < n; ++i) out[i] = std::min(std::max(0.f, in[i]), 1.f);
+      break;
+  }
+}
+
+void LogSoftmaxF32(int64_t rows, int64_t depth, const float* in, float* out) {
+  for (int64_t r = 0; r < rows; ++r, in += depth, out += depth) {
+    float max = std::numeric_limits<float>::lowest();
+    for (int64_t c = 0; c < depth; ++c) max = std::max(max, in[c]);
+    float sum = 0.f;
+    for (int64_t c = 0; c < depth; ++c) sum += std::exp(in[c] - max);
+    const float log_sum = std::log(sum);
+    for (int64_t c = 0; c < depth; ++c) out[c] = in[c] - max - log_sum;
   }
 }
 

@@ -11,7 +11,11 @@
 
 namespace pyrt {
 
-enum class SimpleUnaryF32 { kFloor, kCeil, kSin, kCos };
+// kElu: x < 0 ? expm1(x) : x; kRelu0To1: min(max(0, x), 1) (NaN -> 0).
+enum class SimpleUnaryF32 { kFloor, kCeil, kSin, kCos, kElu, kRelu0To1 };
+
+// LOG_SOFTMAX over rows of `depth`: x - max - log(sum(exp(x - max))), float.
+void LogSoftmaxF32(int64_t rows, int64_t depth, const float* in, float* out);
 
 void SimpleUnaryF32Kernel(SimpleUnaryF32 op, int64_t n, const float* in, float* out);
 
