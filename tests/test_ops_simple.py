@@ -418,3 +418,36 @@ def test_where_output_sized_at_invoke(dtype):
     empty = interp.run([np.zeros((3, 4), dtype)])
     assert empty.dtype == np.int64 and np.array_equal(empty, np.argwhere(np.zeros((3, 4))))
     assert empty.shape == (0, 2)
+
+
+# ----------------------------------------------------------------------------
+# Robustness: corrupted models with these ops never crash
+# ----------------------------------------------------------------------------
+
+def _fuzz_seeds():
+    seeds = [unary_graph("SIGN", (3, 4), np.int32), unary_graph("LOG_SOFTMAX", (2, 5), np.float32),
+             _comparison_graph(np.int8, (0.05, -3), (0.11, 7), names=["LESS", "EQUAL"])]
+    g = sm.Graph()
+    c = g.tensor((2, 1, 4), np.bool_, graph_input=True)
+    x = g.tensor((3, 1), np.float32, graph_input=True)
+    o = g.tensor((2, 3, 4), np.float32)
+    g.op("SELECT_V2", [c, x, x], [o])
+    w = g.tensor((1, 3), np.int64)
+    g.op("WHERE", [c], [w])
+    v, i = g.tensor((3, 1), np.float32), g.tensor((3, 1), np.int32)
+    g.op("TOPK_V2", [x, g.const(np.array(1, np.int32)[()])], [v, i])
+    n = g.tensor((3,), np.float32)
+    g.op("GATHER_ND", [x, g.const([[2], [0], [1]])], [n])
+    seeds.append(g.save([o, w, v, i, n]))
+    return [p.read_bytes() for p in seeds]
+
+
+def test_mutated_models_never_crash():
+    from crash_harness import run_cases
+    from mutations import corpus
+
+    outcome = run_cases(corpus(_fuzz_seeds(), 150, seed=11))
+    assert not outcome.crashes, f"crashes on cases {outcome.crashes[:20]}"
+    assert not outcome.hangs, f"hangs on cases {outcome.hangs[:20]}"
+    assert not outcome.unexpected, f"non-ModelError exceptions on cases {outcome.unexpected[:20]}"
+    assert outcome.loaded > 50 and outcome.rejected > 50
