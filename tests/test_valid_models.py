@@ -207,3 +207,35 @@ def test_invalid_computed_shape_raises_and_interpreter_recovers():
     with pytest.raises(pyruntime.ModelError, match="cannot reshape"):
         interp.run([x, np.array([4, 2], np.int32)])
     assert np.array_equal(interp.run([x, np.array([3, 2], np.int32)]), x.reshape(3, 2))
+
+
+def test_converter_made_slice_by_a_computed_length():
+    """tf.function: x[:, :n + 1] * 2 and a reshape to [-1, n + 1] for an int32
+    input n (STRIDED_SLICE end and RESHAPE shape computed in the graph)."""
+    import tensorflow as tf
+
+    from model_zoo import args_key, cached_build, ZOO_VERSION
+    import op_models
+
+    def fn(x, n):
+        m = n + 1
+        y = x[:, :m] * 2.0
+        return y, tf.reshape(y, [-1, m])
+
+    def build() -> bytes:
+        f = tf.function(fn, input_signature=[tf.TensorSpec([4, 6], tf.float32),
+                                             tf.TensorSpec([], tf.int32)])
+        conv = tf.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()])
+        return conv.convert()
+
+    path = cached_build(op_models.OP_CACHE_DIR / "valid" / f"slice_by_n_{args_key(ZOO_VERSION, '1')}.tflite",
+                        build)
+    interp = pyruntime.Interpreter(str(path))
+    assert interp._native().is_dynamic()
+    x = np.random.default_rng(0).standard_normal((4, 6)).astype(np.float32)
+    details = interp.get_input_details()
+    sets = []
+    for n in (2, 2, 5, 0, 2):
+        by_name = {"x": x, "n": np.array(n, np.int32)}
+        sets.append([by_name[next(k for k in by_name if k in d["name"])] for d in details])
+    assert_runs_like_reference(path, sets, interp)
