@@ -1,9 +1,11 @@
-"""FLOOR, CEIL, SIN, COS, SIGN, ATAN2, LOGICAL_NOT/AND/OR, REDUCE_ANY/ALL,
-SELECT and SELECT_V2 against LiteRT's reference kernels (BUILTIN_REF), for
-every type the reference resolver registers: integer and bool outputs equal,
-float outputs within 1e-5 relative error (they come out identical here: the
-same one C++ function per element). Models are hand-built (shape_models.Graph);
-each also goes through the converter where TensorFlow emits the op.
+"""Simple builtin ops against LiteRT, for every type the reference resolver
+registers: FLOOR, CEIL, SIN, COS, SIGN, ATAN2, LOGICAL_NOT/AND/OR, the six
+comparisons, REDUCE_ANY/ALL, SELECT/SELECT_V2, int32/int64 ADD/SUB/MUL, ELU,
+RELU_0_TO_1, LOG_SOFTMAX, GATHER_ND, SCATTER_ND, TOPK_V2, WHERE, MIRROR_PAD.
+Integer and bool outputs must equal BUILTIN_REF's, float outputs be within
+1e-5 relative error; CEIL and ELU, which BUILTIN_REF does not register, are
+compared with the builtin kernels. Models are hand-built (shape_models.Graph);
+one goes through the converter.
 """
 
 from __future__ import annotations
@@ -451,3 +453,68 @@ def test_mutated_models_never_crash():
     assert not outcome.hangs, f"hangs on cases {outcome.hangs[:20]}"
     assert not outcome.unexpected, f"non-ModelError exceptions on cases {outcome.unexpected[:20]}"
     assert outcome.loaded > 50 and outcome.rejected > 50
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int8, np.int32, np.int64])
+@pytest.mark.parametrize("idx_dtype", [np.int32])  # the reference takes no int64 indices
+def test_scatter_nd(dtype, idx_dtype):
+    """Rows and single elements scattered into zeros; a repeated index adds up."""
+    g = sm.Graph()
+    rows = g.tensor((3, 4), dtype, graph_input=True)
+    elems = g.tensor((4,), dtype, graph_input=True)
+    o1 = g.tensor((5, 4), dtype)
+    g.op("SCATTER_ND", [g.const(np.array([[4], [0], [4]], idx_dtype), idx_dtype), rows,
+                        g.const(np.array([5, 4], idx_dtype), idx_dtype)], [o1])
+    o2 = g.tensor((2, 3), dtype)
+    g.op("SCATTER_ND", [g.const(np.array([[1, 2], [0, 0], [1, 1], [0, 2]], idx_dtype), idx_dtype),
+                        elems, g.const(np.array([2, 3], idx_dtype), idx_dtype)], [o2])
+    check(g.save([o1, o2]), [((3, 4), dtype), ((4,), dtype)], seeds=(0, 1))
+
+
+def test_scatter_nd_shape_computed_at_invoke():
+    g = sm.Graph()
+    upd = g.tensor((2,), np.float32, graph_input=True)
+    shape = g.tensor((1,), np.int32, graph_input=True)
+    out = g.tensor((1,), np.float32)
+    g.op("SCATTER_ND", [g.const([[1], [3]]), upd, shape], [out])
+    path = g.save([out])
+    u = np.array([1.5, -2.0], np.float32)
+    sets = [[u, np.array([4], np.int32)], [u, np.array([6], np.int32)]]
+    refs = reference_outputs(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    for inputs, ref in zip(sets, refs):
+        ours = interp.run(inputs)
+        assert ours.shape == ref[0].shape and np.array_equal(ours, ref[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.int64, np.int8, np.uint8])
+@pytest.mark.parametrize("mode", [0, 1])  # REFLECT, SYMMETRIC
+def test_mirror_pad(dtype, mode):
+    g = sm.Graph()
+    x = g.tensor((3, 4, 2), dtype, graph_input=True)
+    outs = []
+    limit = 2 if mode == 0 else 3
+    for pads in ([[1, 2], [0, 3], [1, 1]], [[limit, 0], [limit, limit], [0, 1 - mode]]):
+        pads = np.array(pads, np.int32)
+        outs.append(g.tensor(tuple(np.array((3, 4, 2)) + pads.sum(1)), dtype))
+        g.op("MIRROR_PAD", [x, g.const(pads)], [outs[-1]], mode=mode)
+    check(g.save(outs), [((3, 4, 2), dtype)], seeds=(0, 1))
+
+
+def test_mirror_pad_bounds():
+    g = sm.Graph()
+    x = g.tensor((3, 4), np.float32, graph_input=True)
+    out = g.tensor((3, 8), np.float32)
+    g.op("MIRROR_PAD", [x, g.const([[0, 0], [4, 0]])], [out], mode=0)
+    with pytest.raises(pyruntime.ModelError, match=r"must be in \[0, 3\]"):
+        pyruntime.Interpreter(str(g.save([out])))
+
+
+def test_scatter_nd_int64_indices_are_refused():
+    g = sm.Graph()
+    upd = g.tensor((2,), np.float32, graph_input=True)
+    out = g.tensor((4,), np.float32)
+    g.op("SCATTER_ND", [g.const(np.array([[1], [3]], np.int64), np.int64), upd,
+                        g.const(np.array([4], np.int64), np.int64)], [out])
+    with pytest.raises(pyruntime.ModelError, match="int32 only"):
+        pyruntime.Interpreter(str(g.save([out])))

@@ -94,6 +94,8 @@ enum BuiltinOp : int32_t {
   kOpTopKV2 = 48,
   kOpLogSoftmax = 50,
   kOpGatherNd = 107,
+  kOpScatterNd = 122,
+  kOpMirrorPad = 100,
   kOpWhere = 109,
   kOpElu = 111,
   kOpRelu0To1 = 152,

@@ -403,6 +403,12 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
       if (auto* p = op->builtin_options_as_SpaceToDepthOptions()) o.block_size = p->block_size();
       return o;
     }
+    case kOpMirrorPad: {
+      MirrorPadOptions o;
+      if (auto* p = op->builtin_options_as_MirrorPadOptions())
+        o.symmetric = p->mode() == tfl::MirrorPadMode::SYMMETRIC;
+      return o;
+    }
     case kOpGelu: {
       GeluOptions o;
       if (auto* p = op->builtin_options_as_GeluOptions()) o.approximate = p->approximate();

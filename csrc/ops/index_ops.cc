@@ -1,4 +1,7 @@
 // GATHER_ND (params of any fixed-size type; int16/int32/int64 indices),
+// SCATTER_ND (float32, uint8, int8, int32, int64, bool updates, int32
+// indices and shape; the output
+// shape is the value of its shape input),
 // TOPK_V2 (float32, uint8, int8, int16, int32, int64; k an int32 scalar)
 // and WHERE (bool, float32, uint8, int8, int32, int64 condition -> int64
 // coordinates). TOPK_V2's k and WHERE's condition set the output shape by
@@ -60,6 +63,72 @@ class GatherNdOp : public Op {
 
  private:
   size_t elem_ = 1;
+  int nd_ = 0;
+  int64_t slice_ = 1, count_ = 0;
+  std::vector<int64_t> dims_, strides_;
+};
+
+// SCATTER_ND(indices, updates, shape): the output shape is `shape`'s value.
+class ScatterNdOp : public Op {
+ public:
+  void Prepare() override {
+    RequireInputCount(3, 3);
+    RequireOutputCount(1);
+    const Tensor& idx = input(0);
+    const Tensor& upd = input(1);
+    const DType t = upd.dtype;
+    PYRT_ENSURE(t == DType::kFloat32 || t == DType::kUInt8 || t == DType::kInt8 ||
+                    t == DType::kInt32 || t == DType::kInt64 || t == DType::kBool,
+                label(), ": unsupported updates type ", DTypeName(t));
+    RequireType(output(0), t, "output");
+    RequireType(idx, DType::kInt32, "indices (the reference takes int32 only)");
+    PYRT_ENSURE(input(2).rank() == 1, label(), ": shape must be 1-D");
+    RequireType(input(2), idx.dtype, "shape (the type of indices, as the reference requires)");
+    const std::vector<int64_t> values = ReadConstantIndices(input(2), label(), "shape");
+    Shape shape;
+    for (int64_t v : values) {
+      PYRT_ENSURE(v >= 0 && v <= kMaxTensorElements, label(), ": invalid shape value ", v);
+      shape.push_back(static_cast<int32_t>(v));
+    }
+    PYRT_ENSURE(idx.rank() >= 1, label(), ": indices must have rank >= 1");
+    nd_ = idx.dim(idx.rank() - 1);
+    PYRT_ENSURE(nd_ >= 1 && nd_ <= static_cast<int>(shape.size()), label(), ": index depth ",
+                nd_, " must be in [1, ", shape.size(), "]");
+    Shape want(idx.shape.begin(), idx.shape.end() - 1);
+    slice_ = 1;
+    for (size_t d = nd_; d < shape.size(); ++d) want.push_back(shape[d]), slice_ *= shape[d];
+    PYRT_ENSURE(upd.shape == want, label(), ": updates shape ", ShapeToString(upd.shape),
+                " must be ", ShapeToString(want));
+    dims_.assign(nd_, 0);
+    strides_.assign(nd_, 0);
+    for (int j = nd_ - 1; j >= 0; --j) {
+      dims_[j] = shape[j];
+      strides_[j] = j == nd_ - 1 ? slice_ : strides_[j + 1] * shape[j + 1];
+    }
+    count_ = idx.num_elements() / nd_;
+    SetOutputShape(output(0), shape);
+  }
+
+  void Eval(const EvalContext&) override {
+    switch (input(1).dtype) {
+      case DType::kFloat32: return Run<float>();
+      case DType::kUInt8: return Run<uint8_t>();
+      case DType::kInt8: return Run<int8_t>();
+      case DType::kInt32: return Run<int32_t>();
+      case DType::kInt64: return Run<int64_t>();
+      default: return Run<bool>();
+    }
+  }
+
+ private:
+  template <typename T> void Run() {
+    const int64_t n = output(0).num_elements();
+    T* out = output(0).data_as<T>();
+    const T* upd = input(1).data_as<T>();
+    ScatterNd(input(0).data_as<int32_t>(), upd, dims_.data(), strides_.data(), nd_, count_, slice_,
+              n, out);
+  }
+
   int nd_ = 0;
   int64_t slice_ = 1, count_ = 0;
   std::vector<int64_t> dims_, strides_;
@@ -164,6 +233,7 @@ class WhereOp : public Op {
 }  // namespace
 
 std::unique_ptr<Op> MakeGatherNd() { return std::make_unique<GatherNdOp>(); }
+std::unique_ptr<Op> MakeScatterNd() { return std::make_unique<ScatterNdOp>(); }
 std::unique_ptr<Op> MakeTopKV2() { return std::make_unique<TopKOp>(); }
 std::unique_ptr<Op> MakeWhere() { return std::make_unique<WhereOp>(); }
 

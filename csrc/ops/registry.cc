@@ -87,6 +87,8 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpReduceAll: return MakeReduceAll;
     case kOpGatherNd: return MakeGatherNd;
     case kOpTopKV2: return MakeTopKV2;
+    case kOpScatterNd: return MakeScatterNd;
+    case kOpMirrorPad: return MakeMirrorPad;
     case kOpWhere: return MakeWhere;
     case kOpLogSoftmax: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeLogSoftmax>;
     case kOpElu: return MakeDTypeDispatch<MakeElu, MakeEluF32>;

@@ -25,6 +25,8 @@ std::unique_ptr<Op> MakeReduceAny();
 std::unique_ptr<Op> MakeReduceAll();
 std::unique_ptr<Op> MakeGatherNd();  // ops/index_ops.cc
 std::unique_ptr<Op> MakeTopKV2();
+std::unique_ptr<Op> MakeScatterNd();
+std::unique_ptr<Op> MakeMirrorPad();  // ops/mirror_pad.cc
 std::unique_ptr<Op> MakeWhere();
 std::unique_ptr<Op> MakeLogSoftmax();  // float32, ops/elementwise_simple.cc
 std::unique_ptr<Op> MakeEluF32();

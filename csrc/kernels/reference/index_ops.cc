@@ -26,6 +26,23 @@ void GatherNd(const uint8_t* params, const int64_t* dims, const int64_t* strides
   }
 }
 
+template <typename T, typename I>
+void ScatterNd(const I* indices, const T* updates, const int64_t* dims, const int64_t* strides,
+               int nd, int64_t count, int64_t slice_elems, int64_t out_elems, T* out) {
+  for (int64_t e = 0; e < out_elems; ++e) out[e] = T(0);
+  for (int64_t i = 0; i < count; ++i, indices += nd, updates += slice_elems) {
+    int64_t to = 0;
+    bool inside = true;
+    for (int j = 0; j < nd; ++j) {
+      const int64_t v = static_cast<int64_t>(indices[j]);
+      inside = inside && v >= 0 && v < dims[j];
+      to += v * strides[j];
+    }
+    if (!inside) continue;
+    for (int64_t k = 0; k < slice_elems; ++k) out[to + k] = static_cast<T>(out[to + k] + updates[k]);
+  }
+}
+
 template <typename T>
 void TopK(const T* in, int64_t rows, int32_t depth, int32_t k, T* values, int32_t* indices,
           int32_t* order) {
@@ -58,6 +75,17 @@ template void GatherNd<int32_t>(const uint8_t*, const int64_t*, const int64_t*, 
                                 const int32_t*, int64_t, size_t, int64_t, uint8_t*);
 template void GatherNd<int64_t>(const uint8_t*, const int64_t*, const int64_t*, int,
                                 const int64_t*, int64_t, size_t, int64_t, uint8_t*);
+#define PYRT_SCATTER(T)                                                                     \
+  template void ScatterNd<T, int32_t>(const int32_t*, const T*, const int64_t*, const int64_t*, \
+                                      int, int64_t, int64_t, int64_t, T*);                      \
+  template void ScatterNd<T, int64_t>(const int64_t*, const T*, const int64_t*, const int64_t*, \
+                                      int, int64_t, int64_t, int64_t, T*);
+PYRT_SCATTER(float)
+PYRT_SCATTER(uint8_t)
+PYRT_SCATTER(int8_t)
+PYRT_SCATTER(int32_t)
+PYRT_SCATTER(int64_t)
+PYRT_SCATTER(bool)
 #define PYRT_TOPK(T) \
   template void TopK<T>(const T*, int64_t, int32_t, int32_t, T*, int32_t*, int32_t*);
 PYRT_TOPK(float)

@@ -16,6 +16,14 @@ void GatherNd(const uint8_t* params, const int64_t* dims, const int64_t* strides
               const I* indices, int64_t count, size_t elem_size, int64_t slice_elems,
               uint8_t* out);
 
+// SCATTER_ND: out = zeros; for each of `count` index vectors of `nd`
+// entries, out slice at sum(index[j] * stride[j]) += the next update slice
+// (duplicates add up, as the reference; for bool the sum saturates to true).
+// An index outside [0, dim) skips its update (the reference fails the invoke).
+template <typename T, typename I>
+void ScatterNd(const I* indices, const T* updates, const int64_t* dims, const int64_t* strides,
+               int nd, int64_t count, int64_t slice_elems, int64_t out_elems, T* out);
+
 // TOPK_V2 over rows of `depth`: the k largest values (ties: lower index
 // first, as the reference's TopContainer), values and int32 indices.
 // `order` is scratch for `depth` int32.
