@@ -318,12 +318,16 @@ def test_resize_errors():
                        "4-D")
     expect_model_error(sm.unary("RESIZE_BILINEAR", (1, 4, 4, 1), np.int32, [[8, 8]]),
                        "bilinear input type")
-    g = sm.Graph()  # the size as a graph input: dynamic output shape
+    g = sm.Graph()  # the size as a graph input: planned at invoke
     x = g.tensor((1, 4, 4, 1), np.int8, (0.1, 0), graph_input=True)
     size = g.tensor((2,), np.int32, graph_input=True)
     out = g.tensor((1, 8, 8, 1), np.int8, (0.1, 0))
     g.op("RESIZE_NEAREST_NEIGHBOR", [x, size], [out])
-    expect_model_error(g.save([out]), "size", "must be constant")
+    path = g.save([out])
+    x = np.arange(16, dtype=np.int8).reshape(1, 4, 4, 1)
+    with pytest.raises(pyruntime.ModelError, match="output size 0"):
+        run_ours(path, [x, np.array([0, 8], np.int32)])
+    assert_same_as_reference(path, [x, np.array([8, 3], np.int32)])
 
 
 # ----------------------------------------------------------------------------

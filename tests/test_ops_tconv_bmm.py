@@ -209,12 +209,21 @@ def _edited(path, fn):
     return str(path)
 
 
-def test_tconv_rejects_computed_output_shape(tmp_path):
+def test_tconv_output_shape_as_graph_input(tmp_path):
+    """output_shape fed at invoke: planned then, checked like a constant one."""
     def computed_shape(m):
         m.subgraphs[0].inputs = [0, 2]
         m.subgraphs[0].tensors[0].buffer = 0
-    with pytest.raises(pyruntime.ModelError, match="TRANSPOSE_CONV.*output_shape must be a constant"):
-        pyruntime.Interpreter(_edited(tconv_model(tmp_path), computed_shape))
+    path = _edited(tconv_model(tmp_path), computed_shape)
+    interp = pyruntime.Interpreter(path)
+    shape_in, x_in = interp.get_input_details()
+    x = model_zoo.random_input(x_in, seed=4)
+    inputs = [np.array([1, 10, 10, 4], np.int32), x]
+    ref = model_zoo.reference_output(path, inputs)[0]
+    ours = interp.run(inputs)
+    assert ours.shape == ref.shape == (1, 10, 10, 4) and np.array_equal(ours, ref)
+    with pytest.raises(pyruntime.ModelError, match=r"TRANSPOSE_CONV.*output_shape \[1, 10, 10, 7\]"):
+        interp.run([np.array([1, 10, 10, 7], np.int32), x])
 
 
 def test_tconv_rejects_output_channels_mismatch(tmp_path):

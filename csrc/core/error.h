@@ -36,6 +36,16 @@ template <typename... Args>
   throw ModelError(StrCat(std::forward<Args>(args)...));
 }
 
+// Thrown by an op's Prepare that needs the value of tensor `tensor` (a shape
+// input) while that value is only computed at invoke. The interpreter then
+// stops planning at that op and prepares the rest at invoke, once the value
+// exists; when the tensor can never have a value this is a plain ModelError.
+class ValueNeeded : public ModelError {
+ public:
+  ValueNeeded(int tensor, const std::string& message) : ModelError(message), tensor(tensor) {}
+  int tensor;
+};
+
 // Checks a model property; the message is only built when the check fails.
 #define PYRT_ENSURE(cond, ...)                        \
   do {                                                \

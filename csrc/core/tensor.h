@@ -43,10 +43,16 @@ struct Tensor {
   // storage owned by the interpreter (folded at Prepare). Other tensors get a
   // place in the arena once planning is done.
   bool is_constant = false;
+  // A computed tensor (not constant) whose value of the current invoke was
+  // given to Prepare because an op's output shape depends on it (a shape
+  // input such as RESHAPE's shape); see Interpreter::InvokeDynamic.
+  bool value_known = false;
   uint8_t* data = nullptr;
   size_t bytes = 0;
 
   int64_t num_elements() const { return NumElements(shape); }
+  // Prepare may read the bytes: a constant, or a value known for this plan.
+  bool has_value() const { return is_constant || value_known; }
   int rank() const { return static_cast<int>(shape.size()); }
   int32_t dim(int i) const { return shape[i]; }
   template <typename T> T* data_as() { return reinterpret_cast<T*>(data); }

@@ -63,7 +63,7 @@ std::string TensorLabel(const Tensor& t) { return StrCat("tensor ", t.index, " '
 void Interpreter::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
 Interpreter::Interpreter(const uint8_t* data, size_t size, InterpreterOptions options)
-    : options_(options), model_(ReadModel(data, size)) {
+    : options_(options), model_(ReadModel(data, size, options.subgraph)) {
   PYRT_ENSURE(options_.num_threads >= 1 && options_.num_threads <= 256,
               "num_threads must be in [1, 256], got ", options_.num_threads);
   options_.isa = IsaFromEnvironment();
@@ -170,6 +170,11 @@ void Interpreter::OrderOps() {
 }
 
 void Interpreter::Prepare() {
+  known_values_.clear();
+  PrepareWithKnownValues();
+}
+
+void Interpreter::PrepareWithKnownValues() {
   tensors_.assign(model_.tensors.size(), Tensor());
   for (size_t i = 0; i < tensors_.size(); ++i) {
     const TensorDesc& d = model_.tensors[i];
@@ -188,6 +193,12 @@ void Interpreter::Prepare() {
   }
   for (size_t i = 0; i < model_.inputs.size(); ++i)
     tensors_[model_.inputs[i]].shape = input_shapes_[i];
+  for (auto& [index, value] : known_values_) {
+    Tensor& t = tensors_[index];
+    t.value_known = true;
+    t.shape = value.shape;
+    t.data = value.bytes.data();  // read by Prepare only; PlanMemory gives the arena place
+  }
   prepared_ = false;
   run_list_.clear();
   PrepareOps();
@@ -197,7 +208,9 @@ void Interpreter::Prepare() {
 
 void Interpreter::PrepareOps() {
   folded_storage_.clear();
-  for (auto& op : ops_) {
+  stop_ = ops_.size();
+  for (size_t k = 0; k < ops_.size(); ++k) {
+    auto& op = ops_[k];
     const OpDesc& desc = op->desc();
     std::vector<Tensor*> ins, outs;
     for (int32_t t : desc.inputs) ins.push_back(t < 0 ? nullptr : &tensors_[t]);
@@ -206,6 +219,13 @@ void Interpreter::PrepareOps() {
     op->set_isa(options_.isa);
     try {
       op->Prepare();
+    } catch (const ValueNeeded& e) {
+      // The op needs a value computed at invoke: plan up to here.
+      const Tensor& t = tensors_[e.tensor];
+      if (t.is_constant || t.value_known) throw;
+      value_tensors_.insert(e.tensor);
+      stop_ = k;
+      return;
     } catch (const ModelError&) {
       throw;
     } catch (const std::exception& e) {
@@ -243,13 +263,15 @@ void Interpreter::FoldOp(Op& op) {
 void Interpreter::PlanMemory() {
   // Ops still to run at invoke, in order; folded ones have constant outputs.
   std::vector<Op*> live;
-  for (auto& op : ops_) {
+  std::vector<size_t> order;
+  for (size_t k = 0; k < stop_; ++k) {
     bool folded = true;
-    for (int32_t t : op->desc().outputs) folded = folded && tensors_[t].is_constant;
-    if (!folded) live.push_back(op.get());
+    for (int32_t t : ops_[k]->desc().outputs) folded = folded && tensors_[t].is_constant;
+    if (!folded) live.push_back(ops_[k].get()), order.push_back(k);
   }
   fused_ = FusedOps();
-  if (!options_.preserve_all_tensors)
+  // Fusion could merge ops on both sides of a re-plan point: not for dynamic models.
+  if (!options_.preserve_all_tensors && !dynamic())
     FuseElementwiseS8(live, tensors_, model_.outputs, options_.isa, &fused_);
   const int end = static_cast<int>(live.size());
   std::vector<int> first(tensors_.size(), end + 1), last(tensors_.size(), -2);
@@ -266,8 +288,11 @@ void Interpreter::PlanMemory() {
   // Graph inputs and outputs persist across invokes; so does everything when
   // the caller wants to inspect intermediates.
   for (int32_t t : model_.inputs) touch(t, -1), touch(t, end);
-  for (int32_t t : model_.outputs) touch(t, -1), touch(t, end);
-  if (options_.preserve_all_tensors)
+  const bool partial = stop_ < ops_.size();
+  for (int32_t t : model_.outputs)
+    if (!partial || last[t] != -2) touch(t, -1), touch(t, end);
+  // A partial plan keeps everything it computes for the ops planned later.
+  if (options_.preserve_all_tensors || partial)
     for (size_t t = 0; t < tensors_.size(); ++t)
       if (last[t] != -2) touch(static_cast<int32_t>(t), -1), touch(static_cast<int32_t>(t), end);
 
@@ -301,14 +326,20 @@ void Interpreter::PlanMemory() {
 
   run_list_.clear();
   profile_.clear();
+  step_checks_.clear();
   for (int s = 0; s < end; ++s) {
     const int r = scratch_request[s];
-    run_list_.push_back({live[s], r < 0 ? size_t{0} : plan.offsets[r]});
+    run_list_.push_back({live[s], r < 0 ? size_t{0} : plan.offsets[r], order[s]});
     profile_.push_back({live[s]->desc().index, live[s]->desc().name, 0.0});
+    if (!dynamic()) continue;
+    step_checks_.emplace_back();
+    for (int32_t t : live[s]->desc().inputs)
+      if (t >= 0 && known_values_.count(t)) step_checks_.back().push_back(t);
   }
 }
 
 void Interpreter::Invoke() {
+  if (dynamic()) return InvokeDynamic();
   if (options_.profile) return InvokeProfiled();
   for (const Step& step : run_list_)
     step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
@@ -322,6 +353,88 @@ void Interpreter::InvokeProfiled() {
     step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
     profile_[s].seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
+}
+
+// Runs the plan; at each op prepared with a computed value, checks that the
+// value is still the same, and at a changed value or at the end of a partial
+// plan re-plans and goes on from there.
+void Interpreter::InvokeDynamic() {
+  if (!prepared_) return;
+  using Clock = std::chrono::steady_clock;
+  size_t s = 0;
+  for (;;) {
+    if (s == run_list_.size()) {
+      if (stop_ == ops_.size()) break;
+      s = Replan(s);
+      continue;
+    }
+    if (!KnownValuesUnchanged(s)) {
+      s = Replan(s);
+      continue;
+    }
+    const Step& step = run_list_[s];
+    const Clock::time_point start = options_.profile ? Clock::now() : Clock::time_point();
+    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, pool_.get()});
+    if (options_.profile)
+      profile_[s].seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    ++s;
+  }
+}
+
+bool Interpreter::KnownValuesUnchanged(size_t step) const {
+  for (int32_t index : step_checks_[step]) {
+    const Tensor& t = tensors_[index];
+    const KnownValue& v = known_values_.at(index);
+    if (t.shape != v.shape || t.bytes != v.bytes.size() ||
+        (t.bytes && std::memcmp(t.data, v.bytes.data(), t.bytes) != 0))
+      return false;
+  }
+  return true;
+}
+
+// Prepares and plans again with the values of every value tensor computed
+// before step `step` (graph inputs and outputs of the steps already run),
+// whose bytes are carried over to the new arena. Returns the step to go on
+// from. The ops already run are prepared exactly as before (same shapes,
+// same values), so they keep their place in the new plan.
+size_t Interpreter::Replan(size_t step) {
+  std::vector<int32_t> computed(model_.inputs.begin(), model_.inputs.end());
+  for (size_t s = 0; s < step; ++s)
+    for (int32_t t : run_list_[s].op->desc().outputs) computed.push_back(t);
+  const size_t resume_order = step < run_list_.size() ? run_list_[step].order : stop_;
+  std::vector<std::vector<uint8_t>> saved;
+  for (int32_t t : computed) {
+    const Tensor& tensor = tensors_[t];
+    saved.emplace_back(tensor.data, tensor.data + (tensor.data ? tensor.bytes : 0));
+  }
+  // An op may reveal one more value input per Prepare: repeat while they come.
+  for (;;) {
+    const size_t discovered = value_tensors_.size();
+    known_values_.clear();
+    for (size_t i = 0; i < computed.size(); ++i) {
+      const int32_t t = computed[i];
+      if (value_tensors_.count(t)) known_values_[t] = KnownValue{tensors_[t].shape, saved[i]};
+    }
+    try {
+      PrepareWithKnownValues();
+    } catch (...) {
+      Prepare();  // back to the plan made at load, then report
+      throw;
+    }
+    if (stop_ == ops_.size() || stop_ > resume_order) break;
+    if (value_tensors_.size() == discovered) {
+      const std::string label = ops_[stop_]->label();
+      Prepare();
+      ThrowModelError(label, ": a shape input it reads is not computed before it");
+    }
+  }
+  for (size_t i = 0; i < computed.size(); ++i) {
+    Tensor& t = tensors_[computed[i]];
+    if (t.data && !t.is_constant) std::memcpy(t.data, saved[i].data(), std::min(t.bytes, saved[i].size()));
+  }
+  size_t s = 0;
+  while (s < run_list_.size() && run_list_[s].order < resume_order) ++s;
+  return s;
 }
 
 }  // namespace pyrt

@@ -5,10 +5,22 @@
 // them (shape inference, quantization parameters, weight packing), folds ops
 // whose inputs are all constant, and plans one arena for every other tensor.
 // Invoke then only runs the prepared ops in order.
+//
+// Dynamic shapes: an op whose output shape depends on the value of a tensor
+// computed at invoke (RESHAPE's shape, STRIDED_SLICE's end, PAD's paddings,
+// ... fed by other ops or graph inputs) cannot be planned at load. Planning
+// then stops before that op; Invoke runs the planned ops, and at the stop
+// takes the value, prepares and plans everything again with it (keeping the
+// tensors already computed) and goes on. The next invokes compare the value
+// with the one the plan was made for and re-plan only when it changed.
+// Models without such ops never take this path: their invoke allocates
+// nothing.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "kernels/isa.h"
@@ -30,6 +42,8 @@ struct InterpreterOptions {
   Isa isa = Isa::kReference;
   // Time every op at invoke (see op_profile.h); also SetProfiling().
   bool profile = false;
+  // The subgraph to run (a signature's subgraph; 0 is the main graph).
+  uint32_t subgraph = 0;
 };
 
 class Interpreter {
@@ -59,9 +73,14 @@ class Interpreter {
   // Re-runs shape inference and planning after ResizeInput. If it throws,
   // the interpreter is unprepared until a later Prepare() succeeds.
   void Prepare();
+  // True when some op's output shape depends on values computed at invoke.
+  bool dynamic() const { return !value_tensors_.empty(); }
   bool prepared() const { return prepared_; }
 
-  // Runs every op once. Never throws; does nothing when not prepared.
+  // Runs every op once; does nothing when not prepared. Throws ModelError
+  // only for a dynamic model whose computed shape input is invalid (for
+  // example a RESHAPE to a shape of another size); the interpreter is then
+  // prepared as after loading.
   void Invoke();
 
   // Turns per-op timing on or off for later invokes.
@@ -76,6 +95,10 @@ class Interpreter {
   void PlanMemory();
   void FoldOp(Op& op);
   void InvokeProfiled();
+  void PrepareWithKnownValues();
+  void InvokeDynamic();
+  bool KnownValuesUnchanged(size_t step) const;
+  size_t Replan(size_t step);
 
   InterpreterOptions options_;
   ModelDesc model_;
@@ -86,6 +109,7 @@ class Interpreter {
   struct Step {
     Op* op;
     size_t scratch_offset;  // into the arena
+    size_t order;           // position of op in ops_
   };
   FusedOps fused_;              // ops made by the fusion pass
   std::vector<Step> run_list_;  // ops_ minus those folded at Prepare, fused
@@ -95,6 +119,18 @@ class Interpreter {
   std::unique_ptr<uint8_t, FreeDeleter> arena_;
   size_t arena_bytes_ = 0;
   bool prepared_ = false;
+
+  // Dynamic shapes (see the top of this file).
+  struct KnownValue {
+    Shape shape;
+    std::vector<uint8_t> bytes;
+  };
+  std::set<int32_t> value_tensors_;  // computed tensors whose values ops read in Prepare
+  std::map<int32_t, KnownValue> known_values_;  // the values the current plan was made for
+  size_t stop_ = 0;  // ops_[stop_] and later are not prepared (== ops_.size() when all are)
+  // Per step of run_list_: the known values its op was prepared with, checked
+  // before it runs.
+  std::vector<std::vector<int32_t>> step_checks_;
 };
 
 }  // namespace pyrt

@@ -135,7 +135,9 @@ TensorDesc ReadTensor(const tfl::Tensor* t, size_t index, const tfl::Model* mode
   d.name = CleanString(t->name());
   d.dtype = static_cast<DType>(static_cast<int8_t>(t->type()));
   d.shape = ReadShape(t->shape(), label);
-  d.shape_signature = t->shape_signature() ? ToVector(t->shape_signature()) : d.shape;
+  // An absent or empty shape_signature means "as shape" (TFLite reads it so).
+  d.shape_signature = t->shape_signature() && t->shape_signature()->size() > 0
+                          ? ToVector(t->shape_signature()) : d.shape;
   PYRT_ENSURE(d.shape_signature.size() == d.shape.size(), label, ": shape_signature ",
               ShapeToString(d.shape_signature), " does not match shape ",
               ShapeToString(d.shape));
@@ -290,7 +292,9 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     case kOpMean:
     case kOpSum:
     case kOpReduceMax:
-    case kOpReduceMin: {
+    case kOpReduceMin:
+    case kOpReduceAny:
+    case kOpReduceAll: {
       ReducerOptions o;
       if (auto* p = op->builtin_options_as_ReducerOptions()) o.keep_dims = p->keep_dims();
       return o;
@@ -399,6 +403,12 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
       if (auto* p = op->builtin_options_as_SpaceToDepthOptions()) o.block_size = p->block_size();
       return o;
     }
+    case kOpMirrorPad: {
+      MirrorPadOptions o;
+      if (auto* p = op->builtin_options_as_MirrorPadOptions())
+        o.symmetric = p->mode() == tfl::MirrorPadMode::SYMMETRIC;
+      return o;
+    }
     case kOpGelu: {
       GeluOptions o;
       if (auto* p = op->builtin_options_as_GeluOptions()) o.approximate = p->approximate();
@@ -461,9 +471,26 @@ void CheckGraphInputs(const ModelDesc& desc) {
   }
 }
 
+// A zero-size tensor that no op writes and that is no graph input is an
+// empty constant: converters store such constants (an empty RESHAPE shape,
+// [0]-shaped weights) with an empty buffer, which reads as "no data".
+void MarkEmptyConstants(ModelDesc& desc, const uint8_t* file) {
+  std::vector<bool> written(desc.tensors.size(), false);
+  for (int32_t t : desc.inputs) written[t] = true;
+  for (const OpDesc& op : desc.ops)
+    for (int32_t t : op.outputs) written[t] = true;
+  for (size_t t = 0; t < desc.tensors.size(); ++t) {
+    TensorDesc& td = desc.tensors[t];
+    if (written[t] || td.data || td.is_variable || NumElements(td.shape) != 0) continue;
+    if (DTypeSize(td.dtype) == 0) continue;
+    td.data = file;  // any non-null address: zero bytes are ever read
+    td.data_size = 0;
+  }
+}
+
 }  // namespace
 
-ModelDesc ReadModel(const uint8_t* data, size_t size) {
+ModelDesc ReadModel(const uint8_t* data, size_t size, uint32_t subgraph) {
   PYRT_ENSURE(data && size >= 8, "not a TFLite model: ", size, " bytes is too short");
   PYRT_ENSURE(flatbuffers::BufferHasIdentifier(data, tfl::ModelIdentifier()),
               "not a TFLite model: file identifier 'TFL3' not found at bytes 4..8");
@@ -480,8 +507,10 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
   PYRT_ENSURE(model->subgraphs() && model->subgraphs()->size() > 0,
               "malformed TFLite model: no subgraphs");
   desc.num_subgraphs = model->subgraphs()->size();
-  const tfl::SubGraph* sg = model->subgraphs()->Get(0);
-  PYRT_ENSURE(sg, "malformed TFLite model: subgraph 0 is null");
+  PYRT_ENSURE(subgraph < desc.num_subgraphs, "subgraph ", subgraph, " does not exist (",
+              desc.num_subgraphs, " subgraphs)");
+  const tfl::SubGraph* sg = model->subgraphs()->Get(subgraph);
+  PYRT_ENSURE(sg, "malformed TFLite model: subgraph ", subgraph, " is null");
 
   const size_t num_tensors = sg->tensors() ? sg->tensors()->size() : 0;
   desc.tensors.reserve(num_tensors);
@@ -501,6 +530,8 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
       desc.ops.push_back(ReadOp(sg->operators()->Get(i), static_cast<int>(i), model,
                                 num_tensors));
   }
+
+  MarkEmptyConstants(desc, data);
 
   if (model->signature_defs()) {
     for (const auto* s : *model->signature_defs()) {

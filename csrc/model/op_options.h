@@ -75,6 +75,7 @@ struct LeakyReluOptions { float alpha = 0.f; };
 struct ResizeOptions { bool align_corners = false; bool half_pixel_centers = false; };
 struct BatchMatMulOptions { bool adj_x = false; bool adj_y = false; };
 struct ArgMaxOptions { DType output_type = DType::kInt64; };
+struct MirrorPadOptions { bool symmetric = false; };  // REFLECT when false
 struct BlockSizeOptions { int32_t block_size = 0; };
 struct GeluOptions { bool approximate = false; };
 
@@ -84,6 +85,6 @@ using OpOptions =
                  ReducerOptions, StridedSliceOptions, PackOptions, UnpackOptions,
                  ShapeOptions, SqueezeOptions, SplitOptions, GatherOptions,
                  LeakyReluOptions, ResizeOptions, BatchMatMulOptions, ArgMaxOptions,
-                 BlockSizeOptions, GeluOptions>;
+                 BlockSizeOptions, GeluOptions, MirrorPadOptions>;
 
 }  // namespace pyrt

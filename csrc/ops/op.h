@@ -95,6 +95,12 @@ class Op {
   std::vector<Tensor*> outputs_;
 };
 
+// For a shape input whose bytes Prepare reads (RESHAPE's shape, PAD's
+// paddings, ...): throws ValueNeeded, saying the `role` input must be
+// constant, unless the bytes are known (a constant, or a value computed at
+// invoke and given to this Prepare; Interpreter::InvokeDynamic).
+void RequireValue(const Tensor& t, const std::string& what, const char* role);
+
 using OpFactory = std::unique_ptr<Op> (*)();
 
 // Factory for a builtin code, or nullptr when pyruntime has no such op.

@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,7 +22,7 @@ namespace py = pybind11;
 namespace pyrt {
 namespace {
 
-py::dtype NumpyDType(DType t) {
+py::dtype MakeNumpyDType(DType t) {
   switch (t) {
     case DType::kFloat32: return py::dtype("float32");
     case DType::kFloat16: return py::dtype("float16");
@@ -41,17 +42,28 @@ py::dtype NumpyDType(DType t) {
   }
 }
 
+// numpy dtype of a tensor type, made once per type (parsing a dtype name on
+// every set_tensor / get_tensor is a measurable part of a tiny model's call).
+// Called with the GIL held; the objects live until exit on purpose.
+const py::dtype& NumpyDType(DType t) {
+  static auto* cache = new std::map<int, py::dtype>();
+  auto it = cache->find(static_cast<int>(t));
+  if (it == cache->end()) it = cache->emplace(static_cast<int>(t), MakeNumpyDType(t)).first;
+  return it->second;
+}
+
 // Owns the model bytes (a read-only buffer: bytes or a read-only mmap) and the
 // interpreter whose constants point into them.
 class PyInterpreter {
  public:
-  PyInterpreter(py::buffer model, int num_threads, bool preserve_all_tensors)
+  PyInterpreter(py::buffer model, int num_threads, bool preserve_all_tensors, uint32_t subgraph)
       : model_buffer_(model.request()) {
     if (!model_buffer_.readonly)
       throw UsageError("model buffer must be read-only (pass bytes)");
     InterpreterOptions options;
     options.num_threads = num_threads;
     options.preserve_all_tensors = preserve_all_tensors;
+    options.subgraph = subgraph;
     const auto* data = static_cast<const uint8_t*>(model_buffer_.ptr);
     const size_t size = static_cast<size_t>(model_buffer_.size * model_buffer_.itemsize);
     interpreter_ = std::make_unique<Interpreter>(data, size, options);
@@ -64,6 +76,7 @@ class PyInterpreter {
   std::string kernel_path() const { return IsaName(interpreter_->options().isa); }
   size_t num_ops() const { return interpreter_->num_ops(); }
   size_t num_subgraphs() const { return interpreter_->model().num_subgraphs; }
+  bool is_dynamic() const { return interpreter_->dynamic(); }
 
   py::dict tensor_details(int index) const {
     const Tensor& t = tensor(index);
@@ -140,6 +153,24 @@ class PyInterpreter {
     return CopyTensor(tensor(index));
   }
 
+  // A numpy view of tensor `index`'s bytes (no copy) that keeps `self` alive;
+  // read-only for constants. Valid until the next re-plan (resize, or an
+  // invoke of a dynamic model), as TFLite's tensor().
+  static py::array tensor_view(py::object self, int index) {
+    auto& me = self.cast<PyInterpreter&>();
+    auto lock = me.LockReleasingGil();
+    const Tensor& t = me.tensor(index);
+    if (!t.data && t.num_elements() > 0)
+      throw UsageError(StrCat("tensor ", t.index, " '", t.name,
+                              "' holds no data (an intermediate not kept; use "
+                              "preserve_all_tensors=True)"));
+    std::vector<py::ssize_t> shape(t.shape.begin(), t.shape.end());
+    static uint8_t empty = 0;  // numpy wants an address even for no elements
+    py::array view(NumpyDType(t.dtype), shape, {}, t.data ? t.data : &empty, self);
+    if (t.is_constant) view.attr("setflags")(py::arg("write") = false);
+    return view;
+  }
+
   void resize_input(size_t position, const Shape& shape) {
     auto lock = LockReleasingGil();
     interpreter_->ResizeInput(position, shape);
@@ -184,8 +215,11 @@ class PyInterpreter {
   // the GIL must never block on the mutex, or the mutex holder could not
   // take the GIL back after invoke (deadlock).
   std::unique_lock<std::mutex> LockReleasingGil() const {
+    std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);  // uncontended: keep the GIL
+    if (lock.owns_lock()) return lock;
     py::gil_scoped_release release;
-    return std::unique_lock<std::mutex>(mutex_);
+    lock.lock();
+    return lock;
   }
 
   static py::array CopyTensor(const Tensor& t) {
@@ -267,8 +301,9 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception<pyrt::UsageError>(m, "UsageError", PyExc_ValueError);
 
   py::class_<PyInterpreter>(m, "Interpreter")
-      .def(py::init<py::buffer, int, bool>(), py::arg("model"), py::arg("num_threads") = 1,
-           py::arg("preserve_all_tensors") = false)
+      .def(py::init<py::buffer, int, bool, uint32_t>(), py::arg("model"),
+           py::arg("num_threads") = 1, py::arg("preserve_all_tensors") = false,
+           py::arg("subgraph") = 0)
       .def("inputs", &PyInterpreter::inputs)
       .def("outputs", &PyInterpreter::outputs)
       .def("num_tensors", &PyInterpreter::num_tensors)
@@ -276,6 +311,7 @@ PYBIND11_MODULE(_core, m) {
       .def("kernel_path", &PyInterpreter::kernel_path)
       .def("num_ops", &PyInterpreter::num_ops)
       .def("num_subgraphs", &PyInterpreter::num_subgraphs)
+      .def("is_dynamic", &PyInterpreter::is_dynamic)
       .def("tensor_details", &PyInterpreter::tensor_details)
       .def("op_details", &PyInterpreter::op_details)
       .def("signatures", &PyInterpreter::signatures)
@@ -284,6 +320,7 @@ PYBIND11_MODULE(_core, m) {
       .def("invoke", &PyInterpreter::invoke)
       .def("run", &PyInterpreter::run)
       .def("get_tensor", &PyInterpreter::get_tensor)
+      .def("tensor_view", &PyInterpreter::tensor_view)
       .def("resize_input", &PyInterpreter::resize_input)
       .def("prepare", &PyInterpreter::prepare)
       .def("_set_profiling", &PyInterpreter::set_profiling, py::arg("on"))
