@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict
@@ -174,11 +175,11 @@ def run_bench(args) -> int:
     for fn in contenders.values():
         _timings_us(fn, args.warmup)
     times: Dict[str, List[float]] = {k: [] for k in contenders}
-    for i in range(args.runs):  # interleaved, so drift affects all alike
-        for name, fn in contenders.items():
-            times[name].append(float(_timings_us(fn, 1)[0]))
-        if not args.json and sys.stderr.isatty():
-            print(f"\r{i + 1}/{args.runs}", end="", file=sys.stderr)
+    with _progress(args.runs, "runs", enabled=not args.json) as bar:
+        for _ in range(args.runs):  # interleaved, so drift affects all alike
+            for name, fn in contenders.items():
+                times[name].append(float(_timings_us(fn, 1)[0]))
+            bar.update(1)
     result = {name: {"median_us": float(np.median(t)), "p90_us": float(np.percentile(t, 90))}
               for name, t in times.items()}
     if "litert" in result:
@@ -186,7 +187,7 @@ def run_bench(args) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"\nmodel {args.model}, {args.threads} thread(s), {args.runs} runs")
+    print(f"model {args.model}, {args.threads} thread(s), {args.runs} runs")
     for name in contenders:
         print(f"  {name:10} median {result[name]['median_us'] / 1000:9.3f} ms   p90 {result[name]['p90_us'] / 1000:9.3f} ms")
     if "litert" in result:
@@ -252,28 +253,78 @@ def _plot_profile(rows, path: str, model: str) -> None:
     fig.savefig(path, dpi=110)
 
 
+class _NoBar:
+    """Stands in for a tqdm bar when tqdm is missing or output is not a terminal."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _progress(total: Optional[int], unit: str, enabled: bool = True):
+    """A tqdm progress bar on stderr when it is a terminal (tqdm is optional: the
+    core runtime depends on numpy only), else a bar that draws nothing."""
+    if not enabled or not sys.stderr.isatty():
+        return _NoBar()
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(total=total, unit=f" {unit}", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
 @contextlib.contextmanager
-def _stdout_to_stderr():
-    """TensorFlow's converter prints to the C-level stdout; keep --json output clean."""
+def _converter_output(verbose: bool, log_path: Optional[str]):
+    """TensorFlow's converter writes log lines, "Saved artifact at ..." and lists of
+    TensorSpecs to the C-level stdout and stderr. Unless verbose, send both to a log
+    file (``log_path``, else a temporary one whose tail is shown if conversion
+    fails); when verbose, send them to stderr so stdout stays the report."""
     sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(2, 1)
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()
+    saved_tf_level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+    if not verbose:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.dup2(2 if verbose else log.fileno(), 1)
+    if not verbose:
+        os.dup2(log.fileno(), 2)
+    failed = False
     try:
         yield
+    except BaseException:
+        failed = True
+        raise
     finally:
         sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
+        sys.stderr.flush()
+        os.dup2(saved_out, 1)
+        os.dup2(saved_err, 2)
+        os.close(saved_out)
+        os.close(saved_err)
+        if saved_tf_level is None:
+            os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
+        if failed and not verbose:
+            log.seek(0)
+            tail = log.read()[-4000:].decode(errors="replace").strip()
+            if tail:
+                print(f"converter output (last lines):\n{tail}", file=sys.stderr)
+        log.close()
 
 
 def run_quantize(args) -> int:
     """Quantizes a Keras/SavedModel model with TensorFlow's converter and reports the cost."""
-    from pyruntime.convert import quantize as quantize_model
-
     calib = np.load(args.calib) if args.calib else None
     eval_data = np.load(args.eval_data) if args.eval_data else None
     labels = np.load(args.eval_labels) if args.eval_labels else None
-    with _stdout_to_stderr():
+    with _converter_output(args.verbose, args.log):
+        from pyruntime.convert import quantize as quantize_model
+
         tflite, report = quantize_model(args.model, args.mode, calib, args.io, eval_data, labels)
     Path(args.output).write_bytes(tflite)
     if args.json:
@@ -282,6 +333,85 @@ def run_quantize(args) -> int:
     print(f"wrote {args.output} ({len(tflite) / 1024:.1f} KB, mode {args.mode})")
     if report:
         print(report)
+    return 0
+
+
+def _load_eval_data(args):
+    """(samples, labels or None) from an .npz, or (Ray Dataset, label column) from a directory."""
+    path = Path(args.data)
+    if path.is_dir():
+        from pyruntime.ray import read_dataset
+
+        ds = read_dataset(path)
+        columns = ds.columns()
+        label = args.labels or ("y" if "y" in columns else None)
+        if args.labels and args.labels not in columns:
+            raise ValueError(f"no column '{args.labels}' in {path} (columns: {columns})")
+        return ds, label
+    with np.load(path) as data:
+        if args.input not in data.files:
+            raise ValueError(f"no array '{args.input}' in {path} (arrays: {data.files})")
+        if args.labels and args.labels not in data.files:
+            raise ValueError(f"no array '{args.labels}' in {path} (arrays: {data.files})")
+        label = args.labels or ("y" if "y" in data.files else None)
+        return data[args.input], (data[label] if label else None)
+
+
+def _directory_to_arrays(ds, input_column: str, label: Optional[str]):
+    """All rows of a Ray Dataset as arrays, in order (the in-process path for a directory)."""
+    import ray
+
+    ctx = ray.data.DataContext.get_current()
+    ctx.execution_options.preserve_order = True
+    ctx.enable_progress_bars = False
+    columns = [input_column] + ([label] if label else [])
+    batches = list(ds.select_columns(columns).iter_batches(batch_size=None, batch_format="numpy"))
+    x = np.concatenate([b[input_column] for b in batches])
+    y = np.concatenate([b[label] for b in batches]) if label else None
+    return x, y
+
+
+def run_evaluate(args) -> int:
+    """Accuracy, agreement and error of a model on a data set, here or on a Ray cluster."""
+    if args.workers is not None and args.ray is None:
+        raise ValueError("--workers needs --ray (a cluster ADDRESS, or 'local' to start one here)")
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size must be >= 1, got {args.batch_size}")
+    data, labels = _load_eval_data(args)
+    is_array = isinstance(data, np.ndarray)
+    total = len(data) if is_array else None
+    input_column = args.input
+    if not is_array and input_column not in data.columns() and "data" in data.columns():
+        input_column = "data"  # ray.data.read_numpy's column
+    with _progress(total, "samples", enabled=True) as bar:
+        if args.ray is None:
+            from pyruntime.evaluation import evaluate_arrays
+
+            if not is_array:
+                data, labels = _directory_to_arrays(data, input_column, labels)
+            report = evaluate_arrays(args.model, data, labels, args.reference, args.batch_size,
+                                     args.threads, progress=bar.update)
+        else:
+            import logging
+
+            from pyruntime.ray import _ray, evaluate as ray_evaluate
+
+            ray = _ray()
+            if not ray.is_initialized():
+                ray.init(address=None if args.ray == "local" else args.ray, logging_level=logging.WARNING,
+                         log_to_driver=args.verbose)
+            logging.getLogger("ray.data").setLevel(logging.ERROR)
+            report = ray_evaluate(args.model, data, labels, args.reference,
+                                  input_column=None if is_array else input_column, batch_size=args.batch_size,
+                                  workers=args.workers, num_cpus=args.threads, progress=bar.update)
+    if args.json:
+        info = {k: (v if not isinstance(v, float) or np.isfinite(v) else None)
+                for k, v in report.as_dict().items()}
+        info.update(model=args.model, data=args.data, ray=args.ray, workers=args.workers)
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"model {args.model} on {args.data}" + (f" (Ray: {args.ray})" if args.ray else ""))
+    print(report)
     return 0
 
 
@@ -325,11 +455,28 @@ def build_parser() -> argparse.ArgumentParser:
     quantize.add_argument("--eval-labels", help=".npy of integer labels for --eval-data")
     quantize.add_argument("-o", "--output", required=True, help="where to write the .tflite")
     quantize.add_argument("--json", action="store_true", help="machine-readable output")
+    quantize.add_argument("--verbose", action="store_true", help="show TensorFlow's converter output (on stderr)")
+    quantize.add_argument("--log", help="write the converter's output to this file (default: discarded)")
+    evaluate = sub.add_parser("evaluate", help="accuracy/agreement on a data set, here or on a Ray cluster")
+    evaluate.add_argument("model", help="path of a .tflite file")
+    evaluate.add_argument("data", help=".npz (samples under --input, labels under --labels) or a directory "
+                                       "of Parquet / .npy files (read with Ray Data)")
+    evaluate.add_argument("--input", default="x", help="array / column of the samples (default x)")
+    evaluate.add_argument("--labels", help="array / column of integer labels (default y when present)")
+    evaluate.add_argument("--reference", help="a reference .tflite (e.g. the float model): agreement, error, SQNR")
+    evaluate.add_argument("--batch-size", type=int, default=256, help="samples per batch (default 256)")
+    evaluate.add_argument("--ray", metavar="ADDRESS",
+                          help="run on the Ray cluster at ADDRESS (HOST:PORT), or 'local' to start one here")
+    evaluate.add_argument("--workers", type=int, help="Ray actors, one Interpreter each (default: one per CPU)")
+    evaluate.add_argument("--threads", type=int, default=1,
+                          help="threads per Interpreter; on Ray, CPUs per actor (default 1)")
+    evaluate.add_argument("--verbose", action="store_true", help="show the Ray workers' logs")
+    evaluate.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
 COMMANDS = {"inspect": run_inspect, "compare": run_compare, "bench": run_bench, "quantize": run_quantize,
-            "profile": run_profile}
+            "profile": run_profile, "evaluate": run_evaluate}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -129,7 +129,8 @@ def dataset_from_arrays(columns: Dict[str, np.ndarray], rows_per_block: int = 10
 def _quiet_ray_data() -> None:
     ctx = _ray().data.DataContext.get_current()
     ctx.enable_progress_bars = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logger = logging.getLogger("ray.data")
+    logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
 
 
 def _as_dataset(dataset, labels, batch_size: int, workers: int):
