@@ -79,23 +79,28 @@ def dequantized(q: np.ndarray, scale: float, zero_point: int) -> np.ndarray:
     return np.float32(scale) * (q.astype(np.float32) - np.float32(zero_point))
 
 
-def expected_report(model, reference, xq, labels):
-    """The report's numbers from LiteRT outputs, with exactly rounded sums (math.fsum)."""
-    q, s, z = litert_outputs(model, xq)
-    out = dequantized(q, s, z).astype(np.float64)
-    expected = {"samples": len(xq), "predictions_sha256": predictions_sha256(out.argmax(1)),
-                "accuracy": float(np.count_nonzero(out.argmax(1) == labels)) / len(xq)}
+def expected_report(outputs, labels, reference=None):
+    """The report's numbers from LiteRT outputs ((q, scale, zero_point) of
+    ``litert_outputs``), with exactly rounded sums (math.fsum)."""
+    out = dequantized(*outputs).astype(np.float64)
+    n = len(out)
+    expected = {"samples": n, "predictions_sha256": predictions_sha256(out.argmax(1)),
+                "accuracy": float(np.count_nonzero(out.argmax(1) == labels)) / n}
     if reference is not None:
-        rq, rs, rz = litert_outputs(reference, xq)
-        ref = dequantized(rq, rs, rz).astype(np.float64)
+        ref = dequantized(*reference).astype(np.float64)
         err = out - ref
         expected.update(
-            top1_agreement=float(np.count_nonzero(out.argmax(1) == ref.argmax(1))) / len(xq),
-            reference_accuracy=float(np.count_nonzero(ref.argmax(1) == labels)) / len(xq),
+            top1_agreement=float(np.count_nonzero(out.argmax(1) == ref.argmax(1))) / n,
+            reference_accuracy=float(np.count_nonzero(ref.argmax(1) == labels)) / n,
             max_abs_error=float(np.abs(err).max()),
             mean_abs_error=math.fsum(np.abs(err).ravel()) / err.size,
             sqnr_db=float(10 * np.log10(math.fsum((ref * ref).ravel()) / math.fsum((err * err).ravel()))))
     return expected
+
+
+def first(outputs, n):
+    q, scale, zero_point = outputs
+    return q[:n], scale, zero_point
 
 
 def assert_report(report, expected):
@@ -181,10 +186,10 @@ def ray_head():
         yield {"address": address, "sid": head.pid}
     finally:
         ray.shutdown()
-        head.terminate()  # `ray start --block` drains and stops the cluster on SIGTERM
+        head.terminate()  # `ray start --block` drains (up to 30 s) and stops the cluster
         try:
-            head.wait(timeout=60)
-        except subprocess.TimeoutExpired:
+            head.wait(timeout=3)
+        except subprocess.TimeoutExpired:  # no need to drain a test cluster
             head.kill()
             head.wait(timeout=10)
         for pid in _session_pids(head.pid):  # anything of this cluster still alive
@@ -194,15 +199,18 @@ def ray_head():
 
 
 @pytest.fixture(scope="module")
-def data10k():
-    x, y = digits(SAMPLES, seed=0)
+def data(reference_model):
+    """20,000 samples (float and quantized), labels, and LiteRT's outputs of the
+    demo model on all of them and of the reference model on the first 10,000."""
+    x, y = digits(CLI_SAMPLES, seed=0)
     xq = quantize(x, pyruntime.Interpreter(DEMO).get_input_details()[0])
-    return x, xq, y
+    return {"x": x, "xq": xq, "y": y, "litert": litert_outputs(DEMO, xq),
+            "litert_reference": litert_outputs(reference_model, xq[:SAMPLES])}
 
 
-def test_cluster_report_equals_litert_and_one_process(ray_head, reference_model, data10k):
-    x, xq, y = data10k
-    expected = expected_report(DEMO, reference_model, xq, y)
+def test_cluster_report_equals_litert_and_one_process(ray_head, reference_model, data):
+    x, y = data["x"][:SAMPLES], data["y"][:SAMPLES]
+    expected = expected_report(first(data["litert"], SAMPLES), y, data["litert_reference"])
     assert 0.5 < expected["top1_agreement"] < 1, "the reference must disagree sometimes"
     assert 0 < expected["mean_abs_error"] < expected["max_abs_error"]
 
@@ -218,19 +226,18 @@ def test_cluster_report_equals_litert_and_one_process(ray_head, reference_model,
                            expected["max_abs_error"], expected["mean_abs_error"], expected["sqnr_db"])
 
 
-def test_cluster_reads_a_ray_dataset_by_column(ray_head, data10k):
-    x, xq, y = data10k
+def test_cluster_reads_a_ray_dataset_by_column(ray_head, data):
     n = 2000
-    expected = expected_report(DEMO, None, xq[:n], y[:n])
-    ds = ray.data.from_numpy(xq[:n])  # one "data" column of int8 samples, no index: kept in order
+    expected = expected_report(first(data["litert"], n), data["y"][:n])
+    ds = ray.data.from_numpy(data["xq"][:n])  # one "data" column of int8 samples, no index: kept in order
     assert_report(pyruntime_ray.evaluate(DEMO, ds, input_column="data", batch_size=64, workers=2),
                   {k: v for k, v in expected.items() if k != "accuracy"})
 
 
-def test_predict_returns_litert_outputs(ray_head, data10k):
-    _, xq, _ = data10k
+def test_predict_returns_litert_outputs(ray_head, data):
     n = 600
-    q, s, z = litert_outputs(DEMO, xq[:n])
+    xq = data["xq"]
+    q, s, z = first(data["litert"], n)
     ds = pyruntime_ray.dataset_from_arrays({"x": xq[:n]}, rows_per_block=128)
     rows = pyruntime_ray.predict(ds, DEMO, batch_size=50, workers=2).take_all()
     assert len(rows) == n
@@ -254,9 +261,9 @@ def _map_workers(sid: int):
     return pids
 
 
-def test_killed_worker_is_retried_and_the_result_is_identical(ray_head, data10k):
-    x, xq, y = data10k
-    expected = expected_report(DEMO, None, xq, y)
+def test_killed_worker_is_retried_and_the_result_is_identical(ray_head, data):
+    x, y = data["x"][:SAMPLES], data["y"][:SAMPLES]
+    expected = expected_report(first(data["litert"], SAMPLES), y)
     killed, seen = [], [0]
 
     def kill_one_actor_at_first_result(n):
@@ -275,8 +282,8 @@ def test_killed_worker_is_retried_and_the_result_is_identical(ray_head, data10k)
     assert_report(report, expected)
 
 
-def test_a_broken_model_fails_fast_with_the_model_error(ray_head, data10k, tmp_path):
-    x, _, y = data10k
+def test_a_broken_model_fails_fast_with_the_model_error(ray_head, data, tmp_path):
+    x, y = data["x"], data["y"]
     broken = bytearray(DEMO.read_bytes())
     broken[4:8] = b"XXXX"  # not a TFLite file identifier
     with pytest.raises(pyruntime.ModelError) as local:
@@ -301,16 +308,14 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           timeout=600, **SUBPROCESS)
 
 
-def test_cli_json_is_the_same_with_and_without_ray(ray_head, tmp_path):
-    x, y = digits(CLI_SAMPLES, seed=1)
-    data = tmp_path / "digits.npz"
-    np.savez(data, x=x, y=y)
-    xq = quantize(x, pyruntime.Interpreter(DEMO).get_input_details()[0])
-    expected = expected_report(DEMO, None, xq, y)
+def test_cli_json_is_the_same_with_and_without_ray(ray_head, data, tmp_path):
+    npz = tmp_path / "digits.npz"
+    np.savez(npz, x=data["x"], y=data["y"])
+    expected = expected_report(data["litert"], data["y"])
 
     reports = []
     for extra in ([], ["--ray", ray_head["address"], "--workers", "2"]):
-        result = cli("evaluate", str(DEMO), str(data), "--batch-size", "500", "--json", *extra)
+        result = cli("evaluate", str(DEMO), str(npz), "--batch-size", "500", "--json", *extra)
         assert result.returncode == 0, result.stderr[-3000:]
         reports.append(json.loads(result.stdout))  # stdout is exactly one JSON object
     here, on_ray = reports
@@ -321,11 +326,10 @@ def test_cli_json_is_the_same_with_and_without_ray(ray_head, tmp_path):
         assert r["seconds"] > 0 and r["samples_per_second"] == pytest.approx(CLI_SAMPLES / r["seconds"])
 
 
-def test_cli_reports_agreement_with_a_reference(reference_model, tmp_path):
-    x, y = digits(1000, seed=2)
-    np.savez(tmp_path / "d.npz", pixels=x, digit=y)
-    xq = quantize(x, pyruntime.Interpreter(DEMO).get_input_details()[0])
-    expected = expected_report(DEMO, reference_model, xq, y)
+def test_cli_reports_agreement_with_a_reference(reference_model, data, tmp_path):
+    n = 1000
+    np.savez(tmp_path / "d.npz", pixels=data["x"][:n], digit=data["y"][:n])
+    expected = expected_report(first(data["litert"], n), data["y"][:n], first(data["litert_reference"], n))
     result = cli("evaluate", str(DEMO), str(tmp_path / "d.npz"), "--input", "pixels", "--labels", "digit",
                  "--reference", str(reference_model), "--json")
     assert result.returncode == 0, result.stderr
