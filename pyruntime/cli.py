@@ -398,7 +398,8 @@ def run_evaluate(args) -> int:
 
             ray = _ray()
             if not ray.is_initialized():
-                ray.init(address=None if args.ray == "local" else args.ray, logging_level=logging.WARNING,
+                # "local" always starts a new cluster (address=None would join one found on this machine).
+                ray.init(address=args.ray, logging_level=logging.WARNING,
                          log_to_driver=args.verbose)
             logging.getLogger("ray.data").setLevel(logging.ERROR)
             report = ray_evaluate(args.model, data, labels, args.reference,

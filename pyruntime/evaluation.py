@@ -263,12 +263,16 @@ class BatchRunner:
             shape = (0,) + tuple(int(v) for v in self.output["shape"][1:])
             return np.zeros(shape, np.float32 if float_output else self.output["dtype"])
         if self.free_batch:
-            if self._planned_batch != n:
+            planned = self._planned_batch
+            if planned is not None and n < planned:
+                # A short (last) batch: pad to the planned size rather than re-plan twice.
+                q = np.concatenate([q, np.zeros((planned - n,) + q.shape[1:], q.dtype)])
+            elif planned != n:
                 self.interp.resize_tensor_input(self.input["index"], [n, *self.sample_shape])
                 self.interp.allocate_tensors()
                 self._planned_batch = n
             out = self.interp.run(np.ascontiguousarray(q))
-            out = out[0] if isinstance(out, list) else out
+            out = (out[0] if isinstance(out, list) else out)[:n]
         else:
             outs = []
             for i in range(n):

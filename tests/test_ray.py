@@ -163,10 +163,13 @@ def ray_head():
     assert ray_cli, "the `ray` command of ray[data] is missing"
     port = _free_port()
     log = tempfile.TemporaryFile()
+    # Its own temp dir: a cluster stopped without draining leaves no stale
+    # /tmp/ray/ray_current_cluster that a later ray.init() would try to join.
+    temp_dir = tempfile.mkdtemp(prefix="pyrt_ray_")
     head = subprocess.Popen(
         [ray_cli, "start", "--head", "--block", "--node-ip-address", "127.0.0.1", "--port", str(port),
          "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats",
-         "--ray-client-server-port", str(_free_port())],
+         "--ray-client-server-port", str(_free_port()), "--temp-dir", temp_dir],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **SUBPROCESS)
     address = f"127.0.0.1:{port}"
     try:
@@ -196,6 +199,7 @@ def ray_head():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         log.close()
+        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
