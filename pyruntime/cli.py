@@ -337,17 +337,19 @@ def run_quantize(args) -> int:
 
 
 def _load_eval_data(args):
-    """(samples, labels or None) from an .npz, or (Ray Dataset, label column) from a directory."""
+    """(samples, labels or None) from an .npz or, without --ray, a directory; with
+    --ray a directory is read by Ray Data: (Dataset, label column or None)."""
     path = Path(args.data)
     if path.is_dir():
+        if args.ray is None:
+            return _directory_arrays(path, args.input, args.labels)
         from pyruntime.ray import read_dataset
 
         ds = read_dataset(path)
         columns = ds.columns()
-        label = args.labels or ("y" if "y" in columns else None)
         if args.labels and args.labels not in columns:
             raise ValueError(f"no column '{args.labels}' in {path} (columns: {columns})")
-        return ds, label
+        return ds, args.labels or ("y" if "y" in columns else None)
     with np.load(path) as data:
         if args.input not in data.files:
             raise ValueError(f"no array '{args.input}' in {path} (arrays: {data.files})")
@@ -357,17 +359,43 @@ def _load_eval_data(args):
         return data[args.input], (data[label] if label else None)
 
 
-def _directory_to_arrays(ds, input_column: str, label: Optional[str]):
-    """All rows of a Ray Dataset as arrays, in order (the in-process path for a directory)."""
-    import ray
+def _column_array(column) -> np.ndarray:
+    values = column.combine_chunks().to_numpy(zero_copy_only=False) if hasattr(column, "combine_chunks") \
+        else column.to_numpy()
+    return np.stack(values) if values.dtype == object else values
 
-    ctx = ray.data.DataContext.get_current()
-    ctx.execution_options.preserve_order = True
-    ctx.enable_progress_bars = False
-    columns = [input_column] + ([label] if label else [])
-    batches = list(ds.select_columns(columns).iter_batches(batch_size=None, batch_format="numpy"))
-    x = np.concatenate([b[input_column] for b in batches])
-    y = np.concatenate([b[label] for b in batches]) if label else None
+
+def _directory_arrays(path: Path, input_column: str, label: Optional[str]):
+    """Samples and labels of a directory of Parquet files (columns ``input_column``
+    and ``label``, default y) or .npy files (samples only; file name order), read
+    here without a Ray cluster. Rows written by pyruntime.ray.dataset_from_arrays
+    are put back in sample order."""
+    files = sorted(p for p in path.iterdir() if p.is_file())
+    if any(p.suffix == ".npy" for p in files) and not any(p.suffix == ".parquet" for p in files):
+        return np.concatenate([np.load(p) for p in files if p.suffix == ".npy"]), None
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError('reading Parquet needs pyarrow: pip install "pyruntime[ray]"') from None
+    try:
+        import ray.data.extensions  # noqa: F401  (registers Ray Data's tensor column type)
+    except ImportError:
+        pass
+    table = pq.read_table([str(p) for p in files if p.suffix == ".parquet"])
+    names = table.column_names
+    if input_column not in names:
+        input_column = "data" if "data" in names else input_column
+    for column in (input_column, label):
+        if column is not None and column not in names:
+            raise ValueError(f"no column '{column}' in {path} (columns: {names})")
+    label = label or ("y" if "y" in names else None)
+    x = _column_array(table.column(input_column))
+    y = _column_array(table.column(label)) if label else None
+    from pyruntime.ray import INDEX_COLUMN
+
+    if INDEX_COLUMN in names:
+        order = np.argsort(_column_array(table.column(INDEX_COLUMN)), kind="stable")
+        x, y = x[order], (y[order] if y is not None else None)
     return x, y
 
 
@@ -387,8 +415,6 @@ def run_evaluate(args) -> int:
         if args.ray is None:
             from pyruntime.evaluation import evaluate_arrays
 
-            if not is_array:
-                data, labels = _directory_to_arrays(data, input_column, labels)
             report = evaluate_arrays(args.model, data, labels, args.reference, args.batch_size,
                                      args.threads, progress=bar.update)
         else:

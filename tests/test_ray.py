@@ -342,3 +342,16 @@ def test_cli_reports_agreement_with_a_reference(reference_model, data, tmp_path)
         assert got[key] == value, key
     missing = cli("evaluate", str(DEMO), str(tmp_path / "d.npz"), "--labels", "nope")
     assert missing.returncode == 1 and "no array 'x'" in missing.stderr
+
+
+def test_cli_reads_a_parquet_directory_here_and_on_ray(ray_head, data, tmp_path):
+    n = 1000
+    pyruntime_ray.dataset_from_arrays({"x": data["x"][:n], "y": data["y"][:n]}, rows_per_block=250) \
+        .write_parquet(str(tmp_path / "parquet"))
+    expected = expected_report(first(data["litert"], n), data["y"][:n])
+    for extra in ([], ["--ray", ray_head["address"]]):
+        result = cli("evaluate", str(DEMO), str(tmp_path / "parquet"), "--json", *extra)
+        assert result.returncode == 0, result.stderr[-3000:]
+        got = json.loads(result.stdout)
+        for key in ("samples", "accuracy", "predictions_sha256"):
+            assert got[key] == expected[key], (extra, key)
