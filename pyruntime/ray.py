@@ -167,7 +167,8 @@ def predict(dataset, model, input_column: str = "x", output_column: str = "outpu
             float_output: bool = True):
     """A Ray Dataset with ``output_column`` added: ``model`` (a .tflite path or
     bytes) run on ``dataset[input_column]`` by ``workers`` actors (default: one per
-    ``num_cpus`` CPUs of the cluster). Lazy, like every Ray Dataset."""
+    ``num_cpus`` CPUs of the cluster). Lazy, like every Ray Dataset; a dataset that
+    still has to be read needs a CPU left free for its read tasks (or ``materialize()``)."""
     ray = _ray()
     if not ray.is_initialized():
         ray.init()
@@ -212,6 +213,13 @@ def evaluate(model, dataset, labels: Union[str, np.ndarray, None] = None, refere
     workers = _workers(workers, num_cpus)
     _quiet_ray_data()
     ds, default_input, label_column, index_column = _as_dataset(dataset, labels, batch_size, workers)
+    from ray.data.dataset import MaterializedDataset
+
+    if not isinstance(ds, MaterializedDataset) and \
+            workers * num_cpus >= ray.cluster_resources().get("CPU", 1):
+        # The actors would hold every CPU and Ray Data's read tasks could never run
+        # (a deadlock, seen with Ray 2.60): read the data first.
+        ds = ds.materialize()
     input_column = input_column or default_input or "x"
     ctx = ray.data.DataContext.get_current()
     saved_order = ctx.execution_options.preserve_order
@@ -240,7 +248,9 @@ def evaluate(model, dataset, labels: Union[str, np.ndarray, None] = None, refere
 
 
 def read_dataset(path: Union[str, os.PathLike]):
-    """A Ray Dataset of the Parquet or NumPy (.npy) files in directory ``path``."""
+    """A Ray Dataset of the Parquet or NumPy (.npy) files in directory ``path``.
+
+    Lazy: ``evaluate`` reads it before starting its actors when they take every CPU."""
     ray = _ray()
     files = [p for p in Path(path).iterdir() if p.is_file()]
     if any(p.suffix == ".parquet" for p in files):
