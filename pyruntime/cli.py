@@ -253,6 +253,20 @@ def _plot_profile(rows, path: str, model: str) -> None:
     fig.savefig(path, dpi=110)
 
 
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """TensorFlow's converter prints to the C-level stdout; keep --json output clean."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 class _NoBar:
     """Stands in for a tqdm bar when tqdm is missing or output is not a terminal."""
 
@@ -317,11 +331,67 @@ def _converter_output(verbose: bool, log_path: Optional[str]):
         log.close()
 
 
+def _load_samples(path: str):
+    """(data, labels or None) from a .npy, or a .npz with x (and y), or its first (and second) array."""
+    if path.endswith(".npy"):
+        return np.load(path), None
+    with np.load(path) as d:
+        keys = d.files
+        x = d["x"] if "x" in keys else d[keys[0]]
+        y = d["y"] if "y" in keys else (d[keys[1]] if len(keys) > 1 and "x" not in keys else None)
+        return x, y
+
+
+def run_debug(args) -> int:
+    """Per-layer quantization error of a quantized model against its float model."""
+    from pyruntime.debug import debug_quantization
+
+    data, labels = _load_samples(args.data)
+    if args.samples:
+        data = data[:args.samples]
+        labels = labels[:args.samples] if labels is not None else None
+    with _stdout_to_stderr():
+        report = debug_quantization(args.float_model, args.quantized, data, labels)
+    if args.plot:
+        report.plot(args.plot, title=f"per-layer SQNR: {Path(args.quantized).name}")
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return 0
+    print(report)
+    if args.plot:
+        print(f"chart: {args.plot}")
+    return 0
+
+
+def _run_keep_float(args, calib, eval_data, labels) -> int:
+    from pyruntime.selective import quantize_keep_float
+
+    if args.mode != "int8":
+        raise ValueError("--keep-float needs --mode int8 (TF 2.21 cannot denylist layers of 16x8 models)")
+    if calib is None:
+        raise ValueError("--keep-float needs --calib")
+    keep = "auto" if args.keep_float == "auto" else [n for n in args.keep_float.split(",") if n]
+    with _converter_output(args.verbose, args.log):
+        tflite, report = quantize_keep_float(
+            args.model, keep, calib, eval_data, labels, args.max_accuracy_drop / 100,
+            int(args.max_size * 1024) if args.max_size else None)
+    Path(args.output).write_bytes(tflite)
+    if args.json:
+        print(json.dumps({"output": args.output, "report": report.as_dict()}, indent=2))
+        return 0
+    print(report)
+    print(f"wrote {args.output} ({len(tflite) / 1024:.1f} KB, int8 with "
+          f"{len(report.steps[report.chosen].kept_float)} layer(s) in float, float32 io)")
+    return 0
+
+
 def run_quantize(args) -> int:
     """Quantizes a Keras/SavedModel model with TensorFlow's converter and reports the cost."""
     calib = np.load(args.calib) if args.calib else None
     eval_data = np.load(args.eval_data) if args.eval_data else None
     labels = np.load(args.eval_labels) if args.eval_labels else None
+    if args.keep_float:
+        return _run_keep_float(args, calib, eval_data, labels)
     with _converter_output(args.verbose, args.log):
         from pyruntime.convert import quantize as quantize_model
 
@@ -481,6 +551,12 @@ def build_parser() -> argparse.ArgumentParser:
     quantize.add_argument("--eval-data", help=".npy of evaluation inputs (default: the calibration data)")
     quantize.add_argument("--eval-labels", help=".npy of integer labels for --eval-data")
     quantize.add_argument("-o", "--output", required=True, help="where to write the .tflite")
+    quantize.add_argument("--keep-float", metavar="auto|NAME,...",
+                          help="leave these layers in float (names or unique parts of names, as `debug` shows), "
+                               "or 'auto': the worst-ranked ones until --max-accuracy-drop is met (int8 only)")
+    quantize.add_argument("--max-accuracy-drop", type=float, default=1.0,
+                          help="with --keep-float auto: accuracy points below float allowed (default 1)")
+    quantize.add_argument("--max-size", type=float, help="with --keep-float auto: size budget in KB")
     quantize.add_argument("--json", action="store_true", help="machine-readable output")
     quantize.add_argument("--verbose", action="store_true", help="show TensorFlow's converter output (on stderr)")
     quantize.add_argument("--log", help="write the converter's output to this file (default: discarded)")
@@ -499,11 +575,18 @@ def build_parser() -> argparse.ArgumentParser:
                           help="threads per Interpreter; on Ray, CPUs per actor (default 1)")
     evaluate.add_argument("--verbose", action="store_true", help="show the Ray workers' logs")
     evaluate.add_argument("--json", action="store_true", help="machine-readable output")
+    debug = sub.add_parser("debug", help="per-layer quantization error against the float model (needs tensorflow)")
+    debug.add_argument("float_model", help="the float model: .keras/.h5, SavedModel directory or float .tflite")
+    debug.add_argument("quantized", help="the quantized .tflite (int8 or 16x8)")
+    debug.add_argument("--data", required=True, help=".npz with x (samples) and optional y (labels), or a .npy")
+    debug.add_argument("--samples", type=int, help="use only the first N samples")
+    debug.add_argument("--plot", help="write the per-layer SQNR chart (PNG; needs matplotlib)")
+    debug.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
 COMMANDS = {"inspect": run_inspect, "compare": run_compare, "bench": run_bench, "quantize": run_quantize,
-            "profile": run_profile, "evaluate": run_evaluate}
+            "profile": run_profile, "debug": run_debug, "evaluate": run_evaluate}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 
 import pyruntime
-from pyruntime import _core
+from pyruntime import _core, _testing
 from bitexact import assert_bit_exact
 from model_edit import edited
 from model_zoo import get_model
 import op_models
 
-T = _core._testing
+T = _testing
 SIMD_ISAS = [i for i in T.available_isas() if i != "reference"]
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 

@@ -1,6 +1,6 @@
 """TRANSPOSE_CONV and BATCH_MATMUL (and FULLY_CONNECTED on 3-D inputs):
 int8 bit-exact against LiteRT's reference kernels, float32 within 1e-5
-relative error of LiteRT's builtin kernels.
+relative error of them (the floor of model_kinds.float_oracle).
 
 Hand-built one-op models (tables below) are all run through LiteRT in one
 subprocess per module (fixtures), then compared case by case."""
@@ -14,13 +14,13 @@ import model_kinds
 import model_zoo
 import op_models
 import pyruntime
-from pyruntime import _core
+from pyruntime import _core, _testing
 from bitexact import assert_bit_exact, describe_mismatch
 from tconv_bmm_models import (attention_keras, bmm_model, float_model, litert_outputs_many, matmul_keras,
                               tconv_dynamic_batch_keras, tconv_keras, tconv_model, unet_keras)
 
 FLOAT_TOL = 1e-5
-ISAS = _core._testing.available_isas()  # every kernel path this CPU runs
+ISAS = _testing.available_isas()  # every kernel path this CPU runs
 INT8_SEEDS = (0, 1, 2)
 FLOAT_SEEDS = (0, 1)
 
@@ -115,7 +115,7 @@ def float_refs(tmp_path_factory):
     for key, (build, kw) in FLOAT_CASES.items():
         path = build(d, name=key, dtype=np.float32, **kw)
         jobs[key] = (path, [model_kinds.random_float_inputs(path, seed=s) for s in FLOAT_SEEDS])
-    return jobs, litert_outputs_many(jobs, "BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+    return jobs, litert_outputs_many(jobs)
 
 
 def _run(path, sets, threads=1):
@@ -146,8 +146,7 @@ def check_int8(path):
 
 def check_float(path):
     sets = [model_kinds.random_float_inputs(path, seed=s) for s in FLOAT_SEEDS]
-    refs, _ = model_kinds.builtin_outputs(path, sets)
-    _compare_float(str(path), _run(path, sets), refs)
+    model_kinds.float_oracle(path, sets, floor=FLOAT_TOL).check(_run(path, sets), str(path))
 
 
 def _compare_float(key, ours_sets, ref_sets):

@@ -21,7 +21,7 @@ BOUND = 1e-5
 
 def _litert(path):
     return LiteRT(model_path=str(path), num_threads=1,
-                  experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+                  experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
 
 
 def _rand(shape, seed=0):

@@ -44,7 +44,7 @@ void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   filter_ = filter;
   input_zero_point_ = input_zero_point;
 #ifdef PYRT_HAVE_AVX2_KERNELS
-  simd_ = isa == Isa::kAvx2 && depth_multiplier == 1 &&
+  simd_ = IsaAtLeast(isa, Isa::kAvx2) && depth_multiplier == 1 &&
           g.filter_h * g.filter_w <= kDwConvAvx2MaxTaps;
   if (simd_) {
     // bias - zp * sum(w), wrapping like the reference's int32 accumulation.

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kernels/isa.h"
-#include "kernels/qs8_gemm.h"
+#include "kernels/qs8_gemm/qs8_gemm.h"
 #include "kernels/reference/conv_s8.h"
 
 namespace pyrt {

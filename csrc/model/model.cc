@@ -7,7 +7,7 @@
 #include "flatbuffers/verifier.h"
 #include "model/builtin_ops.h"
 #include "quant/multiplier.h"
-#include "runtime/error.h"
+#include "core/error.h"
 #include "tflite_subset_generated.h"
 
 namespace pyrt {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "model/op_options.h"
-#include "runtime/tensor.h"
+#include "core/tensor.h"
 
 namespace pyrt {
 

@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/dtype.h"
+#include "core/dtype.h"
 
 namespace pyrt {
 

@@ -4,7 +4,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "runtime/error.h"
+#include "core/error.h"
 
 namespace pyrt {
 

@@ -14,8 +14,8 @@
 
 #include "kernels/isa.h"
 #include "model/model.h"
-#include "runtime/error.h"
-#include "runtime/tensor.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 namespace pyrt {
 
@@ -46,7 +46,7 @@ class Op {
   // be folded to a constant even when its input data is not known.
   virtual bool DependsOnlyOnInputShapes() const { return false; }
 
-  // For fusing elementwise chains into one table (runtime/fusion.h), after
+  // For fusing elementwise chains into one table (interpreter/fusion.h), after
   // Prepare. An op whose int8 output is a function of one int8 input value
   // returns its table (lut[uint8(v)] = output for v); others nullptr.
   virtual const int8_t* UnaryLutS8() const { return nullptr; }

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "kernels/reference/elementwise_f32.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/reference/transpose_conv.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

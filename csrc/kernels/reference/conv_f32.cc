@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 namespace pyrt {
 namespace {

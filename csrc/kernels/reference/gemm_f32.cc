@@ -32,14 +32,14 @@ std::vector<float> PadGemmF32Bias(const float* bias, int n) {
 
 GemmF32RowsFn GemmF32ForIsa(Isa isa) {
 #ifdef PYRT_HAVE_AVX2_F32
-  if (isa == Isa::kAvx2) return f32_avx2::GemmF32Rows;
+  if (IsaAtLeast(isa, Isa::kAvx2)) return f32_avx2::GemmF32Rows;
 #endif
   return f32_portable::GemmF32Rows;
 }
 
 DepthwiseF32RowsFn DepthwiseF32ForIsa(Isa isa) {
 #ifdef PYRT_HAVE_AVX2_F32
-  if (isa == Isa::kAvx2) return f32_avx2::DepthwiseF32Rows;
+  if (IsaAtLeast(isa, Isa::kAvx2)) return f32_avx2::DepthwiseF32Rows;
 #endif
   return f32_portable::DepthwiseF32Rows;
 }

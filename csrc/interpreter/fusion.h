@@ -13,7 +13,7 @@
 #include "kernels/isa.h"
 #include "model/model.h"
 #include "ops/op.h"
-#include "runtime/tensor.h"
+#include "core/tensor.h"
 
 namespace pyrt {
 

@@ -1,6 +1,6 @@
 // Compiled with -mavx2 -mfma only (see CMakeLists.txt); called only when
 // the CPU has AVX2.
-#include "kernels/x86/avx2/qs8_gemm_6x16c2_avx2.h"
+#include "kernels/qs8_gemm/avx2/qs8_gemm_6x16c2_avx2.h"
 
 #include <immintrin.h>
 

@@ -3,7 +3,7 @@
 // int8 weights are widened as they are loaded (vpmovsxbw).
 #pragma once
 
-#include "kernels/qs8_gemm_ukernel.h"
+#include "kernels/qs8_gemm/ukernel.h"
 
 namespace pyrt {
 

@@ -1,4 +1,4 @@
-#include "kernels/x86/avx2/peak_macs_avx2.h"
+#include "testing/peak_macs_avx2.h"
 
 // The loops are written in assembly so that what is timed is exactly eight
 // independent products per round, each added into its own accumulator (the

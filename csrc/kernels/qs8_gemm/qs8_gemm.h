@@ -3,8 +3,9 @@
 //
 // C[m][n] = requant(sum_k A[m][k] * B[n][k] + bias[n]) for M x N outputs.
 // Rows of A are produced on the fly, block by block, by a caller-supplied
-// packer (im2col for convolutions) as int16 rows of kp() values, so no full
-// im2col matrix ever exists. Work is split into units (a block of rows x a
+// packer (im2col for convolutions) as rows of kp() values in the format the
+// path's microkernels read (int16, or x + 128 as uint8: see input() and
+// Qs8GemmA below), so no full im2col matrix ever exists. Work is split into units (a block of rows x a
 // range of column panels); each unit computes whole outputs (all of K), so
 // results do not depend on the split or the thread count.
 #pragma once
@@ -17,13 +18,31 @@
 #include <vector>
 
 #include "kernels/isa.h"
-#include "kernels/qs8_gemm_ukernel.h"
-#include "runtime/thread_pool.h"
+#include "kernels/qs8_gemm/ukernel.h"
+#include "core/thread_pool.h"
 
 namespace pyrt {
 
 // How outputs are requantized; both match the reference kernels exactly.
 enum class Qs8Requant { kGemmlowp, kFp64 };
+
+// A row values in a path's input format (Qs8GemmInput): the packers write
+// Qs8GemmA<T>::From(x) for each int8 x.
+template <typename T>
+struct Qs8GemmA;
+template <>
+struct Qs8GemmA<int16_t> {
+  static int16_t From(int8_t x) { return x; }
+};
+template <>
+struct Qs8GemmA<uint8_t> {
+  static uint8_t From(int8_t x) { return static_cast<uint8_t>(x ^ 0x80); }  // x + 128
+};
+
+// The family's dispatch table: the config of `isa` (its own kernels, or the
+// best path below it that has some); nullptr where only the reference
+// loops exist.
+const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa);
 
 struct Qs8RequantParams {
   const int32_t* bias = nullptr;        // [N]
@@ -44,6 +63,7 @@ class PaddedEpilogue {
  private:
   std::vector<int32_t> bias_, multiplier_, left_shift_, right_shift_, rounding_mask_;
   std::vector<double> scale_;
+  bool any_left_shift_ = false, any_int32_min_multiplier_ = false;
   int32_t output_zero_point_ = 0, act_min_ = -128, act_max_ = 127;
 };
 
@@ -62,26 +82,37 @@ class PackedQs8Gemm {
   void Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
             const Qs8RequantParams& p);
 
-  int kp() const { return kp_; }  // K rounded up to the k-pair
+  int kp() const { return kp_; }  // K rounded up to the path's k group
+  Qs8GemmInput input() const { return config_->input; }
   size_t ScratchBytes(int M) const { return static_cast<size_t>(kMaxSlots) * SlotBytes(M); }
 
-  // PackRows(m0, count, int16_t* dst): rows m0..m0+count-1 of A into dst
-  // (row stride kp(), values past K zero).
+  // pack(m0, count, T* dst): rows m0..m0+count-1 of A into dst (row stride
+  // kp(), values Qs8GemmA<T>::From(x), values past K anything finite: their
+  // weights are zero). T is int16_t for input() kS16, uint8_t for
+  // kU8Offset128; pass a generic lambda.
   template <typename PackRows>
   void Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
            ThreadPool* pool) const;
 
  private:
+  size_t AElementBytes() const { return config_->input == Qs8GemmInput::kS16 ? 2 : 1; }
   int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
   size_t SlotBytes(int M) const {
-    return (static_cast<size_t>(BlockRows(M)) * kp_ * sizeof(int16_t) + 63) / 64 * 64;
+    return (static_cast<size_t>(BlockRows(M)) * kp_ * AElementBytes() + 63) / 64 * 64;
   }
   void RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0, int p1, int8_t* c,
                  size_t ldc) const;
+  void RunPanels(const Qs8GemmEpilogue& ep, int rows, const uint8_t* a, int p0, int p1,
+                 int8_t* c, size_t ldc) const;
+  template <typename T, typename PackRows>
+  void RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
+             ThreadPool* pool) const;
 
+  const Qs8GemmConfig* config_ = nullptr;
   Qs8GemmUkernel ukernel_ = nullptr;
+  Qs8GemmU8Ukernel ukernel_u8_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
-  // [panels][kp / 2][nr][2]; every byte is written by Init (no zero fill).
+  // [panels][kp / kr][nr][kr]; every byte is written by Init (no zero fill).
   std::unique_ptr<int8_t[]> b_;
   PaddedEpilogue epilogue_;
 };
@@ -89,6 +120,16 @@ class PackedQs8Gemm {
 template <typename PackRows>
 void PackedQs8Gemm::Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
                         ThreadPool* pool) const {
+  if (config_->input == Qs8GemmInput::kS16) {
+    RunAs<int16_t>(M, pack, C, ldc, scratch, pool);
+  } else {
+    RunAs<uint8_t>(M, pack, C, ldc, scratch, pool);
+  }
+}
+
+template <typename T, typename PackRows>
+void PackedQs8Gemm::RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
+                          ThreadPool* pool) const {
   if (M <= 0) return;
   const int rows = BlockRows(M);
   const int blocks = (M + rows - 1) / rows;
@@ -108,7 +149,7 @@ void PackedQs8Gemm::Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* 
   // does not depend on who runs what.
   std::atomic<int> next_unit{0};
   auto task = [&](int w) {
-    int16_t* a = reinterpret_cast<int16_t*>(scratch + w * slot);
+    T* a = reinterpret_cast<T*>(scratch + w * slot);
     for (int u = next_unit++; u < units; u = next_unit++) {
       const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
       pack(m0, count, a);

@@ -14,10 +14,10 @@
 #include "kernels/isa.h"
 #include "model/model.h"
 #include "ops/op.h"
-#include "runtime/fusion.h"
-#include "runtime/op_profile.h"
-#include "runtime/tensor.h"
-#include "runtime/thread_pool.h"
+#include "interpreter/fusion.h"
+#include "interpreter/op_profile.h"
+#include "core/tensor.h"
+#include "core/thread_pool.h"
 
 namespace pyrt {
 

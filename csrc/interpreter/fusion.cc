@@ -1,4 +1,4 @@
-#include "runtime/fusion.h"
+#include "interpreter/fusion.h"
 
 #include "ops/fused_lut.h"
 

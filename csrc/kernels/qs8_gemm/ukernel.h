@@ -24,6 +24,9 @@ struct Qs8GemmEpilogue {
   const int32_t* left_shift = nullptr;     // max(shift, 0), <= 31
   const int32_t* right_shift = nullptr;    // max(-shift, 0), <= 31
   const int32_t* rounding_mask = nullptr;  // (1 << right_shift) - 1
+  // Facts about the arrays that let a kernel leave steps out.
+  bool any_left_shift = true;              // false: every left_shift is 0
+  bool any_int32_min_multiplier = true;    // false: no multiplier is INT32_MIN
   // fp64 variant (FULLY_CONNECTED): round-half-away(acc * scale).
   const double* scale = nullptr;
   int32_t output_zero_point = 0;
@@ -35,5 +38,28 @@ struct Qs8GemmEpilogue {
 using Qs8GemmUkernel = void (*)(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                                 const int8_t* b, int8_t* c, size_t c_stride,
                                 const Qs8GemmEpilogue& ep, int n0);
+
+// The same for dot-product units that multiply u8 by s8 (vpdpbusd): A holds
+// x + 128 as uint8 and weights are packed [kp / 4][NR][4]; the bias must then
+// also fold -128 * sum(w) (PackedQs8Gemm does), which makes the sum exact.
+using Qs8GemmU8Ukernel = void (*)(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
+                                  const int8_t* b, int8_t* c, size_t c_stride,
+                                  const Qs8GemmEpilogue& ep, int n0);
+
+// How a path's microkernels want A: sign-extended int16 rows, or x + 128
+// as uint8 rows.
+enum class Qs8GemmInput { kS16, kU8Offset128 };
+
+// One entry of the dispatch table of this family (qs8_gemm.cc fills one
+// per kernel path): tile sizes, k grouping and the microkernels.
+struct Qs8GemmConfig {
+  int mr = 1, nr = 1;
+  int kr = 2;  // k values per packed group: kp is K rounded up to kr
+  Qs8GemmInput input = Qs8GemmInput::kS16;
+  // kS16 paths:
+  Qs8GemmUkernel gemmlowp = nullptr, fp64 = nullptr;
+  // kU8Offset128 paths:
+  Qs8GemmU8Ukernel gemmlowp_u8 = nullptr, fp64_u8 = nullptr;
+};
 
 }  // namespace pyrt

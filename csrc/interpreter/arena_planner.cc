@@ -1,4 +1,4 @@
-#include "runtime/arena_planner.h"
+#include "interpreter/arena_planner.h"
 
 #include <algorithm>
 #include <numeric>

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/dtype.h"
+#include "core/dtype.h"
 
 namespace pyrt {
 

@@ -1,14 +1,15 @@
-#include "kernels/peak_macs.h"
+#include "testing/peak_macs.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 
-#include "runtime/error.h"
+#include "core/error.h"
 
 #if defined(__x86_64__)
 #define PYRT_HAVE_AVX2_KERNELS 1
-#include "kernels/x86/avx2/peak_macs_avx2.h"
+#include "testing/peak_macs_avx2.h"
+#include "testing/peak_macs_avx512vnni.h"
 #endif
 
 namespace pyrt {
@@ -59,6 +60,13 @@ std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
       return {{"vpmaddwd ymm", MacsPerSecond(Avx2MaddwdThroughputLoop, kAvx2MaddwdMacsPerIteration, seconds)},
               {"vpmaddubsw ymm (inexact)",
                MacsPerSecond(Avx2MaddubswThroughputLoop, kAvx2MaddubswMacsPerIteration, seconds)}};
+#else
+      break;
+#endif
+    case Isa::kAvx512Vnni:
+#ifdef PYRT_HAVE_AVX2_KERNELS
+      return {{"vpdpbusd zmm",
+               MacsPerSecond(Avx512VnniDpbusdThroughputLoop, kAvx512VnniDpbusdMacsPerIteration, seconds)}};
 #else
       break;
 #endif

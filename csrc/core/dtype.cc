@@ -1,4 +1,4 @@
-#include "runtime/dtype.h"
+#include "core/dtype.h"
 
 namespace pyrt {
 
