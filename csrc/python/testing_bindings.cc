@@ -20,6 +20,7 @@
 #include "kernels/isa.h"
 #include "kernels/lut_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
+#include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
 
@@ -246,6 +247,27 @@ py::array FullyConnectedF32(const F32& a, const F32& b, const F32& bias, float a
   return out;
 }
 
+// int8 softmax over the last axis: the reference or the tabulated kernel.
+py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift, int32_t diff_min,
+                    bool tabulated) {
+  if (x.ndim() < 1 || x.shape(x.ndim() - 1) < 1 || input_multiplier < 0 || input_left_shift < 0 ||
+      input_left_shift > 31 || diff_min > 0)
+    throw UsageError("softmax_s8: bad arguments");
+  SoftmaxS8Params p;
+  p.input_multiplier = input_multiplier;
+  p.input_left_shift = input_left_shift;
+  p.diff_min = diff_min;
+  const int depth = x.shape(x.ndim() - 1);
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  if (tabulated) {
+    SoftmaxS8Tabulated(BuildSoftmaxS8Table(p), x.size() / depth, depth, x.data(),
+                       out.mutable_data());
+  } else {
+    pyrt::SoftmaxS8(p, x.size() / depth, depth, x.data(), out.mutable_data());
+  }
+  return out;
+}
+
 }  // namespace testing
 }  // namespace pyrt
 
@@ -293,6 +315,8 @@ PYBIND11_MODULE(_testing, t) {
   t.def("f32_gemm_kernel", [](const std::string& isa) {  // name of the path's float kernels
     return std::string(F32GemmConfigFor(ResolveIsa(isa.c_str())).name);
   });
+  t.def("softmax_s8", &testing::SoftmaxS8, py::arg("x"), py::arg("input_multiplier"),
+        py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"));
   t.def("available_isas", [] {  // every path this CPU runs, worst first
     std::vector<std::string> names;
     for (Isa i : CpuPaths()) names.insert(names.begin(), IsaName(i));
