@@ -23,23 +23,28 @@ inline __m256 Clamp(__m256 v, __m256 lo, __m256 hi) {
   return _mm256_min_ps(hi, _mm256_max_ps(lo, v));
 }
 
-// Stores the first `cols` (1..16) of a 16-float row.
+// Stores the first `cols` (1..16) of a 16-float row. Partial vectors go
+// through a buffer: vmaskmovps stores are slow on AMD cores.
 inline void StoreRow(float* c, __m256 v0, __m256 v1, int cols) {
-  if (cols == 16) {
+  if (cols >= 8) {
     _mm256_storeu_ps(c, v0);
-    _mm256_storeu_ps(c + 8, v1);
-  } else if (cols >= 8) {
+    c += 8, cols -= 8, v0 = v1;
+  }
+  if (cols == 8) {
     _mm256_storeu_ps(c, v0);
-    _mm256_maskstore_ps(c + 8, FirstLanes(cols - 8), v1);
-  } else {
-    _mm256_maskstore_ps(c, FirstLanes(cols), v0);
+  } else if (cols > 0) {
+    alignas(32) float row[8];
+    _mm256_store_ps(row, v0);
+    for (int j = 0; j < cols; ++j) c[j] = row[j];
   }
 }
 
 // MR rows of A times one packed panel (K x 16), sums started from the bias.
+// The clamp bounds are read only after the loop: 12 accumulators, 2 weight
+// vectors and a broadcast already take 15 of the 16 ymm registers.
 template <int MR>
 void MicroKernel(int K, const float* a, size_t lda, const float* panel, const float* bias,
-                 float* c, size_t ldc, int cols, __m256 lo, __m256 hi) {
+                 float* c, size_t ldc, int cols, const float* bounds) {
   __m256 acc0[MR], acc1[MR];
   const __m256 b0 = _mm256_loadu_ps(bias), b1 = _mm256_loadu_ps(bias + 8);
   for (int i = 0; i < MR; ++i) acc0[i] = b0, acc1[i] = b1;
@@ -51,6 +56,9 @@ void MicroKernel(int K, const float* a, size_t lda, const float* panel, const fl
       acc1[i] = _mm256_fmadd_ps(x, w1, acc1[i]);
     }
   }
+  const __m256 lo = _mm256_broadcast_ss(bounds), hi = _mm256_broadcast_ss(bounds + 1);
+  // Fully unrolled, so the accumulators stay registers inside the K loop.
+  #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i)
     StoreRow(c + i * ldc, Clamp(acc0[i], lo, hi), Clamp(acc1[i], lo, hi), cols);
 }
@@ -60,7 +68,7 @@ void MicroKernel(int K, const float* a, size_t lda, const float* panel, const fl
 void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c,
                  size_t ldc) {
   constexpr int kMr = 6, kW = kGemmF32PanelWidth;
-  const __m256 lo = _mm256_set1_ps(g.act_min), hi = _mm256_set1_ps(g.act_max);
+  const float bounds[2] = {g.act_min, g.act_max};
   const int panels = (g.n + kW - 1) / kW;
   for (int p = 0; p < panels; ++p) {
     const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
@@ -68,15 +76,15 @@ void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, flo
     const int cols = std::min(kW, g.n - p * kW);
     int m = 0;
     for (; m + kMr <= rows; m += kMr)
-      MicroKernel<kMr>(g.k, a + m * lda, lda, panel, bias, c + m * ldc + p * kW, ldc, cols, lo, hi);
+      MicroKernel<kMr>(g.k, a + m * lda, lda, panel, bias, c + m * ldc + p * kW, ldc, cols, bounds);
     const float* ar = a + m * lda;
     float* cr = c + m * ldc + p * kW;
     switch (rows - m) {
-      case 5: MicroKernel<5>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-      case 4: MicroKernel<4>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-      case 3: MicroKernel<3>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-      case 2: MicroKernel<2>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-      case 1: MicroKernel<1>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
+      case 5: MicroKernel<5>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
+      case 4: MicroKernel<4>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
+      case 3: MicroKernel<3>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
+      case 2: MicroKernel<2>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
+      case 1: MicroKernel<1>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
       default: break;
     }
   }
@@ -134,7 +142,9 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
         for (int t = 0; t < taps; ++t)
           acc = _mm256_fmadd_ps(_mm256_maskload_ps(image + x_off[t] + c, tail),
                                 _mm256_maskload_ps(d.filter + w_off[t] + c, tail), acc);
-        _mm256_maskstore_ps(out + c, tail, Clamp(acc, lo, hi));
+        alignas(32) float row[8];  // not vmaskmovps: slow stores on AMD cores
+        _mm256_store_ps(row, Clamp(acc, lo, hi));
+        for (int j = 0; j < C - c; ++j) out[c + j] = row[j];
       }
     }
   }

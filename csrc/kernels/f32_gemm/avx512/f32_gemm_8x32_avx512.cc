@@ -44,6 +44,8 @@ void MicroKernel(int K, const float* a, size_t lda, const float* panel, const fl
     const int n = std::min(kW, cols - kW * j);
     if (n <= 0) break;
     const __mmask16 mask = FirstLanes(n);
+    // Fully unrolled, so the accumulators stay registers inside the K loop.
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
       _mm512_mask_storeu_ps(c + i * ldc + kW * j, mask, Clamp(acc[i][j], lo, hi));
   }
