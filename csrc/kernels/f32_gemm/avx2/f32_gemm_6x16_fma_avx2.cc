@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "kernels/f32_gemm/depthwise_taps.h"
 #include "kernels/f32_gemm/f32_gemm.h"
 
 namespace pyrt {
@@ -93,7 +94,7 @@ void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, flo
 void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, int rows,
                       float* output) {
   const ConvGeometry& g = d.g;
-  constexpr int kMaxTaps = 64;
+  constexpr int kMaxTaps = DepthwiseTaps::kMax;
   if (g.out_c != g.in_c || g.filter_h * g.filter_w > kMaxTaps) {
     f32_portable::DepthwiseF32Rows(d, input, row0, rows, output);  // multiplier > 1, huge filters
     return;
@@ -101,29 +102,28 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
   const int C = g.out_c;
   const __m256 lo = _mm256_set1_ps(d.act_min), hi = _mm256_set1_ps(d.act_max);
   const __m256i tail = FirstLanes(C % 8);
-  size_t x_off[kMaxTaps], w_off[kMaxTaps];  // valid taps of one output pixel
+  DepthwiseTaps row_taps, edge_taps;
   for (int r = row0; r < row0 + rows; ++r) {  // r = b * out_h + oy
     const int b = r / g.out_h, oy = r % g.out_h;
     const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
+    DepthwiseRowTaps(g, oy, &row_taps);
     for (int ox = 0; ox < g.out_w; ++ox) {
-      int taps = 0;
-      for (int fy = 0; fy < g.filter_h; ++fy) {
-        const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
-        if (iy < 0 || iy >= g.in_h) continue;
-        for (int fx = 0; fx < g.filter_w; ++fx) {
-          const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
-          if (ix < 0 || ix >= g.in_w) continue;
-          x_off[taps] = (static_cast<size_t>(iy) * g.in_w + ix) * C;
-          w_off[taps++] = static_cast<size_t>(fy * g.filter_w + fx) * C;
-        }
-      }
+      // Interior columns reuse the row's taps from their first column on.
+      const bool interior = DepthwiseColumnInterior(g, ox);
+      if (!interior) DepthwisePixelTaps(g, oy, ox, &edge_taps);
+      const DepthwiseTaps& tp = interior ? row_taps : edge_taps;
+      const float* base =
+          interior ? image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C : image;
+      const size_t* x_off = tp.x_off;
+      const size_t* w_off = tp.w_off;
+      const int taps = tp.count;
       float* out = output + (static_cast<size_t>(r) * g.out_w + ox) * C;
       int c = 0;
       for (; c + 32 <= C; c += 32) {
         __m256 acc[4];
         for (int v = 0; v < 4; ++v) acc[v] = _mm256_loadu_ps(d.bias + c + 8 * v);
         for (int t = 0; t < taps; ++t) {
-          const float* x = image + x_off[t] + c;
+          const float* x = base + x_off[t] + c;
           const float* w = d.filter + w_off[t] + c;
           for (int v = 0; v < 4; ++v)
             acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8 * v), _mm256_loadu_ps(w + 8 * v), acc[v]);
@@ -133,14 +133,14 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
       for (; c + 8 <= C; c += 8) {
         __m256 acc = _mm256_loadu_ps(d.bias + c);
         for (int t = 0; t < taps; ++t)
-          acc = _mm256_fmadd_ps(_mm256_loadu_ps(image + x_off[t] + c),
+          acc = _mm256_fmadd_ps(_mm256_loadu_ps(base + x_off[t] + c),
                                 _mm256_loadu_ps(d.filter + w_off[t] + c), acc);
         _mm256_storeu_ps(out + c, Clamp(acc, lo, hi));
       }
       if (c < C) {  // masked loads never touch the lanes past C
         __m256 acc = _mm256_maskload_ps(d.bias + c, tail);
         for (int t = 0; t < taps; ++t)
-          acc = _mm256_fmadd_ps(_mm256_maskload_ps(image + x_off[t] + c, tail),
+          acc = _mm256_fmadd_ps(_mm256_maskload_ps(base + x_off[t] + c, tail),
                                 _mm256_maskload_ps(d.filter + w_off[t] + c, tail), acc);
         alignas(32) float row[8];  // not vmaskmovps: slow stores on AMD cores
         _mm256_store_ps(row, Clamp(acc, lo, hi));
