@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import mmap
 import os
 import weakref
@@ -351,7 +352,7 @@ class Interpreter:
     def get_profile(self) -> List[Dict[str, Any]]:
         """Per-op timing of the latest invoke (needs ``profile=True``), in execution order:
         op_index, op_name, seconds, output_shape and macs (multiply-accumulates of
-        CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED; 0 for other ops)."""
+        CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL; 0 for other ops)."""
         ops = {op["index"]: op for op in self._get_ops_details()}
         native = self._native()
         out = []
@@ -364,7 +365,7 @@ class Interpreter:
 
     def count_macs(self) -> int:
         """Multiply-accumulates of one invoke at the current input shapes
-        (CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, as ``get_profile``)."""
+        (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL, as ``get_profile``)."""
         native = self._native()
         total = 0
         for op in self._get_ops_details():
@@ -374,10 +375,18 @@ class Interpreter:
 
     def _macs(self, op: Dict[str, Any], out_shape: List[int]) -> int:
         name = op["op_name"]
-        if name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED") or len(op["inputs"]) < 2:
+        if name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL") or len(op["inputs"]) < 2:
             return 0
         weights = list(self._native().tensor_details(op["inputs"][1])["shape"])
         out_elements = int(np.prod(out_shape)) if out_shape else 0
+        if name == "BATCH_MATMUL":
+            # Per matrix, lhs holds M*K values, rhs K*N and the output M*N
+            # (whichever operands are adjointed): K = sqrt(MK * KN / MN).
+            lhs = list(self._native().tensor_details(op["inputs"][0])["shape"])
+            if min(len(lhs), len(weights), len(out_shape)) < 2 or out_elements == 0:
+                return 0
+            mk, kn, mn = (int(s[-2]) * int(s[-1]) for s in (lhs, weights, out_shape))
+            return out_elements * math.isqrt(mk * kn // mn) if mn else 0
         if name == "CONV_2D":
             return out_elements * int(np.prod(weights[1:]))
         if name == "DEPTHWISE_CONV_2D":

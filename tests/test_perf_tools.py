@@ -51,3 +51,21 @@ def test_peak_macs_rejects_bad_durations(seconds):
 def test_peak_macs_rejects_unknown_isa():
     with pytest.raises(ValueError):
         _testing.peak_macs("sse9", 0.01)
+
+
+@pytest.mark.parametrize("lhs,rhs,adj_x,adj_y", [
+    ((2, 3, 4), (2, 4, 5), False, False),
+    ((2, 4, 3), (2, 4, 5), True, False),
+    ((3, 4), (1, 5, 4), False, True),        # broadcast batch, adjointed rhs
+    ((2, 1, 6, 7), (3, 5, 6), True, True),   # rank 4 x rank 3
+])
+def test_count_macs_counts_batch_matmul(tmp_path, lhs, rhs, adj_x, adj_y):
+    import numpy as np
+    import tconv_bmm_models
+
+    a = np.zeros(lhs)
+    b = np.zeros(rhs)
+    out = np.matmul(np.swapaxes(a, -1, -2) if adj_x else a, np.swapaxes(b, -1, -2) if adj_y else b)
+    k = lhs[-2] if adj_x else lhs[-1]
+    interp = pyruntime.Interpreter(tconv_bmm_models.bmm_model(tmp_path, lhs, rhs, adj_x, adj_y))
+    assert interp.count_macs() == out.size * k

@@ -15,9 +15,12 @@
 #include "kernels/binary_q8_kernel.h"
 #include "kernels/conv_s8_kernel.h"
 #include "kernels/depthwise_conv_s8_kernel.h"
+#include "kernels/f32_gemm/f32_gemm.h"
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/isa.h"
 #include "kernels/lut_s8_kernel.h"
+#include "kernels/reference/conv_f32.h"
+#include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
 
@@ -28,6 +31,7 @@ namespace testing {
 
 using I8 = py::array_t<int8_t, py::array::c_style | py::array::forcecast>;
 using I32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
+using F32 = py::array_t<float, py::array::c_style | py::array::forcecast>;
 using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 template <typename T>
@@ -172,6 +176,98 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
   return out;
 }
 
+ConvGeometry F32Geometry(const F32& input, int out_c, int fh, int fw, std::array<int, 2> stride,
+                         std::array<int, 2> dilation, std::array<int, 2> pad,
+                         std::array<int, 2> out_hw, int num_threads, const char* what) {
+  if (input.ndim() != 4) throw UsageError(StrCat(what, ": input [B,H,W,C] expected"));
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = out_c, g.filter_h = fh, g.filter_w = fw;
+  g.stride_h = stride[0], g.stride_w = stride[1], g.dilation_h = dilation[0];
+  g.dilation_w = dilation[1], g.pad_top = pad[0], g.pad_left = pad[1];
+  g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || g.in_c < 1 || num_threads < 1)
+    throw UsageError(StrCat(what, ": bad geometry"));
+  return g;
+}
+
+// Float conv over input [B,H,W,C] with filter [O,FH,FW,C] and bias [O].
+py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
+                  float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
+                  std::array<int, 2> pad, std::array<int, 2> out_hw, const std::string& isa,
+                  int num_threads) {
+  if (filter.ndim() != 4 || input.ndim() != 4 || filter.shape(3) != input.shape(3))
+    throw UsageError("conv_f32: input [B,H,W,C] and filter [O,FH,FW,C] expected");
+  const ConvGeometry g = F32Geometry(input, filter.shape(0), filter.shape(1), filter.shape(2),
+                                     stride, dilation, pad, out_hw, num_threads, "conv_f32");
+  const std::vector<float> b = Vec(bias, g.out_c, "bias");
+  ConvF32Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
+  py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// Float depthwise conv over input [B,H,W,C] with filter [1,FH,FW,C*m].
+py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
+                           float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
+                           std::array<int, 2> pad, std::array<int, 2> out_hw,
+                           const std::string& isa, int num_threads) {
+  if (filter.ndim() != 4 || filter.shape(0) != 1 || input.ndim() != 4 || input.shape(3) < 1 ||
+      filter.shape(3) % input.shape(3) != 0)
+    throw UsageError("depthwise_conv_f32: input [B,H,W,C] and filter [1,FH,FW,C*m] expected");
+  const ConvGeometry g = F32Geometry(input, filter.shape(3), filter.shape(1), filter.shape(2),
+                                     stride, dilation, pad, out_hw, num_threads,
+                                     "depthwise_conv_f32");
+  const std::vector<float> b = Vec(bias, g.out_c, "bias");
+  DepthwiseF32Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max);
+  py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// out[m][n] = clamp(sum_k a[m][k] * b[n][k] + bias[n]).
+py::array FullyConnectedF32(const F32& a, const F32& b, const F32& bias, float act_min,
+                            float act_max, const std::string& isa, int num_threads) {
+  if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1) || b.shape(0) < 1 ||
+      b.shape(1) < 1 || num_threads < 1)
+    throw UsageError("fully_connected_f32: a [M,K] and b [N,K] expected");
+  const int M = a.shape(0), N = b.shape(0), K = b.shape(1);
+  const std::vector<float> bv = Vec(bias, N, "bias");
+  FullyConnectedF32Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), bv.data(), act_min, act_max);
+  py::array_t<float> out({M, N});
+  ThreadPool pool(num_threads);
+  kernel.Run(M, a.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// int8 softmax over the last axis: the reference or the tabulated kernel.
+py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift, int32_t diff_min,
+                    bool tabulated) {
+  if (x.ndim() < 1 || x.shape(x.ndim() - 1) < 1 || input_multiplier < 0 || input_left_shift < 0 ||
+      input_left_shift > 31 || diff_min > 0)
+    throw UsageError("softmax_s8: bad arguments");
+  SoftmaxS8Params p;
+  p.input_multiplier = input_multiplier;
+  p.input_left_shift = input_left_shift;
+  p.diff_min = diff_min;
+  const int depth = x.shape(x.ndim() - 1);
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  if (tabulated) {
+    SoftmaxS8Tabulated(BuildSoftmaxS8Table(p), x.size() / depth, depth, x.data(),
+                       out.mutable_data());
+  } else {
+    pyrt::SoftmaxS8(p, x.size() / depth, depth, x.data(), out.mutable_data());
+  }
+  return out;
+}
+
 }  // namespace testing
 }  // namespace pyrt
 
@@ -206,6 +302,21 @@ PYBIND11_MODULE(_testing, t) {
   t.def("fully_connected_s8", &testing::FullyConnectedS8, py::arg("a"), py::arg("b"), py::arg("bias"),
         py::arg("scale"), py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"),
         py::arg("isa"), py::arg("num_threads") = 1);
+  t.def("conv_f32", &testing::ConvF32, py::arg("input"), py::arg("filter"), py::arg("bias"),
+        py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
+        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
+  t.def("depthwise_conv_f32", &testing::DepthwiseConvF32, py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("fully_connected_f32", &testing::FullyConnectedF32, py::arg("a"), py::arg("b"),
+        py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("f32_gemm_kernel", [](const std::string& isa) {  // name of the path's float kernels
+    return std::string(F32GemmConfigFor(ResolveIsa(isa.c_str())).name);
+  });
+  t.def("softmax_s8", &testing::SoftmaxS8, py::arg("x"), py::arg("input_multiplier"),
+        py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"));
   t.def("available_isas", [] {  // every path this CPU runs, worst first
     std::vector<std::string> names;
     for (Isa i : CpuPaths()) names.insert(names.begin(), IsaName(i));
