@@ -6,7 +6,7 @@ pyruntime, LiteRT default (XNNPACK where it takes the ops) and LiteRT builtin
 kernels, plus how pyruntime's outputs compare with LiteRT's (bit-exact or the
 max relative error, against the LiteRT path each kind is defined by).
 
-    python bench/kinds_bench.py [--threads 1] [--rounds 10] [--json out.json]
+    python bench/kinds_bench.py [--threads 1] [--rounds 10] [--kinds float32,float16] [--json out.json]
 """
 
 from __future__ import annotations
@@ -79,24 +79,34 @@ def bench_kind(path: Path, threads: int, rounds: int):
     for fn in contenders.values():
         fn()
     times = run_bench.interleaved_medians(contenders, rounds)
-    return {f"{k}_ms": statistics.median(v) * 1e3 for k, v in times.items()}, x, ours.run(x)
+    result = {f"{k}_ms": statistics.median(v) * 1e3 for k, v in times.items()}
+    # Median of per-round ratios: holds on a shared machine where absolute times drift.
+    result["ratio_vs_default"] = statistics.median(
+        a / b for a, b in zip(times["pyruntime"], times["litert_default"]))
+    return result, x, ours.run(x)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--kinds", default=None, help="comma-separated subset of the kinds (default: all)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
-    print(f"CPU: {run_bench.cpu_description()}; MobileNetV2 224x224, {args.threads} thread(s), medians")
-    print(f"{'kind':14} {'pyruntime':>10} {'LiteRT dflt':>12} {'LiteRT builtin':>15}  agreement (vs)")
+    print(f"CPU: {run_bench.cpu_description()}; pyruntime path {pyruntime._core.isa()} "
+          f"(cpu_paths()[0] = {pyruntime.cpu_paths()[0]}); MobileNetV2 224x224, {args.threads} thread(s), medians")
+    print(f"{'kind':14} {'pyruntime':>10} {'LiteRT dflt':>12} {'LiteRT builtin':>15} {'ours/dflt':>9}  agreement (vs)")
     rows = []
+    wanted = set(args.kinds.split(",")) if args.kinds else None
     for kind, (path, resolver) in kind_models().items():
+        if wanted is not None and kind not in wanted:
+            continue
         r, x, out = bench_kind(path, args.threads, args.rounds)
         r.update(kind=kind, agreement=agreement(path, resolver, x, out), checked_against=resolver)
         rows.append(r)
         print(f"{kind:14} {r['pyruntime_ms']:>8.2f}ms {r['litert_default_ms']:>10.2f}ms "
-              f"{r['litert_builtin_ms']:>13.2f}ms  {r['agreement']} ({resolver})", flush=True)
+              f"{r['litert_builtin_ms']:>13.2f}ms {r['ratio_vs_default']:>9.2f}  {r['agreement']} ({resolver})",
+              flush=True)
     if args.json:
         args.json.write_text(json.dumps({"cpu": run_bench.cpu_description(), "threads": args.threads,
                                          "results": rows}, indent=2))

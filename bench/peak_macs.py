@@ -1,7 +1,7 @@
 """Peak int8 multiply-accumulate throughput of one core, measured here.
 
 Times the dot-product instruction of each kernel path pyruntime can run on
-this CPU in tight independent chains (csrc/kernels/peak_macs.cc). The first
+this CPU in tight independent chains (csrc/testing/peak_macs.cc). The first
 row of the best path is the peak the runtime's exact kernels can reach;
 run_bench.py reports each model's MACs per second as a fraction of it.
 
@@ -16,14 +16,14 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-from pyruntime import _core
+from pyruntime import _core, _testing
 
 
 def measure(seconds: float = 0.3) -> List[Dict[str, object]]:
     """[{isa, instruction, gmacs_per_s}] for every available path, best path first."""
     rows = []
-    for isa in reversed(_core._testing.available_isas()):
-        for instruction, macs in _core._testing.peak_macs(isa, seconds):
+    for isa in reversed(_testing.available_isas()):
+        for instruction, macs in _testing.peak_macs(isa, seconds):
             rows.append({"isa": isa, "instruction": instruction, "gmacs_per_s": macs / 1e9})
     return rows
 
@@ -31,7 +31,7 @@ def measure(seconds: float = 0.3) -> List[Dict[str, object]]:
 def exact_peak_macs(seconds: float = 0.3) -> Dict[str, object]:
     """The peak of the instruction the runtime's default path uses (exact kernels)."""
     isa = _core.isa()
-    instruction, macs = _core._testing.peak_macs(isa, seconds)[0]
+    instruction, macs = _testing.peak_macs(isa, seconds)[0]
     return {"isa": isa, "instruction": instruction, "macs_per_s": macs}
 
 

@@ -3,9 +3,15 @@
 Contenders run interleaved in rounds (A B C A B C ...) after warm-up; we
 report the median time per inference of each and the median of per-round
 ratios pyruntime / LiteRT-XNNPACK. Absolute times drift on a shared machine;
-ratios measured side by side hold. Also per model and thread count:
+ratios measured side by side hold. Contenders: pyruntime on its best path
+(cpu_paths()[0]) and, where that is not avx2, on the avx2 path too; LiteRT
+with XNNPACK and with its builtin kernels; OpenVINO reading the same .tflite
+(INFERENCE_NUM_THREADS, PERFORMANCE_HINT=LATENCY). Before timing, pyruntime's
+outputs on the timed input are checked against LiteRT's reference kernels
+(== for integer outputs). Also per model and thread count:
   peak%   MACs per second as a fraction of the measured int8 MAC peak of the
-          cores used (bench/peak_macs.py: the instruction our exact kernels use)
+          cores used (bench/peak_macs.py: the best exact int8 instruction of
+          this CPU, e.g. vpdpbusd zmm on avx512vnni, else vpmaddwd)
   load    constructor to first-invoke-ready in a fresh process (LiteRT:
           constructor + allocate_tensors, where XNNPACK packs its weights),
           median of 3 processes per runtime, alternating (bench/memory.py)
@@ -68,6 +74,44 @@ def litert_runner(path: Path, threads: int, x: np.ndarray, delegates: bool) -> C
     return overhead.three_calls(litert_interpreter(path, threads, delegates), x)
 
 
+def openvino_runner(path: Path, threads: int, x: np.ndarray) -> Callable[[], object]:
+    import openvino as ov
+
+    core = ov.Core()
+    compiled = core.compile_model(core.read_model(str(path)), "CPU",
+                                  {"INFERENCE_NUM_THREADS": threads, "PERFORMANCE_HINT": "LATENCY"})
+    request = compiled.create_infer_request()
+    return lambda: request.infer({0: x})
+
+
+def pyruntime_on_path(path: Path, threads: int, isa: str):
+    """An Interpreter on kernel path `isa` (PYRUNTIME_ISA is read at construction)."""
+    import os
+
+    saved = os.environ.get("PYRUNTIME_ISA")
+    os.environ["PYRUNTIME_ISA"] = isa
+    try:
+        return pyruntime.Interpreter(path, num_threads=threads)
+    finally:
+        if saved is None:
+            del os.environ["PYRUNTIME_ISA"]
+        else:
+            os.environ["PYRUNTIME_ISA"] = saved
+
+
+def check_against_reference(path: Path, interp, x: np.ndarray) -> str:
+    """pyruntime's outputs on x vs LiteRT BUILTIN_REF: 'bit-exact' or raises."""
+    from model_zoo import reference_outputs
+
+    ours = interp.run(x)
+    ours = ours if isinstance(ours, list) else [ours]
+    ref = reference_outputs(path, [[x]])[0]
+    for o, r in zip(ours, ref):
+        if o.dtype.kind in "iu" and not np.array_equal(o, r):
+            raise AssertionError(f"{path.name}: pyruntime differs from BUILTIN_REF on the timed input")
+    return "bit-exact"
+
+
 def interleaved_medians(contenders: Dict[str, Callable[[], object]], rounds: int) -> Dict[str, List[float]]:
     times: Dict[str, List[float]] = {k: [] for k in contenders}
     for _ in range(rounds):
@@ -91,18 +135,25 @@ def fresh_process_stats(path: Path, threads: int, processes: int = 3) -> Dict[st
     return out
 
 
-def bench_model(path: Path, threads: int, rounds: int, warmup: int, peak_macs_per_s: float) -> Dict[str, float]:
-    ours = pyruntime.Interpreter(path, num_threads=threads)
+def bench_model(path: Path, threads: int, rounds: int, warmup: int, peak_macs_per_s: float,
+                skip_fresh: bool = False) -> Dict[str, float]:
+    best = pyruntime.cpu_paths()[0]
+    ours = pyruntime_on_path(path, threads, best)
     details = ours.get_input_details()[0]
     rng = np.random.default_rng(0)
     info = np.iinfo(details["dtype"]) if np.dtype(details["dtype"]).kind in "iu" else None
     x = (rng.integers(info.min, info.max + 1, size=tuple(details["shape"])).astype(details["dtype"])
          if info else rng.standard_normal(tuple(details["shape"])).astype(np.float32))
+    check = check_against_reference(path, ours, x)
     contenders = {
         "pyruntime": lambda: ours.run(x),
         "xnnpack": litert_runner(path, threads, x, delegates=True),
         "builtin": litert_runner(path, threads, x, delegates=False),
+        "openvino": openvino_runner(path, threads, x),
     }
+    if best != "avx2" and "avx2" in pyruntime.cpu_paths():
+        on_avx2 = pyruntime_on_path(path, threads, "avx2")
+        contenders["pyruntime_avx2"] = lambda: on_avx2.run(x)
     for fn in contenders.values():
         for _ in range(warmup):
             fn()
@@ -110,10 +161,15 @@ def bench_model(path: Path, threads: int, rounds: int, warmup: int, peak_macs_pe
     ratios = [a / b for a, b in zip(times["pyruntime"], times["xnnpack"])]
     result = {f"{k}_ms": statistics.median(v) * 1e3 for k, v in times.items()}
     result["ratio_vs_xnnpack"] = statistics.median(ratios)
+    result["ratio_vs_openvino"] = statistics.median(
+        a / b for a, b in zip(times["pyruntime"], times["openvino"]))
+    result["path"] = best
+    result["check"] = check
     result["macs"] = ours.count_macs()
     result["fraction_of_peak"] = result["macs"] / (result["pyruntime_ms"] / 1e3) / (peak_macs_per_s * threads)
     result["xnnpack_fraction_of_peak"] = result["macs"] / (result["xnnpack_ms"] / 1e3) / (peak_macs_per_s * threads)
-    result.update(fresh_process_stats(path, threads))
+    if not skip_fresh:
+        result.update(fresh_process_stats(path, threads))
     return result
 
 
@@ -125,6 +181,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--no-fresh", action="store_true", help="skip the load-time / RSS processes")
     args = parser.parse_args(argv)
 
     from model_zoo import MODEL_NAMES, get_model
@@ -135,19 +192,24 @@ def main(argv=None) -> int:
     peak = peak_macs.exact_peak_macs()
     print(f"CPU: {cpu}")
     print(f"peak: {peak['macs_per_s'] / 1e9:.1f} G int8 MAC/s per core ({peak['instruction']}, isa {peak['isa']})")
-    print(f"{'model':18} {'thr':>3} {'pyruntime':>9} {'xnnpack':>8} {'builtin':>8} {'ratio':>6} "
-          f"{'peak%':>11} {'load ms':>11} {'RSS MB':>11}")
-    print(f"{'':18} {'':>3} {'ms':>9} {'ms':>8} {'ms':>8} {'':>6} {'ours/xnn':>11} {'ours/xnn':>11} {'ours/litert':>11}")
+    print(f"pyruntime path: {pyruntime.cpu_paths()[0]} (cpu_paths: {', '.join(pyruntime.cpu_paths())})")
+    print(f"{'model':18} {'thr':>3} {'pyruntime':>9} {'(avx2)':>8} {'xnnpack':>8} {'openvino':>8} {'builtin':>8} "
+          f"{'ratio':>6} {'vs ov':>6} {'peak%':>11} {'load ms':>11} {'RSS MB':>11}")
+    print(f"{'':18} {'':>3} {'ms':>9} {'ms':>8} {'ms':>8} {'ms':>8} {'ms':>8} {'/xnn':>6} {'':>6} "
+          f"{'ours/xnn':>11} {'ours/xnn':>11} {'ours/litert':>11}")
     rows = []
     for name, path in paths.items():
         for threads in args.threads:
-            r = bench_model(path, threads, args.rounds, args.warmup, peak["macs_per_s"])
+            r = bench_model(path, threads, args.rounds, args.warmup, peak["macs_per_s"], args.no_fresh)
             rows.append({"model": name, "threads": threads, **r})
-            print(f"{name:18} {threads:>3} {r['pyruntime_ms']:>9.2f} {r['xnnpack_ms']:>8.2f} "
-                  f"{r['builtin_ms']:>8.2f} {r['ratio_vs_xnnpack']:>6.2f} "
+            fresh = (f"{r['load_pyruntime_ms']:>5.1f}/{r['load_xnnpack_ms']:<5.1f} "
+                     f"{r['peak_rss_pyruntime_mb']:>5.0f}/{r['peak_rss_litert_mb']:<5.0f}"
+                     if "load_pyruntime_ms" in r else f"{'-':>11} {'-':>11}")
+            print(f"{name:18} {threads:>3} {r['pyruntime_ms']:>9.2f} {r.get('pyruntime_avx2_ms', float('nan')):>8.2f} "
+                  f"{r['xnnpack_ms']:>8.2f} {r['openvino_ms']:>8.2f} {r['builtin_ms']:>8.2f} "
+                  f"{r['ratio_vs_xnnpack']:>6.2f} {r['ratio_vs_openvino']:>6.2f} "
                   f"{100 * r['fraction_of_peak']:>5.0f}/{100 * r['xnnpack_fraction_of_peak']:<5.0f} "
-                  f"{r['load_pyruntime_ms']:>5.1f}/{r['load_xnnpack_ms']:<5.1f} "
-                  f"{r['peak_rss_pyruntime_mb']:>5.0f}/{r['peak_rss_litert_mb']:<5.0f}", flush=True)
+                  f"{fresh}  {r['check']}", flush=True)
     for threads in args.threads:
         ratios = [r["ratio_vs_xnnpack"] for r in rows if r["threads"] == threads]
         if ratios:

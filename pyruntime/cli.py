@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict
@@ -59,6 +60,7 @@ def run_demo(args) -> int:
           f"scale={inp['quantization'][0]:.6g} zero_point={inp['quantization'][1]}")
     print(f"output   {out['name']} {out['dtype'].__name__}{out['shape'].tolist()}")
     print(f"arena    {interp.arena_bytes} bytes")
+    print(f"kernels  {interp.kernel_path} (this CPU runs: {', '.join(pyruntime.cpu_paths())})")
     q = quantize(x, inp)
     predictions = np.array([int(np.argmax(interp.run(q[i:i + 1]))) for i in range(len(q))])
     accuracy = float(np.mean(predictions == y))
@@ -89,6 +91,8 @@ def run_inspect(args) -> int:
                                    for t in constants if np.dtype(t["dtype"]).kind != "O")),
         "tensors": [_plain_details(t) for t in tensors],
         "arena_bytes": interp.arena_bytes,
+        "kernel_path": interp.kernel_path,
+        "cpu_paths": pyruntime.cpu_paths(),
     }
     if args.json:
         print(json.dumps(info, indent=2))
@@ -101,6 +105,7 @@ def run_inspect(args) -> int:
     print(f"  ops    {_op_counts(interp)}")
     print(f"  MACs {macs / 1e6:.1f} M, parameters {info['parameter_bytes'] / 1024:.1f} KB, "
           f"tensors {len(tensors)}, arena {interp.arena_bytes} bytes")
+    print(f"  kernels {interp.kernel_path} (this CPU runs: {', '.join(info['cpu_paths'])})")
     if args.tensors:
         for d in info["tensors"]:
             print(f"  tensor {d['index']:4} {d['dtype']:8} {str(d['shape']):22} scale={d['scale']:.6g} "
@@ -174,11 +179,11 @@ def run_bench(args) -> int:
     for fn in contenders.values():
         _timings_us(fn, args.warmup)
     times: Dict[str, List[float]] = {k: [] for k in contenders}
-    for i in range(args.runs):  # interleaved, so drift affects all alike
-        for name, fn in contenders.items():
-            times[name].append(float(_timings_us(fn, 1)[0]))
-        if not args.json and sys.stderr.isatty():
-            print(f"\r{i + 1}/{args.runs}", end="", file=sys.stderr)
+    with _progress(args.runs, "runs", enabled=not args.json) as bar:
+        for _ in range(args.runs):  # interleaved, so drift affects all alike
+            for name, fn in contenders.items():
+                times[name].append(float(_timings_us(fn, 1)[0]))
+            bar.update(1)
     result = {name: {"median_us": float(np.median(t)), "p90_us": float(np.percentile(t, 90))}
               for name, t in times.items()}
     if "litert" in result:
@@ -186,7 +191,7 @@ def run_bench(args) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"\nmodel {args.model}, {args.threads} thread(s), {args.runs} runs")
+    print(f"model {args.model}, {args.threads} thread(s), {args.runs} runs")
     for name in contenders:
         print(f"  {name:10} median {result[name]['median_us'] / 1000:9.3f} ms   p90 {result[name]['p90_us'] / 1000:9.3f} ms")
     if "litert" in result:
@@ -266,14 +271,134 @@ def _stdout_to_stderr():
         os.close(saved)
 
 
+class _NoBar:
+    """Stands in for a tqdm bar when tqdm is missing or output is not a terminal."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _progress(total: Optional[int], unit: str, enabled: bool = True):
+    """A tqdm progress bar on stderr when it is a terminal (tqdm is optional: the
+    core runtime depends on numpy only), else a bar that draws nothing."""
+    if not enabled or not sys.stderr.isatty():
+        return _NoBar()
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(total=total, unit=f" {unit}", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
+@contextlib.contextmanager
+def _converter_output(verbose: bool, log_path: Optional[str]):
+    """TensorFlow's converter writes log lines, "Saved artifact at ..." and lists of
+    TensorSpecs to the C-level stdout and stderr. Unless verbose, send both to a log
+    file (``log_path``, else a temporary one whose tail is shown if conversion
+    fails); when verbose, send them to stderr so stdout stays the report."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()
+    saved_tf_level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+    if not verbose:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.dup2(2 if verbose else log.fileno(), 1)
+    if not verbose:
+        os.dup2(log.fileno(), 2)
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved_out, 1)
+        os.dup2(saved_err, 2)
+        os.close(saved_out)
+        os.close(saved_err)
+        if saved_tf_level is None:
+            os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
+        if failed and not verbose:
+            log.seek(0)
+            tail = log.read()[-4000:].decode(errors="replace").strip()
+            if tail:
+                print(f"converter output (last lines):\n{tail}", file=sys.stderr)
+        log.close()
+
+
+def _load_samples(path: str):
+    """(data, labels or None) from a .npy, or a .npz with x (and y), or its first (and second) array."""
+    if path.endswith(".npy"):
+        return np.load(path), None
+    with np.load(path) as d:
+        keys = d.files
+        x = d["x"] if "x" in keys else d[keys[0]]
+        y = d["y"] if "y" in keys else (d[keys[1]] if len(keys) > 1 and "x" not in keys else None)
+        return x, y
+
+
+def run_debug(args) -> int:
+    """Per-layer quantization error of a quantized model against its float model."""
+    from pyruntime.debug import debug_quantization
+
+    data, labels = _load_samples(args.data)
+    if args.samples:
+        data = data[:args.samples]
+        labels = labels[:args.samples] if labels is not None else None
+    with _stdout_to_stderr():
+        report = debug_quantization(args.float_model, args.quantized, data, labels)
+    if args.plot:
+        report.plot(args.plot, title=f"per-layer SQNR: {Path(args.quantized).name}")
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return 0
+    print(report)
+    if args.plot:
+        print(f"chart: {args.plot}")
+    return 0
+
+
+def _run_keep_float(args, calib, eval_data, labels) -> int:
+    from pyruntime.selective import quantize_keep_float
+
+    if args.mode != "int8":
+        raise ValueError("--keep-float needs --mode int8 (TF 2.21 cannot denylist layers of 16x8 models)")
+    if calib is None:
+        raise ValueError("--keep-float needs --calib")
+    keep = "auto" if args.keep_float == "auto" else [n for n in args.keep_float.split(",") if n]
+    with _converter_output(args.verbose, args.log):
+        tflite, report = quantize_keep_float(
+            args.model, keep, calib, eval_data, labels, args.max_accuracy_drop / 100,
+            int(args.max_size * 1024) if args.max_size else None)
+    Path(args.output).write_bytes(tflite)
+    if args.json:
+        print(json.dumps({"output": args.output, "report": report.as_dict()}, indent=2))
+        return 0
+    print(report)
+    print(f"wrote {args.output} ({len(tflite) / 1024:.1f} KB, int8 with "
+          f"{len(report.steps[report.chosen].kept_float)} layer(s) in float, float32 io)")
+    return 0
+
+
 def run_quantize(args) -> int:
     """Quantizes a Keras/SavedModel model with TensorFlow's converter and reports the cost."""
-    from pyruntime.convert import quantize as quantize_model
-
     calib = np.load(args.calib) if args.calib else None
     eval_data = np.load(args.eval_data) if args.eval_data else None
     labels = np.load(args.eval_labels) if args.eval_labels else None
-    with _stdout_to_stderr():
+    if args.keep_float:
+        return _run_keep_float(args, calib, eval_data, labels)
+    with _converter_output(args.verbose, args.log):
+        from pyruntime.convert import quantize as quantize_model
+
         tflite, report = quantize_model(args.model, args.mode, calib, args.io, eval_data, labels)
     Path(args.output).write_bytes(tflite)
     if args.json:
@@ -282,6 +407,112 @@ def run_quantize(args) -> int:
     print(f"wrote {args.output} ({len(tflite) / 1024:.1f} KB, mode {args.mode})")
     if report:
         print(report)
+    return 0
+
+
+def _load_eval_data(args):
+    """(samples, labels or None) from an .npz or, without --ray, a directory; with
+    --ray a directory is read by Ray Data: (Dataset, label column or None)."""
+    path = Path(args.data)
+    if path.is_dir():
+        if args.ray is None:
+            return _directory_arrays(path, args.input, args.labels)
+        from pyruntime.ray import read_dataset
+
+        ds = read_dataset(path)
+        columns = ds.columns()
+        if args.labels and args.labels not in columns:
+            raise ValueError(f"no column '{args.labels}' in {path} (columns: {columns})")
+        return ds, args.labels or ("y" if "y" in columns else None)
+    with np.load(path) as data:
+        if args.input not in data.files:
+            raise ValueError(f"no array '{args.input}' in {path} (arrays: {data.files})")
+        if args.labels and args.labels not in data.files:
+            raise ValueError(f"no array '{args.labels}' in {path} (arrays: {data.files})")
+        label = args.labels or ("y" if "y" in data.files else None)
+        return data[args.input], (data[label] if label else None)
+
+
+def _column_array(column) -> np.ndarray:
+    values = column.combine_chunks().to_numpy(zero_copy_only=False) if hasattr(column, "combine_chunks") \
+        else column.to_numpy()
+    return np.stack(values) if values.dtype == object else values
+
+
+def _directory_arrays(path: Path, input_column: str, label: Optional[str]):
+    """Samples and labels of a directory of Parquet files (columns ``input_column``
+    and ``label``, default y) or .npy files (samples only; file name order), read
+    here without a Ray cluster. Rows written by pyruntime.ray.dataset_from_arrays
+    are put back in sample order."""
+    files = sorted(p for p in path.iterdir() if p.is_file())
+    if any(p.suffix == ".npy" for p in files) and not any(p.suffix == ".parquet" for p in files):
+        return np.concatenate([np.load(p) for p in files if p.suffix == ".npy"]), None
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError('reading Parquet needs pyarrow: pip install "pyruntime[ray]"') from None
+    try:
+        import ray.data.extensions  # noqa: F401  (registers Ray Data's tensor column type)
+    except ImportError:
+        pass
+    table = pq.read_table([str(p) for p in files if p.suffix == ".parquet"])
+    names = table.column_names
+    if input_column not in names:
+        input_column = "data" if "data" in names else input_column
+    for column in (input_column, label):
+        if column is not None and column not in names:
+            raise ValueError(f"no column '{column}' in {path} (columns: {names})")
+    label = label or ("y" if "y" in names else None)
+    x = _column_array(table.column(input_column))
+    y = _column_array(table.column(label)) if label else None
+    from pyruntime.ray import INDEX_COLUMN
+
+    if INDEX_COLUMN in names:
+        order = np.argsort(_column_array(table.column(INDEX_COLUMN)), kind="stable")
+        x, y = x[order], (y[order] if y is not None else None)
+    return x, y
+
+
+def run_evaluate(args) -> int:
+    """Accuracy, agreement and error of a model on a data set, here or on a Ray cluster."""
+    if args.workers is not None and args.ray is None:
+        raise ValueError("--workers needs --ray (a cluster ADDRESS, or 'local' to start one here)")
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size must be >= 1, got {args.batch_size}")
+    data, labels = _load_eval_data(args)
+    is_array = isinstance(data, np.ndarray)
+    total = len(data) if is_array else None
+    input_column = args.input
+    if not is_array and input_column not in data.columns() and "data" in data.columns():
+        input_column = "data"  # ray.data.read_numpy's column
+    with _progress(total, "samples", enabled=True) as bar:
+        if args.ray is None:
+            from pyruntime.evaluation import evaluate_arrays
+
+            report = evaluate_arrays(args.model, data, labels, args.reference, args.batch_size,
+                                     args.threads, progress=bar.update)
+        else:
+            import logging
+
+            from pyruntime.ray import _ray, evaluate as ray_evaluate
+
+            ray = _ray()
+            if not ray.is_initialized():
+                # "local" always starts a new cluster (address=None would join one found on this machine).
+                ray.init(address=args.ray, logging_level=logging.WARNING,
+                         log_to_driver=args.verbose)
+            logging.getLogger("ray.data").setLevel(logging.ERROR)
+            report = ray_evaluate(args.model, data, labels, args.reference,
+                                  input_column=None if is_array else input_column, batch_size=args.batch_size,
+                                  workers=args.workers, num_cpus=args.threads, progress=bar.update)
+    if args.json:
+        info = {k: (v if not isinstance(v, float) or np.isfinite(v) else None)
+                for k, v in report.as_dict().items()}
+        info.update(model=args.model, data=args.data, ray=args.ray, workers=args.workers)
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"model {args.model} on {args.data}" + (f" (Ray: {args.ray})" if args.ray else ""))
+    print(report)
     return 0
 
 
@@ -324,12 +555,42 @@ def build_parser() -> argparse.ArgumentParser:
     quantize.add_argument("--eval-data", help=".npy of evaluation inputs (default: the calibration data)")
     quantize.add_argument("--eval-labels", help=".npy of integer labels for --eval-data")
     quantize.add_argument("-o", "--output", required=True, help="where to write the .tflite")
+    quantize.add_argument("--keep-float", metavar="auto|NAME,...",
+                          help="leave these layers in float (names or unique parts of names, as `debug` shows), "
+                               "or 'auto': the worst-ranked ones until --max-accuracy-drop is met (int8 only)")
+    quantize.add_argument("--max-accuracy-drop", type=float, default=1.0,
+                          help="with --keep-float auto: accuracy points below float allowed (default 1)")
+    quantize.add_argument("--max-size", type=float, help="with --keep-float auto: size budget in KB")
     quantize.add_argument("--json", action="store_true", help="machine-readable output")
+    quantize.add_argument("--verbose", action="store_true", help="show TensorFlow's converter output (on stderr)")
+    quantize.add_argument("--log", help="write the converter's output to this file (default: discarded)")
+    evaluate = sub.add_parser("evaluate", help="accuracy/agreement on a data set, here or on a Ray cluster")
+    evaluate.add_argument("model", help="path of a .tflite file")
+    evaluate.add_argument("data", help=".npz (samples under --input, labels under --labels) or a directory "
+                                       "of Parquet / .npy files (read with Ray Data)")
+    evaluate.add_argument("--input", default="x", help="array / column of the samples (default x)")
+    evaluate.add_argument("--labels", help="array / column of integer labels (default y when present)")
+    evaluate.add_argument("--reference", help="a reference .tflite (e.g. the float model): agreement, error, SQNR")
+    evaluate.add_argument("--batch-size", type=int, default=256, help="samples per batch (default 256)")
+    evaluate.add_argument("--ray", metavar="ADDRESS",
+                          help="run on the Ray cluster at ADDRESS (HOST:PORT), or 'local' to start one here")
+    evaluate.add_argument("--workers", type=int, help="Ray actors, one Interpreter each (default: one per CPU)")
+    evaluate.add_argument("--threads", type=int, default=1,
+                          help="threads per Interpreter; on Ray, CPUs per actor (default 1)")
+    evaluate.add_argument("--verbose", action="store_true", help="show the Ray workers' logs")
+    evaluate.add_argument("--json", action="store_true", help="machine-readable output")
+    debug = sub.add_parser("debug", help="per-layer quantization error against the float model (needs tensorflow)")
+    debug.add_argument("float_model", help="the float model: .keras/.h5, SavedModel directory or float .tflite")
+    debug.add_argument("quantized", help="the quantized .tflite (int8 or 16x8)")
+    debug.add_argument("--data", required=True, help=".npz with x (samples) and optional y (labels), or a .npy")
+    debug.add_argument("--samples", type=int, help="use only the first N samples")
+    debug.add_argument("--plot", help="write the per-layer SQNR chart (PNG; needs matplotlib)")
+    debug.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
 COMMANDS = {"inspect": run_inspect, "compare": run_compare, "bench": run_bench, "quantize": run_quantize,
-            "profile": run_profile}
+            "profile": run_profile, "debug": run_debug, "evaluate": run_evaluate}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -80,7 +80,7 @@ def compare_with_reference(model_path, inputs: Optional[Sequence[np.ndarray]] = 
     details = {d["index"]: d for d in ours.get_tensor_details()}
     diffs = []
     for op in ours._get_ops_details():
-        for t in op["outputs"]:
+        for t in map(int, op["outputs"]):
             ref = reference.get(f"t{t}")
             if ref is None:
                 continue

@@ -18,8 +18,11 @@ from typing import Any, Iterable, List, Optional, Tuple, Union
 
 import numpy as np
 
+from pyruntime.evaluation import EvalSums
+
 MODES = ("dynamic", "int8", "float16", "int16x8")
 IO_TYPES = ("int8", "uint8", "float32")
+_CHUNK = 256  # samples per metric update in evaluate
 
 
 def _tf():
@@ -215,23 +218,23 @@ def evaluate(float_model, quantized_tflite: Union[bytes, str, os.PathLike], data
         quantized_tflite = Path(quantized_tflite).read_bytes()
     reference = _FloatRunner(float_model)
     quantized, runtime, notes = _quantized_runner(quantized_tflite)
-    ref_out = np.concatenate([reference(data[i:i + 1]).reshape(1, -1) for i in range(len(data))])
-    q_out = np.concatenate([quantized(data[i:i + 1]).reshape(1, -1) for i in range(len(data))])
-    err = q_out.astype(np.float64) - ref_out.astype(np.float64)
-    signal = float(np.sum(ref_out.astype(np.float64) ** 2))
-    noise = float(np.sum(err ** 2))
+    # Metrics as exact partial sums (pyruntime.evaluation): the same numbers as
+    # pyruntime.ray.evaluate computes on a cluster.
+    sums = EvalSums()
+    for start in range(0, len(data), _CHUNK):
+        x = data[start:start + _CHUNK]
+        ref_out = np.concatenate([reference(x[i:i + 1]).reshape(1, -1) for i in range(len(x))])
+        q_out = np.concatenate([quantized(x[i:i + 1]).reshape(1, -1) for i in range(len(x))])
+        sums.add(q_out, None if labels is None else np.asarray(labels)[start:start + _CHUNK], ref_out, start=start)
+    metrics = sums.report()
     report = QuantizationReport(
         float_bytes=reference.size, quantized_bytes=len(quantized_tflite),
         compression=reference.size / max(1, len(quantized_tflite)), samples=len(data),
-        max_abs_error=float(np.abs(err).max()), mean_abs_error=float(np.abs(err).mean()),
-        sqnr_db=float(10 * np.log10(signal / noise)) if noise > 0 else float("inf"),
+        top1_agreement=metrics.top1_agreement, float_accuracy=metrics.reference_accuracy,
+        quantized_accuracy=metrics.accuracy, max_abs_error=metrics.max_abs_error,
+        mean_abs_error=metrics.mean_abs_error, sqnr_db=metrics.sqnr_db,
         quantized_ms=_median_ms(quantized, data[:1]), float_ms=_median_ms(reference, data[:1]),
         quantized_runtime=runtime, notes=notes)
-    if ref_out.shape[1] > 1:
-        report.top1_agreement = float(np.mean(ref_out.argmax(1) == q_out.argmax(1)))
-        if labels is not None:
-            report.float_accuracy = float(np.mean(ref_out.argmax(1) == labels))
-            report.quantized_accuracy = float(np.mean(q_out.argmax(1) == labels))
     return report
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import mmap
 import os
+import weakref
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -30,11 +32,18 @@ class Interpreter:
     ``Interpreter(path)``, ``Interpreter(model_path=path)`` or
     ``Interpreter(model_content=bytes)``. The model is validated and planned
     at construction: unsupported ops or malformed files raise
-    ``pyruntime.ModelError`` here, never during ``invoke``.
+    ``pyruntime.ModelError`` here. Only a model whose shapes depend on values
+    computed in the graph is planned (in part) at ``invoke``, which may then
+    raise ``ModelError`` for an invalid computed shape.
 
-    ``num_threads`` is the number of threads ops may use (>= 1).
-    ``preserve_all_tensors=True`` keeps every intermediate tensor readable
-    through ``get_tensor`` after ``invoke`` (costs arena memory).
+    The constructor takes LiteRT's arguments in LiteRT's order (see
+    docs/interpreter_api.md): ``num_threads`` is the number of threads ops
+    may use (>= 1; None or -1: one per CPU). ``experimental_delegates`` must
+    be None or empty: pyruntime runs its own kernels, never a delegate.
+    ``experimental_op_resolver_type`` is accepted and changes nothing (the
+    kernels match LiteRT's reference kernels). ``preserve_all_tensors=True``
+    (or ``experimental_preserve_all_tensors``) keeps every intermediate
+    tensor readable through ``get_tensor`` after ``invoke``.
     ``profile=True`` times every op of each invoke; see ``get_profile``.
     """
 
@@ -42,11 +51,29 @@ class Interpreter:
         self,
         model_path: Union[str, os.PathLike, bytes, None] = None,
         model_content: Optional[bytes] = None,
+        experimental_delegates: Optional[Sequence[Any]] = None,
         num_threads: Optional[int] = 1,
+        experimental_op_resolver_type: Any = None,
+        experimental_preserve_all_tensors: bool = False,
+        experimental_disable_delegate_clustering: bool = False,
+        experimental_default_delegate_latest_features: bool = False,
+        experimental_compress_quantization_zero_points: bool = False,
+        experimental_disable_delegate_node_fusion: bool = False,
+        experimental_force_delegate_node_profiling: bool = False,
         *,
         preserve_all_tensors: bool = False,
         profile: bool = False,
+        _subgraph: int = 0,
     ) -> None:
+        if experimental_delegates:
+            raise ValueError(
+                f"pyruntime runs its own kernels and cannot use TFLite delegates; got "
+                f"experimental_delegates={experimental_delegates!r} (pass None)")
+        _check_op_resolver_type(experimental_op_resolver_type)
+        # The delegate options have nothing to act on without delegates.
+        self._experimental_compress_quantization_zero_points = bool(
+            experimental_compress_quantization_zero_points)
+        preserve_all_tensors = bool(preserve_all_tensors or experimental_preserve_all_tensors)
         if isinstance(model_path, (bytes, bytearray, memoryview)) and model_content is None:
             model_path, model_content = None, model_path
         if (model_path is None) == (model_content is None):
@@ -61,11 +88,19 @@ class Interpreter:
         if not isinstance(num_threads, int) or num_threads < 1:
             raise ValueError(f"num_threads must be a positive int, got {num_threads!r}")
         self._model_content = model_content
+        self._num_threads = num_threads
+        self._preserve_all_tensors = preserve_all_tensors
         self._core: Optional[_core.Interpreter] = _core.Interpreter(
-            model_content, num_threads, preserve_all_tensors
+            model_content, num_threads, preserve_all_tensors, _subgraph
         )
         self._inputs: List[int] = self._core.inputs()
         self._outputs: List[int] = self._core.outputs()
+        self._input_position: Dict[int, int] = {t: k for k, t in enumerate(self._inputs)}
+        self._dynamic = self._core.is_dynamic()
+        # Views handed out by tensor(): a re-plan while one is alive would
+        # leave it dangling, so it is refused (TFLite's rule too).
+        self._views: List[weakref.ref] = []
+        self._subgraph_interpreters: Dict[int, "Interpreter"] = {}
         self._needs_prepare = False
         # Input shapes set by resize_tensor_input, reported by the details
         # before allocate_tensors plans them (as LiteRT does).
@@ -106,6 +141,7 @@ class Interpreter:
         """Plans memory for the current input shapes (needed after ``resize_tensor_input``)."""
         native = self._native()
         if self._needs_prepare:
+            self._ensure_safe()
             native.prepare()
             self._needs_prepare = False
             self._pending_shapes.clear()
@@ -119,23 +155,37 @@ class Interpreter:
         """Details of the graph outputs, in TFLite's dict format."""
         return [self._details(i) for i in self._outputs]
 
-    def get_tensor_details(self) -> List[Dict[str, Any]]:
-        """Details of every tensor of the model's main subgraph."""
+    def get_tensor_details(self, subgraph_index: int = 0) -> List[Dict[str, Any]]:
+        """Details of every tensor of a subgraph (the main one by default)."""
+        if subgraph_index != 0:
+            return self._subgraph(subgraph_index).get_tensor_details()
         return [self._details(i) for i in range(self._native().num_tensors())]
+
+    def _get_tensor_details(self, tensor_index: int, subgraph_index: int = 0) -> Dict[str, Any]:
+        """Details of one tensor, as LiteRT's method of this name."""
+        if subgraph_index != 0:
+            return self._subgraph(subgraph_index)._get_tensor_details(tensor_index)
+        return self._details(int(tensor_index))
 
     def set_tensor(self, tensor_index: int, value: ArrayLike) -> None:
         """Copies ``value`` into graph input ``tensor_index``; dtype and shape must match exactly."""
-        try:
-            position = self._inputs.index(tensor_index)
-        except ValueError:
+        position = self._input_position.get(tensor_index)
+        if position is None:
             raise ValueError(
-                f"tensor {tensor_index} is not a graph input (inputs: {self._inputs})"
-            ) from None
+                f"tensor {tensor_index} is not a graph input (inputs: {self._inputs})")
+        core = self._core
+        if type(value) is np.ndarray and core is not None and not self._needs_prepare:
+            core.set_input(position, value, False)  # fast path; the core checks dtype and shape
+            return
         self._set_input(position, value)
 
     def invoke(self) -> None:
         """Runs the model on the inputs set with ``set_tensor``. Releases the GIL."""
+        if self._core is not None and not (self._needs_prepare or self._dynamic):
+            self._core.invoke()
+            return
         self.allocate_tensors()
+        self._ensure_safe()  # a dynamic model re-plans during invoke when a shape input changes
         self._native().invoke()
 
     def reset_all_variables(self, resource_variables: bool = False) -> None:
@@ -145,13 +195,47 @@ class Interpreter:
         the model's initial state (their CALL_ONCE init subgraph runs again at
         the next invoke)."""
         self._native().reset_variables(bool(resource_variables))
+        for sub in self._subgraph_interpreters.values():  # signature runners of other subgraphs
+            sub.reset_all_variables(resource_variables)
 
-    def get_tensor(self, tensor_index: int) -> np.ndarray:
+    def get_tensor(self, tensor_index: int, subgraph_index: int = 0) -> np.ndarray:
         """A copy of tensor ``tensor_index`` (inputs, outputs and constants always;
         intermediates with ``preserve_all_tensors=True``)."""
+        core = self._core
+        if type(tensor_index) is int and subgraph_index == 0 and core is not None:
+            return core.get_tensor(tensor_index)
         if not isinstance(tensor_index, (int, np.integer)):
             raise TypeError(f"tensor index must be an int, got {type(tensor_index).__name__}")
+        if subgraph_index != 0:
+            return self._subgraph(subgraph_index).get_tensor(tensor_index)
         return self._native().get_tensor(int(tensor_index))
+
+    def tensor(self, tensor_index: int):
+        """A function returning a numpy view of tensor ``tensor_index``'s
+        current buffer (no copy; writable except for constants), as TFLite's
+        ``tensor()``. Call the function for a fresh view each time and do not
+        keep views across ``allocate_tensors`` / a resize: those raise
+        RuntimeError while a view is alive."""
+        if not isinstance(tensor_index, (int, np.integer)):
+            raise TypeError(f"tensor index must be an int, got {type(tensor_index).__name__}")
+        index = int(tensor_index)
+        self._native().tensor_details(index)  # an unknown index fails here, not later
+
+        def view() -> np.ndarray:
+            array = _core.Interpreter.tensor_view(self._native(), index)
+            self._views.append(weakref.ref(array))  # slices keep `array` alive too
+            return array
+
+        return view
+
+    def num_subgraphs(self) -> int:
+        """Number of subgraphs in the model (pyruntime runs subgraph 0, and a
+        signature's subgraph through its runner)."""
+        return self._native().num_subgraphs()
+
+    @property
+    def experimental_compress_quantization_zero_points(self) -> bool:
+        return self._experimental_compress_quantization_zero_points
 
     def resize_tensor_input(self, input_index: int, tensor_size: Sequence[int], strict: bool = False) -> None:
         """Changes the shape of graph input ``input_index`` (a tensor index);
@@ -161,6 +245,7 @@ class Interpreter:
         except ValueError:
             raise ValueError(f"tensor {input_index} is not a graph input") from None
         shape = [int(d) for d in tensor_size]
+        self._ensure_safe()
         self._native().resize_input(position, shape)
         self._needs_prepare = True
         self._pending_shapes[input_index] = shape
@@ -181,13 +266,13 @@ class Interpreter:
         quantized model: inputs are quantized and outputs dequantized with
         each tensor's own scale and zero point. Plain ``run`` stays strict.
         """
-        core = self._core
         if type(inputs) is np.ndarray and len(self._inputs) == 1 and not float_io \
-                and not self._needs_prepare and core is not None:
+                and not self._needs_prepare and self._core is not None and not self._views:
             # Fast path for the common call: the core checks dtype and shape.
-            outs = core.run([inputs])
+            outs = self._core.run([inputs])
             return outs[0] if len(outs) == 1 else outs
         self.allocate_tensors()
+        self._ensure_safe()  # a new input size or a dynamic model re-plans
         arrays = self._arrange_inputs(inputs)
         if float_io:
             arrays = [quantize(a, d) for a, d in zip(arrays, self.get_input_details())]
@@ -221,21 +306,56 @@ class Interpreter:
         if signature_key not in signatures:
             raise ValueError(f'Invalid signature_key provided: "{signature_key}".')
         sig = signatures[signature_key]
-        if sig["subgraph_index"] != 0:
-            raise ValueError(
-                f'signature "{signature_key}" runs subgraph {sig["subgraph_index"]}; '
-                "pyruntime only runs subgraph 0"
-            )
-        return SignatureRunner(self, signature_key, dict(sig["inputs"]), dict(sig["outputs"]))
+        interp = self if sig["subgraph_index"] == 0 else self._subgraph(sig["subgraph_index"])
+        return SignatureRunner(interp, signature_key, dict(sig["inputs"]), dict(sig["outputs"]))
+
+    def _subgraph(self, index: int) -> "Interpreter":
+        """An interpreter running subgraph ``index`` of the same model bytes
+        (made on first use; a ModelError names what it cannot run)."""
+        index = int(index)
+        count = self._native().num_subgraphs()
+        if not 0 <= index < count:
+            raise ValueError(f"subgraph_index is out of range: {index} for the model, which has "
+                             f"{count} subgraphs.")
+        if index == 0:
+            return self
+        if index not in self._subgraph_interpreters:
+            self._subgraph_interpreters[index] = Interpreter(
+                model_content=self._model_content if isinstance(self._model_content, bytes)
+                else bytes(self._model_content),
+                num_threads=self._num_threads, preserve_all_tensors=self._preserve_all_tensors,
+                _subgraph=index)
+        return self._subgraph_interpreters[index]
 
     def _get_ops_details(self) -> List[Dict[str, Any]]:
-        """The model's ops (index, op_name, inputs, outputs), as TFLite's method of this name."""
-        return self._native().op_details()
+        """Every op's details, as LiteRT's method of this name (see ``_get_op_details``)."""
+        return [self._op_details(op) for op in self._native().op_details()]
+
+    def _get_op_details(self, op_index: int) -> Dict[str, Any]:
+        """index, op_name, inputs and outputs (int32 arrays, -1 for an omitted
+        input), operand_types and result_types (numpy types) of op ``op_index``,
+        as LiteRT's method of this name."""
+        ops = self._native().op_details()
+        if not 0 <= int(op_index) < len(ops):
+            raise ValueError(f"op index {op_index} out of range ({len(ops)} ops)")
+        return self._op_details(ops[int(op_index)])
+
+    def _op_details(self, op: Dict[str, Any]) -> Dict[str, Any]:
+        native = self._native()
+        types = lambda ts: [_numpy_type(native.tensor_details(t)["dtype"]) for t in ts if t != -1]
+        return {
+            "index": int(op["index"]),
+            "op_name": op["op_name"],
+            "inputs": np.asarray(op["inputs"], dtype=np.int32),
+            "outputs": np.asarray(op["outputs"], dtype=np.int32),
+            "operand_types": types(op["inputs"]),
+            "result_types": types(op["outputs"]),
+        }
 
     def get_profile(self) -> List[Dict[str, Any]]:
         """Per-op timing of the latest invoke (needs ``profile=True``), in execution order:
         op_index, op_name, seconds, output_shape and macs (multiply-accumulates of
-        CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED; 0 for other ops)."""
+        CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL; 0 for other ops)."""
         ops = {op["index"]: op for op in self._get_ops_details()}
         native = self._native()
         out = []
@@ -248,7 +368,7 @@ class Interpreter:
 
     def count_macs(self) -> int:
         """Multiply-accumulates of one invoke at the current input shapes
-        (CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, as ``get_profile``)."""
+        (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL, as ``get_profile``)."""
         native = self._native()
         total = 0
         for op in self._get_ops_details():
@@ -258,10 +378,18 @@ class Interpreter:
 
     def _macs(self, op: Dict[str, Any], out_shape: List[int]) -> int:
         name = op["op_name"]
-        if name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED") or len(op["inputs"]) < 2:
+        if name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL") or len(op["inputs"]) < 2:
             return 0
         weights = list(self._native().tensor_details(op["inputs"][1])["shape"])
         out_elements = int(np.prod(out_shape)) if out_shape else 0
+        if name == "BATCH_MATMUL":
+            # Per matrix, lhs holds M*K values, rhs K*N and the output M*N
+            # (whichever operands are adjointed): K = sqrt(MK * KN / MN).
+            lhs = list(self._native().tensor_details(op["inputs"][0])["shape"])
+            if min(len(lhs), len(weights), len(out_shape)) < 2 or out_elements == 0:
+                return 0
+            mk, kn, mn = (int(s[-2]) * int(s[-1]) for s in (lhs, weights, out_shape))
+            return out_elements * math.isqrt(mk * kn // mn) if mn else 0
         if name == "CONV_2D":
             return out_elements * int(np.prod(weights[1:]))
         if name == "DEPTHWISE_CONV_2D":
@@ -281,7 +409,22 @@ class Interpreter:
         """Bytes of the one arena holding all non-constant tensors."""
         return self._native().arena_bytes()
 
+    @property
+    def kernel_path(self) -> str:
+        """The kernel path this interpreter runs (``pyruntime.cpu_paths()[0]``
+        unless ``PYRUNTIME_ISA`` named another when it was built)."""
+        return self._native().kernel_path()
+
     # -- internals ---------------------------------------------------------
+
+    def _ensure_safe(self) -> None:
+        """Refuses to re-plan while a view from ``tensor()`` is alive."""
+        self._views = [v for v in self._views if v() is not None]
+        if self._views:
+            raise RuntimeError(
+                "There is at least 1 reference to internal data in the interpreter in the form "
+                "of a numpy array or slice. Be sure to only hold the function returned from "
+                "tensor() if you are using raw data access.")
 
     def _arrange_inputs(self, inputs) -> List[Any]:
         n = len(self._inputs)
@@ -336,7 +479,8 @@ class Interpreter:
         d = self._native().tensor_details(index)
         scales = np.asarray(d["scales"], dtype=np.float32)
         zero_points = np.asarray(d["zero_points"], dtype=np.int32)
-        quant = (float(scales[0]), int(zero_points[0])) if len(scales) else (0.0, 0)
+        # The legacy per-tensor pair; (0.0, 0) for per-channel, as LiteRT.
+        quant = (float(scales[0]), int(zero_points[0])) if len(scales) == 1 else (0.0, 0)
         return {
             "name": d["name"],
             "index": index,
@@ -348,6 +492,7 @@ class Interpreter:
                 "scales": scales,
                 "zero_points": zero_points,
                 "quantized_dimension": d["quantized_dimension"],
+                "block_size": 0,
             },
             "sparsity_parameters": {},
         }
@@ -396,6 +541,18 @@ class SignatureRunner:
 
     def get_output_details(self) -> Dict[str, Dict[str, Any]]:
         return {name: self._interpreter._details(t) for name, t in self._outputs.items()}
+
+
+_OP_RESOLVER_TYPES = ("AUTO", "BUILTIN", "BUILTIN_REF", "BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+
+
+def _check_op_resolver_type(value: Any) -> None:
+    """LiteRT's OpResolverType (from ai_edge_litert or tf.lite), its name or
+    None: accepted, none changes the kernels (they match BUILTIN_REF)."""
+    name = getattr(value, "name", value)
+    if value is not None and name not in _OP_RESOLVER_TYPES:
+        raise ValueError(f"experimental_op_resolver_type must be an OpResolverType "
+                         f"({', '.join(_OP_RESOLVER_TYPES)}), got {value!r}")
 
 
 def _numpy_type(name: str) -> type:

@@ -4,3 +4,15 @@ import sys
 _TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 if _TESTS_DIR not in sys.path:
     sys.path.insert(0, _TESTS_DIR)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Names the kernel paths this run exercised natively (every test that
+    compares SIMD with the reference runs on each of them)."""
+    try:
+        import pyruntime
+    except ImportError:
+        return
+    terminalreporter.write_line(
+        f"pyruntime kernel paths run natively: {', '.join(pyruntime.cpu_paths())}; "
+        "emulated: none (AVX-VNNI, AMX and Arm paths are not built yet)")

@@ -345,7 +345,7 @@ def _report(names) -> int:
             if kind == "int8":
                 model_zoo.reference_outputs(p, [model_zoo.random_inputs(p, s) for s in (0, 1, 2)])
             else:
-                model_kinds.builtin_outputs(p, [model_kinds.random_float_inputs(p, s) for s in (0, 1, 2)])
+                model_kinds.float_oracle(p, [model_kinds.random_float_inputs(p, s) for s in (0, 1, 2)])
             tr = time.perf_counter() - t0
             print(f"## {name}/{kind}: build {tb:.1f}s ({cb:.1f}s CPU), 3 reference runs {tr:.1f}s, {p.stat().st_size / 1e6:.2f} MB\n"
                   f"ops: {' '.join(model_zoo.distinct_ops(p))}\n"

@@ -28,7 +28,7 @@ _counter = itertools.count()
 _TFL_TYPE = {
     np.float32: S.TensorType.FLOAT32, np.int32: S.TensorType.INT32, np.uint8: S.TensorType.UINT8,
     np.int64: S.TensorType.INT64, np.int8: S.TensorType.INT8, np.int16: S.TensorType.INT16,
-    np.bool_: S.TensorType.BOOL,
+    np.bool_: S.TensorType.BOOL, np.float64: S.TensorType.FLOAT64,
 }
 _OPTIONS = {  # op name -> BuiltinOptions member (options class is <member>T)
     "SQUEEZE": "SqueezeOptions", "EXPAND_DIMS": "ExpandDimsOptions", "SLICE": "SliceOptions",
@@ -38,6 +38,14 @@ _OPTIONS = {  # op name -> BuiltinOptions member (options class is <member>T)
     "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions", "REDUCE_MAX": "ReducerOptions",
     "REDUCE_MIN": "ReducerOptions", "ARG_MAX": "ArgMaxOptions", "ARG_MIN": "ArgMinOptions",
     "DEPTH_TO_SPACE": "DepthToSpaceOptions", "SPACE_TO_DEPTH": "SpaceToDepthOptions",
+    "ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions", "RESHAPE": "ReshapeOptions",
+    "STRIDED_SLICE": "StridedSliceOptions", "PAD": "PadOptions", "CONCATENATION":
+    "ConcatenationOptions", "SHAPE": "ShapeOptions", "MIRROR_PAD": "MirrorPadOptions",
+    "GATHER_ND": "GatherNdOptions", "SCATTER_ND": "ScatterNdOptions", "TOPK_V2": "TopKV2Options",
+    "WHERE": "WhereOptions", "SELECT": "SelectOptions", "SELECT_V2": "SelectV2Options",
+    "LOGICAL_OR": "LogicalOrOptions", "LOGICAL_AND": "LogicalAndOptions",
+    "LOGICAL_NOT": "LogicalNotOptions", "REDUCE_ANY": "ReducerOptions",
+    "REDUCE_ALL": "ReducerOptions", "LOG_SOFTMAX": "LogSoftmaxOptions",
 }
 
 # BUILTIN_REF registers BROADCAST_TO from version 2 on.
@@ -79,7 +87,11 @@ class Graph:
             self.codes.append(code)
         o = S.OperatorT()
         o.opcodeIndex, o.inputs, o.outputs = self.codes.index(code), list(ins), list(outs)
-        kind = _OPTIONS[name]
+        kind = _OPTIONS.get(name)
+        if kind is None:  # an op without options (FLOOR, LOGICAL_NOT, ...)
+            assert not opts, (name, opts)
+            self.ops.append(o)
+            return
         o.builtinOptionsType = getattr(S.BuiltinOptions, kind)
         o.builtinOptions = getattr(S, kind + "T")()
         for k, v in opts.items():
@@ -110,7 +122,10 @@ class Graph:
             return path  # a model for an error test
         zeros = [np.zeros(self.tensors[i].shape, _NP_TYPE[self.tensors[i].type])
                  for i in self.inputs]
-        result = interp.run(zeros)
+        try:
+            result = interp.run(zeros)
+        except pyruntime.ModelError:
+            return path  # shapes computed at invoke: the stored ones stay hints
         for i, r in zip(outputs, result if isinstance(result, list) else [result]):
             self.tensors[i].shape = list(r.shape)
         _write(m, path)

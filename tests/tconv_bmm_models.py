@@ -205,8 +205,7 @@ def float_model(kind: str, batch: int = 1, seed: int = 0, weights: str = "float3
 def litert_outputs_many(jobs, resolver: str = "BUILTIN_REF"):
     """Runs LiteRT on several models in ONE subprocess (start-up dominates
     the cost of tiny models). jobs: {key: (model_path, input_sets)}.
-    resolver: "BUILTIN_REF" (int8 reference) or
-    "BUILTIN_WITHOUT_DEFAULT_DELEGATES" (builtin kernels, for float).
+    resolver: an OpResolverType name (BUILTIN_REF: the reference kernels).
     Returns {key: list of output lists per input set, or the error text
     when LiteRT failed on that model}."""
     import pickle

@@ -140,7 +140,8 @@ def test_closed_interpreter(interp):
 def test_unsupported_ops_listed_at_construction(demo_bytes):
     def make_unsupported(model):
         # Turn every opcode into ops pyruntime does not implement.
-        for code, op in zip(model.operatorCodes, (BuiltinOperator.SIN, BuiltinOperator.COS)):
+        for code, op in zip(model.operatorCodes, (BuiltinOperator.LSH_PROJECTION,
+                                                       BuiltinOperator.SKIP_GRAM)):
             code.builtinCode = op
             code.deprecatedBuiltinCode = op
     bad = edited(demo_bytes, make_unsupported)
@@ -148,7 +149,7 @@ def test_unsupported_ops_listed_at_construction(demo_bytes):
         pyruntime.Interpreter(model_content=bad)
     message = str(info.value)
     assert message.startswith("unsupported ops:")
-    assert "SIN (op 0)" in message and "COS (op " in message
+    assert "LSH_PROJECTION (op 0)" in message and "SKIP_GRAM (op " in message
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00" * 3, b"garbage" * 10, b"\x18\x00\x00\x00TFL3" + b"\x00" * 40])

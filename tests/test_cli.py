@@ -63,6 +63,7 @@ def test_inspect_json():
     info = json.loads(result.stdout)
     assert info["ops"]["CONV_2D"] == 3 and info["inputs"][0]["shape"] == [1, 8, 8, 1]
     assert info["arena_bytes"] > 0
+    assert info["kernel_path"] == info["cpu_paths"][0] == pyruntime.cpu_paths()[0]
     # 3 convs + depthwise + FC: 8*8*16*9 + 8*8*16*9 + 8*8*16*16 + 4*4*32*144 + 10*128
     assert info["macs"] == 9216 + 9216 + 16384 + 73728 + 1280
     assert 0 < info["parameter_bytes"] < DEMO.stat().st_size

@@ -81,3 +81,27 @@ def test_quantize_command_line(digits_model, tmp_path):
     report = json.loads(result.stdout)["report"]
     assert report["samples"] == 32 and report["top1_agreement"] > 0.8
     assert pyruntime.Interpreter(out).get_input_details()[0]["dtype"] == np.int8
+
+
+def test_quantize_command_line_output_is_only_the_report(digits_model, tmp_path):
+    """The converter's console noise goes to --log (or away), not before the report."""
+    import subprocess
+    import sys
+
+    from subprocess_env import subprocess_kwargs
+
+    model, x, _ = digits_model
+    model.save(tmp_path / "digits.keras")
+    np.save(tmp_path / "calib.npy", x[:16])
+    log = tmp_path / "convert.log"
+    result = subprocess.run([sys.executable, "-m", "pyruntime", "quantize", str(tmp_path / "digits.keras"),
+                             "--mode", "int8", "--calib", str(tmp_path / "calib.npy"), "-o", str(tmp_path / "q.tflite"),
+                             "--log", str(log)],
+                            capture_output=True, text=True, timeout=600, **subprocess_kwargs())
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("wrote ") and any(line.startswith("SQNR") for line in lines), result.stdout
+    assert len(lines) == 8, result.stdout  # "wrote", then the report's 7 rows
+    noise = ("Saved artifact", "TensorSpec", "tensorflow", "W0000", "I0000")
+    assert not any(n in result.stdout + result.stderr for n in noise), result.stdout + result.stderr
+    assert "Saved artifact" in log.read_text()  # what the converter printed is kept in the log

@@ -1,4 +1,4 @@
-"""The fusion pass (csrc/runtime/fusion.h): MUL(x, f(x)) with f a table op
+"""The fusion pass (csrc/interpreter/fusion.h): MUL(x, f(x)) with f a table op
 (LOGISTIC, HARD_SWISH) runs as one table and stays bit-exact with the
 reference; it must not fire when the intermediate is needed elsewhere.
 

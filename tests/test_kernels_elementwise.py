@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pyruntime import _core
+from pyruntime import _core, _testing
 
-T = _core._testing
+T = _testing
 ISAS = T.available_isas()
 SIMD_ISAS = [i for i in ISAS if i != "reference"]
 needs_simd = pytest.mark.skipif(not SIMD_ISAS, reason="no SIMD path on this CPU")

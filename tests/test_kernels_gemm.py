@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 
 import pyruntime
-from pyruntime import _core
+from pyruntime import _core, _testing
 from bitexact import assert_bit_exact
 from model_edit import edited
 from model_zoo import get_model
 import op_models
 
-T = _core._testing
+T = _testing
 SIMD_ISAS = [i for i in T.available_isas() if i != "reference"]
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
@@ -60,6 +60,17 @@ def test_isa_selection(monkeypatch):
     for isa in T.available_isas():
         monkeypatch.setenv("PYRUNTIME_ISA", isa)
         assert _core.isa() == isa
+
+
+def test_cpu_paths_and_kernel_path(monkeypatch):
+    paths = pyruntime.cpu_paths()
+    assert paths == list(reversed(T.available_isas())) and paths[-1] == "reference"
+    path = op_models.conv_model()
+    monkeypatch.delenv("PYRUNTIME_ISA", raising=False)
+    assert pyruntime.Interpreter(path).kernel_path == paths[0]
+    for isa in paths:
+        monkeypatch.setenv("PYRUNTIME_ISA", isa)
+        assert pyruntime.Interpreter(path).kernel_path == isa
 
 
 def test_unknown_isa_is_a_clear_error(monkeypatch):

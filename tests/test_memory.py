@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from pyruntime import _core
+from pyruntime import _core, _testing
 
 import soak
 from model_zoo import get_model
@@ -44,7 +44,7 @@ def test_loading_resnet50_holds_one_copy_of_the_weights(isa):
     # The file is mapped, not read; once packed kernels have copied what they
     # need, its pages are released. So loading costs at most one copy of the
     # weights (the file's, or the AVX2 path's int8 packed copy) plus the arena.
-    if isa not in _core._testing.available_isas():
+    if isa not in _testing.available_isas():
         pytest.skip(f"no {isa} on this CPU")
     path = get_model("resnet50", "int8")
     r = soak.load_growth(path, isa)

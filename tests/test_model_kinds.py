@@ -1,9 +1,6 @@
-"""Float32 and float16-weight models against LiteRT's builtin kernels.
-
-Error metric (per output): max |ours - litert| / max |litert|, bound 1e-5.
-MobileNetV2 measures ~9e-6 (LiteRT's own builtin and reference kernels
-differ by up to 1e-4 on it): the bound holds only because our float kernels
-round like LiteRT's (no FMA contraction, bias added after the sum).
+"""Float32 and float16-weight models against the float oracle
+(model_kinds.float_oracle): BUILTIN_REF is the target, and the bound is
+max(1e-5, 2 x the error of LiteRT's default path against it in the same run).
 """
 import numpy as np
 import pytest
@@ -20,18 +17,11 @@ def _run(interp, inputs):
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
-def _check(path, bound, seeds=(0, 1, 2), **kwargs):
+def _check(path, floor, seeds=(0, 1, 2), **kwargs):
     sets = [mk.random_float_inputs(path, s) for s in seeds]
-    refs, _ = mk.builtin_outputs(path, sets)
+    oracle = mk.float_oracle(path, sets, floor=floor)
     interp = pyruntime.Interpreter(str(path), **kwargs)
-    worst = 0.0
-    for inputs, ref in zip(sets, refs):
-        ours = _run(interp, inputs)
-        assert len(ours) == len(ref)
-        for o, r in zip(ours, ref):
-            assert o.dtype == np.float32
-            worst = max(worst, mk.max_rel_error(o, r))
-    assert worst <= bound, f"{path.name}: max relative error {worst:.3e} > {bound:.0e}"
+    oracle.check([_run(interp, inputs) for inputs in sets], path.name)
     return interp
 
 

@@ -2,7 +2,7 @@
 TILE, BROADCAST_TO, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, REDUCE_MAX,
 REDUCE_MIN, ARG_MAX, ARG_MIN, DEPTH_TO_SPACE and SPACE_TO_DEPTH against
 LiteRT: bit-exact with the reference kernels (BUILTIN_REF) for every dtype,
-float32 resize within 1e-5 relative error of the builtin kernels.
+float32 resize within the float oracle (model_kinds.float_oracle) of BUILTIN_REF.
 
 Most models are hand-built (shape_models.Graph); ``fan_out`` puts several
 cases of one op on the same input so that one reference run checks them all.
@@ -292,7 +292,7 @@ def test_resize_nearest_bit_exact(dtype, q):
     assert_bit_exact(path, seeds=(0,))
 
 
-def test_resize_float32_vs_builtin():
+def test_resize_float32_vs_reference():
     g = sm.Graph()
     x = g.tensor((2, 5, 4, 3), np.float32, graph_input=True)
     outs = []
@@ -303,12 +303,9 @@ def test_resize_float32_vs_builtin():
                 g.op(name, [x, g.const(size)], [outs[-1]], **m)
     path = g.save(outs)
     sets = [mk.random_float_inputs(path, s) for s in (0, 1)]
-    refs, _ = mk.builtin_outputs(path, sets)
+    oracle = mk.float_oracle(path, sets)
     interp = pyruntime.Interpreter(str(path))
-    for inputs, ref in zip(sets, refs):
-        ours = interp.run(list(inputs))
-        for o, r in zip(ours, ref):
-            assert mk.max_rel_error(o, r) <= 1e-5
+    oracle.check([interp.run(list(inputs)) for inputs in sets], str(path))
 
 
 def test_resize_errors():
@@ -321,12 +318,16 @@ def test_resize_errors():
                        "4-D")
     expect_model_error(sm.unary("RESIZE_BILINEAR", (1, 4, 4, 1), np.int32, [[8, 8]]),
                        "bilinear input type")
-    g = sm.Graph()  # the size as a graph input: dynamic output shape
+    g = sm.Graph()  # the size as a graph input: planned at invoke
     x = g.tensor((1, 4, 4, 1), np.int8, (0.1, 0), graph_input=True)
     size = g.tensor((2,), np.int32, graph_input=True)
     out = g.tensor((1, 8, 8, 1), np.int8, (0.1, 0))
     g.op("RESIZE_NEAREST_NEIGHBOR", [x, size], [out])
-    expect_model_error(g.save([out]), "size", "must be constant")
+    path = g.save([out])
+    x = np.arange(16, dtype=np.int8).reshape(1, 4, 4, 1)
+    with pytest.raises(pyruntime.ModelError, match="output size 0"):
+        run_ours(path, [x, np.array([0, 8], np.int32)])
+    assert_same_as_reference(path, [x, np.array([8, 3], np.int32)])
 
 
 # ----------------------------------------------------------------------------
@@ -427,16 +428,12 @@ def test_keras_movement_ops():
 
 
 @pytest.mark.parametrize("batch", [1, 2])
-def test_keras_float32_vs_builtin(batch):
+def test_keras_float32_vs_reference(batch):
     path = sm.float_shape_ops_model(batch=batch)
     sets = [mk.random_float_inputs(path, s) for s in (0, 1)]
-    refs, _ = mk.builtin_outputs(path, sets)
+    oracle = mk.float_oracle(path, sets)
     interp = pyruntime.Interpreter(str(path))
-    for inputs, ref in zip(sets, refs):
-        ours = interp.run(list(inputs))
-        assert len(ours) == len(ref)
-        for o, r in zip(ours, ref):
-            assert o.shape == r.shape and mk.max_rel_error(o, r) <= 1e-5
+    oracle.check([interp.run(list(inputs)) for inputs in sets], str(path))
 
 
 # ----------------------------------------------------------------------------

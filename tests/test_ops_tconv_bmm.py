@@ -1,6 +1,6 @@
 """TRANSPOSE_CONV and BATCH_MATMUL (and FULLY_CONNECTED on 3-D inputs):
 int8 bit-exact against LiteRT's reference kernels, float32 within 1e-5
-relative error of LiteRT's builtin kernels.
+relative error of them (the floor of model_kinds.float_oracle).
 
 Hand-built one-op models (tables below) are all run through LiteRT in one
 subprocess per module (fixtures), then compared case by case."""
@@ -14,13 +14,13 @@ import model_kinds
 import model_zoo
 import op_models
 import pyruntime
-from pyruntime import _core
+from pyruntime import _core, _testing
 from bitexact import assert_bit_exact, describe_mismatch
 from tconv_bmm_models import (attention_keras, bmm_model, float_model, litert_outputs_many, matmul_keras,
                               tconv_dynamic_batch_keras, tconv_keras, tconv_model, unet_keras)
 
 FLOAT_TOL = 1e-5
-ISAS = _core._testing.available_isas()  # every kernel path this CPU runs
+ISAS = _testing.available_isas()  # every kernel path this CPU runs
 INT8_SEEDS = (0, 1, 2)
 FLOAT_SEEDS = (0, 1)
 
@@ -115,7 +115,7 @@ def float_refs(tmp_path_factory):
     for key, (build, kw) in FLOAT_CASES.items():
         path = build(d, name=key, dtype=np.float32, **kw)
         jobs[key] = (path, [model_kinds.random_float_inputs(path, seed=s) for s in FLOAT_SEEDS])
-    return jobs, litert_outputs_many(jobs, "BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+    return jobs, litert_outputs_many(jobs)
 
 
 def _run(path, sets, threads=1):
@@ -146,8 +146,7 @@ def check_int8(path):
 
 def check_float(path):
     sets = [model_kinds.random_float_inputs(path, seed=s) for s in FLOAT_SEEDS]
-    refs, _ = model_kinds.builtin_outputs(path, sets)
-    _compare_float(str(path), _run(path, sets), refs)
+    model_kinds.float_oracle(path, sets, floor=FLOAT_TOL).check(_run(path, sets), str(path))
 
 
 def _compare_float(key, ours_sets, ref_sets):
@@ -210,12 +209,21 @@ def _edited(path, fn):
     return str(path)
 
 
-def test_tconv_rejects_computed_output_shape(tmp_path):
+def test_tconv_output_shape_as_graph_input(tmp_path):
+    """output_shape fed at invoke: planned then, checked like a constant one."""
     def computed_shape(m):
         m.subgraphs[0].inputs = [0, 2]
         m.subgraphs[0].tensors[0].buffer = 0
-    with pytest.raises(pyruntime.ModelError, match="TRANSPOSE_CONV.*output_shape must be a constant"):
-        pyruntime.Interpreter(_edited(tconv_model(tmp_path), computed_shape))
+    path = _edited(tconv_model(tmp_path), computed_shape)
+    interp = pyruntime.Interpreter(path)
+    shape_in, x_in = interp.get_input_details()
+    x = model_zoo.random_input(x_in, seed=4)
+    inputs = [np.array([1, 10, 10, 4], np.int32), x]
+    ref = model_zoo.reference_output(path, inputs)[0]
+    ours = interp.run(inputs)
+    assert ours.shape == ref.shape == (1, 10, 10, 4) and np.array_equal(ours, ref)
+    with pytest.raises(pyruntime.ModelError, match=r"TRANSPOSE_CONV.*output_shape \[1, 10, 10, 7\]"):
+        interp.run([np.array([1, 10, 10, 7], np.int32), x])
 
 
 def test_tconv_rejects_output_channels_mismatch(tmp_path):

@@ -7,7 +7,7 @@ tools count and report what they claim.
 import pytest
 
 import pyruntime
-from pyruntime import _core
+from pyruntime import _core, _testing
 
 import op_models
 
@@ -33,9 +33,9 @@ def test_count_macs_follows_the_batch_size():
     assert interp.count_macs() == 5 * 16 * 8
 
 
-@pytest.mark.parametrize("isa", _core._testing.available_isas())
+@pytest.mark.parametrize("isa", _testing.available_isas())
 def test_peak_macs_reports_each_instruction(isa):
-    rows = _core._testing.peak_macs(isa, 0.01)
+    rows = _testing.peak_macs(isa, 0.01)
     assert rows, "no instruction measured"
     for instruction, macs_per_second in rows:
         assert isinstance(instruction, str) and instruction
@@ -45,9 +45,27 @@ def test_peak_macs_reports_each_instruction(isa):
 @pytest.mark.parametrize("seconds", [0.0, -1.0, 1000.0])
 def test_peak_macs_rejects_bad_durations(seconds):
     with pytest.raises(ValueError, match="seconds"):
-        _core._testing.peak_macs("reference", seconds)
+        _testing.peak_macs("reference", seconds)
 
 
 def test_peak_macs_rejects_unknown_isa():
     with pytest.raises(ValueError):
-        _core._testing.peak_macs("sse9", 0.01)
+        _testing.peak_macs("sse9", 0.01)
+
+
+@pytest.mark.parametrize("lhs,rhs,adj_x,adj_y", [
+    ((2, 3, 4), (2, 4, 5), False, False),
+    ((2, 4, 3), (2, 4, 5), True, False),
+    ((3, 4), (1, 5, 4), False, True),        # broadcast batch, adjointed rhs
+    ((2, 1, 6, 7), (3, 5, 6), True, True),   # rank 4 x rank 3
+])
+def test_count_macs_counts_batch_matmul(tmp_path, lhs, rhs, adj_x, adj_y):
+    import numpy as np
+    import tconv_bmm_models
+
+    a = np.zeros(lhs)
+    b = np.zeros(rhs)
+    out = np.matmul(np.swapaxes(a, -1, -2) if adj_x else a, np.swapaxes(b, -1, -2) if adj_y else b)
+    k = lhs[-2] if adj_x else lhs[-1]
+    interp = pyruntime.Interpreter(tconv_bmm_models.bmm_model(tmp_path, lhs, rhs, adj_x, adj_y))
+    assert interp.count_macs() == out.size * k

@@ -16,7 +16,7 @@ def two_input_model():
 
 def _litert(path):
     return LiteRT(model_path=path, num_threads=1,
-                  experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+                  experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
 
 
 def test_signature_list_matches_litert(two_input_model):

@@ -12,4 +12,4 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DPython_EXECUTABLE="$("$PY" -c 'import sys; print(sys.executable)')" \
   -Dpybind11_DIR="$("$PY" -m pybind11 --cmakedir)" ${CMAKE_ARGS:-} > /dev/null
 cmake --build "$BUILD_DIR"
-cp "$BUILD_DIR"/_core*.so "$DEST"/
+cp "$BUILD_DIR"/_core*.so "$BUILD_DIR"/_testing*.so "$DEST"/

@@ -3,8 +3,12 @@
 # (CMake option PYRUNTIME_SANITIZE) and runs the tests that exercise the C++
 # core against it. Any ASan report or UB aborts the process and fails the run.
 #
-#   tools/sanitize_tests.sh                 # default test selection (~3-5 min)
+#   tools/sanitize_tests.sh                 # the whole suite but the Ray cluster tests
 #   tools/sanitize_tests.sh tests/test_x.py # other tests (pytest arguments)
+#
+# In this build the interpreter gives every arena buffer its own bytes and
+# poisons 64 guard bytes after each (csrc/interpreter/interpreter.cc), so a
+# kernel that overflows a tensor into its neighbour is reported.
 #
 # The sanitized build lives in build/sanitize and is imported from a scratch
 # copy of the package, so the working tree's normal build is left alone.
@@ -19,7 +23,7 @@ CXX_BIN=${CXX:-c++}
 PKG_ROOT="$(mktemp -d)"
 trap 'rm -rf "$PKG_ROOT"' EXIT
 cp -r pyruntime "$PKG_ROOT/"
-rm -f "$PKG_ROOT"/pyruntime/_core*.so
+rm -f "$PKG_ROOT"/pyruntime/_core*.so "$PKG_ROOT"/pyruntime/_testing*.so
 
 echo "== building with -DPYRUNTIME_SANITIZE=ON (build/sanitize)"
 BUILD_DIR=build/sanitize DEST="$PKG_ROOT/pyruntime" CMAKE_ARGS="-DPYRUNTIME_SANITIZE=ON" \
@@ -33,8 +37,10 @@ ASAN_LIB="$("$CXX_BIN" -print-file-name=libasan.so)"
 STDCXX_LIB="$("$CXX_BIN" -print-file-name=libstdc++.so)"
 
 if [ $# -eq 0 ]; then
-  set -- tests/test_api.py tests/test_misuse.py tests/test_model_validation.py \
-         tests/test_planner.py tests/test_kernels_gemm.py tests/test_threads.py tests/test_fuzz.py
+  # Ray starts its own (uninstrumented) daemons, which the preloaded ASan
+  # runtime would follow into; its tests exercise no C++ of ours beyond the
+  # rest of the suite.
+  set -- tests --ignore-glob=*test_ray.py
 fi
 
 echo "== pytest under ASan+UBSan: $*"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/qs8_vbinary_avx2.h"
@@ -42,7 +42,7 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
                  int64_t sb, uint8_t* o, int64_t n) { AddSubRowQ8(k.add_, a, sa, b, sb, o, n); };
   }
 #ifdef PYRT_HAVE_AVX2_KERNELS
-  if (isa == Isa::kAvx2) {
+  if (IsaAtLeast(isa, Isa::kAvx2)) {
     if (mul) {
       row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
                    int64_t sb, int8_t* o, int64_t n) {

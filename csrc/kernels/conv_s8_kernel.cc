@@ -5,9 +5,10 @@
 namespace pyrt {
 namespace {
 
-// Sign-extends n int8 values (written so compilers vectorize it).
-inline void Widen(const int8_t* src, int n, int16_t* dst) {
-  for (int i = 0; i < n; ++i) dst[i] = src[i];
+// n int8 values in the GEMM's A format (written so compilers vectorize it).
+template <typename T>
+inline void Widen(const int8_t* src, int n, T* dst) {
+  for (int i = 0; i < n; ++i) dst[i] = Qs8GemmA<T>::From(src[i]);
 }
 
 }  // namespace
@@ -40,9 +41,10 @@ size_t ConvS8Kernel::scratch_bytes() const {
 }
 
 // Rows m0.. of the im2col matrix over all images (row = output pixel, in
-// filter order fy, fx, c), widened to int16; padding taps hold the input zero
-// point, which the folded bias cancels.
-void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, int16_t* dst) const {
+// filter order fy, fx, c), in the GEMM's A format; padding taps hold the
+// input zero point, which the folded bias cancels.
+template <typename T>
+void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, T* dst) const {
   const ConvGeometry& g = g_;
   const int pixels = g.out_h * g.out_w, K = g.filter_h * g.filter_w * g.in_c, kp = gemm_.kp();
   const bool pointwise = ConvIsPointwise(g);
@@ -50,8 +52,8 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, int16_t* dst
     const int m = m0 + r, b = m / pixels, p = m % pixels;
     const int oy = p / g.out_w, ox = p % g.out_w;
     const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
-    int16_t* row = dst + static_cast<size_t>(r) * kp;
-    std::fill(row + K, row + kp, int16_t{0});
+    T* row = dst + static_cast<size_t>(r) * kp;
+    std::fill(row + K, row + kp, T{0});
     if (pointwise) {
       Widen(image + static_cast<size_t>(p) * g.in_c, g.in_c, row);
       continue;
@@ -59,7 +61,7 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, int16_t* dst
     for (int fy = 0; fy < g.filter_h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
       const int ix0 = ox * g.stride_w - g.pad_left;
-      int16_t* out = row + fy * g.filter_w * g.in_c;
+      T* out = row + fy * g.filter_w * g.in_c;
       const bool row_inside = iy >= 0 && iy < g.in_h;
       // A filter row wholly inside the image with dilation 1 is one
       // contiguous run of filter_w * in_c bytes (most taps when in_c is small).
@@ -70,7 +72,7 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, int16_t* dst
       for (int fx = 0; fx < g.filter_w; ++fx, out += g.in_c) {
         const int ix = ix0 + fx * g.dilation_w;
         if (!row_inside || ix < 0 || ix >= g.in_w) {
-          std::fill(out, out + g.in_c, static_cast<int16_t>(input_zero_point_));
+          std::fill(out, out + g.in_c, Qs8GemmA<T>::From(static_cast<int8_t>(input_zero_point_)));
         } else {
           Widen(image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c, g.in_c, out);
         }
@@ -87,7 +89,7 @@ void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
   }
   const int M = g_.batch * g_.out_h * g_.out_w;
   gemm_.Run(
-      M, [&](int m0, int count, int16_t* dst) { PackRows(input, m0, count, dst); }, output,
+      M, [&](int m0, int count, auto* dst) { PackRows(input, m0, count, dst); }, output,
       static_cast<size_t>(g_.out_c), scratch, pool);
 }
 

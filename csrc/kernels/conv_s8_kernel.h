@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kernels/isa.h"
-#include "kernels/qs8_gemm.h"
+#include "kernels/qs8_gemm/qs8_gemm.h"
 #include "kernels/reference/conv_s8.h"
 
 namespace pyrt {
@@ -29,7 +29,8 @@ class ConvS8Kernel {
   void Run(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
 
  private:
-  void PackRows(const int8_t* input, int m0, int count, int16_t* dst) const;
+  template <typename T>
+  void PackRows(const int8_t* input, int m0, int count, T* dst) const;
 
   bool packed_ = false;
   ConvGeometry g_{};

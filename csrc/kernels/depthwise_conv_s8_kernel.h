@@ -8,12 +8,28 @@
 #include <vector>
 
 #include "kernels/isa.h"
-#include "kernels/qs8_gemm.h"
+#include "kernels/qs8_gemm/qs8_gemm.h"
 #include "kernels/reference/conv_s8.h"
 
 namespace pyrt {
 
 class ThreadPool;
+
+// A SIMD path's depthwise microkernel (depth multiplier 1): `group` channels
+// per step, the channel each accumulator lane slot holds, the most taps it
+// takes, and the row function (output rows [row0, row1) over all images).
+struct DwConvS8Config {
+  int group;
+  const int* lane_channel;  // [group]
+  int max_taps;
+  void (*rows)(const ConvGeometry& g, const int8_t* input, const int8_t* packed_weights,
+               const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output, int row0,
+               int row1);
+};
+
+// The family's dispatch table: the best microkernel `isa` can run, or
+// nullptr (reference loops only).
+const DwConvS8Config* DwConvS8ConfigFor(Isa isa);
 
 class DepthwiseConvS8Kernel {
  public:
@@ -29,6 +45,7 @@ class DepthwiseConvS8Kernel {
 
  private:
   bool simd_ = false;
+  const DwConvS8Config* config_ = nullptr;
   ConvGeometry g_{};
   int depth_multiplier_ = 1;
   const int8_t* filter_ = nullptr;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 namespace pyrt {
 namespace dwh_portable {
@@ -27,7 +27,7 @@ void DepthwiseHybridKernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   args_.vector_channels = g.out_c / 4 * 4;
   rows_ = dwh_portable::DepthwiseHybridRows;
 #if defined(__x86_64__)
-  if (isa == Isa::kAvx2) rows_ = dwh_avx2::DepthwiseHybridRows;
+  if (IsaAtLeast(isa, Isa::kAvx2)) rows_ = dwh_avx2::DepthwiseHybridRows;
 #endif
 }
 

@@ -15,7 +15,7 @@
 
 #include "kernels/conv_geometry.h"
 #include "kernels/isa.h"
-#include "quant/hybrid_quant.h"
+#include "kernels/hybrid_quant.h"
 
 namespace pyrt {
 

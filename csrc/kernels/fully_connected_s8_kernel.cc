@@ -1,6 +1,7 @@
 #include "kernels/fully_connected_s8_kernel.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "kernels/reference/gemm_s8.h"
 #include "kernels/reference/requant.h"
@@ -47,12 +48,13 @@ void FullyConnectedS8Kernel::Run(int batches, const int8_t* input, int8_t* outpu
   const int kp = gemm_.kp(), depth = depth_;
   gemm_.Run(
       batches,
-      [&](int m0, int count, int16_t* dst) {
+      [&](int m0, int count, auto* dst) {
+        using T = std::remove_pointer_t<decltype(dst)>;
         for (int r = 0; r < count; ++r) {
           const int8_t* src = input + static_cast<size_t>(m0 + r) * depth;
-          int16_t* row = dst + static_cast<size_t>(r) * kp;
-          for (int k = 0; k < depth; ++k) row[k] = src[k];
-          std::fill(row + depth, row + kp, int16_t{0});
+          T* row = dst + static_cast<size_t>(r) * kp;
+          for (int k = 0; k < depth; ++k) row[k] = Qs8GemmA<T>::From(src[k]);
+          std::fill(row + depth, row + kp, T{0});
         }
       },
       output, static_cast<size_t>(units_), scratch, pool);

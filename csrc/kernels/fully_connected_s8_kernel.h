@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kernels/isa.h"
-#include "kernels/qs8_gemm.h"
+#include "kernels/qs8_gemm/qs8_gemm.h"
 
 namespace pyrt {
 

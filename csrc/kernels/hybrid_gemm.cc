@@ -41,7 +41,7 @@ void PackedHybridGemm::Init(Isa isa, int N, int K, const int8_t* B, const float*
                             const float* bias, float act_min, float act_max) {
   ukernel_ = HybridGemmPortable;
 #ifdef PYRT_HAVE_AVX2_KERNELS
-  if (isa == Isa::kAvx2) ukernel_ = HybridGemm6x16c2Avx2;
+  if (IsaAtLeast(isa, Isa::kAvx2)) ukernel_ = HybridGemm6x16c2Avx2;
 #endif
   N_ = N;
   kp_ = (K + 1) / 2 * 2;

@@ -13,7 +13,7 @@
 
 #include "kernels/hybrid_gemm_ukernel.h"
 #include "kernels/isa.h"
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 namespace pyrt {
 

@@ -3,8 +3,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
-#include "runtime/error.h"
+#include "core/error.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -57,7 +58,7 @@ const CpuFeatures& Features() {
   return features;
 }
 
-constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2};
+constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2, Isa::kAvx512Vnni};
 
 }  // namespace
 
@@ -65,6 +66,7 @@ const char* IsaName(Isa isa) {
   switch (isa) {
     case Isa::kReference: return "reference";
     case Isa::kAvx2: return "avx2";
+    case Isa::kAvx512Vnni: return "avx512vnni";
   }
   return "?";
 }
@@ -74,15 +76,27 @@ bool IsaAvailable(Isa isa) {
     case Isa::kReference: return true;
 #ifdef PYRT_X86
     case Isa::kAvx2: return Features().avx2 && Features().fma;
+    case Isa::kAvx512Vnni: {
+      const CpuFeatures& f = Features();
+      return f.avx2 && f.fma && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+    }
 #else
-    case Isa::kAvx2: return false;
+    case Isa::kAvx2:
+    case Isa::kAvx512Vnni: return false;
 #endif
   }
   return false;
 }
 
+std::vector<Isa> CpuPaths() {
+  std::vector<Isa> paths;
+  for (auto it = std::rbegin(kAllIsas); it != std::rend(kAllIsas); ++it)
+    if (IsaAvailable(*it)) paths.push_back(*it);
+  return paths;
+}
+
 Isa BestIsa() {
-  static const Isa best = IsaAvailable(Isa::kAvx2) ? Isa::kAvx2 : Isa::kReference;
+  static const Isa best = CpuPaths().front();
   return best;
 }
 

@@ -7,17 +7,27 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace pyrt {
 
+// x86 paths are ordered: each one can run every kernel of the paths before
+// it, so a family without its own kernel for a path uses the best one below.
 enum class Isa {
   kReference,
-  kAvx2,  // AVX2 + FMA: vpmaddwd int16 dot products
-  // kAvx512Vnni: detected below; no kernel is built for it yet.
-  // kNeon: room for an Arm path.
+  kAvx2,        // AVX2 + FMA: vpmaddwd int16 dot products
+  kAvx512Vnni,  // + AVX-512 F/BW/VL/VNNI: zmm vpdpbusd u8 x s8 dot products
 };
 
 const char* IsaName(Isa isa);
+
+// True when a CPU that runs `isa` also runs the kernels of `floor`.
+inline bool IsaAtLeast(Isa isa, Isa floor) {
+  return static_cast<int>(isa) >= static_cast<int>(floor);
+}
+
+// Every path this build and this CPU can run, best first ("reference" last).
+std::vector<Isa> CpuPaths();
 
 // True when this build has kernels for `isa` and the running CPU/OS can
 // execute them.
@@ -26,7 +36,7 @@ bool IsaAvailable(Isa isa);
 // Best available path.
 Isa BestIsa();
 
-// The path named by `name` ("reference", "avx2"; nullptr or "" = best).
+// The path named by `name` (an IsaName; nullptr or "" = best).
 // Throws UsageError for unknown names and paths this CPU cannot run.
 Isa ResolveIsa(const char* name);
 

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "kernels/reference/activations_s8.h"
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/x8_lut_avx2.h"
@@ -25,7 +25,7 @@ void LutS8Kernel::Init(Isa isa, const int8_t lut[256]) {
   std::memcpy(lut_, lut, sizeof(lut_));
   simd_ = false;
 #ifdef PYRT_HAVE_AVX2_KERNELS
-  if (isa == Isa::kAvx2) {
+  if (IsaAtLeast(isa, Isa::kAvx2)) {
     PackX8LutAvx2(lut_, packed_);
     simd_ = true;
   }

@@ -8,7 +8,7 @@
 #include "model/builtin_ops.h"
 #include "model/stateful_options.h"
 #include "quant/multiplier.h"
-#include "runtime/error.h"
+#include "core/error.h"
 #include "tflite_subset_generated.h"
 
 namespace pyrt {
@@ -136,7 +136,9 @@ TensorDesc ReadTensor(const tfl::Tensor* t, size_t index, const tfl::Model* mode
   d.name = CleanString(t->name());
   d.dtype = static_cast<DType>(static_cast<int8_t>(t->type()));
   d.shape = ReadShape(t->shape(), label);
-  d.shape_signature = t->shape_signature() ? ToVector(t->shape_signature()) : d.shape;
+  // An absent or empty shape_signature means "as shape" (TFLite reads it so).
+  d.shape_signature = t->shape_signature() && t->shape_signature()->size() > 0
+                          ? ToVector(t->shape_signature()) : d.shape;
   PYRT_ENSURE(d.shape_signature.size() == d.shape.size(), label, ": shape_signature ",
               ShapeToString(d.shape_signature), " does not match shape ",
               ShapeToString(d.shape));
@@ -293,7 +295,9 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     case kOpMean:
     case kOpSum:
     case kOpReduceMax:
-    case kOpReduceMin: {
+    case kOpReduceMin:
+    case kOpReduceAny:
+    case kOpReduceAll: {
       ReducerOptions o;
       if (auto* p = op->builtin_options_as_ReducerOptions()) o.keep_dims = p->keep_dims();
       return o;
@@ -402,6 +406,12 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
       if (auto* p = op->builtin_options_as_SpaceToDepthOptions()) o.block_size = p->block_size();
       return o;
     }
+    case kOpMirrorPad: {
+      MirrorPadOptions o;
+      if (auto* p = op->builtin_options_as_MirrorPadOptions())
+        o.symmetric = p->mode() == tfl::MirrorPadMode::SYMMETRIC;
+      return o;
+    }
     case kOpGelu: {
       GeluOptions o;
       if (auto* p = op->builtin_options_as_GeluOptions()) o.approximate = p->approximate();
@@ -466,6 +476,23 @@ void CheckGraphInputs(const std::vector<int32_t>& inputs, const std::vector<Tens
   }
 }
 
+// A zero-size tensor that no op writes and that is no graph input is an
+// empty constant: converters store such constants (an empty RESHAPE shape,
+// [0]-shaped weights) with an empty buffer, which reads as "no data".
+void MarkEmptyConstants(SubgraphDesc& desc, const uint8_t* file) {
+  std::vector<bool> written(desc.tensors.size(), false);
+  for (int32_t t : desc.inputs) written[t] = true;
+  for (const OpDesc& op : desc.ops)
+    for (int32_t t : op.outputs) written[t] = true;
+  for (size_t t = 0; t < desc.tensors.size(); ++t) {
+    TensorDesc& td = desc.tensors[t];
+    if (written[t] || td.data || td.is_variable || NumElements(td.shape) != 0) continue;
+    if (DTypeSize(td.dtype) == 0) continue;
+    td.data = file;  // any non-null address: zero bytes are ever read
+    td.data_size = 0;
+  }
+}
+
 SubgraphDesc ReadSubgraph(const tfl::Model* model, size_t k, const uint8_t* data, size_t size) {
   const tfl::SubGraph* sg = model->subgraphs()->Get(k);
   PYRT_ENSURE(sg, "malformed TFLite model: subgraph ", k, " is null");
@@ -492,12 +519,13 @@ SubgraphDesc ReadSubgraph(const tfl::Model* model, size_t k, const uint8_t* data
   for (OpDesc& op : desc.ops)
     for (int32_t t : op.intermediates)
       op.intermediate_quant.push_back(t < 0 ? QuantParams() : desc.tensors[t].quant);
+  MarkEmptyConstants(desc, data);
   return desc;
 }
 
 }  // namespace
 
-ModelDesc ReadModel(const uint8_t* data, size_t size) {
+ModelDesc ReadModel(const uint8_t* data, size_t size, uint32_t subgraph) {
   PYRT_ENSURE(data && size >= 8, "not a TFLite model: ", size, " bytes is too short");
   PYRT_ENSURE(flatbuffers::BufferHasIdentifier(data, tfl::ModelIdentifier()),
               "not a TFLite model: file identifier 'TFL3' not found at bytes 4..8");
@@ -514,21 +542,25 @@ ModelDesc ReadModel(const uint8_t* data, size_t size) {
   PYRT_ENSURE(model->subgraphs() && model->subgraphs()->size() > 0,
               "malformed TFLite model: no subgraphs");
   desc.num_subgraphs = model->subgraphs()->size();
+  PYRT_ENSURE(subgraph < desc.num_subgraphs, "subgraph ", subgraph, " does not exist (",
+              desc.num_subgraphs, " subgraphs)");
+  // Every subgraph is read (control-flow ops run them); a problem in one that
+  // is not the subgraph to run is kept and raised when an op runs it.
   for (size_t k = 0; k < desc.num_subgraphs; ++k) {
     SubgraphDesc sub;
     try {
       sub = ReadSubgraph(model, k, data, size);
     } catch (const ModelError& e) {
-      if (k == 0) throw;
+      if (k == subgraph) throw;
       sub.error = StrCat("subgraph ", k, ": ", e.what());
     }
     desc.subgraphs.push_back(std::move(sub));
   }
-  const SubgraphDesc& first = desc.subgraphs[0];
-  desc.tensors = first.tensors;
-  desc.inputs = first.inputs;
-  desc.outputs = first.outputs;
-  desc.ops = first.ops;
+  const SubgraphDesc& run = desc.subgraphs[subgraph];
+  desc.tensors = run.tensors;
+  desc.inputs = run.inputs;
+  desc.outputs = run.outputs;
+  desc.ops = run.ops;
 
   if (model->signature_defs()) {
     for (const auto* s : *model->signature_defs()) {

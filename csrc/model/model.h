@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "model/op_options.h"
-#include "runtime/tensor.h"
+#include "core/tensor.h"
 
 namespace pyrt {
 
@@ -62,13 +62,13 @@ struct ModelDesc {
   uint32_t version = 0;
   std::string description;
   size_t num_subgraphs = 0;
-  // Subgraph 0, the one that runs.
+  // The subgraph that runs (ReadModel's `subgraph`, normally 0).
   std::vector<TensorDesc> tensors;
   std::vector<int32_t> inputs;
   std::vector<int32_t> outputs;
   std::vector<OpDesc> ops;
   std::vector<SignatureDesc> signatures;
-  // Every subgraph, index 0 included (a copy of the fields above), for the
+  // Every subgraph of the file (the one that runs included: the fields above copy it), for the
   // ops that run other subgraphs (IF, WHILE, CALL_ONCE).
   std::vector<SubgraphDesc> subgraphs;
 };
@@ -76,6 +76,7 @@ struct ModelDesc {
 // Largest tensor the runtime accepts, in elements and in bytes.
 constexpr int64_t kMaxTensorElements = int64_t{1} << 31;
 
-ModelDesc ReadModel(const uint8_t* data, size_t size);
+// Reads subgraph `subgraph` (the one that runs; 0 is the main graph).
+ModelDesc ReadModel(const uint8_t* data, size_t size, uint32_t subgraph = 0);
 
 }  // namespace pyrt

@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/dtype.h"
+#include "core/dtype.h"
 
 namespace pyrt {
 
@@ -76,6 +76,7 @@ struct LeakyReluOptions { float alpha = 0.f; };
 struct ResizeOptions { bool align_corners = false; bool half_pixel_centers = false; };
 struct BatchMatMulOptions { bool adj_x = false; bool adj_y = false; };
 struct ArgMaxOptions { DType output_type = DType::kInt64; };
+struct MirrorPadOptions { bool symmetric = false; };  // REFLECT when false
 struct BlockSizeOptions { int32_t block_size = 0; };
 struct GeluOptions { bool approximate = false; };
 // Control flow: indices of the subgraphs an op runs (-1 when absent).
@@ -97,7 +98,7 @@ using OpOptions =
                  ReducerOptions, StridedSliceOptions, PackOptions, UnpackOptions,
                  ShapeOptions, SqueezeOptions, SplitOptions, GatherOptions,
                  LeakyReluOptions, ResizeOptions, BatchMatMulOptions, ArgMaxOptions,
-                 BlockSizeOptions, GeluOptions, SubgraphOptions, VarHandleOptions,
-                 RecurrentOptions>;
+                 BlockSizeOptions, GeluOptions, MirrorPadOptions, SubgraphOptions,
+                 VarHandleOptions, RecurrentOptions>;
 
 }  // namespace pyrt

@@ -108,5 +108,11 @@ std::unique_ptr<Op> MakeReluN1To1() { return std::make_unique<ReluX>(-1.f, 1.f);
 std::unique_ptr<Op> MakeLeakyRelu() { return std::make_unique<LeakyRelu>(); }
 std::unique_ptr<Op> MakeTanh() { return std::make_unique<FloatLut>(TanhF); }
 std::unique_ptr<Op> MakeGelu() { return std::make_unique<Gelu>(); }
+// RELU_0_TO_1 is QuantizedReluX(0, 1); ELU's int8 kernel is a LUTPopulate
+// table of x < 0 ? expm1(x) : x (activations.cc EluPrepare).
+std::unique_ptr<Op> MakeRelu0To1() { return std::make_unique<ReluX>(0.f, 1.f); }
+std::unique_ptr<Op> MakeElu() {
+  return std::make_unique<FloatLut>([](float x) { return x < 0.f ? std::expm1(x) : x; });
+}
 
 }  // namespace pyrt

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "kernels/binary_q8_kernel.h"
+#include "ops/activation_range.h"
 #include "ops/broadcast_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/reference/binary_elementwise.h"
+#include "ops/activation_range.h"
 #include "ops/broadcast_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

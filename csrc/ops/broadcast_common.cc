@@ -1,7 +1,7 @@
 #include "ops/broadcast_common.h"
 
 #include "kernels/reference/broadcast.h"
-#include "runtime/error.h"
+#include "core/error.h"
 
 namespace pyrt {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "runtime/interpreter.h"
+#include "interpreter/interpreter.h"
 
 namespace pyrt {
 namespace {
@@ -32,12 +32,19 @@ Interpreter& ContextOp::PrepareSubgraph(size_t slot, int subgraph,
   PYRT_ENSURE(subgraph >= 0 && static_cast<size_t>(subgraph) < ctx.model->subgraphs.size(),
               label(), ": subgraph index ", subgraph, " out of range (",
               ctx.model->subgraphs.size(), " subgraphs)");
-  PYRT_ENSURE(subgraph != 0, label(), ": runs subgraph 0, the main graph (recursion is not supported)");
+  PYRT_ENSURE(static_cast<uint32_t>(subgraph) != ctx.options.subgraph, label(), ": runs subgraph ",
+              subgraph, ", the graph it is in (recursion is not supported)");
   if (subgraphs_.size() <= slot) subgraphs_.resize(slot + 1);
   std::unique_ptr<Interpreter>& sub = subgraphs_[slot];
   const std::string where = StrCat(label(), ": subgraph ", subgraph, ": ");
   if (sub) {
-    // Re-planning after a resize: only the input shapes may have changed.
+    // Re-planning after a resize or a computed-shape re-plan: only the input
+    // shapes may have changed. Unchanged shapes keep the instance as it is
+    // (its recurrent state included).
+    bool same = sub->prepared();
+    for (size_t i = 0; i < inputs.size(); ++i)
+      same = same && sub->input_tensor(i).shape == inputs[i]->shape;
+    if (same) return *sub;
     for (size_t i = 0; i < inputs.size(); ++i) sub->SetSubgraphInputShape(i, inputs[i]->shape);
     try {
       sub->Prepare();

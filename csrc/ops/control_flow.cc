@@ -10,7 +10,7 @@
 
 #include "ops/context_op.h"
 #include "ops/registry.h"
-#include "runtime/interpreter.h"
+#include "interpreter/interpreter.h"
 
 namespace pyrt {
 namespace {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/conv_s8_kernel.h"
+#include "ops/activation_range.h"
 #include "kernels/depthwise_conv_s8_kernel.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"

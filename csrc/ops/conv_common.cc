@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "quant/multiplier.h"
-#include "runtime/error.h"
+#include "core/error.h"
 
 namespace pyrt {
 

@@ -8,7 +8,7 @@
 
 #include "kernels/conv_geometry.h"
 #include "model/op_options.h"
-#include "runtime/tensor.h"
+#include "core/tensor.h"
 
 namespace pyrt {
 

@@ -3,6 +3,7 @@
 // clamp. Filters produced by DEQUANTIZE of float16 constants are constants
 // too (folded at Prepare), so float16-weight models take this path.
 #include "kernels/reference/conv_f32.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/reference/conv_s16.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

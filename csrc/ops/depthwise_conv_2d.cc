@@ -2,6 +2,7 @@
 // TFLite, the depth multiplier comes from the shapes (filter depth / input
 // depth), not from the options.
 #include "kernels/depthwise_conv_s8_kernel.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

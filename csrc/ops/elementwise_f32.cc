@@ -1,6 +1,7 @@
 // Float32 ADD, SUB, MUL (numpy broadcasting up to rank 6, fused activation
 // as a clamp), LOGISTIC, HARD_SWISH and SOFTMAX: TFLite's float kernels.
 #include "kernels/reference/elementwise_f32.h"
+#include "ops/activation_range.h"
 #include "ops/broadcast_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

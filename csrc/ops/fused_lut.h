@@ -1,5 +1,5 @@
 // An int8 elementwise op given by a 256-entry table, made by the fusion pass
-// (runtime/fusion.h) from chains such as x * LOGISTIC(x); not a builtin.
+// (interpreter/fusion.h) from chains such as x * LOGISTIC(x); not a builtin.
 #pragma once
 
 #include <cstdint>

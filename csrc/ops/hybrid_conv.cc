@@ -6,12 +6,13 @@
 // - The integer dot products are exact (kernels/hybrid_gemm.h,
 //   kernels/depthwise_hybrid_kernel.h hold the float epilogues).
 #include "kernels/depthwise_hybrid_kernel.h"
+#include "ops/activation_range.h"
 #include "kernels/hybrid_gemm.h"
 #include "ops/conv_common.h"
 #include "ops/hybrid_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
-#include "quant/hybrid_quant.h"
+#include "kernels/hybrid_quant.h"
 #include "quant/multiplier.h"
 
 namespace pyrt {

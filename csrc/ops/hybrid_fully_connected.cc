@@ -5,11 +5,12 @@
 // zero point x row sums) are scaled by float(s_w[n] * s_in) and added to
 // the bias, then clamped.
 #include "kernels/hybrid_gemm.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/hybrid_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
-#include "quant/hybrid_quant.h"
+#include "kernels/hybrid_quant.h"
 #include "quant/multiplier.h"
 
 namespace pyrt {

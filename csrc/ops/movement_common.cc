@@ -4,7 +4,8 @@
 #include <iomanip>
 #include <sstream>
 
-#include "runtime/error.h"
+#include "core/error.h"
+#include "ops/op.h"
 
 namespace pyrt {
 
@@ -17,10 +18,9 @@ size_t CopyableElementSize(const Tensor& t, const std::string& what, const char*
 
 std::vector<int64_t> ReadConstantIndices(const Tensor& t, const std::string& what,
                                          const char* role) {
-  PYRT_ENSURE(t.is_constant, what, ": ", role, " tensor ", t.index, " '", t.name,
-              "' must be constant (dynamic ", role, " are not supported)");
   PYRT_ENSURE(t.dtype == DType::kInt32 || t.dtype == DType::kInt64, what, ": ", role,
               " tensor '", t.name, "' has type ", DTypeName(t.dtype), ", expected int32 or int64");
+  RequireValue(t, what, role);
   std::vector<int64_t> values(static_cast<size_t>(t.num_elements()));
   for (size_t i = 0; i < values.size(); ++i) {
     // memcpy: constant buffers carry no alignment guarantee.

@@ -13,6 +13,13 @@ void Op::Bind(const OpDesc* desc, std::vector<Tensor*> inputs, std::vector<Tenso
   outputs_ = std::move(outputs);
 }
 
+void RequireValue(const Tensor& t, const std::string& what, const char* role) {
+  if (!t.has_value())
+    throw ValueNeeded(t.index, StrCat(what, ": ", role, " tensor ", t.index, " '", t.name,
+                                      "' must be constant or computed from constants and "
+                                      "graph inputs"));
+}
+
 Tensor& Op::input(int i) const {
   PYRT_ENSURE(i < num_inputs() && inputs_[i], label_, ": input ", i, " is missing");
   return *inputs_[i];

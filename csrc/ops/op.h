@@ -14,8 +14,8 @@
 
 #include "kernels/isa.h"
 #include "model/model.h"
-#include "runtime/error.h"
-#include "runtime/tensor.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 namespace pyrt {
 
@@ -50,7 +50,7 @@ class Op {
   // variables, other subgraphs): never folded, always run.
   virtual bool HasSideEffects() const { return false; }
 
-  // For fusing elementwise chains into one table (runtime/fusion.h), after
+  // For fusing elementwise chains into one table (interpreter/fusion.h), after
   // Prepare. An op whose int8 output is a function of one int8 input value
   // returns its table (lut[uint8(v)] = output for v); others nullptr.
   virtual const int8_t* UnaryLutS8() const { return nullptr; }
@@ -98,6 +98,12 @@ class Op {
   std::vector<Tensor*> inputs_;
   std::vector<Tensor*> outputs_;
 };
+
+// For a shape input whose bytes Prepare reads (RESHAPE's shape, PAD's
+// paddings, ...): throws ValueNeeded, saying the `role` input must be
+// constant, unless the bytes are known (a constant, or a value computed at
+// invoke and given to this Prepare; Interpreter::InvokeDynamic).
+void RequireValue(const Tensor& t, const std::string& what, const char* role);
 
 using OpFactory = std::unique_ptr<Op> (*)();
 

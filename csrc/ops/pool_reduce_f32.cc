@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "kernels/reference/elementwise_f32.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -79,8 +80,7 @@ class ReduceF32 : public Op {
     RequireType(in, DType::kFloat32, "input");
     RequireType(output(0), DType::kFloat32, "output");
     RequireType(axis, DType::kInt32, "axis");
-    PYRT_ENSURE(axis.is_constant, label(), ": the axis input must be constant "
-                "(dynamic axes are not supported)");
+    RequireValue(axis, label(), "axis");
     PYRT_ENSURE(axis.rank() <= 1, label(), ": axis must be a scalar or 1-D, got ",
                 ShapeToString(axis.shape));
     const int rank = in.rank();

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "kernels/reference/pool_q.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"

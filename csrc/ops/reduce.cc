@@ -79,8 +79,7 @@ class QuantizedMeanOrSum : public Op {
   std::vector<bool> ResolveAxes(int rank) const {
     const Tensor& axis = input(1);
     RequireType(axis, DType::kInt32, "axis");
-    PYRT_ENSURE(axis.is_constant, label(), ": the axis input must be constant "
-                "(dynamic axes are not supported)");
+    RequireValue(axis, label(), "axis");
     PYRT_ENSURE(axis.rank() <= 1, label(), ": axis must be a scalar or 1-D, got ",
                 ShapeToString(axis.shape));
     std::vector<bool> reduced(rank, false);

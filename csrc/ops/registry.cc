@@ -14,7 +14,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
                                                        MakeFullyConnectedS16, MakeFullyConnectedHybrid>;
     case kOpReshape: return MakeReshape;
     case kOpShape: return MakeShape;
-    case kOpAdd: return MakeAddAnyType;
+    case kOpAdd: return MakeAddAnyType;  // ops/binary_int.cc: int32/int64, else as before
     case kOpSub: return MakeSubAnyType;
     case kOpMul: return MakeMulAnyType;
     case kOpMean: return MakeDTypeDispatch<MakeMean, MakeMeanF32>;
@@ -72,6 +72,33 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpMinimum: return MakeMinimum;
     case kOpPrelu: return MakeDTypeDispatch<MakePrelu, MakePreluF32>;
     case kOpSquaredDifference: return MakeDTypeDispatch<MakeSquaredDifference, MakeSquaredDifferenceF32>;
+    case kOpFloor: return MakeFloor;
+    case kOpCeil: return MakeCeil;
+    case kOpSin: return MakeSin;
+    case kOpCos: return MakeCos;
+    case kOpSign: return MakeSign;
+    case kOpAtan2: return MakeAtan2;
+    case kOpLogicalNot: return MakeLogicalNot;
+    case kOpLogicalAnd: return MakeLogicalAnd;
+    case kOpLogicalOr: return MakeLogicalOr;
+    case kOpSelect: return MakeSelect;
+    case kOpSelectV2: return MakeSelectV2;
+    case kOpReduceAny: return MakeReduceAny;
+    case kOpReduceAll: return MakeReduceAll;
+    case kOpGatherNd: return MakeGatherNd;
+    case kOpTopKV2: return MakeTopKV2;
+    case kOpScatterNd: return MakeScatterNd;
+    case kOpMirrorPad: return MakeMirrorPad;
+    case kOpWhere: return MakeWhere;
+    case kOpLogSoftmax: return MakeDTypeDispatch<MakeNoQuantizedKernel, MakeLogSoftmax>;
+    case kOpElu: return MakeDTypeDispatch<MakeElu, MakeEluF32>;
+    case kOpRelu0To1: return MakeDTypeDispatch<MakeRelu0To1, MakeRelu0To1F32>;
+    case kOpEqual: return MakeEqual;
+    case kOpNotEqual: return MakeNotEqual;
+    case kOpGreater: return MakeGreater;
+    case kOpGreaterEqual: return MakeGreaterEqual;
+    case kOpLess: return MakeLess;
+    case kOpLessEqual: return MakeLessEqual;
     case kOpIf: return MakeIf;
     case kOpWhile: return MakeWhile;
     case kOpCallOnce: return MakeCallOnce;
@@ -79,15 +106,6 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpVarHandle: return MakeVarHandle;
     case kOpReadVariable: return MakeReadVariable;
     case kOpAssignVariable: return MakeAssignVariable;
-    case kOpLess: return MakeLess;
-    case kOpLessEqual: return MakeLessEqual;
-    case kOpGreater: return MakeGreater;
-    case kOpGreaterEqual: return MakeGreaterEqual;
-    case kOpEqual: return MakeEqual;
-    case kOpNotEqual: return MakeNotEqual;
-    case kOpLogicalAnd: return MakeLogicalAnd;
-    case kOpLogicalOr: return MakeLogicalOr;
-    case kOpLogicalNot: return MakeLogicalNot;
     case kOpUnidirectionalSequenceLstm:
       return MakeDTypeDispatch<MakeUnidirectionalSequenceLstmS8, MakeUnidirectionalSequenceLstmF32>;
     case kOpReverseV2: return MakeReverseV2;

@@ -9,6 +9,39 @@
 
 namespace pyrt {
 
+// ops/elementwise_simple.cc, ops/select.cc, ops/reduce_logical.cc
+std::unique_ptr<Op> MakeFloor();
+std::unique_ptr<Op> MakeCeil();
+std::unique_ptr<Op> MakeSin();
+std::unique_ptr<Op> MakeCos();
+std::unique_ptr<Op> MakeSign();
+std::unique_ptr<Op> MakeAtan2();
+std::unique_ptr<Op> MakeLogicalNot();
+std::unique_ptr<Op> MakeLogicalAnd();
+std::unique_ptr<Op> MakeLogicalOr();
+std::unique_ptr<Op> MakeSelect();
+std::unique_ptr<Op> MakeSelectV2();
+std::unique_ptr<Op> MakeReduceAny();
+std::unique_ptr<Op> MakeReduceAll();
+std::unique_ptr<Op> MakeGatherNd();  // ops/index_ops.cc
+std::unique_ptr<Op> MakeTopKV2();
+std::unique_ptr<Op> MakeScatterNd();
+std::unique_ptr<Op> MakeMirrorPad();  // ops/mirror_pad.cc
+std::unique_ptr<Op> MakeWhere();
+std::unique_ptr<Op> MakeLogSoftmax();  // float32, ops/elementwise_simple.cc
+std::unique_ptr<Op> MakeEluF32();
+std::unique_ptr<Op> MakeRelu0To1F32();
+std::unique_ptr<Op> MakeElu();  // int8, ops/activations.cc
+std::unique_ptr<Op> MakeRelu0To1();
+std::unique_ptr<Op> MakeAddAnyType();  // ops/binary_int.cc
+std::unique_ptr<Op> MakeSubAnyType();
+std::unique_ptr<Op> MakeMulAnyType();
+std::unique_ptr<Op> MakeEqual();  // ops/comparison.cc
+std::unique_ptr<Op> MakeNotEqual();
+std::unique_ptr<Op> MakeGreater();
+std::unique_ptr<Op> MakeGreaterEqual();
+std::unique_ptr<Op> MakeLess();
+std::unique_ptr<Op> MakeLessEqual();
 std::unique_ptr<Op> MakeConv2D();
 std::unique_ptr<Op> MakeDepthwiseConv2D();
 std::unique_ptr<Op> MakeFullyConnected();
@@ -126,16 +159,6 @@ std::unique_ptr<Op> MakeComposite();  // STABLEHLO_COMPOSITE
 std::unique_ptr<Op> MakeVarHandle();
 std::unique_ptr<Op> MakeReadVariable();
 std::unique_ptr<Op> MakeAssignVariable();
-// Comparisons (comparison.cc): float32, int32, int64; bool for (NOT_)EQUAL.
-std::unique_ptr<Op> MakeLess();
-std::unique_ptr<Op> MakeLessEqual();
-std::unique_ptr<Op> MakeGreater();
-std::unique_ptr<Op> MakeGreaterEqual();
-std::unique_ptr<Op> MakeEqual();
-std::unique_ptr<Op> MakeNotEqual();
-std::unique_ptr<Op> MakeLogicalAnd();  // logical.cc, bool
-std::unique_ptr<Op> MakeLogicalOr();
-std::unique_ptr<Op> MakeLogicalNot();
 // Recurrent ops (unidirectional_sequence_lstm.cc, lstm_s8.cc).
 std::unique_ptr<Op> MakeUnidirectionalSequenceLstmF32();
 std::unique_ptr<Op> MakeUnidirectionalSequenceLstmS8();
@@ -143,9 +166,5 @@ std::unique_ptr<Op> MakeSvdf();  // svdf.cc: float32 and int8
 std::unique_ptr<Op> MakeRnn();    // rnn.cc: float32
 std::unique_ptr<Op> MakeUnidirectionalSequenceRnn();
 std::unique_ptr<Op> MakeReverseV2();  // reverse.cc, any type
-// ADD/SUB/MUL with int32/int64 versions in front of the others (arith_int.cc).
-std::unique_ptr<Op> MakeAddAnyType();
-std::unique_ptr<Op> MakeSubAnyType();
-std::unique_ptr<Op> MakeMulAnyType();
 
 }  // namespace pyrt

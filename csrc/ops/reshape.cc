@@ -53,8 +53,7 @@ class Reshape : public Op {
     const Tensor* shape = optional_input(1);
     // A non-empty 1-D shape tensor wins; an empty one falls back to options.
     if (shape && shape->rank() == 1 && shape->dim(0) > 0) {
-      PYRT_ENSURE(shape->is_constant, label(), ": the shape input must be constant "
-                  "(dynamic shapes are not supported)");
+      RequireValue(*shape, label(), "shape");
       PYRT_ENSURE(shape->dtype == DType::kInt32 || shape->dtype == DType::kInt64, label(),
                   ": shape input must be int32 or int64");
       Shape out(shape->dim(0));

@@ -1,10 +1,11 @@
 // SOFTMAX, int8 in / int8 out: TFLite's reference (gemmlowp fixed point)
-// path. Prepare rejects with ModelError everything the reference would
+// path, its exp tabulated per int8 difference at Prepare. Prepare rejects with ModelError everything the reference would
 // reject or abort on (TFLITE_CHECKs in PreprocessSoftmaxScaling).
 #include <algorithm>
 #include <cmath>
 
 #include "kernels/reference/softmax_s8.h"
+#include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
@@ -54,6 +55,7 @@ class Softmax : public Op {
     params_.input_multiplier = q.multiplier;
     params_.input_left_shift = q.shift;
     params_.diff_min = -InputRadius(q.shift);
+    table_ = BuildSoftmaxS8Table(params_);  // the exp of every int8 difference
 
     depth_ = in.dim(in.rank() - 1);
     rows_ = depth_ > 0 ? in.num_elements() / depth_ : 0;
@@ -61,11 +63,13 @@ class Softmax : public Op {
   }
 
   void Eval(const EvalContext&) override {
-    SoftmaxS8(params_, rows_, depth_, input(0).data_as<int8_t>(), output(0).data_as<int8_t>());
+    SoftmaxS8Tabulated(table_, rows_, depth_, input(0).data_as<int8_t>(),
+                       output(0).data_as<int8_t>());
   }
 
  private:
   SoftmaxS8Params params_;
+  SoftmaxS8Table table_;
   int depth_ = 0;
   int64_t rows_ = 0;
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/reference/transpose_conv.h"
+#include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -85,8 +86,7 @@ class TransposeConvBase : public Op {
   Shape ReadOutputShape() const {
     const Tensor& s = input(kOutputShape);
     RequireType(s, DType::kInt32, "output_shape");
-    PYRT_ENSURE(s.is_constant, label(), ": output_shape must be a constant tensor "
-                "(an output shape that depends on input data is not supported)");
+    RequireValue(s, label(), "output_shape");
     PYRT_ENSURE(s.rank() == 1 && s.num_elements() == 4, label(),
                 ": output_shape must hold 4 values, got shape ", ShapeToString(s.shape));
     Shape shape(4);

@@ -1,13 +1,12 @@
-// Prepare-time conversion of real scales into integer multipliers and shifts,
-// and of fused activations into clamp ranges (TFLite's conventions).
+// Prepare-time conversion of real scales into integer multipliers and shifts
+// (TFLite's conventions).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "model/op_options.h"
-#include "runtime/tensor.h"
+#include "core/dtype.h"
 
 namespace pyrt {
 
@@ -40,14 +39,6 @@ struct ActivationRange {
   int32_t min;
   int32_t max;
 };
-
-// Clamp range of a quantized output: the dtype's range narrowed by the fused
-// activation, with bounds quantized as zp + round(bound / scale) in float.
-ActivationRange QuantizedActivationRange(Activation act, const Tensor& output,
-                                         const std::string& what);
-
-// Clamp range of a float output.
-void FloatActivationRange(Activation act, float* min, float* max, const std::string& what);
 
 // TFLite's CheckedLog2: *log2 = round(log2(x)) computed in float as
 // log(x) * (1 / log(2)); true when x is within float 1e-3 (in log2) of that

@@ -4,10 +4,7 @@
 #include "kernels/reference/gemm_f32_body.h"
 #undef PYRT_F32_NS
 
-// The AVX2 instantiation is built on x86-64 only (see CMakeLists.txt).
-#if defined(__x86_64__)
-#define PYRT_HAVE_AVX2_F32 1
-#endif
+#include "kernels/f32_gemm/f32_gemm.h"
 
 namespace pyrt {
 
@@ -30,18 +27,8 @@ std::vector<float> PadGemmF32Bias(const float* bias, int n) {
   return padded;
 }
 
-GemmF32RowsFn GemmF32ForIsa(Isa isa) {
-#ifdef PYRT_HAVE_AVX2_F32
-  if (isa == Isa::kAvx2) return f32_avx2::GemmF32Rows;
-#endif
-  return f32_portable::GemmF32Rows;
-}
+GemmF32RowsFn GemmF32ForIsa(Isa isa) { return F32GemmConfigFor(isa).gemm; }
 
-DepthwiseF32RowsFn DepthwiseF32ForIsa(Isa isa) {
-#ifdef PYRT_HAVE_AVX2_F32
-  if (isa == Isa::kAvx2) return f32_avx2::DepthwiseF32Rows;
-#endif
-  return f32_portable::DepthwiseF32Rows;
-}
+DepthwiseF32RowsFn DepthwiseF32ForIsa(Isa isa) { return F32GemmConfigFor(isa).depthwise; }
 
 }  // namespace pyrt

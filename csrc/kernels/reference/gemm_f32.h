@@ -1,7 +1,7 @@
-// Float32 GEMM (C = clamp(A * B + bias)) and depthwise convolution rows, with
-// one body (gemm_f32_body.h) compiled per ISA and picked at run time.
-// Neither path contracts to FMA (LiteRT's builtin float kernels do not), so
-// float models stay within a 1e-5 relative error of LiteRT.
+// Float32 GEMM (C = clamp(A * B + bias)) and depthwise convolution rows: the
+// weight packing, and the portable body (gemm_f32_body.h, no FMA: the
+// reference twin). The SIMD paths (FMA) live in kernels/f32_gemm/ and are
+// picked at run time by F32GemmConfigFor; all stay within the float oracle.
 #pragma once
 
 #include <cstddef>
@@ -43,14 +43,9 @@ using DepthwiseF32RowsFn = void (*)(const DepthwiseF32Args& d, const float* inpu
 GemmF32RowsFn GemmF32ForIsa(Isa isa);
 DepthwiseF32RowsFn DepthwiseF32ForIsa(Isa isa);
 
-// The per-ISA instantiations of gemm_f32_body.h.
+// The portable instantiation of gemm_f32_body.h (the reference twin).
 namespace f32_portable {
 void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
 void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
 }  // namespace f32_portable
-namespace f32_avx2 {
-void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
-void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
-}  // namespace f32_avx2
-
 }  // namespace pyrt

@@ -1,9 +1,8 @@
-// Float32 GEMM and depthwise bodies, compiled once per ISA: the including
-// translation unit defines PYRT_F32_NS (a namespace name) and its own target
-// flags, so the same source becomes SSE2 code in the portable build and
-// AVX2 code in kernels/x86/avx2 (FMA contraction off, see CMakeLists.txt).
-// Written with GCC/Clang vector extensions (8 floats) so both compilers emit
-// straight-line SIMD code.
+// Float32 GEMM and depthwise bodies, the portable reference twin of the
+// kernels in kernels/f32_gemm/: the including translation unit defines
+// PYRT_F32_NS (a namespace name). Multiply then add, bias after the sum, as
+// LiteRT's builtin float kernels round. Written with GCC/Clang vector
+// extensions (8 floats) so both compilers emit straight-line SIMD code.
 //
 // No include guard on purpose: each ISA includes it once into its namespace.
 #include <algorithm>

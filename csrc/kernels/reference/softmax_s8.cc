@@ -11,13 +11,6 @@ namespace {
 constexpr int kScaledDiffIntegerBits = 5;   // exp() input is Q5
 constexpr int kAccumulationIntegerBits = 12;  // sum of exps is Q12
 
-// exp(beta * input_scale * diff) in Q0 for diff >= diff_min (diff <= 0).
-inline int32_t ScaledExp(const SoftmaxS8Params& p, int32_t diff) {
-  const int32_t scaled =
-      MultiplyByQuantizedMultiplierGreaterThanOne(diff, p.input_multiplier, p.input_left_shift);
-  return ExpOnNegativeValues<kScaledDiffIntegerBits>(scaled);
-}
-
 // Count of leading zero bits; 32 for 0.
 inline int CountLeadingZeros32(uint32_t x) { return x ? __builtin_clz(x) : 32; }
 
@@ -30,27 +23,20 @@ void SoftmaxRow(const SoftmaxS8Params& p, int depth, const int8_t* in, int8_t* o
   for (int c = 0; c < depth; ++c) {
     const int32_t diff = in[c] - max_in_row;
     if (diff >= p.diff_min) {
-      sum_of_exps = WrappingAdd(sum_of_exps, RescaleFixedPoint(ScaledExp(p, diff), 0,
+      sum_of_exps = WrappingAdd(sum_of_exps, RescaleFixedPoint(SoftmaxS8ScaledExp(p, diff), 0,
                                                                kAccumulationIntegerBits));
     }
   }
 
-  // 1 / sum as (Q0 scale in [0.5, 1), power-of-two exponent), like TFLite's
-  // GetReciprocal. The shift count is taken mod 32 as x86 does for a zero sum.
-  const int headroom_plus_one = CountLeadingZeros32(static_cast<uint32_t>(sum_of_exps));
-  const int num_bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
-  const int32_t shifted_sum_minus_one = static_cast<int32_t>(
-      (static_cast<uint32_t>(sum_of_exps) << (headroom_plus_one & 31)) - (uint32_t{1} << 31));
-  const int32_t shifted_scale = OneOverOnePlusXForXIn01(shifted_sum_minus_one);
-  // The reference aborts when this leaves [0, 31] (only for a wrapped sum);
-  // we clamp so that Eval stays defined.
-  const int exponent = std::min(std::max(num_bits_over_unit + 31 - 8, 0), 31);
+  int32_t shifted_scale;
+  int exponent;
+  SoftmaxS8Reciprocal(sum_of_exps, &shifted_scale, &exponent);
 
   for (int c = 0; c < depth; ++c) {
     const int32_t diff = in[c] - max_in_row;
     if (diff >= p.diff_min) {
       const int32_t unsat = RoundingDivideByPOT(
-          SaturatingRoundingDoublingHighMul(shifted_scale, ScaledExp(p, diff)), exponent);
+          SaturatingRoundingDoublingHighMul(shifted_scale, SoftmaxS8ScaledExp(p, diff)), exponent);
       out[c] = static_cast<int8_t>(std::min(std::max(unsat - 128, -128), 127));
     } else {
       out[c] = -128;
@@ -59,6 +45,25 @@ void SoftmaxRow(const SoftmaxS8Params& p, int depth, const int8_t* in, int8_t* o
 }
 
 }  // namespace
+
+int32_t SoftmaxS8ScaledExp(const SoftmaxS8Params& p, int32_t diff) {
+  const int32_t scaled =
+      MultiplyByQuantizedMultiplierGreaterThanOne(diff, p.input_multiplier, p.input_left_shift);
+  return ExpOnNegativeValues<kScaledDiffIntegerBits>(scaled);
+}
+
+void SoftmaxS8Reciprocal(int32_t sum_of_exps, int32_t* scale, int* exponent) {
+  // 1 / sum as (Q0 scale in [0.5, 1), power-of-two exponent), like TFLite's
+  // GetReciprocal. The shift count is taken mod 32 as x86 does for a zero sum.
+  const int headroom_plus_one = CountLeadingZeros32(static_cast<uint32_t>(sum_of_exps));
+  const int num_bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
+  const int32_t shifted_sum_minus_one = static_cast<int32_t>(
+      (static_cast<uint32_t>(sum_of_exps) << (headroom_plus_one & 31)) - (uint32_t{1} << 31));
+  *scale = OneOverOnePlusXForXIn01(shifted_sum_minus_one);
+  // The reference aborts when this leaves [0, 31] (only for a wrapped sum);
+  // we clamp so that Eval stays defined.
+  *exponent = std::min(std::max(num_bits_over_unit + 31 - 8, 0), 31);
+}
 
 void SoftmaxS8(const SoftmaxS8Params& p, int64_t rows, int depth, const int8_t* input,
                int8_t* output) {

@@ -5,7 +5,7 @@
 
 #include "kernels/reference/batch_matmul.h"
 #include "kernels/reference/transpose_conv.h"
-#include "runtime/thread_pool.h"
+#include "core/thread_pool.h"
 
 #define PYRT_TB_NS tb_portable
 #include "kernels/reference/tconv_bmm_body.h"
@@ -28,7 +28,7 @@ void DotRowF32(const float*, const float*, int, int64_t, float*);
 namespace {
 
 #ifdef PYRT_HAVE_AVX2_TB
-#define PYRT_TB_PICK(fn) (isa == Isa::kAvx2 ? tb_avx2::fn : tb_portable::fn)
+#define PYRT_TB_PICK(fn) (IsaAtLeast(isa, Isa::kAvx2) ? tb_avx2::fn : tb_portable::fn)
 #else
 #define PYRT_TB_PICK(fn) tb_portable::fn
 #endif

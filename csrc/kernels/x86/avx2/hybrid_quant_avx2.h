@@ -1,4 +1,4 @@
-// AVX2 parts of the hybrid row quantizers (quant/hybrid_quant.h): the same
+// AVX2 parts of the hybrid row quantizers (kernels/hybrid_quant.h): the same
 // integers as the portable loops, 16 values per step.
 #pragma once
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "kernels/conv_geometry.h"
-#include "kernels/qs8_gemm_ukernel.h"
+#include "kernels/qs8_gemm/ukernel.h"
 
 namespace pyrt {
 

@@ -1,0 +1,31 @@
+// Rewrites of the invoke list that keep every output bit-identical.
+//
+// Elementwise int8 chains collapse into one 256-entry table: MUL(x, f(x)),
+// where f is a table op (LOGISTIC, HARD_SWISH) whose output feeds nothing
+// else, becomes one table over x (swish = x * sigmoid(x) in one pass instead
+// of two). Each fused entry is computed by the original ops themselves, so
+// results are exactly those of running them one after the other.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "model/model.h"
+#include "ops/op.h"
+#include "core/tensor.h"
+
+namespace pyrt {
+
+struct FusedOps {
+  std::vector<std::unique_ptr<OpDesc>> descs;
+  std::vector<std::unique_ptr<Op>> ops;
+};
+
+// `ops`: the prepared ops that run at invoke, in order; rewritten in place.
+// Tensors in `keep` (graph outputs) are never fused away. New ops are owned
+// by `fused`.
+void FuseElementwiseS8(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
+                       const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
+
+}  // namespace pyrt

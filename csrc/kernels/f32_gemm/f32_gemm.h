@@ -1,0 +1,40 @@
+// Float32 GEMM (C = clamp(A * B + bias), B packed at load by PackGemmF32B)
+// and depthwise convolution rows: one dispatch table per path.
+//
+// kReference is f32_portable (kernels/reference/gemm_f32_body.h: multiply
+// then add, bias after the sum). The SIMD paths use FMA and start the sums
+// from the bias, as XNNPACK does; results then differ from the reference in
+// the last bits, within the float oracle (tests/model_kinds.py float_oracle)
+// and within the float64 bound of tests/test_kernels_f32.py. Each output is
+// computed whole by one call, so results do not depend on the thread count.
+#pragma once
+
+#include <cstddef>
+
+#include "kernels/isa.h"
+#include "kernels/reference/gemm_f32.h"
+
+namespace pyrt {
+
+struct F32GemmConfig {
+  const char* name;              // "f32_gemm_6x16_fma_avx2", ...
+  GemmF32RowsFn gemm;            // rows of C over all packed panels
+  DepthwiseF32RowsFn depthwise;  // output rows (batch * out_h + oy)
+};
+
+// The best float kernels a CPU running `isa` can execute.
+const F32GemmConfig& F32GemmConfigFor(Isa isa);
+
+// AVX2 + FMA: 6 rows x 16 columns (two ymm per row), depthwise 8 channels a vector.
+namespace f32_fma_avx2 {
+void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
+void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
+}  // namespace f32_fma_avx2
+
+// AVX-512F: 8 rows x 32 columns (two panels, one zmm each), depthwise 16 channels a vector.
+namespace f32_avx512 {
+void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
+void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
+}  // namespace f32_avx512
+
+}  // namespace pyrt

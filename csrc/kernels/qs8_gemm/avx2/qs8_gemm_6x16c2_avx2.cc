@@ -1,0 +1,90 @@
+// Compiled with -mavx2 -mfma only (see CMakeLists.txt); called only when
+// the CPU has AVX2.
+#include "kernels/qs8_gemm/avx2/qs8_gemm_6x16c2_avx2.h"
+
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/avx2/gemm_6x16c2_accumulate_avx2.h"
+#include "kernels/x86/avx2/requant_avx2.h"
+
+namespace pyrt {
+namespace {
+
+#define PYRT_ROW(r)                                                     \
+  {                                                                     \
+    const __m256i va = BroadcastPair(a##r + k);                         \
+    c##r##0 = _mm256_add_epi32(c##r##0, _mm256_madd_epi16(va, b0));     \
+    c##r##1 = _mm256_add_epi32(c##r##1, _mm256_madd_epi16(va, b1));     \
+  }
+
+// Rows beyond mr alias the last real row (computed, never stored), so the
+// loop has no branches.
+template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
+                       const int8_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep,
+                       int n0) {
+  const int16_t* a0 = a;
+  const int16_t* a1 = mr > 1 ? a0 + a_stride : a0;
+  const int16_t* a2 = mr > 2 ? a1 + a_stride : a1;
+  const int16_t* a3 = mr > 3 ? a2 + a_stride : a2;
+  const int16_t* a4 = mr > 4 ? a3 + a_stride : a3;
+  const int16_t* a5 = mr > 5 ? a4 + a_stride : a4;
+  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+          c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int k = 0; k < kp; k += 2) {
+    const __m256i b0 = LoadWeights(b), b1 = LoadWeights(b + 16);
+    b += 32;
+    PYRT_ROW(0) PYRT_ROW(1) PYRT_ROW(2) PYRT_ROW(3) PYRT_ROW(4) PYRT_ROW(5)
+  }
+  const __m256i acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                             {c30, c31}, {c40, c41}, {c50, c51}};
+  for (int r = 0; r < mr; ++r) {
+    Store16(Requant(acc[r][0], ep, n0), Requant(acc[r][1], ep, n0 + 8), ep, nr,
+            c + r * c_stride);
+  }
+}
+
+#undef PYRT_ROW
+
+// kRows < 6 rows (M = 1 for FC and 1x1 images, remainders of M): no work on
+// absent rows.
+template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
+                        int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+  __m256i sums[kRows][2];
+  AccumulateRows<kRows>(kp, a, a_stride, b, sums);
+  for (int r = 0; r < kRows; ++r) {
+    Store16(Requant(sums[r][0], ep, n0), Requant(sums[r][1], ep, n0 + 8), ep, nr,
+            c + r * c_stride);
+  }
+}
+
+template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
+                 int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+  switch (mr) {
+    case 1: return GemmFewRows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 2: return GemmFewRows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 3: return GemmFewRows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 4: return GemmFewRows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    default: return Gemm6x16c2<Requant>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  }
+}
+
+}  // namespace
+
+void Qs8Gemm6x16c2GemmlowpAvx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
+                               const int8_t* b, int8_t* c, size_t c_stride,
+                               const Qs8GemmEpilogue& ep, int n0) {
+  Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+}
+
+void Qs8Gemm6x16c2Fp64Avx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
+                           const int8_t* b, int8_t* c, size_t c_stride,
+                           const Qs8GemmEpilogue& ep, int n0) {
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+}
+
+}  // namespace pyrt

@@ -1,0 +1,97 @@
+// Compiled with AVX-512 F/BW/VL/DQ/VNNI flags (see CMakeLists.txt); called
+// only when the CPU has them (the avx512vnni path of kernels/isa.h).
+#include "kernels/qs8_gemm/avx512vnni/qs8_gemm_8x32c4_avx512vnni.h"
+
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/avx512vnni/requant_avx512vnni.h"
+
+namespace pyrt {
+namespace {
+
+inline __m512i Broadcast4(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return _mm512_set1_epi32(v);
+}
+
+// kRows x (16 * kVecs) tile. The panel stride is 32 columns whatever kVecs
+// (a panel of <= 16 columns reads only its first half).
+template <int kRows, int kVecs, typename Requant>
+inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
+                 size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+  constexpr int kPanelBytes = kQs8GemmAvx512VnniNr * 4;  // one k quad of the panel
+  __m512i acc[kRows][kVecs];
+#pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r)
+#pragma GCC unroll 2
+    for (int v = 0; v < kVecs; ++v) acc[r][v] = _mm512_setzero_si512();
+  for (int k = 0; k < kp; k += 4, b += kPanelBytes) {
+    __m512i w[kVecs];
+#pragma GCC unroll 2
+    for (int v = 0; v < kVecs; ++v) w[v] = _mm512_loadu_si512(b + 64 * v);
+#pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) {
+      const __m512i x = Broadcast4(a + r * a_stride + k);
+#pragma GCC unroll 2
+      for (int v = 0; v < kVecs; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r) {
+#pragma GCC unroll 2
+    for (int v = 0; v < kVecs; ++v) {
+      Store16(Requant::Apply(acc[r][v], ep, n0 + 16 * v), ep, nr - 16 * v,
+              c + r * c_stride + 16 * v);
+    }
+  }
+}
+
+template <int kRows, typename Requant>
+inline void Rows(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
+                 size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+  if (nr > 16) {
+    Tile<kRows, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  } else {
+    Tile<kRows, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  }
+}
+
+template <typename Requant>
+void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
+          size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+  switch (mr) {
+    case 1: return Rows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 2: return Rows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 3: return Rows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 4: return Rows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 5: return Rows<5, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 6: return Rows<6, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 7: return Rows<7, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    default: return Rows<8, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  }
+}
+
+}  // namespace
+
+void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
+                                     const int8_t* b, int8_t* c, size_t c_stride,
+                                     const Qs8GemmEpilogue& ep, int n0) {
+  if (ep.any_int32_min_multiplier) {
+    Gemm<RequantGemmlowp<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  } else if (ep.any_left_shift) {
+    Gemm<RequantGemmlowp<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  } else {
+    Gemm<RequantGemmlowp<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+  }
+}
+
+void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
+                                 const int8_t* b, int8_t* c, size_t c_stride,
+                                 const Qs8GemmEpilogue& ep, int n0) {
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+}
+
+}  // namespace pyrt

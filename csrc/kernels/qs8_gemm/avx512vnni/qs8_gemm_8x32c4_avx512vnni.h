@@ -1,0 +1,25 @@
+// int8 GEMM microkernels for AVX-512 VNNI: up to 8 rows x 32 columns, k in
+// quads (zmm vpdpbusd: u8 x s8 products summed into int32 without
+// saturation, so exact). A holds x + 128 as uint8; the packed bias folds
+// -128 * sum(w). Panels of 16 columns or fewer use half the accumulators.
+#pragma once
+
+#include "kernels/qs8_gemm/ukernel.h"
+
+namespace pyrt {
+
+constexpr int kQs8GemmAvx512VnniMr = 8;
+constexpr int kQs8GemmAvx512VnniNr = 32;
+
+// Requantization as TFLite's MultiplyByQuantizedMultiplier (gemmlowp).
+void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
+                                     const int8_t* b, int8_t* c, size_t c_stride,
+                                     const Qs8GemmEpilogue& ep, int n0);
+
+// Requantization in double with rounding half away from zero (the
+// FULLY_CONNECTED reference).
+void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
+                                 const int8_t* b, int8_t* c, size_t c_stride,
+                                 const Qs8GemmEpilogue& ep, int n0);
+
+}  // namespace pyrt

@@ -1,0 +1,187 @@
+#include "kernels/qs8_gemm/qs8_gemm.h"
+
+#include <cstring>
+
+#if defined(__x86_64__)
+#include "kernels/qs8_gemm/avx2/qs8_gemm_6x16c2_avx2.h"
+#include "kernels/qs8_gemm/avx512vnni/qs8_gemm_8x32c4_avx512vnni.h"
+#define PYRT_HAVE_X86_KERNELS 1
+#endif
+
+namespace pyrt {
+namespace {
+
+// Target size of one A block (int16 rows): it stays in L2 while every
+// column panel streams over it.
+constexpr size_t kBlockBytes = 128 * 1024;
+constexpr int kMaxBlockRows = 96;
+
+template <typename T>
+std::vector<T> Padded(const T* values, int n, int padded_n) {
+  std::vector<T> v(padded_n, T{});
+  if (values) std::copy(values, values + n, v.begin());
+  return v;
+}
+
+}  // namespace
+
+const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa) {
+#ifdef PYRT_HAVE_X86_KERNELS
+  static const Qs8GemmConfig avx2 = [] {
+    Qs8GemmConfig c;
+    c.mr = kQs8GemmAvx2Mr;
+    c.nr = kQs8GemmAvx2Nr;
+    c.kr = 2;
+    c.input = Qs8GemmInput::kS16;
+    c.gemmlowp = Qs8Gemm6x16c2GemmlowpAvx2;
+    c.fp64 = Qs8Gemm6x16c2Fp64Avx2;
+    return c;
+  }();
+  static const Qs8GemmConfig avx512vnni = [] {
+    Qs8GemmConfig c;
+    c.mr = kQs8GemmAvx512VnniMr;
+    c.nr = kQs8GemmAvx512VnniNr;
+    c.kr = 4;
+    c.input = Qs8GemmInput::kU8Offset128;
+    c.gemmlowp_u8 = Qs8Gemm8x32c4GemmlowpAvx512Vnni;
+    c.fp64_u8 = Qs8Gemm8x32c4Fp64Avx512Vnni;
+    return c;
+  }();
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
+  if (IsaAtLeast(isa, Isa::kAvx2)) return &avx2;
+#endif
+  (void)isa;
+  return nullptr;
+}
+
+bool PackedQs8Gemm::Supported(Isa isa) { return Qs8GemmConfigFor(isa) != nullptr; }
+
+void PaddedEpilogue::Init(Qs8Requant requant, int n, int padded_n, const Qs8RequantParams& p) {
+  bias_ = Padded(p.bias, n, padded_n);
+  multiplier_.clear();
+  left_shift_.clear();
+  right_shift_.clear();
+  rounding_mask_.clear();
+  scale_.clear();
+  if (requant == Qs8Requant::kGemmlowp) {
+    multiplier_ = Padded(p.multiplier, n, padded_n);
+    left_shift_.assign(padded_n, 0);
+    right_shift_.assign(padded_n, 0);
+    rounding_mask_.assign(padded_n, 0);
+    for (int c = 0; c < n; ++c) {
+      left_shift_[c] = std::max(p.shift[c], 0);
+      right_shift_[c] = std::max(-p.shift[c], 0);
+      rounding_mask_[c] = static_cast<int32_t>((int64_t{1} << right_shift_[c]) - 1);
+    }
+  } else {
+    scale_ = Padded(p.scale, n, padded_n);
+  }
+  any_left_shift_ =
+      std::any_of(left_shift_.begin(), left_shift_.end(), [](int32_t s) { return s != 0; });
+  any_int32_min_multiplier_ = std::any_of(multiplier_.begin(), multiplier_.end(),
+                                          [](int32_t m) { return m == INT32_MIN; });
+  output_zero_point_ = p.output_zero_point;
+  act_min_ = p.act_min;
+  act_max_ = p.act_max;
+}
+
+Qs8GemmEpilogue PaddedEpilogue::Get() const {
+  Qs8GemmEpilogue ep;
+  ep.bias = bias_.data();
+  ep.multiplier = multiplier_.data();
+  ep.left_shift = left_shift_.data();
+  ep.right_shift = right_shift_.data();
+  ep.rounding_mask = rounding_mask_.data();
+  ep.any_left_shift = any_left_shift_;
+  ep.any_int32_min_multiplier = any_int32_min_multiplier_;
+  ep.scale = scale_.data();
+  ep.output_zero_point = output_zero_point_;
+  ep.act_min = act_min_;
+  ep.act_max = act_max_;
+  return ep;
+}
+
+void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
+                         const Qs8RequantParams& p) {
+  config_ = Qs8GemmConfigFor(isa);  // the caller checked Supported(isa)
+  const bool gemmlowp = requant == Qs8Requant::kGemmlowp;
+  ukernel_ = gemmlowp ? config_->gemmlowp : config_->fp64;
+  ukernel_u8_ = gemmlowp ? config_->gemmlowp_u8 : config_->fp64_u8;
+  mr_ = config_->mr;
+  nr_ = config_->nr;
+  N_ = N;
+  const int kr = config_->kr;
+  kp_ = (K + kr - 1) / kr * kr;
+  const int panels = (N + nr_ - 1) / nr_, padded_n = panels * nr_;
+  const size_t row_bytes = static_cast<size_t>(kp_) * AElementBytes();
+  block_rows_ = static_cast<int>(std::min<size_t>(kMaxBlockRows, kBlockBytes / row_bytes));
+  block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
+
+  // Locals, not members, in the loop: stores through int8_t* may alias
+  // *this, which made the compiler reload per weight. Each source row is
+  // read in order and its k groups stored kr bytes at a time, nr groups
+  // apart; one panel (kp * nr bytes) stays in L1 while it is filled.
+  const int nr = nr_, kp = kp_;
+  b_.reset(new int8_t[static_cast<size_t>(padded_n) * kp]);
+  int8_t* dst = b_.get();
+  for (int n0 = 0; n0 < padded_n; n0 += nr, dst += static_cast<size_t>(nr) * kp) {
+    for (int j = 0; j < nr; ++j) {
+      int8_t* column = dst + kr * j;
+      const int8_t* src = n0 + j < N ? B + static_cast<size_t>(n0 + j) * K : nullptr;
+      for (int k = 0; k < kp; k += kr) {
+        int8_t* group = column + static_cast<size_t>(k) * nr;
+        if (src && k + kr <= K) {
+          std::memcpy(group, src + k, kr);
+          continue;
+        }
+        for (int i = 0; i < kr; ++i) group[i] = src && k + i < K ? src[k + i] : 0;  // padding
+      }
+    }
+  }
+
+  if (config_->input == Qs8GemmInput::kS16) {
+    epilogue_.Init(requant, N, padded_n, p);
+    return;
+  }
+  // A holds x + 128: sum((x + 128) * w) = sum(x * w) + 128 * sum(w), so the
+  // bias takes -128 * sum(w), wrapping like the reference's int32 sums.
+  std::vector<int32_t> bias(p.bias, p.bias + N);
+  for (int n = 0; n < N; ++n) {
+    int64_t sum = 0;
+    for (int k = 0; k < K; ++k) sum += B[static_cast<size_t>(n) * K + k];
+    bias[n] = static_cast<int32_t>(static_cast<uint32_t>(bias[n]) - static_cast<uint32_t>(128 * sum));
+  }
+  Qs8RequantParams offset = p;
+  offset.bias = bias.data();
+  epilogue_.Init(requant, N, padded_n, offset);
+}
+
+namespace {
+
+template <typename T, typename Ukernel>
+void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const int8_t* packed,
+                   const Qs8GemmEpilogue& ep, int rows, const T* a, int p0, int p1, int8_t* c,
+                   size_t ldc) {
+  for (int p = p0; p < p1; ++p) {
+    const int n0 = p * nr_max, nr = std::min(nr_max, N - n0);
+    const int8_t* b = packed + static_cast<size_t>(p) * nr_max * kp;
+    for (int r = 0; r < rows; r += mr_max) {
+      ukernel(std::min(mr_max, rows - r), nr, kp, a + static_cast<size_t>(r) * kp, kp, b,
+              c + r * ldc + n0, ldc, ep, n0);
+    }
+  }
+}
+
+}  // namespace
+
+void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const uint8_t* a, int p0,
+                              int p1, int8_t* c, size_t ldc) const {
+  RunPanelsWith(ukernel_u8_, mr_, nr_, N_, kp_, b_.get(), ep, rows, a, p0, p1, c, ldc);
+}
+
+void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0,
+                              int p1, int8_t* c, size_t ldc) const {
+  RunPanelsWith(ukernel_, mr_, nr_, N_, kp_, b_.get(), ep, rows, a, p0, p1, c, ldc);
+}
+
+}  // namespace pyrt

@@ -1,0 +1,167 @@
+// int8 GEMM with weights packed once (at Prepare) for a SIMD path, and the
+// blocked, multi-threaded driver around its microkernel.
+//
+// C[m][n] = requant(sum_k A[m][k] * B[n][k] + bias[n]) for M x N outputs.
+// Rows of A are produced on the fly, block by block, by a caller-supplied
+// packer (im2col for convolutions) as rows of kp() values in the format the
+// path's microkernels read (int16, or x + 128 as uint8: see input() and
+// Qs8GemmA below), so no full im2col matrix ever exists. Work is split into units (a block of rows x a
+// range of column panels); each unit computes whole outputs (all of K), so
+// results do not depend on the split or the thread count.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "kernels/qs8_gemm/ukernel.h"
+#include "core/thread_pool.h"
+
+namespace pyrt {
+
+// How outputs are requantized; both match the reference kernels exactly.
+enum class Qs8Requant { kGemmlowp, kFp64 };
+
+// A row values in a path's input format (Qs8GemmInput): the packers write
+// Qs8GemmA<T>::From(x) for each int8 x.
+template <typename T>
+struct Qs8GemmA;
+template <>
+struct Qs8GemmA<int16_t> {
+  static int16_t From(int8_t x) { return x; }
+};
+template <>
+struct Qs8GemmA<uint8_t> {
+  static uint8_t From(int8_t x) { return static_cast<uint8_t>(x ^ 0x80); }  // x + 128
+};
+
+// The family's dispatch table: the config of `isa` (its own kernels, or the
+// best path below it that has some); nullptr where only the reference
+// loops exist.
+const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa);
+
+struct Qs8RequantParams {
+  const int32_t* bias = nullptr;        // [N]
+  const int32_t* multiplier = nullptr;  // [N] (kGemmlowp)
+  const int32_t* shift = nullptr;       // [N] in [-31, 31] (kGemmlowp)
+  const double* scale = nullptr;        // [N] (kFp64)
+  int32_t output_zero_point = 0, act_min = -128, act_max = 127;
+};
+
+// The per-channel epilogue arrays of the microkernels, zero-padded to
+// padded_n channels, owned here.
+class PaddedEpilogue {
+ public:
+  void Init(Qs8Requant requant, int n, int padded_n, const Qs8RequantParams& p);
+  // Pointers into this object's vectors: build per use (the object may move).
+  Qs8GemmEpilogue Get() const;
+
+ private:
+  std::vector<int32_t> bias_, multiplier_, left_shift_, right_shift_, rounding_mask_;
+  std::vector<double> scale_;
+  bool any_left_shift_ = false, any_int32_min_multiplier_ = false;
+  int32_t output_zero_point_ = 0, act_min_ = -128, act_max_ = 127;
+};
+
+class PackedQs8Gemm {
+ public:
+  // Most blocks that run at once: scratch holds one A block per slot, and
+  // Run uses min(threads, kMaxSlots) workers. Static so Prepare can size
+  // scratch without knowing the thread count.
+  static constexpr int kMaxSlots = 8;
+
+  // True when `isa` has a packed GEMM (every path but the reference).
+  static bool Supported(Isa isa);
+
+  // B: N rows of K int8 weights, row stride K; p.bias folded with the input
+  // zero point. Requires Supported(isa).
+  void Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
+            const Qs8RequantParams& p);
+
+  int kp() const { return kp_; }  // K rounded up to the path's k group
+  Qs8GemmInput input() const { return config_->input; }
+  size_t ScratchBytes(int M) const { return static_cast<size_t>(kMaxSlots) * SlotBytes(M); }
+
+  // pack(m0, count, T* dst): rows m0..m0+count-1 of A into dst (row stride
+  // kp(), values Qs8GemmA<T>::From(x), values past K anything finite: their
+  // weights are zero). T is int16_t for input() kS16, uint8_t for
+  // kU8Offset128; pass a generic lambda.
+  template <typename PackRows>
+  void Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
+           ThreadPool* pool) const;
+
+ private:
+  size_t AElementBytes() const { return config_->input == Qs8GemmInput::kS16 ? 2 : 1; }
+  int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
+  size_t SlotBytes(int M) const {
+    return (static_cast<size_t>(BlockRows(M)) * kp_ * AElementBytes() + 63) / 64 * 64;
+  }
+  void RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0, int p1, int8_t* c,
+                 size_t ldc) const;
+  void RunPanels(const Qs8GemmEpilogue& ep, int rows, const uint8_t* a, int p0, int p1,
+                 int8_t* c, size_t ldc) const;
+  template <typename T, typename PackRows>
+  void RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
+             ThreadPool* pool) const;
+
+  const Qs8GemmConfig* config_ = nullptr;
+  Qs8GemmUkernel ukernel_ = nullptr;
+  Qs8GemmU8Ukernel ukernel_u8_ = nullptr;
+  int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
+  // [panels][kp / kr][nr][kr]; every byte is written by Init (no zero fill).
+  std::unique_ptr<int8_t[]> b_;
+  PaddedEpilogue epilogue_;
+};
+
+template <typename PackRows>
+void PackedQs8Gemm::Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
+                        ThreadPool* pool) const {
+  if (config_->input == Qs8GemmInput::kS16) {
+    RunAs<int16_t>(M, pack, C, ldc, scratch, pool);
+  } else {
+    RunAs<uint8_t>(M, pack, C, ldc, scratch, pool);
+  }
+}
+
+template <typename T, typename PackRows>
+void PackedQs8Gemm::RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
+                          ThreadPool* pool) const {
+  if (M <= 0) return;
+  const int rows = BlockRows(M);
+  const int blocks = (M + rows - 1) / rows;
+  const int panels = (N_ + nr_ - 1) / nr_;
+  int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
+  // Few row blocks (small images, FC): also split the columns so every
+  // worker gets a share; each split re-packs its rows (cheap next to K x N).
+  int chunks = 1;
+  if (workers > 1 && blocks < 4 * workers)
+    chunks = std::min(panels, (4 * workers + blocks - 1) / blocks);
+  const int units = blocks * chunks;
+  workers = std::min(workers, units);
+  const size_t slot = SlotBytes(M);
+  const Qs8GemmEpilogue ep = epilogue_.Get();
+  // Units are claimed dynamically (a worker slowed down by other load on
+  // the machine takes fewer); each computes whole outputs, so the result
+  // does not depend on who runs what.
+  std::atomic<int> next_unit{0};
+  auto task = [&](int w) {
+    T* a = reinterpret_cast<T*>(scratch + w * slot);
+    for (int u = next_unit++; u < units; u = next_unit++) {
+      const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
+      pack(m0, count, a);
+      RunPanels(ep, count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks,
+                C + m0 * ldc, ldc);
+    }
+  };
+  if (workers == 1) {
+    task(0);
+  } else {
+    pool->ParallelFor(workers, task);
+  }
+}
+
+}  // namespace pyrt

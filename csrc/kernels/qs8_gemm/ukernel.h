@@ -1,0 +1,65 @@
+// The fixed signature of the int8 GEMM microkernels with fused requantization.
+//
+// A microkernel computes an mr x nr tile (mr <= MR, nr <= NR of its ISA) of
+//   C[m][n] = requant(sum_k A[m][k] * B[n][k] + bias[n])
+// from int16 A rows (the int8 activations sign-extended, K padded to kp with
+// zeros) and one panel of packed weights: [kp / 2][NR][2] int8, i.e. for
+// each pair of k, NR columns of 2 consecutive weights (zero-padded columns
+// and k beyond the real sizes). The weights stay int8 (the packed copy is
+// no larger than the model's) and are sign-extended inside the kernel.
+// Kernels never allocate and never fail.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace pyrt {
+
+// Per-output-channel epilogue parameters, arrays indexed by the absolute
+// output channel and padded to a multiple of the kernel's NR.
+struct Qs8GemmEpilogue {
+  const int32_t* bias = nullptr;           // folded with the input zero point
+  // gemmlowp variant: MultiplyByQuantizedMultiplier(acc, multiplier, shift).
+  const int32_t* multiplier = nullptr;     // Q31, >= 0
+  const int32_t* left_shift = nullptr;     // max(shift, 0), <= 31
+  const int32_t* right_shift = nullptr;    // max(-shift, 0), <= 31
+  const int32_t* rounding_mask = nullptr;  // (1 << right_shift) - 1
+  // Facts about the arrays that let a kernel leave steps out.
+  bool any_left_shift = true;              // false: every left_shift is 0
+  bool any_int32_min_multiplier = true;    // false: no multiplier is INT32_MIN
+  // fp64 variant (FULLY_CONNECTED): round-half-away(acc * scale).
+  const double* scale = nullptr;
+  int32_t output_zero_point = 0;
+  int32_t act_min = -128;
+  int32_t act_max = 127;
+};
+
+// n0: first output channel of the panel (index into the epilogue arrays).
+using Qs8GemmUkernel = void (*)(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
+                                const int8_t* b, int8_t* c, size_t c_stride,
+                                const Qs8GemmEpilogue& ep, int n0);
+
+// The same for dot-product units that multiply u8 by s8 (vpdpbusd): A holds
+// x + 128 as uint8 and weights are packed [kp / 4][NR][4]; the bias must then
+// also fold -128 * sum(w) (PackedQs8Gemm does), which makes the sum exact.
+using Qs8GemmU8Ukernel = void (*)(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
+                                  const int8_t* b, int8_t* c, size_t c_stride,
+                                  const Qs8GemmEpilogue& ep, int n0);
+
+// How a path's microkernels want A: sign-extended int16 rows, or x + 128
+// as uint8 rows.
+enum class Qs8GemmInput { kS16, kU8Offset128 };
+
+// One entry of the dispatch table of this family (qs8_gemm.cc fills one
+// per kernel path): tile sizes, k grouping and the microkernels.
+struct Qs8GemmConfig {
+  int mr = 1, nr = 1;
+  int kr = 2;  // k values per packed group: kp is K rounded up to kr
+  Qs8GemmInput input = Qs8GemmInput::kS16;
+  // kS16 paths:
+  Qs8GemmUkernel gemmlowp = nullptr, fp64 = nullptr;
+  // kU8Offset128 paths:
+  Qs8GemmU8Ukernel gemmlowp_u8 = nullptr, fp64_u8 = nullptr;
+};
+
+}  // namespace pyrt

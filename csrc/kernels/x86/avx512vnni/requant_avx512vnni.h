@@ -1,0 +1,101 @@
+// AVX-512 requantization of int32 accumulators, exactly as the reference
+// kernels (kernels/reference/requant.h); the zmm twin of
+// kernels/x86/avx2/requant_avx2.h. Include only from translation units
+// compiled with the avx512vnni path's flags (everything here is inline, in an
+// unnamed namespace).
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "kernels/qs8_gemm/ukernel.h"
+
+namespace pyrt {
+namespace {
+
+inline __m512i Load16(const int32_t* p) { return _mm512_loadu_si512(p); }
+
+// SaturatingRoundingDoublingHighMul on 16 lanes: floor((x * m + 2^30) / 2^31)
+// from the 64-bit products of the even and odd lanes (the same identity as
+// the AVX2 twin, kernels/x86/avx2/requant_avx2.h). kSaturate: also give
+// INT32_MAX where x == m == INT32_MIN; only a multiplier of INT32_MIN can
+// reach that case, and QuantizeMultiplier never makes one.
+template <bool kSaturate>
+inline __m512i Srdhm(__m512i x, __m512i m) {
+  const __m512i nudge = _mm512_set1_epi64(int64_t{1} << 30);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, m), nudge);
+  const __m512i odd = _mm512_add_epi64(
+      _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32)), nudge);
+  const __m512i high = _mm512_mask_blend_epi32(__mmask16(0xAAAA), _mm512_srli_epi64(even, 31),
+                                               _mm512_slli_epi64(odd, 1));
+  if (!kSaturate) return high;
+  const __m512i int_min = _mm512_set1_epi32(INT32_MIN);
+  const __mmask16 both_min =
+      _mm512_cmpeq_epi32_mask(x, int_min) & _mm512_cmpeq_epi32_mask(m, int_min);
+  return _mm512_mask_mov_epi32(high, both_min, _mm512_set1_epi32(INT32_MAX));
+}
+
+// RoundingDivideByPOT on 16 lanes; mask = 2^shift - 1: arithmetic shift,
+// plus one when the remainder is above half (threshold one higher for
+// negative x: half - (x >> 31)).
+inline __m512i Rdbpot(__m512i x, __m512i mask, __m512i shift) {
+  const __m512i remainder = _mm512_and_si512(x, mask);
+  const __m512i threshold = _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(x, 31));
+  const __m512i shifted = _mm512_srav_epi32(x, shift);
+  return _mm512_mask_sub_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted,
+                               _mm512_set1_epi32(-1));
+}
+
+// kLeftShift false: every left shift of the layer is 0 (multipliers below
+// one, the usual case), so the shift is left out. kSaturate: see Srdhm.
+template <bool kLeftShift, bool kSaturate>
+struct RequantGemmlowp {
+  static __m512i Apply(__m512i acc, const Qs8GemmEpilogue& ep, int n) {
+    __m512i x = _mm512_add_epi32(acc, Load16(ep.bias + n));
+    if (kLeftShift) x = _mm512_sllv_epi32(x, Load16(ep.left_shift + n));
+    const __m512i high = Srdhm<kSaturate>(x, Load16(ep.multiplier + n));
+    return _mm512_add_epi32(Rdbpot(high, Load16(ep.rounding_mask + n), Load16(ep.right_shift + n)),
+                            _mm512_set1_epi32(ep.output_zero_point));
+  }
+};
+
+// std::round (half away from zero) of 8 doubles, then cvttpd2dq: values
+// outside int32 (and NaN) become INT32_MIN, as the reference's cast does on x86.
+inline __m256i RoundToInt32(__m512d v) {
+  const __m512d t = _mm512_roundscale_pd(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+  const __m512d frac = _mm512_abs_pd(_mm512_sub_pd(v, t));  // exact
+  const __mmask8 up = _mm512_cmp_pd_mask(frac, _mm512_set1_pd(0.5), _CMP_GE_OQ);
+  const __m512d step = _mm512_or_pd(_mm512_and_pd(v, _mm512_set1_pd(-0.0)), _mm512_set1_pd(1.0));
+  return _mm512_cvttpd_epi32(_mm512_mask_add_pd(t, up, t, step));
+}
+
+struct RequantFp64 {
+  static __m512i Apply(__m512i acc, const Qs8GemmEpilogue& ep, int n) {
+    const __m512i x = _mm512_add_epi32(acc, Load16(ep.bias + n));
+    const __m512d lo = _mm512_mul_pd(_mm512_cvtepi32_pd(_mm512_castsi512_si256(x)),
+                                     _mm512_loadu_pd(ep.scale + n));
+    const __m512d hi = _mm512_mul_pd(_mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(x, 1)),
+                                     _mm512_loadu_pd(ep.scale + n + 8));
+    const __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(RoundToInt32(lo)),
+                                         RoundToInt32(hi), 1);
+    return _mm512_add_epi32(v, _mm512_set1_epi32(ep.output_zero_point));
+  }
+};
+
+// Narrows 16 int32 to int8 with saturation, clamps them to the activation
+// range (within int8, so saturating first changes nothing) and stores the
+// first `count`.
+inline void Store16(__m512i v, const Qs8GemmEpilogue& ep, int count, int8_t* c) {
+  __m128i bytes = _mm512_cvtsepi32_epi8(v);
+  bytes = _mm_max_epi8(_mm_min_epi8(bytes, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
+                       _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
+  if (count >= 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(c), bytes);
+  } else if (count > 0) {
+    _mm_mask_storeu_epi8(c, static_cast<__mmask16>((1u << count) - 1), bytes);
+  }
+}
+
+}  // namespace
+}  // namespace pyrt

@@ -1,0 +1,344 @@
+// Test-only Python module pyruntime._testing: runs one kernel on numpy
+// arrays on a named ISA path, so tests can compare every path with the
+// reference bit for bit, and measures the int8 peak of each path for the
+// benchmarks. Built beside _core (CMakeLists.txt), never imported by it.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/thread_pool.h"
+#include "kernels/binary_q8_kernel.h"
+#include "kernels/conv_s8_kernel.h"
+#include "kernels/depthwise_conv_s8_kernel.h"
+#include "kernels/f32_gemm/f32_gemm.h"
+#include "kernels/fully_connected_s8_kernel.h"
+#include "kernels/isa.h"
+#include "kernels/lut_s8_kernel.h"
+#include "kernels/reference/conv_f32.h"
+#include "kernels/softmax_s8/softmax_s8_table.h"
+#include "ops/conv_common.h"
+#include "testing/peak_macs.h"
+
+namespace py = pybind11;
+
+namespace pyrt {
+namespace testing {
+
+using I8 = py::array_t<int8_t, py::array::c_style | py::array::forcecast>;
+using I32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
+using F32 = py::array_t<float, py::array::c_style | py::array::forcecast>;
+using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+template <typename T>
+std::vector<T> Vec(const py::array_t<T, py::array::c_style | py::array::forcecast>& a, size_t n,
+                   const char* what) {
+  if (static_cast<size_t>(a.size()) != n)
+    throw UsageError(StrCat(what, ": expected ", n, " values, got ", a.size()));
+  return std::vector<T>(a.data(), a.data() + n);
+}
+
+// conv over input [B,H,W,C] with filter [O,FH,FW,C]; `bias` is the raw bias
+// (folded here with input_zero_point, as CONV_2D does).
+py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& multiplier,
+                 const I32& shift, int32_t input_zero_point, int32_t output_zero_point,
+                 int32_t act_min, int32_t act_max, std::array<int, 2> stride,
+                 std::array<int, 2> dilation, std::array<int, 2> pad, std::array<int, 2> out_hw,
+                 const std::string& isa, int num_threads) {
+  if (input.ndim() != 4 || filter.ndim() != 4 || filter.shape(3) != input.shape(3))
+    throw UsageError("conv_s8: input [B,H,W,C] and filter [O,FH,FW,C] expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = filter.shape(0), g.filter_h = filter.shape(1);
+  g.filter_w = filter.shape(2), g.stride_h = stride[0], g.stride_w = stride[1];
+  g.dilation_h = dilation[0], g.dilation_w = dilation[1], g.pad_top = pad[0];
+  g.pad_left = pad[1], g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || g.in_c < 1 || num_threads < 1)
+    throw UsageError("conv_s8: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  const int K = g.filter_h * g.filter_w * g.in_c;
+  for (int32_t sh : Vec(shift, n, "shift"))
+    if (sh < -31 || sh > 31) throw UsageError("conv_s8: shift outside [-31, 31]");
+  ConvS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), input_zero_point,
+              FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K, input_zero_point),
+              Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"), output_zero_point,
+              act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
+  py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// Depthwise conv over input [B,H,W,C] with filter [1,FH,FW,C*depth_multiplier].
+py::array DepthwiseConvS8(const I8& input, const I8& filter, const I32& bias,
+                          const I32& multiplier, const I32& shift, int32_t input_zero_point,
+                          int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                          std::array<int, 2> stride, std::array<int, 2> dilation,
+                          std::array<int, 2> pad, std::array<int, 2> out_hw,
+                          const std::string& isa, int num_threads) {
+  if (input.ndim() != 4 || filter.ndim() != 4 || filter.shape(0) != 1 || input.shape(3) < 1 ||
+      filter.shape(3) % input.shape(3) != 0)
+    throw UsageError("depthwise_conv_s8: input [B,H,W,C] and filter [1,FH,FW,C*m] expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = filter.shape(3), g.filter_h = filter.shape(1);
+  g.filter_w = filter.shape(2), g.stride_h = stride[0], g.stride_w = stride[1];
+  g.dilation_h = dilation[0], g.dilation_w = dilation[1], g.pad_top = pad[0];
+  g.pad_left = pad[1], g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || num_threads < 1)
+    throw UsageError("depthwise_conv_s8: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  for (int32_t sh : Vec(shift, n, "shift"))
+    if (sh < -31 || sh > 31) throw UsageError("depthwise_conv_s8: shift outside [-31, 31]");
+  pyrt::DepthwiseConvS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, g.out_c / g.in_c, filter.data(), input_zero_point,
+              Vec(bias, n, "bias"), Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"),
+              output_zero_point, act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
+  py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// out[m][n] = RequantizeFp64(sum_k a[m][k] * b[n][k], bias[n], scale[n], ...).
+py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64& scale,
+                           int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                           const std::string& isa, int num_threads) {
+  if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1) || b.shape(0) < 1 ||
+      b.shape(1) < 1 || num_threads < 1)
+    throw UsageError("fully_connected_s8: a [M,K] and b [N,K] expected");
+  const int M = a.shape(0), N = b.shape(0), K = b.shape(1);
+  FullyConnectedS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), Vec(bias, N, "bias"),
+              Vec(scale, N, "scale"), output_zero_point, act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.ScratchBytes(M));
+  py::array_t<int8_t> out({M, N});
+  ThreadPool pool(num_threads);
+  kernel.Run(M, a.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// int8 ADD/SUB/MUL of a and b (numpy broadcasting, rank <= 6). `params`
+// names the fields of AddSubParams (op "add"/"sub") or MulParams ("mul").
+py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::dict& params,
+                   const std::string& isa, int num_threads) {
+  const Shape sa(a.shape(), a.shape() + a.ndim()), sb(b.shape(), b.shape() + b.ndim());
+  Shape shape;
+  if (!BroadcastShape(sa, sb, &shape) || shape.size() > kMaxBroadcastRank || num_threads < 1)
+    throw UsageError("binary_s8: shapes do not broadcast (rank <= 6)");
+  auto get = [&](const char* key) { return params[key].cast<int32_t>(); };
+  const BroadcastPlan plan = MakeBroadcastPlan(sa, sb);
+  BinaryQ8Kernel kernel;
+  if (op == "mul") {
+    MulParams p;
+    p.input1_offset = get("input1_offset"), p.input2_offset = get("input2_offset");
+    p.output_multiplier = get("output_multiplier"), p.output_shift = get("output_shift");
+    p.output_offset = get("output_offset"), p.act_min = get("act_min"), p.act_max = get("act_max");
+    if (p.output_shift < -31 || p.output_shift > 31) throw UsageError("binary_s8: bad shift");
+    kernel.InitMul(ResolveIsa(isa.c_str()), p, plan);
+  } else if (op == "add" || op == "sub") {
+    AddSubParams p;
+    p.subtract = op == "sub";
+    p.input1_offset = get("input1_offset"), p.input2_offset = get("input2_offset");
+    p.input1_multiplier = get("input1_multiplier"), p.input1_shift = get("input1_shift");
+    p.input2_multiplier = get("input2_multiplier"), p.input2_shift = get("input2_shift");
+    p.output_multiplier = get("output_multiplier"), p.output_shift = get("output_shift");
+    p.output_offset = get("output_offset"), p.act_min = get("act_min"), p.act_max = get("act_max");
+    for (int sh : {p.input1_shift, p.input2_shift, p.output_shift})
+      if (sh < -31 || sh > 0) throw UsageError("binary_s8: add/sub shifts must be in [-31, 0]");
+    kernel.InitAddSub(ResolveIsa(isa.c_str()), p, plan);
+  } else {
+    throw UsageError("binary_s8: op must be add, sub or mul");
+  }
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
+  ThreadPool pool(num_threads);
+  kernel.Run(a.data(), b.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// out[i] = lut[uint8(x[i])] through LutS8Kernel.
+py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_threads) {
+  if (lut.size() != 256 || num_threads < 1) throw UsageError("lut_s8: 256 table entries expected");
+  LutS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), lut.data());
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  ThreadPool pool(num_threads);
+  kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+ConvGeometry F32Geometry(const F32& input, int out_c, int fh, int fw, std::array<int, 2> stride,
+                         std::array<int, 2> dilation, std::array<int, 2> pad,
+                         std::array<int, 2> out_hw, int num_threads, const char* what) {
+  if (input.ndim() != 4) throw UsageError(StrCat(what, ": input [B,H,W,C] expected"));
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = out_c, g.filter_h = fh, g.filter_w = fw;
+  g.stride_h = stride[0], g.stride_w = stride[1], g.dilation_h = dilation[0];
+  g.dilation_w = dilation[1], g.pad_top = pad[0], g.pad_left = pad[1];
+  g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || g.in_c < 1 || num_threads < 1)
+    throw UsageError(StrCat(what, ": bad geometry"));
+  return g;
+}
+
+// Float conv over input [B,H,W,C] with filter [O,FH,FW,C] and bias [O].
+py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
+                  float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
+                  std::array<int, 2> pad, std::array<int, 2> out_hw, const std::string& isa,
+                  int num_threads) {
+  if (filter.ndim() != 4 || input.ndim() != 4 || filter.shape(3) != input.shape(3))
+    throw UsageError("conv_f32: input [B,H,W,C] and filter [O,FH,FW,C] expected");
+  const ConvGeometry g = F32Geometry(input, filter.shape(0), filter.shape(1), filter.shape(2),
+                                     stride, dilation, pad, out_hw, num_threads, "conv_f32");
+  const std::vector<float> b = Vec(bias, g.out_c, "bias");
+  ConvF32Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
+  py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// Float depthwise conv over input [B,H,W,C] with filter [1,FH,FW,C*m].
+py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
+                           float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
+                           std::array<int, 2> pad, std::array<int, 2> out_hw,
+                           const std::string& isa, int num_threads) {
+  if (filter.ndim() != 4 || filter.shape(0) != 1 || input.ndim() != 4 || input.shape(3) < 1 ||
+      filter.shape(3) % input.shape(3) != 0)
+    throw UsageError("depthwise_conv_f32: input [B,H,W,C] and filter [1,FH,FW,C*m] expected");
+  const ConvGeometry g = F32Geometry(input, filter.shape(3), filter.shape(1), filter.shape(2),
+                                     stride, dilation, pad, out_hw, num_threads,
+                                     "depthwise_conv_f32");
+  const std::vector<float> b = Vec(bias, g.out_c, "bias");
+  DepthwiseF32Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max);
+  py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// out[m][n] = clamp(sum_k a[m][k] * b[n][k] + bias[n]).
+py::array FullyConnectedF32(const F32& a, const F32& b, const F32& bias, float act_min,
+                            float act_max, const std::string& isa, int num_threads) {
+  if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1) || b.shape(0) < 1 ||
+      b.shape(1) < 1 || num_threads < 1)
+    throw UsageError("fully_connected_f32: a [M,K] and b [N,K] expected");
+  const int M = a.shape(0), N = b.shape(0), K = b.shape(1);
+  const std::vector<float> bv = Vec(bias, N, "bias");
+  FullyConnectedF32Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), bv.data(), act_min, act_max);
+  py::array_t<float> out({M, N});
+  ThreadPool pool(num_threads);
+  kernel.Run(M, a.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// int8 softmax over the last axis: the reference or the tabulated kernel.
+py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift, int32_t diff_min,
+                    bool tabulated) {
+  if (x.ndim() < 1 || x.shape(x.ndim() - 1) < 1 || input_multiplier < 0 || input_left_shift < 0 ||
+      input_left_shift > 31 || diff_min > 0)
+    throw UsageError("softmax_s8: bad arguments");
+  SoftmaxS8Params p;
+  p.input_multiplier = input_multiplier;
+  p.input_left_shift = input_left_shift;
+  p.diff_min = diff_min;
+  const int depth = x.shape(x.ndim() - 1);
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  if (tabulated) {
+    SoftmaxS8Tabulated(BuildSoftmaxS8Table(p), x.size() / depth, depth, x.data(),
+                       out.mutable_data());
+  } else {
+    pyrt::SoftmaxS8(p, x.size() / depth, depth, x.data(), out.mutable_data());
+  }
+  return out;
+}
+
+}  // namespace testing
+}  // namespace pyrt
+
+PYBIND11_MODULE(_testing, t) {
+  using namespace pyrt;
+  using namespace pyrt::testing;
+  t.doc() = "test-only entry points (not part of the product module)";
+  // The product module's exception classes, so callers catch one family.
+  static const py::handle model_error =
+      py::object(py::module_::import("pyruntime._core").attr("ModelError")).release();
+  static const py::handle usage_error =
+      py::object(py::module_::import("pyruntime._core").attr("UsageError")).release();
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const ModelError& e) {
+      PyErr_SetString(model_error.ptr(), e.what());
+    } catch (const UsageError& e) {
+      PyErr_SetString(usage_error.ptr(), e.what());
+    }
+  });
+  t.def("conv_s8", &testing::ConvS8, py::arg("input"), py::arg("filter"), py::arg("bias"),
+        py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
+        py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("depthwise_conv_s8", &testing::DepthwiseConvS8, py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
+        py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("fully_connected_s8", &testing::FullyConnectedS8, py::arg("a"), py::arg("b"), py::arg("bias"),
+        py::arg("scale"), py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"),
+        py::arg("isa"), py::arg("num_threads") = 1);
+  t.def("conv_f32", &testing::ConvF32, py::arg("input"), py::arg("filter"), py::arg("bias"),
+        py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
+        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
+  t.def("depthwise_conv_f32", &testing::DepthwiseConvF32, py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("fully_connected_f32", &testing::FullyConnectedF32, py::arg("a"), py::arg("b"),
+        py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("f32_gemm_kernel", [](const std::string& isa) {  // name of the path's float kernels
+    return std::string(F32GemmConfigFor(ResolveIsa(isa.c_str())).name);
+  });
+  t.def("softmax_s8", &testing::SoftmaxS8, py::arg("x"), py::arg("input_multiplier"),
+        py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"));
+  t.def("available_isas", [] {  // every path this CPU runs, worst first
+    std::vector<std::string> names;
+    for (Isa i : CpuPaths()) names.insert(names.begin(), IsaName(i));
+    return names;
+  });
+  t.def("cpu_features", &CpuFeatureSummary);
+  t.def(
+      "peak_macs",
+      [](const std::string& isa, double seconds) {
+        const Isa resolved = ResolveIsa(isa.c_str());
+        std::vector<PeakMacs> peaks;
+        {
+          py::gil_scoped_release release;
+          peaks = MeasurePeakMacs(resolved, seconds);
+        }
+        py::list out;
+        for (const PeakMacs& p : peaks) out.append(py::make_tuple(p.instruction, p.macs_per_second));
+        return out;
+      },
+      py::arg("isa"), py::arg("seconds") = 0.2);
+  t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
+        py::arg("isa"), py::arg("num_threads") = 1);
+}

@@ -1,0 +1,163 @@
+"""Float32 GEMM / conv / depthwise / FC kernels of every path against float64.
+
+The SIMD paths (kernels/f32_gemm/) use FMA and start sums from the bias, so
+they are not bit-identical to the portable reference twin; every path is held
+to the classic bound of a float32 dot product evaluated in any order, with or
+without FMA (Higham, Accuracy and Stability, 3.1):
+
+    |ours - exact| <= gamma_(K+1) * (sum_k |x_k w_k| + |bias|),  gamma_n = n u / (1 - n u), u = 2^-24
+
+computed per output element with the exact value in float64, K taps per
+output. Shapes go below/at/above the microkernel tiles (6x16, 8x32), channel
+tails of every width, odd geometry, activation clamps and 1-11 threads; the
+result must not depend on the thread count (each output is computed whole).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pyruntime import _testing as T
+
+ISAS = T.available_isas()
+U = 2.0 ** -24
+
+
+def gamma(n):
+    return n * U / (1 - n * U)
+
+
+def im2col(x, fh, fw, stride, dilation, pad, out_hw):
+    """[B, OH, OW, FH*FW*C] in float64 with zero padding (taps fy, fx, c)."""
+    b, h, w, c = x.shape
+    oh, ow = out_hw
+    xp = np.zeros((b, h + 2 * pad[0] + fh * dilation[0], w + 2 * pad[1] + fw * dilation[1], c))
+    xp[:, pad[0]:pad[0] + h, pad[1]:pad[1] + w] = x
+    cols = []
+    for fy in range(fh):
+        for fx in range(fw):
+            y0, x0 = fy * dilation[0], fx * dilation[1]
+            cols.append(xp[:, y0:y0 + stride[0] * oh:stride[0], x0:x0 + stride[1] * ow:stride[1]][:, :oh, :ow])
+    return np.concatenate(cols, axis=-1)
+
+
+def out_size(n, f, s, d, p):
+    return max((n + 2 * p - (f - 1) * d - 1) // s + 1, 1)
+
+
+def assert_within(ours, exact, magnitude, k, lo, hi, what):
+    """ours vs clamp(exact) within gamma_(k+1) * magnitude (clamping only shrinks errors)."""
+    expected = np.clip(exact, lo, hi)
+    bound = gamma(k + 1) * magnitude
+    err = np.abs(ours.astype(np.float64) - expected)
+    bad = err > bound
+    assert ours.shape == expected.shape and not bad.any(), (
+        f"{what}: {np.count_nonzero(bad)} of {ours.size} outside the bound, worst "
+        f"{np.max(err - bound):.3g} over at {np.argwhere(bad)[:1].tolist()}")
+
+
+def random_case(rng, shape, scale=1.0):
+    return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+
+CONV_CASES = [  # (B, H, W, C, O, FH, FW, stride, dilation, pad)
+    (1, 7, 9, 3, 32, 3, 3, (2, 2), (1, 1), (1, 1)),      # MobileNet stem
+    (1, 6, 6, 16, 96, 1, 1, (1, 1), (1, 1), (0, 0)),     # pointwise, direct rows
+    (2, 5, 7, 24, 17, 1, 1, (1, 1), (1, 1), (0, 0)),     # odd N: panel tail
+    (1, 9, 5, 13, 33, 3, 3, (1, 1), (1, 1), (1, 1)),     # 2 panels + 1 column
+    (1, 11, 13, 7, 49, 3, 2, (2, 1), (2, 1), (2, 0)),    # dilation, asymmetric
+    (3, 4, 4, 40, 8, 2, 2, (1, 2), (1, 1), (0, 1)),      # N below a panel, batch 3
+    (1, 3, 3, 160, 65, 1, 1, (2, 2), (1, 1), (0, 0)),    # strided 1x1 (im2col), long K
+]
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv_f32_within_bound(isa, case):
+    b, h, w, c, o, fh, fw, stride, dil, pad = case
+    rng = np.random.default_rng(hash(case) % 2**32)
+    x, f, bias = random_case(rng, (b, h, w, c)), random_case(rng, (o, fh, fw, c)), random_case(rng, o)
+    out_hw = (out_size(h, fh, stride[0], dil[0], pad[0]), out_size(w, fw, stride[1], dil[1], pad[1]))
+    cols = im2col(x.astype(np.float64), fh, fw, stride, dil, pad, out_hw)
+    wm = f.reshape(o, -1).astype(np.float64)
+    exact = cols @ wm.T + bias
+    magnitude = np.abs(cols) @ np.abs(wm).T + np.abs(bias)
+    for lo, hi in [(-np.inf, np.inf), (0.0, 6.0), (-1.0, 1.0)]:
+        for threads in (1, 3, 11):
+            ours = T.conv_f32(x, f, bias, lo, hi, stride, dil, pad, out_hw, isa, num_threads=threads)
+            assert_within(ours, exact, magnitude, fh * fw * c, lo, hi, f"{isa} {case} {threads}t")
+            if threads == 1:
+                single = ours
+            else:
+                assert np.array_equal(ours, single), f"{isa} {case}: {threads} threads differ from 1"
+
+
+DW_CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
+    (1, 12, 12, 32, 1, 3, 3, (1, 1), (1, 1), (1, 1)),
+    (1, 13, 11, 96, 1, 3, 3, (2, 2), (1, 1), (1, 1)),    # stride 2, odd size
+    (1, 7, 7, 144, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 2 x 64 + 16 channels
+    (2, 6, 9, 5, 1, 3, 3, (1, 1), (1, 1), (1, 1)),       # masked tail only
+    (1, 9, 9, 83, 1, 5, 5, (1, 2), (2, 1), (4, 2)),      # every block width + tail, dilation
+    (1, 5, 5, 8, 3, 3, 3, (1, 1), (1, 1), (1, 1)),       # multiplier 3 (portable fallback)
+    (1, 9, 17, 24, 1, 9, 9, (1, 1), (1, 1), (4, 4)),     # 81 taps (portable fallback)
+    (1, 1, 1, 1283, 1, 1, 1, (1, 1), (1, 1), (0, 0)),
+]
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("case", DW_CASES)
+def test_depthwise_conv_f32_within_bound(isa, case):
+    b, h, w, c, mult, fh, fw, stride, dil, pad = case
+    rng = np.random.default_rng(hash(case) % 2**32)
+    x, f, bias = random_case(rng, (b, h, w, c)), random_case(rng, (1, fh, fw, c * mult)), random_case(rng, c * mult)
+    out_hw = (out_size(h, fh, stride[0], dil[0], pad[0]), out_size(w, fw, stride[1], dil[1], pad[1]))
+    cols = im2col(x.astype(np.float64), fh, fw, stride, dil, pad, out_hw)  # [..., taps * c]
+    taps = cols.reshape(cols.shape[:3] + (fh * fw, c, 1))
+    wt = f.astype(np.float64).reshape(fh * fw, c, mult)
+    exact = (taps * wt).sum(axis=3).reshape(cols.shape[:3] + (c * mult,)) + bias
+    magnitude = (np.abs(taps) * np.abs(wt)).sum(axis=3).reshape(exact.shape) + np.abs(bias)
+    for lo, hi in [(-np.inf, np.inf), (0.0, 6.0)]:
+        for threads in (1, 2, 7):
+            ours = T.depthwise_conv_f32(x, f, bias, lo, hi, stride, dil, pad, out_hw, isa,
+                                        num_threads=threads)
+            assert_within(ours, exact, magnitude, fh * fw, lo, hi, f"{isa} {case} {threads}t")
+            if threads == 1:
+                single = ours
+            else:
+                assert np.array_equal(ours, single), f"{isa} {case}: {threads} threads differ from 1"
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("m,n,k", [(1, 1, 1), (1, 1000, 1280), (5, 17, 3), (6, 16, 16), (7, 31, 33),
+                                   (8, 32, 8), (9, 33, 64), (13, 48, 5), (50, 7, 100)])
+def test_fully_connected_f32_within_bound(isa, m, n, k):
+    rng = np.random.default_rng(m * 10007 + n * 101 + k)
+    a, b, bias = random_case(rng, (m, k)), random_case(rng, (n, k)), random_case(rng, n, 10.0)
+    exact = a.astype(np.float64) @ b.astype(np.float64).T + bias
+    magnitude = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64).T + np.abs(bias)
+    for threads in (1, 4, 11):
+        ours = T.fully_connected_f32(a, b, bias, -np.inf, np.inf, isa, num_threads=threads)
+        assert_within(ours, exact, magnitude, k, -np.inf, np.inf, f"{isa} {m}x{n}x{k} {threads}t")
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_nan_and_inf_propagate_through_clamp(isa):
+    """A NaN sum stays NaN through the fused clamp, as in the reference kernels."""
+    a = np.ones((7, 3), np.float32)
+    a[2, 1] = np.nan
+    a[4, 0] = np.inf
+    b = np.ones((20, 3), np.float32)
+    ours = T.fully_connected_f32(a, b, np.zeros(20, np.float32), 0.0, 6.0, isa)
+    ref = T.fully_connected_f32(a, b, np.zeros(20, np.float32), 0.0, 6.0, "reference")
+    assert np.isnan(ours[2]).all() and np.array_equal(np.isnan(ours), np.isnan(ref))
+    assert (ours[4] == 6.0).all() and (ours[[0, 1, 3, 5, 6]] == 3.0).all()
+
+
+def test_paths_name_their_float_kernels():
+    names = [T.f32_gemm_kernel(i) for i in ISAS]
+    assert names[0] == "f32_gemm_6x16_reference"
+    if "avx2" in ISAS:
+        assert T.f32_gemm_kernel("avx2") == "f32_gemm_6x16_fma_avx2"
+    if "avx512vnni" in ISAS:
+        assert T.f32_gemm_kernel("avx512vnni") == "f32_gemm_8x32_avx512"
