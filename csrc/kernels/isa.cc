@@ -17,7 +17,7 @@ namespace {
 
 struct CpuFeatures {
   bool avx2 = false, fma = false;
-  bool avx512f = false, avx512bw = false, avx512vl = false, avx512vnni = false;
+  bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false, avx512vnni = false;
 };
 
 #ifdef PYRT_X86
@@ -44,6 +44,7 @@ CpuFeatures Detect() {
   if (zmm_state) {
     f.avx512f = (b >> 16) & 1;
     f.avx512bw = (b >> 30) & 1;
+    f.avx512dq = (b >> 17) & 1;
     f.avx512vl = (b >> 31) & 1;
     f.avx512vnni = (c >> 11) & 1;
   }
@@ -78,7 +79,8 @@ bool IsaAvailable(Isa isa) {
     case Isa::kAvx2: return Features().avx2 && Features().fma;
     case Isa::kAvx512Vnni: {
       const CpuFeatures& f = Features();
-      return f.avx2 && f.fma && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+      return f.avx2 && f.fma && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
+             f.avx512vnni;
     }
 #else
     case Isa::kAvx2:
@@ -129,6 +131,7 @@ std::string CpuFeatureSummary() {
   add(f.avx512f, "avx512f");
   add(f.avx512bw, "avx512bw");
   add(f.avx512vl, "avx512vl");
+  add(f.avx512dq, "avx512dq");
   add(f.avx512vnni, "avx512vnni");
   return s.empty() ? "none" : s;
 }

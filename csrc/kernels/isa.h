@@ -16,7 +16,7 @@ namespace pyrt {
 enum class Isa {
   kReference,
   kAvx2,        // AVX2 + FMA: vpmaddwd int16 dot products
-  kAvx512Vnni,  // + AVX-512 F/BW/VL/VNNI: zmm vpdpbusd u8 x s8 dot products
+  kAvx512Vnni,  // + AVX-512 F/BW/VL/DQ/VNNI: zmm vpdpbusd u8 x s8 dot products
 };
 
 const char* IsaName(Isa isa);
