@@ -215,43 +215,47 @@ def _is_activation(details: dict) -> bool:
 def _row_metrics(got: np.ndarray, reference: np.ndarray, lo: float, hi: float) -> Dict[str, np.ndarray]:
     """Per-sample metrics of a batch (first axis = samples), one value per row.
 
-    diffs are float32 as TF's (dequantized - float); their sums are taken in
-    float64 (exact enough that TF's float32 numbers are the ones that round),
-    in few passes: sum, sum of squares, max and min. Each row is reduced on
-    its own, so a sample's numbers do not depend on the batch it came in.
+    As TF computes them: float32 diffs (dequantized - float), their mean and
+    the mean of their squares by NumPy's pairwise float32 sums; the variance
+    from those two (in float64) unless the mean dominates it, then two passes
+    as np.std. Each row is reduced on its own, so a sample's numbers do not
+    depend on the batch it came in.
     """
     rows = len(got)
     ref = reference.astype(np.float32, copy=False).reshape(rows, -1)
     diffs = np.subtract(got.reshape(rows, -1), ref, dtype=np.float32)
     n = diffs.shape[1]
-    total = np.add.reduce(diffs, axis=1, dtype=np.float64)
-    squares = np.einsum("ij,ij->i", diffs, diffs, dtype=np.float64)
-    signal = np.einsum("ij,ij->i", ref, ref, dtype=np.float64)
-    mean = total / n
-    mse = squares / n
+    scratch = np.multiply(diffs, diffs)
+    mean = np.add.reduce(diffs, axis=1).astype(np.float64) / n
+    mse = np.add.reduce(scratch, axis=1).astype(np.float64) / n
+    np.multiply(ref, ref, out=scratch)
+    signal = np.add.reduce(scratch, axis=1).astype(np.float64)
     var = mse - mean * mean
-    # sum-of-squares variance loses digits when the mean dwarfs the spread: two passes there
-    for r in np.flatnonzero(var <= 1e-6 * mean * mean):
-        var[r] = np.var(diffs[r], dtype=np.float64)
+    for r in np.flatnonzero(var < 0.01 * mse):  # cancellation: recompute as np.std does
+        var[r] = float(np.std(diffs[r])) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        sqnr = np.where(squares == 0, np.inf,
-                        np.where(signal > 0, 10 * np.log10(signal / squares), -np.inf))
+        sqnr = np.where(mse == 0, np.inf, np.where(signal > 0, 10 * np.log10(signal / (mse * n)), -np.inf))
     clipped = np.zeros(rows)
     outside = (ref.min(axis=1) < lo) | (ref.max(axis=1) > hi)
     for r in np.flatnonzero(outside):
         clipped[r] = (np.count_nonzero(ref[r] < lo) + np.count_nonzero(ref[r] > hi)) / n
+    max_abs = np.maximum(diffs.max(axis=1), -diffs.min(axis=1)).astype(np.float64)
     return {"num_elements": np.full(rows, float(n)), "stddev": np.sqrt(np.maximum(var, 0)),
-            "mean_error": mean, "max_abs_error": np.maximum(diffs.max(axis=1), -diffs.min(axis=1)).astype(np.float64),
-            "mean_squared_error": mse, "sqnr_db": sqnr, "clipped": clipped}
+            "mean_error": mean, "max_abs_error": max_abs, "mean_squared_error": mse, "sqnr_db": sqnr,
+            "clipped": clipped}
 
 
 def _dequantizer(details: dict):
-    """Dequantizes tensor values by table look-up: the values of
-    quantization.dequantize, in one pass (int8 and int16)."""
-    dtype = np.dtype(details["dtype"])
-    unsigned = np.dtype(f"uint{8 * dtype.itemsize}")
-    table = dequantize(np.arange(2 ** (8 * dtype.itemsize), dtype=unsigned).view(dtype), details)
-    return lambda q: np.take(table, q.view(unsigned))
+    """float32(q) - zero point, times scale, in place: quantization.dequantize's values in fewer passes."""
+    scale, zero_point = np.float32(details["quantization"][0]), np.float32(details["quantization"][1])
+
+    def run(q: np.ndarray) -> np.ndarray:
+        x = q.astype(np.float32)
+        x -= zero_point
+        x *= scale
+        return x
+
+    return run
 
 
 def _mean(values: np.ndarray) -> float:

@@ -252,3 +252,26 @@ def test_multi_output_op():
     for s in split:
         assert s.local["max_abs_error"] == 0 and s.local["num_elements"] == 4
         assert 0 < s.accumulated["max_abs_error"] <= 2 * s.scale  # the Dense before it: rounding + weights
+
+
+def test_batched_equals_per_sample(digits, monkeypatch):
+    """Samples run through the models 7 at a time (a free batch; the last batch
+    padded) give every layer exactly the numbers of one sample at a time."""
+    from pyruntime import debug
+
+    x_train, _, x_test, y_test = digits
+    model = small_cnn()
+    quantized, _ = pyruntime.quantize(model, "int8", representative_data=x_train[:100].reshape(-1, 8, 8, 1))
+    samples, labels = x_test[:30].reshape(-1, 8, 8, 1), y_test[:30]
+    invokes = []
+    plain_invoke = debug.Interpreter.invoke
+    monkeypatch.setattr(debug.Interpreter, "invoke", lambda self: invokes.append(1) or plain_invoke(self))
+    one = debug_quantization(model, quantized, samples, labels, batch_size=1)
+    assert len(invokes) == 2 * 30
+    invokes.clear()
+    batched = debug_quantization(model, quantized, samples, labels, batch_size=7, num_threads=2)
+    assert len(invokes) == 2 * 5  # float and quantized model, ceil(30 / 7) runs each
+    assert batched.notes == one.notes == []
+    assert batched.as_dict() == one.as_dict()
+    assert len(one.layers) == 7 and all(layer.local and layer.accumulated for layer in one.layers)
+    assert (batched.float_accuracy, batched.quantized_accuracy) == (one.float_accuracy, one.quantized_accuracy)
