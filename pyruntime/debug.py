@@ -226,8 +226,9 @@ def _row_metrics(got: np.ndarray, reference: np.ndarray, lo: float, hi: float) -
     diffs = np.subtract(got.reshape(rows, -1), ref, dtype=np.float32)
     n = diffs.shape[1]
     scratch = np.multiply(diffs, diffs)
-    mean = np.add.reduce(diffs, axis=1).astype(np.float64) / n
-    mse = np.add.reduce(scratch, axis=1).astype(np.float64) / n
+    # float32 quotients as np.average's: averaged over samples, their rounding is what TF reports
+    mean = (np.add.reduce(diffs, axis=1) / np.float32(n)).astype(np.float64)
+    mse = (np.add.reduce(scratch, axis=1) / np.float32(n)).astype(np.float64)
     np.multiply(ref, ref, out=scratch)
     signal = np.add.reduce(scratch, axis=1).astype(np.float64)
     var = mse - mean * mean
