@@ -195,7 +195,8 @@ def test_cli_debug_and_keep_float(digits, hostile, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["samples"] == len(x_test) and out["ranked"][0] == "StatefulPartitionedCall_1:0"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
-    assert cli.main(["debug", str(model_path), str(q_path), "--data", str(tmp_path / "x.npy"), "--samples", "20"]) == 0
+    assert cli.main(["debug", str(model_path), str(q_path), "--data", str(tmp_path / "x.npy"), "--samples", "20",
+                     "--batch-size", "6", "--threads", "2"]) == 0
     table = capsys.readouterr().out
     assert "20 samples" in table and table.splitlines()[2].split()[0] == "1" and "logits" in table.splitlines()[2]
 
