@@ -56,6 +56,7 @@ TF_LAYER_METRICS = {
     "mean_squared_error": lambda diffs: np.average(diffs ** 2),
 }
 _IO_OPS = ("QUANTIZE", "DEQUANTIZE")
+_BATCH_BYTES = 256 << 20  # memory a batch of samples may take
 
 
 @dataclass
@@ -316,9 +317,10 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
     (Keras model, .keras file, SavedModel directory or float .tflite) on `data`
     (first axis = samples).
 
-    Samples go through the models `batch_size` at a time when both models
-    leave their batch free (one at a time otherwise); each sample's numbers
-    are the same either way. `num_threads` is each interpreter's."""
+    Samples go through the models `batch_size` at a time (fewer where a batch
+    would take more than about 256 MB) when both models leave their batch
+    free, else one at a time; each sample's numbers are the same either way.
+    `num_threads` is each interpreter's."""
     data = np.asarray(data, dtype=np.float32)
     if data.ndim < 2 or len(data) == 0:
         raise ValueError("data must be an array of samples (first axis = samples)")
@@ -344,7 +346,10 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
     want = tuple(int(v) for v in fi.get_input_details()[0]["shape"][1:])
     if tuple(data.shape[1:]) != want:
         raise ValueError(f"data samples have shape {data.shape[1:]}, the float model expects {want}")
-    batch = min(batch_size, len(data))
+    # Kept tensors of both models, dequantized copies and local references: about 4 float
+    # copies of the float model's tensors a sample; at most _BATCH_BYTES of them at once.
+    sample_bytes = 16 * sum(int(np.prod(d["shape"])) for d in ft if np.dtype(d["dtype"]) == np.float32)
+    batch = max(1, min(batch_size, len(data), _BATCH_BYTES // max(sample_bytes, 1)))
     if batch > 1 and not (_free_batch(qi, batch) and _free_batch(fi, batch)):
         batch = 1
         qi = Interpreter(model_content=bytes(quantized_tflite), preserve_all_tensors=True, num_threads=num_threads)
