@@ -114,10 +114,14 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$REPO/$BUILD_DIR.toolchain.cmake" \
   -DPython_EXECUTABLE="$("$PY" -c 'import sys; print(sys.executable)')" \
   -DPython_INCLUDE_DIR="$ROOT/usr/include/python$PYVER" \
-  -DPython_SOABI="$SOABI" \
+  -DCMAKE_CXX_FLAGS="-idirafter $ROOT/usr/include" \
   -Dpybind11_DIR="$("$PY" -m pybind11 --cmakedir)" > /dev/null
 cmake --build "$BUILD_DIR" > "$BUILD_DIR.log" 2>&1 || { tail -40 "$BUILD_DIR.log"; exit 1; }
-cp "$BUILD_DIR"/_core.*.so "$BUILD_DIR"/_testing.*.so pyruntime/
+# Named with the arm64 interpreter's suffix (a cross build does not know it),
+# so it sits beside an x86-64 build in pyruntime/ without either importing the other.
+for module in _core _testing; do
+  cp "$(ls "$BUILD_DIR"/$module*.so | head -1)" "pyruntime/$module.$SOABI.so"
+done
 
 # -- tests under emulation --------------------------------------------------------
 CACHE=${PYRUNTIME_MODEL_CACHE:-$REPO/tests/.model_cache}
