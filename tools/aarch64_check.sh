@@ -158,11 +158,14 @@ status=0
 run_pytest() {  # run_pytest CPU ISA tests...
   local cpu=$1 isa=$2; shift 2
   log "QEMU_CPU=$cpu PYRUNTIME_ISA=${isa:-best}: $*"
-  local out
-  out=$(run_in_arm64 "$cpu" "$isa" python -m pytest -q -p no:cacheprovider "$@" \
-          "${PYTEST_ARGS[@]}" 2>&1) || status=1
-  echo "$out" | tail -15
-  results+=("$cpu/${isa:-best}: $(echo "$out" | tail -1)")
+  local out rc=0
+  out=$(mktemp)
+  # pipefail: the pipeline fails when pytest does.
+  run_in_arm64 "$cpu" "$isa" python -m pytest -q -p no:cacheprovider "$@" \
+    "${PYTEST_ARGS[@]}" 2>&1 | tee "$out" || rc=$?
+  (( rc == 0 )) || status=1
+  results+=("$cpu/${isa:-best}: $(tail -1 "$out")")
+  rm -f "$out"
 }
 for cpu in cortex-a72 cortex-a76 max; do
   paths=$(run_in_arm64 "$cpu" "" python -c 'import pyruntime; print(" ".join(pyruntime.cpu_paths()))')
