@@ -129,6 +129,8 @@ mkdir -p "$ROOT/src" "$ROOT/cache" "$CACHE"
 mounted=()
 cleanup() {
   for m in "${mounted[@]}"; do umount "$m" 2> /dev/null || umount -l "$m" || true; done
+  # Not left in the package directory, where a later x86-64 wheel build would pack them.
+  rm -f "$REPO/pyruntime/_core.$SOABI.so" "$REPO/pyruntime/_testing.$SOABI.so"
 }
 trap cleanup EXIT
 for spec in "$REPO:$ROOT/src" "$CACHE:$ROOT/cache" "/proc:$ROOT/proc" "/dev:$ROOT/dev"; do
