@@ -36,12 +36,12 @@ def evaluate(float_model, quantized_tflite, data, labels=None):
 
     return _evaluate(float_model, quantized_tflite, data, labels)
 
-def debug_quantization(float_model, quantized_tflite, data, labels=None):
+def debug_quantization(float_model, quantized_tflite, data, labels=None, batch_size=32, num_threads=1):
     """Per-layer error of a quantized .tflite against its float model; returns a DebugReport
     (``print(report)`` ranks the layers, ``report.plot("x.png")`` charts them). See ``pyruntime.debug``."""
     from pyruntime.debug import debug_quantization as _debug
 
-    return _debug(float_model, quantized_tflite, data, labels)
+    return _debug(float_model, quantized_tflite, data, labels, batch_size=batch_size, num_threads=num_threads)
 
 
 def quantize_keep_float(model, keep_float, representative_data, eval_data=None, eval_labels=None,

@@ -355,7 +355,8 @@ def run_debug(args) -> int:
         data = data[:args.samples]
         labels = labels[:args.samples] if labels is not None else None
     with _stdout_to_stderr():
-        report = debug_quantization(args.float_model, args.quantized, data, labels)
+        report = debug_quantization(args.float_model, args.quantized, data, labels,
+                                    batch_size=args.batch_size, num_threads=args.threads)
     if args.plot:
         report.plot(args.plot, title=f"per-layer SQNR: {Path(args.quantized).name}")
     if args.json:
@@ -586,6 +587,9 @@ def build_parser() -> argparse.ArgumentParser:
     debug.add_argument("--samples", type=int, help="use only the first N samples")
     debug.add_argument("--plot", help="write the per-layer SQNR chart (PNG; needs matplotlib)")
     debug.add_argument("--json", action="store_true", help="machine-readable output")
+    debug.add_argument("--threads", type=int, default=1, help="threads per interpreter (default 1)")
+    debug.add_argument("--batch-size", type=int, default=32,
+                       help="samples per run when the models' batch is free (default 32)")
     return parser
 
 

@@ -56,6 +56,7 @@ TF_LAYER_METRICS = {
     "mean_squared_error": lambda diffs: np.average(diffs ** 2),
 }
 _IO_OPS = ("QUANTIZE", "DEQUANTIZE")
+_BATCH_BYTES = 256 << 20  # memory a batch of samples may take
 
 
 @dataclass
@@ -212,58 +213,126 @@ def _is_activation(details: dict) -> bool:
     return np.dtype(details["dtype"]) in (np.int8, np.int16) and details["quantization"][0] != 0
 
 
-def _sqnr_db(reference: np.ndarray, diffs: np.ndarray) -> float:
-    d, r = diffs.ravel(), reference.astype(np.float32, copy=False).ravel()
-    noise, signal = float(np.dot(d, d)), float(np.dot(r, r))  # BLAS float32 dots: dB to ~1e-6
-    if noise == 0:
-        return float("inf")
-    return 10 * np.log10(signal / noise) if signal > 0 else float("-inf")
+def _row_metrics(got: np.ndarray, reference: np.ndarray, lo: float, hi: float) -> Dict[str, np.ndarray]:
+    """Per-sample metrics of a batch (first axis = samples), one value per row.
+
+    As TF computes them: float32 diffs (dequantized - float), their mean and
+    the mean of their squares by NumPy's pairwise float32 sums; the variance
+    from those two (in float64) unless the mean dominates it, then two passes
+    as np.std. Each row is reduced on its own, so a sample's numbers do not
+    depend on the batch it came in.
+    """
+    rows = len(got)
+    ref = reference.astype(np.float32, copy=False).reshape(rows, -1)
+    diffs = np.subtract(got.reshape(rows, -1), ref, dtype=np.float32)
+    n = diffs.shape[1]
+    scratch = np.multiply(diffs, diffs)
+    # float32 quotients as np.average's: averaged over samples, their rounding is what TF reports
+    mean = (np.add.reduce(diffs, axis=1) / np.float32(n)).astype(np.float64)
+    mse = (np.add.reduce(scratch, axis=1) / np.float32(n)).astype(np.float64)
+    np.multiply(ref, ref, out=scratch)
+    signal = np.add.reduce(scratch, axis=1).astype(np.float64)
+    var = mse - mean * mean
+    for r in np.flatnonzero(var < 0.01 * mse):  # cancellation: recompute as np.std does
+        var[r] = float(np.std(diffs[r])) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sqnr = np.where(mse == 0, np.inf, np.where(signal > 0, 10 * np.log10(signal / (mse * n)), -np.inf))
+    clipped = np.zeros(rows)
+    outside = (ref.min(axis=1) < lo) | (ref.max(axis=1) > hi)
+    for r in np.flatnonzero(outside):
+        clipped[r] = (np.count_nonzero(ref[r] < lo) + np.count_nonzero(ref[r] > hi)) / n
+    max_abs = np.maximum(diffs.max(axis=1), -diffs.min(axis=1)).astype(np.float64)
+    return {"num_elements": np.full(rows, float(n)), "stddev": np.sqrt(np.maximum(var, 0)),
+            "mean_error": mean, "max_abs_error": max_abs, "mean_squared_error": mse, "sqnr_db": sqnr,
+            "clipped": clipped}
 
 
-def _metrics(quantized: np.ndarray, reference: np.ndarray, lo: float, hi: float) -> Dict[str, float]:
-    diffs = (quantized - reference.astype(np.float32)).astype(np.float32)
-    out = {name: float(fn(diffs)) for name, fn in TF_LAYER_METRICS.items()}
-    out["sqnr_db"] = _sqnr_db(reference, diffs)
-    out["clipped"] = float(np.mean((reference < lo) | (reference > hi)))
-    return out
+def _dequantizer(details: dict):
+    """float32(q) - zero point, times scale, in place: quantization.dequantize's values in fewer passes."""
+    scale, zero_point = np.float32(details["quantization"][0]), np.float32(details["quantization"][1])
+
+    def run(q: np.ndarray) -> np.ndarray:
+        x = q.astype(np.float32)
+        x -= zero_point
+        x *= scale
+        return x
+
+    return run
 
 
-def _mean(values: List[float]) -> float:
-    finite = [v for v in values if np.isfinite(v)]
-    if not finite:
-        return values[0] if values else float("nan")
+def _mean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return float(values[0]) if len(values) else float("nan")
     return float(np.mean(finite))
 
 
 class _LocalOp:
-    """The float op of one layer, run alone on chosen inputs."""
+    """The float op of one layer, run alone on chosen inputs: a batch of
+    samples at once where its inputs' batch is free, else one at a time."""
 
-    def __init__(self, model: bytes, graph_inputs: List[int], float_op: dict, quant_op: dict):
-        self.interp = Interpreter(model_content=model)
+    def __init__(self, extractor, float_op: dict, quant_op: dict, frozen: Dict[int, np.ndarray],
+                 batch: int, num_threads: int):
+        self.batched = False
+        if batch > 1:
+            try:
+                model, graph_inputs = extractor.extract(float_op["index"], frozen, batch=batch)
+                self.interp = Interpreter(model_content=model, num_threads=num_threads)
+                want = [batch] * len(graph_inputs)
+                self.batched = [int(d["shape"][0]) for d in self.interp.get_input_details()] == want
+            except (ValueError, RuntimeError):
+                pass
+        if not self.batched:
+            model, graph_inputs = extractor.extract(float_op["index"], frozen)
+            self.interp = Interpreter(model_content=model, num_threads=num_threads)
         # float tensor index -> the quantized model's tensor at the same input position
         position = {t: k for k, t in enumerate(float_op["inputs"])}
         self.sources = [quant_op["inputs"][position[t]] for t in graph_inputs]
 
     def __call__(self, values: List[np.ndarray]) -> List[np.ndarray]:
-        out = self.interp.run(values)
-        return [np.asarray(a) for a in out] if isinstance(out, (list, tuple)) else [np.asarray(out)]
+        if self.batched or len(values[0]) == 1:
+            out = self.interp.run(values)
+            return [np.asarray(a) for a in out] if isinstance(out, (list, tuple)) else [np.asarray(out)]
+        rows = [self([v[k:k + 1] for v in values]) for k in range(len(values[0]))]
+        return [np.concatenate([r[j] for r in rows]) for j in range(len(rows[0]))]
+
+
+def _free_batch(interp: Interpreter, batch: int) -> bool:
+    """Re-plans `interp` for `batch` samples a run, if its input's batch is free."""
+    d = interp.get_input_details()[0]
+    if batch == 1 or len(d["shape"]) == 0 or int(d["shape"][0]) == batch:
+        return batch == 1 or int(d["shape"][0]) == batch
+    try:
+        interp.resize_tensor_input(d["index"], [batch] + [int(v) for v in d["shape"][1:]])
+        interp.allocate_tensors()
+        return True
+    except (ValueError, RuntimeError):
+        return False
 
 
 def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathLike], data: np.ndarray,
-                       labels: Optional[np.ndarray] = None) -> DebugReport:
+                       labels: Optional[np.ndarray] = None, batch_size: int = 32,
+                       num_threads: int = 1) -> DebugReport:
     """Per-layer error of `quantized_tflite` (int8 or 16x8) against `float_model`
     (Keras model, .keras file, SavedModel directory or float .tflite) on `data`
-    (first axis = samples, one sample per run)."""
+    (first axis = samples).
+
+    Samples go through the models `batch_size` at a time (fewer where a batch
+    would take more than about 256 MB) when both models leave their batch
+    free, else one at a time; each sample's numbers are the same either way.
+    `num_threads` is each interpreter's."""
     data = np.asarray(data, dtype=np.float32)
     if data.ndim < 2 or len(data) == 0:
         raise ValueError("data must be an array of samples (first axis = samples)")
     if labels is not None and len(labels) != len(data):
         raise ValueError(f"{len(labels)} labels for {len(data)} samples")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     if not isinstance(quantized_tflite, (bytes, bytearray)):
         quantized_tflite = Path(quantized_tflite).read_bytes()
     float_bytes = float_tflite(float_model)
-    qi = Interpreter(model_content=bytes(quantized_tflite), preserve_all_tensors=True)
-    fi = Interpreter(model_content=float_bytes, preserve_all_tensors=True)
+    qi = Interpreter(model_content=bytes(quantized_tflite), preserve_all_tensors=True, num_threads=num_threads)
+    fi = Interpreter(model_content=float_bytes, preserve_all_tensors=True, num_threads=num_threads)
     for name, interp in (("quantized", qi), ("float", fi)):
         if len(interp.get_input_details()) != 1:
             raise ValueError(f"the {name} model has {len(interp.get_input_details())} inputs; "
@@ -274,10 +343,18 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
     if quantized_ops:
         raise ValueError(f"the float model has quantized ops ({len(quantized_ops)}, first op {quantized_ops[0]}): "
                          "pass the float model (Keras, SavedModel or float .tflite)")
-    q_in, f_in = qi.get_input_details()[0], fi.get_input_details()[0]
-    want = tuple(int(v) for v in f_in["shape"][1:])
+    want = tuple(int(v) for v in fi.get_input_details()[0]["shape"][1:])
     if tuple(data.shape[1:]) != want:
         raise ValueError(f"data samples have shape {data.shape[1:]}, the float model expects {want}")
+    # Kept tensors of both models, dequantized copies and local references: about 4 float
+    # copies of the float model's tensors a sample; at most _BATCH_BYTES of them at once.
+    sample_bytes = 16 * sum(int(np.prod(d["shape"])) for d in ft if np.dtype(d["dtype"]) == np.float32)
+    batch = max(1, min(batch_size, len(data), _BATCH_BYTES // max(sample_bytes, 1)))
+    if batch > 1 and not (_free_batch(qi, batch) and _free_batch(fi, batch)):
+        batch = 1
+        qi = Interpreter(model_content=bytes(quantized_tflite), preserve_all_tensors=True, num_threads=num_threads)
+        fi = Interpreter(model_content=float_bytes, preserve_all_tensors=True, num_threads=num_threads)
+    q_in, f_in = qi.get_input_details()[0], fi.get_input_details()[0]
 
     from pyruntime.one_op import OpExtractor
 
@@ -297,18 +374,30 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
                 frozen = {t: fi.get_tensor(t) for t in fop["inputs"]
                           if t >= 0 and np.dtype(ft[t]["dtype"]) != np.float32 and not extractor.is_constant(t)}
                 try:
-                    model, graph_inputs = extractor.extract(fop["index"], frozen)
-                    local = _LocalOp(model, graph_inputs, fop, qop)
+                    local = _LocalOp(extractor, fop, qop, frozen, batch, num_threads)
                 except (ValueError, RuntimeError) as e:
                     notes.append(f"op {qop['index']} ({qop['op_name']}): no local error ({str(e)[:100]})")
             locals_.append(local)
 
-    def source_value(t: int) -> np.ndarray:
+    dequantizers: Dict[int, object] = {}
+
+    def dequantized(t: int, cache: Dict[int, np.ndarray]) -> np.ndarray:
+        """Tensor t of the quantized model in float32, dequantized once a batch."""
+        if t not in cache:
+            if np.dtype(qt[t]["dtype"]) in (np.int8, np.int16):
+                if t not in dequantizers:
+                    dequantizers[t] = _dequantizer(qt[t])
+                cache[t] = dequantizers[t](qi.get_tensor(t))
+            else:
+                cache[t] = dequantize(qi.get_tensor(t), qt[t])
+        return cache[t]
+
+    def source_value(t: int, cache: Dict[int, np.ndarray]) -> np.ndarray:
         """The float value the float op sees for the quantized model's tensor t."""
         op = producer.get(t)
         if op is not None and op["op_name"] == "QUANTIZE" and np.dtype(qt[op["inputs"][0]]["dtype"]) == np.float32:
             return qi.get_tensor(op["inputs"][0])
-        return dequantize(qi.get_tensor(t), qt[t])
+        return dequantized(t, cache)
 
     # One layer per quantized activation output: (pair, output position, range without clipping).
     outputs = []
@@ -318,28 +407,33 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
                 info = np.iinfo(np.dtype(qt[t]["dtype"]))
                 scale, zp = qt[t]["quantization"]
                 outputs.append((p, j, (info.min - zp - 0.5) * scale, (info.max - zp + 0.5) * scale))
-    per_sample = [{"local": [], "accumulated": []} for _ in outputs]
+    per_sample: List[Dict[str, List[Dict[str, np.ndarray]]]] = [{"local": [], "accumulated": []} for _ in outputs]
     q_top1, f_top1 = [], []
-    for x in data:
-        sample = x[None]
-        qi.set_tensor(q_in["index"], quantize(sample, q_in))
+    for start in range(0, len(data), batch):
+        samples = data[start:start + batch]
+        real = len(samples)
+        if real < batch:  # the last batch, padded with its last sample: the plan stays
+            samples = np.concatenate([samples, np.repeat(samples[-1:], batch - real, axis=0)])
+        qi.set_tensor(q_in["index"], quantize(samples, q_in))
         qi.invoke()
-        fi.set_tensor(f_in["index"], sample)
+        fi.set_tensor(f_in["index"], samples)
         fi.invoke()
         if not locals_:
             build_local_ops()
         if labels is not None:
-            q_top1.append(int(np.argmax(qi.get_tensor(qi.get_output_details()[0]["index"]))))
-            f_top1.append(int(np.argmax(fi.get_tensor(fi.get_output_details()[0]["index"]))))
-        references = [local([source_value(s) for s in local.sources]) if local is not None else None
+            q_out = qi.get_tensor(qi.get_output_details()[0]["index"])
+            f_out = fi.get_tensor(fi.get_output_details()[0]["index"])
+            q_top1 += [int(np.argmax(v)) for v in q_out[:real]]
+            f_top1 += [int(np.argmax(v)) for v in f_out[:real]]
+        cache: Dict[int, np.ndarray] = {}
+        references = [local([source_value(s, cache) for s in local.sources]) if local is not None else None
                       for local in locals_]
         for k, (p, j, lo, hi) in enumerate(outputs):
             qop, fop = pairs[p]
-            t = qop["outputs"][j]
-            got = dequantize(qi.get_tensor(t), qt[t])
-            per_sample[k]["accumulated"].append(_metrics(got, fi.get_tensor(fop["outputs"][j]), lo, hi))
+            got = dequantized(qop["outputs"][j], cache)[:real]
+            per_sample[k]["accumulated"].append(_row_metrics(got, fi.get_tensor(fop["outputs"][j])[:real], lo, hi))
             if references[p] is not None:
-                per_sample[k]["local"].append(_metrics(got, references[p][j], lo, hi))
+                per_sample[k]["local"].append(_row_metrics(got, references[p][j][:real], lo, hi))
     layers = []
     for k, ((p, j, _, _), samples) in enumerate(zip(outputs, per_sample)):
         qop, fop = pairs[p]
@@ -351,11 +445,10 @@ def debug_quantization(float_model, quantized_tflite: Union[bytes, str, os.PathL
                            dtype=np.dtype(qt[t]["dtype"]).name, scale=float(scale), zero_point=int(zp))
         for kind in ("local", "accumulated"):
             if samples[kind]:
-                names = samples[kind][0].keys()
+                values = {n: np.concatenate([b[n] for b in samples[kind]]) for n in samples[kind][0]}
                 # TF averages each metric over samples with np.nanmean; SQNR skips exact (inf) samples.
                 getattr(stats, kind).update(
-                    {n: (_mean([s[n] for s in samples[kind]]) if n == "sqnr_db"
-                         else float(np.nanmean([s[n] for s in samples[kind]]))) for n in names})
+                    {n: (_mean(v) if n == "sqnr_db" else float(np.nanmean(v))) for n, v in values.items()})
         layers.append(stats)
     report = DebugReport(layers=layers, samples=len(data), notes=notes)
     if labels is not None:

@@ -40,11 +40,13 @@ class OpExtractor:
         data = self.model.buffers[buffer].data if 0 < buffer < len(self.model.buffers) else None
         return data is not None and len(data) > 0
 
-    def extract(self, op_index: int, frozen: Optional[Dict[int, np.ndarray]] = None) -> Tuple[bytes, List[int]]:
+    def extract(self, op_index: int, frozen: Optional[Dict[int, np.ndarray]] = None,
+                batch: Optional[int] = None) -> Tuple[bytes, List[int]]:
         """The bytes of a model running only op `op_index` (in file order) and
         the original indices of its graph inputs, in order. `frozen` inputs
         (e.g. a RESHAPE's shape, computed by SHAPE ops in the full model)
-        become constants with the given values."""
+        become constants with the given values. `batch`: graph inputs whose
+        first dimension the model leaves free (-1) get that size."""
         frozen = frozen or {}
         import flatbuffers
 
@@ -72,6 +74,10 @@ class OpExtractor:
                 tensor.buffer = len(buffers) - 1
                 tensor.shape = list(value.shape)
                 tensor.shapeSignature = None
+            elif batch is not None and t in set(op.inputs) and tensor.shape is not None and len(tensor.shape) \
+                    and tensor.shapeSignature is not None and len(tensor.shapeSignature) \
+                    and tensor.shapeSignature[0] == -1:
+                tensor.shape = [batch] + list(tensor.shape[1:])
             tensors.append(tensor)
         graph_inputs = [t for t in order if t in set(op.inputs) and not self.is_constant(t) and t not in frozen]
         new_op = schema.OperatorT()

@@ -15,4 +15,5 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.write_line(
         f"pyruntime kernel paths run natively: {', '.join(pyruntime.cpu_paths())}; "
-        "emulated: none (AVX-VNNI, AMX and Arm paths are not built yet)")
+        "Arm paths (neon, neondot, neoni8mm): emulated by tools/aarch64_check.sh under qemu; "
+        "AVX-VNNI and AMX: not built yet")

@@ -195,7 +195,8 @@ def test_cli_debug_and_keep_float(digits, hostile, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["samples"] == len(x_test) and out["ranked"][0] == "StatefulPartitionedCall_1:0"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
-    assert cli.main(["debug", str(model_path), str(q_path), "--data", str(tmp_path / "x.npy"), "--samples", "20"]) == 0
+    assert cli.main(["debug", str(model_path), str(q_path), "--data", str(tmp_path / "x.npy"), "--samples", "20",
+                     "--batch-size", "6", "--threads", "2"]) == 0
     table = capsys.readouterr().out
     assert "20 samples" in table and table.splitlines()[2].split()[0] == "1" and "logits" in table.splitlines()[2]
 
@@ -252,3 +253,26 @@ def test_multi_output_op():
     for s in split:
         assert s.local["max_abs_error"] == 0 and s.local["num_elements"] == 4
         assert 0 < s.accumulated["max_abs_error"] <= 2 * s.scale  # the Dense before it: rounding + weights
+
+
+def test_batched_equals_per_sample(digits, monkeypatch):
+    """Samples run through the models 7 at a time (a free batch; the last batch
+    padded) give every layer exactly the numbers of one sample at a time."""
+    from pyruntime import debug
+
+    x_train, _, x_test, y_test = digits
+    model = small_cnn()
+    quantized, _ = pyruntime.quantize(model, "int8", representative_data=x_train[:100].reshape(-1, 8, 8, 1))
+    samples, labels = x_test[:30].reshape(-1, 8, 8, 1), y_test[:30]
+    invokes = []
+    plain_invoke = debug.Interpreter.invoke
+    monkeypatch.setattr(debug.Interpreter, "invoke", lambda self: invokes.append(1) or plain_invoke(self))
+    one = debug_quantization(model, quantized, samples, labels, batch_size=1)
+    assert len(invokes) == 2 * 30
+    invokes.clear()
+    batched = debug_quantization(model, quantized, samples, labels, batch_size=7, num_threads=2)
+    assert len(invokes) == 2 * 5  # float and quantized model, ceil(30 / 7) runs each
+    assert batched.notes == one.notes == []
+    assert batched.as_dict() == one.as_dict()
+    assert len(one.layers) == 7 and all(layer.local and layer.accumulated for layer in one.layers)
+    assert (batched.float_accuracy, batched.quantized_accuracy) == (one.float_accuracy, one.quantized_accuracy)

@@ -84,6 +84,27 @@ def test_unknown_isa_is_a_clear_error(monkeypatch):
             pyruntime.Interpreter(path)
 
 
+X86_PATHS = ["avx512vnni", "avx2"]          # best first
+ARM_PATHS = ["neoni8mm", "neondot", "neon"]
+
+
+def test_cpu_paths_are_one_architecture_best_first(monkeypatch):
+    """An x86 CPU never lists an Arm path nor the other way round; each
+    architecture's paths come best first, as a prefix-closed chain (a CPU
+    with a path runs every path below it), and the reference comes last."""
+    paths = pyruntime.cpu_paths()
+    assert paths[-1] == "reference"
+    simd = paths[:-1]
+    chain = X86_PATHS if not simd or simd[0] in X86_PATHS else ARM_PATHS
+    assert simd == chain[len(chain) - len(simd):], paths
+    path = op_models.conv_model()
+    other = ARM_PATHS if chain is X86_PATHS else X86_PATHS
+    for name in other:  # known names, but never runnable on this architecture
+        monkeypatch.setenv("PYRUNTIME_ISA", name)
+        with pytest.raises(ValueError, match="cannot run"):
+            pyruntime.Interpreter(path)
+
+
 # -- GEMM (1x1 conv) and FULLY_CONNECTED kernels ------------------------------
 
 GEMM_M = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 95, 96, 97, 250]

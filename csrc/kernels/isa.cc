@@ -11,13 +11,23 @@
 #include <cpuid.h>
 #define PYRT_X86 1
 #endif
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#define PYRT_ARM64 1
+// Bits of getauxval(AT_HWCAP / AT_HWCAP2) (linux/arch/arm64/include/uapi/asm/hwcap.h),
+// spelled out for older kernel headers.
+constexpr unsigned long kHwcapAsimd = 1ul << 1;
+constexpr unsigned long kHwcapAsimdDp = 1ul << 20;
+constexpr unsigned long kHwcap2I8mm = 1ul << 13;
+#endif
 
 namespace pyrt {
 namespace {
 
 struct CpuFeatures {
   bool avx2 = false, fma = false;
-  bool avx512f = false, avx512bw = false, avx512vl = false, avx512vnni = false;
+  bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false, avx512vnni = false;
+  bool asimd = false, asimddp = false, i8mm = false;  // AArch64
 };
 
 #ifdef PYRT_X86
@@ -44,9 +54,19 @@ CpuFeatures Detect() {
   if (zmm_state) {
     f.avx512f = (b >> 16) & 1;
     f.avx512bw = (b >> 30) & 1;
+    f.avx512dq = (b >> 17) & 1;
     f.avx512vl = (b >> 31) & 1;
     f.avx512vnni = (c >> 11) & 1;
   }
+  return f;
+}
+#elif defined(PYRT_ARM64)
+CpuFeatures Detect() {
+  CpuFeatures f;
+  const unsigned long hwcap = getauxval(AT_HWCAP), hwcap2 = getauxval(AT_HWCAP2);
+  f.asimd = hwcap & kHwcapAsimd;
+  f.asimddp = hwcap & kHwcapAsimdDp;
+  f.i8mm = hwcap2 & kHwcap2I8mm;
   return f;
 }
 #else
@@ -58,7 +78,9 @@ const CpuFeatures& Features() {
   return features;
 }
 
-constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2, Isa::kAvx512Vnni};
+// Worst first within each architecture (CpuPaths reverses it).
+constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2,    Isa::kAvx512Vnni,
+                            Isa::kNeon,      Isa::kNeonDot, Isa::kNeonI8mm};
 
 }  // namespace
 
@@ -67,6 +89,9 @@ const char* IsaName(Isa isa) {
     case Isa::kReference: return "reference";
     case Isa::kAvx2: return "avx2";
     case Isa::kAvx512Vnni: return "avx512vnni";
+    case Isa::kNeon: return "neon";
+    case Isa::kNeonDot: return "neondot";
+    case Isa::kNeonI8mm: return "neoni8mm";
   }
   return "?";
 }
@@ -78,11 +103,21 @@ bool IsaAvailable(Isa isa) {
     case Isa::kAvx2: return Features().avx2 && Features().fma;
     case Isa::kAvx512Vnni: {
       const CpuFeatures& f = Features();
-      return f.avx2 && f.fma && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+      return f.avx2 && f.fma && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
+             f.avx512vnni;
     }
 #else
     case Isa::kAvx2:
     case Isa::kAvx512Vnni: return false;
+#endif
+#ifdef PYRT_ARM64
+    case Isa::kNeon: return Features().asimd;
+    case Isa::kNeonDot: return Features().asimd && Features().asimddp;
+    case Isa::kNeonI8mm: return Features().asimd && Features().asimddp && Features().i8mm;
+#else
+    case Isa::kNeon:
+    case Isa::kNeonDot:
+    case Isa::kNeonI8mm: return false;
 #endif
   }
   return false;
@@ -129,7 +164,11 @@ std::string CpuFeatureSummary() {
   add(f.avx512f, "avx512f");
   add(f.avx512bw, "avx512bw");
   add(f.avx512vl, "avx512vl");
+  add(f.avx512dq, "avx512dq");
   add(f.avx512vnni, "avx512vnni");
+  add(f.asimd, "asimd");
+  add(f.asimddp, "asimddp");
+  add(f.i8mm, "i8mm");
   return s.empty() ? "none" : s;
 }
 

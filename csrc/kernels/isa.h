@@ -11,19 +11,34 @@
 
 namespace pyrt {
 
-// x86 paths are ordered: each one can run every kernel of the paths before
-// it, so a family without its own kernel for a path uses the best one below.
+// The paths of one architecture are ordered: each one can run every kernel
+// of the paths before it (of the same architecture), so a family without its
+// own kernel for a path uses the best one below. kReference is below all.
 enum class Isa {
   kReference,
+  // x86-64
   kAvx2,        // AVX2 + FMA: vpmaddwd int16 dot products
-  kAvx512Vnni,  // + AVX-512 F/BW/VL/VNNI: zmm vpdpbusd u8 x s8 dot products
+  kAvx512Vnni,  // + AVX-512 F/BW/VL/DQ/VNNI: zmm vpdpbusd u8 x s8 dot products
+  // AArch64 (Advanced SIMD is part of the base architecture)
+  kNeon,        // ARMv8.0 NEON: smull/smlal/sadalp int8 products
+  kNeonDot,     // + ARMv8.2 dotprod: sdot s8 x s8 4-way dot products
+  kNeonI8mm,    // + ARMv8.6 i8mm: smmla 2x8 by 8x2 int8 matrix products
 };
 
 const char* IsaName(Isa isa);
 
-// True when a CPU that runs `isa` also runs the kernels of `floor`.
+// 0 for kReference, 1 for x86 paths, 2 for Arm paths.
+inline int IsaArch(Isa isa) {
+  if (isa == Isa::kReference) return 0;
+  return static_cast<int>(isa) >= static_cast<int>(Isa::kNeon) ? 2 : 1;
+}
+
+// True when a CPU that runs `isa` also runs the kernels of `floor`: floor is
+// the reference, or a path of the same architecture not above isa (an Arm
+// path never includes an x86 one, nor the other way round).
 inline bool IsaAtLeast(Isa isa, Isa floor) {
-  return static_cast<int>(isa) >= static_cast<int>(floor);
+  if (floor == Isa::kReference) return true;
+  return IsaArch(isa) == IsaArch(floor) && static_cast<int>(isa) >= static_cast<int>(floor);
 }
 
 // Every path this build and this CPU can run, best first ("reference" last).

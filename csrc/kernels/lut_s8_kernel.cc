@@ -10,6 +10,10 @@
 #include "kernels/x86/avx2/x8_lut_avx2.h"
 #define PYRT_HAVE_AVX2_KERNELS 1
 #endif
+#if defined(__aarch64__)
+#include "kernels/arm/neon/x8_lut_neon.h"
+#define PYRT_HAVE_NEON_KERNELS 1
+#endif
 
 namespace pyrt {
 namespace {
@@ -30,6 +34,9 @@ void LutS8Kernel::Init(Isa isa, const int8_t lut[256]) {
     simd_ = true;
   }
 #endif
+#ifdef PYRT_HAVE_NEON_KERNELS
+  simd_ = IsaAtLeast(isa, Isa::kNeon);  // reads lut_ itself
+#endif
 }
 
 void LutS8Kernel::Run(int64_t n, const int8_t* input, int8_t* output, ThreadPool* pool) const {
@@ -41,6 +48,9 @@ void LutS8Kernel::Run(int64_t n, const int8_t* input, int8_t* output, ThreadPool
     const int64_t end = t + 1 == tasks ? n : n * (t + 1) / tasks / 64 * 64;
 #ifdef PYRT_HAVE_AVX2_KERNELS
     if (simd_) return X8LutAvx2(packed_, end - begin, input + begin, output + begin);
+#endif
+#ifdef PYRT_HAVE_NEON_KERNELS
+    if (simd_) return X8LutNeon(lut_, end - begin, input + begin, output + begin);
 #endif
     LookupTableS8(lut_, end - begin, input + begin, output + begin);
   };

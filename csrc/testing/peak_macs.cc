@@ -70,6 +70,10 @@ std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
 #else
       break;
 #endif
+    case Isa::kNeon:
+    case Isa::kNeonDot:
+    case Isa::kNeonI8mm:
+      break;  // no Arm hardware to calibrate a peak loop on yet
   }
   throw UsageError(StrCat("no peak loop for ISA ", IsaName(isa)));
 }

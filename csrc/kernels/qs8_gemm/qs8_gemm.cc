@@ -7,6 +7,12 @@
 #include "kernels/qs8_gemm/avx512vnni/qs8_gemm_8x32c4_avx512vnni.h"
 #define PYRT_HAVE_X86_KERNELS 1
 #endif
+#if defined(__aarch64__)
+#include "kernels/qs8_gemm/neon/qs8_gemm_2x8c8_neon.h"
+#include "kernels/qs8_gemm/neondot/qs8_gemm_4x16c4_neondot.h"
+#include "kernels/qs8_gemm/neoni8mm/qs8_gemm_4x8c8_neoni8mm.h"
+#define PYRT_HAVE_ARM_KERNELS 1
+#endif
 
 namespace pyrt {
 namespace {
@@ -49,6 +55,31 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa) {
   }();
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
   if (IsaAtLeast(isa, Isa::kAvx2)) return &avx2;
+#endif
+#ifdef PYRT_HAVE_ARM_KERNELS
+  // All three read int8 A rows; neon and neoni8mm share the [kp/8][NR][8]
+  // packing (smmla takes 2 columns x 8 k as one register).
+  auto arm = [](int mr, int nr, int kr, Qs8GemmS8Ukernel gemmlowp, Qs8GemmS8Ukernel fp64) {
+    Qs8GemmConfig c;
+    c.mr = mr;
+    c.nr = nr;
+    c.kr = kr;
+    c.input = Qs8GemmInput::kS8;
+    c.gemmlowp_s8 = gemmlowp;
+    c.fp64_s8 = fp64;
+    return c;
+  };
+  static const Qs8GemmConfig neon = arm(kQs8GemmNeonMr, kQs8GemmNeonNr, 8,
+                                        Qs8Gemm2x8c8GemmlowpNeon, Qs8Gemm2x8c8Fp64Neon);
+  static const Qs8GemmConfig neondot =
+      arm(kQs8GemmNeonDotMr, kQs8GemmNeonDotNr, 4, Qs8Gemm4x16c4GemmlowpNeonDot,
+          Qs8Gemm4x16c4Fp64NeonDot);
+  static const Qs8GemmConfig neoni8mm =
+      arm(kQs8GemmNeonI8mmMr, kQs8GemmNeonI8mmNr, 8, Qs8Gemm4x8c8GemmlowpNeonI8mm,
+          Qs8Gemm4x8c8Fp64NeonI8mm);
+  if (IsaAtLeast(isa, Isa::kNeonI8mm)) return &neoni8mm;
+  if (IsaAtLeast(isa, Isa::kNeonDot)) return &neondot;
+  if (IsaAtLeast(isa, Isa::kNeon)) return &neon;
 #endif
   (void)isa;
   return nullptr;
@@ -107,6 +138,7 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
   const bool gemmlowp = requant == Qs8Requant::kGemmlowp;
   ukernel_ = gemmlowp ? config_->gemmlowp : config_->fp64;
   ukernel_u8_ = gemmlowp ? config_->gemmlowp_u8 : config_->fp64_u8;
+  ukernel_s8_ = gemmlowp ? config_->gemmlowp_s8 : config_->fp64_s8;
   mr_ = config_->mr;
   nr_ = config_->nr;
   N_ = N;
@@ -139,7 +171,7 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
     }
   }
 
-  if (config_->input == Qs8GemmInput::kS16) {
+  if (config_->input != Qs8GemmInput::kU8Offset128) {
     epilogue_.Init(requant, N, padded_n, p);
     return;
   }
@@ -177,6 +209,11 @@ void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const
 void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const uint8_t* a, int p0,
                               int p1, int8_t* c, size_t ldc) const {
   RunPanelsWith(ukernel_u8_, mr_, nr_, N_, kp_, b_.get(), ep, rows, a, p0, p1, c, ldc);
+}
+
+void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int8_t* a, int p0,
+                              int p1, int8_t* c, size_t ldc) const {
+  RunPanelsWith(ukernel_s8_, mr_, nr_, N_, kp_, b_.get(), ep, rows, a, p0, p1, c, ldc);
 }
 
 void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0,

