@@ -93,10 +93,11 @@ class DebugReport:
         return sorted(self.layers, key=lambda s: (np.isnan(s.local_sqnr), s.local_sqnr))
 
     def as_dict(self) -> dict:
-        return {"samples": self.samples, "float_accuracy": self.float_accuracy,
-                "quantized_accuracy": self.quantized_accuracy, "notes": self.notes,
-                "layers": [asdict(s) for s in self.layers],
-                "ranked": [s.tensor_name for s in self.ranked()]}
+        """Plain Python values only (numpy scalars converted), ready for json.dumps."""
+        return _plain({"samples": self.samples, "float_accuracy": self.float_accuracy,
+                       "quantized_accuracy": self.quantized_accuracy, "notes": self.notes,
+                       "layers": [asdict(s) for s in self.layers],
+                       "ranked": [s.tensor_name for s in self.ranked()]})
 
     def __str__(self) -> str:
         def f(v, width, fmt, scale=1.0):
@@ -211,6 +212,15 @@ def _match_layers(qi: Interpreter, fi: Interpreter) -> List[tuple]:
 
 def _is_activation(details: dict) -> bool:
     return np.dtype(details["dtype"]) in (np.int8, np.int16) and details["quantization"][0] != 0
+
+
+def _plain(value):
+    """numpy scalars inside dicts and lists -> Python numbers."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _row_metrics(got: np.ndarray, reference: np.ndarray, lo: float, hi: float) -> Dict[str, np.ndarray]:
