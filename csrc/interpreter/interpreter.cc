@@ -9,6 +9,8 @@
 
 #include "model/builtin_ops.h"
 #include "interpreter/arena_planner.h"
+#include "model/builtin_ops.h"
+#include "ops/hybrid_common.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -221,9 +223,22 @@ void Interpreter::PrepareWithKnownValues() {
   prepared_ = true;
 }
 
+bool Interpreter::HasHybridOps() const {
+  for (const auto& op : ops_) {
+    if (!op) continue;
+    const OpDesc& d = op->desc();
+    const bool weighted = d.builtin_code == kOpConv2D || d.builtin_code == kOpDepthwiseConv2D ||
+                          d.builtin_code == kOpFullyConnected;
+    if (!weighted || d.inputs.size() < 2 || d.inputs[0] < 0 || d.inputs[1] < 0) continue;
+    if (IsHybridNode(tensors_[d.inputs[0]], &tensors_[d.inputs[1]])) return true;
+  }
+  return false;
+}
+
 void Interpreter::PrepareOps() {
   folded_storage_.clear();
   stop_ = ops_.size();
+  const bool has_hybrid_ops = HasHybridOps();
   for (size_t k = 0; k < ops_.size(); ++k) {
     auto& op = ops_[k];
     const OpDesc& desc = op->desc();
@@ -232,6 +247,7 @@ void Interpreter::PrepareOps() {
     for (int32_t t : desc.outputs) outs.push_back(&tensors_[t]);
     op->Bind(&desc, ins, outs);
     op->set_isa(options_.isa);
+    op->set_builtin_float_rounding(has_hybrid_ops);
     try {
       op->Prepare();
     } catch (const ValueNeeded& e) {

@@ -117,6 +117,8 @@ class Interpreter {
   void CreateOps();
   void OrderOps();
   void PrepareOps();
+  // True when a CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED is hybrid.
+  bool HasHybridOps() const;
   void PlanMemory();
   void FoldOp(Op& op);
   void InvokeProfiled();

@@ -16,6 +16,7 @@ void DTypeDispatch::Prepare() {
   }
   impl_->Bind(&desc(), bound_inputs(), bound_outputs());
   impl_->set_isa(isa());
+  impl_->set_builtin_float_rounding(builtin_float_rounding());
   impl_->Prepare();
   scratch_bytes_ = impl_->scratch_bytes();
 }

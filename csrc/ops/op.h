@@ -61,6 +61,11 @@ class Op {
   // Kernel path for this op's kernels, set by the interpreter before Prepare.
   // Ops pass it to kernel factories and never branch on it themselves.
   void set_isa(Isa isa) { isa_ = isa; }
+  // In models with hybrid (dynamic-range) ops, float ops feed the hybrid
+  // ops' on-the-fly quantization, which is matched bit for bit with LiteRT's
+  // builtin kernels: there float kernels must round as those do (multiply,
+  // then add; the reference twin), not with the faster FMA kernels.
+  void set_builtin_float_rounding(bool on) { builtin_float_rounding_ = on; }
 
   size_t scratch_bytes() const { return scratch_bytes_; }
   const OpDesc& desc() const { return *desc_; }
@@ -81,6 +86,9 @@ class Op {
   // Asserts per-tensor quantization with scale > 0 and an in-range zero point.
   void RequirePerTensorQuant(const Tensor& t, const char* role) const;
   Isa isa() const { return isa_; }
+  bool builtin_float_rounding() const { return builtin_float_rounding_; }
+  // Path for float kernels that round differently per path (FMA).
+  Isa float_kernel_isa() const { return builtin_float_rounding_ ? Isa::kReference : isa_; }
   // The tensors given to Bind, for ops that forward to another op.
   const std::vector<Tensor*>& bound_inputs() const { return inputs_; }
   const std::vector<Tensor*>& bound_outputs() const { return outputs_; }
@@ -94,6 +102,7 @@ class Op {
  private:
   const OpDesc* desc_ = nullptr;
   Isa isa_ = Isa::kReference;
+  bool builtin_float_rounding_ = false;
   std::string label_;
   std::vector<Tensor*> inputs_;
   std::vector<Tensor*> outputs_;
