@@ -3,7 +3,7 @@
 # (CMake option PYRUNTIME_SANITIZE) and runs the tests that exercise the C++
 # core against it. Any ASan report or UB aborts the process and fails the run.
 #
-#   tools/sanitize_tests.sh                 # the whole suite but the Ray cluster tests
+#   tools/sanitize_tests.sh                 # the C++-heavy test files (list below)
 #   tools/sanitize_tests.sh tests/test_x.py # other tests (pytest arguments)
 #
 # In this build the interpreter gives every arena buffer its own bytes and
@@ -37,10 +37,18 @@ ASAN_LIB="$("$CXX_BIN" -print-file-name=libasan.so)"
 STDCXX_LIB="$("$CXX_BIN" -print-file-name=libstdc++.so)"
 
 if [ $# -eq 0 ]; then
-  # Ray starts its own (uninstrumented) daemons, which the preloaded ASan
-  # runtime would follow into; its tests exercise no C++ of ours beyond the
-  # rest of the suite.
-  set -- tests --ignore-glob=*test_ray.py
+  # Every file that drives C++ of ours through new code paths: the kernel
+  # twins, the ops, models with control flow and state, misuse, threads and
+  # the mutation fuzzer. `tools/sanitize_tests.sh tests --ignore-glob='*test_ray.py'`
+  # runs the whole suite (its first run found a misaligned int64 constant read
+  # and a null memcpy, both fixed; it has not yet completed on a 2-core machine
+  # within CI's budget).
+  set -- tests/test_api.py tests/test_misuse.py tests/test_model_validation.py \
+         tests/test_planner.py tests/test_threads.py tests/test_fuzz.py tests/test_cli.py \
+         tests/test_kernels_gemm.py tests/test_kernels_f32.py tests/test_kernels_softmax.py \
+         tests/test_kernels_elementwise.py tests/test_ops_simple.py tests/test_valid_models.py \
+         tests/test_control_flow.py tests/test_lstm.py tests/test_svdf.py tests/test_rnn.py \
+         tests/test_hybrid.py tests/test_interpreter_api.py
 fi
 
 echo "== pytest under ASan+UBSan: $*"

@@ -193,6 +193,7 @@ void Interpreter::Prepare() {
 
 void Interpreter::PrepareWithKnownValues() {
   tensors_.assign(model_.tensors.size(), Tensor());
+  aligned_constants_.clear();
   for (size_t i = 0; i < tensors_.size(); ++i) {
     const TensorDesc& d = model_.tensors[i];
     Tensor& t = tensors_[i];
@@ -206,6 +207,15 @@ void Interpreter::PrepareWithKnownValues() {
       t.is_constant = true;
       t.data = const_cast<uint8_t*>(d.data);  // never written: constants are read-only
       t.bytes = d.data_size;
+      // Kernels read constants as typed arrays; a buffer the file placed off
+      // its element alignment (the format does not promise it) gets an
+      // aligned copy, so no kernel ever loads a misaligned int64 or float.
+      const size_t align = std::min<size_t>(std::max<size_t>(DTypeSize(d.dtype), 1), 8);
+      if (reinterpret_cast<uintptr_t>(d.data) % align != 0) {
+        aligned_constants_.emplace_back((d.data_size + 7) / 8);
+        std::memcpy(aligned_constants_.back().data(), d.data, d.data_size);
+        t.data = reinterpret_cast<uint8_t*>(aligned_constants_.back().data());
+      }
     }
   }
   for (size_t i = 0; i < model_.inputs.size(); ++i)
@@ -470,7 +480,8 @@ size_t Interpreter::Replan(size_t step) {
   }
   for (size_t i = 0; i < computed.size(); ++i) {
     Tensor& t = tensors_[computed[i]];
-    if (t.data && !t.is_constant) std::memcpy(t.data, saved[i].data(), std::min(t.bytes, saved[i].size()));
+    const size_t n = std::min(t.bytes, saved[i].size());
+    if (t.data && !t.is_constant && n > 0) std::memcpy(t.data, saved[i].data(), n);
   }
   size_t s = 0;
   while (s < run_list_.size() && run_list_[s].order < resume_order) ++s;

@@ -145,6 +145,8 @@ class Interpreter {
   std::vector<Step> run_list_;  // ops_ minus those folded at Prepare, fused
   OpProfile profile_;           // parallel to run_list_
   std::vector<std::vector<uint8_t>> folded_storage_;
+  // Aligned copies of constants the file stored off their alignment.
+  std::vector<std::vector<uint64_t>> aligned_constants_;
   struct FreeDeleter { void operator()(uint8_t* p) const; };
   std::unique_ptr<uint8_t, FreeDeleter> arena_;
   size_t arena_bytes_ = 0;
