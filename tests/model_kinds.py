@@ -8,8 +8,17 @@ plain float recipe and cache the .tflite under CACHE_DIR / "kinds".
 The float oracle (``float_oracle``) does not depend on the CPU: the target is
 LiteRT's reference kernels (``BUILTIN_REF``, portable code), and the bound is
 what LiteRT's default path (XNNPACK) achieves against that target on the same
-inputs in the same run: max(1e-5, 2 x its own error). The error metric is
-max |ours - ref| / max |ref| per output (``max_rel_error``). LiteRT's builtin
+inputs in the same run. Two statistics per output, over all input sets:
+the pooled relative RMS error sqrt(sum (ours - ref)^2 / sum ref^2) must be
+within max(1e-5, 4 x LiteRT default's), and the max relative error
+max |ours - ref| / max |ref| (``max_rel_error``) within max(1e-5, 10 x LiteRT
+default's). The RMS bound says "as accurate as XNNPACK"; the max bound catches
+a localized bug that the RMS would dilute. Rounding noise in deep float
+networks is amplified chaotically per input (ConvNeXt: 1e-5 to 6e-4 between
+seeds, for both runtimes; per seed, ours / LiteRT's ranged 0.5x-5x on
+Xception with both about as accurate over 8 seeds), so a tight factor on a few
+draws is flaky: a 2x bound on the max failed on a fresh ConvNeXt build. Bugs
+and lossy kernels (bf16, approximate exp) sit orders of magnitude above these. LiteRT's builtin
 kernels are not a target: they pick different code, and round differently,
 on different CPUs (AVX2 vs AVX-512). ``builtin_outputs`` remains for the
 hybrid kernels, which are matched bit for bit against LiteRT's builtin ones.
@@ -104,33 +113,54 @@ def max_rel_error(ours, ref) -> float:
     return float(np.max(np.abs(ours - ref)) / scale) if scale > 0 else float(np.max(np.abs(ours)) if ours.size else 0.0)
 
 
+def _error_stats(per_set, refs, what: str = ""):
+    """(pooled relative RMS error, max relative error) per output over all
+    input sets. per_set / refs: per input set, one array or a list of them."""
+    assert len(per_set) == len(refs), f"{what}: {len(per_set)} input sets, reference has {len(refs)}"
+    sq, ref_sq, worst = None, None, None
+    for got, ref in zip(per_set, refs):
+        got = list(got) if isinstance(got, (list, tuple)) else [got]
+        assert len(got) == len(ref), f"{what}: {len(got)} outputs, reference has {len(ref)}"
+        if sq is None:
+            sq, ref_sq, worst = [0.0] * len(ref), [0.0] * len(ref), [0.0] * len(ref)
+        for k, (o, r) in enumerate(zip(got, ref)):
+            assert o.shape == r.shape and o.dtype == r.dtype, (
+                f"{what}: output {k}: {o.dtype}{o.shape} vs reference {r.dtype}{r.shape}")
+            o64, r64 = o.astype(np.float64), r.astype(np.float64)
+            sq[k] += float(np.sum((o64 - r64) ** 2))
+            ref_sq[k] += float(np.sum(r64 ** 2))
+            worst[k] = max(worst[k], max_rel_error(o, r))
+    rms = [float(np.sqrt(a / b)) if b > 0 else float(np.sqrt(a)) for a, b in zip(sq, ref_sq)]
+    return rms, worst
+
+
 FLOAT_FLOOR = 1e-5
+RMS_FACTOR = 4.0  # as accurate as LiteRT's default path, with room for noise
+MAX_FACTOR = 10.0  # a localized error far beyond rounding noise is a bug
 
 
 class FloatOracle:
-    """Reference outputs (BUILTIN_REF) per input set, and the error bound."""
+    """Reference outputs (BUILTIN_REF) per input set, and the error bounds
+    from LiteRT default's errors (see the module docstring)."""
 
-    def __init__(self, refs, default_error: float, floor: float = FLOAT_FLOOR):
+    def __init__(self, refs, default_rms, default_max, floor: float = FLOAT_FLOOR):
         self.refs = refs
-        self.default_error = default_error
-        self.bound = max(floor, 2 * default_error)
+        self.rms_bounds = [max(floor, RMS_FACTOR * e) for e in default_rms]
+        self.max_bounds = [max(floor, MAX_FACTOR * e) for e in default_max]
+        self.default_rms, self.default_max = default_rms, default_max
 
     def check(self, ours_per_set, what: str = "") -> float:
-        """Asserts every output of every set is within the bound; returns the
-        worst error. ours_per_set: per input set, one array or a list of them."""
-        worst = 0.0
-        assert len(ours_per_set) == len(self.refs)
-        for ours, ref in zip(ours_per_set, self.refs):
-            ours = list(ours) if isinstance(ours, (list, tuple)) else [ours]
-            assert len(ours) == len(ref), f"{what}: {len(ours)} outputs, reference has {len(ref)}"
-            for o, r in zip(ours, ref):
-                assert o.shape == r.shape and o.dtype == r.dtype, (
-                    f"{what}: {o.dtype}{o.shape} vs reference {r.dtype}{r.shape}")
-                worst = max(worst, max_rel_error(o, r))
-        assert worst <= self.bound, (
-            f"{what}: max relative error vs BUILTIN_REF {worst:.3e} > bound {self.bound:.2e} "
-            f"(LiteRT default vs BUILTIN_REF: {self.default_error:.2e})")
-        return worst
+        """Asserts every output is within both bounds; returns the worst max
+        relative error. ours_per_set: per input set, one array or a list of them."""
+        rms, worst = _error_stats(ours_per_set, self.refs, what)
+        for k in range(len(rms)):
+            assert worst[k] <= self.max_bounds[k], (
+                f"{what}: output {k}: max relative error vs BUILTIN_REF {worst[k]:.3e} > bound "
+                f"{self.max_bounds[k]:.2e} (LiteRT default: {self.default_max[k]:.2e})")
+            assert rms[k] <= self.rms_bounds[k], (
+                f"{what}: output {k}: relative RMS error vs BUILTIN_REF {rms[k]:.3e} > bound "
+                f"{self.rms_bounds[k]:.2e} (LiteRT default: {self.default_rms[k]:.2e})")
+        return max(worst, default=0.0)
 
 
 def float_oracle(model_path, input_sets, floor: float = FLOAT_FLOOR) -> FloatOracle:
@@ -138,11 +168,8 @@ def float_oracle(model_path, input_sets, floor: float = FLOAT_FLOOR) -> FloatOra
     set in one subprocess; see the module docstring."""
     refs, _ = builtin_outputs(model_path, input_sets, resolver="BUILTIN_REF")
     defaults, _ = builtin_outputs(model_path, input_sets, resolver="AUTO")
-    default_error = 0.0
-    for d_set, r_set in zip(defaults, refs):
-        for d, r in zip(d_set, r_set):
-            default_error = max(default_error, max_rel_error(d, r))
-    return FloatOracle(refs, default_error, floor)
+    default_rms, default_max = _error_stats(defaults, refs, f"{model_path} (LiteRT default)")
+    return FloatOracle(refs, default_rms, default_max, floor)
 
 
 def builtin_outputs(model_path, input_sets, repeats: int = 0,

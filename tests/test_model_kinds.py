@@ -1,6 +1,6 @@
 """Float32 and float16-weight models against the float oracle
-(model_kinds.float_oracle): BUILTIN_REF is the target, and the bound is
-max(1e-5, 2 x the error of LiteRT's default path against it in the same run).
+(model_kinds.float_oracle): BUILTIN_REF is the target, and the bounds come
+from the error of LiteRT's default path against it in the same run.
 """
 import numpy as np
 import pytest
@@ -49,3 +49,27 @@ def test_mobilenet_v2(kind):
     _check(mk.zoo_model("mobilenet_v2", kind), ZOO_BOUND, seeds=(0, 1))
 
 
+
+
+def test_float_oracle_can_fail():
+    """The oracle rejects a localized error (one element) and a diffuse one
+    (every element off by a little more than LiteRT default's noise)."""
+    path = mk.mixed_ops_model("float32")
+    sets = [mk.random_float_inputs(path, s) for s in (0, 1)]
+    oracle = mk.float_oracle(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    ours = [_run(interp, inputs) for inputs in sets]
+    oracle.check(ours, "unchanged")
+
+    spiked = [[o.copy() for o in outs] for outs in ours]
+    spiked[1][0].flat[0] += 1e-2 * np.max(np.abs(spiked[1][0]))
+    with pytest.raises(AssertionError, match="max relative error"):
+        oracle.check(spiked, "one element off")
+
+    # A diffuse error the max bound allows but the RMS bound does not.
+    loose_max = mk.FloatOracle(oracle.refs, default_rms=[1e-6] * len(ours[0]),
+                               default_max=[1e-2] * len(ours[0]), floor=1e-7)
+    noisy = [[(o * (1 + 1e-4 * np.where(np.arange(o.size) % 2, 1.0, -1.0).reshape(o.shape))).astype(o.dtype)
+              for o in outs] for outs in ours]
+    with pytest.raises(AssertionError, match="relative RMS error"):
+        loose_max.check(noisy, "every element off")
