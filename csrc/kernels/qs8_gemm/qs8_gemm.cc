@@ -148,15 +148,17 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
   const size_t row_bytes = static_cast<size_t>(kp_) * AElementBytes();
   block_rows_ = static_cast<int>(std::min<size_t>(kMaxBlockRows, kBlockBytes / row_bytes));
   block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
+  const size_t requant_bytes = static_cast<size_t>(nr_) * (gemmlowp ? 5 * 4 : 4 + 8);
+  panel_bytes_ = (static_cast<size_t>(kp_) * nr_ + requant_bytes + 63) / 64 * 64;
 
   // Locals, not members, in the loop: stores through int8_t* may alias
   // *this, which made the compiler reload per weight. Each source row is
   // read in order and its k groups stored kr bytes at a time, nr groups
   // apart; one panel (kp * nr bytes) stays in L1 while it is filled.
   const int nr = nr_, kp = kp_;
-  b_.reset(new int8_t[static_cast<size_t>(padded_n) * kp]);
+  b_.reset(new int8_t[static_cast<size_t>(panels) * panel_bytes_]);
   int8_t* dst = b_.get();
-  for (int n0 = 0; n0 < padded_n; n0 += nr, dst += static_cast<size_t>(nr) * kp) {
+  for (int n0 = 0; n0 < padded_n; n0 += nr, dst += panel_bytes_) {
     for (int j = 0; j < nr; ++j) {
       int8_t* column = dst + kr * j;
       const int8_t* src = n0 + j < N ? B + static_cast<size_t>(n0 + j) * K : nullptr;
@@ -169,10 +171,12 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
         for (int i = 0; i < kr; ++i) group[i] = src && k + i < K ? src[k + i] : 0;  // padding
       }
     }
+    // The bytes between the weights, the requantization and the next panel.
+    std::memset(dst + static_cast<size_t>(kp) * nr, 0, panel_bytes_ - static_cast<size_t>(kp) * nr);
   }
 
   if (config_->input != Qs8GemmInput::kU8Offset128) {
-    epilogue_.Init(requant, N, padded_n, p);
+    PackRequant(requant, p, p.bias);
     return;
   }
   // A holds x + 128: sum((x + 128) * w) = sum(x * w) + 128 * sum(w), so the
@@ -183,42 +187,89 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
     for (int k = 0; k < K; ++k) sum += B[static_cast<size_t>(n) * K + k];
     bias[n] = static_cast<int32_t>(static_cast<uint32_t>(bias[n]) - static_cast<uint32_t>(128 * sum));
   }
-  Qs8RequantParams offset = p;
-  offset.bias = bias.data();
-  epilogue_.Init(requant, N, padded_n, offset);
+  PackRequant(requant, p, bias.data());
+}
+
+// Writes each panel's requantization after its weights (layout: see b_),
+// and the epilogue's scalars and facts into out_.
+void PackedQs8Gemm::PackRequant(Qs8Requant requant, const Qs8RequantParams& p,
+                                const int32_t* bias) {
+  out_ = Qs8GemmEpilogue{};
+  out_.output_zero_point = p.output_zero_point;
+  out_.act_min = p.act_min;
+  out_.act_max = p.act_max;
+  out_.any_left_shift = false;
+  out_.any_int32_min_multiplier = false;
+  const int nr = nr_;
+  for (int n0 = 0, panel = 0; n0 < N_; n0 += nr, ++panel) {
+    int32_t* q = reinterpret_cast<int32_t*>(RequantOf(panel));
+    for (int j = 0; j < nr && n0 + j < N_; ++j) {
+      const int n = n0 + j;
+      q[j] = bias[n];
+      if (requant == Qs8Requant::kFp64) {
+        reinterpret_cast<double*>(q + nr)[j] = p.scale[n];
+        continue;
+      }
+      const int32_t left = std::max(p.shift[n], 0), right = std::max(-p.shift[n], 0);
+      q[nr + j] = p.multiplier[n];
+      q[2 * nr + j] = left;
+      q[3 * nr + j] = right;
+      q[4 * nr + j] = static_cast<int32_t>((int64_t{1} << right) - 1);
+      out_.any_left_shift |= left != 0;
+      out_.any_int32_min_multiplier |= p.multiplier[n] == INT32_MIN;
+    }
+  }
 }
 
 namespace {
 
+// The epilogue of one panel: out's scalars, arrays at its packed
+// requantization (kernels index them from 0 with n0 = 0).
+Qs8GemmEpilogue PanelEpilogue(const Qs8GemmEpilogue& out, const int8_t* requant, int nr) {
+  Qs8GemmEpilogue ep = out;
+  const int32_t* q = reinterpret_cast<const int32_t*>(requant);
+  ep.bias = q;
+  ep.multiplier = q + nr;
+  ep.left_shift = q + 2 * nr;
+  ep.right_shift = q + 3 * nr;
+  ep.rounding_mask = q + 4 * nr;
+  ep.scale = reinterpret_cast<const double*>(q + nr);
+  return ep;
+}
+
 template <typename T, typename Ukernel>
 void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const int8_t* packed,
-                   const Qs8GemmEpilogue& ep, int rows, const T* a, int p0, int p1, int8_t* c,
-                   size_t ldc) {
+                   size_t panel_bytes, const Qs8GemmEpilogue& out, int rows, const T* a, int p0,
+                   int p1, int8_t* c, size_t ldc) {
   for (int p = p0; p < p1; ++p) {
     const int n0 = p * nr_max, nr = std::min(nr_max, N - n0);
-    const int8_t* b = packed + static_cast<size_t>(p) * nr_max * kp;
+    const int8_t* b = packed + static_cast<size_t>(p) * panel_bytes;
+    const Qs8GemmEpilogue ep = PanelEpilogue(out, b + static_cast<size_t>(kp) * nr_max, nr_max);
     for (int r = 0; r < rows; r += mr_max) {
       ukernel(std::min(mr_max, rows - r), nr, kp, a + static_cast<size_t>(r) * kp, kp, b,
-              c + r * ldc + n0, ldc, ep, n0);
+              c + r * ldc + n0, ldc, ep);
     }
   }
 }
 
 }  // namespace
 
-void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const uint8_t* a, int p0,
-                              int p1, int8_t* c, size_t ldc) const {
-  RunPanelsWith(ukernel_u8_, mr_, nr_, N_, kp_, b_.get(), ep, rows, a, p0, p1, c, ldc);
+void PackedQs8Gemm::RunPanels(int rows, const uint8_t* a, int p0, int p1, int8_t* c,
+                              size_t ldc) const {
+  RunPanelsWith(ukernel_u8_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, p0, p1, c,
+                ldc);
 }
 
-void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int8_t* a, int p0,
-                              int p1, int8_t* c, size_t ldc) const {
-  RunPanelsWith(ukernel_s8_, mr_, nr_, N_, kp_, b_.get(), ep, rows, a, p0, p1, c, ldc);
+void PackedQs8Gemm::RunPanels(int rows, const int8_t* a, int p0, int p1, int8_t* c,
+                              size_t ldc) const {
+  RunPanelsWith(ukernel_s8_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, p0, p1, c,
+                ldc);
 }
 
-void PackedQs8Gemm::RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0,
-                              int p1, int8_t* c, size_t ldc) const {
-  RunPanelsWith(ukernel_, mr_, nr_, N_, kp_, b_.get(), ep, rows, a, p0, p1, c, ldc);
+void PackedQs8Gemm::RunPanels(int rows, const int16_t* a, int p0, int p1, int8_t* c,
+                              size_t ldc) const {
+  RunPanelsWith(ukernel_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, p0, p1, c,
+                ldc);
 }
 
 }  // namespace pyrt

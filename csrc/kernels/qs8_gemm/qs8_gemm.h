@@ -56,8 +56,8 @@ struct Qs8RequantParams {
   int32_t output_zero_point = 0, act_min = -128, act_max = 127;
 };
 
-// The per-channel epilogue arrays of the microkernels, zero-padded to
-// padded_n channels, owned here.
+// The per-channel epilogue arrays of a microkernel that indexes them by
+// absolute channel (depthwise), zero-padded to padded_n channels, owned here.
 class PaddedEpilogue {
  public:
   void Init(Qs8Requant requant, int n, int padded_n, const Qs8RequantParams& p);
@@ -104,12 +104,13 @@ class PackedQs8Gemm {
   size_t SlotBytes(int M) const {
     return (static_cast<size_t>(BlockRows(M)) * kp_ * AElementBytes() + 63) / 64 * 64;
   }
-  void RunPanels(const Qs8GemmEpilogue& ep, int rows, const int16_t* a, int p0, int p1, int8_t* c,
-                 size_t ldc) const;
-  void RunPanels(const Qs8GemmEpilogue& ep, int rows, const uint8_t* a, int p0, int p1,
-                 int8_t* c, size_t ldc) const;
-  void RunPanels(const Qs8GemmEpilogue& ep, int rows, const int8_t* a, int p0, int p1,
-                 int8_t* c, size_t ldc) const;
+  void RunPanels(int rows, const int16_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
+  void RunPanels(int rows, const uint8_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
+  void RunPanels(int rows, const int8_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
+  void PackRequant(Qs8Requant requant, const Qs8RequantParams& p, const int32_t* bias);
+  int8_t* RequantOf(int panel) {
+    return b_.get() + static_cast<size_t>(panel) * panel_bytes_ + static_cast<size_t>(kp_) * nr_;
+  }
   template <typename T, typename PackRows>
   void RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
              ThreadPool* pool) const;
@@ -119,9 +120,15 @@ class PackedQs8Gemm {
   Qs8GemmU8Ukernel ukernel_u8_ = nullptr;
   Qs8GemmS8Ukernel ukernel_s8_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
-  // [panels][kp / kr][nr][kr]; every byte is written by Init (no zero fill).
+  // Per panel of nr output channels, panel_bytes_ apart: its weights
+  // [kp / kr][nr][kr] int8, then its requantization (the one copy of it):
+  // int32 bias[nr] (folded), then for kGemmlowp int32 multiplier[nr],
+  // left_shift[nr], right_shift[nr], rounding_mask[nr]; for kFp64 double
+  // scale[nr]. Padding channels hold zeros. Every byte is written by Init.
   std::unique_ptr<int8_t[]> b_;
-  PaddedEpilogue epilogue_;
+  size_t panel_bytes_ = 0;
+  // The scalars of the epilogue; RunPanels points its arrays at each panel.
+  Qs8GemmEpilogue out_;
 };
 
 template <typename PackRows>
@@ -150,7 +157,6 @@ void PackedQs8Gemm::RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t
   const int units = blocks * chunks;
   workers = std::min(workers, units);
   const size_t slot = SlotBytes(M);
-  const Qs8GemmEpilogue ep = epilogue_.Get();
   // Units are claimed dynamically (a worker slowed down by other load on
   // the machine takes fewer); each computes whole outputs, so the result
   // does not depend on who runs what.
@@ -160,8 +166,8 @@ void PackedQs8Gemm::RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t
     for (int u = next_unit++; u < units; u = next_unit++) {
       const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
       pack(m0, count, a);
-      RunPanels(ep, count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks,
-                C + m0 * ldc, ldc);
+      RunPanels(count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks, C + m0 * ldc,
+                ldc);
     }
   };
   if (workers == 1) {

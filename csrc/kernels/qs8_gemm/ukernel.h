@@ -15,8 +15,10 @@
 
 namespace pyrt {
 
-// Per-output-channel epilogue parameters, arrays indexed by the absolute
-// output channel and padded to a multiple of the kernel's NR.
+// Per-output-channel epilogue parameters. For the GEMM microkernels the
+// arrays are the panel's own requantization, packed after its weights
+// (index 0 = the panel's first column; PackedQs8Gemm); the depthwise kernels
+// index them by absolute channel (PaddedEpilogue).
 struct Qs8GemmEpilogue {
   const int32_t* bias = nullptr;           // folded with the input zero point
   // gemmlowp variant: MultiplyByQuantizedMultiplier(acc, multiplier, shift).
@@ -34,23 +36,22 @@ struct Qs8GemmEpilogue {
   int32_t act_max = 127;
 };
 
-// n0: first output channel of the panel (index into the epilogue arrays).
 using Qs8GemmUkernel = void (*)(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                                 const int8_t* b, int8_t* c, size_t c_stride,
-                                const Qs8GemmEpilogue& ep, int n0);
+                                const Qs8GemmEpilogue& ep);
 
 // The same for dot-product units that multiply u8 by s8 (vpdpbusd): A holds
 // x + 128 as uint8 and weights are packed [kp / 4][NR][4]; the bias must then
 // also fold -128 * sum(w) (PackedQs8Gemm does), which makes the sum exact.
 using Qs8GemmU8Ukernel = void (*)(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                   const int8_t* b, int8_t* c, size_t c_stride,
-                                  const Qs8GemmEpilogue& ep, int n0);
+                                  const Qs8GemmEpilogue& ep);
 
 // The same for s8 x s8 units (Arm sdot, smmla, smull + sadalp): A rows stay
 // int8 and weights are packed [kp / kr][NR][kr] (kr of the path's config).
 using Qs8GemmS8Ukernel = void (*)(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                                   const int8_t* b, int8_t* c, size_t c_stride,
-                                  const Qs8GemmEpilogue& ep, int n0);
+                                  const Qs8GemmEpilogue& ep);
 
 // How a path's microkernels want A: sign-extended int16 rows, x + 128 as
 // uint8 rows, or the int8 values themselves.

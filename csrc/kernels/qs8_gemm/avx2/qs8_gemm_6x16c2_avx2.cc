@@ -23,8 +23,7 @@ namespace {
 // loop has no branches.
 template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
 inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
-                       const int8_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep,
-                       int n0) {
+                       const int8_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
   const int16_t* a0 = a;
   const int16_t* a1 = mr > 1 ? a0 + a_stride : a0;
   const int16_t* a2 = mr > 2 ? a1 + a_stride : a1;
@@ -41,7 +40,7 @@ inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride
   const __m256i acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
                              {c30, c31}, {c40, c41}, {c50, c51}};
   for (int r = 0; r < mr; ++r) {
-    Store16(Requant(acc[r][0], ep, n0), Requant(acc[r][1], ep, n0 + 8), ep, nr,
+    Store16(Requant(acc[r][0], ep, 0), Requant(acc[r][1], ep, 8), ep, nr,
             c + r * c_stride);
   }
 }
@@ -52,24 +51,24 @@ inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride
 // absent rows.
 template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
 inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
-                        int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+                        int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
   __m256i sums[kRows][2];
   AccumulateRows<kRows>(kp, a, a_stride, b, sums);
   for (int r = 0; r < kRows; ++r) {
-    Store16(Requant(sums[r][0], ep, n0), Requant(sums[r][1], ep, n0 + 8), ep, nr,
+    Store16(Requant(sums[r][0], ep, 0), Requant(sums[r][1], ep, 8), ep, nr,
             c + r * c_stride);
   }
 }
 
 template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
 inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
-                 int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+                 int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
   switch (mr) {
-    case 1: return GemmFewRows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 2: return GemmFewRows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 3: return GemmFewRows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 4: return GemmFewRows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    default: return Gemm6x16c2<Requant>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 1: return GemmFewRows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 2: return GemmFewRows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 3: return GemmFewRows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 4: return GemmFewRows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    default: return Gemm6x16c2<Requant>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
@@ -77,14 +76,14 @@ inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, cons
 
 void Qs8Gemm6x16c2GemmlowpAvx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                                const int8_t* b, int8_t* c, size_t c_stride,
-                               const Qs8GemmEpilogue& ep, int n0) {
-  Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+                               const Qs8GemmEpilogue& ep) {
+  Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 void Qs8Gemm6x16c2Fp64Avx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                            const int8_t* b, int8_t* c, size_t c_stride,
-                           const Qs8GemmEpilogue& ep, int n0) {
-  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+                           const Qs8GemmEpilogue& ep) {
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

@@ -13,12 +13,12 @@ constexpr int kQs8GemmAvx2Nr = 16;
 // Requantization as TFLite's MultiplyByQuantizedMultiplier (gemmlowp).
 void Qs8Gemm6x16c2GemmlowpAvx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                                const int8_t* b, int8_t* c, size_t c_stride,
-                               const Qs8GemmEpilogue& ep, int n0);
+                               const Qs8GemmEpilogue& ep);
 
 // Requantization in double with rounding half away from zero (the
 // FULLY_CONNECTED reference).
 void Qs8Gemm6x16c2Fp64Avx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                            const int8_t* b, int8_t* c, size_t c_stride,
-                           const Qs8GemmEpilogue& ep, int n0);
+                           const Qs8GemmEpilogue& ep);
 
 }  // namespace pyrt

@@ -21,7 +21,7 @@ inline __m512i Broadcast4(const uint8_t* p) {
 // (a panel of <= 16 columns reads only its first half).
 template <int kRows, int kVecs, typename Requant>
 inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-                 size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+                 size_t c_stride, const Qs8GemmEpilogue& ep) {
   constexpr int kPanelBytes = kQs8GemmAvx512VnniNr * 4;  // one k quad of the panel
   __m512i acc[kRows][kVecs];
 #pragma GCC unroll 8
@@ -43,7 +43,7 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
   for (int r = 0; r < kRows; ++r) {
 #pragma GCC unroll 2
     for (int v = 0; v < kVecs; ++v) {
-      Store16(Requant::Apply(acc[r][v], ep, n0 + 16 * v), ep, nr - 16 * v,
+      Store16(Requant::Apply(acc[r][v], ep, 16 * v), ep, nr - 16 * v,
               c + r * c_stride + 16 * v);
     }
   }
@@ -51,26 +51,26 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
 
 template <int kRows, typename Requant>
 inline void Rows(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-                 size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+                 size_t c_stride, const Qs8GemmEpilogue& ep) {
   if (nr > 16) {
-    Tile<kRows, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Tile<kRows, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
   } else {
-    Tile<kRows, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Tile<kRows, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
 template <typename Requant>
 void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+          size_t c_stride, const Qs8GemmEpilogue& ep) {
   switch (mr) {
-    case 1: return Rows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 2: return Rows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 3: return Rows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 4: return Rows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 5: return Rows<5, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 6: return Rows<6, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 7: return Rows<7, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    default: return Rows<8, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 1: return Rows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 2: return Rows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 3: return Rows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 4: return Rows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 5: return Rows<5, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 6: return Rows<6, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 7: return Rows<7, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    default: return Rows<8, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
@@ -78,20 +78,20 @@ void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_
 
 void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                      const int8_t* b, int8_t* c, size_t c_stride,
-                                     const Qs8GemmEpilogue& ep, int n0) {
+                                     const Qs8GemmEpilogue& ep) {
   if (ep.any_int32_min_multiplier) {
-    Gemm<RequantGemmlowp<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else if (ep.any_left_shift) {
-    Gemm<RequantGemmlowp<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else {
-    Gemm<RequantGemmlowp<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
 void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                  const int8_t* b, int8_t* c, size_t c_stride,
-                                 const Qs8GemmEpilogue& ep, int n0) {
-  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+                                 const Qs8GemmEpilogue& ep) {
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

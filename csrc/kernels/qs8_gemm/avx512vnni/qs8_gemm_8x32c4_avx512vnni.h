@@ -14,12 +14,12 @@ constexpr int kQs8GemmAvx512VnniNr = 32;
 // Requantization as TFLite's MultiplyByQuantizedMultiplier (gemmlowp).
 void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                      const int8_t* b, int8_t* c, size_t c_stride,
-                                     const Qs8GemmEpilogue& ep, int n0);
+                                     const Qs8GemmEpilogue& ep);
 
 // Requantization in double with rounding half away from zero (the
 // FULLY_CONNECTED reference).
 void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                  const int8_t* b, int8_t* c, size_t c_stride,
-                                 const Qs8GemmEpilogue& ep, int n0);
+                                 const Qs8GemmEpilogue& ep);
 
 }  // namespace pyrt

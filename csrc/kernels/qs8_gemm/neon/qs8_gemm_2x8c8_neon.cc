@@ -16,7 +16,7 @@ using qs8_neon::RequantGemmlowp;
 // pairwise sums of 8 products; the 4 lanes are added at the end.
 template <int kRows, typename Requant>
 void Tile(int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+          size_t c_stride, const Qs8GemmEpilogue& ep) {
   int32x4_t acc[kRows][8];
   for (int r = 0; r < kRows; ++r)
     for (int j = 0; j < 8; ++j) acc[r][j] = vdupq_n_s32(0);
@@ -33,7 +33,7 @@ void Tile(int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int
     for (int h = 0; h < 2; ++h) {
       const int32x4_t* s = acc[r] + 4 * h;
       const int32x4_t sums = vpaddq_s32(vpaddq_s32(s[0], s[1]), vpaddq_s32(s[2], s[3]));
-      out[h] = Requant::Apply(sums, ep, n0 + 4 * h);
+      out[h] = Requant::Apply(sums, ep, 4 * h);
     }
     qs8_neon::Store<2>(out, ep, nr, c + r * c_stride);
   }
@@ -41,27 +41,27 @@ void Tile(int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int
 
 template <typename Requant>
 void Gemm(int mr, int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
-  if (mr == 1) return Tile<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-  Tile<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+          size_t c_stride, const Qs8GemmEpilogue& ep) {
+  if (mr == 1) return Tile<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+  Tile<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace
 
 void Qs8Gemm2x8c8GemmlowpNeon(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                               const int8_t* b, int8_t* c, size_t c_stride,
-                              const Qs8GemmEpilogue& ep, int n0) {
+                              const Qs8GemmEpilogue& ep) {
   if (ep.any_left_shift) {
-    Gemm<RequantGemmlowp<true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else {
-    Gemm<RequantGemmlowp<false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
 void Qs8Gemm2x8c8Fp64Neon(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                           const int8_t* b, int8_t* c, size_t c_stride,
-                          const Qs8GemmEpilogue& ep, int n0) {
-  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+                          const Qs8GemmEpilogue& ep) {
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

@@ -25,7 +25,7 @@ inline int8x16_t BroadcastQuad(const int8_t* p) {
 // one sdot per row and register.
 template <int kRows, typename Requant>
 void Tile(int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+          size_t c_stride, const Qs8GemmEpilogue& ep) {
   int32x4_t acc[kRows][4];
   for (int r = 0; r < kRows; ++r)
     for (int v = 0; v < 4; ++v) acc[r][v] = vdupq_n_s32(0);
@@ -39,19 +39,19 @@ void Tile(int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int
   }
   for (int r = 0; r < kRows; ++r) {
     int32x4_t out[4];
-    for (int v = 0; v < 4; ++v) out[v] = Requant::Apply(acc[r][v], ep, n0 + 4 * v);
+    for (int v = 0; v < 4; ++v) out[v] = Requant::Apply(acc[r][v], ep, 4 * v);
     qs8_neon::Store<4>(out, ep, nr, c + r * c_stride);
   }
 }
 
 template <typename Requant>
 void Gemm(int mr, int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+          size_t c_stride, const Qs8GemmEpilogue& ep) {
   switch (mr) {
-    case 1: return Tile<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 2: return Tile<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 3: return Tile<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    default: return Tile<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 1: return Tile<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 2: return Tile<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 3: return Tile<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    default: return Tile<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
@@ -59,18 +59,18 @@ void Gemm(int mr, int nr, int kp, const int8_t* a, size_t a_stride, const int8_t
 
 void Qs8Gemm4x16c4GemmlowpNeonDot(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                                   const int8_t* b, int8_t* c, size_t c_stride,
-                                  const Qs8GemmEpilogue& ep, int n0) {
+                                  const Qs8GemmEpilogue& ep) {
   if (ep.any_left_shift) {
-    Gemm<RequantGemmlowp<true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else {
-    Gemm<RequantGemmlowp<false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
 void Qs8Gemm4x16c4Fp64NeonDot(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                               const int8_t* b, int8_t* c, size_t c_stride,
-                              const Qs8GemmEpilogue& ep, int n0) {
-  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+                              const Qs8GemmEpilogue& ep) {
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

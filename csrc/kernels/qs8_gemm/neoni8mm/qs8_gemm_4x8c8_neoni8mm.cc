@@ -17,7 +17,7 @@ using qs8_neon::RequantGemmlowp;
 // itself (read twice, its copy's results dropped): no read past the rows.
 template <int kRows, typename Requant>
 void Tile(int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+          size_t c_stride, const Qs8GemmEpilogue& ep) {
   constexpr int kPairs = (kRows + 1) / 2;
   const int8_t* row[2 * kPairs];
   for (int r = 0; r < 2 * kPairs; ++r) row[r] = a + (r < kRows ? r : kRows - 1) * a_stride;
@@ -40,7 +40,7 @@ void Tile(int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int
         const int64x2_t hi = vreinterpretq_s64_s32(acc[p][2 * h + 1]);
         const int32x4_t sums =
             vreinterpretq_s32_s64(half == 0 ? vuzp1q_s64(lo, hi) : vuzp2q_s64(lo, hi));
-        out[h] = Requant::Apply(sums, ep, n0 + 4 * h);
+        out[h] = Requant::Apply(sums, ep, 4 * h);
       }
       qs8_neon::Store<2>(out, ep, nr, c + (2 * p + half) * c_stride);
     }
@@ -49,12 +49,12 @@ void Tile(int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int
 
 template <typename Requant>
 void Gemm(int mr, int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep, int n0) {
+          size_t c_stride, const Qs8GemmEpilogue& ep) {
   switch (mr) {
-    case 1: return Tile<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 2: return Tile<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    case 3: return Tile<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
-    default: return Tile<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    case 1: return Tile<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 2: return Tile<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 3: return Tile<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    default: return Tile<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
@@ -62,18 +62,18 @@ void Gemm(int mr, int nr, int kp, const int8_t* a, size_t a_stride, const int8_t
 
 void Qs8Gemm4x8c8GemmlowpNeonI8mm(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                                   const int8_t* b, int8_t* c, size_t c_stride,
-                                  const Qs8GemmEpilogue& ep, int n0) {
+                                  const Qs8GemmEpilogue& ep) {
   if (ep.any_left_shift) {
-    Gemm<RequantGemmlowp<true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else {
-    Gemm<RequantGemmlowp<false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+    Gemm<RequantGemmlowp<false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
 void Qs8Gemm4x8c8Fp64NeonI8mm(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                               const int8_t* b, int8_t* c, size_t c_stride,
-                              const Qs8GemmEpilogue& ep, int n0) {
-  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep, n0);
+                              const Qs8GemmEpilogue& ep) {
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

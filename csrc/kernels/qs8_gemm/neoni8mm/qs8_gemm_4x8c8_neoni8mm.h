@@ -14,11 +14,11 @@ constexpr int kQs8GemmNeonI8mmNr = 8;
 // Requantization as TFLite's MultiplyByQuantizedMultiplier (gemmlowp).
 void Qs8Gemm4x8c8GemmlowpNeonI8mm(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                                   const int8_t* b, int8_t* c, size_t c_stride,
-                                  const Qs8GemmEpilogue& ep, int n0);
+                                  const Qs8GemmEpilogue& ep);
 
 // Requantization in double, halves away from zero (FULLY_CONNECTED).
 void Qs8Gemm4x8c8Fp64NeonI8mm(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
                               const int8_t* b, int8_t* c, size_t c_stride,
-                              const Qs8GemmEpilogue& ep, int n0);
+                              const Qs8GemmEpilogue& ep);
 
 }  // namespace pyrt
