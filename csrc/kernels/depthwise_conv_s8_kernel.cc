@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/packed_requant.h"
+
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/qs8_dwconv_c16_avx2.h"
 #include "kernels/x86/avx512vnni/qs8_dwconv_c32_avx512vnni.h"
@@ -22,26 +24,36 @@ const DwConvS8Config* DwConvS8ConfigFor(Isa isa) {
   return nullptr;
 }
 
+size_t DwConvS8GroupBytes(const DwConvS8Config& cfg, int taps) {
+  return static_cast<size_t>((taps + 1) / 2) * cfg.group * 2 * sizeof(int16_t) +
+         GemmlowpRequantBytes(cfg.group);
+}
+
 namespace {
 
 // The layout documented with the microkernels: per group of `group`
-// channels, per pair of taps, (w[t][c], w[t+1][c]) for each lane slot.
-std::vector<int8_t> PackDwWeights(const DwConvS8Config& cfg, const ConvGeometry& g,
-                                  const int8_t* filter) {
+// channels, per pair of taps, (w[t][c], w[t+1][c]) as int16 for each lane
+// slot, then the group's requantization in lane-slot order. bias: folded.
+std::vector<int8_t> PackDwGroups(const DwConvS8Config& cfg, const ConvGeometry& g,
+                                 const int8_t* filter, const std::vector<int32_t>& bias,
+                                 const std::vector<int32_t>& multiplier,
+                                 const std::vector<int32_t>& shift, Qs8GemmEpilogue& scalars) {
   const int C = g.out_c, taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2;
   const int G = cfg.group, groups = (C + G - 1) / G;
-  std::vector<int8_t> packed(static_cast<size_t>(groups) * pairs * 2 * G, 0);
-  for (int k = 0; k < groups; ++k)
-    for (int p = 0; p < pairs; ++p)
-      for (int j = 0; j < G; ++j) {
-        const int c = k * G + cfg.lane_channel[j];
-        for (int half = 0; half < 2; ++half) {
-          const int t = 2 * p + half;
-          if (c >= C || t >= taps) continue;
-          packed[((static_cast<size_t>(k) * pairs + p) * G + j) * 2 + half] =
-              filter[static_cast<size_t>(t) * C + c];
-        }
-      }
+  const size_t group_bytes = DwConvS8GroupBytes(cfg, taps);
+  std::vector<int8_t> packed(groups * group_bytes, 0);
+  for (int k = 0; k < groups; ++k) {
+    int8_t* group = packed.data() + k * group_bytes;
+    int16_t* w = reinterpret_cast<int16_t*>(group);
+    int32_t* q = reinterpret_cast<int32_t*>(group + static_cast<size_t>(pairs) * G * 4);
+    for (int j = 0; j < G; ++j) {
+      const int c = k * G + cfg.lane_channel[j];
+      if (c >= C) continue;  // padding lanes: zero weights and requantization
+      for (int t = 0; t < taps; ++t)
+        w[(static_cast<size_t>(t / 2) * G + j) * 2 + t % 2] = filter[static_cast<size_t>(t) * C + c];
+      WriteGemmlowpRequant(q, G, j, bias[c], multiplier[c], shift[c], scalars);
+    }
+  }
   return packed;
 }
 
@@ -70,26 +82,9 @@ void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
       folded[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
                                        static_cast<uint32_t>(sum * input_zero_point));
     }
-    packed_weights_ = PackDwWeights(*config_, g, filter);
+    scalars_ = EpilogueScalars(output_zero_point, act_min, act_max);
+    packed_ = PackDwGroups(*config_, g, filter, folded, multiplier, shift, scalars_);
     zero_row_.assign((g.in_c + G - 1) / G * G, static_cast<int8_t>(input_zero_point));
-    // Epilogue arrays in the kernel's lane order; padding channels get zeros.
-    const int padded = (g.out_c + G - 1) / G * G;
-    std::vector<int32_t> lane_bias(padded, 0), lane_mult(padded, 0), lane_shift(padded, 0);
-    for (int slot = 0; slot < padded; ++slot) {
-      const int c = slot / G * G + config_->lane_channel[slot % G];
-      if (c >= g.out_c) continue;
-      lane_bias[slot] = folded[c];
-      lane_mult[slot] = multiplier[c];
-      lane_shift[slot] = shift[c];
-    }
-    Qs8RequantParams p;
-    p.bias = lane_bias.data();
-    p.multiplier = lane_mult.data();
-    p.shift = lane_shift.data();
-    p.output_zero_point = output_zero_point;
-    p.act_min = act_min;
-    p.act_max = act_max;
-    epilogue_.Init(Qs8Requant::kGemmlowp, padded, padded, p);
     return;
   }
   rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
@@ -106,12 +101,11 @@ void DepthwiseConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* sc
                     scratch);
     return;
   }
-  const Qs8GemmEpilogue ep = epilogue_.Get();
   const int rows = g_.batch * g_.out_h;
   const int threads = pool ? pool->num_threads() : 1;
   const int tasks = std::min(rows, threads == 1 ? 1 : 4 * threads);
   auto task = [&](int t) {
-    config_->rows(g_, input, packed_weights_.data(), zero_row_.data(), ep, output,
+    config_->rows(g_, input, packed_.data(), zero_row_.data(), scalars_, output,
                   rows * t / tasks, rows * (t + 1) / tasks);
   };
   if (tasks == 1) {

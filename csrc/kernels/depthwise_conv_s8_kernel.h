@@ -22,10 +22,16 @@ struct DwConvS8Config {
   int group;
   const int* lane_channel;  // [group]
   int max_taps;
-  void (*rows)(const ConvGeometry& g, const int8_t* input, const int8_t* packed_weights,
-               const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output, int row0,
+  // packed: per group, weights then requantization (DwConvS8GroupBytes
+  // apart); scalars: the epilogue's scalars and facts.
+  void (*rows)(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
+               const int8_t* zero_row, const Qs8GemmEpilogue& scalars, int8_t* output, int row0,
                int row1);
 };
+
+// Bytes of one packed channel group: (taps + 1) / 2 pairs of int16 weights
+// per lane slot, then the group's requantization (kernels/packed_requant.h).
+size_t DwConvS8GroupBytes(const DwConvS8Config& cfg, int taps);
 
 // The family's dispatch table: the best microkernel `isa` can run, or
 // nullptr (reference loops only).
@@ -51,11 +57,12 @@ class DepthwiseConvS8Kernel {
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;
   OwnedChannelRequant rq_;  // reference path
-  // SIMD path: weights in the microkernel's layout, a row of zero points
-  // for padding taps, the epilogue with the zero point folded into the bias.
-  std::vector<int8_t> packed_weights_;
+  // SIMD path: per channel group, weights in the microkernel's layout and
+  // the requantization (bias folded with the input zero point); a row of
+  // zero points for padding taps; the epilogue's scalars.
+  std::vector<int8_t> packed_;
   std::vector<int8_t> zero_row_;
-  PaddedEpilogue epilogue_;
+  Qs8GemmEpilogue scalars_;
 };
 
 }  // namespace pyrt

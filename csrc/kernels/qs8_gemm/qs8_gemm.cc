@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "kernels/packed_requant.h"
+
 #if defined(__x86_64__)
 #include "kernels/qs8_gemm/avx2/qs8_gemm_6x16c2_avx2.h"
 #include "kernels/qs8_gemm/avx512vnni/qs8_gemm_8x32c4_avx512vnni.h"
@@ -21,13 +23,6 @@ namespace {
 // column panel streams over it.
 constexpr size_t kBlockBytes = 128 * 1024;
 constexpr int kMaxBlockRows = 96;
-
-template <typename T>
-std::vector<T> Padded(const T* values, int n, int padded_n) {
-  std::vector<T> v(padded_n, T{});
-  if (values) std::copy(values, values + n, v.begin());
-  return v;
-}
 
 }  // namespace
 
@@ -87,51 +82,6 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa) {
 
 bool PackedQs8Gemm::Supported(Isa isa) { return Qs8GemmConfigFor(isa) != nullptr; }
 
-void PaddedEpilogue::Init(Qs8Requant requant, int n, int padded_n, const Qs8RequantParams& p) {
-  bias_ = Padded(p.bias, n, padded_n);
-  multiplier_.clear();
-  left_shift_.clear();
-  right_shift_.clear();
-  rounding_mask_.clear();
-  scale_.clear();
-  if (requant == Qs8Requant::kGemmlowp) {
-    multiplier_ = Padded(p.multiplier, n, padded_n);
-    left_shift_.assign(padded_n, 0);
-    right_shift_.assign(padded_n, 0);
-    rounding_mask_.assign(padded_n, 0);
-    for (int c = 0; c < n; ++c) {
-      left_shift_[c] = std::max(p.shift[c], 0);
-      right_shift_[c] = std::max(-p.shift[c], 0);
-      rounding_mask_[c] = static_cast<int32_t>((int64_t{1} << right_shift_[c]) - 1);
-    }
-  } else {
-    scale_ = Padded(p.scale, n, padded_n);
-  }
-  any_left_shift_ =
-      std::any_of(left_shift_.begin(), left_shift_.end(), [](int32_t s) { return s != 0; });
-  any_int32_min_multiplier_ = std::any_of(multiplier_.begin(), multiplier_.end(),
-                                          [](int32_t m) { return m == INT32_MIN; });
-  output_zero_point_ = p.output_zero_point;
-  act_min_ = p.act_min;
-  act_max_ = p.act_max;
-}
-
-Qs8GemmEpilogue PaddedEpilogue::Get() const {
-  Qs8GemmEpilogue ep;
-  ep.bias = bias_.data();
-  ep.multiplier = multiplier_.data();
-  ep.left_shift = left_shift_.data();
-  ep.right_shift = right_shift_.data();
-  ep.rounding_mask = rounding_mask_.data();
-  ep.any_left_shift = any_left_shift_;
-  ep.any_int32_min_multiplier = any_int32_min_multiplier_;
-  ep.scale = scale_.data();
-  ep.output_zero_point = output_zero_point_;
-  ep.act_min = act_min_;
-  ep.act_max = act_max_;
-  return ep;
-}
-
 void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
                          const Qs8RequantParams& p) {
   config_ = Qs8GemmConfigFor(isa);  // the caller checked Supported(isa)
@@ -148,7 +98,7 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
   const size_t row_bytes = static_cast<size_t>(kp_) * AElementBytes();
   block_rows_ = static_cast<int>(std::min<size_t>(kMaxBlockRows, kBlockBytes / row_bytes));
   block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
-  const size_t requant_bytes = static_cast<size_t>(nr_) * (gemmlowp ? 5 * 4 : 4 + 8);
+  const size_t requant_bytes = gemmlowp ? GemmlowpRequantBytes(nr_) : Fp64RequantBytes(nr_);
   panel_bytes_ = (static_cast<size_t>(kp_) * nr_ + requant_bytes + 63) / 64 * 64;
 
   // Locals, not members, in the loop: stores through int8_t* may alias
@@ -190,52 +140,26 @@ void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t
   PackRequant(requant, p, bias.data());
 }
 
-// Writes each panel's requantization after its weights (layout: see b_),
+// Writes each panel's requantization after its weights (packed_requant.h),
 // and the epilogue's scalars and facts into out_.
 void PackedQs8Gemm::PackRequant(Qs8Requant requant, const Qs8RequantParams& p,
                                 const int32_t* bias) {
-  out_ = Qs8GemmEpilogue{};
-  out_.output_zero_point = p.output_zero_point;
-  out_.act_min = p.act_min;
-  out_.act_max = p.act_max;
-  out_.any_left_shift = false;
-  out_.any_int32_min_multiplier = false;
+  out_ = EpilogueScalars(p.output_zero_point, p.act_min, p.act_max);
   const int nr = nr_;
   for (int n0 = 0, panel = 0; n0 < N_; n0 += nr, ++panel) {
     int32_t* q = reinterpret_cast<int32_t*>(RequantOf(panel));
     for (int j = 0; j < nr && n0 + j < N_; ++j) {
       const int n = n0 + j;
-      q[j] = bias[n];
       if (requant == Qs8Requant::kFp64) {
-        reinterpret_cast<double*>(q + nr)[j] = p.scale[n];
-        continue;
+        WriteFp64Requant(q, nr, j, bias[n], p.scale[n]);
+      } else {
+        WriteGemmlowpRequant(q, nr, j, bias[n], p.multiplier[n], p.shift[n], out_);
       }
-      const int32_t left = std::max(p.shift[n], 0), right = std::max(-p.shift[n], 0);
-      q[nr + j] = p.multiplier[n];
-      q[2 * nr + j] = left;
-      q[3 * nr + j] = right;
-      q[4 * nr + j] = static_cast<int32_t>((int64_t{1} << right) - 1);
-      out_.any_left_shift |= left != 0;
-      out_.any_int32_min_multiplier |= p.multiplier[n] == INT32_MIN;
     }
   }
 }
 
 namespace {
-
-// The epilogue of one panel: out's scalars, arrays at its packed
-// requantization (kernels index them from 0 with n0 = 0).
-Qs8GemmEpilogue PanelEpilogue(const Qs8GemmEpilogue& out, const int8_t* requant, int nr) {
-  Qs8GemmEpilogue ep = out;
-  const int32_t* q = reinterpret_cast<const int32_t*>(requant);
-  ep.bias = q;
-  ep.multiplier = q + nr;
-  ep.left_shift = q + 2 * nr;
-  ep.right_shift = q + 3 * nr;
-  ep.rounding_mask = q + 4 * nr;
-  ep.scale = reinterpret_cast<const double*>(q + nr);
-  return ep;
-}
 
 template <typename T, typename Ukernel>
 void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const int8_t* packed,
@@ -244,7 +168,7 @@ void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const
   for (int p = p0; p < p1; ++p) {
     const int n0 = p * nr_max, nr = std::min(nr_max, N - n0);
     const int8_t* b = packed + static_cast<size_t>(p) * panel_bytes;
-    const Qs8GemmEpilogue ep = PanelEpilogue(out, b + static_cast<size_t>(kp) * nr_max, nr_max);
+    const Qs8GemmEpilogue ep = RequantView(out, b + static_cast<size_t>(kp) * nr_max, nr_max);
     for (int r = 0; r < rows; r += mr_max) {
       ukernel(std::min(mr_max, rows - r), nr, kp, a + static_cast<size_t>(r) * kp, kp, b,
               c + r * ldc + n0, ldc, ep);

@@ -56,21 +56,6 @@ struct Qs8RequantParams {
   int32_t output_zero_point = 0, act_min = -128, act_max = 127;
 };
 
-// The per-channel epilogue arrays of a microkernel that indexes them by
-// absolute channel (depthwise), zero-padded to padded_n channels, owned here.
-class PaddedEpilogue {
- public:
-  void Init(Qs8Requant requant, int n, int padded_n, const Qs8RequantParams& p);
-  // Pointers into this object's vectors: build per use (the object may move).
-  Qs8GemmEpilogue Get() const;
-
- private:
-  std::vector<int32_t> bias_, multiplier_, left_shift_, right_shift_, rounding_mask_;
-  std::vector<double> scale_;
-  bool any_left_shift_ = false, any_int32_min_multiplier_ = false;
-  int32_t output_zero_point_ = 0, act_min_ = -128, act_max_ = 127;
-};
-
 class PackedQs8Gemm {
  public:
   // Most blocks that run at once: scratch holds one A block per slot, and
@@ -121,10 +106,9 @@ class PackedQs8Gemm {
   Qs8GemmS8Ukernel ukernel_s8_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
   // Per panel of nr output channels, panel_bytes_ apart: its weights
-  // [kp / kr][nr][kr] int8, then its requantization (the one copy of it):
-  // int32 bias[nr] (folded), then for kGemmlowp int32 multiplier[nr],
-  // left_shift[nr], right_shift[nr], rounding_mask[nr]; for kFp64 double
-  // scale[nr]. Padding channels hold zeros. Every byte is written by Init.
+  // [kp / kr][nr][kr] int8, then its requantization (kernels/packed_requant.h;
+  // the one copy of it). Padding channels hold zeros. Every byte is written
+  // by Init.
   std::unique_ptr<int8_t[]> b_;
   size_t panel_bytes_ = 0;
   // The scalars of the epilogue; RunPanels points its arrays at each panel.

@@ -15,10 +15,9 @@
 
 namespace pyrt {
 
-// Per-output-channel epilogue parameters. For the GEMM microkernels the
-// arrays are the panel's own requantization, packed after its weights
-// (index 0 = the panel's first column; PackedQs8Gemm); the depthwise kernels
-// index them by absolute channel (PaddedEpilogue).
+// Per-output-channel epilogue parameters: a view of one block's
+// requantization, packed after the block's weights (kernels/packed_requant.h;
+// index 0 = the block's first channel), plus the layer's scalars.
 struct Qs8GemmEpilogue {
   const int32_t* bias = nullptr;           // folded with the input zero point
   // gemmlowp variant: MultiplyByQuantizedMultiplier(acc, multiplier, shift).

@@ -18,16 +18,19 @@ inline __m512i Broadcast4(const uint8_t* p) {
 }
 
 // kRows x (16 * kVecs) tile. The panel stride is 32 columns whatever kVecs
-// (a panel of <= 16 columns reads only its first half).
+// (a panel of <= 16 columns reads only its first half). The sums start from
+// the bias; the requantization constants are loaded once per tile.
 template <int kRows, int kVecs, typename Requant>
 inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
                  size_t c_stride, const Qs8GemmEpilogue& ep) {
   constexpr int kPanelBytes = kQs8GemmAvx512VnniNr * 4;  // one k quad of the panel
   __m512i acc[kRows][kVecs];
-#pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r)
 #pragma GCC unroll 2
-    for (int v = 0; v < kVecs; ++v) acc[r][v] = _mm512_setzero_si512();
+  for (int v = 0; v < kVecs; ++v) {
+    const __m512i bias = Load16(ep.bias + 16 * v);
+#pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) acc[r][v] = bias;
+  }
   for (int k = 0; k < kp; k += 4, b += kPanelBytes) {
     __m512i w[kVecs];
 #pragma GCC unroll 2
@@ -39,13 +42,18 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
       for (int v = 0; v < kVecs; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
     }
   }
-#pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r) {
-#pragma GCC unroll 2
-    for (int v = 0; v < kVecs; ++v) {
-      Store16(Requant::Apply(acc[r][v], ep, 16 * v), ep, nr - 16 * v,
-              c + r * c_stride + 16 * v);
+  if constexpr (kVecs == 2) {
+    const Requant rq0(ep, 0), rq1(ep, 16);
+#pragma GCC unroll 4
+    for (int r = 0; r < kRows; r += 2) {
+      const int r2 = r + 1 < kRows ? r + 1 : r;  // an odd last row pairs with itself
+      Store2x32(rq0(acc[r][0]), rq1(acc[r][1]), rq0(acc[r2][0]), rq1(acc[r2][1]), ep, nr,
+                c + r * c_stride, c + r2 * c_stride);
     }
+  } else {
+    const Requant rq(ep, 0);
+#pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) Store16(rq(acc[r][0]), ep, nr, c + r * c_stride);
   }
 }
 
@@ -80,18 +88,18 @@ void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, s
                                      const int8_t* b, int8_t* c, size_t c_stride,
                                      const Qs8GemmEpilogue& ep) {
   if (ep.any_int32_min_multiplier) {
-    Gemm<RequantGemmlowp<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+    Gemm<GemmlowpRequant16<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else if (ep.any_left_shift) {
-    Gemm<RequantGemmlowp<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+    Gemm<GemmlowpRequant16<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else {
-    Gemm<RequantGemmlowp<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+    Gemm<GemmlowpRequant16<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
 
 void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                  const int8_t* b, int8_t* c, size_t c_stride,
                                  const Qs8GemmEpilogue& ep) {
-  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  Gemm<Fp64Requant16>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "kernels/dwconv_rows.h"
+#include "kernels/packed_requant.h"
 #include "kernels/x86/avx2/requant_avx2.h"
 
 namespace pyrt {
@@ -26,22 +27,23 @@ inline __m256i Load16(const int8_t* p, int n) {
 // taps(t) + c; the odd last pair's second tap has zero weights. kPairs > 0
 // fixes the number of tap pairs at compile time; 0 reads it from `pairs`.
 template <int kPairs, bool kFull, typename Taps>
-inline void PixelGroup(Taps taps, int pairs, const int8_t* w, int c, int n,
-                       const Qs8GemmEpilogue& ep, int8_t* out) {
+inline void PixelGroup(Taps taps, int pairs, const int8_t* group, int c, int n,
+                       const Qs8GemmEpilogue& scalars, int8_t* out) {
   if (kPairs > 0) pairs = kPairs;
+  const Qs8GemmEpilogue ep = RequantView(scalars, group + static_cast<size_t>(pairs) * 64, 16);
   __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;  // channels [0-3|8-11], [4-7|12-15]
   for (int p = 0; p < pairs; ++p) {
     const __m256i x0 = Load16<kFull>(taps(2 * p) + c, n);
     const __m256i x1 = Load16<kFull>(taps(2 * p + 1) + c, n);
-    const int8_t* wp = w + p * 32;
+    const __m256i* wp = reinterpret_cast<const __m256i*>(group + p * 64);
     acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1),
-                                                    Load16<true>(wp, 16)));
+                                                    _mm256_loadu_si256(wp)));
     acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
-                                                    Load16<true>(wp + 16, 16)));
+                                                    _mm256_loadu_si256(wp + 1)));
   }
   // The epilogue arrays are in the accumulators' lane order (see the header),
   // and in-lane packing restores channel order.
-  const __m256i r0 = RequantGemmlowp(acc0, ep, c), r1 = RequantGemmlowp(acc1, ep, c + 8);
+  const __m256i r0 = RequantGemmlowp(acc0, ep, 0), r1 = RequantGemmlowp(acc1, ep, 8);
   const __m256i w16 = _mm256_packs_epi32(r0, r1);  // channels 0-7 | 8-15
   __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(w16), _mm256_extracti128_si256(w16, 1));
   // Saturation cannot change a value the activation clamp keeps.
@@ -57,14 +59,14 @@ inline void PixelGroup(Taps taps, int pairs, const int8_t* w, int c, int n,
 }
 
 template <int kPairs, typename Taps>
-inline void Pixel(Taps taps, int C, int pairs, const int8_t* packed, const Qs8GemmEpilogue& ep,
-                  int8_t* out) {
-  const size_t group_stride = static_cast<size_t>(pairs) * 32;
+inline void Pixel(Taps taps, int C, int pairs, const int8_t* packed,
+                  const Qs8GemmEpilogue& scalars, int8_t* out) {
+  const size_t group_bytes = static_cast<size_t>(pairs) * 64 + GemmlowpRequantBytes(16);
   const int full_groups = C / 16, rest = C % 16;
-  const int8_t* w = packed;
-  for (int k = 0; k < full_groups; ++k, w += group_stride)
-    PixelGroup<kPairs, true>(taps, pairs, w, k * 16, 16, ep, out);
-  if (rest) PixelGroup<kPairs, false>(taps, pairs, w, full_groups * 16, rest, ep, out);
+  const int8_t* group = packed;
+  for (int k = 0; k < full_groups; ++k, group += group_bytes)
+    PixelGroup<kPairs, true>(taps, pairs, group, k * 16, 16, scalars, out);
+  if (rest) PixelGroup<kPairs, false>(taps, pairs, group, full_groups * 16, rest, scalars, out);
 }
 
 template <int kPairs>
@@ -79,13 +81,13 @@ void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
 
 }  // namespace
 
-void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int8_t* packed_weights,
-                      const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output,
+void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
+                      const int8_t* zero_row, const Qs8GemmEpilogue& scalars, int8_t* output,
                       int row0, int row1) {
   switch (g.filter_h * g.filter_w) {
-    case 9: return Rows<5>(g, input, packed_weights, zero_row, ep, output, row0, row1);
-    case 25: return Rows<13>(g, input, packed_weights, zero_row, ep, output, row0, row1);
-    default: return Rows<0>(g, input, packed_weights, zero_row, ep, output, row0, row1);
+    case 9: return Rows<5>(g, input, packed, zero_row, scalars, output, row0, row1);
+    case 25: return Rows<13>(g, input, packed, zero_row, scalars, output, row0, row1);
+    default: return Rows<0>(g, input, packed, zero_row, scalars, output, row0, row1);
   }
 }
 

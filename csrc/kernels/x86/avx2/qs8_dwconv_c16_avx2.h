@@ -1,6 +1,6 @@
 // int8 depthwise convolution for AVX2, depth multiplier 1, 16 channels per
 // step: taps are taken in pairs and multiplied with vpmaddwd against weights
-// packed once as int8 (layout below). Padding taps read a row filled with
+// packed once as int16 (layout below). Padding taps read a row filled with
 // the input zero point, and the bias is folded with -zero_point * sum(w), so
 // a padding tap adds exactly nothing, as in the reference (which skips it).
 #pragma once
@@ -18,20 +18,19 @@ constexpr int kDwC16LaneChannel[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12,
 // Most filter taps (filter_h * filter_w) the kernel takes.
 constexpr int kDwConvAvx2MaxTaps = 64;
 
-// Packed weights, per 16-channel group, per pair of taps (t, t + 1) in
-// row-major tap order: 32 int8 (widened to int16 in the kernel) = the
-// pairs (w[t][c], w[t+1][c]) for c = 0-3, 8-11, then for c = 4-7, 12-15
-// (the lane order of vpunpck*wd).
-// Missing channels and the odd last tap are zero weights.
-// Size: groups * pairs * 32, pairs = (taps + 1) / 2.
+// Packed, per 16-channel group: per pair of taps (t, t + 1) in row-major
+// tap order, 32 int16 = the pairs (w[t][c], w[t+1][c]) for c = 0-3, 8-11,
+// then for c = 4-7, 12-15 (the lane order of vpunpck*wd, kDwC16LaneChannel);
+// then the group's requantization in that lane order
+// (kernels/packed_requant.h), its bias folded with -input_zero_point * sum
+// of the weights. Missing channels and the odd last tap are zero.
+// Group size: pairs * 64 + GemmlowpRequantBytes(16), pairs = (taps + 1) / 2.
 //
 // Output rows [row0, row1) counted over all images (row = b * out_h + oy).
 // zero_row: channels rounded up to 16 bytes of the input zero point.
-// ep.bias is the bias folded with -input_zero_point * sum of the weights.
-// The epilogue arrays of each 16-channel group are in the accumulator lane
-// order: channels 0-3, 8-11, then 4-7, 12-15 (kDwC16LaneChannel).
-void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int8_t* packed_weights,
-                      const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output,
+// scalars: the epilogue's zero point, clamp and facts.
+void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
+                      const int8_t* zero_row, const Qs8GemmEpilogue& scalars, int8_t* output,
                       int row0, int row1);
 
 }  // namespace pyrt
