@@ -107,7 +107,9 @@ class _Worker:
         self.proc.wait()
 
 
-def run_cases(cases: List[bytes], runtime: str = "pyruntime", timeout: float = 10.0) -> Outcome:
+def run_cases(cases: List[bytes], runtime: str = "pyruntime", timeout: float = 30.0) -> Outcome:
+    """timeout: per case. Some mutated models are valid and large (a batch of
+    2^20 images: ~3 s idle); 10 s was exceeded on a loaded 2-core machine."""
     outcome = Outcome()
     worker = _Worker(runtime)
     try:
