@@ -139,3 +139,22 @@ def test_lut_every_index_and_length(isa):
             expected = lut[x.view(np.uint8)]
             for threads in (1, 2, 3):
                 assert np.array_equal(T.lut_s8(lut, x, isa, num_threads=threads), expected), (isa, n, threads)
+
+
+def test_every_x86_lut_kernel():
+    """Each x86 lookup kernel this CPU runs (the AVX-512 BW one is what
+    avx512vnni CPUs without VBMI use; the table picks only one per path),
+    every index at every position of a 64-byte step and tails of 1-63."""
+    import platform
+    rng = np.random.default_rng(12)
+    kernels = T.x86_lut_kernels(np.zeros(256, np.int8), np.zeros(1, np.int8))
+    if platform.machine() in ("x86_64", "AMD64"):
+        assert "avx2" in kernels  # x86 CI machines have AVX2
+        if "avx512vnni" in T.available_isas():
+            assert "avx512" in kernels
+    every = np.concatenate([np.roll(np.arange(-128, 128, dtype=np.int8), s) for s in range(65)])
+    for lut in (rng.integers(-128, 128, 256, dtype=np.int8), (np.arange(256) * 37 % 256).astype(np.int8)):
+        for n in (1, 63, 64, 65, 127, every.size, every.size - 1):
+            x = every[:n]
+            for name, out in T.x86_lut_kernels(lut, x).items():
+                assert np.array_equal(out, lut[x.view(np.uint8)]), (name, n)

@@ -27,6 +27,7 @@ namespace {
 struct CpuFeatures {
   bool avx2 = false, fma = false;
   bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false, avx512vnni = false;
+  bool avx512vbmi = false;  // an extension some families use within the avx512vnni path
   bool asimd = false, asimddp = false, i8mm = false;  // AArch64
 };
 
@@ -57,6 +58,7 @@ CpuFeatures Detect() {
     f.avx512dq = (b >> 17) & 1;
     f.avx512vl = (b >> 31) & 1;
     f.avx512vnni = (c >> 11) & 1;
+    f.avx512vbmi = (c >> 1) & 1;
   }
   return f;
 }
@@ -130,6 +132,8 @@ std::vector<Isa> CpuPaths() {
   return paths;
 }
 
+bool CpuHasAvx512Vbmi() { return Features().avx512vbmi; }
+
 Isa BestIsa() {
   static const Isa best = CpuPaths().front();
   return best;
@@ -166,6 +170,7 @@ std::string CpuFeatureSummary() {
   add(f.avx512vl, "avx512vl");
   add(f.avx512dq, "avx512dq");
   add(f.avx512vnni, "avx512vnni");
+  add(f.avx512vbmi, "avx512vbmi");
   add(f.asimd, "asimd");
   add(f.asimddp, "asimddp");
   add(f.i8mm, "i8mm");

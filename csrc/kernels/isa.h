@@ -51,6 +51,11 @@ bool IsaAvailable(Isa isa);
 // Best available path.
 Isa BestIsa();
 
+// AVX-512 VBMI (vpermt2b: 128-entry byte table lookups), which some families
+// use within the avx512vnni path when the CPU has it (Ice Lake and later,
+// Zen 4; not Cascade Lake).
+bool CpuHasAvx512Vbmi();
+
 // The path named by `name` (an IsaName; nullptr or "" = best).
 // Throws UsageError for unknown names and paths this CPU cannot run.
 Isa ResolveIsa(const char* name);

@@ -8,7 +8,9 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/x8_lut_avx2.h"
-#define PYRT_HAVE_AVX2_KERNELS 1
+#include "kernels/x86/avx512vbmi/x8_lut_avx512vbmi.h"
+#include "kernels/x86/avx512vnni/x8_lut_avx512.h"
+#define PYRT_HAVE_X86_KERNELS 1
 #endif
 #if defined(__aarch64__)
 #include "kernels/arm/neon/x8_lut_neon.h"
@@ -23,20 +25,37 @@ namespace {
 // out dynamically, so a thread slowed by other load takes fewer.
 constexpr int64_t kMinElementsPerTask = 32768;
 
+// Paths that read the plain table.
+void CopyTable(const int8_t lut[256], uint8_t packed[256]) { std::memcpy(packed, lut, 256); }
+
 }  // namespace
+
+const X8LutConfig* X8LutConfigFor(Isa isa) {
+#ifdef PYRT_HAVE_X86_KERNELS
+  static const X8LutConfig avx2{PackX8LutAvx2, X8LutAvx2};
+  static const X8LutConfig avx512{PackX8LutAvx2, X8LutAvx512};
+  static const X8LutConfig avx512vbmi{
+      CopyTable, [](const uint8_t packed[256], int64_t n, const int8_t* in, int8_t* out) {
+        X8LutAvx512Vbmi(reinterpret_cast<const int8_t*>(packed), n, in, out);
+      }};
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return CpuHasAvx512Vbmi() ? &avx512vbmi : &avx512;
+  if (IsaAtLeast(isa, Isa::kAvx2)) return &avx2;
+#endif
+#ifdef PYRT_HAVE_NEON_KERNELS
+  static const X8LutConfig neon{
+      CopyTable, [](const uint8_t packed[256], int64_t n, const int8_t* in, int8_t* out) {
+        X8LutNeon(reinterpret_cast<const int8_t*>(packed), n, in, out);
+      }};
+  if (IsaAtLeast(isa, Isa::kNeon)) return &neon;
+#endif
+  (void)isa;
+  return nullptr;
+}
 
 void LutS8Kernel::Init(Isa isa, const int8_t lut[256]) {
   std::memcpy(lut_, lut, sizeof(lut_));
-  simd_ = false;
-#ifdef PYRT_HAVE_AVX2_KERNELS
-  if (IsaAtLeast(isa, Isa::kAvx2)) {
-    PackX8LutAvx2(lut_, packed_);
-    simd_ = true;
-  }
-#endif
-#ifdef PYRT_HAVE_NEON_KERNELS
-  simd_ = IsaAtLeast(isa, Isa::kNeon);  // reads lut_ itself
-#endif
+  config_ = X8LutConfigFor(isa);
+  if (config_) config_->pack(lut_, packed_);
 }
 
 void LutS8Kernel::Run(int64_t n, const int8_t* input, int8_t* output, ThreadPool* pool) const {
@@ -46,12 +65,7 @@ void LutS8Kernel::Run(int64_t n, const int8_t* input, int8_t* output, ThreadPool
   auto task = [&](int t) {
     const int64_t begin = n * t / tasks / 64 * 64;
     const int64_t end = t + 1 == tasks ? n : n * (t + 1) / tasks / 64 * 64;
-#ifdef PYRT_HAVE_AVX2_KERNELS
-    if (simd_) return X8LutAvx2(packed_, end - begin, input + begin, output + begin);
-#endif
-#ifdef PYRT_HAVE_NEON_KERNELS
-    if (simd_) return X8LutNeon(lut_, end - begin, input + begin, output + begin);
-#endif
+    if (config_) return config_->run(packed_, end - begin, input + begin, output + begin);
     LookupTableS8(lut_, end - begin, input + begin, output + begin);
   };
   if (tasks == 1) {

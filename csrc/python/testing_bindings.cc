@@ -23,6 +23,11 @@
 #include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
+#if defined(__x86_64__)
+#include "kernels/x86/avx2/x8_lut_avx2.h"
+#include "kernels/x86/avx512vbmi/x8_lut_avx512vbmi.h"
+#include "kernels/x86/avx512vnni/x8_lut_avx512.h"
+#endif
 
 namespace py = pybind11;
 
@@ -174,6 +179,31 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
   return out;
+}
+
+// Every x86 table-lookup kernel this CPU runs, by name (the family table
+// picks one per path; this reaches the others, e.g. the AVX-512 BW kernel
+// that avx512vnni CPUs without VBMI use).
+py::dict X86LutKernels(const I8& lut, const I8& x) {
+  if (lut.size() != 256) throw UsageError("x86_lut_kernels: 256 table entries expected");
+  py::dict outputs;
+#if defined(__x86_64__)
+  auto run = [&](const char* name, auto kernel) {
+    py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+    kernel(out.mutable_data());
+    outputs[name] = out;
+  };
+  uint8_t packed[256];
+  PackX8LutAvx2(lut.data(), packed);
+  if (IsaAvailable(Isa::kAvx2))
+    run("avx2", [&](int8_t* out) { X8LutAvx2(packed, x.size(), x.data(), out); });
+  if (IsaAvailable(Isa::kAvx512Vnni)) {
+    run("avx512", [&](int8_t* out) { X8LutAvx512(packed, x.size(), x.data(), out); });
+    if (CpuHasAvx512Vbmi())
+      run("avx512vbmi", [&](int8_t* out) { X8LutAvx512Vbmi(lut.data(), x.size(), x.data(), out); });
+  }
+#endif
+  return outputs;
 }
 
 ConvGeometry F32Geometry(const F32& input, int out_c, int fh, int fw, std::array<int, 2> stride,
@@ -337,6 +367,7 @@ PYBIND11_MODULE(_testing, t) {
         return out;
       },
       py::arg("isa"), py::arg("seconds") = 0.2);
+  t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
