@@ -6,7 +6,8 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/qs8_vbinary_avx2.h"
-#define PYRT_HAVE_AVX2_KERNELS 1
+#include "kernels/x86/avx512vnni/qs8_vbinary_avx512.h"
+#define PYRT_HAVE_X86_KERNELS 1
 #endif
 
 namespace pyrt {
@@ -41,8 +42,18 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
     row_u8_ = [](const BinaryQ8Kernel& k, const uint8_t* a, int64_t sa, const uint8_t* b,
                  int64_t sb, uint8_t* o, int64_t n) { AddSubRowQ8(k.add_, a, sa, b, sb, o, n); };
   }
-#ifdef PYRT_HAVE_AVX2_KERNELS
-  if (IsaAtLeast(isa, Isa::kAvx2)) {
+#ifdef PYRT_HAVE_X86_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
+    if (mul) {
+      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
+                   int64_t sb, int8_t* o, int64_t n) {
+        Qs8MulRowAvx512(k.mul_params_, a, sa, b, sb, o, n);
+      };
+    } else {
+      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
+                   int64_t sb, int8_t* o, int64_t n) { Qs8AddSubRowAvx512(k.add_, a, sa, b, sb, o, n); };
+    }
+  } else if (IsaAtLeast(isa, Isa::kAvx2)) {
     if (mul) {
       row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
                    int64_t sb, int8_t* o, int64_t n) {

@@ -1,0 +1,157 @@
+// Compiled with the avx512vnni path's flags; called only when the CPU has
+// them. The arithmetic (and why it is exact) is that of
+// kernels/x86/avx2/qs8_vbinary_avx2.cc, 16 lanes wide.
+#include "kernels/x86/avx512vnni/qs8_vbinary_avx512.h"
+
+#include <immintrin.h>
+
+#include "kernels/x86/avx512vnni/requant_avx512vnni.h"
+
+namespace pyrt {
+namespace {
+
+// A rounding right shift by a fixed amount.
+struct RightShift {
+  explicit RightShift(int shift)
+      : mask(_mm512_set1_epi32(static_cast<int32_t>((int64_t{1} << shift) - 1))),
+        half(_mm512_srli_epi32(mask, 1)),
+        count(_mm512_set1_epi32(shift)) {}
+  __m512i Apply(__m512i x) const { return Rdbpot(x, mask, half, count); }
+  __m512i mask, half, count;
+};
+
+// SRDHM by one multiplier for every lane.
+template <bool kSaturate>
+struct ScalarSrdhm {
+  explicit ScalarSrdhm(int32_t m) : m(_mm512_set1_epi32(m)), m_odd(_mm512_srli_epi64(this->m, 32)) {}
+  __m512i Apply(__m512i x) const { return Srdhm<kSaturate>(x, m, m_odd); }
+  __m512i m, m_odd;
+};
+
+// n (<= 16) int8 values as 16 int32 lanes; a broadcast operand (step 0)
+// repeats its one value. Lanes past n are 0 and their bytes are not read.
+inline __m512i Load16(const int8_t* p, int64_t step, __mmask16 mask) {
+  if (!step) return _mm512_set1_epi32(*p);
+  return _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, p));
+}
+
+// Saturating narrowing to int8, the activation clamp (inside int8, so
+// saturating first changes nothing), then a store of the mask's lanes.
+inline void Store16(__m512i v, __m128i act_min, __m128i act_max, __mmask16 mask, int8_t* out) {
+  const __m128i b = _mm_max_epi8(_mm_min_epi8(_mm512_cvtsepi32_epi8(v), act_max), act_min);
+  _mm_mask_storeu_epi8(out, mask, b);
+}
+
+// Runs step(a, b, mask, out) over the row, 16 elements at a time.
+template <typename Step>
+inline void ForEach16(const int8_t* a, int64_t sa, const int8_t* b, int64_t sb, int8_t* out,
+                      int64_t n, Step step) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) step(a + i * sa, b + i * sb, __mmask16(0xFFFF), out + i);
+  if (i < n) step(a + i * sa, b + i * sb, static_cast<__mmask16>((1u << (n - i)) - 1), out + i);
+}
+
+// SRDHM((x + offset) << 20, m) for |x + offset| <= 255 and m >= 0:
+// (x + o) * (m >> 11) + (((x + o) * (m & 2047) + 2^10) >> 11) (see the AVX2 twin).
+class ShiftedBy20Srdhm {
+ public:
+  ShiftedBy20Srdhm(int32_t offset, int32_t multiplier)
+      : offset_(_mm512_set1_epi32(offset)),
+        high_(_mm512_set1_epi32(multiplier >> 11)),
+        low_(_mm512_set1_epi32(multiplier & 2047)) {}
+  __m512i Apply(__m512i x) const {
+    const __m512i t = _mm512_add_epi32(x, offset_);
+    const __m512i low = _mm512_srai_epi32(
+        _mm512_add_epi32(_mm512_madd_epi16(t, low_), _mm512_set1_epi32(1024)), 11);
+    return _mm512_add_epi32(_mm512_mullo_epi32(t, high_), low);
+  }
+
+ private:
+  __m512i offset_, high_, low_;
+};
+
+// SRDHM((x + offset) << left_shift, m), any shift that cannot overflow.
+class ShiftedSrdhm {
+ public:
+  ShiftedSrdhm(int32_t offset, int32_t multiplier, int left_shift)
+      : offset_(_mm512_set1_epi32(offset)), srdhm_(multiplier), left_(_mm_cvtsi32_si128(left_shift)) {}
+  __m512i Apply(__m512i x) const {
+    return srdhm_.Apply(_mm512_sll_epi32(_mm512_add_epi32(x, offset_), left_));
+  }
+
+ private:
+  __m512i offset_;
+  ScalarSrdhm<false> srdhm_;
+  __m128i left_;
+};
+
+template <typename InputScale>
+void AddSubRow(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+               int8_t* out, int64_t n, const InputScale& in1, const InputScale& in2) {
+  const ScalarSrdhm<false> mo(p.output_multiplier);
+  const RightShift r1(-p.input1_shift), r2(-p.input2_shift), ro(-p.output_shift);
+  const __m512i zo = _mm512_set1_epi32(p.output_offset);
+  const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
+  const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
+  // Both scaled terms are below 2^28 in magnitude: the sum cannot overflow,
+  // and is never INT32_MIN (no saturation case).
+  ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, __mmask16 mask, int8_t* po) {
+    const __m512i s1 = r1.Apply(in1.Apply(Load16(pa, sa, mask)));
+    const __m512i s2 = r2.Apply(in2.Apply(Load16(pb, sb, mask)));
+    const __m512i raw = p.subtract ? _mm512_sub_epi32(s1, s2) : _mm512_add_epi32(s1, s2);
+    Store16(_mm512_add_epi32(ro.Apply(mo.Apply(raw)), zo), lo, hi, mask, po);
+  });
+}
+
+// MUL with the product's left shift known (kSmallShift: <= 15, so |product
+// << shift| < 2^31 and never INT32_MIN; otherwise the saturating SRDHM).
+template <bool kSmallShift>
+void MulRow(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+            int8_t* out, int64_t n) {
+  const __m512i off1 = _mm512_set1_epi32(p.input1_offset);
+  const __m512i off2 = _mm512_set1_epi32(p.input2_offset);
+  const __m512i low16 = _mm512_set1_epi32(0xFFFF);
+  const ScalarSrdhm<!kSmallShift> m(p.output_multiplier);
+  const __m128i left = _mm_cvtsi32_si128(p.output_shift > 0 ? p.output_shift : 0);
+  const RightShift right(p.output_shift > 0 ? 0 : -p.output_shift);
+  const __m512i zo = _mm512_set1_epi32(p.output_offset);
+  const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
+  const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
+  ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, __mmask16 mask, int8_t* po) {
+    // Both factors lie in [-255, 255]: with x2's upper halves cleared,
+    // vpmaddwd gives the exact product. The left shift wraps like the reference's.
+    const __m512i prod =
+        _mm512_madd_epi16(_mm512_add_epi32(Load16(pa, sa, mask), off1),
+                          _mm512_and_si512(_mm512_add_epi32(Load16(pb, sb, mask), off2), low16));
+    const __m512i high = m.Apply(_mm512_sll_epi32(prod, left));
+    Store16(_mm512_add_epi32(right.Apply(high), zo), lo, hi, mask, po);
+  });
+}
+
+}  // namespace
+
+void Qs8AddSubRowAvx512(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b,
+                        int64_t sb, int8_t* out, int64_t n) {
+  // |x + offset| <= 255: the left shift (20 for int8) cannot overflow, and
+  // the SRDHM inputs are never INT32_MIN. Multipliers are >= 0 (< 1 scales).
+  if (p.left_shift == 20 && p.input1_multiplier >= 0 && p.input2_multiplier >= 0) {
+    AddSubRow(p, a, sa, b, sb, out, n, ShiftedBy20Srdhm(p.input1_offset, p.input1_multiplier),
+              ShiftedBy20Srdhm(p.input2_offset, p.input2_multiplier));
+  } else {
+    AddSubRow(p, a, sa, b, sb, out, n,
+              ShiftedSrdhm(p.input1_offset, p.input1_multiplier, p.left_shift),
+              ShiftedSrdhm(p.input2_offset, p.input2_multiplier, p.left_shift));
+  }
+}
+
+void Qs8MulRowAvx512(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b,
+                     int64_t sb, int8_t* out, int64_t n) {
+  // |product| <= 255 * 255 < 2^16.
+  if (p.output_shift <= 15) {
+    MulRow<true>(p, a, sa, b, sb, out, n);
+  } else {
+    MulRow<false>(p, a, sa, b, sb, out, n);
+  }
+}
+
+}  // namespace pyrt
