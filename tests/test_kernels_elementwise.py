@@ -158,3 +158,19 @@ def test_every_x86_lut_kernel():
             x = every[:n]
             for name, out in T.x86_lut_kernels(lut, x).items():
                 assert np.array_equal(out, lut[x.view(np.uint8)]), (name, n)
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_reduce_rows_match_wrapping_sums(isa):
+    """The MEAN/SUM row loop of each path: column sums added into existing
+    int32 sums with wraparound (near INT32 limits), widths around the 64-byte
+    step, one row and many."""
+    rng = np.random.default_rng(13)
+    for rows, n in [(1, 1), (3, 63), (5, 64), (7, 65), (49, 1152), (3136, 24), (100, 200), (0, 17)]:
+        x = rng.choice(np.array([-128, 127], np.int8), (rows, n)) if n % 2 else \
+            rng.integers(-128, 128, (rows, n), dtype=np.int8)
+        sums = rng.integers(-2**31, 2**31, n, dtype=np.int64).astype(np.int32)
+        sums[: n // 3] = 2**31 - 1  # wraps
+        total = sums.astype(np.int64) + x.astype(np.int64).sum(axis=0)
+        expected = ((total + 2**31) % 2**32 - 2**31).astype(np.int32)
+        assert np.array_equal(T.reduce_rows_s8(x, sums, isa), expected), (isa, rows, n)

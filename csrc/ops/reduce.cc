@@ -11,6 +11,7 @@
 // int16 MEAN (16x8 models): the same kernel on int16 values, zero points 0.
 #include <cstring>
 
+#include "kernels/reduce_rows_s8_kernel.h"
 #include "kernels/reference/reduce_s8.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -58,6 +59,7 @@ class QuantizedMeanOrSum : public Op {
     params_.out_min = range.min;
     params_.out_max = range.max;
     scratch_bytes_ = static_cast<size_t>(plan_.num_outputs) * sizeof(int32_t);
+    rows_fn_ = AccumulateRowsS8For(isa());
   }
 
   void Eval(const EvalContext& ctx) override {
@@ -70,7 +72,7 @@ class QuantizedMeanOrSum : public Op {
                          output(0).data_as<int16_t>(), sums);
     } else {
       QuantizedReduceSum(plan_, params_, input(0).data_as<int8_t>(),
-                         output(0).data_as<int8_t>(), sums);
+                         output(0).data_as<int8_t>(), sums, rows_fn_);
     }
   }
 
@@ -108,6 +110,7 @@ class QuantizedMeanOrSum : public Op {
   }
 
   bool compute_sum_;
+  AccumulateRowsS8Fn rows_fn_ = nullptr;
   bool as_uint8_ = false;  // run the uint8 kernel on the tensor bytes
   ReducePlan plan_;
   QuantizedReduceParams params_;

@@ -19,6 +19,7 @@
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/isa.h"
 #include "kernels/lut_s8_kernel.h"
+#include "kernels/reduce_rows_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
 #include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
@@ -178,6 +179,26 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// sums + the column sums of x [rows, n] through the path's
+// AccumulateRowsS8Fn (the portable loop when it has none).
+py::array_t<int32_t> ReduceRowsS8(const I8& x, const py::array_t<int32_t, py::array::c_style>& sums,
+                                  const std::string& isa) {
+  if (x.ndim() != 2 || sums.ndim() != 1 || sums.shape(0) != x.shape(1))
+    throw UsageError("reduce_rows_s8: x [rows, n] and sums [n] expected");
+  py::array_t<int32_t> out(sums.shape(0));
+  std::copy(sums.data(), sums.data() + sums.size(), out.mutable_data());
+  const int64_t rows = x.shape(0), n = x.shape(1);
+  if (AccumulateRowsS8Fn fn = AccumulateRowsS8For(ResolveIsa(isa.c_str()))) {
+    fn(x.data(), rows, n, out.mutable_data());
+    return out;
+  }
+  int32_t* o = out.mutable_data();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      o[c] = static_cast<int32_t>(static_cast<uint32_t>(o[c]) + static_cast<uint32_t>(x.data()[r * n + c]));
   return out;
 }
 
@@ -367,6 +388,7 @@ PYBIND11_MODULE(_testing, t) {
         return out;
       },
       py::arg("isa"), py::arg("seconds") = 0.2);
+  t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);

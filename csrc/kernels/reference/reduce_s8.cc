@@ -1,6 +1,7 @@
 #include "kernels/reference/reduce_s8.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "quant/fixed_point.h"
 
@@ -14,9 +15,17 @@ inline int32_t AddWrapping(int32_t a, int32_t b) {
 
 // Adds the input block spanning collapsed dims d.. into `sums`; advances `in`.
 template <typename T>
-void AccumulateDims(const ReducePlan& p, size_t d, const T*& in, int32_t* sums) {
+void AccumulateDims(const ReducePlan& p, size_t d, const T*& in, int32_t* sums,
+                    AccumulateRowsS8Fn rows_fn) {
   const int64_t n = p.dims[d];
   const int64_t stride = p.out_stride[d];
+  if constexpr (std::is_same_v<T, int8_t>) {
+    if (rows_fn && d + 2 == p.dims.size() && stride == 0 && p.out_stride[d + 1] == 1) {
+      rows_fn(in, n, p.dims[d + 1], sums);
+      in += n * p.dims[d + 1];
+      return;
+    }
+  }
   if (d + 1 == p.dims.size()) {
     if (stride == 0) {
       int32_t acc = 0;
@@ -28,7 +37,7 @@ void AccumulateDims(const ReducePlan& p, size_t d, const T*& in, int32_t* sums) 
     in += n;
     return;
   }
-  for (int64_t i = 0; i < n; ++i) AccumulateDims(p, d + 1, in, sums + i * stride);
+  for (int64_t i = 0; i < n; ++i) AccumulateDims(p, d + 1, in, sums + i * stride, rows_fn);
 }
 
 }  // namespace
@@ -75,14 +84,14 @@ QuantizedMultiplier FoldMeanCount(QuantizedMultiplier q, int64_t count) {
 
 template <typename T>
 void QuantizedReduceSum(const ReducePlan& plan, const QuantizedReduceParams& p, const T* input,
-                        T* output, int32_t* sums) {
+                        T* output, int32_t* sums, AccumulateRowsS8Fn rows_fn) {
   if (plan.num_inputs == 0) {
     std::fill(output, output + plan.num_outputs, T(0));
     return;
   }
   std::fill(sums, sums + plan.num_outputs, 0);
   const T* in = input;
-  AccumulateDims(plan, 0, in, sums);
+  AccumulateDims(plan, 0, in, sums, rows_fn);
   const int64_t zero_total = static_cast<int64_t>(p.input_zero_point) * p.count;
   for (int64_t o = 0; o < plan.num_outputs; ++o) {
     // int64 difference truncated to int32, as the reference does.
@@ -94,10 +103,10 @@ void QuantizedReduceSum(const ReducePlan& plan, const QuantizedReduceParams& p, 
 }
 
 template void QuantizedReduceSum<int8_t>(const ReducePlan&, const QuantizedReduceParams&,
-                                         const int8_t*, int8_t*, int32_t*);
+                                         const int8_t*, int8_t*, int32_t*, AccumulateRowsS8Fn);
 template void QuantizedReduceSum<uint8_t>(const ReducePlan&, const QuantizedReduceParams&,
-                                          const uint8_t*, uint8_t*, int32_t*);
+                                          const uint8_t*, uint8_t*, int32_t*, AccumulateRowsS8Fn);
 template void QuantizedReduceSum<int16_t>(const ReducePlan&, const QuantizedReduceParams&,
-                                          const int16_t*, int16_t*, int32_t*);
+                                          const int16_t*, int16_t*, int32_t*, AccumulateRowsS8Fn);
 
 }  // namespace pyrt

@@ -35,9 +35,16 @@ struct QuantizedReduceParams {
 // truncating) with k = floor(log2(count)) capped at 32 and at 31 + shift.
 QuantizedMultiplier FoldMeanCount(QuantizedMultiplier q, int64_t count);
 
+// Adds `rows` rows of n int8 values (row stride n) into sums[0..n), with
+// wrapping int32 adds: a SIMD path's loop for the common spatial mean
+// (kernels/reduce_rows_s8_kernel.h).
+using AccumulateRowsS8Fn = void (*)(const int8_t* in, int64_t rows, int64_t n, int32_t* sums);
+
 // `sums` is scratch of plan.num_outputs int32. An empty input gives zeros.
+// rows_fn (int8 only; nullptr: portable loops) sums each block of a reduced
+// dim followed by the innermost kept dim.
 template <typename T>
 void QuantizedReduceSum(const ReducePlan& plan, const QuantizedReduceParams& p, const T* input,
-                        T* output, int32_t* sums);
+                        T* output, int32_t* sums, AccumulateRowsS8Fn rows_fn = nullptr);
 
 }  // namespace pyrt

@@ -1,0 +1,17 @@
+#include "kernels/reduce_rows_s8_kernel.h"
+
+#if defined(__x86_64__)
+#include "kernels/x86/avx512vnni/reduce_rows_s8_avx512.h"
+#endif
+
+namespace pyrt {
+
+AccumulateRowsS8Fn AccumulateRowsS8For(Isa isa) {
+#if defined(__x86_64__)
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return AccumulateRowsS8Avx512;
+#endif
+  (void)isa;
+  return nullptr;
+}
+
+}  // namespace pyrt
