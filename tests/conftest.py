@@ -16,4 +16,5 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         f"pyruntime kernel paths run natively: {', '.join(pyruntime.cpu_paths())}; "
         "Arm paths (neon, neondot, neoni8mm): emulated by tools/aarch64_check.sh under qemu; "
-        "AVX-VNNI and AMX: not built yet")
+        "AVX-VNNI: GEMM kernels emulated with SIMD Everywhere (test_emulated_gemm_paths_match_reference)"
+        " unless listed as native; AMX: not built yet")

@@ -84,19 +84,24 @@ def test_unknown_isa_is_a_clear_error(monkeypatch):
             pyruntime.Interpreter(path)
 
 
-X86_PATHS = ["avx512vnni", "avx2"]          # best first
+X86_PATHS = ["avx512vnni", "avxvnni", "avx2"]  # best first
 ARM_PATHS = ["neoni8mm", "neondot", "neon"]
 
 
 def test_cpu_paths_are_one_architecture_best_first(monkeypatch):
     """An x86 CPU never lists an Arm path nor the other way round; each
-    architecture's paths come best first, as a prefix-closed chain (a CPU
-    with a path runs every path below it), and the reference comes last."""
+    architecture's paths come best first, a CPU with a path runs every path
+    below it (avx512vnni and avxvnni both sit on avx2 and need not come
+    together), and the reference comes last."""
     paths = pyruntime.cpu_paths()
     assert paths[-1] == "reference"
     simd = paths[:-1]
     chain = X86_PATHS if not simd or simd[0] in X86_PATHS else ARM_PATHS
-    assert simd == chain[len(chain) - len(simd):], paths
+    assert simd == [p for p in chain if p in simd], paths  # best first
+    if chain is X86_PATHS:
+        assert not simd or simd[-1] == "avx2", paths
+    else:
+        assert simd == chain[len(chain) - len(simd):], paths
     path = op_models.conv_model()
     other = ARM_PATHS if chain is X86_PATHS else X86_PATHS
     for name in other:  # known names, but never runnable on this architecture
@@ -314,3 +319,36 @@ ZOO_PREFIXES = [("mobilenet_v1", 27), ("mobilenet_v2", 9)]
 def test_zoo_prefix_bit_exact_on_each_path(monkeypatch, tmp_path, isa, name, num_ops):
     monkeypatch.setenv("PYRUNTIME_ISA", isa)
     assert_bit_exact(truncated(get_model(name, "int8"), num_ops, tmp_path), seeds=(0,), num_threads=2)
+
+
+# -- Paths this CPU may lack, through emulation ----------------------------------
+
+@pytest.mark.parametrize("path", ["avxvnni"])
+def test_emulated_gemm_paths_match_reference(path):
+    """The AVX-VNNI GEMM kernels built against SIMD Everywhere (the test
+    module's copy; the product's copy runs only on AVX-VNNI CPUs) against the
+    reference conv and FULLY_CONNECTED kernels: tile edges (6 x 16, k quads),
+    extreme zero points and requantization, both epilogues."""
+    import platform
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("x86 kernels")  # tools/aarch64_check.sh runs the Arm paths
+    rng = np.random.default_rng(21)
+    for case in range(160):
+        m, n, k = (int(rng.choice(v)) for v in (GEMM_M, GEMM_N, GEMM_K))
+        a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+        b = rng.integers(-128, 128, (n, k), dtype=np.int8)
+        bias = rng.integers(-2**16, 2**16, n).astype(np.int32)
+        zo = int(rng.choice([-128, 127, 5]))
+        lo, hi = (-128, 127) if case % 3 else (-20, 100)
+        if case % 2:  # the FULLY_CONNECTED epilogue
+            scale = rng.uniform(1e-5, 3e-3, n)
+            ours = T.emulated_qs8_gemm(path, a, b, bias, np.zeros(n, np.int32), np.zeros(n, np.int32),
+                                       scale, 0, zo, lo, hi, True)
+            ref = T.fully_connected_s8(a, b, bias, scale, zo, lo, hi, "reference")
+        else:
+            mult, shift = requant_params(rng, n, extreme=case % 4 == 0)
+            zi = int(rng.choice([-128, 127, -3]))
+            ours = T.emulated_qs8_gemm(path, a, b, bias, mult, shift, np.zeros(n), zi, zo, lo, hi, False)
+            ref = conv(a.reshape(1, 1, m, k), b.reshape(n, 1, 1, k), bias, mult, shift, zi, zo, lo, hi,
+                       (1, 1), (1, 1), (0, 0), "reference").reshape(m, n)
+        assert_same(ours, ref, f"{path} case {case}: m={m} n={n} k={k}")

@@ -28,6 +28,7 @@ struct CpuFeatures {
   bool avx2 = false, fma = false;
   bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false, avx512vnni = false;
   bool avx512vbmi = false;  // an extension some families use within the avx512vnni path
+  bool avxvnni = false;     // VEX-encoded vpdpbusd (CPUID 7.1 EAX bit 4)
   bool asimd = false, asimddp = false, i8mm = false;  // AArch64
 };
 
@@ -50,8 +51,14 @@ CpuFeatures Detect() {
   const bool zmm_state = (xcr0 & 0xe6) == 0xe6;   // + opmask, ZMM_Hi256, Hi16_ZMM
   if (!ymm_state || __get_cpuid_max(0, nullptr) < 7) return f;
   __cpuid_count(7, 0, a, b, c, d);
+  const unsigned max_subleaf = a;
   f.avx2 = (b >> 5) & 1;
   f.fma = cpu_fma;
+  if (max_subleaf >= 1) {
+    unsigned a1, b1, c1, d1;
+    __cpuid_count(7, 1, a1, b1, c1, d1);
+    f.avxvnni = (a1 >> 4) & 1;
+  }
   if (zmm_state) {
     f.avx512f = (b >> 16) & 1;
     f.avx512bw = (b >> 30) & 1;
@@ -81,7 +88,7 @@ const CpuFeatures& Features() {
 }
 
 // Worst first within each architecture (CpuPaths reverses it).
-constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2,    Isa::kAvx512Vnni,
+constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2, Isa::kAvxVnni, Isa::kAvx512Vnni,
                             Isa::kNeon,      Isa::kNeonDot, Isa::kNeonI8mm};
 
 }  // namespace
@@ -90,6 +97,7 @@ const char* IsaName(Isa isa) {
   switch (isa) {
     case Isa::kReference: return "reference";
     case Isa::kAvx2: return "avx2";
+    case Isa::kAvxVnni: return "avxvnni";
     case Isa::kAvx512Vnni: return "avx512vnni";
     case Isa::kNeon: return "neon";
     case Isa::kNeonDot: return "neondot";
@@ -103,6 +111,7 @@ bool IsaAvailable(Isa isa) {
     case Isa::kReference: return true;
 #ifdef PYRT_X86
     case Isa::kAvx2: return Features().avx2 && Features().fma;
+    case Isa::kAvxVnni: return Features().avx2 && Features().fma && Features().avxvnni;
     case Isa::kAvx512Vnni: {
       const CpuFeatures& f = Features();
       return f.avx2 && f.fma && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
@@ -110,6 +119,7 @@ bool IsaAvailable(Isa isa) {
     }
 #else
     case Isa::kAvx2:
+    case Isa::kAvxVnni:
     case Isa::kAvx512Vnni: return false;
 #endif
 #ifdef PYRT_ARM64
@@ -165,6 +175,7 @@ std::string CpuFeatureSummary() {
   };
   add(f.avx2, "avx2");
   add(f.fma, "fma");
+  add(f.avxvnni, "avxvnni");
   add(f.avx512f, "avx512f");
   add(f.avx512bw, "avx512bw");
   add(f.avx512vl, "avx512vl");

@@ -14,11 +14,14 @@ namespace pyrt {
 // The paths of one architecture are ordered: each one can run every kernel
 // of the paths before it (of the same architecture), so a family without its
 // own kernel for a path uses the best one below. kReference is below all.
+// One exception: kAvx512Vnni CPUs need not have the VEX-encoded AVX-VNNI
+// (Ice Lake, Zen 4 do not), so nothing is above kAvxVnni (IsaAtLeast).
 enum class Isa {
   kReference,
   // x86-64
   kAvx2,        // AVX2 + FMA: vpmaddwd int16 dot products
-  kAvx512Vnni,  // + AVX-512 F/BW/VL/DQ/VNNI: zmm vpdpbusd u8 x s8 dot products
+  kAvxVnni,     // + AVX-VNNI: ymm vpdpbusd (VEX) u8 x s8 dot products (Alder Lake and later)
+  kAvx512Vnni,  // AVX2 + FMA + AVX-512 F/BW/VL/DQ/VNNI: zmm vpdpbusd (need not have AVX-VNNI)
   // AArch64 (Advanced SIMD is part of the base architecture)
   kNeon,        // ARMv8.0 NEON: smull/smlal/sadalp int8 products
   kNeonDot,     // + ARMv8.2 dotprod: sdot s8 x s8 4-way dot products
@@ -38,6 +41,7 @@ inline int IsaArch(Isa isa) {
 // path never includes an x86 one, nor the other way round).
 inline bool IsaAtLeast(Isa isa, Isa floor) {
   if (floor == Isa::kReference) return true;
+  if (floor == Isa::kAvxVnni) return isa == Isa::kAvxVnni;
   return IsaArch(isa) == IsaArch(floor) && static_cast<int>(isa) >= static_cast<int>(floor);
 }
 

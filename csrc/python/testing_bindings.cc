@@ -8,6 +8,7 @@
 
 #include <array>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.h"
@@ -25,6 +26,9 @@
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
 #if defined(__x86_64__)
+#define PYRT_EMULATE_AVXVNNI 1  // declares the test module's Emulated kernels
+#include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
+#undef PYRT_EMULATE_AVXVNNI
 #include "kernels/x86/avx2/x8_lut_avx2.h"
 #include "kernels/x86/avx512vbmi/x8_lut_avx512vbmi.h"
 #include "kernels/x86/avx512vnni/x8_lut_avx512.h"
@@ -179,6 +183,65 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// C = requant(A B^T + bias) [M, N] through PackedQs8Gemm with an emulated
+// path's kernels ("avxvnni": built against SIMD Everywhere), for paths this
+// CPU lacks. fp64: the FULLY_CONNECTED requantization (scale per column).
+py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const I8& b,
+                                    const py::array_t<int32_t, py::array::c_style>& bias,
+                                    const py::array_t<int32_t, py::array::c_style>& multiplier,
+                                    const py::array_t<int32_t, py::array::c_style>& shift,
+                                    const py::array_t<double, py::array::c_style>& scale,
+                                    int32_t zero_point_in, int32_t zero_point_out, int32_t act_min,
+                                    int32_t act_max, bool fp64) {
+  if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1))
+    throw UsageError("emulated_qs8_gemm: A [M, K] and B [N, K] expected");
+  const int M = a.shape(0), N = b.shape(0), K = a.shape(1);
+  Qs8GemmConfig config;
+#if defined(__x86_64__)
+  if (path == "avxvnni") {
+    config.mr = kQs8GemmAvxVnniMr;
+    config.nr = kQs8GemmAvxVnniNr;
+    config.kr = 4;
+    config.input = Qs8GemmInput::kU8Offset128;
+    config.gemmlowp_u8 = Qs8Gemm6x16c4GemmlowpAvxVnniEmulated;
+    config.fp64_u8 = Qs8Gemm6x16c4Fp64AvxVnniEmulated;
+  }
+#endif
+  if (!config.gemmlowp_u8) throw UsageError("emulated_qs8_gemm: no emulated path " + path);
+  // The bias folded with the input zero point, as the ops do.
+  std::vector<int32_t> folded(bias.data(), bias.data() + N);
+  for (int n = 0; n < N; ++n) {
+    int64_t sum = 0;
+    for (int k = 0; k < K; ++k) sum += b.data()[static_cast<size_t>(n) * K + k];
+    folded[n] = static_cast<int32_t>(static_cast<uint32_t>(folded[n]) -
+                                     static_cast<uint32_t>(sum * zero_point_in));
+  }
+  Qs8RequantParams p;
+  p.bias = folded.data();
+  p.multiplier = multiplier.data();
+  p.shift = shift.data();
+  p.scale = scale.data();
+  p.output_zero_point = zero_point_out;
+  p.act_min = act_min;
+  p.act_max = act_max;
+  PackedQs8Gemm gemm;
+  gemm.Init(&config, fp64 ? Qs8Requant::kFp64 : Qs8Requant::kGemmlowp, N, K, b.data(), p);
+  std::vector<uint8_t> scratch(gemm.ScratchBytes(M));
+  py::array_t<int8_t> out({M, N});
+  const int kp = gemm.kp();
+  gemm.Run(
+      M,
+      [&](int m0, int count, auto* dst) {
+        using T = std::remove_pointer_t<decltype(dst)>;
+        for (int r = 0; r < count; ++r)
+          for (int k = 0; k < kp; ++k)
+            dst[static_cast<size_t>(r) * kp + k] =
+                k < K ? Qs8GemmA<T>::From(a.data()[static_cast<size_t>(m0 + r) * K + k]) : T{0};
+      },
+      out.mutable_data(), static_cast<size_t>(N), scratch.data(), nullptr);
   return out;
 }
 
@@ -388,6 +451,10 @@ PYBIND11_MODULE(_testing, t) {
         return out;
       },
       py::arg("isa"), py::arg("seconds") = 0.2);
+  t.def("emulated_qs8_gemm", &testing::EmulatedQs8Gemm, py::arg("path"), py::arg("a"), py::arg("b"),
+        py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("scale"),
+        py::arg("zero_point_in"), py::arg("zero_point_out"), py::arg("act_min"),
+        py::arg("act_max"), py::arg("fp64"));
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),

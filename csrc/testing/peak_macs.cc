@@ -70,6 +70,7 @@ std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
 #else
       break;
 #endif
+    case Isa::kAvxVnni:  // no loop yet: measure on an AVX-VNNI machine (ymm vpdpbusd)
     case Isa::kNeon:
     case Isa::kNeonDot:
     case Isa::kNeonI8mm:

@@ -7,6 +7,7 @@
 #if defined(__x86_64__)
 #include "kernels/qs8_gemm/avx2/qs8_gemm_6x16c2_avx2.h"
 #include "kernels/qs8_gemm/avx512vnni/qs8_gemm_8x32c4_avx512vnni.h"
+#include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
 #define PYRT_HAVE_X86_KERNELS 1
 #endif
 #if defined(__aarch64__)
@@ -48,7 +49,18 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa) {
     c.fp64_u8 = Qs8Gemm8x32c4Fp64Avx512Vnni;
     return c;
   }();
+  static const Qs8GemmConfig avxvnni = [] {
+    Qs8GemmConfig c;
+    c.mr = kQs8GemmAvxVnniMr;
+    c.nr = kQs8GemmAvxVnniNr;
+    c.kr = 4;
+    c.input = Qs8GemmInput::kU8Offset128;
+    c.gemmlowp_u8 = Qs8Gemm6x16c4GemmlowpAvxVnni;
+    c.fp64_u8 = Qs8Gemm6x16c4Fp64AvxVnni;
+    return c;
+  }();
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
+  if (IsaAtLeast(isa, Isa::kAvxVnni)) return &avxvnni;
   if (IsaAtLeast(isa, Isa::kAvx2)) return &avx2;
 #endif
 #ifdef PYRT_HAVE_ARM_KERNELS
@@ -84,7 +96,12 @@ bool PackedQs8Gemm::Supported(Isa isa) { return Qs8GemmConfigFor(isa) != nullptr
 
 void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
                          const Qs8RequantParams& p) {
-  config_ = Qs8GemmConfigFor(isa);  // the caller checked Supported(isa)
+  Init(Qs8GemmConfigFor(isa), requant, N, K, B, p);  // the caller checked Supported(isa)
+}
+
+void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N, int K,
+                         const int8_t* B, const Qs8RequantParams& p) {
+  config_ = config;
   const bool gemmlowp = requant == Qs8Requant::kGemmlowp;
   ukernel_ = gemmlowp ? config_->gemmlowp : config_->fp64;
   ukernel_u8_ = gemmlowp ? config_->gemmlowp_u8 : config_->fp64_u8;

@@ -70,6 +70,9 @@ class PackedQs8Gemm {
   // zero point. Requires Supported(isa).
   void Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
             const Qs8RequantParams& p);
+  // The same with a given table entry (tests: emulated kernels).
+  void Init(const Qs8GemmConfig* config, Qs8Requant requant, int N, int K, const int8_t* B,
+            const Qs8RequantParams& p);
 
   int kp() const { return kp_; }  // K rounded up to the path's k group
   Qs8GemmInput input() const { return config_->input; }

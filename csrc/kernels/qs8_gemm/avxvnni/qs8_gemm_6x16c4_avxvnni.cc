@@ -1,0 +1,80 @@
+// Compiled with -mavx2 -mfma -mavxvnni (see CMakeLists.txt); called only
+// when the CPU has AVX-VNNI. With PYRT_EMULATE_AVXVNNI (the test module,
+// -mavx2 -mfma only) vpdpbusd comes from SIMD Everywhere instead: the
+// AVX-512 VNNI+VL ymm form it emulates is the same operation.
+#include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
+
+#include <immintrin.h>
+
+#include <cstring>
+
+#ifdef PYRT_EMULATE_AVXVNNI
+#include <simde/x86/avx512/dpbusd.h>
+#endif
+
+#include "kernels/x86/avx2/requant_avx2.h"
+
+namespace pyrt {
+namespace {
+
+inline __m256i Dpbusd(__m256i acc, __m256i a, __m256i b) {
+#ifdef PYRT_EMULATE_AVXVNNI
+  return simde_mm256_dpbusd_epi32(acc, a, b);
+#else
+  return _mm256_dpbusd_avx_epi32(acc, a, b);
+#endif
+}
+
+inline __m256i Broadcast4(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return _mm256_set1_epi32(v);
+}
+
+// kRows x 16 tile; the panel is [kp / 4][16][4].
+template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
+                 size_t c_stride, const Qs8GemmEpilogue& ep) {
+  __m256i acc[kRows][2];
+  for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  for (int k = 0; k < kp; k += 4, b += 64) {
+    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32));
+    for (int r = 0; r < kRows; ++r) {
+      const __m256i x = Broadcast4(a + r * a_stride + k);
+      acc[r][0] = Dpbusd(acc[r][0], x, w0);
+      acc[r][1] = Dpbusd(acc[r][1], x, w1);
+    }
+  }
+  for (int r = 0; r < kRows; ++r)
+    Store16(Requant(acc[r][0], ep, 0), Requant(acc[r][1], ep, 8), ep, nr, c + r * c_stride);
+}
+
+template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
+          size_t c_stride, const Qs8GemmEpilogue& ep) {
+  switch (mr) {
+    case 1: return Tile<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 2: return Tile<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 3: return Tile<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 4: return Tile<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 5: return Tile<5, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    default: return Tile<6, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+  }
+}
+
+}  // namespace
+
+void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4GemmlowpAvxVnni)(int mr, int nr, int kp, const uint8_t* a,
+                                                    size_t a_stride, const int8_t* b, int8_t* c,
+                                                    size_t c_stride, const Qs8GemmEpilogue& ep) {
+  Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+}
+
+void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4Fp64AvxVnni)(int mr, int nr, int kp, const uint8_t* a,
+                                                size_t a_stride, const int8_t* b, int8_t* c,
+                                                size_t c_stride, const Qs8GemmEpilogue& ep) {
+  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+}
+
+}  // namespace pyrt
