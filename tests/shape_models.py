@@ -45,7 +45,7 @@ _OPTIONS = {  # op name -> BuiltinOptions member (options class is <member>T)
     "WHERE": "WhereOptions", "SELECT": "SelectOptions", "SELECT_V2": "SelectV2Options",
     "LOGICAL_OR": "LogicalOrOptions", "LOGICAL_AND": "LogicalAndOptions",
     "LOGICAL_NOT": "LogicalNotOptions", "REDUCE_ANY": "ReducerOptions",
-    "REDUCE_ALL": "ReducerOptions", "LOG_SOFTMAX": "LogSoftmaxOptions",
+    "REDUCE_ALL": "ReducerOptions", "LOG_SOFTMAX": "LogSoftmaxOptions", "FILL": "FillOptions",
 }
 
 # BUILTIN_REF registers BROADCAST_TO from version 2 on.

@@ -112,6 +112,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSvdf: return MakeSvdf;
     case kOpRnn: return MakeRnn;
     case kOpUnidirectionalSequenceRnn: return MakeUnidirectionalSequenceRnn;
+    case kOpFill: return MakeFill;
     default: return nullptr;
   }
 }

@@ -166,5 +166,6 @@ std::unique_ptr<Op> MakeSvdf();  // svdf.cc: float32 and int8
 std::unique_ptr<Op> MakeRnn();    // rnn.cc: float32
 std::unique_ptr<Op> MakeUnidirectionalSequenceRnn();
 std::unique_ptr<Op> MakeReverseV2();  // reverse.cc, any type
+std::unique_ptr<Op> MakeFill();       // fill.cc, any type
 
 }  // namespace pyrt
