@@ -15,6 +15,7 @@ from ai_edge_litert import schema_py_generated as S
 import keras3_rnn_models as km
 import model_kinds as mk
 import pyruntime
+from bitexact import assert_bit_exact
 
 CONFIGS = {
     "lstm": dict(layer="lstm"),
@@ -134,3 +135,23 @@ def test_keras3_lstm_matches_numpy_cell():
         h = sig(o) * np.tanh(c)
         expect.append(h)
     np.testing.assert_allclose(ours[0], np.array(expect), rtol=1e-5, atol=1e-6)
+
+
+INT8_CONFIGS = {
+    "lstm": dict(layer="lstm"),
+    "lstm_last_b2": dict(layer="lstm", batch=2, return_sequences=False, units=6, seed=1),
+    "gru": dict(layer="gru", batch=2, seed=2),
+    "gru_v1": dict(layer="gru_v1", time=7, seed=3),
+    "simple_rnn": dict(layer="simple_rnn", units=16, features=8, seed=4),
+    "bidirectional_lstm": dict(layer="lstm", bidirectional=True, time=6, seed=6),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INT8_CONFIGS))
+def test_keras3_unrolled_int8_rnn_is_bit_exact(name):
+    """Full-integer int8 (the converter handles only the unrolled form):
+    every output element equal to BUILTIN_REF's, on full-range random inputs."""
+    path = km.rnn_model(kind="int8", unroll=True, **INT8_CONFIGS[name])
+    ops = _all_ops(path)
+    assert ("WHILE", None) not in ops and ("FULLY_CONNECTED", S.TensorType.INT8) in ops
+    assert assert_bit_exact(path, seeds=(0, 1, 2))[0][0].dtype == np.int8
