@@ -219,3 +219,21 @@ def test_lstm_directions_of_different_sizes_are_refused_as_the_reference(kw):
         ref.allocate_tensors()
     with pytest.raises(pyruntime.ModelError, match=r"op 0 \(BIDIRECTIONAL_SEQUENCE_LSTM\)"):
         pyruntime.Interpreter(model_content=data)
+
+
+@pytest.mark.parametrize("op", ["rnn", "lstm"])
+def test_hybrid_weights_are_refused_at_load(op):
+    """int8 weights with float activations (LiteRT's hybrid path) are not
+    implemented: the model is refused at load, naming the op."""
+    data = bidi_rnn_model() if op == "rnn" else bidi_lstm_model()
+    m = S.ModelT.InitFromPackedBuf(data, 0)
+    t = m.subgraphs[0].tensors[1]  # forward input weights
+    t.type = S.TensorType.INT8
+    t.quantization = S.QuantizationParametersT()
+    t.quantization.scale, t.quantization.zeroPoint = [0.02], [0]
+    m.buffers[t.buffer].data = np.arange(int(np.prod(t.shape)), dtype=np.uint8)
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    name = "BIDIRECTIONAL_SEQUENCE_RNN" if op == "rnn" else "BIDIRECTIONAL_SEQUENCE_LSTM"
+    with pytest.raises(pyruntime.ModelError, match=rf"op 0 \({name}\).*int8"):
+        pyruntime.Interpreter(model_content=bytes(builder.Output()))
