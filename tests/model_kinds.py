@@ -207,8 +207,15 @@ def _builtin_main(model_path: str, in_npz: str, out_npz: str, repeats: str,
     result = {}
     with np.load(in_npz) as z:
         for i in range(int(z["n_sets"])):
-            for j, d in enumerate(ins):
-                interp.set_tensor(d["index"], z[f"s{i}_i{j}"])
+            arrays = [z[f"s{i}_i{j}"] for j in range(len(ins))]
+            # Inputs of another size along a free dim (a free sequence length): resize first.
+            current = [tuple(d["shape"]) for d in interp.get_input_details()]
+            if any(a.shape != c for a, c in zip(arrays, current)):
+                for d, a in zip(ins, arrays):
+                    interp.resize_tensor_input(d["index"], a.shape)
+                interp.allocate_tensors()
+            for d, a in zip(ins, arrays):
+                interp.set_tensor(d["index"], a)
             interp.invoke()
             result[f"n_out_{i}"] = np.array(len(outs))
             for j, d in enumerate(outs):

@@ -29,6 +29,7 @@ _TFL_TYPE = {
     np.float32: S.TensorType.FLOAT32, np.int32: S.TensorType.INT32, np.uint8: S.TensorType.UINT8,
     np.int64: S.TensorType.INT64, np.int8: S.TensorType.INT8, np.int16: S.TensorType.INT16,
     np.bool_: S.TensorType.BOOL, np.float64: S.TensorType.FLOAT64,
+    np.uint16: S.TensorType.UINT16, np.uint32: S.TensorType.UINT32,
 }
 _OPTIONS = {  # op name -> BuiltinOptions member (options class is <member>T)
     "SQUEEZE": "SqueezeOptions", "EXPAND_DIMS": "ExpandDimsOptions", "SLICE": "SliceOptions",
@@ -45,7 +46,8 @@ _OPTIONS = {  # op name -> BuiltinOptions member (options class is <member>T)
     "WHERE": "WhereOptions", "SELECT": "SelectOptions", "SELECT_V2": "SelectV2Options",
     "LOGICAL_OR": "LogicalOrOptions", "LOGICAL_AND": "LogicalAndOptions",
     "LOGICAL_NOT": "LogicalNotOptions", "REDUCE_ANY": "ReducerOptions",
-    "REDUCE_ALL": "ReducerOptions", "LOG_SOFTMAX": "LogSoftmaxOptions",
+    "REDUCE_ALL": "ReducerOptions", "LOG_SOFTMAX": "LogSoftmaxOptions", "FILL": "FillOptions",
+    "CAST": "CastOptions", "CONV_2D": "Conv2DOptions", "FULLY_CONNECTED": "FullyConnectedOptions",
 }
 
 # BUILTIN_REF registers BROADCAST_TO from version 2 on.

@@ -112,6 +112,7 @@ enum BuiltinOp : int32_t {
   kOpAssignVariable = 144,
   kOpStablehloComposite = 206,
   kOpReverseV2 = 105,
+  kOpFill = 94,
 };
 
 // "CONV_2D" etc.; "UNKNOWN" for codes outside the schema.

@@ -19,12 +19,15 @@ class ArgMinMaxOp : public Op {
     RequireOutputCount(1);
     const Tensor& in = input(0);
     Tensor& out = output(0);
+    // The pinned reference kernel takes these input types only (it rejects
+    // int16 and int64 inputs at Prepare).
     switch (in.dtype) {
-      case DType::kInt8: case DType::kUInt8: case DType::kInt16: case DType::kInt32:
-      case DType::kInt64: case DType::kFloat32: case DType::kBool:
+      case DType::kInt8: case DType::kUInt8: case DType::kInt32: case DType::kFloat32:
+      case DType::kBool:
         break;
       default:
-        PYRT_ENSURE(false, label(), ": unsupported input type ", DTypeName(in.dtype));
+        PYRT_ENSURE(false, label(), ": unsupported input type ", DTypeName(in.dtype),
+                    " (float32, uint8, int8, int32 or bool, as the reference)");
     }
     const DType want = options<ArgMaxOptions>().output_type;
     PYRT_ENSURE(want == DType::kInt32 || want == DType::kInt64, label(), ": output_type ",
@@ -51,9 +54,7 @@ class ArgMinMaxOp : public Op {
     switch (in.dtype) {
       case DType::kInt8: Run<int8_t>(in); break;
       case DType::kUInt8: Run<uint8_t>(in); break;
-      case DType::kInt16: Run<int16_t>(in); break;
       case DType::kInt32: Run<int32_t>(in); break;
-      case DType::kInt64: Run<int64_t>(in); break;
       case DType::kFloat32: Run<float>(in); break;
       default: Run<bool>(in); break;
     }

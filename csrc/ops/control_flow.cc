@@ -88,14 +88,13 @@ class WhileOp : public ContextOp {
     RequireCondition(*this, SubgraphOutput(*cond_, 0), "cond subgraph output");
     PYRT_ENSURE(body_->outputs().size() == vars_.size(), label(), ": body subgraph ", o.second,
                 " has ", body_->outputs().size(), " outputs, expected ", vars_.size());
-    for (size_t k = 0; k < vars_.size(); ++k) {
-      const Tensor& t = SubgraphOutput(*body_, k);
-      PYRT_ENSURE(t.dtype == vars_[k]->dtype && t.shape == vars_[k]->shape, label(),
-                  ": body subgraph turns loop variable ", k, " '", vars_[k]->name, "' from ",
-                  DTypeName(vars_[k]->dtype), ShapeToString(vars_[k]->shape), " into ",
-                  DTypeName(t.dtype), ShapeToString(t.shape),
-                  "; loop variables that change shape are not supported");
-    }
+    // A body with shapes computed at invoke (Keras 3 RNNs: TensorList writes
+    // as SLICE + CONCATENATION with sizes from the step counter) has its final
+    // output shapes only once it ran: those are checked after each run.
+    body_dynamic_ = body_->dynamic();
+    for (size_t k = 0; k < vars_.size(); ++k)
+      if (!body_dynamic_ || SubgraphOutput(*body_, k).dtype != vars_[k]->dtype)
+        CheckBodyOutput(k);
   }
 
   // The trip count depends on the data; like TFLite, a loop whose condition
@@ -107,11 +106,23 @@ class WhileOp : public ContextOp {
       RunSubgraph(*cond_, vars_);
       if (!SubgraphOutput(*cond_, 0).data[0]) break;
       RunSubgraph(*body_, vars_);
+      if (body_dynamic_)
+        for (size_t k = 0; k < vars_.size(); ++k) CheckBodyOutput(k);
       CopyOutputs(*body_, vars_);
     }
   }
 
  private:
+  void CheckBodyOutput(size_t k) const {
+    const Tensor& t = SubgraphOutput(*body_, k);
+    PYRT_ENSURE(t.dtype == vars_[k]->dtype && t.shape == vars_[k]->shape, label(),
+                ": body subgraph turns loop variable ", k, " '", vars_[k]->name, "' from ",
+                DTypeName(vars_[k]->dtype), ShapeToString(vars_[k]->shape), " into ",
+                DTypeName(t.dtype), ShapeToString(t.shape),
+                "; loop variables that change shape are not supported");
+  }
+
+  bool body_dynamic_ = false;
   std::vector<Tensor*> vars_in_, vars_;
   Interpreter* cond_ = nullptr;
   Interpreter* body_ = nullptr;

@@ -112,6 +112,9 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSvdf: return MakeSvdf;
     case kOpRnn: return MakeRnn;
     case kOpUnidirectionalSequenceRnn: return MakeUnidirectionalSequenceRnn;
+    case kOpFill: return MakeFill;
+    case kOpBidirectionalSequenceRnn: return MakeBidirectionalSequenceRnn;
+    case kOpBidirectionalSequenceLstm: return MakeBidirectionalSequenceLstm;
     default: return nullptr;
   }
 }

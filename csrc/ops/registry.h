@@ -166,5 +166,8 @@ std::unique_ptr<Op> MakeSvdf();  // svdf.cc: float32 and int8
 std::unique_ptr<Op> MakeRnn();    // rnn.cc: float32
 std::unique_ptr<Op> MakeUnidirectionalSequenceRnn();
 std::unique_ptr<Op> MakeReverseV2();  // reverse.cc, any type
+std::unique_ptr<Op> MakeFill();       // fill.cc, any type
+std::unique_ptr<Op> MakeBidirectionalSequenceRnn();   // bidirectional_sequence_rnn.cc: float32
+std::unique_ptr<Op> MakeBidirectionalSequenceLstm();  // bidirectional_sequence_lstm.cc: float32
 
 }  // namespace pyrt
