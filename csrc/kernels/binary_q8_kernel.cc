@@ -44,27 +44,22 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
   }
 #ifdef PYRT_HAVE_X86_KERNELS
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
-    if (mul) {
-      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
-                   int64_t sb, int8_t* o, int64_t n) {
-        Qs8MulRowAvx512(k.mul_params_, a, sa, b, sb, o, n);
-      };
-    } else {
-      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
-                   int64_t sb, int8_t* o, int64_t n) { Qs8AddSubRowAvx512(k.add_, a, sa, b, sb, o, n); };
-    }
+    SetSimdRows<Qs8MulRowAvx512, Qs8AddSubRowAvx512>(mul);
   } else if (IsaAtLeast(isa, Isa::kAvx2)) {
-    if (mul) {
-      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
-                   int64_t sb, int8_t* o, int64_t n) {
-        Qs8MulRowAvx2(k.mul_params_, a, sa, b, sb, o, n);
-      };
-    } else {
-      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
-                   int64_t sb, int8_t* o, int64_t n) { Qs8AddSubRowAvx2(k.add_, a, sa, b, sb, o, n); };
-    }
+    SetSimdRows<Qs8MulRowAvx2, Qs8AddSubRowAvx2>(mul);
   }
 #endif
+}
+
+template <BinaryQ8Kernel::SimdMulRow kMul, BinaryQ8Kernel::SimdAddSubRow kAddSub>
+void BinaryQ8Kernel::SetSimdRows(bool mul) {
+  if (mul) {
+    row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+                 int8_t* o, int64_t n) { kMul(k.mul_params_, a, sa, b, sb, o, n); };
+  } else {
+    row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
+                 int8_t* o, int64_t n) { kAddSub(k.add_, a, sa, b, sb, o, n); };
+  }
 }
 
 template <typename T>

@@ -28,6 +28,13 @@ class BinaryQ8Kernel {
   template <typename T>
   void RunRows(RowFn<T> row, const T* a, const T* b, T* out, ThreadPool* pool) const;
   void Init(Isa isa, bool mul, const BroadcastPlan& plan);
+  // A SIMD path's int8 rows (the signatures of kernels/x86/*/qs8_vbinary_*.h).
+  using SimdMulRow = void (*)(const MulParams&, const int8_t*, int64_t, const int8_t*, int64_t,
+                              int8_t*, int64_t);
+  using SimdAddSubRow = void (*)(const AddSubParams&, const int8_t*, int64_t, const int8_t*,
+                                 int64_t, int8_t*, int64_t);
+  template <SimdMulRow kMul, SimdAddSubRow kAddSub>
+  void SetSimdRows(bool mul);
 
   bool mul_ = false;
   AddSubParams add_;

@@ -201,14 +201,10 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
   const int M = a.shape(0), N = b.shape(0), K = a.shape(1);
   Qs8GemmConfig config;
 #if defined(__x86_64__)
-  if (path == "avxvnni") {
-    config.mr = kQs8GemmAvxVnniMr;
-    config.nr = kQs8GemmAvxVnniNr;
-    config.kr = 4;
-    config.input = Qs8GemmInput::kU8Offset128;
-    config.gemmlowp_u8 = Qs8Gemm6x16c4GemmlowpAvxVnniEmulated;
-    config.fp64_u8 = Qs8Gemm6x16c4Fp64AvxVnniEmulated;
-  }
+  if (path == "avxvnni")
+    config = DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr,
+                                Qs8Gemm6x16c4GemmlowpAvxVnniEmulated,
+                                Qs8Gemm6x16c4Fp64AvxVnniEmulated);
 #endif
   if (!config.gemmlowp_u8) throw UsageError("emulated_qs8_gemm: no emulated path " + path);
   // The bias folded with the input zero point, as the ops do.

@@ -39,26 +39,12 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa) {
     c.fp64 = Qs8Gemm6x16c2Fp64Avx2;
     return c;
   }();
-  static const Qs8GemmConfig avx512vnni = [] {
-    Qs8GemmConfig c;
-    c.mr = kQs8GemmAvx512VnniMr;
-    c.nr = kQs8GemmAvx512VnniNr;
-    c.kr = 4;
-    c.input = Qs8GemmInput::kU8Offset128;
-    c.gemmlowp_u8 = Qs8Gemm8x32c4GemmlowpAvx512Vnni;
-    c.fp64_u8 = Qs8Gemm8x32c4Fp64Avx512Vnni;
-    return c;
-  }();
-  static const Qs8GemmConfig avxvnni = [] {
-    Qs8GemmConfig c;
-    c.mr = kQs8GemmAvxVnniMr;
-    c.nr = kQs8GemmAvxVnniNr;
-    c.kr = 4;
-    c.input = Qs8GemmInput::kU8Offset128;
-    c.gemmlowp_u8 = Qs8Gemm6x16c4GemmlowpAvxVnni;
-    c.fp64_u8 = Qs8Gemm6x16c4Fp64AvxVnni;
-    return c;
-  }();
+  static const Qs8GemmConfig avx512vnni =
+      DotProductU8Config(kQs8GemmAvx512VnniMr, kQs8GemmAvx512VnniNr,
+                         Qs8Gemm8x32c4GemmlowpAvx512Vnni, Qs8Gemm8x32c4Fp64Avx512Vnni);
+  static const Qs8GemmConfig avxvnni =
+      DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr, Qs8Gemm6x16c4GemmlowpAvxVnni,
+                         Qs8Gemm6x16c4Fp64AvxVnni);
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
   if (IsaAtLeast(isa, Isa::kAvxVnni)) return &avxvnni;
   if (IsaAtLeast(isa, Isa::kAvx2)) return &avx2;

@@ -70,4 +70,17 @@ struct Qs8GemmConfig {
   Qs8GemmS8Ukernel gemmlowp_s8 = nullptr, fp64_s8 = nullptr;
 };
 
+// The table entry of a vpdpbusd path (x + 128 rows, k in quads).
+inline Qs8GemmConfig DotProductU8Config(int mr, int nr, Qs8GemmU8Ukernel gemmlowp,
+                                        Qs8GemmU8Ukernel fp64) {
+  Qs8GemmConfig c;
+  c.mr = mr;
+  c.nr = nr;
+  c.kr = 4;
+  c.input = Qs8GemmInput::kU8Offset128;
+  c.gemmlowp_u8 = gemmlowp;
+  c.fp64_u8 = fp64;
+  return c;
+}
+
 }  // namespace pyrt
