@@ -196,14 +196,15 @@ ConvGeometry F32Geometry(const F32& input, int out_c, int fh, int fw, std::array
 py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
                   float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
                   std::array<int, 2> pad, std::array<int, 2> out_hw, const std::string& isa,
-                  int num_threads) {
+                  int num_threads, bool builtin_rounding) {
   if (filter.ndim() != 4 || input.ndim() != 4 || filter.shape(3) != input.shape(3))
     throw UsageError("conv_f32: input [B,H,W,C] and filter [O,FH,FW,C] expected");
   const ConvGeometry g = F32Geometry(input, filter.shape(0), filter.shape(1), filter.shape(2),
                                      stride, dilation, pad, out_hw, num_threads, "conv_f32");
   const std::vector<float> b = Vec(bias, g.out_c, "bias");
   ConvF32Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max);
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max,
+              builtin_rounding);
   std::vector<uint8_t> scratch(kernel.scratch_bytes());
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
@@ -215,7 +216,7 @@ py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float ac
 py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
                            float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
                            std::array<int, 2> pad, std::array<int, 2> out_hw,
-                           const std::string& isa, int num_threads) {
+                           const std::string& isa, int num_threads, bool builtin_rounding) {
   if (filter.ndim() != 4 || filter.shape(0) != 1 || input.ndim() != 4 || input.shape(3) < 1 ||
       filter.shape(3) % input.shape(3) != 0)
     throw UsageError("depthwise_conv_f32: input [B,H,W,C] and filter [1,FH,FW,C*m] expected");
@@ -224,7 +225,8 @@ py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias,
                                      "depthwise_conv_f32");
   const std::vector<float> b = Vec(bias, g.out_c, "bias");
   DepthwiseF32Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max);
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max,
+              builtin_rounding);
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), &pool);
@@ -233,14 +235,16 @@ py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias,
 
 // out[m][n] = clamp(sum_k a[m][k] * b[n][k] + bias[n]).
 py::array FullyConnectedF32(const F32& a, const F32& b, const F32& bias, float act_min,
-                            float act_max, const std::string& isa, int num_threads) {
+                            float act_max, const std::string& isa, int num_threads,
+                            bool builtin_rounding) {
   if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1) || b.shape(0) < 1 ||
       b.shape(1) < 1 || num_threads < 1)
     throw UsageError("fully_connected_f32: a [M,K] and b [N,K] expected");
   const int M = a.shape(0), N = b.shape(0), K = b.shape(1);
   const std::vector<float> bv = Vec(bias, N, "bias");
   FullyConnectedF32Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), bv.data(), act_min, act_max);
+  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), bv.data(), act_min, act_max,
+              builtin_rounding);
   py::array_t<float> out({M, N});
   ThreadPool pool(num_threads);
   kernel.Run(M, a.data(), out.mutable_data(), &pool);
@@ -304,17 +308,23 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("isa"), py::arg("num_threads") = 1);
   t.def("conv_f32", &testing::ConvF32, py::arg("input"), py::arg("filter"), py::arg("bias"),
         py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
-        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
+        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1,
+        py::arg("builtin_rounding") = false);
   t.def("depthwise_conv_f32", &testing::DepthwiseConvF32, py::arg("input"), py::arg("filter"),
         py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
-        py::arg("num_threads") = 1);
+        py::arg("num_threads") = 1, py::arg("builtin_rounding") = false);
   t.def("fully_connected_f32", &testing::FullyConnectedF32, py::arg("a"), py::arg("b"),
         py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
-        py::arg("num_threads") = 1);
-  t.def("f32_gemm_kernel", [](const std::string& isa) {  // name of the path's float kernels
-    return std::string(F32GemmConfigFor(ResolveIsa(isa.c_str())).name);
-  });
+        py::arg("num_threads") = 1, py::arg("builtin_rounding") = false);
+  t.def(  // name of the path's float kernels
+      "f32_gemm_kernel",
+      [](const std::string& isa, bool builtin_rounding) {
+        const Isa i = ResolveIsa(isa.c_str());
+        return std::string(
+            (builtin_rounding ? F32GemmBuiltinRoundingConfigFor(i) : F32GemmConfigFor(i)).name);
+      },
+      py::arg("isa"), py::arg("builtin_rounding") = false);
   t.def("softmax_s8", &testing::SoftmaxS8, py::arg("x"), py::arg("input_multiplier"),
         py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"));
   t.def("available_isas", [] {  // every path this CPU runs, worst first

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/thread_pool.h"
+#include "kernels/f32_gemm/f32_gemm.h"
 
 namespace pyrt {
 namespace {
@@ -28,10 +29,14 @@ void ForBlocks(ThreadPool* pool, int total, int block, Task&& task) {
   }
 }
 
+const F32GemmConfig& Config(Isa isa, bool builtin_rounding) {
+  return builtin_rounding ? F32GemmBuiltinRoundingConfigFor(isa) : F32GemmConfigFor(isa);
+}
+
 }  // namespace
 
 void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
-                         float act_min, float act_max) {
+                         float act_min, float act_max, bool builtin_rounding) {
   g_ = g;
   pointwise_ = g.filter_h == 1 && g.filter_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
                g.pad_top == 0 && g.pad_left == 0;
@@ -44,7 +49,7 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   args_.bias = bias_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
-  gemm_ = GemmF32ForIsa(isa);
+  gemm_ = Config(isa, builtin_rounding).gemm;
 }
 
 size_t ConvF32Kernel::scratch_bytes() const {
@@ -100,7 +105,8 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
 }
 
 void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter,
-                              const float* bias, float act_min, float act_max) {
+                              const float* bias, float act_min, float act_max,
+                              bool builtin_rounding) {
   bias_.assign(g.out_c, 0.f);
   if (bias) std::copy(bias, bias + g.out_c, bias_.begin());
   args_.g = g;
@@ -108,7 +114,7 @@ void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filte
   args_.bias = bias_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
-  rows_ = DepthwiseF32ForIsa(isa);
+  rows_ = Config(isa, builtin_rounding).depthwise;
 }
 
 void DepthwiseF32Kernel::Run(const float* input, float* output, ThreadPool* pool) const {
@@ -117,7 +123,8 @@ void DepthwiseF32Kernel::Run(const float* input, float* output, ThreadPool* pool
 }
 
 void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* weights,
-                                   const float* bias, float act_min, float act_max) {
+                                   const float* bias, float act_min, float act_max,
+                                   bool builtin_rounding) {
   packed_ = PackGemmF32B(weights, units, depth);
   bias_ = PadGemmF32Bias(bias, units);
   args_.n = units;
@@ -126,7 +133,7 @@ void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* w
   args_.bias = bias_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
-  gemm_ = GemmF32ForIsa(isa);
+  gemm_ = Config(isa, builtin_rounding).gemm;
 }
 
 void FullyConnectedF32Kernel::Run(int batches, const float* input, float* output,
