@@ -32,7 +32,8 @@ class HybridConvBase : public Op {
     PYRT_ENSURE(input(1).rank() == 4, label(), ": filter must be 4-D, got ",
                 ShapeToString(input(1).shape));
   }
-  // Scratch: [quantized images][per-image quantization][batch scales][kernel].
+  // Scratch: [quantized images][per-image quantization][batch scales]
+  // [batch zero points][kernel].
   void LayoutScratch(const ConvGeometry& g, size_t kernel_bytes) {
     image_size_ = static_cast<size_t>(g.in_h) * g.in_w * g.in_c;
     PYRT_ENSURE(image_size_ < (size_t{1} << 31), label(), ": input image of ", image_size_,
@@ -40,7 +41,8 @@ class HybridConvBase : public Op {
     batch_ = g.batch;
     rq_offset_ = AlignScratch(image_size_ * g.batch);
     scale_offset_ = rq_offset_ + AlignScratch(sizeof(RowQuantization) * g.batch);
-    kernel_offset_ = scale_offset_ + AlignScratch(sizeof(float) * g.batch);
+    zp_offset_ = scale_offset_ + AlignScratch(sizeof(float) * g.batch);
+    kernel_offset_ = zp_offset_ + AlignScratch(sizeof(int32_t) * g.batch);
     scratch_bytes_ = kernel_offset_ + kernel_bytes;
   }
   // Quantizes every image; returns the quantized input (in scratch).
@@ -53,15 +55,17 @@ class HybridConvBase : public Op {
       rq()[b] = asymmetric ? AsymmetricQuantizeRow(x + off, n, q + off, isa())
                            : SymmetricQuantizeRow(x + off, n, q + off, isa());
       scales()[b] = rq()[b].scale;
+      zero_points()[b] = rq()[b].zero_point;
     }
     return q;
   }
   RowQuantization* rq() const { return reinterpret_cast<RowQuantization*>(scratch_ + rq_offset_); }
   float* scales() const { return reinterpret_cast<float*>(scratch_ + scale_offset_); }
+  int32_t* zero_points() const { return reinterpret_cast<int32_t*>(scratch_ + zp_offset_); }
   uint8_t* kernel_scratch() const { return scratch_ + kernel_offset_; }
 
   uint8_t* scratch_ = nullptr;  // set at each Eval
-  size_t image_size_ = 0, rq_offset_ = 0, scale_offset_ = 0, kernel_offset_ = 0;
+  size_t image_size_ = 0, rq_offset_ = 0, scale_offset_ = 0, zp_offset_ = 0, kernel_offset_ = 0;
   int batch_ = 0;
 };
 
@@ -94,14 +98,15 @@ class Conv2DHybrid : public HybridConvBase {
     scratch_ = ctx.scratch;
     const int8_t* q = QuantizeImages(ctx, asymmetric_);
     gemm_.Run(
-        M(), [&](int m0, int count, int16_t* dst) { PackRows(q, m0, count, dst); }, scales(),
-        g_.out_h * g_.out_w, output(0).data_as<float>(), static_cast<size_t>(g_.out_c),
-        kernel_scratch(), ctx.pool);
+        M(), [&](int m0, int count, auto* dst) { PackRows(q, m0, count, dst); }, scales(),
+        zero_points(), g_.out_h * g_.out_w, output(0).data_as<float>(),
+        static_cast<size_t>(g_.out_c), kernel_scratch(), ctx.pool);
   }
 
  private:
   int M() const { return g_.batch * g_.out_h * g_.out_w; }
-  void PackRows(const int8_t* q, int m0, int count, int16_t* dst) const;
+  template <typename T>
+  void PackRows(const int8_t* q, int m0, int count, T* dst) const;
 
   ConvGeometry g_{};
   int K_ = 0;
@@ -109,30 +114,33 @@ class Conv2DHybrid : public HybridConvBase {
   PackedHybridGemm gemm_;
 };
 
-// Rows m0.. of the im2col matrix (row = output pixel, taps fy, fx, c) as
-// int16 q - zero_point of the row's image; padding taps are 0 (LiteRT pads
-// with the zero point and subtracts zero_point * row sums: same integers).
-void Conv2DHybrid::PackRows(const int8_t* q, int m0, int count, int16_t* dst) const {
+// Rows m0.. of the im2col matrix (row = output pixel, taps fy, fx, c) in
+// the GEMM's HybridA<T> form with the zero point of the row's image;
+// padding taps stand for q = zero point (LiteRT pads with the zero point and
+// subtracts zero_point * row sums: the same integers).
+template <typename T>
+void Conv2DHybrid::PackRows(const int8_t* q, int m0, int count, T* dst) const {
   const ConvGeometry& g = g_;
   const int pixels = g.out_h * g.out_w, kp = gemm_.kp();
   for (int r = 0; r < count; ++r) {
     const int m = m0 + r, b = m / pixels, p = m % pixels;
     const int oy = p / g.out_w, ox = p % g.out_w;
-    const int16_t zp = static_cast<int16_t>(rq()[b].zero_point);
+    const int32_t zp = rq()[b].zero_point;
+    const T pad = HybridA<T>::Pad(zp);
     const int8_t* image = q + image_size_ * b;
-    int16_t* row = dst + static_cast<size_t>(r) * kp;
-    std::fill(row + K_, row + kp, int16_t{0});
+    T* row = dst + static_cast<size_t>(r) * kp;
+    std::fill(row + K_, row + kp, T{0});
     for (int fy = 0; fy < g.filter_h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
       for (int fx = 0; fx < g.filter_w; ++fx) {
         const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
-        int16_t* out = row + (fy * g.filter_w + fx) * g.in_c;
+        T* out = row + (fy * g.filter_w + fx) * g.in_c;
         if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
-          std::fill(out, out + g.in_c, int16_t{0});
+          std::fill(out, out + g.in_c, pad);
           continue;
         }
         const int8_t* in = image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c;
-        for (int c = 0; c < g.in_c; ++c) out[c] = static_cast<int16_t>(in[c] - zp);
+        for (int c = 0; c < g.in_c; ++c) out[c] = HybridA<T>::From(in[c], zp);
       }
     }
   }

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.h"
@@ -17,6 +18,7 @@
 #include "kernels/depthwise_conv_s8_kernel.h"
 #include "kernels/f32_gemm/f32_gemm.h"
 #include "kernels/fully_connected_s8_kernel.h"
+#include "kernels/hybrid_gemm.h"
 #include "kernels/isa.h"
 #include "kernels/lut_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
@@ -251,6 +253,48 @@ py::array FullyConnectedF32(const F32& a, const F32& b, const F32& bias, float a
   return out;
 }
 
+// Hybrid GEMM: out[m][n] = clamp(float(sum_k a_k * b[n][k]) * (col_scale[n]
+// * batch_scale[i]) + bias[n]) with a_k = q[m][k] - zero_point[i] (0 where
+// pad[m][k] is set: a padding tap), i = m / rows_per_batch.
+py::array HybridGemm(const I8& q, const I8& pad, const I32& zero_point, int rows_per_batch,
+                     const I8& b, const F32& col_scale, const F32& bias, const F32& batch_scale,
+                     float act_min, float act_max, const std::string& isa, int num_threads) {
+  if (q.ndim() != 2 || b.ndim() != 2 || q.shape(1) != b.shape(1) || b.shape(0) < 1 ||
+      b.shape(1) < 1 || pad.ndim() != 2 || pad.shape(0) != q.shape(0) ||
+      pad.shape(1) != q.shape(1) || rows_per_batch < 1 || num_threads < 1)
+    throw UsageError("hybrid_gemm: q [M,K], pad [M,K] and b [N,K] expected");
+  const int M = q.shape(0), N = b.shape(0), K = b.shape(1);
+  const int batches = (M + rows_per_batch - 1) / rows_per_batch;
+  const std::vector<int32_t> zp = Vec(zero_point, batches, "zero_point");
+  const std::vector<float> bs = Vec(batch_scale, batches, "batch_scale");
+  const std::vector<float> cs = Vec(col_scale, N, "col_scale");
+  const std::vector<float> bv = Vec(bias, N, "bias");
+  PackedHybridGemm gemm;
+  gemm.Init(ResolveIsa(isa.c_str()), N, K, b.data(), cs.data(), bv.data(), act_min, act_max);
+  std::vector<uint8_t> scratch(gemm.ScratchBytes(M));
+  py::array_t<float> out({M, N});
+  const int8_t* qd = q.data();
+  const int8_t* pd = pad.data();
+  const int kp = gemm.kp();
+  auto pack = [&](int m0, int count, auto* dst) {
+    using T = std::remove_pointer_t<decltype(dst)>;
+    for (int r = 0; r < count; ++r) {
+      const int m = m0 + r;
+      const int32_t z = zp[m / rows_per_batch];
+      T* row = dst + static_cast<size_t>(r) * kp;
+      for (int k = 0; k < K; ++k) {
+        const size_t i = static_cast<size_t>(m) * K + k;
+        row[k] = pd[i] ? HybridA<T>::Pad(z) : HybridA<T>::From(qd[i], z);
+      }
+      for (int k = K; k < kp; ++k) row[k] = static_cast<T>(0x5A);  // any value: zero weights
+    }
+  };
+  ThreadPool pool(num_threads);
+  gemm.Run(M, pack, bs.data(), zp.data(), rows_per_batch, out.mutable_data(),
+           static_cast<size_t>(N), scratch.data(), &pool);
+  return out;
+}
+
 // int8 softmax over the last axis: the reference or the tabulated kernel.
 py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift, int32_t diff_min,
                     bool tabulated) {
@@ -325,6 +369,13 @@ PYBIND11_MODULE(_testing, t) {
             (builtin_rounding ? F32GemmBuiltinRoundingConfigFor(i) : F32GemmConfigFor(i)).name);
       },
       py::arg("isa"), py::arg("builtin_rounding") = false);
+  t.def("hybrid_gemm", &testing::HybridGemm, py::arg("q"), py::arg("pad"), py::arg("zero_point"),
+        py::arg("rows_per_batch"), py::arg("b"), py::arg("col_scale"), py::arg("bias"),
+        py::arg("batch_scale"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("hybrid_gemm_kernel", [](const std::string& isa) {  // name of the path's hybrid GEMM
+    return std::string(HybridGemmConfigFor(ResolveIsa(isa.c_str())).name);
+  });
   t.def("softmax_s8", &testing::SoftmaxS8, py::arg("x"), py::arg("input_multiplier"),
         py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"));
   t.def("available_isas", [] {  // every path this CPU runs, worst first
