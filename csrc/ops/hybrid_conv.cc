@@ -169,13 +169,13 @@ class DepthwiseConv2DHybrid : public HybridConvBase {
     FloatActivationRange(o.activation, &lo, &hi, label());
     kernel_.Init(isa(), g, g.out_c / g.in_c, filter.data_as<int8_t>(), scales.data(),
                  HybridBias(optional_input(2), g.out_c, label()), lo, hi);
-    LayoutScratch(g, 0);
+    LayoutScratch(g, kernel_.ScratchBytes());
   }
 
   void Eval(const EvalContext& ctx) override {
     scratch_ = ctx.scratch;
     const int8_t* q = QuantizeImages(ctx, /*asymmetric=*/true);
-    kernel_.Run(q, rq(), output(0).data_as<float>(), ctx.pool);
+    kernel_.Run(q, rq(), output(0).data_as<float>(), kernel_scratch(), ctx.pool);
   }
 
  private:

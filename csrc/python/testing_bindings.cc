@@ -16,6 +16,7 @@
 #include "kernels/binary_q8_kernel.h"
 #include "kernels/conv_s8_kernel.h"
 #include "kernels/depthwise_conv_s8_kernel.h"
+#include "kernels/depthwise_hybrid_kernel.h"
 #include "kernels/f32_gemm/f32_gemm.h"
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/hybrid_gemm.h"
@@ -295,6 +296,41 @@ py::array HybridGemm(const I8& q, const I8& pad, const I32& zero_point, int rows
   return out;
 }
 
+// Hybrid depthwise conv over quantized images q [B,H,W,C] (zero_point and
+// scale per image) with filter [1,FH,FW,C*m] and per-channel scales.
+py::array DepthwiseHybrid(const I8& q, const I32& zero_point, const F32& scale, const I8& filter,
+                          const F32& filter_scale, const F32& bias, float act_min, float act_max,
+                          std::array<int, 2> stride, std::array<int, 2> dilation,
+                          std::array<int, 2> pad, std::array<int, 2> out_hw,
+                          const std::string& isa, int num_threads) {
+  if (filter.ndim() != 4 || filter.shape(0) != 1 || q.ndim() != 4 || q.shape(3) < 1 ||
+      filter.shape(3) % q.shape(3) != 0)
+    throw UsageError("depthwise_hybrid: q [B,H,W,C] and filter [1,FH,FW,C*m] expected");
+  ConvGeometry g{};
+  g.batch = q.shape(0), g.in_h = q.shape(1), g.in_w = q.shape(2), g.in_c = q.shape(3);
+  g.out_c = filter.shape(3), g.filter_h = filter.shape(1), g.filter_w = filter.shape(2);
+  g.stride_h = stride[0], g.stride_w = stride[1], g.dilation_h = dilation[0];
+  g.dilation_w = dilation[1], g.pad_top = pad[0], g.pad_left = pad[1];
+  g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.batch < 1 || num_threads < 1)
+    throw UsageError("depthwise_hybrid: bad geometry");
+  std::vector<RowQuantization> rq(g.batch);
+  const std::vector<int32_t> zp = Vec(zero_point, g.batch, "zero_point");
+  const std::vector<float> sc = Vec(scale, g.batch, "scale");
+  for (int b = 0; b < g.batch; ++b) rq[b].zero_point = zp[b], rq[b].scale = sc[b];
+  const std::vector<float> fs = Vec(filter_scale, g.out_c, "filter_scale");
+  const std::vector<float> bv = Vec(bias, g.out_c, "bias");
+  DepthwiseHybridKernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, g.out_c / g.in_c, filter.data(), fs.data(), bv.data(),
+              act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.ScratchBytes());
+  py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(q.data(), rq.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
 // int8 softmax over the last axis: the reference or the tabulated kernel.
 py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift, int32_t diff_min,
                     bool tabulated) {
@@ -373,6 +409,10 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("rows_per_batch"), py::arg("b"), py::arg("col_scale"), py::arg("bias"),
         py::arg("batch_scale"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
         py::arg("num_threads") = 1);
+  t.def("depthwise_hybrid", &testing::DepthwiseHybrid, py::arg("q"), py::arg("zero_point"),
+        py::arg("scale"), py::arg("filter"), py::arg("filter_scale"), py::arg("bias"),
+        py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
+        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
   t.def("hybrid_gemm_kernel", [](const std::string& isa) {  // name of the path's hybrid GEMM
     return std::string(HybridGemmConfigFor(ResolveIsa(isa.c_str())).name);
   });
