@@ -47,6 +47,7 @@ class PackedHybridGemm {
 
   int kp() const { return kp_; }  // K rounded up to the path's k group
   const char* kernel_name() const { return config_->name; }
+  HybridGemmInput input() const { return config_->input; }
   size_t ScratchBytes(int M) const { return static_cast<size_t>(kMaxSlots) * SlotBytes(M); }
 
   // pack(m0, count, T* dst): rows m0.. of A in HybridA<T> form (row stride

@@ -5,6 +5,9 @@
 //   scale (or all equal, EvalHybrid) quantizes each image symmetrically.
 // - The integer dot products are exact (kernels/hybrid_gemm.h,
 //   kernels/depthwise_hybrid_kernel.h hold the float epilogues).
+#include <cstring>
+#include <type_traits>
+
 #include "kernels/depthwise_hybrid_kernel.h"
 #include "ops/activation_range.h"
 #include "kernels/hybrid_gemm.h"
@@ -87,6 +90,8 @@ class Conv2DHybrid : public HybridConvBase {
     SetOutputShape(output(0), {g_.batch, g_.out_h, g_.out_w, g_.out_c});
     const std::vector<float> scales = HybridFilterScales(filter, g_.out_c, 0, label());
     asymmetric_ = ScalesDiffer(filter);
+    pointwise_ = g_.filter_h == 1 && g_.filter_w == 1 && g_.stride_h == 1 && g_.stride_w == 1 &&
+                 g_.pad_top == 0 && g_.pad_left == 0 && g_.out_h == g_.in_h && g_.out_w == g_.in_w;
     float lo, hi;
     FloatActivationRange(o.activation, &lo, &hi, label());
     gemm_.Init(isa(), g_.out_c, K_, filter.data_as<int8_t>(), scales.data(),
@@ -97,6 +102,13 @@ class Conv2DHybrid : public HybridConvBase {
   void Eval(const EvalContext& ctx) override {
     scratch_ = ctx.scratch;
     const int8_t* q = QuantizeImages(ctx, asymmetric_);
+    if (gemm_.input() == HybridGemmInput::kU8Offset128) {
+      // The GEMM reads q + 128: flip the sign bits once here, so packing
+      // rows is copying bytes (PackRows<uint8_t>).
+      uint8_t* u = reinterpret_cast<uint8_t*>(scratch_);
+      const size_t n = image_size_ * batch_;
+      for (size_t i = 0; i < n; ++i) u[i] ^= 0x80;
+    }
     gemm_.Run(
         M(), [&](int m0, int count, auto* dst) { PackRows(q, m0, count, dst); }, scales(),
         zero_points(), g_.out_h * g_.out_w, output(0).data_as<float>(),
@@ -111,6 +123,7 @@ class Conv2DHybrid : public HybridConvBase {
   ConvGeometry g_{};
   int K_ = 0;
   bool asymmetric_ = false;
+  bool pointwise_ = false;  // 1x1, stride 1, no padding: rows of A are input pixels
   PackedHybridGemm gemm_;
 };
 
@@ -122,6 +135,35 @@ template <typename T>
 void Conv2DHybrid::PackRows(const int8_t* q, int m0, int count, T* dst) const {
   const ConvGeometry& g = g_;
   const int pixels = g.out_h * g.out_w, kp = gemm_.kp();
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    // q already holds q + 128 (Eval): rows are byte copies.
+    const uint8_t* u = reinterpret_cast<const uint8_t*>(q);
+    if (pointwise_ && kp == K_) {
+      std::memcpy(dst, u + static_cast<size_t>(m0) * K_, static_cast<size_t>(count) * K_);
+      return;
+    }
+    for (int r = 0; r < count; ++r) {
+      const int m = m0 + r, b = m / pixels, p = m % pixels;
+      const int oy = p / g.out_w, ox = p % g.out_w;
+      const uint8_t pad = HybridA<uint8_t>::Pad(rq()[b].zero_point);
+      const uint8_t* image = u + image_size_ * b;
+      uint8_t* row = dst + static_cast<size_t>(r) * kp;
+      std::memset(row + K_, 0, kp - K_);
+      for (int fy = 0; fy < g.filter_h; ++fy) {
+        const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+        for (int fx = 0; fx < g.filter_w; ++fx) {
+          const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
+          uint8_t* out = row + (fy * g.filter_w + fx) * g.in_c;
+          if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+            std::memset(out, pad, g.in_c);
+          } else {
+            std::memcpy(out, image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c, g.in_c);
+          }
+        }
+      }
+    }
+    return;
+  }
   for (int r = 0; r < count; ++r) {
     const int m = m0 + r, b = m / pixels, p = m % pixels;
     const int oy = p / g.out_w, ox = p % g.out_w;
