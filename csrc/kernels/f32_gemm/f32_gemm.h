@@ -48,4 +48,11 @@ void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
 void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
 }  // namespace f32_builtin_avx2
 
+// AVX-512F GEMM (8 x 16) and depthwise rows (16 channels a vector) with
+// the reference's roundings.
+namespace f32_builtin_avx512 {
+void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
+void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
+}  // namespace f32_builtin_avx512
+
 }  // namespace pyrt
