@@ -231,3 +231,26 @@ def test_paths_name_their_builtin_rounding_kernels():
         assert T.f32_gemm_kernel("avx2", builtin_rounding=True) == "f32_gemm_6x16_builtin_rounding_avx2"
     if "avx512vnni" in ISAS:
         assert T.f32_gemm_kernel("avx512vnni", builtin_rounding=True) == "f32_builtin_rounding_avx512"
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_builtin_rounding_keeps_nan_and_inf_as_the_reference(isa):
+    rng = np.random.default_rng(11)
+    a = random_case(rng, (9, 20))
+    a[2, 3] = np.nan
+    a[5, 0] = np.inf
+    b, bias = random_case(rng, (37, 20)), random_case(rng, 37)
+    for lo, hi in [(-np.inf, np.inf), (0.0, 6.0)]:
+        ref = T.fully_connected_f32(a, b, bias, lo, hi, "reference")
+        ours = T.fully_connected_f32(a, b, bias, lo, hi, isa, builtin_rounding=True)
+        assert np.isnan(ref[2]).all()
+        _same_bits(ours, ref, f"{isa} fc [{lo}, {hi}]")
+    x = random_case(rng, (1, 6, 6, 20))
+    x[0, 2, 2, 4] = np.nan
+    x[0, 4, 1, 7] = -np.inf
+    f, bias = random_case(rng, (1, 3, 3, 20)), random_case(rng, 20)
+    ref = T.depthwise_conv_f32(x, f, bias, 0.0, 6.0, (1, 1), (1, 1), (1, 1), (6, 6), "reference")
+    ours = T.depthwise_conv_f32(x, f, bias, 0.0, 6.0, (1, 1), (1, 1), (1, 1), (6, 6), isa,
+                                builtin_rounding=True)
+    assert np.isnan(ref).any()
+    _same_bits(ours, ref, f"{isa} depthwise")
