@@ -20,6 +20,7 @@
 #include "kernels/f32_gemm/f32_gemm.h"
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/hybrid_gemm.h"
+#include "kernels/hybrid_quant.h"
 #include "kernels/isa.h"
 #include "kernels/lut_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
@@ -413,6 +414,17 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("scale"), py::arg("filter"), py::arg("filter_scale"), py::arg("bias"),
         py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
         py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
+  t.def(  // one float row quantized as a hybrid op does: (q, scale, zero_point)
+      "hybrid_quantize_row",
+      [](const F32& x, bool symmetric, const std::string& isa) {
+        const Isa i = ResolveIsa(isa.c_str());
+        py::array_t<int8_t> q(x.size());
+        const int n = static_cast<int>(x.size());
+        const RowQuantization r = symmetric ? SymmetricQuantizeRow(x.data(), n, q.mutable_data(), i)
+                                            : AsymmetricQuantizeRow(x.data(), n, q.mutable_data(), i);
+        return py::make_tuple(q, r.scale, r.zero_point);
+      },
+      py::arg("x"), py::arg("symmetric"), py::arg("isa"));
   t.def("hybrid_gemm_kernel", [](const std::string& isa) {  // name of the path's hybrid GEMM
     return std::string(HybridGemmConfigFor(ResolveIsa(isa.c_str())).name);
   });
