@@ -16,15 +16,28 @@ inline __m512i Broadcast4(const uint8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
+// The per-column factors of one image: (128 + zero point) * column sums
+// and col_scale * input scale.
+struct ImageColumns {
+  __m512i offset_sum;
+  __m512 scale;
+};
+
+inline ImageColumns Columns(const HybridGemmEpilogue& ep, int batch, int n) {
+  ImageColumns k;
+  k.offset_sum = _mm512_mullo_epi32(_mm512_loadu_si512(ep.col_sum + n),
+                                    _mm512_set1_epi32(128 + ep.batch_zero_point[batch]));
+  k.scale = _mm512_mul_ps(_mm512_loadu_ps(ep.col_scale + n), _mm512_set1_ps(ep.batch_scale[batch]));
+  return k;
+}
+
 // 16 outputs of one row: the sum minus (128 + zero point) * column sums,
 // then clamp(float(acc) * (col_scale * row_scale) + bias). The clamp's
 // operand order keeps NaN as the portable kernel's std::max(std::min(y, hi), lo).
-inline void Store16(__m512i acc, int32_t offset, float row_scale, const HybridGemmEpilogue& ep,
-                    int n, int count, float* c) {
-  acc = _mm512_sub_epi32(
-      acc, _mm512_mullo_epi32(_mm512_loadu_si512(ep.col_sum + n), _mm512_set1_epi32(offset)));
-  const __m512 scale = _mm512_mul_ps(_mm512_loadu_ps(ep.col_scale + n), _mm512_set1_ps(row_scale));
-  __m512 y = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale), _mm512_loadu_ps(ep.bias + n));
+inline void Store16(__m512i acc, const ImageColumns& k, const HybridGemmEpilogue& ep, int n,
+                    int count, float* c) {
+  acc = _mm512_sub_epi32(acc, k.offset_sum);
+  __m512 y = _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), k.scale), _mm512_loadu_ps(ep.bias + n));
   y = _mm512_max_ps(_mm512_set1_ps(ep.act_min), _mm512_min_ps(_mm512_set1_ps(ep.act_max), y));
   if (count >= 16) {
     _mm512_storeu_ps(c, y);
@@ -55,15 +68,22 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
       for (int v = 0; v < kVecs; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
     }
   }
+  // Rows of one image (the usual case) share the per-column factors.
+  const int first = m0 / ep.rows_per_batch;
+  const bool one_image = (m0 + kRows - 1) / ep.rows_per_batch == first;
+  ImageColumns k[kVecs];
+#pragma GCC unroll 2
+  for (int v = 0; v < kVecs; ++v) k[v] = Columns(ep, first, n0 + 16 * v);
 #pragma GCC unroll 8
   for (int r = 0; r < kRows; ++r) {
-    const int batch = (m0 + r) / ep.rows_per_batch;
-    const int32_t offset = 128 + ep.batch_zero_point[batch];
-    const float row_scale = ep.batch_scale[batch];
+    if (!one_image) {
+      const int batch = (m0 + r) / ep.rows_per_batch;
+#pragma GCC unroll 2
+      for (int v = 0; v < kVecs; ++v) k[v] = Columns(ep, batch, n0 + 16 * v);
+    }
 #pragma GCC unroll 2
     for (int v = 0; v < kVecs; ++v) {
-      Store16(acc[r][v], offset, row_scale, ep, n0 + 16 * v, nr - 16 * v,
-              c + r * c_stride + 16 * v);
+      Store16(acc[r][v], k[v], ep, n0 + 16 * v, nr - 16 * v, c + r * c_stride + 16 * v);
     }
   }
 }
