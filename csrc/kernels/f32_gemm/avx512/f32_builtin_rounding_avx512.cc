@@ -13,6 +13,7 @@
 
 #include <cstddef>
 
+#include "kernels/f32_gemm/depthwise_taps.h"
 #include "kernels/f32_gemm/f32_gemm.h"
 
 namespace pyrt {
@@ -23,19 +24,23 @@ inline __mmask16 FirstLanes(int n) {
   return n >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n) - 1);
 }
 
-// One output pixel: taps [0, n) at x[t] (channel 0 of the tap's input pixel)
-// and w[t] (channel 0 of the tap's filter row).
-inline void Pixel(const float* const* x, const float* const* w, int n, int channels,
-                  const float* bias, __m512 lo, __m512 hi, float* out) {
-  for (int c = 0; c < channels; c += 16) {
-    const __mmask16 m = FirstLanes(channels - c);
-    __m512 acc = _mm512_maskz_loadu_ps(m, bias + c);
-    for (int t = 0; t < n; ++t)
-      acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x[t] + c),
-                                             _mm512_maskz_loadu_ps(m, w[t] + c)));
-    // max(lo, v) then min(hi, .): std::min(std::max(v, lo), hi), NaN kept.
-    _mm512_mask_storeu_ps(out + c, m, _mm512_min_ps(hi, _mm512_max_ps(lo, acc)));
+// kVecs * 16 channels from c of one output pixel: sums from the bias, then
+// x * w added tap by tap. Several vectors at once keep the adds' latency
+// off the critical path.
+template <int kVecs>
+inline void Channels(const float* base, const DepthwiseTaps& tp, const float* filter,
+                     const float* bias, int c, __m512 lo, __m512 hi, float* out) {
+  __m512 acc[kVecs];
+  for (int v = 0; v < kVecs; ++v) acc[v] = _mm512_loadu_ps(bias + c + 16 * v);
+  for (int t = 0; t < tp.count; ++t) {
+    const float* x = base + tp.x_off[t] + c;
+    const float* w = filter + tp.w_off[t] + c;
+    for (int v = 0; v < kVecs; ++v)
+      acc[v] = _mm512_add_ps(acc[v], _mm512_mul_ps(_mm512_loadu_ps(x + 16 * v), _mm512_loadu_ps(w + 16 * v)));
   }
+  // max(lo, v) then min(hi, .): std::min(std::max(v, lo), hi), NaN kept.
+  for (int v = 0; v < kVecs; ++v)
+    _mm512_storeu_ps(out + c + 16 * v, _mm512_min_ps(hi, _mm512_max_ps(lo, acc[v])));
 }
 
 // kRows rows of A times one panel: C = clamp(sum_k a[k] * w[k] + bias).
@@ -91,31 +96,43 @@ void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, flo
 void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, int rows,
                       float* output) {
   const ConvGeometry& g = d.g;
-  if (g.out_c != g.in_c || g.filter_h * g.filter_w > 64) {
+  if (g.out_c != g.in_c || g.filter_h * g.filter_w > DepthwiseTaps::kMax) {
     f32_builtin_avx2::DepthwiseF32Rows(d, input, row0, rows, output);
     return;
   }
   const int C = g.out_c;
   const __m512 lo = _mm512_set1_ps(d.act_min), hi = _mm512_set1_ps(d.act_max);
-  const float* x[64];
-  const float* w[64];
+  const __mmask16 tail = FirstLanes(C % 16);
+  // Taps in the reference's order (fy, fx, inside the image only).
+  DepthwiseTaps row_taps, edge_taps;
   for (int r = row0; r < row0 + rows; ++r) {  // r = b * out_h + oy
     const int b = r / g.out_h, oy = r % g.out_h;
     const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
+    DepthwiseRowTaps(g, oy, &row_taps);
     for (int ox = 0; ox < g.out_w; ++ox) {
-      int n = 0;
-      for (int fy = 0; fy < g.filter_h; ++fy) {
-        const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
-        if (iy < 0 || iy >= g.in_h) continue;
-        for (int fx = 0; fx < g.filter_w; ++fx) {
-          const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
-          if (ix < 0 || ix >= g.in_w) continue;
-          x[n] = image + (static_cast<size_t>(iy) * g.in_w + ix) * C;
-          w[n] = d.filter + (static_cast<size_t>(fy) * g.filter_w + fx) * C;
-          ++n;
-        }
+      const bool interior = DepthwiseColumnInterior(g, ox);
+      if (!interior) DepthwisePixelTaps(g, oy, ox, &edge_taps);
+      const DepthwiseTaps& tp = interior ? row_taps : edge_taps;
+      const float* base =
+          interior ? image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C : image;
+      float* out = output + (static_cast<size_t>(r) * g.out_w + ox) * C;
+      int c = 0;
+      for (; c + 64 <= C; c += 64) Channels<4>(base, tp, d.filter, d.bias, c, lo, hi, out);
+      if (c + 32 <= C) {
+        Channels<2>(base, tp, d.filter, d.bias, c, lo, hi, out);
+        c += 32;
       }
-      Pixel(x, w, n, C, d.bias, lo, hi, output + (static_cast<size_t>(r) * g.out_w + ox) * C);
+      if (c + 16 <= C) {
+        Channels<1>(base, tp, d.filter, d.bias, c, lo, hi, out);
+        c += 16;
+      }
+      if (c < C) {  // masked loads never touch the lanes past C
+        __m512 acc = _mm512_maskz_loadu_ps(tail, d.bias + c);
+        for (int t = 0; t < tp.count; ++t)
+          acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, base + tp.x_off[t] + c),
+                                                 _mm512_maskz_loadu_ps(tail, d.filter + tp.w_off[t] + c)));
+        _mm512_mask_storeu_ps(out + c, tail, _mm512_min_ps(hi, _mm512_max_ps(lo, acc)));
+      }
     }
   }
 }
