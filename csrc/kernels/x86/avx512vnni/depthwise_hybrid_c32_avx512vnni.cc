@@ -54,25 +54,39 @@ inline void Epilogue16(__m512i acc, const DepthwiseHybridArgs& d, int c, int cou
   }
 }
 
-template <int kPairs, typename Taps>
-inline void PixelGroup(Taps taps, int pairs, const int16_t* w, int c, int count,
-                       const DepthwiseHybridArgs& d, int32_t zp, float s_in,
-                       const ChannelSlots& slots, float* out) {
+// kGroups (1 or 2) groups of 32 channels from c of one pixel; count: real
+// channels from c (the last group may be partial). Two groups at once give
+// four independent vpdpwssd chains.
+template <int kPairs, int kGroups, typename Taps>
+inline void PixelGroups(Taps taps, int pairs, const int16_t* w, size_t group_stride, int c,
+                        int count, const DepthwiseHybridArgs& d, int32_t zp, float s_in,
+                        const ChannelSlots& slots, float* out) {
   if (kPairs > 0) pairs = kPairs;
-  const __mmask32 mask =
-      count >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((uint64_t{1} << count) - 1);
-  __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0;
-  for (int p = 0; p < pairs; ++p) {
-    const __m512i x0 = Load32(taps(2 * p) + c, mask);
-    const __m512i x1 = Load32(taps(2 * p + 1) + c, mask);
-    const int16_t* wp = w + p * 64;
-    acc0 = _mm512_dpwssd_epi32(acc0, _mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wp));
-    acc1 = _mm512_dpwssd_epi32(acc1, _mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wp + 32));
+  __mmask32 mask[kGroups];
+  __m512i acc[kGroups][2];
+  for (int k = 0; k < kGroups; ++k) {
+    const int n = count - 32 * k;
+    mask[k] = n >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((uint64_t{1} << n) - 1);
+    acc[k][0] = acc[k][1] = _mm512_setzero_si512();
   }
-  const __m512i lo = _mm512_permutex2var_epi32(acc0, _mm512_load_si512(slots.lo), acc1);
-  const __m512i hi = _mm512_permutex2var_epi32(acc0, _mm512_load_si512(slots.hi), acc1);
-  Epilogue16(lo, d, c, count, zp, s_in, out);
-  Epilogue16(hi, d, c + 16, count - 16, zp, s_in, out);
+  for (int p = 0; p < pairs; ++p) {
+    const int8_t* t0 = taps(2 * p) + c;
+    const int8_t* t1 = taps(2 * p + 1) + c;
+    for (int k = 0; k < kGroups; ++k) {
+      const __m512i x0 = Load32(t0 + 32 * k, mask[k]);
+      const __m512i x1 = Load32(t1 + 32 * k, mask[k]);
+      const int16_t* wp = w + k * group_stride + p * 64;
+      acc[k][0] = _mm512_dpwssd_epi32(acc[k][0], _mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wp));
+      acc[k][1] = _mm512_dpwssd_epi32(acc[k][1], _mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wp + 32));
+    }
+  }
+  for (int k = 0; k < kGroups; ++k) {
+    const __m512i lo = _mm512_permutex2var_epi32(acc[k][0], _mm512_load_si512(slots.lo), acc[k][1]);
+    const __m512i hi = _mm512_permutex2var_epi32(acc[k][0], _mm512_load_si512(slots.hi), acc[k][1]);
+    const int base = c + 32 * k, n = count - 32 * k;
+    Epilogue16(lo, d, base, n, zp, s_in, out);
+    Epilogue16(hi, d, base + 16, n - 16, zp, s_in, out);
+  }
 }
 
 template <int kPairs>
@@ -85,8 +99,11 @@ void ImageRows(const DepthwiseHybridArgs& d, const int8_t* q, const int8_t* zero
   DwConvRows<kDepthwiseHybridAvx512MaxTaps>(
       g, q, zero_row, output, row0, row1, [&](auto taps, float* out) {
         const int16_t* w = d.packed;
-        for (int c = 0; c < C; c += 32, w += group_stride)
-          PixelGroup<kPairs>(taps, pairs, w, c, std::min(32, C - c), d, zp, s_in, slots, out);
+        int c = 0;
+        for (; c + 32 < C; c += 64, w += 2 * group_stride)  // a second group exists
+          PixelGroups<kPairs, 2>(taps, pairs, w, group_stride, c, C - c, d, zp, s_in, slots, out);
+        if (c < C)
+          PixelGroups<kPairs, 1>(taps, pairs, w, group_stride, c, C - c, d, zp, s_in, slots, out);
       });
 }
 
