@@ -72,8 +72,18 @@ void ConvF32Kernel::Im2colRows(const float* input, int m0, int count, float* dst
     const int oy = p / g.out_w, ox = p % g.out_w;
     const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
     float* row = dst + static_cast<size_t>(r) * args_.k;
+    const int ix0 = ox * g.stride_w - g.pad_left;
+    // Undilated filter rows wholly inside the image are one contiguous run.
+    const bool row_inside = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter_w <= g.in_w;
+    const int run = g.filter_w * g.in_c;
     for (int fy = 0; fy < g.filter_h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+      if (row_inside && iy >= 0 && iy < g.in_h) {
+        float* out = row + fy * run;
+        const float* src = image + (static_cast<size_t>(iy) * g.in_w + ix0) * g.in_c;
+        for (int i = 0; i < run; ++i) out[i] = src[i];
+        continue;
+      }
       for (int fx = 0; fx < g.filter_w; ++fx) {
         const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
         float* out = row + (fy * g.filter_w + fx) * g.in_c;
