@@ -83,19 +83,22 @@ def test_zero_images_and_threads():
 
 
 def test_isa_paths_agree(monkeypatch):
-    """The portable and AVX2 hybrid kernels give the same bits."""
+    """The portable, AVX2 and AVX-512 VNNI hybrid kernels give the same bits."""
     path = hm.edited_hybrid(hm.mixed_hybrid(batch=2), "symmetric_fc")
     sets = _sets(path, (0,)) + _zero_image_sets(path)
     outs = {}
-    for isa in ("reference", "avx2"):
+    for isa in ("reference", "avx2", "avx512vnni"):
         monkeypatch.setenv("PYRUNTIME_ISA", isa)
         try:
             interp = pyruntime.Interpreter(str(path))
         except pyruntime.UsageError:
-            pytest.skip("no AVX2 on this CPU")
+            if isa == "avx2":
+                pytest.skip("no AVX2 on this CPU")
+            continue  # no AVX-512 VNNI: the kernel tests say so
         outs[isa] = [_run(interp, s) for s in sets]
-    for a, b in zip(outs["reference"], outs["avx2"]):
-        _assert_equal(a, b, "reference vs avx2")
+    for isa in outs:
+        for a, b in zip(outs["reference"], outs[isa]):
+            _assert_equal(a, b, f"reference vs {isa}")
 
 
 def test_mobilenet_v2_hybrid():

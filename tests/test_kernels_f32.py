@@ -161,3 +161,96 @@ def test_paths_name_their_float_kernels():
         assert T.f32_gemm_kernel("avx2") == "f32_gemm_6x16_fma_avx2"
     if "avx512vnni" in ISAS:
         assert T.f32_gemm_kernel("avx512vnni") == "f32_gemm_8x32_avx512"
+
+
+# Builtin-rounding kernels (float ops of models with hybrid ops): on every
+# path, bit for bit the reference twin's outputs (multiply then add, k in
+# order, bias last), which the tests above hold to the float64 bound. An FMA
+# (or a reordered sum) anywhere changes last bits of these random sums.
+def _same_bits(ours, ref, what):
+    assert ours.shape == ref.shape and np.array_equal(ours.view(np.uint32), ref.view(np.uint32)), (
+        f"{what}: {np.count_nonzero(ours.view(np.uint32) != ref.view(np.uint32))} of {ours.size} "
+        "outputs differ from the reference twin")
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv_f32_builtin_rounding_is_the_reference(isa, case):
+    b, h, w, c, o, fh, fw, stride, dil, pad = case
+    rng = np.random.default_rng(hash(case) % 2**32 + 1)
+    x, f, bias = random_case(rng, (b, h, w, c)), random_case(rng, (o, fh, fw, c)), random_case(rng, o)
+    out_hw = (out_size(h, fh, stride[0], dil[0], pad[0]), out_size(w, fw, stride[1], dil[1], pad[1]))
+    for lo, hi in [(-np.inf, np.inf), (0.0, 6.0)]:
+        ref = T.conv_f32(x, f, bias, lo, hi, stride, dil, pad, out_hw, "reference")
+        for threads in (1, 4, 11):
+            ours = T.conv_f32(x, f, bias, lo, hi, stride, dil, pad, out_hw, isa,
+                              num_threads=threads, builtin_rounding=True)
+            _same_bits(ours, ref, f"{isa} {case} {threads}t")
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("case", DW_CASES)
+def test_depthwise_conv_f32_builtin_rounding_is_the_reference(isa, case):
+    b, h, w, c, mult, fh, fw, stride, dil, pad = case
+    rng = np.random.default_rng(hash(case) % 2**32 + 1)
+    x, f, bias = random_case(rng, (b, h, w, c)), random_case(rng, (1, fh, fw, c * mult)), random_case(rng, c * mult)
+    out_hw = (out_size(h, fh, stride[0], dil[0], pad[0]), out_size(w, fw, stride[1], dil[1], pad[1]))
+    ref = T.depthwise_conv_f32(x, f, bias, 0.0, 6.0, stride, dil, pad, out_hw, "reference")
+    for threads in (1, 5):
+        ours = T.depthwise_conv_f32(x, f, bias, 0.0, 6.0, stride, dil, pad, out_hw, isa,
+                                    num_threads=threads, builtin_rounding=True)
+        _same_bits(ours, ref, f"{isa} {case} {threads}t")
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("m,n,k", [(1, 1000, 1280), (5, 17, 3), (7, 31, 33), (13, 48, 5), (50, 7, 100)])
+def test_fully_connected_f32_builtin_rounding_is_the_reference(isa, m, n, k):
+    rng = np.random.default_rng(m * 10007 + n * 101 + k + 1)
+    a, b, bias = random_case(rng, (m, k)), random_case(rng, (n, k)), random_case(rng, n)
+    ref = T.fully_connected_f32(a, b, bias, -np.inf, np.inf, "reference")
+    for threads in (1, 3):
+        ours = T.fully_connected_f32(a, b, bias, -np.inf, np.inf, isa, num_threads=threads,
+                                     builtin_rounding=True)
+        _same_bits(ours, ref, f"{isa} {m}x{n}x{k} {threads}t")
+
+
+def test_fma_kernels_do_differ_from_the_reference():
+    """The twin tests above can fail: the FMA path's bits differ on such sums."""
+    if ISAS[-1] == "reference":
+        pytest.fail("no SIMD path on this CPU: the FMA kernels cannot be compared")
+    rng = np.random.default_rng(7)
+    a, b, bias = random_case(rng, (50, 100)), random_case(rng, (7, 100)), random_case(rng, 7)
+    fma = T.fully_connected_f32(a, b, bias, -np.inf, np.inf, ISAS[-1])
+    ref = T.fully_connected_f32(a, b, bias, -np.inf, np.inf, "reference")
+    assert not np.array_equal(fma, ref)
+
+
+def test_paths_name_their_builtin_rounding_kernels():
+    assert T.f32_gemm_kernel("reference", builtin_rounding=True) == "f32_gemm_6x16_reference"
+    if "avx2" in ISAS:
+        assert T.f32_gemm_kernel("avx2", builtin_rounding=True) == "f32_gemm_6x16_builtin_rounding_avx2"
+    if "avx512vnni" in ISAS:
+        assert T.f32_gemm_kernel("avx512vnni", builtin_rounding=True) == "f32_builtin_rounding_avx512"
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_builtin_rounding_keeps_nan_and_inf_as_the_reference(isa):
+    rng = np.random.default_rng(11)
+    a = random_case(rng, (9, 20))
+    a[2, 3] = np.nan
+    a[5, 0] = np.inf
+    b, bias = random_case(rng, (37, 20)), random_case(rng, 37)
+    for lo, hi in [(-np.inf, np.inf), (0.0, 6.0)]:
+        ref = T.fully_connected_f32(a, b, bias, lo, hi, "reference")
+        ours = T.fully_connected_f32(a, b, bias, lo, hi, isa, builtin_rounding=True)
+        assert np.isnan(ref[2]).all()
+        _same_bits(ours, ref, f"{isa} fc [{lo}, {hi}]")
+    x = random_case(rng, (1, 6, 6, 20))
+    x[0, 2, 2, 4] = np.nan
+    x[0, 4, 1, 7] = -np.inf
+    f, bias = random_case(rng, (1, 3, 3, 20)), random_case(rng, 20)
+    ref = T.depthwise_conv_f32(x, f, bias, 0.0, 6.0, (1, 1), (1, 1), (1, 1), (6, 6), "reference")
+    ours = T.depthwise_conv_f32(x, f, bias, 0.0, 6.0, (1, 1), (1, 1), (1, 1), (6, 6), isa,
+                                builtin_rounding=True)
+    assert np.isnan(ref).any()
+    _same_bits(ours, ref, f"{isa} depthwise")

@@ -1,8 +1,13 @@
 #include "kernels/depthwise_hybrid_kernel.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/thread_pool.h"
+#if defined(__x86_64__)
+#include "kernels/x86/avx512vnni/depthwise_hybrid_c32_avx512vnni.h"
+#include "kernels/x86/avx512vnni/qs8_dwconv_c32_avx512vnni.h"
+#endif
 
 namespace pyrt {
 namespace dwh_portable {
@@ -28,15 +33,55 @@ void DepthwiseHybridKernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   rows_ = dwh_portable::DepthwiseHybridRows;
 #if defined(__x86_64__)
   if (IsaAtLeast(isa, Isa::kAvx2)) rows_ = dwh_avx2::DepthwiseHybridRows;
+  const int taps_n = static_cast<int>(taps);
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni) && depth_multiplier == 1 &&
+      taps_n <= kDepthwiseHybridAvx512MaxTaps) {
+    // Per 32-channel group, per tap pair: 32 lane slots x (w[t], w[t + 1]).
+    const int C = g.out_c, groups = (C + 31) / 32, pairs = (taps_n + 1) / 2;
+    packed_.assign(static_cast<size_t>(groups) * pairs * 64, 0);
+    col_sum_.assign(static_cast<size_t>(groups) * 32, 0);
+    for (int c = 0; c < C; ++c)
+      for (int t = 0; t < taps_n; ++t) col_sum_[c] += filter[static_cast<size_t>(t) * C + c];
+    for (int grp = 0; grp < groups; ++grp)
+      for (int p = 0; p < pairs; ++p)
+        for (int slot = 0; slot < 32; ++slot) {
+          const int c = grp * 32 + kDwC32LaneChannel[slot];
+          if (c >= C) continue;
+          int16_t* dst = packed_.data() + (static_cast<size_t>(grp) * pairs + p) * 64 + 2 * slot;
+          for (int i = 0; i < 2; ++i) {
+            const int t = 2 * p + i;
+            dst[i] = t < taps_n ? filter[static_cast<size_t>(t) * C + c] : 0;
+          }
+        }
+    scales_.resize(static_cast<size_t>(groups) * 32, 0.f);
+    bias_.resize(static_cast<size_t>(groups) * 32, 0.f);
+    args_.scales = scales_.data();
+    args_.bias = bias_.data();
+    args_.packed = packed_.data();
+    args_.col_sum = col_sum_.data();
+    rows_ = DepthwiseHybridC32Avx512Vnni;
+  }
 #endif
 }
 
+size_t DepthwiseHybridKernel::ScratchBytes() const {
+  return packed_.empty() ? 0 : static_cast<size_t>(args_.g.batch) * args_.g.in_c;
+}
+
 void DepthwiseHybridKernel::Run(const int8_t* q, const RowQuantization* rq, float* output,
-                                ThreadPool* pool) const {
-  const int total = args_.g.batch * args_.g.out_h;
+                                uint8_t* scratch, ThreadPool* pool) const {
+  DepthwiseHybridArgs args = args_;
+  if (!packed_.empty()) {
+    int8_t* zero_rows = reinterpret_cast<int8_t*>(scratch);
+    for (int b = 0; b < args.g.batch; ++b)
+      std::memset(zero_rows + static_cast<size_t>(b) * args.g.in_c,
+                  static_cast<uint8_t>(rq[b].zero_point), args.g.in_c);
+    args.zero_rows = zero_rows;
+  }
+  const int total = args.g.batch * args.g.out_h;
   const int workers = pool ? std::min(pool->num_threads(), total) : 1;
   if (workers <= 1) {
-    rows_(args_, q, rq, 0, total, output);
+    rows_(args, q, rq, 0, total, output);
     return;
   }
   // Row ranges fixed by the task index: results do not depend on who runs it.
@@ -44,7 +89,7 @@ void DepthwiseHybridKernel::Run(const int8_t* q, const RowQuantization* rq, floa
   pool->ParallelFor(tasks, [&](int t) {
     const int r0 = static_cast<int>(static_cast<int64_t>(total) * t / tasks);
     const int r1 = static_cast<int>(static_cast<int64_t>(total) * (t + 1) / tasks);
-    rows_(args_, q, rq, r0, r1 - r0, output);
+    rows_(args, q, rq, r0, r1 - r0, output);
   });
 }
 

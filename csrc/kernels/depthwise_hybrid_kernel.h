@@ -10,6 +10,7 @@
 // One body (depthwise_hybrid_body.h) is compiled per ISA.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -25,10 +26,14 @@ struct DepthwiseHybridArgs {
   ConvGeometry g{};
   int depth_multiplier = 1;
   const int16_t* filter = nullptr;  // [filter_h][filter_w][out_c], widened
-  const float* scales = nullptr;    // out_c filter scales
-  const float* bias = nullptr;      // out_c (zeros when the op has none)
+  const float* scales = nullptr;    // out_c filter scales (padded as the path wants)
+  const float* bias = nullptr;      // out_c (zeros when the op has none; padded)
   float act_min = 0.f, act_max = 0.f;
   int vector_channels = 0;          // out_c rounded down to a multiple of 4
+  // Paths with packed weights (x86/avx512vnni/depthwise_hybrid_c32_avx512vnni.h):
+  const int16_t* packed = nullptr;
+  const int32_t* col_sum = nullptr;   // sum of each channel's weights over the taps
+  const int8_t* zero_rows = nullptr;  // per image, in_c bytes set to its zero point
 };
 
 // Output rows row0.. (as batch * out_h + oy) from the quantized images q.
@@ -51,12 +56,16 @@ class DepthwiseHybridKernel {
   // bias: out_c floats or null. All copied.
   void Init(Isa isa, const ConvGeometry& g, int depth_multiplier, const int8_t* filter,
             const float* scales, const float* bias, float act_min, float act_max);
-  // q: quantized input (batch images); rq: quantization of each image.
-  void Run(const int8_t* q, const RowQuantization* rq, float* output, ThreadPool* pool) const;
+  size_t ScratchBytes() const;
+  // q: quantized input (batch images); rq: quantization of each image;
+  // scratch: ScratchBytes().
+  void Run(const int8_t* q, const RowQuantization* rq, float* output, uint8_t* scratch,
+           ThreadPool* pool) const;
 
  private:
-  std::vector<int16_t> filter_;
+  std::vector<int16_t> filter_, packed_;
   std::vector<float> scales_, bias_;
+  std::vector<int32_t> col_sum_;
   DepthwiseHybridArgs args_;
   DepthwiseHybridRowsFn rows_ = nullptr;
 };

@@ -29,10 +29,11 @@ struct DwTapOffsets {
 };
 
 // kMaxTaps: the microkernel's limit on filter_h * filter_w (checked by its
-// caller). pixel: a generic callable (DwTapPointers or DwTapOffsets, int8_t* out).
-template <int kMaxTaps, typename Pixel>
+// caller). pixel: a generic callable (DwTapPointers or DwTapOffsets, Out* out);
+// Out is int8_t, or float for the hybrid kernel.
+template <int kMaxTaps, typename Out, typename Pixel>
 inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t* zero_row,
-                       int8_t* output, int row0, int row1, Pixel&& pixel) {
+                       Out* output, int row0, int row1, Pixel&& pixel) {
   const int C = g.in_c, taps_n = g.filter_h * g.filter_w;
   ptrdiff_t offset[kMaxTaps + 1];
   for (int fy = 0, t = 0; fy < g.filter_h; ++fy)
@@ -48,7 +49,7 @@ inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t*
   for (int row = row0; row < row1; ++row) {
     const int b = row / g.out_h, oy = row % g.out_h;
     const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
-    int8_t* out = output + static_cast<size_t>(row) * g.out_w * C;
+    Out* out = output + static_cast<size_t>(row) * g.out_w * C;
     const int iy0 = oy * g.stride_h - g.pad_top;
     const bool row_inside = iy0 >= 0 && iy0 + span_h < g.in_h;
     for (int ox = 0; ox < g.out_w; ++ox, out += C) {

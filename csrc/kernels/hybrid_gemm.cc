@@ -1,24 +1,34 @@
 #include "kernels/hybrid_gemm.h"
 
 #include <algorithm>
-
-#if defined(__x86_64__)
-#include "kernels/x86/avx2/hybrid_gemm_6x16c2_avx2.h"
-#define PYRT_HAVE_AVX2_KERNELS 1
-#endif
+#include <cstring>
 
 namespace pyrt {
 namespace {
 
 constexpr size_t kBlockBytes = 128 * 1024;  // one A block stays in L2
 constexpr int kMaxBlockRows = 96;
+constexpr int kPortableNr = 16;
+
+template <typename T, typename Ukernel>
+void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const int8_t* packed,
+                   const HybridGemmEpilogue& ep, int m0, int rows, const T* a, int p0, int p1,
+                   float* c, size_t ldc) {
+  for (int p = p0; p < p1; ++p) {
+    const int n0 = p * nr_max, nr = std::min(nr_max, N - n0);
+    const int8_t* b = packed + static_cast<size_t>(p) * nr_max * kp;
+    for (int r = 0; r < rows; r += mr_max) {
+      ukernel(std::min(mr_max, rows - r), nr, kp, a + static_cast<size_t>(r) * kp, kp, b,
+              c + r * ldc + n0, ldc, ep, m0 + r, n0);
+    }
+  }
+}
 
 }  // namespace
 
 void HybridGemmPortable(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                         const int8_t* b, float* c, size_t c_stride, const HybridGemmEpilogue& ep,
                         int m0, int n0) {
-  constexpr int kNr = PackedHybridGemm::kNr;
   for (int r = 0; r < mr; ++r) {
     const int16_t* row = a + r * a_stride;
     const float row_scale = ep.batch_scale[(m0 + r) / ep.rows_per_batch];
@@ -26,7 +36,7 @@ void HybridGemmPortable(int mr, int nr, int kp, const int16_t* a, size_t a_strid
       // Wrapping int32 sum (as the SIMD paths); exact for real sizes.
       uint32_t acc = 0;
       for (int k = 0; k < kp; k += 2) {
-        const int8_t* w = b + (k / 2) * kNr * 2 + j * 2;
+        const int8_t* w = b + (k / 2) * kPortableNr * 2 + j * 2;
         acc += static_cast<uint32_t>(row[k] * w[0] + row[k + 1] * w[1]);
       }
       const int n = n0 + j;
@@ -39,23 +49,30 @@ void HybridGemmPortable(int mr, int nr, int kp, const int16_t* a, size_t a_strid
 
 void PackedHybridGemm::Init(Isa isa, int N, int K, const int8_t* B, const float* col_scale,
                             const float* bias, float act_min, float act_max) {
-  ukernel_ = HybridGemmPortable;
-#ifdef PYRT_HAVE_AVX2_KERNELS
-  if (IsaAtLeast(isa, Isa::kAvx2)) ukernel_ = HybridGemm6x16c2Avx2;
-#endif
+  config_ = &HybridGemmConfigFor(isa);
+  mr_ = config_->mr;
+  nr_ = config_->nr;
   N_ = N;
-  kp_ = (K + 1) / 2 * 2;
-  const int panels = (N + kNr - 1) / kNr, padded_n = panels * kNr;
-  const size_t row_bytes = static_cast<size_t>(kp_) * sizeof(int16_t);
+  const int kr = config_->kr;
+  kp_ = (K + kr - 1) / kr * kr;
+  const int panels = (N + nr_ - 1) / nr_, padded_n = panels * nr_;
+  const size_t row_bytes = static_cast<size_t>(kp_) * AElementBytes();
   block_rows_ = static_cast<int>(std::min<size_t>(kMaxBlockRows, kBlockBytes / row_bytes));
-  block_rows_ = std::max(kMr, block_rows_ / kMr * kMr);
+  block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
 
-  const int kp = kp_;
+  // [panels][kp / kr][nr][kr], zero past N and K.
+  const int kp = kp_, nr = nr_;
   b_.assign(static_cast<size_t>(padded_n) * kp, 0);
+  col_sum_.assign(padded_n, 0);
   for (int n = 0; n < N; ++n) {
-    int8_t* dst = b_.data() + static_cast<size_t>(n / kNr) * kNr * kp + (n % kNr) * 2;
+    int8_t* dst = b_.data() + static_cast<size_t>(n / nr) * nr * kp + (n % nr) * kr;
     const int8_t* src = B + static_cast<size_t>(n) * K;
-    for (int k = 0; k < K; ++k) dst[(k / 2) * kNr * 2 + k % 2] = src[k];
+    int32_t sum = 0;
+    for (int k = 0; k < K; ++k) {
+      dst[static_cast<size_t>(k / kr) * nr * kr + k % kr] = src[k];
+      sum += src[k];  // |sum| < 2^27: K < 2^20 (the ops' limit)
+    }
+    col_sum_[n] = sum;
   }
   col_scale_.assign(padded_n, 0.f);
   std::copy(col_scale, col_scale + N, col_scale_.begin());
@@ -67,14 +84,12 @@ void PackedHybridGemm::Init(Isa isa, int N, int K, const int8_t* B, const float*
 
 void PackedHybridGemm::RunPanels(const HybridGemmEpilogue& ep, int m0, int rows,
                                  const int16_t* a, int p0, int p1, float* c, size_t ldc) const {
-  for (int p = p0; p < p1; ++p) {
-    const int n0 = p * kNr, nr = std::min(kNr, N_ - n0);
-    const int8_t* b = b_.data() + static_cast<size_t>(p) * kNr * kp_;
-    for (int r = 0; r < rows; r += kMr) {
-      ukernel_(std::min(kMr, rows - r), nr, kp_, a + static_cast<size_t>(r) * kp_, kp_, b,
-               c + r * ldc + n0, ldc, ep, m0 + r, n0);
-    }
-  }
+  RunPanelsWith(config_->s16, mr_, nr_, N_, kp_, b_.data(), ep, m0, rows, a, p0, p1, c, ldc);
+}
+
+void PackedHybridGemm::RunPanels(const HybridGemmEpilogue& ep, int m0, int rows,
+                                 const uint8_t* a, int p0, int p1, float* c, size_t ldc) const {
+  RunPanelsWith(config_->u8, mr_, nr_, N_, kp_, b_.data(), ep, m0, rows, a, p0, p1, c, ldc);
 }
 
 }  // namespace pyrt

@@ -1,8 +1,10 @@
 // Hybrid GEMM driver: weights packed once at Prepare, rows of A produced on
 // the fly (im2col of the quantized input) block by block, as PackedQs8Gemm
-// (qs8_gemm.h) but with float outputs through HybridGemmEpilogue. Every unit
-// of work computes whole outputs, so results do not depend on the split or
-// the thread count. The portable microkernel serves the reference path.
+// (qs8_gemm.h) but with float outputs through HybridGemmEpilogue. The path's
+// config (kernels/hybrid_gemm/hybrid_gemm_config.h) fixes the tile and the
+// format of A. Every unit of work computes whole outputs, so results do not
+// depend on the split or the thread count. The portable microkernel serves
+// the reference path.
 #pragma once
 
 #include <algorithm>
@@ -11,58 +13,105 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/hybrid_gemm/hybrid_gemm_config.h"
 #include "kernels/hybrid_gemm_ukernel.h"
 #include "kernels/isa.h"
 #include "core/thread_pool.h"
 
 namespace pyrt {
 
+// One quantized activation q of a row with zero point zp in a path's A
+// format: the packers write HybridA<T>::From(q, zp) for each tap and
+// HybridA<T>::Pad(zp) for padding taps (which stand for q = zp).
+template <typename T>
+struct HybridA;
+template <>
+struct HybridA<int16_t> {
+  static int16_t From(int8_t q, int32_t zp) { return static_cast<int16_t>(q - zp); }
+  static int16_t Pad(int32_t) { return 0; }
+};
+template <>
+struct HybridA<uint8_t> {
+  static uint8_t From(int8_t q, int32_t) { return static_cast<uint8_t>(q ^ 0x80); }  // q + 128
+  static uint8_t Pad(int32_t zp) { return static_cast<uint8_t>(zp + 128); }
+};
+
 class PackedHybridGemm {
  public:
   static constexpr int kMaxSlots = 8;
-  static constexpr int kMr = 6, kNr = 16;
 
   // B: N rows of K int8 weights; col_scale: N filter scales; bias: N floats
   // or null. All copied.
   void Init(Isa isa, int N, int K, const int8_t* B, const float* col_scale, const float* bias,
             float act_min, float act_max);
 
-  int kp() const { return kp_; }
+  int kp() const { return kp_; }  // K rounded up to the path's k group
+  const char* kernel_name() const { return config_->name; }
+  HybridGemmInput input() const { return config_->input; }
   size_t ScratchBytes(int M) const { return static_cast<size_t>(kMaxSlots) * SlotBytes(M); }
 
-  // PackRows(m0, count, int16_t* dst): rows m0.. of A (row stride kp(),
-  // values past K zero). batch_scale: input scale per image.
+  // pack(m0, count, T* dst): rows m0.. of A in HybridA<T> form (row stride
+  // kp(); values past K anything finite: their weights are zero); T is
+  // int16_t or uint8_t as the path wants, so pass a generic lambda.
+  // batch_scale / batch_zero_point: input quantization per image.
   template <typename PackRows>
-  void Run(int M, PackRows&& pack, const float* batch_scale, int rows_per_batch, float* C,
-           size_t ldc, uint8_t* scratch, ThreadPool* pool) const;
+  void Run(int M, PackRows&& pack, const float* batch_scale, const int32_t* batch_zero_point,
+           int rows_per_batch, float* C, size_t ldc, uint8_t* scratch, ThreadPool* pool) const;
 
  private:
-  int BlockRows(int M) const { return std::min(block_rows_, (M + kMr - 1) / kMr * kMr); }
+  size_t AElementBytes() const { return config_->input == HybridGemmInput::kS16 ? 2 : 1; }
+  int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
   size_t SlotBytes(int M) const {
-    return (static_cast<size_t>(BlockRows(M)) * kp_ * sizeof(int16_t) + 63) / 64 * 64;
+    return (static_cast<size_t>(BlockRows(M)) * kp_ * AElementBytes() + 63) / 64 * 64;
   }
   void RunPanels(const HybridGemmEpilogue& ep, int m0, int rows, const int16_t* a, int p0,
                  int p1, float* c, size_t ldc) const;
+  void RunPanels(const HybridGemmEpilogue& ep, int m0, int rows, const uint8_t* a, int p0,
+                 int p1, float* c, size_t ldc) const;
+  template <typename T, typename PackRows>
+  void RunAs(int M, PackRows&& pack, const HybridGemmEpilogue& ep, float* C, size_t ldc,
+             uint8_t* scratch, ThreadPool* pool) const;
 
-  HybridGemmUkernel ukernel_ = nullptr;
-  int N_ = 0, kp_ = 0, block_rows_ = kMr;
-  std::vector<int8_t> b_;  // [panels][kp / 2][kNr][2]
+  const HybridGemmConfig* config_ = nullptr;
+  int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
+  std::vector<int8_t> b_;  // [panels][kp / kr][nr][kr]
   std::vector<float> col_scale_, bias_;
+  std::vector<int32_t> col_sum_;
   float act_min_ = 0.f, act_max_ = 0.f;
 };
 
-// Portable microkernel (any ISA).
+// Portable microkernel (any ISA), the kS16 format with 6 x 16 tiles.
 void HybridGemmPortable(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                         const int8_t* b, float* c, size_t c_stride, const HybridGemmEpilogue& ep,
                         int m0, int n0);
 
 template <typename PackRows>
-void PackedHybridGemm::Run(int M, PackRows&& pack, const float* batch_scale, int rows_per_batch,
-                           float* C, size_t ldc, uint8_t* scratch, ThreadPool* pool) const {
+void PackedHybridGemm::Run(int M, PackRows&& pack, const float* batch_scale,
+                           const int32_t* batch_zero_point, int rows_per_batch, float* C,
+                           size_t ldc, uint8_t* scratch, ThreadPool* pool) const {
   if (M <= 0) return;
+  HybridGemmEpilogue ep;
+  ep.batch_scale = batch_scale;
+  ep.batch_zero_point = batch_zero_point;
+  ep.rows_per_batch = rows_per_batch;
+  ep.col_scale = col_scale_.data();
+  ep.bias = bias_.data();
+  ep.col_sum = col_sum_.data();
+  ep.act_min = act_min_;
+  ep.act_max = act_max_;
+  if (config_->input == HybridGemmInput::kS16) {
+    RunAs<int16_t>(M, pack, ep, C, ldc, scratch, pool);
+  } else {
+    RunAs<uint8_t>(M, pack, ep, C, ldc, scratch, pool);
+  }
+}
+
+template <typename T, typename PackRows>
+void PackedHybridGemm::RunAs(int M, PackRows&& pack, const HybridGemmEpilogue& ep, float* C,
+                             size_t ldc, uint8_t* scratch, ThreadPool* pool) const {
   const int rows = BlockRows(M);
   const int blocks = (M + rows - 1) / rows;
-  const int panels = (N_ + kNr - 1) / kNr;
+  const int panels = (N_ + nr_ - 1) / nr_;
   int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
   int chunks = 1;  // few row blocks (FC, small maps): split the columns too
   if (workers > 1 && blocks < 4 * workers)
@@ -70,16 +119,9 @@ void PackedHybridGemm::Run(int M, PackRows&& pack, const float* batch_scale, int
   const int units = blocks * chunks;
   workers = std::min(workers, units);
   const size_t slot = SlotBytes(M);
-  HybridGemmEpilogue ep;
-  ep.batch_scale = batch_scale;
-  ep.rows_per_batch = rows_per_batch;
-  ep.col_scale = col_scale_.data();
-  ep.bias = bias_.data();
-  ep.act_min = act_min_;
-  ep.act_max = act_max_;
   std::atomic<int> next_unit{0};
   auto task = [&](int w) {
-    int16_t* a = reinterpret_cast<int16_t*>(scratch + w * slot);
+    T* a = reinterpret_cast<T*>(scratch + w * slot);
     for (int u = next_unit++; u < units; u = next_unit++) {
       const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
       pack(m0, count, a);

@@ -8,6 +8,7 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/hybrid_quant_avx2.h"
+#include "kernels/x86/avx512vnni/hybrid_quant_avx512.h"
 #define PYRT_HAVE_AVX2_KERNELS 1
 #endif
 
@@ -39,6 +40,7 @@ inline int8_t Clamp(int32_t v, int32_t lo, int32_t hi) {
 // std::minmax_element's values (the AVX2 scan when there is no NaN).
 void MinMax(const float* x, int n, Isa isa, float* lo, float* hi) {
 #ifdef PYRT_HAVE_AVX2_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni) && MinMaxNoNanAvx512(x, n, lo, hi)) return;
   if (IsaAtLeast(isa, Isa::kAvx2) && MinMaxNoNanAvx2(x, n, lo, hi)) return;
 #endif
   const auto mm = std::minmax_element(x, x + n);
@@ -53,7 +55,11 @@ void QuantizeValues(const float* x, int n, float inv, int32_t zp, int32_t qmin, 
   const int vec_end = n / kVectorStep * kVectorStep;
   int i = 0;
 #ifdef PYRT_HAVE_AVX2_KERNELS
-  if (IsaAtLeast(isa, Isa::kAvx2)) i = QuantizeByHalfAddAvx2(x, vec_end, inv, zp, qmin, q);
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
+    i = QuantizeByHalfAddAvx512(x, vec_end, inv, zp, qmin, q);
+  } else if (IsaAtLeast(isa, Isa::kAvx2)) {
+    i = QuantizeByHalfAddAvx2(x, vec_end, inv, zp, qmin, q);
+  }
 #endif
   for (; i < vec_end; ++i) q[i] = Clamp(RoundByHalfAdd(x[i] * inv) + zp, qmin, 127);
   for (; i < n; ++i) q[i] = Clamp(RoundAway(inv * x[i]) + zp, qmin, 127);

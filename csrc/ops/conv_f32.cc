@@ -91,10 +91,12 @@ class Conv2DF32 : public FloatWeightsOp {
     ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
     if (channelwise_) {
       dw_filter_ = ConvFilterToDepthwise(filter.data_as<float>(), g.out_c, g.filter_h, g.filter_w);
-      dw_kernel_.Init(float_kernel_isa(), g, dw_filter_.data(), BiasOf(g.out_c), lo, hi);
+      dw_kernel_.Init(isa(), g, dw_filter_.data(), BiasOf(g.out_c), lo, hi,
+                      builtin_float_rounding());
       return;
     }
-    kernel_.Init(float_kernel_isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi);
+    kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi,
+                 builtin_float_rounding());
     scratch_bytes_ = kernel_.scratch_bytes();
   }
   void Eval(const EvalContext& ctx) override {
@@ -128,7 +130,8 @@ class DepthwiseConv2DF32 : public FloatWeightsOp {
                 " is not a multiple of input depth ", g.in_c);
     float lo, hi;
     ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
-    kernel_.Init(float_kernel_isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi);
+    kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi,
+                 builtin_float_rounding());
   }
   void Eval(const EvalContext& ctx) override {
     kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool);
@@ -153,7 +156,8 @@ class FullyConnectedF32 : public FloatWeightsOp {
     SetOutputShape(output(0), fc.output);
     float lo, hi;
     ActivationClamp(o.activation, &lo, &hi);
-    kernel_.Init(float_kernel_isa(), units, depth, filter.data_as<float>(), BiasOf(units), lo, hi);
+    kernel_.Init(isa(), units, depth, filter.data_as<float>(), BiasOf(units), lo, hi,
+                 builtin_float_rounding());
   }
   void Eval(const EvalContext& ctx) override {
     kernel_.Run(batches_, input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool);

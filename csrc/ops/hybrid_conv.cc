@@ -5,6 +5,9 @@
 //   scale (or all equal, EvalHybrid) quantizes each image symmetrically.
 // - The integer dot products are exact (kernels/hybrid_gemm.h,
 //   kernels/depthwise_hybrid_kernel.h hold the float epilogues).
+#include <cstring>
+#include <type_traits>
+
 #include "kernels/depthwise_hybrid_kernel.h"
 #include "ops/activation_range.h"
 #include "kernels/hybrid_gemm.h"
@@ -32,7 +35,8 @@ class HybridConvBase : public Op {
     PYRT_ENSURE(input(1).rank() == 4, label(), ": filter must be 4-D, got ",
                 ShapeToString(input(1).shape));
   }
-  // Scratch: [quantized images][per-image quantization][batch scales][kernel].
+  // Scratch: [quantized images][per-image quantization][batch scales]
+  // [batch zero points][kernel].
   void LayoutScratch(const ConvGeometry& g, size_t kernel_bytes) {
     image_size_ = static_cast<size_t>(g.in_h) * g.in_w * g.in_c;
     PYRT_ENSURE(image_size_ < (size_t{1} << 31), label(), ": input image of ", image_size_,
@@ -40,7 +44,8 @@ class HybridConvBase : public Op {
     batch_ = g.batch;
     rq_offset_ = AlignScratch(image_size_ * g.batch);
     scale_offset_ = rq_offset_ + AlignScratch(sizeof(RowQuantization) * g.batch);
-    kernel_offset_ = scale_offset_ + AlignScratch(sizeof(float) * g.batch);
+    zp_offset_ = scale_offset_ + AlignScratch(sizeof(float) * g.batch);
+    kernel_offset_ = zp_offset_ + AlignScratch(sizeof(int32_t) * g.batch);
     scratch_bytes_ = kernel_offset_ + kernel_bytes;
   }
   // Quantizes every image; returns the quantized input (in scratch).
@@ -53,15 +58,17 @@ class HybridConvBase : public Op {
       rq()[b] = asymmetric ? AsymmetricQuantizeRow(x + off, n, q + off, isa())
                            : SymmetricQuantizeRow(x + off, n, q + off, isa());
       scales()[b] = rq()[b].scale;
+      zero_points()[b] = rq()[b].zero_point;
     }
     return q;
   }
   RowQuantization* rq() const { return reinterpret_cast<RowQuantization*>(scratch_ + rq_offset_); }
   float* scales() const { return reinterpret_cast<float*>(scratch_ + scale_offset_); }
+  int32_t* zero_points() const { return reinterpret_cast<int32_t*>(scratch_ + zp_offset_); }
   uint8_t* kernel_scratch() const { return scratch_ + kernel_offset_; }
 
   uint8_t* scratch_ = nullptr;  // set at each Eval
-  size_t image_size_ = 0, rq_offset_ = 0, scale_offset_ = 0, kernel_offset_ = 0;
+  size_t image_size_ = 0, rq_offset_ = 0, scale_offset_ = 0, zp_offset_ = 0, kernel_offset_ = 0;
   int batch_ = 0;
 };
 
@@ -83,6 +90,8 @@ class Conv2DHybrid : public HybridConvBase {
     SetOutputShape(output(0), {g_.batch, g_.out_h, g_.out_w, g_.out_c});
     const std::vector<float> scales = HybridFilterScales(filter, g_.out_c, 0, label());
     asymmetric_ = ScalesDiffer(filter);
+    pointwise_ = g_.filter_h == 1 && g_.filter_w == 1 && g_.stride_h == 1 && g_.stride_w == 1 &&
+                 g_.pad_top == 0 && g_.pad_left == 0 && g_.out_h == g_.in_h && g_.out_w == g_.in_w;
     float lo, hi;
     FloatActivationRange(o.activation, &lo, &hi, label());
     gemm_.Init(isa(), g_.out_c, K_, filter.data_as<int8_t>(), scales.data(),
@@ -93,46 +102,87 @@ class Conv2DHybrid : public HybridConvBase {
   void Eval(const EvalContext& ctx) override {
     scratch_ = ctx.scratch;
     const int8_t* q = QuantizeImages(ctx, asymmetric_);
+    if (gemm_.input() == HybridGemmInput::kU8Offset128) {
+      // The GEMM reads q + 128: flip the sign bits once here, so packing
+      // rows is copying bytes (PackRows<uint8_t>).
+      uint8_t* u = reinterpret_cast<uint8_t*>(scratch_);
+      const size_t n = image_size_ * batch_;
+      for (size_t i = 0; i < n; ++i) u[i] ^= 0x80;
+    }
     gemm_.Run(
-        M(), [&](int m0, int count, int16_t* dst) { PackRows(q, m0, count, dst); }, scales(),
-        g_.out_h * g_.out_w, output(0).data_as<float>(), static_cast<size_t>(g_.out_c),
-        kernel_scratch(), ctx.pool);
+        M(), [&](int m0, int count, auto* dst) { PackRows(q, m0, count, dst); }, scales(),
+        zero_points(), g_.out_h * g_.out_w, output(0).data_as<float>(),
+        static_cast<size_t>(g_.out_c), kernel_scratch(), ctx.pool);
   }
 
  private:
   int M() const { return g_.batch * g_.out_h * g_.out_w; }
-  void PackRows(const int8_t* q, int m0, int count, int16_t* dst) const;
+  template <typename T>
+  void PackRows(const int8_t* q, int m0, int count, T* dst) const;
 
   ConvGeometry g_{};
   int K_ = 0;
   bool asymmetric_ = false;
+  bool pointwise_ = false;  // 1x1, stride 1, no padding: rows of A are input pixels
   PackedHybridGemm gemm_;
 };
 
-// Rows m0.. of the im2col matrix (row = output pixel, taps fy, fx, c) as
-// int16 q - zero_point of the row's image; padding taps are 0 (LiteRT pads
-// with the zero point and subtracts zero_point * row sums: same integers).
-void Conv2DHybrid::PackRows(const int8_t* q, int m0, int count, int16_t* dst) const {
+// Rows m0.. of the im2col matrix (row = output pixel, taps fy, fx, c) in
+// the GEMM's HybridA<T> form with the zero point of the row's image;
+// padding taps stand for q = zero point (LiteRT pads with the zero point and
+// subtracts zero_point * row sums: the same integers).
+template <typename T>
+void Conv2DHybrid::PackRows(const int8_t* q, int m0, int count, T* dst) const {
   const ConvGeometry& g = g_;
   const int pixels = g.out_h * g.out_w, kp = gemm_.kp();
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    // q already holds q + 128 (Eval): rows are byte copies.
+    const uint8_t* u = reinterpret_cast<const uint8_t*>(q);
+    if (pointwise_ && kp == K_) {
+      std::memcpy(dst, u + static_cast<size_t>(m0) * K_, static_cast<size_t>(count) * K_);
+      return;
+    }
+    for (int r = 0; r < count; ++r) {
+      const int m = m0 + r, b = m / pixels, p = m % pixels;
+      const int oy = p / g.out_w, ox = p % g.out_w;
+      const uint8_t pad = HybridA<uint8_t>::Pad(rq()[b].zero_point);
+      const uint8_t* image = u + image_size_ * b;
+      uint8_t* row = dst + static_cast<size_t>(r) * kp;
+      std::memset(row + K_, 0, kp - K_);
+      for (int fy = 0; fy < g.filter_h; ++fy) {
+        const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+        for (int fx = 0; fx < g.filter_w; ++fx) {
+          const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
+          uint8_t* out = row + (fy * g.filter_w + fx) * g.in_c;
+          if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+            std::memset(out, pad, g.in_c);
+          } else {
+            std::memcpy(out, image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c, g.in_c);
+          }
+        }
+      }
+    }
+    return;
+  }
   for (int r = 0; r < count; ++r) {
     const int m = m0 + r, b = m / pixels, p = m % pixels;
     const int oy = p / g.out_w, ox = p % g.out_w;
-    const int16_t zp = static_cast<int16_t>(rq()[b].zero_point);
+    const int32_t zp = rq()[b].zero_point;
+    const T pad = HybridA<T>::Pad(zp);
     const int8_t* image = q + image_size_ * b;
-    int16_t* row = dst + static_cast<size_t>(r) * kp;
-    std::fill(row + K_, row + kp, int16_t{0});
+    T* row = dst + static_cast<size_t>(r) * kp;
+    std::fill(row + K_, row + kp, T{0});
     for (int fy = 0; fy < g.filter_h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
       for (int fx = 0; fx < g.filter_w; ++fx) {
         const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
-        int16_t* out = row + (fy * g.filter_w + fx) * g.in_c;
+        T* out = row + (fy * g.filter_w + fx) * g.in_c;
         if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
-          std::fill(out, out + g.in_c, int16_t{0});
+          std::fill(out, out + g.in_c, pad);
           continue;
         }
         const int8_t* in = image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c;
-        for (int c = 0; c < g.in_c; ++c) out[c] = static_cast<int16_t>(in[c] - zp);
+        for (int c = 0; c < g.in_c; ++c) out[c] = HybridA<T>::From(in[c], zp);
       }
     }
   }
@@ -161,13 +211,13 @@ class DepthwiseConv2DHybrid : public HybridConvBase {
     FloatActivationRange(o.activation, &lo, &hi, label());
     kernel_.Init(isa(), g, g.out_c / g.in_c, filter.data_as<int8_t>(), scales.data(),
                  HybridBias(optional_input(2), g.out_c, label()), lo, hi);
-    LayoutScratch(g, 0);
+    LayoutScratch(g, kernel_.ScratchBytes());
   }
 
   void Eval(const EvalContext& ctx) override {
     scratch_ = ctx.scratch;
     const int8_t* q = QuantizeImages(ctx, /*asymmetric=*/true);
-    kernel_.Run(q, rq(), output(0).data_as<float>(), ctx.pool);
+    kernel_.Run(q, rq(), output(0).data_as<float>(), kernel_scratch(), ctx.pool);
   }
 
  private:

@@ -64,7 +64,7 @@ class Op {
   // In models with hybrid (dynamic-range) ops, float ops feed the hybrid
   // ops' on-the-fly quantization, which is matched bit for bit with LiteRT's
   // builtin kernels: there float kernels must round as those do (multiply,
-  // then add; the reference twin), not with the faster FMA kernels.
+  // then add; the reference twin's roundings on any path), not with FMA.
   void set_builtin_float_rounding(bool on) { builtin_float_rounding_ = on; }
 
   size_t scratch_bytes() const { return scratch_bytes_; }
@@ -87,8 +87,6 @@ class Op {
   void RequirePerTensorQuant(const Tensor& t, const char* role) const;
   Isa isa() const { return isa_; }
   bool builtin_float_rounding() const { return builtin_float_rounding_; }
-  // Path for float kernels that round differently per path (FMA).
-  Isa float_kernel_isa() const { return builtin_float_rounding_ ? Isa::kReference : isa_; }
   // The tensors given to Bind, for ops that forward to another op.
   const std::vector<Tensor*>& bound_inputs() const { return inputs_; }
   const std::vector<Tensor*>& bound_outputs() const { return outputs_; }

@@ -16,8 +16,11 @@
 #include "kernels/binary_q8_kernel.h"
 #include "kernels/conv_s8_kernel.h"
 #include "kernels/depthwise_conv_s8_kernel.h"
+#include "kernels/depthwise_hybrid_kernel.h"
 #include "kernels/f32_gemm/f32_gemm.h"
 #include "kernels/fully_connected_s8_kernel.h"
+#include "kernels/hybrid_gemm.h"
+#include "kernels/hybrid_quant.h"
 #include "kernels/isa.h"
 #include "kernels/lut_s8_kernel.h"
 #include "kernels/reduce_rows_s8_kernel.h"
@@ -306,14 +309,15 @@ ConvGeometry F32Geometry(const F32& input, int out_c, int fh, int fw, std::array
 py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
                   float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
                   std::array<int, 2> pad, std::array<int, 2> out_hw, const std::string& isa,
-                  int num_threads) {
+                  int num_threads, bool builtin_rounding) {
   if (filter.ndim() != 4 || input.ndim() != 4 || filter.shape(3) != input.shape(3))
     throw UsageError("conv_f32: input [B,H,W,C] and filter [O,FH,FW,C] expected");
   const ConvGeometry g = F32Geometry(input, filter.shape(0), filter.shape(1), filter.shape(2),
                                      stride, dilation, pad, out_hw, num_threads, "conv_f32");
   const std::vector<float> b = Vec(bias, g.out_c, "bias");
   ConvF32Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max);
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max,
+              builtin_rounding);
   std::vector<uint8_t> scratch(kernel.scratch_bytes());
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
@@ -325,7 +329,7 @@ py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float ac
 py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
                            float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
                            std::array<int, 2> pad, std::array<int, 2> out_hw,
-                           const std::string& isa, int num_threads) {
+                           const std::string& isa, int num_threads, bool builtin_rounding) {
   if (filter.ndim() != 4 || filter.shape(0) != 1 || input.ndim() != 4 || input.shape(3) < 1 ||
       filter.shape(3) % input.shape(3) != 0)
     throw UsageError("depthwise_conv_f32: input [B,H,W,C] and filter [1,FH,FW,C*m] expected");
@@ -334,7 +338,8 @@ py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias,
                                      "depthwise_conv_f32");
   const std::vector<float> b = Vec(bias, g.out_c, "bias");
   DepthwiseF32Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max);
+  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max,
+              builtin_rounding);
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), &pool);
@@ -343,17 +348,96 @@ py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias,
 
 // out[m][n] = clamp(sum_k a[m][k] * b[n][k] + bias[n]).
 py::array FullyConnectedF32(const F32& a, const F32& b, const F32& bias, float act_min,
-                            float act_max, const std::string& isa, int num_threads) {
+                            float act_max, const std::string& isa, int num_threads,
+                            bool builtin_rounding) {
   if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1) || b.shape(0) < 1 ||
       b.shape(1) < 1 || num_threads < 1)
     throw UsageError("fully_connected_f32: a [M,K] and b [N,K] expected");
   const int M = a.shape(0), N = b.shape(0), K = b.shape(1);
   const std::vector<float> bv = Vec(bias, N, "bias");
   FullyConnectedF32Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), bv.data(), act_min, act_max);
+  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), bv.data(), act_min, act_max,
+              builtin_rounding);
   py::array_t<float> out({M, N});
   ThreadPool pool(num_threads);
   kernel.Run(M, a.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// Hybrid GEMM: out[m][n] = clamp(float(sum_k a_k * b[n][k]) * (col_scale[n]
+// * batch_scale[i]) + bias[n]) with a_k = q[m][k] - zero_point[i] (0 where
+// pad[m][k] is set: a padding tap), i = m / rows_per_batch.
+py::array HybridGemm(const I8& q, const I8& pad, const I32& zero_point, int rows_per_batch,
+                     const I8& b, const F32& col_scale, const F32& bias, const F32& batch_scale,
+                     float act_min, float act_max, const std::string& isa, int num_threads) {
+  if (q.ndim() != 2 || b.ndim() != 2 || q.shape(1) != b.shape(1) || b.shape(0) < 1 ||
+      b.shape(1) < 1 || pad.ndim() != 2 || pad.shape(0) != q.shape(0) ||
+      pad.shape(1) != q.shape(1) || rows_per_batch < 1 || num_threads < 1)
+    throw UsageError("hybrid_gemm: q [M,K], pad [M,K] and b [N,K] expected");
+  const int M = q.shape(0), N = b.shape(0), K = b.shape(1);
+  const int batches = (M + rows_per_batch - 1) / rows_per_batch;
+  const std::vector<int32_t> zp = Vec(zero_point, batches, "zero_point");
+  const std::vector<float> bs = Vec(batch_scale, batches, "batch_scale");
+  const std::vector<float> cs = Vec(col_scale, N, "col_scale");
+  const std::vector<float> bv = Vec(bias, N, "bias");
+  PackedHybridGemm gemm;
+  gemm.Init(ResolveIsa(isa.c_str()), N, K, b.data(), cs.data(), bv.data(), act_min, act_max);
+  std::vector<uint8_t> scratch(gemm.ScratchBytes(M));
+  py::array_t<float> out({M, N});
+  const int8_t* qd = q.data();
+  const int8_t* pd = pad.data();
+  const int kp = gemm.kp();
+  auto pack = [&](int m0, int count, auto* dst) {
+    using T = std::remove_pointer_t<decltype(dst)>;
+    for (int r = 0; r < count; ++r) {
+      const int m = m0 + r;
+      const int32_t z = zp[m / rows_per_batch];
+      T* row = dst + static_cast<size_t>(r) * kp;
+      for (int k = 0; k < K; ++k) {
+        const size_t i = static_cast<size_t>(m) * K + k;
+        row[k] = pd[i] ? HybridA<T>::Pad(z) : HybridA<T>::From(qd[i], z);
+      }
+      for (int k = K; k < kp; ++k) row[k] = static_cast<T>(0x5A);  // any value: zero weights
+    }
+  };
+  ThreadPool pool(num_threads);
+  gemm.Run(M, pack, bs.data(), zp.data(), rows_per_batch, out.mutable_data(),
+           static_cast<size_t>(N), scratch.data(), &pool);
+  return out;
+}
+
+// Hybrid depthwise conv over quantized images q [B,H,W,C] (zero_point and
+// scale per image) with filter [1,FH,FW,C*m] and per-channel scales.
+py::array DepthwiseHybrid(const I8& q, const I32& zero_point, const F32& scale, const I8& filter,
+                          const F32& filter_scale, const F32& bias, float act_min, float act_max,
+                          std::array<int, 2> stride, std::array<int, 2> dilation,
+                          std::array<int, 2> pad, std::array<int, 2> out_hw,
+                          const std::string& isa, int num_threads) {
+  if (filter.ndim() != 4 || filter.shape(0) != 1 || q.ndim() != 4 || q.shape(3) < 1 ||
+      filter.shape(3) % q.shape(3) != 0)
+    throw UsageError("depthwise_hybrid: q [B,H,W,C] and filter [1,FH,FW,C*m] expected");
+  ConvGeometry g{};
+  g.batch = q.shape(0), g.in_h = q.shape(1), g.in_w = q.shape(2), g.in_c = q.shape(3);
+  g.out_c = filter.shape(3), g.filter_h = filter.shape(1), g.filter_w = filter.shape(2);
+  g.stride_h = stride[0], g.stride_w = stride[1], g.dilation_h = dilation[0];
+  g.dilation_w = dilation[1], g.pad_top = pad[0], g.pad_left = pad[1];
+  g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.batch < 1 || num_threads < 1)
+    throw UsageError("depthwise_hybrid: bad geometry");
+  std::vector<RowQuantization> rq(g.batch);
+  const std::vector<int32_t> zp = Vec(zero_point, g.batch, "zero_point");
+  const std::vector<float> sc = Vec(scale, g.batch, "scale");
+  for (int b = 0; b < g.batch; ++b) rq[b].zero_point = zp[b], rq[b].scale = sc[b];
+  const std::vector<float> fs = Vec(filter_scale, g.out_c, "filter_scale");
+  const std::vector<float> bv = Vec(bias, g.out_c, "bias");
+  DepthwiseHybridKernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), g, g.out_c / g.in_c, filter.data(), fs.data(), bv.data(),
+              act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.ScratchBytes());
+  py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  kernel.Run(q.data(), rq.data(), out.mutable_data(), scratch.data(), &pool);
   return out;
 }
 
@@ -414,16 +498,44 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("isa"), py::arg("num_threads") = 1);
   t.def("conv_f32", &testing::ConvF32, py::arg("input"), py::arg("filter"), py::arg("bias"),
         py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
-        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
+        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1,
+        py::arg("builtin_rounding") = false);
   t.def("depthwise_conv_f32", &testing::DepthwiseConvF32, py::arg("input"), py::arg("filter"),
         py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
-        py::arg("num_threads") = 1);
+        py::arg("num_threads") = 1, py::arg("builtin_rounding") = false);
   t.def("fully_connected_f32", &testing::FullyConnectedF32, py::arg("a"), py::arg("b"),
         py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
+        py::arg("num_threads") = 1, py::arg("builtin_rounding") = false);
+  t.def(  // name of the path's float kernels
+      "f32_gemm_kernel",
+      [](const std::string& isa, bool builtin_rounding) {
+        const Isa i = ResolveIsa(isa.c_str());
+        return std::string(
+            (builtin_rounding ? F32GemmBuiltinRoundingConfigFor(i) : F32GemmConfigFor(i)).name);
+      },
+      py::arg("isa"), py::arg("builtin_rounding") = false);
+  t.def("hybrid_gemm", &testing::HybridGemm, py::arg("q"), py::arg("pad"), py::arg("zero_point"),
+        py::arg("rows_per_batch"), py::arg("b"), py::arg("col_scale"), py::arg("bias"),
+        py::arg("batch_scale"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
         py::arg("num_threads") = 1);
-  t.def("f32_gemm_kernel", [](const std::string& isa) {  // name of the path's float kernels
-    return std::string(F32GemmConfigFor(ResolveIsa(isa.c_str())).name);
+  t.def("depthwise_hybrid", &testing::DepthwiseHybrid, py::arg("q"), py::arg("zero_point"),
+        py::arg("scale"), py::arg("filter"), py::arg("filter_scale"), py::arg("bias"),
+        py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
+        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
+  t.def(  // one float row quantized as a hybrid op does: (q, scale, zero_point)
+      "hybrid_quantize_row",
+      [](const F32& x, bool symmetric, const std::string& isa) {
+        const Isa i = ResolveIsa(isa.c_str());
+        py::array_t<int8_t> q(x.size());
+        const int n = static_cast<int>(x.size());
+        const RowQuantization r = symmetric ? SymmetricQuantizeRow(x.data(), n, q.mutable_data(), i)
+                                            : AsymmetricQuantizeRow(x.data(), n, q.mutable_data(), i);
+        return py::make_tuple(q, r.scale, r.zero_point);
+      },
+      py::arg("x"), py::arg("symmetric"), py::arg("isa"));
+  t.def("hybrid_gemm_kernel", [](const std::string& isa) {  // name of the path's hybrid GEMM
+    return std::string(HybridGemmConfigFor(ResolveIsa(isa.c_str())).name);
   });
   t.def("softmax_s8", &testing::SoftmaxS8, py::arg("x"), py::arg("input_multiplier"),
         py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"));

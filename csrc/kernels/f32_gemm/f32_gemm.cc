@@ -17,4 +17,21 @@ const F32GemmConfig& F32GemmConfigFor(Isa isa) {
   return kReference;
 }
 
+const F32GemmConfig& F32GemmBuiltinRoundingConfigFor(Isa isa) {
+  static const F32GemmConfig kReference{"f32_gemm_6x16_reference", f32_portable::GemmF32Rows,
+                                        f32_portable::DepthwiseF32Rows};
+#if defined(__x86_64__)
+  static const F32GemmConfig kAvx2{"f32_gemm_6x16_builtin_rounding_avx2",
+                                   f32_builtin_avx2::GemmF32Rows,
+                                   f32_builtin_avx2::DepthwiseF32Rows};
+  // Every CPU on the avx512vnni path has AVX-512F (isa.cc checks it).
+  static const F32GemmConfig kAvx512{"f32_builtin_rounding_avx512", f32_builtin_avx512::GemmF32Rows,
+                                     f32_builtin_avx512::DepthwiseF32Rows};
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return kAvx512;
+  if (IsaAtLeast(isa, Isa::kAvx2)) return kAvx2;
+#endif
+  (void)isa;
+  return kReference;
+}
+
 }  // namespace pyrt

@@ -25,6 +25,11 @@ struct F32GemmConfig {
 // The best float kernels a CPU running `isa` can execute.
 const F32GemmConfig& F32GemmConfigFor(Isa isa);
 
+// Kernels that round as the reference does (no FMA, same order of
+// operations), bit-identical to kReference's on every path: for float ops
+// whose outputs must match LiteRT's builtin kernels bit for bit.
+const F32GemmConfig& F32GemmBuiltinRoundingConfigFor(Isa isa);
+
 // AVX2 + FMA: 6 rows x 16 columns (two ymm per row), depthwise 8 channels a vector.
 namespace f32_fma_avx2 {
 void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
@@ -36,5 +41,18 @@ namespace f32_avx512 {
 void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
 void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
 }  // namespace f32_avx512
+
+// The reference bodies built for AVX2 without FMA contraction.
+namespace f32_builtin_avx2 {
+void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
+void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
+}  // namespace f32_builtin_avx2
+
+// AVX-512F GEMM (8 x 16) and depthwise rows (16 channels a vector) with
+// the reference's roundings.
+namespace f32_builtin_avx512 {
+void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
+void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
+}  // namespace f32_builtin_avx512
 
 }  // namespace pyrt

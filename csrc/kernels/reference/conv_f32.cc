@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/thread_pool.h"
+#include "kernels/f32_gemm/f32_gemm.h"
 
 namespace pyrt {
 namespace {
@@ -28,10 +29,14 @@ void ForBlocks(ThreadPool* pool, int total, int block, Task&& task) {
   }
 }
 
+const F32GemmConfig& Config(Isa isa, bool builtin_rounding) {
+  return builtin_rounding ? F32GemmBuiltinRoundingConfigFor(isa) : F32GemmConfigFor(isa);
+}
+
 }  // namespace
 
 void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
-                         float act_min, float act_max) {
+                         float act_min, float act_max, bool builtin_rounding) {
   g_ = g;
   pointwise_ = g.filter_h == 1 && g.filter_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
                g.pad_top == 0 && g.pad_left == 0;
@@ -44,7 +49,7 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   args_.bias = bias_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
-  gemm_ = GemmF32ForIsa(isa);
+  gemm_ = Config(isa, builtin_rounding).gemm;
 }
 
 size_t ConvF32Kernel::scratch_bytes() const {
@@ -67,8 +72,18 @@ void ConvF32Kernel::Im2colRows(const float* input, int m0, int count, float* dst
     const int oy = p / g.out_w, ox = p % g.out_w;
     const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
     float* row = dst + static_cast<size_t>(r) * args_.k;
+    const int ix0 = ox * g.stride_w - g.pad_left;
+    // Undilated filter rows wholly inside the image are one contiguous run.
+    const bool row_inside = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter_w <= g.in_w;
+    const int run = g.filter_w * g.in_c;
     for (int fy = 0; fy < g.filter_h; ++fy) {
       const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+      if (row_inside && iy >= 0 && iy < g.in_h) {
+        float* out = row + fy * run;
+        const float* src = image + (static_cast<size_t>(iy) * g.in_w + ix0) * g.in_c;
+        for (int i = 0; i < run; ++i) out[i] = src[i];
+        continue;
+      }
       for (int fx = 0; fx < g.filter_w; ++fx) {
         const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
         float* out = row + (fy * g.filter_w + fx) * g.in_c;
@@ -100,7 +115,8 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
 }
 
 void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter,
-                              const float* bias, float act_min, float act_max) {
+                              const float* bias, float act_min, float act_max,
+                              bool builtin_rounding) {
   bias_.assign(g.out_c, 0.f);
   if (bias) std::copy(bias, bias + g.out_c, bias_.begin());
   args_.g = g;
@@ -108,7 +124,7 @@ void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filte
   args_.bias = bias_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
-  rows_ = DepthwiseF32ForIsa(isa);
+  rows_ = Config(isa, builtin_rounding).depthwise;
 }
 
 void DepthwiseF32Kernel::Run(const float* input, float* output, ThreadPool* pool) const {
@@ -117,7 +133,8 @@ void DepthwiseF32Kernel::Run(const float* input, float* output, ThreadPool* pool
 }
 
 void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* weights,
-                                   const float* bias, float act_min, float act_max) {
+                                   const float* bias, float act_min, float act_max,
+                                   bool builtin_rounding) {
   packed_ = PackGemmF32B(weights, units, depth);
   bias_ = PadGemmF32Bias(bias, units);
   args_.n = units;
@@ -126,7 +143,7 @@ void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* w
   args_.bias = bias_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
-  gemm_ = GemmF32ForIsa(isa);
+  gemm_ = Config(isa, builtin_rounding).gemm;
 }
 
 void FullyConnectedF32Kernel::Run(int batches, const float* input, float* output,

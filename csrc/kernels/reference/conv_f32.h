@@ -18,9 +18,10 @@ class ThreadPool;
 class ConvF32Kernel {
  public:
   // filter: [out_c][filter_h][filter_w][in_c]; bias: out_c floats or null.
-  // Both are copied (packed).
+  // Both are copied (packed). builtin_rounding: round as the reference
+  // (F32GemmBuiltinRoundingConfigFor), on any path.
   void Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
-            float act_min, float act_max);
+            float act_min, float act_max, bool builtin_rounding = false);
   size_t scratch_bytes() const;
   void Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool) const;
 
@@ -38,7 +39,7 @@ class DepthwiseF32Kernel {
  public:
   // filter: [1][filter_h][filter_w][out_c], must outlive the kernel.
   void Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
-            float act_min, float act_max);
+            float act_min, float act_max, bool builtin_rounding = false);
   void Run(const float* input, float* output, ThreadPool* pool) const;
 
  private:
@@ -51,7 +52,7 @@ class FullyConnectedF32Kernel {
  public:
   // weights: [units][depth]; bias: units floats or null. Both are copied.
   void Init(Isa isa, int units, int depth, const float* weights, const float* bias,
-            float act_min, float act_max);
+            float act_min, float act_max, bool builtin_rounding = false);
   void Run(int batches, const float* input, float* output, ThreadPool* pool) const;
 
  private:
