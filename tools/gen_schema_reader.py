@@ -303,6 +303,33 @@ def cpp_default(schema: Schema, f: Field) -> str:
                                      "ULL" if SCALARS[base][1] == 8 else "")
 
 
+def verify_body(schema: Schema, table: Table) -> str:
+    """Verify(): reads each declared field once (every accessor checks what it
+    reads) and recurses into tables, vectors of tables and known union members."""
+    lines = [f"inline void {table.name}::Verify(int depth) const {{",
+             f'  Enter(depth, "{table.name}");']
+    for f in table.fields:
+        if f.deprecated:
+            continue
+        base = f.type.strip("[]")
+        if f.type.startswith("[") and base in schema.tables:
+            lines.append(f"  for (const {base} e : {f.name}()) e.Verify(depth + 1);")
+        elif base in schema.tables:
+            lines.append(f"  if (const {base} t = {f.name}()) t.Verify(depth + 1);")
+        elif base in schema.enums and schema.enums[base].is_union:
+            # Members this schema does not declare are never read, so not verified.
+            lines.append(f"  switch ({f.name}_type()) {{")
+            for member, _ in schema.enums[base].values[1:]:
+                lines.append(f"    case {base}::{member}:")
+                lines.append(f"      if (const {member} t = {f.name}_as_{member}()) t.Verify(depth + 1);")
+                lines.append("      break;")
+            lines += ["    default:", "      break;", "  }"]
+        else:
+            lines.append(f"  (void){f.name}();")
+    lines.append("}")
+    return "\n".join(lines)
+
+
 def generate(schema: Schema, source_name: str) -> str:
     ns_open = "".join(f"namespace {n} {{\n" for n in schema.namespace)
     ns_close = "".join(f"}}  // namespace {n}\n" for n in reversed(schema.namespace))
@@ -375,13 +402,19 @@ def generate(schema: Schema, source_name: str) -> str:
                 ret, body = cpp, f"return Scalar<{cpp}>({vo}, {cpp_default(schema, f)}, {label});"
             out.append(f"  {ret} {f.name}() const;")
             bodies.append(f"inline {ret} {t}::{f.name}() const {{ {body} }}")
+        out.append("  // Checks every field this schema declares, nested tables included, as")
+        out.append("  // flatbuffers' Verifier does; throws ModelError naming the first bad one.")
+        out.append("  void Verify(int depth) const;")
         out += ["};", ""]
+        bodies.append(verify_body(schema, table))
     out += bodies
     out.append("")
     root = schema.root_type
     out.append(f"// The root {root} of the buffer; throws ModelError when the root offset")
     out.append("// or the root table's header is out of bounds.")
     out.append(f"inline {root} Get{root}(const {fb}::Source* src) {{ return {fb}::Root<{root}>(src, \"{root}\"); }}")
+    out.append(f"// The whole buffer checked once, before anything is read from it.")
+    out.append(f"inline void Verify{root}(const {fb}::Source* src) {{ Get{root}(src).Verify(1); }}")
     if schema.file_identifier:
         out.append(f'inline const char* {root}Identifier() {{ return "{schema.file_identifier}"; }}')
     out.append("")

@@ -41,8 +41,6 @@ Span ReadSpan(const Source* src, uint64_t pos, uint64_t elem_size, const char* w
 }
 
 Table::Table(const Source* src, uint64_t pos, const char* what) {
-  if (++src->tables_opened > Source::kMaxTables)
-    Malformed(what, StrCat("more than ", Source::kMaxTables, " tables read"));
   const int32_t soffset = ReadScalar<int32_t>(src, pos, what);
   const int64_t vtable = static_cast<int64_t>(pos) - soffset;
   if (vtable < 0 || static_cast<uint64_t>(vtable) >= src->size)
@@ -56,6 +54,13 @@ Table::Table(const Source* src, uint64_t pos, const char* what) {
   pos_ = pos;
   vtable_ = static_cast<uint64_t>(vtable);
   vtable_size_ = vtable_size;
+}
+
+void Table::Enter(int depth, const char* what) const {
+  if (depth > Source::kMaxDepth)
+    Malformed(what, StrCat("tables nested more than ", Source::kMaxDepth, " deep"));
+  if (++src_->tables_verified > Source::kMaxTables)
+    Malformed(what, StrCat("more than ", Source::kMaxTables, " tables"));
 }
 
 uint64_t Table::FieldPos(uint16_t vo, uint64_t width, const char* what) const {

@@ -1,12 +1,17 @@
 // Bounds-checked reading of a FlatBuffers buffer (the .tflite format).
 //
 // The accessor classes generated from csrc/model/tflite_subset.fbs by
-// tools/gen_schema_reader.py derive from Table below. Nothing is verified up
-// front: every read checks, when it happens, that the bytes it touches lie in
-// the buffer and are aligned as the format requires (offsets relative to the
-// buffer start, as flatbuffers' Verifier does), and throws ModelError naming
-// the field otherwise. So only what pyruntime reads is checked, unread parts
-// of a file (fields and union members we do not know) are never looked at.
+// tools/gen_schema_reader.py derive from Table below. Every read checks,
+// when it happens, that the bytes it touches lie in the buffer and are
+// aligned as the format requires (relative to the buffer start, as
+// flatbuffers' Verifier does), and throws ModelError naming the field
+// otherwise. Union members and fields the schema does not declare are never
+// looked at.
+//
+// ReadModel first runs the generated Verify over the whole buffer (every
+// field the schema declares, as flatbuffers' Verifier did), so a corrupted
+// file is rejected the same way whatever part of it pyruntime reads; the
+// accessors still check each read on their own.
 //
 // Wire format: little-endian. The buffer starts with a uint32 offset to the
 // root table. A table starts with an int32 soffset: table - soffset is its
@@ -27,14 +32,15 @@
 namespace pyrt {
 namespace fbs {
 
-// The buffer being read, and how many tables have been opened in it: like
-// the Verifier's table limit, this bounds the work a file whose offsets all
-// point at the same few tables can cause.
+// The buffer being read, and how many tables Verify has visited in it: as
+// the Verifier's limits, these bound the work of a file whose offsets all
+// point at the same few tables, or nest deeply.
 struct Source {
   const uint8_t* data = nullptr;
   uint64_t size = 0;
-  mutable uint64_t tables_opened = 0;
+  mutable uint64_t tables_verified = 0;
   static constexpr uint64_t kMaxTables = 1000000;
+  static constexpr int kMaxDepth = 64;
 };
 
 // Throws ModelError("malformed TFLite model: flatbuffer verification failed:
@@ -147,6 +153,9 @@ class Table {
   explicit operator bool() const { return src_ != nullptr; }
 
  protected:
+  // Counts a table Verify visits against the limits of depth and number.
+  void Enter(int depth, const char* what) const;
+
   // Position of the field at vtable offset `vo`, 0 when absent; the field's
   // `width` bytes are checked to lie in the buffer, aligned to `width`.
   uint64_t FieldPos(uint16_t vo, uint64_t width, const char* what) const;

@@ -528,7 +528,9 @@ ModelDesc ReadModel(const uint8_t* data, size_t size, uint32_t subgraph) {
   const fbs::Source source{data, size};
   PYRT_ENSURE(fbs::HasIdentifier(&source, tfl::ModelIdentifier()),
               "not a TFLite model: file identifier 'TFL3' not found at bytes 4..8");
-  // Every read below is bounds-checked as it happens (model/flatbuffer_reader.h).
+  // The whole file is verified first; every read below is checked again as it
+  // happens (model/flatbuffer_reader.h).
+  tfl::VerifyModel(&source);
   const tfl::Model model = tfl::GetModel(&source);
 
   ModelDesc desc;
