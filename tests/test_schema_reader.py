@@ -275,7 +275,8 @@ def test_corruptions_name_the_field():
     msg = _error(patched(name_at, "<I", 0x7FFFFFF0))
     assert "Tensor.name" in msg and "runs past the end" in msg
     msg = _error(patched(shape_at, "<I", 0x40000000))
-    assert "Tensor.shape" in msg and "runs past the end" in msg
+    assert "Model.subgraphs[0] > SubGraph.tensors[0] > Tensor.shape: vector of 1073741824 x 4 bytes" in msg
+    assert "runs past the end" in msg
     # The string's NUL terminator overwritten.
     n = struct.unpack_from("<I", data, name_at)[0]
     msg = _error(patched(name_at + 4 + n, "<B", 0x41))

@@ -313,7 +313,7 @@ def verify_body(schema: Schema, table: Table) -> str:
             continue
         base = f.type.strip("[]")
         if f.type.startswith("[") and base in schema.tables:
-            lines.append(f"  for (const {base} e : {f.name}()) e.Verify(depth + 1);")
+            lines.append(f'  VerifyEach({f.name}(), depth + 1, "{table.name}.{f.name}");')
         elif base in schema.tables:
             lines.append(f"  if (const {base} t = {f.name}()) t.Verify(depth + 1);")
         elif base in schema.enums and schema.enums[base].is_union:

@@ -5,8 +5,19 @@
 namespace pyrt {
 namespace fbs {
 
+namespace {
+constexpr const char kPrefix[] = "malformed TFLite model: flatbuffer verification failed: ";
+}  // namespace
+
 void Malformed(const char* what, const std::string& detail) {
-  ThrowModelError("malformed TFLite model: flatbuffer verification failed: ", what, ": ", detail);
+  ThrowModelError(kPrefix, what, ": ", detail);
+}
+
+void AddPathStep(const std::exception& e, const char* what, uint32_t index) {
+  std::string message = e.what();
+  const size_t n = sizeof(kPrefix) - 1;
+  if (message.compare(0, n, kPrefix) != 0) throw;  // not ours: unchanged
+  ThrowModelError(kPrefix, what, "[", index, "] > ", message.substr(n));
 }
 
 void CheckRange(const Source* src, uint64_t pos, uint64_t width, uint64_t align, const char* what) {

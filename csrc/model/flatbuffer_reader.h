@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -232,6 +233,22 @@ template <typename T>
 auto Table::TableVectorField(uint16_t vo, const char* what) const {
   const uint64_t pos = Indirect(vo, what);
   return pos ? TableVector<T>(src_, ReadSpan(src_, pos, 4, what), what) : TableVector<T>();
+}
+
+// Rethrows `e` (from Malformed) with "<what>[index] > " put before the
+// place it names, so a message leads from the root to the bad field.
+[[noreturn]] void AddPathStep(const std::exception& e, const char* what, uint32_t index);
+
+// Verifies each table of `v` (depth: theirs); a failure names its index.
+template <typename T>
+void VerifyEach(const TableVector<T>& v, int depth, const char* what) {
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    try {
+      v.Get(i).Verify(depth);
+    } catch (const std::exception& e) {
+      AddPathStep(e, what, i);
+    }
+  }
 }
 
 // The root table (the uint32 offset at byte 0).
