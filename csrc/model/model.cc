@@ -3,8 +3,6 @@
 #include <cmath>
 #include <limits>
 
-#include "flatbuffers/flatbuffers.h"
-#include "flatbuffers/verifier.h"
 #include "model/builtin_ops.h"
 #include "model/stateful_options.h"
 #include "quant/multiplier.h"
@@ -21,13 +19,13 @@ Activation ToActivation(tfl::ActivationFunctionType a) {
 Padding ToPadding(tfl::Padding p) { return static_cast<Padding>(static_cast<int8_t>(p)); }
 
 template <typename T>
-std::vector<T> ToVector(const flatbuffers::Vector<T>* v) {
-  return v ? std::vector<T>(v->begin(), v->end()) : std::vector<T>();
+std::vector<T> ToVector(const fbs::Vector<T>& v) {
+  return v ? v.ToStd() : std::vector<T>();
 }
 
 // Strings from the file as valid UTF-8: invalid bytes become '?', so names
 // can always reach Python (and error messages) intact.
-std::string CleanString(const flatbuffers::String* s) {
+std::string CleanString(const fbs::String& s) {
   if (!s) return std::string();
   const auto* p = reinterpret_cast<const unsigned char*>(s->data());
   const size_t n = s->size();
@@ -53,11 +51,11 @@ std::string CleanString(const flatbuffers::String* s) {
   return out;
 }
 
-std::string TensorLabel(size_t index, const flatbuffers::String* name) {
+std::string TensorLabel(size_t index, const fbs::String& name) {
   return StrCat("tensor ", index, " '", CleanString(name), "'");
 }
 
-Shape ReadShape(const flatbuffers::Vector<int32_t>* dims, const std::string& label) {
+Shape ReadShape(const fbs::Vector<int32_t>& dims, const std::string& label) {
   Shape shape = ToVector(dims);
   int64_t elements = 1;
   for (int32_t d : shape) {
@@ -69,7 +67,7 @@ Shape ReadShape(const flatbuffers::Vector<int32_t>* dims, const std::string& lab
   return shape;
 }
 
-QuantParams ReadQuant(const tfl::QuantizationParameters* q, DType dtype, const Shape& shape,
+QuantParams ReadQuant(const tfl::QuantizationParameters& q, DType dtype, const Shape& shape,
                       const std::string& label) {
   QuantParams out;
   if (!q) return out;
@@ -112,7 +110,7 @@ QuantParams ReadQuant(const tfl::QuantizationParameters* q, DType dtype, const S
 
 // Constant bytes of a buffer: inline data, or an offset/size pair into the
 // file (used by models over 2 GB). Empty when the tensor has no constant data.
-std::pair<const uint8_t*, size_t> ReadBuffer(const tfl::Buffer* buffer, const uint8_t* file,
+std::pair<const uint8_t*, size_t> ReadBuffer(const tfl::Buffer& buffer, const uint8_t* file,
                                              size_t file_size, uint32_t index) {
   if (!buffer) return {nullptr, 0};
   if (buffer->data() && buffer->data()->size() > 0)
@@ -127,7 +125,7 @@ std::pair<const uint8_t*, size_t> ReadBuffer(const tfl::Buffer* buffer, const ui
   return {nullptr, 0};
 }
 
-TensorDesc ReadTensor(const tfl::Tensor* t, size_t index, const tfl::Model* model,
+TensorDesc ReadTensor(const tfl::Tensor& t, size_t index, const tfl::Model& model,
                       const uint8_t* file, size_t file_size) {
   PYRT_ENSURE(t, "tensor ", index, " is null");
   const std::string label = TensorLabel(index, t->name());
@@ -145,7 +143,7 @@ TensorDesc ReadTensor(const tfl::Tensor* t, size_t index, const tfl::Model* mode
   d.quant = ReadQuant(t->quantization(), d.dtype, d.shape, label);
   d.is_variable = t->is_variable();
 
-  const auto* buffers = model->buffers();
+  const auto buffers = model->buffers();
   const uint32_t b = t->buffer();
   PYRT_ENSURE(b == 0 || (buffers && b < buffers->size()), label, ": buffer index ", b,
               " out of range (", buffers ? buffers->size() : 0, " buffers)");
@@ -177,11 +175,11 @@ void CheckTensorIndices(const std::vector<int32_t>& indices, size_t num_tensors,
   }
 }
 
-OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
+OpOptions ReadOptions(const tfl::Operator& op, int32_t code) {
   switch (code) {
     case kOpConv2D: {
       ConvOptions o;
-      if (auto* p = op->builtin_options_as_Conv2DOptions()) {
+      if (auto p = op->builtin_options_as_Conv2DOptions()) {
         o.padding = ToPadding(p->padding());
         o.stride_w = p->stride_w();
         o.stride_h = p->stride_h();
@@ -193,7 +191,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpDepthwiseConv2D: {
       ConvOptions o;
-      if (auto* p = op->builtin_options_as_DepthwiseConv2DOptions()) {
+      if (auto p = op->builtin_options_as_DepthwiseConv2DOptions()) {
         o.padding = ToPadding(p->padding());
         o.stride_w = p->stride_w();
         o.stride_h = p->stride_h();
@@ -206,7 +204,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpTransposeConv: {
       ConvOptions o;
-      if (auto* p = op->builtin_options_as_TransposeConvOptions()) {
+      if (auto p = op->builtin_options_as_TransposeConvOptions()) {
         o.padding = ToPadding(p->padding());
         o.stride_w = p->stride_w();
         o.stride_h = p->stride_h();
@@ -217,7 +215,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     case kOpAveragePool2D:
     case kOpMaxPool2D: {
       PoolOptions o;
-      if (auto* p = op->builtin_options_as_Pool2DOptions()) {
+      if (auto p = op->builtin_options_as_Pool2DOptions()) {
         o.padding = ToPadding(p->padding());
         o.stride_w = p->stride_w();
         o.stride_h = p->stride_h();
@@ -229,7 +227,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpFullyConnected: {
       FullyConnectedOptions o;
-      if (auto* p = op->builtin_options_as_FullyConnectedOptions()) {
+      if (auto p = op->builtin_options_as_FullyConnectedOptions()) {
         o.activation = ToActivation(p->fused_activation_function());
         o.weights_format = static_cast<int8_t>(p->weights_format());
         o.keep_num_dims = p->keep_num_dims();
@@ -239,12 +237,12 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpSoftmax: {
       SoftmaxOptions o;
-      if (auto* p = op->builtin_options_as_SoftmaxOptions()) o.beta = p->beta();
+      if (auto p = op->builtin_options_as_SoftmaxOptions()) o.beta = p->beta();
       return o;
     }
     case kOpConcatenation: {
       ConcatenationOptions o;
-      if (auto* p = op->builtin_options_as_ConcatenationOptions()) {
+      if (auto p = op->builtin_options_as_ConcatenationOptions()) {
         o.axis = p->axis();
         o.activation = ToActivation(p->fused_activation_function());
       }
@@ -252,7 +250,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpAdd: {
       ArithmeticOptions o;
-      if (auto* p = op->builtin_options_as_AddOptions()) {
+      if (auto p = op->builtin_options_as_AddOptions()) {
         o.activation = ToActivation(p->fused_activation_function());
         o.pot_scale_int16 = p->pot_scale_int16();
       }
@@ -260,7 +258,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpSub: {
       ArithmeticOptions o;
-      if (auto* p = op->builtin_options_as_SubOptions()) {
+      if (auto p = op->builtin_options_as_SubOptions()) {
         o.activation = ToActivation(p->fused_activation_function());
         o.pot_scale_int16 = p->pot_scale_int16();
       }
@@ -268,25 +266,25 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpMul: {
       ArithmeticOptions o;
-      if (auto* p = op->builtin_options_as_MulOptions())
+      if (auto p = op->builtin_options_as_MulOptions())
         o.activation = ToActivation(p->fused_activation_function());
       return o;
     }
     case kOpDiv: {
       ArithmeticOptions o;
-      if (auto* p = op->builtin_options_as_DivOptions())
+      if (auto p = op->builtin_options_as_DivOptions())
         o.activation = ToActivation(p->fused_activation_function());
       return o;
     }
     case kOpL2Normalization: {  // only the fused activation
       ArithmeticOptions o;
-      if (auto* p = op->builtin_options_as_L2NormOptions())
+      if (auto p = op->builtin_options_as_L2NormOptions())
         o.activation = ToActivation(p->fused_activation_function());
       return o;
     }
     case kOpReshape: {
       ReshapeOptions o;
-      if (auto* p = op->builtin_options_as_ReshapeOptions(); p && p->new_shape()) {
+      if (auto p = op->builtin_options_as_ReshapeOptions(); p && p->new_shape()) {
         o.has_new_shape = true;
         o.new_shape = ToVector(p->new_shape());
       }
@@ -299,12 +297,12 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     case kOpReduceAny:
     case kOpReduceAll: {
       ReducerOptions o;
-      if (auto* p = op->builtin_options_as_ReducerOptions()) o.keep_dims = p->keep_dims();
+      if (auto p = op->builtin_options_as_ReducerOptions()) o.keep_dims = p->keep_dims();
       return o;
     }
     case kOpStridedSlice: {
       StridedSliceOptions o;
-      if (auto* p = op->builtin_options_as_StridedSliceOptions()) {
+      if (auto p = op->builtin_options_as_StridedSliceOptions()) {
         o.begin_mask = p->begin_mask();
         o.end_mask = p->end_mask();
         o.ellipsis_mask = p->ellipsis_mask();
@@ -316,7 +314,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpPack: {
       PackOptions o;
-      if (auto* p = op->builtin_options_as_PackOptions()) {
+      if (auto p = op->builtin_options_as_PackOptions()) {
         o.values_count = p->values_count();
         o.axis = p->axis();
       }
@@ -324,7 +322,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpUnpack: {
       UnpackOptions o;
-      if (auto* p = op->builtin_options_as_UnpackOptions()) {
+      if (auto p = op->builtin_options_as_UnpackOptions()) {
         o.num = p->num();
         o.axis = p->axis();
       }
@@ -332,24 +330,24 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpShape: {
       ShapeOptions o;
-      if (auto* p = op->builtin_options_as_ShapeOptions())
+      if (auto p = op->builtin_options_as_ShapeOptions())
         o.out_type = static_cast<DType>(static_cast<int8_t>(p->out_type()));
       return o;
     }
     case kOpSqueeze: {
       SqueezeOptions o;
-      if (auto* p = op->builtin_options_as_SqueezeOptions())
+      if (auto p = op->builtin_options_as_SqueezeOptions())
         o.squeeze_dims = ToVector(p->squeeze_dims());
       return o;
     }
     case kOpSplit: {
       SplitOptions o;
-      if (auto* p = op->builtin_options_as_SplitOptions()) o.num_splits = p->num_splits();
+      if (auto p = op->builtin_options_as_SplitOptions()) o.num_splits = p->num_splits();
       return o;
     }
     case kOpGather: {
       GatherOptions o;
-      if (auto* p = op->builtin_options_as_GatherOptions()) {
+      if (auto p = op->builtin_options_as_GatherOptions()) {
         o.axis = p->axis();
         o.batch_dims = p->batch_dims();
       }
@@ -357,12 +355,12 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpLeakyRelu: {
       LeakyReluOptions o;
-      if (auto* p = op->builtin_options_as_LeakyReluOptions()) o.alpha = p->alpha();
+      if (auto p = op->builtin_options_as_LeakyReluOptions()) o.alpha = p->alpha();
       return o;
     }
     case kOpResizeBilinear: {
       ResizeOptions o;
-      if (auto* p = op->builtin_options_as_ResizeBilinearOptions()) {
+      if (auto p = op->builtin_options_as_ResizeBilinearOptions()) {
         o.align_corners = p->align_corners();
         o.half_pixel_centers = p->half_pixel_centers();
       }
@@ -370,7 +368,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpResizeNearestNeighbor: {
       ResizeOptions o;
-      if (auto* p = op->builtin_options_as_ResizeNearestNeighborOptions()) {
+      if (auto p = op->builtin_options_as_ResizeNearestNeighborOptions()) {
         o.align_corners = p->align_corners();
         o.half_pixel_centers = p->half_pixel_centers();
       }
@@ -378,7 +376,7 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpBatchMatMul: {
       BatchMatMulOptions o;
-      if (auto* p = op->builtin_options_as_BatchMatMulOptions()) {
+      if (auto p = op->builtin_options_as_BatchMatMulOptions()) {
         o.adj_x = p->adj_x();
         o.adj_y = p->adj_y();
       }
@@ -386,35 +384,35 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpArgMax: {
       ArgMaxOptions o;
-      if (auto* p = op->builtin_options_as_ArgMaxOptions())
+      if (auto p = op->builtin_options_as_ArgMaxOptions())
         o.output_type = static_cast<DType>(static_cast<int8_t>(p->output_type()));
       return o;
     }
     case kOpArgMin: {
       ArgMaxOptions o;  // ArgMinOptions has the same single field
-      if (auto* p = op->builtin_options_as_ArgMinOptions())
+      if (auto p = op->builtin_options_as_ArgMinOptions())
         o.output_type = static_cast<DType>(static_cast<int8_t>(p->output_type()));
       return o;
     }
     case kOpDepthToSpace: {
       BlockSizeOptions o;
-      if (auto* p = op->builtin_options_as_DepthToSpaceOptions()) o.block_size = p->block_size();
+      if (auto p = op->builtin_options_as_DepthToSpaceOptions()) o.block_size = p->block_size();
       return o;
     }
     case kOpSpaceToDepth: {
       BlockSizeOptions o;
-      if (auto* p = op->builtin_options_as_SpaceToDepthOptions()) o.block_size = p->block_size();
+      if (auto p = op->builtin_options_as_SpaceToDepthOptions()) o.block_size = p->block_size();
       return o;
     }
     case kOpMirrorPad: {
       MirrorPadOptions o;
-      if (auto* p = op->builtin_options_as_MirrorPadOptions())
+      if (auto p = op->builtin_options_as_MirrorPadOptions())
         o.symmetric = p->mode() == tfl::MirrorPadMode::SYMMETRIC;
       return o;
     }
     case kOpGelu: {
       GeluOptions o;
-      if (auto* p = op->builtin_options_as_GeluOptions()) o.approximate = p->approximate();
+      if (auto p = op->builtin_options_as_GeluOptions()) o.approximate = p->approximate();
       return o;
     }
     default:
@@ -422,14 +420,14 @@ OpOptions ReadOptions(const tfl::Operator* op, int32_t code) {
   }
 }
 
-OpDesc ReadOp(const tfl::Operator* op, int index, const tfl::Model* model,
+OpDesc ReadOp(const tfl::Operator& op, int index, const tfl::Model& model,
               size_t num_tensors) {
   PYRT_ENSURE(op, "op ", index, " is null");
-  const auto* codes = model->operator_codes();
+  const auto codes = model->operator_codes();
   const uint32_t ci = op->opcode_index();
   PYRT_ENSURE(codes && ci < codes->size(), "op ", index, ": opcode_index ", ci,
               " out of range (", codes ? codes->size() : 0, " operator codes)");
-  const tfl::OperatorCode* code = codes->Get(ci);
+  const tfl::OperatorCode code = codes->Get(ci);
   PYRT_ENSURE(code, "op ", index, ": operator code ", ci, " is null");
   OpDesc d;
   d.index = index;
@@ -451,10 +449,10 @@ OpDesc ReadOp(const tfl::Operator* op, int index, const tfl::Model* model,
 }
 
 std::vector<std::pair<std::string, int32_t>> ReadTensorMaps(
-    const flatbuffers::Vector<flatbuffers::Offset<tfl::TensorMap>>* maps) {
+    const fbs::TableVector<tfl::TensorMap>& maps) {
   std::vector<std::pair<std::string, int32_t>> out;
   if (!maps) return out;
-  for (const auto* m : *maps) {
+  for (const tfl::TensorMap m : maps) {
     if (!m) continue;
     out.emplace_back(CleanString(m->name()), static_cast<int32_t>(m->tensor_index()));
   }
@@ -493,8 +491,8 @@ void MarkEmptyConstants(SubgraphDesc& desc, const uint8_t* file) {
   }
 }
 
-SubgraphDesc ReadSubgraph(const tfl::Model* model, size_t k, const uint8_t* data, size_t size) {
-  const tfl::SubGraph* sg = model->subgraphs()->Get(k);
+SubgraphDesc ReadSubgraph(const tfl::Model& model, size_t k, const uint8_t* data, size_t size) {
+  const tfl::SubGraph sg = model->subgraphs()->Get(k);
   PYRT_ENSURE(sg, "malformed TFLite model: subgraph ", k, " is null");
   SubgraphDesc desc;
   desc.name = CleanString(sg->name());
@@ -527,14 +525,13 @@ SubgraphDesc ReadSubgraph(const tfl::Model* model, size_t k, const uint8_t* data
 
 ModelDesc ReadModel(const uint8_t* data, size_t size, uint32_t subgraph) {
   PYRT_ENSURE(data && size >= 8, "not a TFLite model: ", size, " bytes is too short");
-  PYRT_ENSURE(flatbuffers::BufferHasIdentifier(data, tfl::ModelIdentifier()),
+  const fbs::Source source{data, size};
+  PYRT_ENSURE(fbs::HasIdentifier(&source, tfl::ModelIdentifier()),
               "not a TFLite model: file identifier 'TFL3' not found at bytes 4..8");
-  // Default depth/table limits; size below the 2 GB flatbuffer limit is checked
-  // by the verifier itself.
-  flatbuffers::Verifier verifier(data, size);
-  PYRT_ENSURE(tfl::VerifyModelBuffer(verifier),
-              "malformed TFLite model: flatbuffer verification failed");
-  const tfl::Model* model = tfl::GetModel(data);
+  // The whole file is verified first; every read below is checked again as it
+  // happens (model/flatbuffer_reader.h).
+  tfl::VerifyModel(&source);
+  const tfl::Model model = tfl::GetModel(&source);
 
   ModelDesc desc;
   desc.version = model->version();
@@ -563,7 +560,7 @@ ModelDesc ReadModel(const uint8_t* data, size_t size, uint32_t subgraph) {
   desc.ops = run.ops;
 
   if (model->signature_defs()) {
-    for (const auto* s : *model->signature_defs()) {
+    for (const tfl::SignatureDef s : model->signature_defs()) {
       if (!s) continue;
       SignatureDesc sig;
       sig.key = CleanString(s->signature_key());

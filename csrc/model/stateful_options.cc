@@ -11,38 +11,38 @@ Activation ToActivation(tfl::ActivationFunctionType a) {
   return static_cast<Activation>(static_cast<int8_t>(a));
 }
 
-std::string ToString(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+std::string ToString(const fbs::String& s) { return s ? s.str() : std::string(); }
 
 }  // namespace
 
-OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
+OpOptions ReadStatefulOptions(const tfl::Operator& op, int32_t code) {
   switch (code) {
     case kOpIf: {
       SubgraphOptions o;
-      if (auto* p = op->builtin_options_as_IfOptions())
+      if (auto p = op->builtin_options_as_IfOptions())
         o = {p->then_subgraph_index(), p->else_subgraph_index()};
       return o;
     }
     case kOpWhile: {
       SubgraphOptions o;
-      if (auto* p = op->builtin_options_as_WhileOptions())
+      if (auto p = op->builtin_options_as_WhileOptions())
         o = {p->cond_subgraph_index(), p->body_subgraph_index()};
       return o;
     }
     case kOpCallOnce: {
       SubgraphOptions o;
-      if (auto* p = op->builtin_options_as_CallOnceOptions()) o.first = p->init_subgraph_index();
+      if (auto p = op->builtin_options_as_CallOnceOptions()) o.first = p->init_subgraph_index();
       return o;
     }
     case kOpStablehloComposite: {
       SubgraphOptions o;
-      if (auto* p = op->builtin_options_2_as_StableHLOCompositeOptions())
+      if (auto p = op->builtin_options_2_as_StableHLOCompositeOptions())
         o.first = p->decomposition_subgraph_index();
       return o;
     }
     case kOpVarHandle: {
       VarHandleOptions o;
-      if (auto* p = op->builtin_options_as_VarHandleOptions()) {
+      if (auto p = op->builtin_options_as_VarHandleOptions()) {
         o.container = ToString(p->container());
         o.shared_name = ToString(p->shared_name());
       }
@@ -50,7 +50,7 @@ OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpUnidirectionalSequenceLstm: {
       RecurrentOptions o;
-      if (auto* p = op->builtin_options_as_UnidirectionalSequenceLSTMOptions()) {
+      if (auto p = op->builtin_options_as_UnidirectionalSequenceLSTMOptions()) {
         o.activation = ToActivation(p->fused_activation_function());
         o.cell_clip = p->cell_clip();
         o.proj_clip = p->proj_clip();
@@ -63,7 +63,7 @@ OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
     case kOpLstm: {
       RecurrentOptions o;
       o.time_major = true;
-      if (auto* p = op->builtin_options_as_LSTMOptions()) {
+      if (auto p = op->builtin_options_as_LSTMOptions()) {
         o.activation = ToActivation(p->fused_activation_function());
         o.cell_clip = p->cell_clip();
         o.proj_clip = p->proj_clip();
@@ -75,7 +75,7 @@ OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
     case kOpBidirectionalSequenceLstm: {
       RecurrentOptions o;
       o.time_major = true;
-      if (auto* p = op->builtin_options_as_BidirectionalSequenceLSTMOptions()) {
+      if (auto p = op->builtin_options_as_BidirectionalSequenceLSTMOptions()) {
         o.activation = ToActivation(p->fused_activation_function());
         o.cell_clip = p->cell_clip();
         o.proj_clip = p->proj_clip();
@@ -87,7 +87,7 @@ OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpSvdf: {
       RecurrentOptions o;
-      if (auto* p = op->builtin_options_as_SVDFOptions()) {
+      if (auto p = op->builtin_options_as_SVDFOptions()) {
         o.rank = p->rank();
         o.activation = ToActivation(p->fused_activation_function());
         o.asymmetric_quantize_inputs = p->asymmetric_quantize_inputs();
@@ -96,7 +96,7 @@ OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpRnn: {
       RecurrentOptions o;
-      if (auto* p = op->builtin_options_as_RNNOptions()) {
+      if (auto p = op->builtin_options_as_RNNOptions()) {
         o.activation = ToActivation(p->fused_activation_function());
         o.asymmetric_quantize_inputs = p->asymmetric_quantize_inputs();
       }
@@ -104,7 +104,7 @@ OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpUnidirectionalSequenceRnn: {
       RecurrentOptions o;
-      if (auto* p = op->builtin_options_as_SequenceRNNOptions()) {
+      if (auto p = op->builtin_options_as_SequenceRNNOptions()) {
         o.time_major = p->time_major();
         o.activation = ToActivation(p->fused_activation_function());
         o.asymmetric_quantize_inputs = p->asymmetric_quantize_inputs();
@@ -113,7 +113,7 @@ OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code) {
     }
     case kOpBidirectionalSequenceRnn: {
       RecurrentOptions o;
-      if (auto* p = op->builtin_options_as_BidirectionalSequenceRNNOptions()) {
+      if (auto p = op->builtin_options_as_BidirectionalSequenceRNNOptions()) {
         o.time_major = p->time_major();
         o.activation = ToActivation(p->fused_activation_function());
         o.merge_outputs = p->merge_outputs();

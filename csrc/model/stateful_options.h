@@ -11,6 +11,6 @@ namespace pyrt {
 
 // Options for IF, WHILE, CALL_ONCE, VAR_HANDLE and the LSTM/RNN/SVDF family;
 // std::monostate for any other code.
-OpOptions ReadStatefulOptions(const tfl::Operator* op, int32_t code);
+OpOptions ReadStatefulOptions(const tfl::Operator& op, int32_t code);
 
 }  // namespace pyrt
