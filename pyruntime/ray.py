@@ -254,12 +254,13 @@ def evaluate(model, dataset, labels: Union[str, np.ndarray, None] = None, refere
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     t0 = time.perf_counter()
     data = _model_bytes(model)
-    BatchRunner(data)  # a broken model raises ModelError here, before any actor starts
+    runner = BatchRunner(data)  # a broken model raises ModelError here, before any actor starts
     reference = _model_bytes(reference_model) if reference_model is not None else None
     if reference is not None:
         BatchRunner(reference)
     workers = _workers(workers, num_cpus)
     if isinstance(dataset, np.ndarray):
+        runner._as_input(dataset[:1])  # samples of the wrong shape or dtype fail here too
         if isinstance(labels, str):
             raise ValueError("labels must be an array when the data is an array")
         if labels is not None:

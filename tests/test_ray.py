@@ -304,6 +304,8 @@ def test_a_broken_model_fails_fast_with_the_model_error(ray_head, data, tmp_path
         pyruntime_ray.evaluate(bytes(broken), x[:100], labels=y[:100], workers=2)
     assert time.monotonic() - t0 < 5
     assert str(on_ray.value) == str(local.value)
+    with pytest.raises(ValueError, match=r"samples have shape \[8, 8\], the model expects \[8, 8, 1\]"):
+        pyruntime_ray.evaluate(DEMO, x[:100, ..., 0], labels=y[:100], workers=2)
 
     path = tmp_path / "broken.tflite"
     path.write_bytes(bytes(broken))
