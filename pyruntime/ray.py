@@ -5,13 +5,19 @@
     report = pyruntime.ray.evaluate("m.tflite", x, labels=y)           # x: array or ray.data.Dataset
     outputs = pyruntime.ray.predict(ray.data.read_parquet("dir/"), "m.tflite", input_column="x")
 
-Each worker is a Ray Data actor holding one ``Interpreter`` built from model
-bytes shipped once through the object store; it runs whole batches with as many
+Each worker is a Ray actor holding one ``Interpreter`` built from model bytes
+shipped once through the object store; it runs whole batches with as many
 threads as the actor has CPUs. An actor whose process dies is restarted and its
-batches retried (Ray Data's actor defaults: ``max_restarts=-1``,
-``max_task_retries=-1``). ``evaluate`` returns the same numbers as the
-one-process ``pyruntime.evaluation.evaluate_arrays`` (exact, order-independent
-partial sums; see ``pyruntime.evaluation``). Ray is imported only when used.
+batches retried (``max_restarts=-1``, ``max_task_retries=-1``: Ray Data's actor
+defaults, and ours). ``evaluate`` returns the same numbers as the one-process
+``pyruntime.evaluation.evaluate_arrays`` (exact, order-independent partial
+sums; see ``pyruntime.evaluation``). Ray is imported only when used.
+
+``evaluate`` on an array sends each batch straight to an actor (plain Ray
+actors, two batches queued per actor): on 2 cores Ray Data's own processes
+(stats, autoscaling and actor-location actors, the streaming executor) and
+its Arrow blocks cost more CPU than the workers can spare. A Ray Dataset, and
+``predict``, go through ``Dataset.map_batches``.
 """
 
 from __future__ import annotations
@@ -104,6 +110,62 @@ class EvalPredictor:
         return {"partial": np.array([pickle.dumps(sums)], dtype=object)}
 
 
+class EvalWorker:
+    """The Ray actor of ``evaluate`` on arrays: ``run`` gives the ``EvalSums`` of
+    one batch of samples starting at sample ``start`` (outputs stay here)."""
+
+    def __init__(self, model, reference_model=None) -> None:
+        threads = _actor_threads()
+        self.runner = BatchRunner(_resolve(model), threads)
+        self.reference = BatchRunner(_resolve(reference_model), threads) if reference_model is not None else None
+
+    def run(self, x: np.ndarray, labels: Optional[np.ndarray], start: int) -> EvalSums:
+        return EvalSums().add(self.runner.run(x), labels=labels,
+                              reference=self.reference.run(x) if self.reference is not None else None, start=start)
+
+
+# Batches queued per actor: the next one is there when a batch finishes, so an
+# actor never waits for this process to see a result and send more.
+_QUEUED_PER_WORKER = 2
+
+
+def _evaluate_array(x: np.ndarray, labels: Optional[np.ndarray], model_ref, reference_ref, batch_size: int,
+                    workers: int, num_cpus: float, progress) -> EvalSums:
+    """``EvalSums`` of ``x`` run by ``workers`` EvalWorker actors; a batch is sent
+    (copied once into the object store) only when an actor has room for it."""
+    ray = _ray()
+    actor_class = ray.remote(EvalWorker).options(num_cpus=num_cpus, max_restarts=-1, max_task_retries=-1)
+    actors = [actor_class.remote([model_ref], [reference_ref] if reference_ref is not None else None)
+              for _ in range(workers)]
+    starts = iter(range(0, len(x), batch_size))
+    running: Dict[Any, Any] = {}
+
+    def send(actor) -> None:
+        start = next(starts, None)
+        if start is not None:
+            stop = start + batch_size
+            part = actor.run.remote(x[start:stop], None if labels is None else labels[start:stop], start)
+            running[part] = actor
+
+    sums = EvalSums()
+    try:
+        for actor in actors:
+            for _ in range(_QUEUED_PER_WORKER):
+                send(actor)
+        while running:
+            [done], _ = ray.wait(list(running), num_returns=1)
+            actor = running.pop(done)
+            part: EvalSums = ray.get(done)
+            sums.merge(part)
+            send(actor)
+            if progress is not None:
+                progress(part.samples)
+    finally:
+        for actor in actors:
+            ray.kill(actor)
+    return sums
+
+
 def dataset_from_arrays(columns: Dict[str, np.ndarray], rows_per_block: int = 1024):
     """A Ray Dataset of equal-length arrays (multi-dimensional ones as tensor
     columns), plus a sample index column; blocks of ``rows_per_block`` rows."""
@@ -133,25 +195,11 @@ def _quiet_ray_data() -> None:
     logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
 
 
-def _as_dataset(dataset, labels, batch_size: int, workers: int):
-    """(Dataset, label column or None, index column or None) for ``evaluate``."""
-    if isinstance(dataset, np.ndarray):
-        columns = {"x": dataset}
-        if labels is not None and not isinstance(labels, str):
-            labels = np.asarray(labels)
-            if len(labels) != len(dataset):
-                raise ValueError(f"{len(labels)} labels for {len(dataset)} samples")
-            columns["y"] = labels
-            labels = "y"
-        elif isinstance(labels, str):
-            raise ValueError("labels must be an array when the data is an array")
-        # At least a few blocks per worker so both the load and a retry stay small.
-        rows = max(batch_size, -(-len(dataset) // max(1, 4 * workers) // batch_size) * batch_size)
-        return dataset_from_arrays(columns, rows), "x", labels, INDEX_COLUMN
+def _as_dataset(dataset, labels):
+    """(label column or None, index column or None) of a Ray Dataset for ``evaluate``."""
     if labels is not None and not isinstance(labels, str):
         raise ValueError("labels must be a column name when the data is a Ray Dataset")
-    names = dataset.columns()
-    return dataset, None, labels, INDEX_COLUMN if INDEX_COLUMN in names else None
+    return labels, INDEX_COLUMN if INDEX_COLUMN in dataset.columns() else None
 
 
 def _workers(workers: Optional[int], num_cpus: float) -> int:
@@ -206,13 +254,25 @@ def evaluate(model, dataset, labels: Union[str, np.ndarray, None] = None, refere
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     t0 = time.perf_counter()
     data = _model_bytes(model)
-    BatchRunner(data)  # a broken model raises ModelError here, before any actor starts
+    runner = BatchRunner(data)  # a broken model raises ModelError here, before any actor starts
     reference = _model_bytes(reference_model) if reference_model is not None else None
     if reference is not None:
         BatchRunner(reference)
     workers = _workers(workers, num_cpus)
+    if isinstance(dataset, np.ndarray):
+        runner._as_input(dataset[:1])  # samples of the wrong shape or dtype fail here too
+        if isinstance(labels, str):
+            raise ValueError("labels must be an array when the data is an array")
+        if labels is not None:
+            labels = np.asarray(labels)
+            if len(labels) != len(dataset):
+                raise ValueError(f"{len(labels)} labels for {len(dataset)} samples")
+        sums = _evaluate_array(dataset, labels, ray.put(data), ray.put(reference) if reference is not None else None,
+                               batch_size, workers, num_cpus, progress)
+        return sums.report(time.perf_counter() - t0)
     _quiet_ray_data()
-    ds, default_input, label_column, index_column = _as_dataset(dataset, labels, batch_size, workers)
+    label_column, index_column = _as_dataset(dataset, labels)
+    ds = dataset
     from ray.data.dataset import MaterializedDataset
 
     if not isinstance(ds, MaterializedDataset) and \
@@ -220,7 +280,7 @@ def evaluate(model, dataset, labels: Union[str, np.ndarray, None] = None, refere
         # The actors would hold every CPU and Ray Data's read tasks could never run
         # (a deadlock, seen with Ray 2.60): read the data first.
         ds = ds.materialize()
-    input_column = input_column or default_input or "x"
+    input_column = input_column or "x"
     ctx = ray.data.DataContext.get_current()
     saved_order = ctx.execution_options.preserve_order
     ctx.execution_options.preserve_order = index_column is None or saved_order
@@ -260,4 +320,4 @@ def read_dataset(path: Union[str, os.PathLike]):
     raise ValueError(f"no .parquet or .npy files in {path}")
 
 
-__all__: List[str] = ["Predictor", "EvalPredictor", "predict", "evaluate", "dataset_from_arrays", "read_dataset"]
+__all__: List[str] = ["Predictor", "EvalPredictor", "EvalWorker", "predict", "evaluate", "dataset_from_arrays", "read_dataset"]

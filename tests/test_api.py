@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 from pathlib import Path
 
@@ -111,6 +112,16 @@ def test_wrong_dtype(interp):
     x = sample(interp).astype(np.float32)
     with pytest.raises(ValueError, match=r"expected dtype int8, got float32"):
         interp.run(x)
+
+
+def test_unpickled_input_accepted(interp):
+    # pickle (multiprocessing, Ray's object store) gives the array a dtype object of its own.
+    x = sample(interp)
+    copy = pickle.loads(pickle.dumps(x, protocol=5))
+    assert copy.dtype is not x.dtype and copy.dtype == x.dtype
+    assert np.array_equal(interp.run(copy), interp.run(x))
+    with pytest.raises(ValueError, match=r"expected dtype int8, got uint8"):
+        interp.run(pickle.loads(pickle.dumps(x.view(np.uint8), protocol=5)))
 
 
 def test_wrong_shape(interp):

@@ -254,31 +254,38 @@ def test_predict_returns_litert_outputs(ray_head, data):
     np.testing.assert_array_equal(np.stack([np.asarray(r["output"]).reshape(-1) for r in raw]), q)
 
 
-def _map_workers(sid: int):
-    """PIDs of this cluster's Ray Data actor processes (process title ray::MapWorker...)."""
+def _worker_pids(sid: int, title: bytes):
+    """PIDs of this cluster's actor processes whose title starts with ``title``
+    (ray::EvalWorker for arrays, ray::MapWorker for Ray Data's actors)."""
     pids = []
     for pid in _session_pids(sid):
         with contextlib.suppress(OSError):
             with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if f.read().startswith(b"ray::MapWorker"):
+                if f.read().startswith(title):
                     pids.append(pid)
     return pids
 
 
-def test_killed_worker_is_retried_and_the_result_is_identical(ray_head, data):
+@pytest.mark.parametrize("source", ["array", "ray_dataset"])
+def test_killed_worker_is_retried_and_the_result_is_identical(ray_head, data, source):
     x, y = data["x"][:SAMPLES], data["y"][:SAMPLES]
     expected = expected_report(first(data["litert"], SAMPLES), y)
     killed, seen = [], [0]
+    title = b"ray::EvalWorker" if source == "array" else b"ray::MapWorker"
 
     def kill_one_actor_at_first_result(n):
         seen[0] += n
         if not killed:
-            pids = _map_workers(ray_head["sid"])
-            assert pids, "no Ray Data actor process found"
+            pids = _worker_pids(ray_head["sid"], title)
+            assert pids, f"no {title.decode()} actor process found"
             os.kill(pids[0], signal.SIGKILL)
             killed.append((pids[0], seen[0]))
 
-    report = pyruntime_ray.evaluate(DEMO, x, labels=y, batch_size=10, workers=2,
+    if source == "array":
+        dataset, labels = x, y
+    else:
+        dataset, labels = pyruntime_ray.dataset_from_arrays({"x": x, "y": y}, rows_per_block=1000), "y"
+    report = pyruntime_ray.evaluate(DEMO, dataset, labels=labels, batch_size=10, workers=2,
                                     progress=kill_one_actor_at_first_result)
     assert killed, "no actor was killed"
     assert killed[0][1] < SAMPLES, "the actor was killed after the run had finished"
@@ -297,6 +304,8 @@ def test_a_broken_model_fails_fast_with_the_model_error(ray_head, data, tmp_path
         pyruntime_ray.evaluate(bytes(broken), x[:100], labels=y[:100], workers=2)
     assert time.monotonic() - t0 < 5
     assert str(on_ray.value) == str(local.value)
+    with pytest.raises(ValueError, match=r"samples have shape \[8, 8\], the model expects \[8, 8, 1\]"):
+        pyruntime_ray.evaluate(DEMO, x[:100, ..., 0], labels=y[:100], workers=2)
 
     path = tmp_path / "broken.tflite"
     path.write_bytes(bytes(broken))

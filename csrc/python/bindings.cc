@@ -254,7 +254,9 @@ class PyInterpreter {
     if (!array) throw py::type_error(StrCat("input ", position, ": expected a numpy array"));
     Tensor* t = &interpreter_->input_tensor(position);
     const py::dtype expected = NumpyDType(t->dtype);
-    if (!array.dtype().is(expected))
+    // Equivalence, not identity: an unpickled array (multiprocessing, Ray) has its own int8 descr.
+    if (!array.dtype().is(expected) &&
+        !py::detail::npy_api::get().PyArray_EquivTypes_(array.dtype().ptr(), expected.ptr()))
       throw UsageError(StrCat("input ", position, " '", t->name, "': expected dtype ",
                               DTypeName(t->dtype), ", got ", std::string(py::str(array.dtype()))));
     Shape shape(array.shape(), array.shape() + array.ndim());
