@@ -53,4 +53,29 @@ inline void DepthwisePixelTaps(const ConvGeometry& g, int oy, int ox, DepthwiseT
   }
 }
 
+// Calls pixel(base, taps, out) for each output pixel of rows
+// [row0, row0 + rows) (r = b * out_h + oy), in_c == out_c channels: interior
+// columns reuse their row's taps (computed once per row, relative to
+// base = the pixel's first input column), border pixels get their own
+// (absolute, base = the image). out: the pixel's out_c outputs.
+template <typename Pixel>
+inline void ForEachDepthwisePixel(const ConvGeometry& g, const float* input, float* output,
+                                  int row0, int rows, Pixel&& pixel) {
+  const size_t C = static_cast<size_t>(g.out_c);
+  DepthwiseTaps row_taps, edge_taps;
+  for (int r = row0; r < row0 + rows; ++r) {
+    const int b = r / g.out_h, oy = r % g.out_h;
+    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
+    DepthwiseRowTaps(g, oy, &row_taps);
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      const bool interior = DepthwiseColumnInterior(g, ox);
+      if (!interior) DepthwisePixelTaps(g, oy, ox, &edge_taps);
+      const float* base =
+          interior ? image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C : image;
+      pixel(base, interior ? row_taps : edge_taps,
+            output + (static_cast<size_t>(r) * g.out_w + ox) * C);
+    }
+  }
+}
+
 }  // namespace pyrt

@@ -102,52 +102,40 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
   const int C = g.out_c;
   const __m256 lo = _mm256_set1_ps(d.act_min), hi = _mm256_set1_ps(d.act_max);
   const __m256i tail = FirstLanes(C % 8);
-  DepthwiseTaps row_taps, edge_taps;
-  for (int r = row0; r < row0 + rows; ++r) {  // r = b * out_h + oy
-    const int b = r / g.out_h, oy = r % g.out_h;
-    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
-    DepthwiseRowTaps(g, oy, &row_taps);
-    for (int ox = 0; ox < g.out_w; ++ox) {
-      // Interior columns reuse the row's taps from their first column on.
-      const bool interior = DepthwiseColumnInterior(g, ox);
-      if (!interior) DepthwisePixelTaps(g, oy, ox, &edge_taps);
-      const DepthwiseTaps& tp = interior ? row_taps : edge_taps;
-      const float* base =
-          interior ? image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C : image;
-      const size_t* x_off = tp.x_off;
-      const size_t* w_off = tp.w_off;
-      const int taps = tp.count;
-      float* out = output + (static_cast<size_t>(r) * g.out_w + ox) * C;
-      int c = 0;
-      for (; c + 32 <= C; c += 32) {
-        __m256 acc[4];
-        for (int v = 0; v < 4; ++v) acc[v] = _mm256_loadu_ps(d.bias + c + 8 * v);
-        for (int t = 0; t < taps; ++t) {
-          const float* x = base + x_off[t] + c;
-          const float* w = d.filter + w_off[t] + c;
-          for (int v = 0; v < 4; ++v)
-            acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8 * v), _mm256_loadu_ps(w + 8 * v), acc[v]);
-        }
-        for (int v = 0; v < 4; ++v) _mm256_storeu_ps(out + c + 8 * v, Clamp(acc[v], lo, hi));
+  ForEachDepthwisePixel(g, input, output, row0, rows, [&](const float* base,
+                                                          const DepthwiseTaps& tp, float* out) {
+    const size_t* x_off = tp.x_off;
+    const size_t* w_off = tp.w_off;
+    const int taps = tp.count;
+    int c = 0;
+    for (; c + 32 <= C; c += 32) {
+      __m256 acc[4];
+      for (int v = 0; v < 4; ++v) acc[v] = _mm256_loadu_ps(d.bias + c + 8 * v);
+      for (int t = 0; t < taps; ++t) {
+        const float* x = base + x_off[t] + c;
+        const float* w = d.filter + w_off[t] + c;
+        for (int v = 0; v < 4; ++v)
+          acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8 * v), _mm256_loadu_ps(w + 8 * v), acc[v]);
       }
-      for (; c + 8 <= C; c += 8) {
-        __m256 acc = _mm256_loadu_ps(d.bias + c);
-        for (int t = 0; t < taps; ++t)
-          acc = _mm256_fmadd_ps(_mm256_loadu_ps(base + x_off[t] + c),
-                                _mm256_loadu_ps(d.filter + w_off[t] + c), acc);
-        _mm256_storeu_ps(out + c, Clamp(acc, lo, hi));
-      }
-      if (c < C) {  // masked loads never touch the lanes past C
-        __m256 acc = _mm256_maskload_ps(d.bias + c, tail);
-        for (int t = 0; t < taps; ++t)
-          acc = _mm256_fmadd_ps(_mm256_maskload_ps(base + x_off[t] + c, tail),
-                                _mm256_maskload_ps(d.filter + w_off[t] + c, tail), acc);
-        alignas(32) float row[8];  // not vmaskmovps: slow stores on AMD cores
-        _mm256_store_ps(row, Clamp(acc, lo, hi));
-        for (int j = 0; j < C - c; ++j) out[c + j] = row[j];
-      }
+      for (int v = 0; v < 4; ++v) _mm256_storeu_ps(out + c + 8 * v, Clamp(acc[v], lo, hi));
     }
-  }
+    for (; c + 8 <= C; c += 8) {
+      __m256 acc = _mm256_loadu_ps(d.bias + c);
+      for (int t = 0; t < taps; ++t)
+        acc = _mm256_fmadd_ps(_mm256_loadu_ps(base + x_off[t] + c),
+                              _mm256_loadu_ps(d.filter + w_off[t] + c), acc);
+      _mm256_storeu_ps(out + c, Clamp(acc, lo, hi));
+    }
+    if (c < C) {  // masked loads never touch the lanes past C
+      __m256 acc = _mm256_maskload_ps(d.bias + c, tail);
+      for (int t = 0; t < taps; ++t)
+        acc = _mm256_fmadd_ps(_mm256_maskload_ps(base + x_off[t] + c, tail),
+                              _mm256_maskload_ps(d.filter + w_off[t] + c, tail), acc);
+      alignas(32) float row[8];  // not vmaskmovps: slow stores on AMD cores
+      _mm256_store_ps(row, Clamp(acc, lo, hi));
+      for (int j = 0; j < C - c; ++j) out[c + j] = row[j];
+    }
+  });
 }
 
 }  // namespace f32_fma_avx2

@@ -104,37 +104,26 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
   const __m512 lo = _mm512_set1_ps(d.act_min), hi = _mm512_set1_ps(d.act_max);
   const __mmask16 tail = FirstLanes(C % 16);
   // Taps in the reference's order (fy, fx, inside the image only).
-  DepthwiseTaps row_taps, edge_taps;
-  for (int r = row0; r < row0 + rows; ++r) {  // r = b * out_h + oy
-    const int b = r / g.out_h, oy = r % g.out_h;
-    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
-    DepthwiseRowTaps(g, oy, &row_taps);
-    for (int ox = 0; ox < g.out_w; ++ox) {
-      const bool interior = DepthwiseColumnInterior(g, ox);
-      if (!interior) DepthwisePixelTaps(g, oy, ox, &edge_taps);
-      const DepthwiseTaps& tp = interior ? row_taps : edge_taps;
-      const float* base =
-          interior ? image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C : image;
-      float* out = output + (static_cast<size_t>(r) * g.out_w + ox) * C;
-      int c = 0;
-      for (; c + 64 <= C; c += 64) Channels<4>(base, tp, d.filter, d.bias, c, lo, hi, out);
-      if (c + 32 <= C) {
-        Channels<2>(base, tp, d.filter, d.bias, c, lo, hi, out);
-        c += 32;
-      }
-      if (c + 16 <= C) {
-        Channels<1>(base, tp, d.filter, d.bias, c, lo, hi, out);
-        c += 16;
-      }
-      if (c < C) {  // masked loads never touch the lanes past C
-        __m512 acc = _mm512_maskz_loadu_ps(tail, d.bias + c);
-        for (int t = 0; t < tp.count; ++t)
-          acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, base + tp.x_off[t] + c),
-                                                 _mm512_maskz_loadu_ps(tail, d.filter + tp.w_off[t] + c)));
-        _mm512_mask_storeu_ps(out + c, tail, _mm512_min_ps(hi, _mm512_max_ps(lo, acc)));
-      }
+  ForEachDepthwisePixel(g, input, output, row0, rows, [&](const float* base,
+                                                          const DepthwiseTaps& tp, float* out) {
+    int c = 0;
+    for (; c + 64 <= C; c += 64) Channels<4>(base, tp, d.filter, d.bias, c, lo, hi, out);
+    if (c + 32 <= C) {
+      Channels<2>(base, tp, d.filter, d.bias, c, lo, hi, out);
+      c += 32;
     }
-  }
+    if (c + 16 <= C) {
+      Channels<1>(base, tp, d.filter, d.bias, c, lo, hi, out);
+      c += 16;
+    }
+    if (c < C) {  // masked loads never touch the lanes past C
+      __m512 acc = _mm512_maskz_loadu_ps(tail, d.bias + c);
+      for (int t = 0; t < tp.count; ++t)
+        acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, base + tp.x_off[t] + c),
+                                               _mm512_maskz_loadu_ps(tail, d.filter + tp.w_off[t] + c)));
+      _mm512_mask_storeu_ps(out + c, tail, _mm512_min_ps(hi, _mm512_max_ps(lo, acc)));
+    }
+  });
 }
 
 }  // namespace f32_builtin_avx512

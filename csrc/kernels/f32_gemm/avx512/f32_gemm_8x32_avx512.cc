@@ -105,50 +105,38 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
   const int C = g.out_c;
   const __m512 lo = _mm512_set1_ps(d.act_min), hi = _mm512_set1_ps(d.act_max);
   const __mmask16 tail = FirstLanes(C % 16);
-  DepthwiseTaps row_taps, edge_taps;
-  for (int r = row0; r < row0 + rows; ++r) {  // r = b * out_h + oy
-    const int b = r / g.out_h, oy = r % g.out_h;
-    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
-    DepthwiseRowTaps(g, oy, &row_taps);
-    for (int ox = 0; ox < g.out_w; ++ox) {
-      // Interior columns reuse the row's taps from their first column on.
-      const bool interior = DepthwiseColumnInterior(g, ox);
-      if (!interior) DepthwisePixelTaps(g, oy, ox, &edge_taps);
-      const DepthwiseTaps& tp = interior ? row_taps : edge_taps;
-      const float* base =
-          interior ? image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C : image;
-      const size_t* x_off = tp.x_off;
-      const size_t* w_off = tp.w_off;
-      const int taps = tp.count;
-      float* out = output + (static_cast<size_t>(r) * g.out_w + ox) * C;
-      int c = 0;
-      for (; c + 64 <= C; c += 64) {
-        __m512 acc[4];
-        for (int v = 0; v < 4; ++v) acc[v] = _mm512_loadu_ps(d.bias + c + 16 * v);
-        for (int t = 0; t < taps; ++t) {
-          const float* x = base + x_off[t] + c;
-          const float* w = d.filter + w_off[t] + c;
-          for (int v = 0; v < 4; ++v)
-            acc[v] = _mm512_fmadd_ps(_mm512_loadu_ps(x + 16 * v), _mm512_loadu_ps(w + 16 * v), acc[v]);
-        }
-        for (int v = 0; v < 4; ++v) _mm512_storeu_ps(out + c + 16 * v, Clamp(acc[v], lo, hi));
+  ForEachDepthwisePixel(g, input, output, row0, rows, [&](const float* base,
+                                                          const DepthwiseTaps& tp, float* out) {
+    const size_t* x_off = tp.x_off;
+    const size_t* w_off = tp.w_off;
+    const int taps = tp.count;
+    int c = 0;
+    for (; c + 64 <= C; c += 64) {
+      __m512 acc[4];
+      for (int v = 0; v < 4; ++v) acc[v] = _mm512_loadu_ps(d.bias + c + 16 * v);
+      for (int t = 0; t < taps; ++t) {
+        const float* x = base + x_off[t] + c;
+        const float* w = d.filter + w_off[t] + c;
+        for (int v = 0; v < 4; ++v)
+          acc[v] = _mm512_fmadd_ps(_mm512_loadu_ps(x + 16 * v), _mm512_loadu_ps(w + 16 * v), acc[v]);
       }
-      for (; c + 16 <= C; c += 16) {
-        __m512 acc = _mm512_loadu_ps(d.bias + c);
-        for (int t = 0; t < taps; ++t)
-          acc = _mm512_fmadd_ps(_mm512_loadu_ps(base + x_off[t] + c),
-                                _mm512_loadu_ps(d.filter + w_off[t] + c), acc);
-        _mm512_storeu_ps(out + c, Clamp(acc, lo, hi));
-      }
-      if (c < C) {  // masked loads never touch the lanes past C
-        __m512 acc = _mm512_maskz_loadu_ps(tail, d.bias + c);
-        for (int t = 0; t < taps; ++t)
-          acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, base + x_off[t] + c),
-                                _mm512_maskz_loadu_ps(tail, d.filter + w_off[t] + c), acc);
-        _mm512_mask_storeu_ps(out + c, tail, Clamp(acc, lo, hi));
-      }
+      for (int v = 0; v < 4; ++v) _mm512_storeu_ps(out + c + 16 * v, Clamp(acc[v], lo, hi));
     }
-  }
+    for (; c + 16 <= C; c += 16) {
+      __m512 acc = _mm512_loadu_ps(d.bias + c);
+      for (int t = 0; t < taps; ++t)
+        acc = _mm512_fmadd_ps(_mm512_loadu_ps(base + x_off[t] + c),
+                              _mm512_loadu_ps(d.filter + w_off[t] + c), acc);
+      _mm512_storeu_ps(out + c, Clamp(acc, lo, hi));
+    }
+    if (c < C) {  // masked loads never touch the lanes past C
+      __m512 acc = _mm512_maskz_loadu_ps(tail, d.bias + c);
+      for (int t = 0; t < taps; ++t)
+        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, base + x_off[t] + c),
+                              _mm512_maskz_loadu_ps(tail, d.filter + w_off[t] + c), acc);
+      _mm512_mask_storeu_ps(out + c, tail, Clamp(acc, lo, hi));
+    }
+  });
 }
 
 }  // namespace f32_avx512
