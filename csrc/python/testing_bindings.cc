@@ -29,6 +29,7 @@
 #include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
+#include "testing/requant_avx512_probe.h"
 #if defined(__x86_64__)
 #define PYRT_EMULATE_AVXVNNI 1  // declares the test module's Emulated kernels
 #include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
@@ -489,6 +490,23 @@ py::array_t<int32_t> ThreadPoolTaskCounts(int num_threads, int jobs, int max_tas
   return out;
 }
 
+#if defined(__x86_64__)
+// MultiplyByQuantizedMultiplier + zero point of x (int32, a multiple of 16
+// values) by the AVX-512 general or merged form; None when merged does not
+// apply to the 16 channels' parameters.
+py::object RequantAvx512(const I32& x, const I32& multiplier, const I32& shift,
+                         int32_t zero_point, bool merged) {
+  if (!IsaAvailable(Isa::kAvx512Vnni)) throw UsageError("requant_avx512: CPU lacks AVX-512 VNNI");
+  if (x.size() % 16 != 0) throw UsageError("requant_avx512: x needs a multiple of 16 values");
+  const std::vector<int32_t> m = Vec(multiplier, 16, "multiplier"), s = Vec(shift, 16, "shift");
+  py::array_t<int32_t> out(x.size());
+  if (!RequantAvx512Probe(merged, x.data(), static_cast<int>(x.size()), m.data(), s.data(),
+                          zero_point, out.mutable_data()))
+    return py::none();
+  return std::move(out);
+}
+#endif
+
 }  // namespace testing
 }  // namespace pyrt
 
@@ -590,6 +608,10 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("scale"),
         py::arg("zero_point_in"), py::arg("zero_point_out"), py::arg("act_min"),
         py::arg("act_max"), py::arg("fp64"));
+#if defined(__x86_64__)
+  t.def("requant_avx512", &testing::RequantAvx512, py::arg("x"), py::arg("multiplier"),
+        py::arg("shift"), py::arg("zero_point"), py::arg("merged"));
+#endif
   t.def("thread_pool_task_counts", &testing::ThreadPoolTaskCounts, py::arg("num_threads"),
         py::arg("jobs"), py::arg("max_tasks"));
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));

@@ -92,6 +92,8 @@ void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, s
     Gemm<GemmlowpRequant16<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else if (ep.any_left_shift) {
     Gemm<GemmlowpRequant16<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  } else if (ep.right_shifts_1_to_23) {
+    Gemm<GemmlowpRequant16Merged>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else {
     Gemm<GemmlowpRequant16<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }

@@ -126,6 +126,8 @@ void Qs8DwConvC32Avx512Vnni(const ConvGeometry& g, const int8_t* input, const in
   } else if (scalars.any_left_shift) {
     RowsForTaps<GemmlowpRequant16<true, false>>(g, input, packed, zero_row, scalars, output, row0,
                                                 row1);
+  } else if (scalars.right_shifts_1_to_23) {
+    RowsForTaps<GemmlowpRequant16Merged>(g, input, packed, zero_row, scalars, output, row0, row1);
   } else {
     RowsForTaps<GemmlowpRequant16<false, false>>(g, input, packed, zero_row, scalars, output,
                                                  row0, row1);
