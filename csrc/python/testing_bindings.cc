@@ -145,7 +145,7 @@ py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64&
 // int8 ADD/SUB/MUL of a and b (numpy broadcasting, rank <= 6). `params`
 // names the fields of AddSubParams (op "add"/"sub") or MulParams ("mul").
 py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::dict& params,
-                   const std::string& isa, int num_threads) {
+                   const std::string& isa, int num_threads, bool add_tables) {
   const Shape sa(a.shape(), a.shape() + a.ndim()), sb(b.shape(), b.shape() + b.ndim());
   Shape shape;
   if (!BroadcastShape(sa, sb, &shape) || shape.size() > kMaxBroadcastRank || num_threads < 1)
@@ -170,7 +170,7 @@ py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::di
     p.output_offset = get("output_offset"), p.act_min = get("act_min"), p.act_max = get("act_max");
     for (int sh : {p.input1_shift, p.input2_shift, p.output_shift})
       if (sh < -31 || sh > 0) throw UsageError("binary_s8: add/sub shifts must be in [-31, 0]");
-    kernel.InitAddSub(ResolveIsa(isa.c_str()), p, plan);
+    kernel.InitAddSub(ResolveIsa(isa.c_str()), p, plan, add_tables);
   } else {
     throw UsageError("binary_s8: op must be add, sub or mul");
   }
@@ -619,5 +619,5 @@ PYBIND11_MODULE(_testing, t) {
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
-        py::arg("isa"), py::arg("num_threads") = 1);
+        py::arg("isa"), py::arg("num_threads") = 1, py::arg("add_tables") = true);
 }
