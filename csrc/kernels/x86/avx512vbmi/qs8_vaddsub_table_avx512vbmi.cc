@@ -12,10 +12,10 @@ namespace {
 // Byte k of 64 table entries: indices 0-127 from the first two registers,
 // 128-255 (the negative int8 values, `high`) from the last two.
 inline __m512i LookupPlane(const uint8_t* plane, __m512i idx, __mmask64 high) {
-  const __m512i lo = _mm512_permutex2var_epi8(_mm512_load_si512(plane), idx,
-                                              _mm512_load_si512(plane + 64));
-  const __m512i hi = _mm512_permutex2var_epi8(_mm512_load_si512(plane + 128), idx,
-                                              _mm512_load_si512(plane + 192));
+  const __m512i lo = _mm512_permutex2var_epi8(_mm512_loadu_si512(plane), idx,
+                                              _mm512_loadu_si512(plane + 64));
+  const __m512i hi = _mm512_permutex2var_epi8(_mm512_loadu_si512(plane + 128), idx,
+                                              _mm512_loadu_si512(plane + 192));
   return _mm512_mask_blend_epi8(high, lo, hi);
 }
 
