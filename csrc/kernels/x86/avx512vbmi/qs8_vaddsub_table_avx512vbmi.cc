@@ -67,17 +67,7 @@ struct OutputRescale {
         half(_mm512_srli_epi32(mask, 1)),
         count(_mm512_set1_epi32(right)),
         zo(_mm512_set1_epi32(p.output_offset)),
-        merged(Merged(p)) {}
-
-  static GemmlowpRequant16Merged Merged(const AddSubParams& p) {
-    int32_t multiplier[16], right_shift[16];
-    for (int j = 0; j < 16; ++j) multiplier[j] = p.output_multiplier, right_shift[j] = -p.output_shift;
-    Qs8GemmEpilogue ep;
-    ep.multiplier = multiplier;
-    ep.right_shift = right_shift;
-    ep.output_zero_point = p.output_offset;
-    return GemmlowpRequant16Merged(ep, 0);
-  }
+        merged(MergedForAllLanes(p.output_multiplier, right, p.output_offset)) {}
 
   bool use_merged() const { return right >= 1 && right <= 23; }
   __m512i General(__m512i raw) const {

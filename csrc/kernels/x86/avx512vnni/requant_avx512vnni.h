@@ -120,6 +120,19 @@ struct GemmlowpRequant16Merged {
   }
 };
 
+// The merged form for one multiplier and right shift (in [1, 23]) on every
+// lane: elementwise ops rescale by layer-wide values.
+inline GemmlowpRequant16Merged MergedForAllLanes(int32_t multiplier, int right_shift,
+                                                 int32_t zero_point) {
+  int32_t multipliers[16], right_shifts[16];
+  for (int j = 0; j < 16; ++j) multipliers[j] = multiplier, right_shifts[j] = right_shift;
+  Qs8GemmEpilogue ep;
+  ep.multiplier = multipliers;
+  ep.right_shift = right_shifts;
+  ep.output_zero_point = zero_point;
+  return GemmlowpRequant16Merged(ep, 0);
+}
+
 // std::round (half away from zero) of 8 doubles, then cvttpd2dq: values
 // outside int32 (and NaN) become INT32_MIN, as the reference's cast does on x86.
 inline __m256i RoundToInt32(__m512d v) {
