@@ -177,3 +177,34 @@ def test_reduce_rows_match_wrapping_sums(isa):
         total = sums.astype(np.int64) + x.astype(np.int64).sum(axis=0)
         expected = ((total + 2**31) % 2**32 - 2**31).astype(np.int32)
         assert np.array_equal(T.reduce_rows_s8(x, sums, isa), expected), (isa, rows, n)
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_quantize_f32_to_s8_matches_reference(isa):
+    """QUANTIZE float32 -> int8 on every path against a numpy model of the
+    reference (float division, round half away from zero, x86's INT32_MIN for
+    NaN/inf/out-of-range, int32 wrap of the zero point, clamp): ties, huge
+    values, NaN, infinities, signed zeros, denormals, every length mod 16."""
+    rng = np.random.default_rng(11)
+    specials = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-45, -1e-45, 3e9, -3e9,
+                         2.0**31, -2.0**31, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 126.5, -127.5,
+                         127.49999, 1e38, -1e38], np.float32)
+    for case in range(40):
+        scale = np.float32(rng.choice([1.0, 0.5, 1 / 255, 0.0078125, 0.3, 1e-30, 3.7e4]))
+        zp = int(rng.choice([-128, 127, 0, -3, 5]))
+        n = int(rng.integers(1, 200))
+        ties = (rng.integers(-300, 300, n) + 0.5).astype(np.float32) * scale
+        x = np.concatenate([specials, ties, rng.normal(0, 100 * float(scale), n).astype(np.float32),
+                            rng.standard_normal(case % 17).astype(np.float32)])
+        with np.errstate(all="ignore"):
+            v = x / scale  # float32 division, as the reference
+            t = np.trunc(v)  # |v - t| is exact; ties (and above) go away from zero
+            r = np.where(np.abs(v - t) >= 0.5, t + np.sign(v), t)
+            big = ~np.isfinite(r) | (r >= 2.0**31) | (r < -2.0**31)
+            ri = np.where(big, -2**31, np.nan_to_num(r)).astype(np.int64)
+        q = (ri + zp + 2**31) % 2**32 - 2**31
+        want = np.clip(q, -128, 127).astype(np.int8)
+        got = T.quantize_f32_s8(x, float(scale), zp, isa)
+        bad = np.flatnonzero(got != want)
+        assert bad.size == 0, (f"{isa} scale={scale} zp={zp}: {bad.size} differ, e.g. x={x[bad[0]]!r} "
+                               f"got {got[bad[0]]} want {want[bad[0]]}")

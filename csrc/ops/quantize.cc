@@ -1,9 +1,12 @@
 // QUANTIZE: float32 -> int8/uint8/int16 (per tensor), and requantization
 // int8/uint8 -> int8/uint8, int16 -> int8/int16 (TFLite reference kernels).
+#include "kernels/quantize_f32_kernel.h"
 #include "kernels/reference/quantize.h"
 #include "ops/op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
+
+#include <type_traits>
 
 namespace pyrt {
 namespace {
@@ -19,6 +22,7 @@ class Quantize : public Op {
     const DType i = in.dtype, o = out.dtype;
     if (i == DType::kFloat32) {
       if (o == DType::kInt8) eval_ = &Quantize::FromFloat<int8_t>;
+      if (o == DType::kInt8) simd_s8_ = AffineQuantizeS8For(isa());
       if (o == DType::kUInt8) eval_ = &Quantize::FromFloat<uint8_t>;
       if (o == DType::kInt16) eval_ = &Quantize::FromFloat<int16_t>;
     } else {
@@ -51,6 +55,13 @@ class Quantize : public Op {
   void FromFloat() {
     const Tensor& in = input(0);
     Tensor& out = output(0);
+    if constexpr (std::is_same_v<OutT, int8_t>) {
+      if (simd_s8_) {
+        simd_s8_(in.data_as<float>(), in.num_elements(), out.scale(), out.zero_point(),
+                 out.data_as<int8_t>());
+        return;
+      }
+    }
     AffineQuantize(in.data_as<float>(), in.num_elements(), out.scale(), out.zero_point(),
                    out.data_as<OutT>());
   }
@@ -64,6 +75,7 @@ class Quantize : public Op {
   }
 
   void (Quantize::*eval_)() = nullptr;
+  AffineQuantizeS8Fn simd_s8_ = nullptr;  // float -> int8 on a SIMD path
   QuantizedMultiplier multiplier_;
 };
 

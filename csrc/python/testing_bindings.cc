@@ -24,6 +24,8 @@
 #include "kernels/hybrid_quant.h"
 #include "kernels/isa.h"
 #include "kernels/lut_s8_kernel.h"
+#include "kernels/quantize_f32_kernel.h"
+#include "kernels/reference/quantize.h"
 #include "kernels/reduce_rows_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
 #include "kernels/softmax_s8/softmax_s8_table.h"
@@ -507,6 +509,19 @@ py::object RequantAvx512(const I32& x, const I32& multiplier, const I32& shift,
 }
 #endif
 
+// QUANTIZE float32 -> int8 of x on a named path (the reference loop where
+// the path has no SIMD one).
+py::array QuantizeF32S8(const F32& x, float scale, int32_t zero_point, const std::string& isa) {
+  py::array_t<int8_t> out(x.size());
+  const AffineQuantizeS8Fn simd = AffineQuantizeS8For(ResolveIsa(isa.c_str()));
+  if (simd) {
+    simd(x.data(), x.size(), scale, zero_point, out.mutable_data());
+  } else {
+    AffineQuantize(x.data(), x.size(), scale, zero_point, out.mutable_data());
+  }
+  return std::move(out);
+}
+
 }  // namespace testing
 }  // namespace pyrt
 
@@ -612,6 +627,8 @@ PYBIND11_MODULE(_testing, t) {
   t.def("requant_avx512", &testing::RequantAvx512, py::arg("x"), py::arg("multiplier"),
         py::arg("shift"), py::arg("zero_point"), py::arg("merged"));
 #endif
+  t.def("quantize_f32_s8", &testing::QuantizeF32S8, py::arg("x"), py::arg("scale"),
+        py::arg("zero_point"), py::arg("isa"));
   t.def("thread_pool_task_counts", &testing::ThreadPoolTaskCounts, py::arg("num_threads"),
         py::arg("jobs"), py::arg("max_tasks"));
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
