@@ -71,6 +71,7 @@ std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
       break;
 #endif
     case Isa::kAvxVnni:  // no loop yet: measure on an AVX-VNNI machine (ymm vpdpbusd)
+    case Isa::kAmx:      // no loop yet: measure on an AMX machine (tdpbssd)
     case Isa::kNeon:
     case Isa::kNeonDot:
     case Isa::kNeonI8mm:
