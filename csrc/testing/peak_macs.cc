@@ -8,6 +8,7 @@
 
 #if defined(__x86_64__)
 #define PYRT_HAVE_AVX2_KERNELS 1
+#include "testing/peak_macs_amx.h"
 #include "testing/peak_macs_avx2.h"
 #include "testing/peak_macs_avx512vnni.h"
 #endif
@@ -70,8 +71,13 @@ std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
 #else
       break;
 #endif
+    case Isa::kAmx:
+#ifdef PYRT_HAVE_AVX2_KERNELS
+      return {{"tdpbssd tile", MacsPerSecond(AmxDpbssdThroughputLoop, kAmxDpbssdMacsPerIteration, seconds)}};
+#else
+      break;
+#endif
     case Isa::kAvxVnni:  // no loop yet: measure on an AVX-VNNI machine (ymm vpdpbusd)
-    case Isa::kAmx:      // no loop yet: measure on an AMX machine (tdpbssd)
     case Isa::kNeon:
     case Isa::kNeonDot:
     case Isa::kNeonI8mm:
