@@ -18,5 +18,5 @@ def pytest_terminal_summary(terminalreporter):
         "Arm paths (neon, neondot, neoni8mm): emulated by tools/aarch64_check.sh under qemu; "
         "AVX-VNNI: GEMM kernels emulated with SIMD Everywhere (test_emulated_gemm_paths_match_reference)"
         " unless listed as native; AMX: GEMM kernels emulated on a software tile model "
-        "(test_emulated_gemm_paths_match_reference[amx]; needs avx512vnni), native only where listed "
-        "(test_amx_native_matches_reference_and_model)")
+        "(the [amx-emulated] kernel tests and test_emulated_gemm_paths_match_reference[amx]; need "
+        "avx512vnni), native only where amx is listed above")

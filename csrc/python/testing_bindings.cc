@@ -59,6 +59,63 @@ std::vector<T> Vec(const py::array_t<T, py::array::c_style | py::array::forcecas
   return std::vector<T>(a.data(), a.data() + n);
 }
 
+// The path a kernel test names: ResolveIsa, or "amx-emulated": the amx
+// path with its GEMM kernels on the AMX tile model (testing/amx_tile_model.h;
+// the rest of the path, AVX-512, runs natively, so it needs avx512vnni).
+// Holds the table override for the lifetime of the object: keep it around
+// the kernel's Init only.
+#if defined(__x86_64__)
+const Qs8GemmConfig* EmulatedAmxConfig() {
+  static const Qs8GemmConfig config = [] {
+    Qs8GemmConfig c;
+    c.mr = kQs8GemmAmxMr;
+    c.nr = kQs8GemmAmxNr;
+    c.kr = 4;
+    c.kp_multiple = kQs8GemmAmxKBlock;
+    c.input = Qs8GemmInput::kS8;
+    c.gemmlowp_s8 = Qs8Gemm32x32c4GemmlowpAmxEmulated;
+    c.fp64_s8 = Qs8Gemm32x32c4Fp64AmxEmulated;
+    return c;
+  }();
+  return &config;
+}
+#endif
+
+class TestIsa {
+ public:
+  explicit TestIsa(const std::string& name) {
+#if defined(__x86_64__)
+    if (name == "amx-emulated") {
+      if (!IsaAvailable(Isa::kAvx512Vnni))
+        throw UsageError("amx-emulated: the emulated amx path needs avx512vnni");
+      OverrideQs8GemmAmxConfigForTesting(EmulatedAmxConfig());
+      emulated_ = true;
+      isa = Isa::kAmx;
+      return;
+    }
+#endif
+    isa = ResolveIsa(name.c_str());
+  }
+  ~TestIsa() {
+    if (emulated_) OverrideQs8GemmAmxConfigForTesting(nullptr);
+  }
+  TestIsa(const TestIsa&) = delete;
+  TestIsa& operator=(const TestIsa&) = delete;
+
+  Isa isa = Isa::kReference;
+
+ private:
+  bool emulated_ = false;
+};
+
+// Raises the AMX tile model's first recorded fault, if any.
+void CheckAmxModel() {
+#if defined(__x86_64__)
+  const std::string fault = amx_model::TakeAmxModelFault();
+  if (!fault.empty()) throw std::runtime_error("AMX tile model: " + fault);
+#endif
+}
+
 // conv over input [B,H,W,C] with filter [O,FH,FW,C]; `bias` is the raw bias
 // (folded here with input_zero_point, as CONV_2D does).
 py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& multiplier,
@@ -82,14 +139,18 @@ py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& 
   for (int32_t sh : Vec(shift, n, "shift"))
     if (sh < -31 || sh > 31) throw UsageError("conv_s8: shift outside [-31, 31]");
   ConvS8Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), input_zero_point,
-              FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K, input_zero_point),
-              Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"), output_zero_point,
-              act_min, act_max);
+  {
+    const TestIsa path(isa);  // "amx-emulated" too
+    kernel.Init(path.isa, g, filter.data(), input_zero_point,
+                FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K, input_zero_point),
+                Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"), output_zero_point,
+                act_min, act_max);
+  }
   std::vector<uint8_t> scratch(kernel.scratch_bytes());
   py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  CheckAmxModel();
   return out;
 }
 
@@ -135,12 +196,16 @@ py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64&
     throw UsageError("fully_connected_s8: a [M,K] and b [N,K] expected");
   const int M = a.shape(0), N = b.shape(0), K = b.shape(1);
   FullyConnectedS8Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), Vec(bias, N, "bias"),
-              Vec(scale, N, "scale"), output_zero_point, act_min, act_max, M);
+  {
+    const TestIsa path(isa);  // "amx-emulated" too
+    kernel.Init(path.isa, N, K, b.data(), Vec(bias, N, "bias"), Vec(scale, N, "scale"),
+                output_zero_point, act_min, act_max, M);
+  }
   std::vector<uint8_t> scratch(kernel.ScratchBytes(M));
   py::array_t<int8_t> out({M, N});
   ThreadPool pool(num_threads);
   kernel.Run(M, a.data(), out.mutable_data(), scratch.data(), &pool);
+  CheckAmxModel();
   return out;
 }
 
@@ -217,13 +282,7 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
   if (path == "amx") {
     if (!IsaAvailable(Isa::kAvx512Vnni))
       throw UsageError("emulated_qs8_gemm: the emulated amx kernels need avx512vnni (epilogue)");
-    config.mr = kQs8GemmAmxMr;
-    config.nr = kQs8GemmAmxNr;
-    config.kr = 4;
-    config.kp_multiple = kQs8GemmAmxKBlock;
-    config.input = Qs8GemmInput::kS8;
-    config.gemmlowp_s8 = Qs8Gemm32x32c4GemmlowpAmxEmulated;
-    config.fp64_s8 = Qs8Gemm32x32c4Fp64AmxEmulated;
+    config = *EmulatedAmxConfig();
   }
 #endif
   if (num_threads < 1) throw UsageError("emulated_qs8_gemm: num_threads >= 1 expected");
@@ -261,10 +320,7 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
                 k < K ? Qs8GemmA<T>::From(a.data()[static_cast<size_t>(m0 + r) * K + k]) : T{0};
       },
       out.mutable_data(), static_cast<size_t>(N), scratch.data(), &pool);
-#if defined(__x86_64__)
-  const std::string fault = amx_model::TakeAmxModelFault();
-  if (!fault.empty()) throw std::runtime_error("AMX tile model: " + fault);
-#endif
+  CheckAmxModel();
   return out;
 }
 

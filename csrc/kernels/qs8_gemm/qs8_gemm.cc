@@ -26,7 +26,11 @@ namespace {
 constexpr size_t kBlockBytes = 128 * 1024;
 constexpr int kMaxBlockRows = 96;
 
+std::atomic<const Qs8GemmConfig*> amx_override{nullptr};
+
 }  // namespace
+
+void OverrideQs8GemmAmxConfigForTesting(const Qs8GemmConfig* config) { amx_override = config; }
 
 const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
 #ifdef PYRT_HAVE_X86_KERNELS
@@ -59,7 +63,10 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
     c.fp64_s8 = Qs8Gemm32x32c4Fp64Amx;
     return c;
   }();
-  if (IsaAtLeast(isa, Isa::kAmx) && (rows == 0 || rows >= kQs8GemmAmxMinRows)) return &amx;
+  if (IsaAtLeast(isa, Isa::kAmx) && (rows == 0 || rows >= kQs8GemmAmxMinRows)) {
+    const Qs8GemmConfig* override_config = amx_override.load();
+    return override_config ? override_config : &amx;
+  }
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
   if (IsaAtLeast(isa, Isa::kAvxVnni)) return &avxvnni;
   if (IsaAtLeast(isa, Isa::kAvx2)) return &avx2;

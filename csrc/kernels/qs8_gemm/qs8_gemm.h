@@ -49,6 +49,12 @@ struct Qs8GemmA<uint8_t> {
 // amx GEMMs of fewer than kQs8GemmAmxMinRows rows use the avx512vnni kernels.
 const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows = 0);
 
+// Test module only: while set, the amx entry of the table is `config` (the
+// kernels built on the AMX tile model), so the kernel twin tests run the
+// whole amx path on CPUs without AMX; nullptr restores the product's entry.
+// Set it only around a kernel's Init, with no other Init running.
+void OverrideQs8GemmAmxConfigForTesting(const Qs8GemmConfig* config);
+
 struct Qs8RequantParams {
   const int32_t* bias = nullptr;        // [N]
   const int32_t* multiplier = nullptr;  // [N] (kGemmlowp)
