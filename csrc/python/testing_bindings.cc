@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include <array>
+#include <atomic>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -583,6 +584,32 @@ py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift,
   return out;
 }
 
+// Runs `jobs` ParallelFor calls of 1..max_tasks tasks (varied, some tasks
+// slow) on a pool of num_threads; returns how often each task of each job
+// ran (every entry must be 1), job-major, max_tasks entries per job.
+py::array_t<int32_t> ThreadPoolTaskCounts(int num_threads, int jobs, int max_tasks) {
+  if (num_threads < 1 || jobs < 1 || max_tasks < 1)
+    throw UsageError("thread_pool_task_counts: arguments must be >= 1");
+  std::vector<std::atomic<int32_t>> runs(static_cast<size_t>(jobs) * max_tasks);
+  {
+    py::gil_scoped_release release;
+    ThreadPool pool(num_threads);
+    for (int j = 0; j < jobs; ++j) {
+      const int tasks = 1 + (j * 7919) % max_tasks;
+      pool.ParallelFor(tasks, [&](int i) {
+        if ((i + j) % 5 == 0) {  // a slow task now and then
+          volatile int sink = 0;
+          for (int k = 0; k < 2000; ++k) sink = sink + k;
+        }
+        runs[static_cast<size_t>(j) * max_tasks + i].fetch_add(1, std::memory_order_relaxed);
+      });
+    }
+  }
+  py::array_t<int32_t> out(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) out.mutable_data()[i] = runs[i].load();
+  return out;
+}
+
 }  // namespace testing
 }  // namespace pyrt
 
@@ -688,6 +715,8 @@ PYBIND11_MODULE(_testing, t) {
   t.def("amx_model_dpbssd", &testing::AmxModelDpbssd, py::arg("a"), py::arg("b"), py::arg("c"),
         py::arg("misuse") = "");
 #endif
+  t.def("thread_pool_task_counts", &testing::ThreadPoolTaskCounts, py::arg("num_threads"),
+        py::arg("jobs"), py::arg("max_tasks"));
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
