@@ -1,5 +1,6 @@
 #include "testing/peak_macs_amx.h"
 
+#if defined(__x86_64__)
 #include <cstring>
 
 // tdpbssd: 16 x 16 int32 sums += 16 x 64 s8 times 16 x 64 s8 (VNNI layout).
@@ -46,3 +47,5 @@ int32_t AmxDpbssdThroughputLoop(int64_t iterations) {
 }
 
 }  // namespace pyrt
+
+#endif  // __x86_64__
