@@ -50,7 +50,7 @@ uint64_t ReadXcr0() {
 // (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA); without it the
 // first tile instruction kills the process. Old kernels, seccomp filters and
 // other systems refuse: the amx path is then not offered.
-bool RequestTileData() {
+[[maybe_unused]] bool RequestTileData() {
 #if defined(__linux__) && defined(__x86_64__)
   constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
   return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
@@ -90,7 +90,9 @@ CpuFeatures Detect() {
   // (XTILECFG) and 18 (XTILEDATA). Asked once, here.
   const bool tile_state = ((xcr0 >> 17) & 3) == 3;
   f.amx_int8 = ((d >> 24) & 1) && ((d >> 25) & 1) && tile_state;
+#ifdef PYRT_HAVE_AMX_KERNELS  // no need to ask when this build cannot use it
   f.amx_granted = f.amx_int8 && RequestTileData();
+#endif
   return f;
 }
 #elif defined(PYRT_ARM64)
@@ -142,7 +144,12 @@ bool IsaAvailable(Isa isa) {
       return f.avx2 && f.fma && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
              f.avx512vnni;
     }
-    case Isa::kAmx: return IsaAvailable(Isa::kAvx512Vnni) && Features().amx_granted;
+    case Isa::kAmx:
+#ifdef PYRT_HAVE_AMX_KERNELS
+      return IsaAvailable(Isa::kAvx512Vnni) && Features().amx_granted;
+#else
+      return false;  // built by a compiler without AMX intrinsics
+#endif
 #else
     case Isa::kAvx2:
     case Isa::kAvxVnni:
@@ -210,7 +217,11 @@ std::string CpuFeatureSummary() {
   add(f.avx512vnni, "avx512vnni");
   add(f.avx512vbmi, "avx512vbmi");
   add(f.amx_int8, "amx-int8");
+#ifdef PYRT_HAVE_AMX_KERNELS
   add(f.amx_int8 && !f.amx_granted, "(tile data refused by the OS)");
+#else
+  add(f.amx_int8, "(this build has no amx kernels)");
+#endif
   add(f.asimd, "asimd");
   add(f.asimddp, "asimddp");
   add(f.i8mm, "i8mm");

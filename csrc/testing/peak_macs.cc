@@ -72,7 +72,7 @@ std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
       break;
 #endif
     case Isa::kAmx:
-#ifdef PYRT_HAVE_AVX2_KERNELS
+#if defined(PYRT_HAVE_AVX2_KERNELS) && defined(PYRT_HAVE_AMX_KERNELS)
       return {{"tdpbssd tile", MacsPerSecond(AmxDpbssdThroughputLoop, kAmxDpbssdMacsPerIteration, seconds)}};
 #else
       break;

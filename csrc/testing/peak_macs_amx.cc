@@ -1,6 +1,6 @@
 #include "testing/peak_macs_amx.h"
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(PYRT_HAVE_AMX_KERNELS)
 #include <cstring>
 
 // tdpbssd: 16 x 16 int32 sums += 16 x 64 s8 times 16 x 64 s8 (VNNI layout).
@@ -48,4 +48,4 @@ int32_t AmxDpbssdThroughputLoop(int64_t iterations) {
 
 }  // namespace pyrt
 
-#endif  // __x86_64__
+#endif  // __x86_64__ && PYRT_HAVE_AMX_KERNELS

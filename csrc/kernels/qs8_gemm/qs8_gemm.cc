@@ -5,7 +5,7 @@
 #include "kernels/packed_requant.h"
 
 #if defined(__x86_64__)
-#include "kernels/qs8_gemm/amx/qs8_gemm_32x32c4_amx.h"
+#include "kernels/qs8_gemm/amx/qs8_gemm_32x32c4_amx.h"  // constants; kernels if PYRT_HAVE_AMX_KERNELS
 #include "kernels/qs8_gemm/avx2/qs8_gemm_6x16c2_avx2.h"
 #include "kernels/qs8_gemm/avx512vnni/qs8_gemm_8x32c4_avx512vnni.h"
 #include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
@@ -52,6 +52,8 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
                          Qs8Gemm6x16c4Fp64AvxVnni);
   // s8 x s8 tiles: int8 A rows, k padded to whole 64-byte tile rows; the
   // panels are packed as avx512vnni's ([kp / 4][32][4]).
+  // (A build whose compiler lacks AMX has no such kernels; its table keeps
+  // the entry empty, which the test module's override can still fill.)
   static const Qs8GemmConfig amx = [] {
     Qs8GemmConfig c;
     c.mr = kQs8GemmAmxMr;
@@ -59,13 +61,16 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
     c.kr = 4;
     c.kp_multiple = kQs8GemmAmxKBlock;
     c.input = Qs8GemmInput::kS8;
+#ifdef PYRT_HAVE_AMX_KERNELS
     c.gemmlowp_s8 = Qs8Gemm32x32c4GemmlowpAmx;
     c.fp64_s8 = Qs8Gemm32x32c4Fp64Amx;
+#endif
     return c;
   }();
   if (IsaAtLeast(isa, Isa::kAmx) && (rows == 0 || rows >= kQs8GemmAmxMinRows)) {
     const Qs8GemmConfig* override_config = amx_override.load();
-    return override_config ? override_config : &amx;
+    if (override_config) return override_config;
+    if (amx.gemmlowp_s8) return &amx;
   }
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
   if (IsaAtLeast(isa, Isa::kAvxVnni)) return &avxvnni;
