@@ -12,7 +12,8 @@ from pyruntime.interpreter import Interpreter, SignatureRunner
 
 def cpu_paths():
     """Names of the kernel paths this CPU can run, best first (for example
-    ``["avx512vnni", "avx2", "reference"]``). A new Interpreter uses the first
+    ``["avx512vnni", "avx2", "reference"]``; ``"amx"`` leads on AMX Xeons whose
+    OS grants the tile state). A new Interpreter uses the first
     one, or the one the environment variable ``PYRUNTIME_ISA`` names."""
     from pyruntime import _core
 

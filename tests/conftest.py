@@ -17,4 +17,6 @@ def pytest_terminal_summary(terminalreporter):
         f"pyruntime kernel paths run natively: {', '.join(pyruntime.cpu_paths())}; "
         "Arm paths (neon, neondot, neoni8mm): emulated by tools/aarch64_check.sh under qemu; "
         "AVX-VNNI: GEMM kernels emulated with SIMD Everywhere (test_emulated_gemm_paths_match_reference)"
-        " unless listed as native; AMX: not built yet")
+        " unless listed as native; AMX: GEMM kernels emulated on a software tile model "
+        "(the [amx-emulated] kernel tests and test_emulated_gemm_paths_match_reference[amx]; need "
+        "avx512vnni), native only where amx is listed above")

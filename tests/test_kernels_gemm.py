@@ -21,6 +21,10 @@ import op_models
 
 T = _testing
 SIMD_ISAS = [i for i in T.available_isas() if i != "reference"]
+# The GEMM kernel tests also run the amx path with its kernels on the AMX tile
+# model ("amx-emulated": the test module's copy; the rest of the path runs
+# natively, so it needs avx512vnni), beside the native "amx" on AMX CPUs.
+GEMM_ISAS = SIMD_ISAS + (["amx-emulated"] if "avx512vnni" in SIMD_ISAS else [])
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 needs_simd = pytest.mark.skipif(not SIMD_ISAS, reason="no SIMD path on this CPU")
@@ -84,7 +88,7 @@ def test_unknown_isa_is_a_clear_error(monkeypatch):
             pyruntime.Interpreter(path)
 
 
-X86_PATHS = ["avx512vnni", "avxvnni", "avx2"]  # best first
+X86_PATHS = ["amx", "avx512vnni", "avxvnni", "avx2"]  # best first
 ARM_PATHS = ["neoni8mm", "neondot", "neon"]
 
 
@@ -92,7 +96,7 @@ def test_cpu_paths_are_one_architecture_best_first(monkeypatch):
     """An x86 CPU never lists an Arm path nor the other way round; each
     architecture's paths come best first, a CPU with a path runs every path
     below it (avx512vnni and avxvnni both sit on avx2 and need not come
-    together), and the reference comes last."""
+    together; amx sits on avx512vnni), and the reference comes last."""
     paths = pyruntime.cpu_paths()
     assert paths[-1] == "reference"
     simd = paths[:-1]
@@ -100,6 +104,7 @@ def test_cpu_paths_are_one_architecture_best_first(monkeypatch):
     assert simd == [p for p in chain if p in simd], paths  # best first
     if chain is X86_PATHS:
         assert not simd or simd[-1] == "avx2", paths
+        assert "amx" not in simd or "avx512vnni" in simd, paths
     else:
         assert simd == chain[len(chain) - len(simd):], paths
     path = op_models.conv_model()
@@ -118,7 +123,7 @@ GEMM_K = [1, 2, 3, 4, 7, 16, 31, 129, 600]
 
 
 @needs_simd
-@pytest.mark.parametrize("isa", SIMD_ISAS)
+@pytest.mark.parametrize("isa", GEMM_ISAS)
 def test_pointwise_gemm_shapes(isa):
     rng = np.random.default_rng(1)
     for case in range(150):
@@ -135,7 +140,7 @@ def test_pointwise_gemm_shapes(isa):
 
 
 @needs_simd
-@pytest.mark.parametrize("isa", SIMD_ISAS)
+@pytest.mark.parametrize("isa", GEMM_ISAS)
 def test_requant_edges_every_int32(isa):
     """K=1 and the bias reach any int32 accumulator: INT32_MIN/MAX, wrapping
     left shifts, exact rounding ties of both rounding steps, multiplier 0 and
@@ -161,7 +166,7 @@ def test_requant_edges_every_int32(isa):
 
 
 @needs_simd
-@pytest.mark.parametrize("isa", SIMD_ISAS)
+@pytest.mark.parametrize("isa", GEMM_ISAS)
 def test_fully_connected_shapes_and_fp64_rounding(isa):
     rng = np.random.default_rng(3)
     for case in range(120):
@@ -188,7 +193,7 @@ def test_fully_connected_shapes_and_fp64_rounding(isa):
 # -- Convolutions ---------------------------------------------------------------
 
 @needs_simd
-@pytest.mark.parametrize("isa", SIMD_ISAS)
+@pytest.mark.parametrize("isa", GEMM_ISAS)
 def test_conv_geometries(isa):
     rng = np.random.default_rng(4)
     for case in range(120):
@@ -210,7 +215,7 @@ def test_conv_geometries(isa):
 
 
 @needs_simd
-@pytest.mark.parametrize("isa", SIMD_ISAS)
+@pytest.mark.parametrize("isa", GEMM_ISAS)
 def test_conv_same_result_for_any_thread_count(isa):
     rng = np.random.default_rng(5)
     x = rng.integers(-128, 128, (2, 23, 19, 24), dtype=np.int8)
@@ -323,35 +328,180 @@ def test_zoo_prefix_bit_exact_on_each_path(monkeypatch, tmp_path, isa, name, num
 
 # -- Paths this CPU may lack, through emulation ----------------------------------
 
-@pytest.mark.parametrize("path", ["avxvnni"])
-def test_emulated_gemm_paths_match_reference(path):
-    """The AVX-VNNI GEMM kernels built against SIMD Everywhere (the test
-    module's copy; the product's copy runs only on AVX-VNNI CPUs) against the
-    reference conv and FULLY_CONNECTED kernels: tile edges (6 x 16, k quads),
-    extreme zero points and requantization, both epilogues."""
+# Shapes around each emulated kernel's tiles: avxvnni 6 x 16 with k quads;
+# amx 32 x 32 (two 16-row A tiles by two 16-column B tiles), k in 64-byte
+# tile rows, and the driver's 96-row blocks.
+EMULATED_SHAPES = {
+    "avxvnni": (GEMM_M, GEMM_N, GEMM_K),
+    "amx": ([1, 2, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 96, 97, 250],
+            [1, 15, 16, 17, 31, 32, 33, 64, 100],
+            [1, 3, 4, 60, 63, 64, 65, 127, 128, 129, 600]),
+}
+
+
+def emulated_path_runs(path):
+    """Skips (never passes) where the emulated kernels cannot run here."""
     import platform
     if platform.machine() not in ("x86_64", "AMD64"):
         pytest.skip("x86 kernels")  # tools/aarch64_check.sh runs the Arm paths
+    if path == "amx" and "avx512vnni" not in pyruntime.cpu_paths():
+        pytest.skip("the emulated amx kernels requantize with AVX-512: needs an avx512vnni CPU")
+
+
+@pytest.mark.parametrize("path", ["avxvnni", "amx"])
+def test_emulated_gemm_paths_match_reference(path):
+    """The AVX-VNNI GEMM kernels built against SIMD Everywhere, and the AMX
+    GEMM kernels built against the software tile model (the test module's
+    copies; the product's run only on CPUs with the unit), against the
+    reference conv and FULLY_CONNECTED kernels through the GEMM driver:
+    tile edges, extreme zero points and requantization, both epilogues,
+    1-11 threads."""
+    emulated_path_runs(path)
     rng = np.random.default_rng(21)
+    shapes = EMULATED_SHAPES[path]
     for case in range(160):
-        m, n, k = (int(rng.choice(v)) for v in (GEMM_M, GEMM_N, GEMM_K))
+        m, n, k = (int(rng.choice(v)) for v in shapes)
+        threads = case % 11 + 1
         a = rng.integers(-128, 128, (m, k), dtype=np.int8)
         b = rng.integers(-128, 128, (n, k), dtype=np.int8)
+        if case % 7 == 3:  # the extreme products: every sum at its largest
+            a[:] = -128
+            b[:] = -128
         bias = rng.integers(-2**16, 2**16, n).astype(np.int32)
         zo = int(rng.choice([-128, 127, 5]))
         lo, hi = (-128, 127) if case % 3 else (-20, 100)
         if case % 2:  # the FULLY_CONNECTED epilogue
             scale = rng.uniform(1e-5, 3e-3, n)
             ours = T.emulated_qs8_gemm(path, a, b, bias, np.zeros(n, np.int32), np.zeros(n, np.int32),
-                                       scale, 0, zo, lo, hi, True)
+                                       scale, 0, zo, lo, hi, True, num_threads=threads)
             ref = T.fully_connected_s8(a, b, bias, scale, zo, lo, hi, "reference")
         else:
             mult, shift = requant_params(rng, n, extreme=case % 4 == 0)
             zi = int(rng.choice([-128, 127, -3]))
-            ours = T.emulated_qs8_gemm(path, a, b, bias, mult, shift, np.zeros(n), zi, zo, lo, hi, False)
+            ours = T.emulated_qs8_gemm(path, a, b, bias, mult, shift, np.zeros(n), zi, zo, lo, hi, False,
+                                       num_threads=threads)
             ref = conv(a.reshape(1, 1, m, k), b.reshape(n, 1, 1, k), bias, mult, shift, zi, zo, lo, hi,
                        (1, 1), (1, 1), (0, 0), "reference").reshape(m, n)
-        assert_same(ours, ref, f"{path} case {case}: m={m} n={n} k={k}")
+        assert_same(ours, ref, f"{path} case {case}: m={m} n={n} k={k} threads={threads}")
+
+
+def test_emulated_amx_int32_min_multiplier_and_left_shifts():
+    """The gemmlowp epilogue's rarer branches on the emulated AMX kernels: a
+    multiplier of INT32_MIN (the saturating high multiply) and left shifts."""
+    emulated_path_runs("amx")
+    rng = np.random.default_rng(5)
+    for case in range(12):
+        m, n, k = int(rng.choice([17, 33, 40])), int(rng.choice([20, 32, 33])), int(rng.choice([64, 70]))
+        a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+        b = rng.integers(-128, 128, (n, k), dtype=np.int8)
+        bias = rng.integers(-2**31, 2**31, n, dtype=np.int64).astype(np.int32)
+        mult, shift = requant_params(rng, n, extreme=True)
+        mult[::3] = INT32_MIN
+        shift[1::4] = rng.integers(1, 11, len(shift[1::4]))
+        ours = T.emulated_qs8_gemm("amx", a, b, bias, mult, shift, np.zeros(n), 0, 0, -128, 127, False,
+                                   num_threads=case % 3 + 1)
+        ref = conv(a.reshape(1, 1, m, k), b.reshape(n, 1, 1, k), bias, mult, shift, 0, 0, -128, 127,
+                   (1, 1), (1, 1), (0, 0), "reference").reshape(m, n)
+        assert_same(ours, ref, f"amx case {case}: m={m} n={n} k={k}")
+
+
+# -- The AMX tile model itself -------------------------------------------------
+
+def tdpbssd_by_loop(a, b, c):
+    """C[m][n] += sum_k sum_j A[m][4k+j] * B[k][4n+j] in int64, wrapped to int32."""
+    m, kb = a.shape
+    n = c.shape[1]
+    acc = c.astype(np.int64).copy()
+    for i in range(m):
+        for col in range(n):
+            acc[i, col] += sum(int(a[i, 4 * q + j]) * int(b[q, 4 * col + j])
+                               for q in range(kb // 4) for j in range(4))
+    return ((acc + 2**31) % 2**32 - 2**31).astype(np.int32)
+
+
+def test_amx_tile_model_matches_plain_loop():
+    """tdpbssd on the model against a plain loop: every shape a palette-1
+    tile allows (1-16 rows, 1-16 k quads, 1-16 columns), extreme bytes, and
+    int32 wrap-around of the accumulators."""
+    emulated_path_runs("model")  # x86 only (the model shares the intrinsics' names)
+    rng = np.random.default_rng(8)
+    for case in range(60):
+        m, q, n = (int(v) for v in rng.integers(1, 17, 3))
+        a = rng.integers(-128, 128, (m, 4 * q), dtype=np.int8)
+        b = rng.integers(-128, 128, (q, 4 * n), dtype=np.int8)
+        c = rng.integers(-2**31, 2**31, (m, n), dtype=np.int64).astype(np.int32)
+        if case % 5 == 0:
+            a[:], b[:] = -128, -128  # 64 products of 2^14 each
+            c[:] = INT32_MAX - 5     # wraps
+        out = T.amx_model_dpbssd(a, b, c)
+        np.testing.assert_array_equal(out, tdpbssd_by_loop(a, b, c), err_msg=f"case {case}")
+
+
+@pytest.mark.parametrize("a_shape, b_shape, c_shape, misuse, fault", [
+    ((16, 64), (16, 64), (16, 16), "unconfigured", "not configured"),
+    ((16, 64), (16, 64), (16, 16), "released", "not configured"),
+    ((16, 64), (16, 64), (16, 16), "same_tile", "distinct"),
+    ((17, 64), (16, 64), (17, 16), "", "rows 17"),        # more rows than a tile has
+    ((16, 68), (17, 64), (16, 16), "", "colsb 68"),       # wider than 64 bytes
+    ((16, 6), (1, 64), (16, 16), "", "multiple of 4"),    # k not in whole quads
+    ((16, 64), (16, 64), (15, 16), "", "do not match"),   # C rows != A rows
+    ((16, 64), (15, 64), (16, 16), "", "do not match"),   # A k quads != B rows
+    ((16, 64), (16, 60), (16, 16), "", "do not match"),   # C columns != B columns
+])
+def test_amx_tile_model_rejects_what_hardware_faults_on(a_shape, b_shape, c_shape, misuse, fault):
+    emulated_path_runs("model")
+    with pytest.raises(RuntimeError, match=f"AMX tile model: .*{fault}"):
+        T.amx_model_dpbssd(np.ones(a_shape, np.int8), np.ones(b_shape, np.int8),
+                           np.zeros(c_shape, np.int32), misuse)
+
+
+# -- AMX natively (AMX CPUs only) -------------------------------------------------
+
+def test_amx_native_matches_reference_and_model():
+    """On a CPU that grants AMX: the product's AMX kernels (conv GEMMs of 16
+    rows or more, FULLY_CONNECTED with batch >= 16) against the reference,
+    and against the same source on the tile model."""
+    if "amx" not in pyruntime.cpu_paths():
+        pytest.skip("no AMX-INT8 here (or the OS refused the tile data): run on a Sapphire Rapids+ Xeon")
+    rng = np.random.default_rng(34)
+    for case in range(80):
+        m = int(rng.choice([16, 17, 31, 32, 33, 95, 96, 97, 250, 1000]))
+        n = int(rng.choice([1, 15, 16, 17, 32, 33, 100, 256]))
+        k = int(rng.choice([1, 4, 63, 64, 65, 129, 600, 2304]))
+        threads = case % 11 + 1
+        a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+        b = rng.integers(-128, 128, (n, k), dtype=np.int8)
+        bias = rng.integers(-2**16, 2**16, n).astype(np.int32)
+        zo = int(rng.choice([-128, 127, 5]))
+        if case % 2:
+            scale = rng.uniform(1e-5, 3e-3, n)
+            ours = T.fully_connected_s8(a, b, bias, scale, zo, -128, 127, "amx", num_threads=threads)
+            ref = T.fully_connected_s8(a, b, bias, scale, zo, -128, 127, "reference")
+            model = T.emulated_qs8_gemm("amx", a, b, bias, np.zeros(n, np.int32), np.zeros(n, np.int32),
+                                        scale, 0, zo, -128, 127, True)
+        else:
+            mult, shift = requant_params(rng, n, extreme=case % 4 == 0)
+            zi = int(rng.choice([-128, 127, -3]))
+            args = (bias, mult, shift, zi, zo, -128, 127, (1, 1), (1, 1), (0, 0))
+            ours = conv(a.reshape(1, 1, m, k), b.reshape(n, 1, 1, k), *args, "amx", threads).reshape(m, n)
+            ref = conv(a.reshape(1, 1, m, k), b.reshape(n, 1, 1, k), *args, "reference").reshape(m, n)
+            model = T.emulated_qs8_gemm("amx", a, b, bias, mult, shift, np.zeros(n), zi, zo, -128, 127,
+                                        False)
+        assert_same(ours, ref, f"native amx case {case}: m={m} n={n} k={k}")
+        assert_same(model, ref, f"model amx case {case}: m={m} n={n} k={k}")
+
+
+def test_amx_path_absent_is_a_clear_error(monkeypatch):
+    """Where the CPU or the OS does not allow AMX, cpu_paths() omits it and
+    PYRUNTIME_ISA=amx fails as any path this CPU cannot run."""
+    path = op_models.conv_model()
+    monkeypatch.setenv("PYRUNTIME_ISA", "amx")
+    if "amx" in pyruntime.cpu_paths():
+        assert pyruntime.Interpreter(path).kernel_path == "amx"
+    else:
+        with pytest.raises(ValueError, match="PYRUNTIME_ISA=amx: this CPU cannot run the amx kernels"):
+            pyruntime.Interpreter(path)
+
 
 
 # -- The AVX-512 requantization forms on raw int32 sums ------------------------

@@ -51,7 +51,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
     p.act_min = act_min;
     p.act_max = act_max;
     gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c,
-               g.filter_h * g.filter_w * g.in_c, filter, p);
+               g.filter_h * g.filter_w * g.in_c, filter, p, g.batch * g.out_h * g.out_w);
     return;
   }
   rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);

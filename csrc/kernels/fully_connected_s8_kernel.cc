@@ -10,7 +10,8 @@ namespace pyrt {
 
 void FullyConnectedS8Kernel::Init(Isa isa, int units, int depth, const int8_t* filter,
                                   std::vector<int32_t> bias, std::vector<double> scale,
-                                  int32_t output_zero_point, int32_t act_min, int32_t act_max) {
+                                  int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                                  int batches) {
   units_ = units;
   depth_ = depth;
   filter_ = filter;
@@ -27,7 +28,7 @@ void FullyConnectedS8Kernel::Init(Isa isa, int units, int depth, const int8_t* f
     p.output_zero_point = output_zero_point;
     p.act_min = act_min;
     p.act_max = act_max;
-    gemm_.Init(isa, Qs8Requant::kFp64, units, depth, filter, p);
+    gemm_.Init(isa, Qs8Requant::kFp64, units, depth, filter, p, batches);
   }
 }
 

@@ -18,7 +18,7 @@ class FullyConnectedS8Kernel {
   // input zero point. scale: s_in * s_w[n] / s_out per unit.
   void Init(Isa isa, int units, int depth, const int8_t* filter, std::vector<int32_t> bias,
             std::vector<double> scale, int32_t output_zero_point, int32_t act_min,
-            int32_t act_max);
+            int32_t act_max, int batches = 0);  // batches: M of the Runs, when known
 
   size_t ScratchBytes(int batches) const;
   // input: [batches][depth]; output: [batches][units].

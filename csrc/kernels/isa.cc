@@ -10,6 +10,10 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #define PYRT_X86 1
+#if defined(__linux__) && defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #endif
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
@@ -29,6 +33,8 @@ struct CpuFeatures {
   bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false, avx512vnni = false;
   bool avx512vbmi = false;  // an extension some families use within the avx512vnni path
   bool avxvnni = false;     // VEX-encoded vpdpbusd (CPUID 7.1 EAX bit 4)
+  bool amx_int8 = false;    // AMX-TILE + AMX-INT8 on the CPU, tile state in XCR0
+  bool amx_granted = false; // and the OS let this process use the tile data
   bool asimd = false, asimddp = false, i8mm = false;  // AArch64
 };
 
@@ -38,6 +44,19 @@ uint64_t ReadXcr0() {
   uint32_t lo, hi;
   __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
   return (uint64_t{hi} << 32) | lo;
+}
+
+// Linux (>= 5.16) enables the 8 KB tile data state per process, on request
+// (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA); without it the
+// first tile instruction kills the process. Old kernels, seccomp filters and
+// other systems refuse: the amx path is then not offered.
+[[maybe_unused]] bool RequestTileData() {
+#if defined(__linux__) && defined(__x86_64__)
+  constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+  return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+#else
+  return false;
+#endif
 }
 
 CpuFeatures Detect() {
@@ -67,6 +86,13 @@ CpuFeatures Detect() {
     f.avx512vnni = (c >> 11) & 1;
     f.avx512vbmi = (c >> 1) & 1;
   }
+  // CPUID.7.0 EDX bits 24 (AMX-TILE) and 25 (AMX-INT8); XCR0 bits 17
+  // (XTILECFG) and 18 (XTILEDATA). Asked once, here.
+  const bool tile_state = ((xcr0 >> 17) & 3) == 3;
+  f.amx_int8 = ((d >> 24) & 1) && ((d >> 25) & 1) && tile_state;
+#ifdef PYRT_HAVE_AMX_KERNELS  // no need to ask when this build cannot use it
+  f.amx_granted = f.amx_int8 && RequestTileData();
+#endif
   return f;
 }
 #elif defined(PYRT_ARM64)
@@ -88,8 +114,8 @@ const CpuFeatures& Features() {
 }
 
 // Worst first within each architecture (CpuPaths reverses it).
-constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2, Isa::kAvxVnni, Isa::kAvx512Vnni,
-                            Isa::kNeon,      Isa::kNeonDot, Isa::kNeonI8mm};
+constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2,    Isa::kAvxVnni, Isa::kAvx512Vnni,
+                            Isa::kAmx,       Isa::kNeon,    Isa::kNeonDot, Isa::kNeonI8mm};
 
 }  // namespace
 
@@ -99,6 +125,7 @@ const char* IsaName(Isa isa) {
     case Isa::kAvx2: return "avx2";
     case Isa::kAvxVnni: return "avxvnni";
     case Isa::kAvx512Vnni: return "avx512vnni";
+    case Isa::kAmx: return "amx";
     case Isa::kNeon: return "neon";
     case Isa::kNeonDot: return "neondot";
     case Isa::kNeonI8mm: return "neoni8mm";
@@ -117,10 +144,17 @@ bool IsaAvailable(Isa isa) {
       return f.avx2 && f.fma && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
              f.avx512vnni;
     }
+    case Isa::kAmx:
+#ifdef PYRT_HAVE_AMX_KERNELS
+      return IsaAvailable(Isa::kAvx512Vnni) && Features().amx_granted;
+#else
+      return false;  // built by a compiler without AMX intrinsics
+#endif
 #else
     case Isa::kAvx2:
     case Isa::kAvxVnni:
-    case Isa::kAvx512Vnni: return false;
+    case Isa::kAvx512Vnni:
+    case Isa::kAmx: return false;
 #endif
 #ifdef PYRT_ARM64
     case Isa::kNeon: return Features().asimd;
@@ -182,6 +216,12 @@ std::string CpuFeatureSummary() {
   add(f.avx512dq, "avx512dq");
   add(f.avx512vnni, "avx512vnni");
   add(f.avx512vbmi, "avx512vbmi");
+  add(f.amx_int8, "amx-int8");
+#ifdef PYRT_HAVE_AMX_KERNELS
+  add(f.amx_int8 && !f.amx_granted, "(tile data refused by the OS)");
+#else
+  add(f.amx_int8, "(this build has no amx kernels)");
+#endif
   add(f.asimd, "asimd");
   add(f.asimddp, "asimddp");
   add(f.i8mm, "i8mm");

@@ -16,12 +16,14 @@ namespace pyrt {
 // own kernel for a path uses the best one below. kReference is below all.
 // One exception: kAvx512Vnni CPUs need not have the VEX-encoded AVX-VNNI
 // (Ice Lake, Zen 4 do not), so nothing is above kAvxVnni (IsaAtLeast).
+// kAmx runs every kAvx512Vnni kernel (families without AMX kernels use them).
 enum class Isa {
   kReference,
   // x86-64
   kAvx2,        // AVX2 + FMA: vpmaddwd int16 dot products
   kAvxVnni,     // + AVX-VNNI: ymm vpdpbusd (VEX) u8 x s8 dot products (Alder Lake and later)
   kAvx512Vnni,  // AVX2 + FMA + AVX-512 F/BW/VL/DQ/VNNI: zmm vpdpbusd (need not have AVX-VNNI)
+  kAmx,         // + AMX-TILE/AMX-INT8 granted by the OS: tdpbssd s8 x s8 tiles (Sapphire Rapids+)
   // AArch64 (Advanced SIMD is part of the base architecture)
   kNeon,        // ARMv8.0 NEON: smull/smlal/sadalp int8 products
   kNeonDot,     // + ARMv8.2 dotprod: sdot s8 x s8 4-way dot products

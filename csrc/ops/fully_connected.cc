@@ -65,7 +65,7 @@ class FullyConnected : public Op {
     const ActivationRange act = QuantizedActivationRange(o.activation, out, label());
     kernel_.Init(isa(), units_, depth_, weights,
                  FoldInputZeroPoint(ReadBias(bias, units_), weights, depth_, in.zero_point()),
-                 std::move(effective_scale), out.zero_point(), act.min, act.max);
+                 std::move(effective_scale), out.zero_point(), act.min, act.max, batches_);
     scratch_bytes_ = kernel_.ScratchBytes(batches_);
   }
 

@@ -36,6 +36,10 @@
 #define PYRT_EMULATE_AVXVNNI 1  // declares the test module's Emulated kernels
 #include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
 #undef PYRT_EMULATE_AVXVNNI
+#define PYRT_EMULATE_AMX 1  // declares the test module's Emulated kernels
+#include "kernels/qs8_gemm/amx/qs8_gemm_32x32c4_amx.h"
+#undef PYRT_EMULATE_AMX
+#include "testing/amx_tile_model.h"
 #include "kernels/x86/avx2/x8_lut_avx2.h"
 #include "kernels/x86/avx512vbmi/x8_lut_avx512vbmi.h"
 #include "kernels/x86/avx512vnni/x8_lut_avx512.h"
@@ -57,6 +61,63 @@ std::vector<T> Vec(const py::array_t<T, py::array::c_style | py::array::forcecas
   if (static_cast<size_t>(a.size()) != n)
     throw UsageError(StrCat(what, ": expected ", n, " values, got ", a.size()));
   return std::vector<T>(a.data(), a.data() + n);
+}
+
+// The path a kernel test names: ResolveIsa, or "amx-emulated": the amx
+// path with its GEMM kernels on the AMX tile model (testing/amx_tile_model.h;
+// the rest of the path, AVX-512, runs natively, so it needs avx512vnni).
+// Holds the table override for the lifetime of the object: keep it around
+// the kernel's Init only.
+#if defined(__x86_64__)
+const Qs8GemmConfig* EmulatedAmxConfig() {
+  static const Qs8GemmConfig config = [] {
+    Qs8GemmConfig c;
+    c.mr = kQs8GemmAmxMr;
+    c.nr = kQs8GemmAmxNr;
+    c.kr = 4;
+    c.kp_multiple = kQs8GemmAmxKBlock;
+    c.input = Qs8GemmInput::kS8;
+    c.gemmlowp_s8 = Qs8Gemm32x32c4GemmlowpAmxEmulated;
+    c.fp64_s8 = Qs8Gemm32x32c4Fp64AmxEmulated;
+    return c;
+  }();
+  return &config;
+}
+#endif
+
+class TestIsa {
+ public:
+  explicit TestIsa(const std::string& name) {
+#if defined(__x86_64__)
+    if (name == "amx-emulated") {
+      if (!IsaAvailable(Isa::kAvx512Vnni))
+        throw UsageError("amx-emulated: the emulated amx path needs avx512vnni");
+      OverrideQs8GemmAmxConfigForTesting(EmulatedAmxConfig());
+      emulated_ = true;
+      isa = Isa::kAmx;
+      return;
+    }
+#endif
+    isa = ResolveIsa(name.c_str());
+  }
+  ~TestIsa() {
+    if (emulated_) OverrideQs8GemmAmxConfigForTesting(nullptr);
+  }
+  TestIsa(const TestIsa&) = delete;
+  TestIsa& operator=(const TestIsa&) = delete;
+
+  Isa isa = Isa::kReference;
+
+ private:
+  bool emulated_ = false;
+};
+
+// Raises the AMX tile model's first recorded fault, if any.
+void CheckAmxModel() {
+#if defined(__x86_64__)
+  const std::string fault = amx_model::TakeAmxModelFault();
+  if (!fault.empty()) throw std::runtime_error("AMX tile model: " + fault);
+#endif
 }
 
 // conv over input [B,H,W,C] with filter [O,FH,FW,C]; `bias` is the raw bias
@@ -82,14 +143,18 @@ py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& 
   for (int32_t sh : Vec(shift, n, "shift"))
     if (sh < -31 || sh > 31) throw UsageError("conv_s8: shift outside [-31, 31]");
   ConvS8Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), input_zero_point,
-              FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K, input_zero_point),
-              Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"), output_zero_point,
-              act_min, act_max);
+  {
+    const TestIsa path(isa);  // "amx-emulated" too
+    kernel.Init(path.isa, g, filter.data(), input_zero_point,
+                FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K, input_zero_point),
+                Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"), output_zero_point,
+                act_min, act_max);
+  }
   std::vector<uint8_t> scratch(kernel.scratch_bytes());
   py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  CheckAmxModel();
   return out;
 }
 
@@ -135,12 +200,16 @@ py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64&
     throw UsageError("fully_connected_s8: a [M,K] and b [N,K] expected");
   const int M = a.shape(0), N = b.shape(0), K = b.shape(1);
   FullyConnectedS8Kernel kernel;
-  kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), Vec(bias, N, "bias"),
-              Vec(scale, N, "scale"), output_zero_point, act_min, act_max);
+  {
+    const TestIsa path(isa);  // "amx-emulated" too
+    kernel.Init(path.isa, N, K, b.data(), Vec(bias, N, "bias"), Vec(scale, N, "scale"),
+                output_zero_point, act_min, act_max, M);
+  }
   std::vector<uint8_t> scratch(kernel.ScratchBytes(M));
   py::array_t<int8_t> out({M, N});
   ThreadPool pool(num_threads);
   kernel.Run(M, a.data(), out.mutable_data(), scratch.data(), &pool);
+  CheckAmxModel();
   return out;
 }
 
@@ -194,15 +263,17 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
 }
 
 // C = requant(A B^T + bias) [M, N] through PackedQs8Gemm with an emulated
-// path's kernels ("avxvnni": built against SIMD Everywhere), for paths this
-// CPU lacks. fp64: the FULLY_CONNECTED requantization (scale per column).
+// path's kernels ("avxvnni": built against SIMD Everywhere; "amx": on the
+// software tile model, epilogue in AVX-512, so it needs avx512vnni), for
+// paths this CPU lacks. fp64: the FULLY_CONNECTED requantization (scale per
+// column).
 py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const I8& b,
                                     const py::array_t<int32_t, py::array::c_style>& bias,
                                     const py::array_t<int32_t, py::array::c_style>& multiplier,
                                     const py::array_t<int32_t, py::array::c_style>& shift,
                                     const py::array_t<double, py::array::c_style>& scale,
                                     int32_t zero_point_in, int32_t zero_point_out, int32_t act_min,
-                                    int32_t act_max, bool fp64) {
+                                    int32_t act_max, bool fp64, int num_threads) {
   if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1))
     throw UsageError("emulated_qs8_gemm: A [M, K] and B [N, K] expected");
   const int M = a.shape(0), N = b.shape(0), K = a.shape(1);
@@ -212,8 +283,15 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
     config = DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr,
                                 Qs8Gemm6x16c4GemmlowpAvxVnniEmulated,
                                 Qs8Gemm6x16c4Fp64AvxVnniEmulated);
+  if (path == "amx") {
+    if (!IsaAvailable(Isa::kAvx512Vnni))
+      throw UsageError("emulated_qs8_gemm: the emulated amx kernels need avx512vnni (epilogue)");
+    config = *EmulatedAmxConfig();
+  }
 #endif
-  if (!config.gemmlowp_u8) throw UsageError("emulated_qs8_gemm: no emulated path " + path);
+  if (num_threads < 1) throw UsageError("emulated_qs8_gemm: num_threads >= 1 expected");
+  if (!config.gemmlowp_u8 && !config.gemmlowp_s8)
+    throw UsageError("emulated_qs8_gemm: no emulated path " + path);
   // The bias folded with the input zero point, as the ops do.
   std::vector<int32_t> folded(bias.data(), bias.data() + N);
   for (int n = 0; n < N; ++n) {
@@ -230,6 +308,7 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
   p.output_zero_point = zero_point_out;
   p.act_min = act_min;
   p.act_max = act_max;
+  ThreadPool pool(num_threads);
   PackedQs8Gemm gemm;
   gemm.Init(&config, fp64 ? Qs8Requant::kFp64 : Qs8Requant::kGemmlowp, N, K, b.data(), p);
   std::vector<uint8_t> scratch(gemm.ScratchBytes(M));
@@ -244,9 +323,51 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
             dst[static_cast<size_t>(r) * kp + k] =
                 k < K ? Qs8GemmA<T>::From(a.data()[static_cast<size_t>(m0 + r) * K + k]) : T{0};
       },
-      out.mutable_data(), static_cast<size_t>(N), scratch.data(), nullptr);
+      out.mutable_data(), static_cast<size_t>(N), scratch.data(), &pool);
+  CheckAmxModel();
   return out;
 }
+
+#if defined(__x86_64__)
+// One tdpbssd on the tile model: C [M, N] int32 += A [M, KB] int8 (KB bytes
+// per row) times B [KB / 4, 4 N] int8 (the VNNI layout), each tile configured
+// with its array's shape, so invalid shapes reach the model's checks.
+// misuse: "" (none), "unconfigured" (no ldtilecfg), "released" (after
+// tilerelease), "same_tile" (tdpbssd with C = A). Raises the model's fault.
+py::array_t<int32_t> AmxModelDpbssd(const I8& a, const I8& b, const I32& c,
+                                    const std::string& misuse) {
+  if (a.ndim() != 2 || b.ndim() != 2 || c.ndim() != 2)
+    throw UsageError("amx_model_dpbssd: 2-D A, B, C expected");
+  amx_model::TakeAmxModelFault();
+  alignas(64) uint8_t cfg[64] = {};
+  cfg[0] = 1;
+  auto set = [&](int t, py::ssize_t rows, py::ssize_t colsb) {
+    cfg[48 + t] = static_cast<uint8_t>(rows);
+    cfg[16 + 2 * t] = static_cast<uint8_t>(colsb);
+    cfg[17 + 2 * t] = static_cast<uint8_t>(colsb >> 8);
+  };
+  set(0, c.shape(0), c.shape(1) * 4);
+  set(1, a.shape(0), a.shape(1));
+  set(2, b.shape(0), b.shape(1));
+  py::array_t<int32_t> out({c.shape(0), c.shape(1)});
+  std::copy(c.data(), c.data() + c.size(), out.mutable_data());
+  if (misuse != "unconfigured") _tile_loadconfig(cfg);
+  if (misuse == "released") _tile_release();
+  _tile_loadd(0, out.data(), static_cast<long>(c.shape(1) * 4));
+  _tile_loadd(1, a.data(), static_cast<long>(a.shape(1)));
+  _tile_loadd(2, b.data(), static_cast<long>(b.shape(1)));
+  if (misuse == "same_tile") {
+    _tile_dpbssd(0, 0, 2);
+  } else {
+    _tile_dpbssd(0, 1, 2);
+  }
+  _tile_stored(0, out.mutable_data(), static_cast<long>(c.shape(1) * 4));
+  _tile_release();
+  const std::string fault = amx_model::TakeAmxModelFault();
+  if (!fault.empty()) throw std::runtime_error("AMX tile model: " + fault);
+  return out;
+}
+#endif
 
 // sums + the column sums of x [rows, n] through the path's
 // AccumulateRowsS8Fn (the portable loop when it has none).
@@ -622,8 +743,10 @@ PYBIND11_MODULE(_testing, t) {
   t.def("emulated_qs8_gemm", &testing::EmulatedQs8Gemm, py::arg("path"), py::arg("a"), py::arg("b"),
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("scale"),
         py::arg("zero_point_in"), py::arg("zero_point_out"), py::arg("act_min"),
-        py::arg("act_max"), py::arg("fp64"));
+        py::arg("act_max"), py::arg("fp64"), py::arg("num_threads") = 1);
 #if defined(__x86_64__)
+  t.def("amx_model_dpbssd", &testing::AmxModelDpbssd, py::arg("a"), py::arg("b"), py::arg("c"),
+        py::arg("misuse") = "");
   t.def("requant_avx512", &testing::RequantAvx512, py::arg("x"), py::arg("multiplier"),
         py::arg("shift"), py::arg("zero_point"), py::arg("merged"));
 #endif

@@ -8,6 +8,7 @@
 
 #if defined(__x86_64__)
 #define PYRT_HAVE_AVX2_KERNELS 1
+#include "testing/peak_macs_amx.h"
 #include "testing/peak_macs_avx2.h"
 #include "testing/peak_macs_avx512vnni.h"
 #endif
@@ -67,6 +68,12 @@ std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
 #ifdef PYRT_HAVE_AVX2_KERNELS
       return {{"vpdpbusd zmm",
                MacsPerSecond(Avx512VnniDpbusdThroughputLoop, kAvx512VnniDpbusdMacsPerIteration, seconds)}};
+#else
+      break;
+#endif
+    case Isa::kAmx:
+#if defined(PYRT_HAVE_AVX2_KERNELS) && defined(PYRT_HAVE_AMX_KERNELS)
+      return {{"tdpbssd tile", MacsPerSecond(AmxDpbssdThroughputLoop, kAmxDpbssdMacsPerIteration, seconds)}};
 #else
       break;
 #endif

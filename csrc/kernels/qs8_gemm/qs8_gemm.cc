@@ -5,6 +5,7 @@
 #include "kernels/packed_requant.h"
 
 #if defined(__x86_64__)
+#include "kernels/qs8_gemm/amx/qs8_gemm_32x32c4_amx.h"  // constants; kernels if PYRT_HAVE_AMX_KERNELS
 #include "kernels/qs8_gemm/avx2/qs8_gemm_6x16c2_avx2.h"
 #include "kernels/qs8_gemm/avx512vnni/qs8_gemm_8x32c4_avx512vnni.h"
 #include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
@@ -25,9 +26,13 @@ namespace {
 constexpr size_t kBlockBytes = 128 * 1024;
 constexpr int kMaxBlockRows = 96;
 
+std::atomic<const Qs8GemmConfig*> amx_override{nullptr};
+
 }  // namespace
 
-const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa) {
+void OverrideQs8GemmAmxConfigForTesting(const Qs8GemmConfig* config) { amx_override = config; }
+
+const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
 #ifdef PYRT_HAVE_X86_KERNELS
   static const Qs8GemmConfig avx2 = [] {
     Qs8GemmConfig c;
@@ -45,6 +50,28 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa) {
   static const Qs8GemmConfig avxvnni =
       DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr, Qs8Gemm6x16c4GemmlowpAvxVnni,
                          Qs8Gemm6x16c4Fp64AvxVnni);
+  // s8 x s8 tiles: int8 A rows, k padded to whole 64-byte tile rows; the
+  // panels are packed as avx512vnni's ([kp / 4][32][4]).
+  // (A build whose compiler lacks AMX has no such kernels; its table keeps
+  // the entry empty, which the test module's override can still fill.)
+  static const Qs8GemmConfig amx = [] {
+    Qs8GemmConfig c;
+    c.mr = kQs8GemmAmxMr;
+    c.nr = kQs8GemmAmxNr;
+    c.kr = 4;
+    c.kp_multiple = kQs8GemmAmxKBlock;
+    c.input = Qs8GemmInput::kS8;
+#ifdef PYRT_HAVE_AMX_KERNELS
+    c.gemmlowp_s8 = Qs8Gemm32x32c4GemmlowpAmx;
+    c.fp64_s8 = Qs8Gemm32x32c4Fp64Amx;
+#endif
+    return c;
+  }();
+  if (IsaAtLeast(isa, Isa::kAmx) && (rows == 0 || rows >= kQs8GemmAmxMinRows)) {
+    const Qs8GemmConfig* override_config = amx_override.load();
+    if (override_config) return override_config;
+    if (amx.gemmlowp_s8) return &amx;
+  }
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
   if (IsaAtLeast(isa, Isa::kAvxVnni)) return &avxvnni;
   if (IsaAtLeast(isa, Isa::kAvx2)) return &avx2;
@@ -75,14 +102,15 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa) {
   if (IsaAtLeast(isa, Isa::kNeon)) return &neon;
 #endif
   (void)isa;
+  (void)rows;
   return nullptr;
 }
 
 bool PackedQs8Gemm::Supported(Isa isa) { return Qs8GemmConfigFor(isa) != nullptr; }
 
 void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
-                         const Qs8RequantParams& p) {
-  Init(Qs8GemmConfigFor(isa), requant, N, K, B, p);  // the caller checked Supported(isa)
+                         const Qs8RequantParams& p, int rows) {
+  Init(Qs8GemmConfigFor(isa, rows), requant, N, K, B, p);  // the caller checked Supported(isa)
 }
 
 void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N, int K,
@@ -95,8 +123,8 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
   mr_ = config_->mr;
   nr_ = config_->nr;
   N_ = N;
-  const int kr = config_->kr;
-  kp_ = (K + kr - 1) / kr * kr;
+  const int kr = config_->kr, k_multiple = std::max(kr, config_->kp_multiple);
+  kp_ = (K + k_multiple - 1) / k_multiple * k_multiple;
   const int panels = (N + nr_ - 1) / nr_, padded_n = panels * nr_;
   const size_t row_bytes = static_cast<size_t>(kp_) * AElementBytes();
   block_rows_ = static_cast<int>(std::min<size_t>(kMaxBlockRows, kBlockBytes / row_bytes));

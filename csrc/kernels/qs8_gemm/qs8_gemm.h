@@ -45,8 +45,15 @@ struct Qs8GemmA<uint8_t> {
 
 // The family's dispatch table: the config of `isa` (its own kernels, or the
 // best path below it that has some); nullptr where only the reference
-// loops exist.
-const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa);
+// loops exist. rows: the GEMM's M when known (0: unknown, taken as large);
+// amx GEMMs of fewer than kQs8GemmAmxMinRows rows use the avx512vnni kernels.
+const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows = 0);
+
+// Test module only: while set, the amx entry of the table is `config` (the
+// kernels built on the AMX tile model), so the kernel twin tests run the
+// whole amx path on CPUs without AMX; nullptr restores the product's entry.
+// Set it only around a kernel's Init, with no other Init running.
+void OverrideQs8GemmAmxConfigForTesting(const Qs8GemmConfig* config);
 
 struct Qs8RequantParams {
   const int32_t* bias = nullptr;        // [N]
@@ -67,9 +74,10 @@ class PackedQs8Gemm {
   static bool Supported(Isa isa);
 
   // B: N rows of K int8 weights, row stride K; p.bias folded with the input
-  // zero point. Requires Supported(isa).
+  // zero point. Requires Supported(isa). rows: M of the Runs to come when
+  // known (0: unknown), for the table's choice of kernels (Qs8GemmConfigFor).
   void Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
-            const Qs8RequantParams& p);
+            const Qs8RequantParams& p, int rows = 0);
   // The same with a given table entry (tests: emulated kernels).
   void Init(const Qs8GemmConfig* config, Qs8Requant requant, int N, int K, const int8_t* B,
             const Qs8RequantParams& p);

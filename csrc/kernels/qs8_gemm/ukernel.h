@@ -62,6 +62,7 @@ enum class Qs8GemmInput { kS16, kU8Offset128, kS8 };
 struct Qs8GemmConfig {
   int mr = 1, nr = 1;
   int kr = 2;  // k values per packed group: kp is K rounded up to kr
+  int kp_multiple = 0;  // when set, kp is rounded up to it instead (AMX: 64-byte tile rows)
   Qs8GemmInput input = Qs8GemmInput::kS16;
   // kS16 paths:
   Qs8GemmUkernel gemmlowp = nullptr, fp64 = nullptr;

@@ -1,0 +1,46 @@
+// int8 GEMM microkernels for AMX-INT8: up to 32 rows x 32 columns per call,
+// k in steps of 64 (tdpbssd: s8 x s8 products summed into int32 tiles
+// without saturation, so exact). A rows stay int8 (Qs8GemmInput::kS8, no
+// +128 offset, so the bias folds only the input zero point) with kp a
+// multiple of 64; weights are the [kp / 4][32][4] panels of the avx512vnni
+// path. The sums leave the tiles through a 4 KB int32 buffer and are
+// requantized with the avx512vnni path's AVX-512 epilogue.
+//
+// The same source is also built into the test-only module against a
+// software model of the tile intrinsics (PYRT_EMULATE_AMX, names end in
+// Emulated; csrc/testing/amx_tile_model.h), so the twin tests run it on
+// CPUs without AMX.
+#pragma once
+
+#include "kernels/qs8_gemm/ukernel.h"
+
+#ifdef PYRT_EMULATE_AMX
+#define PYRT_AMX_NAME(name) name##Emulated
+#else
+#define PYRT_AMX_NAME(name) name
+#endif
+
+namespace pyrt {
+
+constexpr int kQs8GemmAmxMr = 32;
+constexpr int kQs8GemmAmxNr = 32;
+constexpr int kQs8GemmAmxKBlock = 64;  // bytes of k per tile row: kp is a multiple
+// Fewer GEMM rows than this run on the avx512vnni kernels instead (see
+// Qs8GemmConfigFor): below one full 16-row A tile the tile setup, the
+// C round trip through memory and the k padding to 64 cost more than the
+// wider multiply saves, and such GEMMs (FULLY_CONNECTED at batch 1-8) are
+// bound by streaming the weights anyway.
+constexpr int kQs8GemmAmxMinRows = 16;
+
+// Requantization as TFLite's MultiplyByQuantizedMultiplier (gemmlowp).
+void PYRT_AMX_NAME(Qs8Gemm32x32c4GemmlowpAmx)(int mr, int nr, int kp, const int8_t* a,
+                                             size_t a_stride, const int8_t* b, int8_t* c,
+                                             size_t c_stride, const Qs8GemmEpilogue& ep);
+
+// Requantization in double with rounding half away from zero (the
+// FULLY_CONNECTED reference).
+void PYRT_AMX_NAME(Qs8Gemm32x32c4Fp64Amx)(int mr, int nr, int kp, const int8_t* a,
+                                         size_t a_stride, const int8_t* b, int8_t* c,
+                                         size_t c_stride, const Qs8GemmEpilogue& ep);
+
+}  // namespace pyrt
