@@ -22,6 +22,7 @@
 #include "kernels/hybrid_gemm.h"
 #include "kernels/hybrid_quant.h"
 #include "kernels/isa.h"
+#include "kernels/channel_lut_s8_kernel.h"
 #include "kernels/lut_s8_kernel.h"
 #include "kernels/reduce_rows_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
@@ -183,6 +184,21 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
   if (lut.size() != 256 || num_threads < 1) throw UsageError("lut_s8: 256 table entries expected");
   LutS8Kernel kernel;
   kernel.Init(ResolveIsa(isa.c_str()), lut.data());
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  ThreadPool pool(num_threads);
+  kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// out[..., c] = table[c][uint8(x[..., c])] through ChannelLutS8Kernel
+// (table: channels x 256, channels = x's last dimension).
+py::array ChannelLutS8(const I8& table, const I8& x, const std::string& isa, int num_threads) {
+  if (table.ndim() != 2 || table.shape(1) != 256 || x.ndim() < 1 || x.shape(x.ndim() - 1) != table.shape(0) ||
+      table.shape(0) < 1 || num_threads < 1)
+    throw UsageError("channel_lut_s8: table [channels, 256] and x [..., channels] expected");
+  ChannelLutS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), std::vector<int8_t>(table.data(), table.data() + table.size()),
+              table.shape(0));
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
@@ -565,6 +581,8 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("act_max"), py::arg("fp64"));
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
+  t.def("channel_lut_s8", &testing::ChannelLutS8, py::arg("table"), py::arg("x"), py::arg("isa"),
+        py::arg("num_threads") = 1);
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
