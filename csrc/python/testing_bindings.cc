@@ -24,6 +24,7 @@
 #include "kernels/isa.h"
 #include "kernels/channel_lut_s8_kernel.h"
 #include "kernels/lut_s8_kernel.h"
+#include "kernels/sqrdiff_s8_kernel.h"
 #include "kernels/reduce_rows_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
 #include "kernels/softmax_s8/softmax_s8_table.h"
@@ -187,6 +188,32 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// int8 SQUARED_DIFFERENCE of a and b (numpy broadcasting, rank <= 6)
+// through SquaredDifferenceS8Kernel; `params` names SquaredDifferenceParams'
+// fields. Input shifts in [-31, -1] (the op's rescalings are <= 1/2).
+py::array SquaredDifferenceS8(const I8& a, const I8& b, const py::dict& params, const std::string& isa) {
+  const Shape sa(a.shape(), a.shape() + a.ndim()), sb(b.shape(), b.shape() + b.ndim());
+  Shape shape;
+  if (!BroadcastShape(sa, sb, &shape) || shape.size() > kMaxBroadcastRank)
+    throw UsageError("squared_difference_s8: shapes do not broadcast (rank <= 6)");
+  auto get = [&](const char* key) { return params[key].cast<int32_t>(); };
+  SquaredDifferenceParams p;
+  p.input1_offset = get("input1_offset"), p.input2_offset = get("input2_offset");
+  p.input1_multiplier = get("input1_multiplier"), p.input1_shift = get("input1_shift");
+  p.input2_multiplier = get("input2_multiplier"), p.input2_shift = get("input2_shift");
+  p.output_multiplier = get("output_multiplier"), p.output_shift = get("output_shift");
+  p.output_offset = get("output_offset");
+  if (p.input1_shift < -31 || p.input1_shift > -1 || p.input2_shift < -31 || p.input2_shift > -1 ||
+      p.output_shift < -31 || p.output_shift > 0 || p.input1_multiplier < 0 || p.input2_multiplier < 0 ||
+      p.output_multiplier < 0)
+    throw UsageError("squared_difference_s8: shifts or multipliers out of the op's range");
+  SquaredDifferenceS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), p, MakeBroadcastPlan(sa, sb));
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
+  kernel.Run(a.data(), b.data(), out.mutable_data());
   return out;
 }
 
@@ -583,6 +610,8 @@ PYBIND11_MODULE(_testing, t) {
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("channel_lut_s8", &testing::ChannelLutS8, py::arg("table"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
+  t.def("squared_difference_s8", &testing::SquaredDifferenceS8, py::arg("a"), py::arg("b"),
+        py::arg("params"), py::arg("isa"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
