@@ -486,7 +486,7 @@ py::array DepthwiseHybrid(const I8& q, const I32& zero_point, const F32& scale, 
 
 // int8 softmax over the last axis: the reference or the tabulated kernel.
 py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift, int32_t diff_min,
-                    bool tabulated) {
+                    bool tabulated, const std::string& isa) {
   if (x.ndim() < 1 || x.shape(x.ndim() - 1) < 1 || input_multiplier < 0 || input_left_shift < 0 ||
       input_left_shift > 31 || diff_min > 0)
     throw UsageError("softmax_s8: bad arguments");
@@ -497,8 +497,8 @@ py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift,
   const int depth = x.shape(x.ndim() - 1);
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
   if (tabulated) {
-    SoftmaxS8Tabulated(BuildSoftmaxS8Table(p), x.size() / depth, depth, x.data(),
-                       out.mutable_data());
+    SoftmaxS8TabulatedFor(ResolveIsa(isa.c_str()))(BuildSoftmaxS8Table(p), x.size() / depth, depth,
+                                                   x.data(), out.mutable_data());
   } else {
     pyrt::SoftmaxS8(p, x.size() / depth, depth, x.data(), out.mutable_data());
   }
@@ -581,7 +581,8 @@ PYBIND11_MODULE(_testing, t) {
     return std::string(HybridGemmConfigFor(ResolveIsa(isa.c_str())).name);
   });
   t.def("softmax_s8", &testing::SoftmaxS8, py::arg("x"), py::arg("input_multiplier"),
-        py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"));
+        py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"),
+        py::arg("isa") = "reference");
   t.def("available_isas", [] {  // every path this CPU runs, worst first
     std::vector<std::string> names;
     for (Isa i : CpuPaths()) names.insert(names.begin(), IsaName(i));
