@@ -24,6 +24,7 @@
 #include "kernels/isa.h"
 #include "kernels/channel_lut_s8_kernel.h"
 #include "kernels/lut_s8_kernel.h"
+#include "kernels/pool_s8/average_pool_s8.h"
 #include "kernels/sqrdiff_s8_kernel.h"
 #include "kernels/reduce_rows_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
@@ -214,6 +215,28 @@ py::array SquaredDifferenceS8(const I8& a, const I8& b, const py::dict& params, 
   kernel.Init(ResolveIsa(isa.c_str()), p, MakeBroadcastPlan(sa, sb));
   py::array_t<int8_t> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
   kernel.Run(a.data(), b.data(), out.mutable_data());
+  return out;
+}
+
+// int8 AVERAGE_POOL_2D of x [batch, h, w, c] on `isa`'s path; windows are
+// clipped to the image (padding cells not counted), as the reference does.
+py::array AveragePoolS8(const I8& x, int filter_h, int filter_w, int stride_h, int stride_w, int pad_top,
+                        int pad_left, int out_h, int out_w, int act_min, int act_max, const std::string& isa) {
+  if (x.ndim() != 4 || filter_h < 1 || filter_w < 1 || stride_h < 1 || stride_w < 1 || out_h < 1 ||
+      out_w < 1 || act_min < -128 || act_max > 127 || act_min > act_max)
+    throw UsageError("average_pool_s8: bad geometry");
+  PoolGeometry g{};
+  g.batch = x.shape(0), g.in_h = x.shape(1), g.in_w = x.shape(2), g.channels = x.shape(3);
+  g.out_h = out_h, g.out_w = out_w, g.filter_h = filter_h, g.filter_w = filter_w;
+  g.stride_h = stride_h, g.stride_w = stride_w, g.pad_top = pad_top, g.pad_left = pad_left;
+  g.act_min = act_min, g.act_max = act_max;
+  for (int o = 0; o < out_h; ++o)
+    if (PoolWindowExtent(o, stride_h, pad_top, filter_h, g.in_h) <= 0) throw UsageError("average_pool_s8: empty window");
+  for (int o = 0; o < out_w; ++o)
+    if (PoolWindowExtent(o, stride_w, pad_left, filter_w, g.in_w) <= 0) throw UsageError("average_pool_s8: empty window");
+  py::array_t<int8_t> out(std::vector<py::ssize_t>{g.batch, out_h, out_w, g.channels});
+  std::vector<uint8_t> scratch(AveragePoolScratchBytes(g) + 64);
+  AveragePoolS8For(ResolveIsa(isa.c_str()), g)(g, x.data(), out.mutable_data(), scratch.data());
   return out;
 }
 
@@ -613,6 +636,9 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("num_threads") = 1);
   t.def("squared_difference_s8", &testing::SquaredDifferenceS8, py::arg("a"), py::arg("b"),
         py::arg("params"), py::arg("isa"));
+  t.def("average_pool_s8", &testing::AveragePoolS8, py::arg("x"), py::arg("filter_h"), py::arg("filter_w"),
+        py::arg("stride_h"), py::arg("stride_w"), py::arg("pad_top"), py::arg("pad_left"), py::arg("out_h"),
+        py::arg("out_w"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
