@@ -352,3 +352,80 @@ def test_emulated_gemm_paths_match_reference(path):
             ref = conv(a.reshape(1, 1, m, k), b.reshape(n, 1, 1, k), bias, mult, shift, zi, zo, lo, hi,
                        (1, 1), (1, 1), (0, 0), "reference").reshape(m, n)
         assert_same(ours, ref, f"{path} case {case}: m={m} n={n} k={k}")
+
+
+# -- The AVX-512 requantization forms on raw int32 sums ------------------------
+
+INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
+
+
+def _gemmlowp(x, m, shift, zp):
+    """MultiplyByQuantizedMultiplier (gemmlowp double rounding) + zp, int32
+    wrapping, in Python integers: the reference kernels' arithmetic."""
+    def wrap(v):
+        return (v + 2**31) % 2**32 - 2**31
+    left, right = max(shift, 0), max(-shift, 0)
+    a = wrap(x * 2**left)
+    if a == m == INT32_MIN:
+        h = INT32_MAX
+    else:
+        ab = a * m
+        n = ab + (2**30 if ab >= 0 else 1 - 2**30)
+        h = abs(n) // 2**31 * (1 if n >= 0 else -1)  # C division: toward zero
+    mask = (1 << right) - 1
+    threshold = (mask >> 1) + (1 if h < 0 else 0)
+    return wrap((h >> right) + (1 if (h & mask) > threshold else 0) + zp)
+
+
+avx512 = pytest.mark.skipif("avx512vnni" not in T.available_isas(),
+                            reason="CPU lacks AVX-512 VNNI (this test needs it natively)")
+
+
+@avx512
+@pytest.mark.parametrize("merged", [False, True])
+def test_requant_avx512_forms_match_reference(merged):
+    """Both AVX-512 forms (the general one and the merged single-shift one used
+    when every right shift is in [1, 23]) against the reference arithmetic on
+    raw sums: the int32 extremes, rounding ties, every shift, extreme zero
+    points; before narrowing, so no saturation hides a difference."""
+    rng = np.random.default_rng(40)
+    edges = np.array([INT32_MIN, INT32_MIN + 1, -2**30 - 1, -2**30, -1, 0, 1, 2**30, INT32_MAX],
+                     np.int64)
+    checked = 0
+    for case in range(48):
+        m = rng.integers(2**30, 2**31, 16)
+        m[rng.random(16) < 0.3] = rng.choice([2**30, 2**31 - 1, 2**30 + 1], 16)[:1]
+        if merged:
+            shift = rng.integers(-23, 0, 16)
+            shift[case % 16] = [-1, -23][case % 2]
+        else:
+            shift = rng.integers(-31, 8, 16)
+            if case % 3 == 0:
+                m[case % 16] = INT32_MIN
+        zp = int([-128, 127, 0, -3][case % 4])
+        scale = 2 ** int(rng.integers(0, 32))
+        x = np.concatenate([
+            np.repeat(edges, 16),
+            rng.integers(INT32_MIN, INT32_MAX + 1, 16 * 40, dtype=np.int64),
+            rng.integers(-scale, scale, 16 * 40, dtype=np.int64),
+            # near rounding ties of x * m / 2^(31 + s)
+            np.tile(np.arange(-8, 8), 16) * 2**int(rng.integers(0, 24)),
+        ]).astype(np.int32)
+        got = T.requant_avx512(x, m.astype(np.int32), shift.astype(np.int32), zp, merged)
+        assert got is not None, "the merged form refused shifts in [1, 23]"
+        want = [_gemmlowp(int(v), int(m[i % 16]), int(shift[i % 16]), zp) for i, v in enumerate(x)]
+        bad = np.flatnonzero(np.asarray(got, np.int64) != np.asarray(want, np.int64))
+        assert bad.size == 0, (
+            f"case {case}: {bad.size} differ, e.g. x={x[bad[0]]} m={m[bad[0] % 16]} "
+            f"shift={shift[bad[0] % 16]} zp={zp}: {got[bad[0]]} != {want[bad[0]]}")
+        checked += x.size
+    assert checked > 48 * 16 * 80
+
+
+@avx512
+def test_requant_avx512_merged_form_refuses_other_shifts():
+    m = np.full(16, 2**30, np.int32)
+    for bad_shift in (0, 1, -24):
+        shift = np.full(16, -5, np.int32)
+        shift[3] = bad_shift
+        assert T.requant_avx512(np.zeros(16, np.int32), m, shift, 0, True) is None

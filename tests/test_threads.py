@@ -122,3 +122,17 @@ def test_invoke_releases_the_gil():
     inside = sum(1 for a, b in windows for x in ticks
                  if a + (b - a) / 4 < x < b - (b - a) / 4)
     assert inside > 0, f"no progress of another thread during invokes of {windows[0][1] - windows[0][0]:.3f} s"
+
+
+def test_thread_pool_runs_every_task_exactly_once():
+    """The pool's job word: across many back-to-back jobs of varied sizes
+    (workers waking late, tasks of different lengths), each task of each job
+    runs once; a task claimed from a finished or newer job would show as 0 or 2."""
+    from pyruntime import _testing as T
+
+    for threads in (2, 3, 11):
+        counts = T.thread_pool_task_counts(threads, jobs=3000, max_tasks=37).reshape(3000, 37)
+        for j in range(3000):
+            tasks = 1 + (j * 7919) % 37
+            assert (counts[j, :tasks] == 1).all(), (threads, j, counts[j, :tasks])
+            assert (counts[j, tasks:] == 0).all(), (threads, j)

@@ -1,5 +1,6 @@
 #include "core/thread_pool.h"
 
+#include <algorithm>
 #include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -36,8 +37,25 @@ ThreadPool::~ThreadPool() {
   for (auto& w : workers_) w.join();
 }
 
-void ThreadPool::RunTasks() {
-  for (int i = next_task_.fetch_add(1); i < num_tasks_; i = next_task_.fetch_add(1)) (*task_)(i);
+void ThreadPool::RunTasks(uint64_t job) {
+  for (;;) {
+    const uint64_t index = job & kIndexMask;
+    const uint64_t count = (job >> kIndexBits) & kIndexMask;
+    if (index >= count) return;
+    // Succeeds only while this job is current and task `index` unclaimed;
+    // on failure `job` is reloaded (a newer job is then run from its start).
+    if (!job_.compare_exchange_weak(job, job + 1, std::memory_order_acq_rel,
+                                    std::memory_order_acquire))
+      continue;
+    // The job cannot end before this task does, so task_ is still its own.
+    const auto* task = task_.load(std::memory_order_relaxed);
+    (*task)(static_cast<int>(index));
+    if (tasks_done_.fetch_add(1, std::memory_order_acq_rel) + 1 == static_cast<int>(count)) {
+      std::lock_guard<std::mutex> lock(mutex_);  // the caller may be about to wait
+      done_.notify_one();
+    }
+    job = job_.load(std::memory_order_acquire);
+  }
 }
 
 void ThreadPool::ParallelFor(int num_tasks, const std::function<void(int)>& task) {
@@ -46,39 +64,49 @@ void ThreadPool::ParallelFor(int num_tasks, const std::function<void(int)>& task
     for (int i = 0; i < num_tasks; ++i) task(i);
     return;
   }
+  for (int first = 0; first < num_tasks; first += kMaxTasksPerJob) {
+    const int count = std::min(kMaxTasksPerJob, num_tasks - first);
+    if (first == 0 && count == num_tasks) {
+      RunJob(count, task);
+    } else {
+      const std::function<void(int)> shifted = [&](int i) { task(first + i); };
+      RunJob(count, shifted);
+    }
+  }
+}
+
+void ThreadPool::RunJob(int num_tasks, const std::function<void(int)>& task) {
+  const uint64_t generation = (job_.load(std::memory_order_relaxed) >> (2 * kIndexBits)) + 1;
+  const uint64_t job = (generation << (2 * kIndexBits)) |
+                       (static_cast<uint64_t>(num_tasks) << kIndexBits);
+  // No task of the previous job is running, so nobody reads these now.
+  task_.store(&task, std::memory_order_relaxed);
+  tasks_done_.store(0, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    task_ = &task;
-    num_tasks_ = num_tasks;
-    next_task_.store(0);
-    busy_workers_.store(static_cast<int>(workers_.size()));
-    generation_.fetch_add(1, std::memory_order_release);  // publishes the fields above
+    job_.store(job, std::memory_order_release);  // publishes the fields above
   }
   wake_.notify_all();
-  RunTasks();
-  auto all_done = [this] { return busy_workers_.load(std::memory_order_acquire) == 0; };
+  RunTasks(job);
+  auto all_done = [&] { return tasks_done_.load(std::memory_order_acquire) == num_tasks; };
   if (!SpinFor(all_done)) {
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, all_done);
   }
-  task_ = nullptr;
 }
 
 void ThreadPool::WorkerLoop() {
   uint64_t seen = 0;
-  auto new_job = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+  auto new_job = [&] { return (job_.load(std::memory_order_acquire) >> (2 * kIndexBits)) != seen; };
   for (;;) {
     if (!SpinFor(new_job)) {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stop_ || new_job(); });
       if (stop_) return;
     }
-    seen = generation_.load(std::memory_order_acquire);
-    RunTasks();
-    if (busy_workers_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      std::lock_guard<std::mutex> lock(mutex_);  // the caller may be about to wait
-      done_.notify_one();
-    }
+    const uint64_t job = job_.load(std::memory_order_acquire);
+    seen = job >> (2 * kIndexBits);
+    RunTasks(job);
   }
 }
 

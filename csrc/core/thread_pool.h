@@ -4,10 +4,17 @@
 // the last worker) and wait between jobs, so invoke never creates threads.
 // ParallelFor hands out task indices dynamically; a task must not depend on
 // which thread runs it, which keeps results identical for any thread count.
-// Waiting threads (idle workers, the caller waiting for workers) spin for up
-// to 300 us before sleeping: consecutive parallel ops (with small serial ops
-// between them) hand work over within that, and a condition-variable wakeup
-// (in a VM especially) costs more than many ops.
+//
+// ParallelFor returns as soon as every task has run, without waiting for
+// idle workers to notice the job: on a busy machine a worker may not be
+// scheduled for milliseconds, and the caller then simply runs its share.
+// A job's tasks are claimed with a compare-and-swap on one word holding the
+// job's generation, task count and next index, so a worker that wakes up
+// late can never claim a task of a job that has ended or a newer one.
+// Waiting threads (idle workers, the caller waiting for running tasks)
+// spin for up to 300 us before sleeping: consecutive parallel ops (with
+// small serial ops between them) hand work over within that, and a
+// condition-variable wakeup (in a VM especially) costs more than many ops.
 #pragma once
 
 #include <atomic>
@@ -34,8 +41,16 @@ class ThreadPool {
   void ParallelFor(int num_tasks, const std::function<void(int)>& task);
 
  private:
+  // The job word: generation (24 bits) | task count (20) | next index (20).
+  static constexpr int kIndexBits = 20;
+  static constexpr uint64_t kIndexMask = (uint64_t{1} << kIndexBits) - 1;
+  static constexpr int kMaxTasksPerJob = static_cast<int>(kIndexMask);
+
+  void RunJob(int num_tasks, const std::function<void(int)>& task);
   void WorkerLoop();
-  void RunTasks();
+  // Claims and runs tasks of the job in `job` (a loaded job word) until it
+  // has none left or a newer job replaced it.
+  void RunTasks(uint64_t job);
   // Spins until pred() or the spin budget ends; returns pred().
   template <typename Pred>
   static bool SpinFor(Pred pred);
@@ -44,12 +59,10 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  const std::function<void(int)>* task_ = nullptr;
-  int num_tasks_ = 0;
-  std::atomic<int> next_task_{0};
-  std::atomic<int> busy_workers_{0};
-  // Bumped per job (under mutex_) so waiting workers see new work.
-  std::atomic<uint64_t> generation_{0};
+  std::atomic<uint64_t> job_{0};
+  // Valid for the job in job_ while it has unfinished tasks.
+  std::atomic<const std::function<void(int)>*> task_{nullptr};
+  std::atomic<int> tasks_done_{0};
   bool stop_ = false;
 };
 

@@ -6,6 +6,7 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/qs8_vbinary_avx2.h"
+#include "kernels/x86/avx512vbmi/qs8_vaddsub_table_avx512vbmi.h"
 #include "kernels/x86/avx512vnni/qs8_vbinary_avx512.h"
 #define PYRT_HAVE_X86_KERNELS 1
 #endif
@@ -18,17 +19,18 @@ constexpr int64_t kMinElementsPerTask = 16384;
 
 }  // namespace
 
-void BinaryQ8Kernel::InitAddSub(Isa isa, const AddSubParams& p, const BroadcastPlan& plan) {
+void BinaryQ8Kernel::InitAddSub(Isa isa, const AddSubParams& p, const BroadcastPlan& plan,
+                                bool tables) {
   add_ = p;
-  Init(isa, false, plan);
+  Init(isa, false, plan, tables);
 }
 
 void BinaryQ8Kernel::InitMul(Isa isa, const MulParams& p, const BroadcastPlan& plan) {
   mul_params_ = p;
-  Init(isa, true, plan);
+  Init(isa, true, plan, false);
 }
 
-void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
+void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tables) {
   mul_ = mul;
   plan_ = plan;
   if (mul) {
@@ -45,6 +47,16 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
 #ifdef PYRT_HAVE_X86_KERNELS
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
     SetSimdRows<Qs8MulRowAvx512, Qs8AddSubRowAvx512>(mul);
+    // Table lookups need VBMI's byte permutes and the int8 left shift (20).
+    if (!mul && tables && CpuHasAvx512Vbmi() && add_.left_shift == 20) {
+      auto t = std::make_shared<Qs8AddSubTables>();
+      MakeQs8AddSubTables(add_, t.get());
+      add_tables_ = std::move(t);
+      row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
+                   int64_t sb, int8_t* o, int64_t n) {
+        Qs8AddSubTableRowAvx512Vbmi(k.add_, *k.add_tables_, a, sa, b, sb, o, n);
+      };
+    }
   } else if (IsaAtLeast(isa, Isa::kAvx2)) {
     SetSimdRows<Qs8MulRowAvx2, Qs8AddSubRowAvx2>(mul);
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "kernels/isa.h"
 #include "kernels/reference/binary_s8.h"
@@ -12,10 +13,13 @@
 namespace pyrt {
 
 class ThreadPool;
+struct Qs8AddSubTables;  // kernels/x86/avx512vbmi/qs8_vaddsub_table_avx512vbmi.h
 
 class BinaryQ8Kernel {
  public:
-  void InitAddSub(Isa isa, const AddSubParams& p, const BroadcastPlan& plan);
+  // tables: let the SIMD path look up each input's rescaling where it can
+  // (false only for tests of the computing rows).
+  void InitAddSub(Isa isa, const AddSubParams& p, const BroadcastPlan& plan, bool tables = true);
   void InitMul(Isa isa, const MulParams& p, const BroadcastPlan& plan);
 
   void Run(const int8_t* a, const int8_t* b, int8_t* out, ThreadPool* pool) const;
@@ -27,7 +31,7 @@ class BinaryQ8Kernel {
                          int64_t);
   template <typename T>
   void RunRows(RowFn<T> row, const T* a, const T* b, T* out, ThreadPool* pool) const;
-  void Init(Isa isa, bool mul, const BroadcastPlan& plan);
+  void Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tables);
   // A SIMD path's int8 rows (the signatures of kernels/x86/*/qs8_vbinary_*.h).
   using SimdMulRow = void (*)(const MulParams&, const int8_t*, int64_t, const int8_t*, int64_t,
                               int8_t*, int64_t);
@@ -40,6 +44,7 @@ class BinaryQ8Kernel {
   AddSubParams add_;
   MulParams mul_params_;
   BroadcastPlan plan_;
+  std::shared_ptr<const Qs8AddSubTables> add_tables_;  // immutable once built
   RowFn<int8_t> row_s8_ = nullptr;
   RowFn<uint8_t> row_u8_ = nullptr;
 };

@@ -12,20 +12,24 @@ inline void Widen(const int8_t* src, int n, T* dst) {
   for (int i = 0; i < n; ++i) dst[i] = Qs8GemmA<T>::From(src[i]);
 }
 
-// x + 128 as uint8: short runs (a filter row of 3 channels is 9 bytes) 8 at
-// a time in a 64-bit register, where the vectorized loop would go scalar.
+// x + 128 as uint8, 8 at a time in a 64-bit register (the vectorized loop
+// would go scalar on short runs: a filter row of 3 channels is 9 bytes); a
+// run of 8 or more ends with one 8-byte step that overlaps the previous.
+inline void Xor128x8(const int8_t* src, uint8_t* dst) {
+  uint64_t v;
+  std::memcpy(&v, src, 8);
+  v ^= 0x8080808080808080ull;
+  std::memcpy(dst, &v, 8);
+}
+
 template <>
 inline void Widen(const int8_t* src, int n, uint8_t* dst) {
-  int i = 0;
-  if (n < 32) {
-    for (; i + 8 <= n; i += 8) {
-      uint64_t v;
-      std::memcpy(&v, src + i, 8);
-      v ^= 0x8080808080808080ull;
-      std::memcpy(dst + i, &v, 8);
-    }
+  if (n < 8 || n >= 32) {  // long runs: the compiler's vector loop
+    for (int i = 0; i < n; ++i) dst[i] = Qs8GemmA<uint8_t>::From(src[i]);
+    return;
   }
-  for (; i < n; ++i) dst[i] = Qs8GemmA<uint8_t>::From(src[i]);
+  for (int i = 0; i + 8 < n; i += 8) Xor128x8(src + i, dst + i);
+  Xor128x8(src + n - 8, dst + n - 8);
 }
 
 }  // namespace
@@ -83,7 +87,7 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, T* dst) cons
   for (int r = 0; r < count; ++r) {
     const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
     T* row = dst + static_cast<size_t>(r) * kp;
-    std::fill(row + K, row + kp, T{0});
+    for (int k = K; k < kp; ++k) row[k] = T{0};  // < one k group: no fill call
     const int ix0 = ox * g.stride_w - g.pad_left;
     const bool columns_inside = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter_w <= g.in_w;
     for (int fy = 0; fy < g.filter_h; ++fy) {

@@ -1,9 +1,12 @@
 // The pixel loop shared by the SIMD depthwise microkernels (depth multiplier
 // 1): for each output pixel of rows [row0, row1) (counted over all images),
 // where its taps are, then pixel(taps, out) computes all channels of it.
-// Interior pixels (every tap inside the image) get one base pointer plus
-// fixed offsets; border pixels a pointer per tap, padding taps pointing at
-// `zero_row` (the input zero point, which the folded bias cancels). Taps
+// Interior pixels (every tap inside the image) come in runs along the row:
+// run(base, offset, count, step, out) computes `count` pixels, pixel i's tap
+// t at base + i * step + offset[t] (a kernel can then keep per-channel
+// constants in registers across the run); border pixels get a pointer per
+// tap, padding taps pointing at `zero_row` (the input zero point, which the
+// folded bias cancels). Taps
 // come in pairs; an odd last tap's partner reads offset 0 / zero_row, with
 // zero weights. Header-only and ISA-neutral: each microkernel instantiates
 // it in its own translation unit with its own flags.
@@ -30,10 +33,10 @@ struct DwTapOffsets {
 
 // kMaxTaps: the microkernel's limit on filter_h * filter_w (checked by its
 // caller). pixel: a generic callable (DwTapPointers or DwTapOffsets, Out* out);
-// Out is int8_t, or float for the hybrid kernel.
-template <int kMaxTaps, typename Out, typename Pixel>
+// Out is int8_t, or float for the hybrid kernel. run: see above.
+template <int kMaxTaps, typename Out, typename Pixel, typename Run>
 inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t* zero_row,
-                       Out* output, int row0, int row1, Pixel&& pixel) {
+                       Out* output, int row0, int row1, Pixel&& pixel, Run&& run) {
   const int C = g.in_c, taps_n = g.filter_h * g.filter_w;
   ptrdiff_t offset[kMaxTaps + 1];
   for (int fy = 0, t = 0; fy < g.filter_h; ++fy)
@@ -55,7 +58,11 @@ inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t*
     for (int ox = 0; ox < g.out_w; ++ox, out += C) {
       const int ix0 = ox * g.stride_w - g.pad_left;
       if (row_inside && ox >= ox_lo && ox < ox_hi) {
-        pixel(DwTapOffsets{image + (static_cast<ptrdiff_t>(iy0) * g.in_w + ix0) * C, offset}, out);
+        const int count = ox_hi - ox;
+        run(image + (static_cast<ptrdiff_t>(iy0) * g.in_w + ix0) * C, offset, count,
+            static_cast<ptrdiff_t>(g.stride_w) * C, out);
+        ox += count - 1;
+        out += static_cast<size_t>(count - 1) * C;
         continue;
       }
       for (int fy = 0, t = 0; fy < g.filter_h; ++fy) {
@@ -69,6 +76,18 @@ inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t*
       pixel(DwTapPointers{taps}, out);
     }
   }
+}
+
+// The same for kernels without a run form: each interior pixel by itself.
+template <int kMaxTaps, typename Out, typename Pixel>
+inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t* zero_row,
+                       Out* output, int row0, int row1, Pixel&& pixel) {
+  DwConvRows<kMaxTaps>(g, input, zero_row, output, row0, row1, pixel,
+                       [&](const int8_t* base, const ptrdiff_t* offset, int count,
+                           ptrdiff_t step, Out* out) {
+                         for (int i = 0; i < count; ++i, base += step, out += g.in_c)
+                           pixel(DwTapOffsets{base, offset}, out);
+                       });
 }
 
 }  // namespace

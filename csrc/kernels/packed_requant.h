@@ -31,6 +31,7 @@ inline void WriteGemmlowpRequant(int32_t* q, int n, int j, int32_t bias, int32_t
   q[4 * n + j] = static_cast<int32_t>((int64_t{1} << right) - 1);
   scalars.any_left_shift |= left != 0;
   scalars.any_int32_min_multiplier |= multiplier == INT32_MIN;
+  scalars.right_shifts_1_to_23 &= right >= 1 && right <= 23;
 }
 
 inline void WriteFp64Requant(int32_t* q, int n, int j, int32_t bias, double scale) {
@@ -51,7 +52,8 @@ inline Qs8GemmEpilogue RequantView(const Qs8GemmEpilogue& scalars, const int8_t*
   return ep;
 }
 
-// The scalars of a layer's epilogue, facts false until blocks are written.
+// The scalars of a layer's epilogue, its facts as for no channel yet
+// (updated as blocks are written).
 inline Qs8GemmEpilogue EpilogueScalars(int32_t output_zero_point, int32_t act_min,
                                        int32_t act_max) {
   Qs8GemmEpilogue ep;
@@ -60,6 +62,7 @@ inline Qs8GemmEpilogue EpilogueScalars(int32_t output_zero_point, int32_t act_mi
   ep.act_max = act_max;
   ep.any_left_shift = false;
   ep.any_int32_min_multiplier = false;
+  ep.right_shifts_1_to_23 = true;
   return ep;
 }
 

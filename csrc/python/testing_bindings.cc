@@ -7,6 +7,7 @@
 #include <pybind11/stl.h>
 
 #include <array>
+#include <atomic>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
+#include "testing/requant_avx512_probe.h"
 #if defined(__x86_64__)
 #define PYRT_EMULATE_AVXVNNI 1  // declares the test module's Emulated kernels
 #include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
@@ -146,7 +148,7 @@ py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64&
 // int8 ADD/SUB/MUL of a and b (numpy broadcasting, rank <= 6). `params`
 // names the fields of AddSubParams (op "add"/"sub") or MulParams ("mul").
 py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::dict& params,
-                   const std::string& isa, int num_threads) {
+                   const std::string& isa, int num_threads, bool add_tables) {
   const Shape sa(a.shape(), a.shape() + a.ndim()), sb(b.shape(), b.shape() + b.ndim());
   Shape shape;
   if (!BroadcastShape(sa, sb, &shape) || shape.size() > kMaxBroadcastRank || num_threads < 1)
@@ -171,7 +173,7 @@ py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::di
     p.output_offset = get("output_offset"), p.act_min = get("act_min"), p.act_max = get("act_max");
     for (int sh : {p.input1_shift, p.input2_shift, p.output_shift})
       if (sh < -31 || sh > 0) throw UsageError("binary_s8: add/sub shifts must be in [-31, 0]");
-    kernel.InitAddSub(ResolveIsa(isa.c_str()), p, plan);
+    kernel.InitAddSub(ResolveIsa(isa.c_str()), p, plan, add_tables);
   } else {
     throw UsageError("binary_s8: op must be add, sub or mul");
   }
@@ -528,6 +530,49 @@ py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift,
   return out;
 }
 
+// Runs `jobs` ParallelFor calls of 1..max_tasks tasks (varied, some tasks
+// slow) on a pool of num_threads; returns how often each task of each job
+// ran (every entry must be 1), job-major, max_tasks entries per job.
+py::array_t<int32_t> ThreadPoolTaskCounts(int num_threads, int jobs, int max_tasks) {
+  if (num_threads < 1 || jobs < 1 || max_tasks < 1)
+    throw UsageError("thread_pool_task_counts: arguments must be >= 1");
+  std::vector<std::atomic<int32_t>> runs(static_cast<size_t>(jobs) * max_tasks);
+  {
+    py::gil_scoped_release release;
+    ThreadPool pool(num_threads);
+    for (int j = 0; j < jobs; ++j) {
+      const int tasks = 1 + (j * 7919) % max_tasks;
+      pool.ParallelFor(tasks, [&](int i) {
+        if ((i + j) % 5 == 0) {  // a slow task now and then
+          volatile int sink = 0;
+          for (int k = 0; k < 2000; ++k) sink = sink + k;
+        }
+        runs[static_cast<size_t>(j) * max_tasks + i].fetch_add(1, std::memory_order_relaxed);
+      });
+    }
+  }
+  py::array_t<int32_t> out(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) out.mutable_data()[i] = runs[i].load();
+  return out;
+}
+
+#if defined(__x86_64__)
+// MultiplyByQuantizedMultiplier + zero point of x (int32, a multiple of 16
+// values) by the AVX-512 general or merged form; None when merged does not
+// apply to the 16 channels' parameters.
+py::object RequantAvx512(const I32& x, const I32& multiplier, const I32& shift,
+                         int32_t zero_point, bool merged) {
+  if (!IsaAvailable(Isa::kAvx512Vnni)) throw UsageError("requant_avx512: CPU lacks AVX-512 VNNI");
+  if (x.size() % 16 != 0) throw UsageError("requant_avx512: x needs a multiple of 16 values");
+  const std::vector<int32_t> m = Vec(multiplier, 16, "multiplier"), s = Vec(shift, 16, "shift");
+  py::array_t<int32_t> out(x.size());
+  if (!RequantAvx512Probe(merged, x.data(), static_cast<int>(x.size()), m.data(), s.data(),
+                          zero_point, out.mutable_data()))
+    return py::none();
+  return std::move(out);
+}
+#endif
+
 }  // namespace testing
 }  // namespace pyrt
 
@@ -630,6 +675,12 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("scale"),
         py::arg("zero_point_in"), py::arg("zero_point_out"), py::arg("act_min"),
         py::arg("act_max"), py::arg("fp64"));
+#if defined(__x86_64__)
+  t.def("requant_avx512", &testing::RequantAvx512, py::arg("x"), py::arg("multiplier"),
+        py::arg("shift"), py::arg("zero_point"), py::arg("merged"));
+#endif
+  t.def("thread_pool_task_counts", &testing::ThreadPoolTaskCounts, py::arg("num_threads"),
+        py::arg("jobs"), py::arg("max_tasks"));
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("channel_lut_s8", &testing::ChannelLutS8, py::arg("table"), py::arg("x"), py::arg("isa"),
@@ -642,5 +693,5 @@ PYBIND11_MODULE(_testing, t) {
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
-        py::arg("isa"), py::arg("num_threads") = 1);
+        py::arg("isa"), py::arg("num_threads") = 1, py::arg("add_tables") = true);
 }

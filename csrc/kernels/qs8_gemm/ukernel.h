@@ -28,6 +28,7 @@ struct Qs8GemmEpilogue {
   // Facts about the arrays that let a kernel leave steps out.
   bool any_left_shift = true;              // false: every left_shift is 0
   bool any_int32_min_multiplier = true;    // false: no multiplier is INT32_MIN
+  bool right_shifts_1_to_23 = false;       // true: every right_shift is in [1, 23]
   // fp64 variant (FULLY_CONNECTED): round-half-away(acc * scale).
   const double* scale = nullptr;
   int32_t output_zero_point = 0;

@@ -55,6 +55,16 @@ void AddSubRowQ8(const AddSubParams& p, const T* a, int64_t sa, const T* b, int6
   RunRow(a, sa, b, sb, out, n, prep_a, prep_b, combine);
 }
 
+void AddSubInputTables(const AddSubParams& p, int32_t t1[256], int32_t t2[256]) {
+  for (int x = -128; x < 128; ++x) {
+    const int i = static_cast<uint8_t>(x);
+    t1[i] = ScaleAddInput(x, p.input1_offset, p.left_shift, p.input1_multiplier, p.input1_shift);
+    const int32_t v2 =
+        ScaleAddInput(x, p.input2_offset, p.left_shift, p.input2_multiplier, p.input2_shift);
+    t2[i] = p.subtract ? -v2 : v2;  // |v2| < 2^28: negation is exact
+  }
+}
+
 template <typename T>
 void MulRowQ8(const MulParams& p, const T* a, int64_t sa, const T* b, int64_t sb, T* out,
               int64_t n) {

@@ -38,6 +38,12 @@ template <typename T>
 void AddSubRowQ8(const AddSubParams& p, const T* a, int64_t sa, const T* b, int64_t sb, T* out,
                  int64_t n);
 
+// ADD/SUB's per-input step as tables over the 256 int8 values (indexed by
+// the value as uint8): t1[x] is input 1's rescaled value, t2[x] input 2's,
+// negated for SUB, so raw = t1[a] + t2[b] for every pair. Requires the int8
+// left shift (20).
+void AddSubInputTables(const AddSubParams& p, int32_t t1[256], int32_t t2[256]);
+
 template <typename T>
 void MulRowQ8(const MulParams& p, const T* a, int64_t sa, const T* b, int64_t sb, T* out,
               int64_t n);

@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "kernels/x86/dpbusd_in_place.h"
+
 namespace pyrt {
 namespace {
 
@@ -65,7 +67,7 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
     for (int r = 0; r < kRows; ++r) {
       const __m512i x = Broadcast4(a + r * a_stride + k);
 #pragma GCC unroll 2
-      for (int v = 0; v < kVecs; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
+      for (int v = 0; v < kVecs; ++v) DpbusdInPlace(acc[r][v], x, w[v]);
     }
   }
   // Rows of one image (the usual case) share the per-column factors.

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels/x86/avx512vnni/requant_avx512vnni.h"
+#include "kernels/x86/dpbusd_in_place.h"
 
 namespace pyrt {
 namespace {
@@ -39,7 +40,7 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
     for (int r = 0; r < kRows; ++r) {
       const __m512i x = Broadcast4(a + r * a_stride + k);
 #pragma GCC unroll 2
-      for (int v = 0; v < kVecs; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
+      for (int v = 0; v < kVecs; ++v) DpbusdInPlace(acc[r][v], x, w[v]);
     }
   }
   if constexpr (kVecs == 2) {
@@ -91,6 +92,8 @@ void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, s
     Gemm<GemmlowpRequant16<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else if (ep.any_left_shift) {
     Gemm<GemmlowpRequant16<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  } else if (ep.right_shifts_1_to_23) {
+    Gemm<GemmlowpRequant16Merged>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   } else {
     Gemm<GemmlowpRequant16<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }

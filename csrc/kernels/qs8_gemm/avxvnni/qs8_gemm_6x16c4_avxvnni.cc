@@ -10,6 +10,8 @@
 
 #ifdef PYRT_EMULATE_AVXVNNI
 #include <simde/x86/avx512/dpbusd.h>
+#else
+#include "kernels/x86/dpbusd_in_place.h"
 #endif
 
 #include "kernels/x86/avx2/requant_avx2.h"
@@ -17,11 +19,11 @@
 namespace pyrt {
 namespace {
 
-inline __m256i Dpbusd(__m256i acc, __m256i a, __m256i b) {
+inline void Dpbusd(__m256i& acc, __m256i a, __m256i b) {
 #ifdef PYRT_EMULATE_AVXVNNI
-  return simde_mm256_dpbusd_epi32(acc, a, b);
+  acc = simde_mm256_dpbusd_epi32(acc, a, b);
 #else
-  return _mm256_dpbusd_avx_epi32(acc, a, b);
+  DpbusdInPlace(acc, a, b);
 #endif
 }
 
@@ -35,17 +37,21 @@ inline __m256i Broadcast4(const uint8_t* p) {
 template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
 inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
                  size_t c_stride, const Qs8GemmEpilogue& ep) {
+  // Fully unrolled over rows so the sums stay in registers.
   __m256i acc[kRows][2];
+#pragma GCC unroll 6
   for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
   for (int k = 0; k < kp; k += 4, b += 64) {
     const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
     const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32));
+#pragma GCC unroll 6
     for (int r = 0; r < kRows; ++r) {
       const __m256i x = Broadcast4(a + r * a_stride + k);
-      acc[r][0] = Dpbusd(acc[r][0], x, w0);
-      acc[r][1] = Dpbusd(acc[r][1], x, w1);
+      Dpbusd(acc[r][0], x, w0);
+      Dpbusd(acc[r][1], x, w1);
     }
   }
+#pragma GCC unroll 6
   for (int r = 0; r < kRows; ++r)
     Store16(Requant(acc[r][0], ep, 0), Requant(acc[r][1], ep, 8), ep, nr, c + r * c_stride);
 }

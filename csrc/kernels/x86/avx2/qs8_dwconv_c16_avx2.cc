@@ -73,10 +73,27 @@ template <int kPairs>
 void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
           const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output, int row0, int row1) {
   const int C = g.in_c, pairs = (g.filter_h * g.filter_w + 1) / 2;
-  DwConvRows<kDwConvAvx2MaxTaps>(g, input, zero_row, output, row0, row1,
-                       [&](auto taps, int8_t* out) {
-                         Pixel<kPairs>(taps, C, pairs, packed, ep, out);
-                       });
+  const size_t group_bytes = static_cast<size_t>(pairs) * 64 + GemmlowpRequantBytes(16);
+  DwConvRows<kDwConvAvx2MaxTaps>(
+      g, input, zero_row, output, row0, row1,
+      [&](auto taps, int8_t* out) { Pixel<kPairs>(taps, C, pairs, packed, ep, out); },
+      // A run of interior pixels channel group by group: the group's
+      // weights and requantization stay in cache lines already loaded.
+      [&](const int8_t* base, const ptrdiff_t* offset, int count, ptrdiff_t step, int8_t* out) {
+        const int8_t* group = packed;
+        for (int c = 0; c < C; c += 16, group += group_bytes) {
+          const int n = C - c < 16 ? C - c : 16;
+          const int8_t* b = base;
+          int8_t* o = out;
+          for (int i = 0; i < count; ++i, b += step, o += C) {
+            if (n == 16) {
+              PixelGroup<kPairs, true>(DwTapOffsets{b, offset}, pairs, group, c, 16, ep, o);
+            } else {
+              PixelGroup<kPairs, false>(DwTapOffsets{b, offset}, pairs, group, c, n, ep, o);
+            }
+          }
+        }
+      });
 }
 
 }  // namespace

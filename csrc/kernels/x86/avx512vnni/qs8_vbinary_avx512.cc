@@ -104,8 +104,10 @@ void AddSubRow(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t*
 }
 
 // MUL with the product's left shift known (kSmallShift: <= 15, so |product
-// << shift| < 2^31 and never INT32_MIN; otherwise the saturating SRDHM).
-template <bool kSmallShift>
+// << shift| < 2^31 and never INT32_MIN; otherwise the saturating SRDHM);
+// kMerged: no left shift and a right shift in [1, 23], rescaled in the
+// merged form (kernels/x86/avx512vnni/requant_avx512vnni.h).
+template <bool kSmallShift, bool kMerged = false>
 void MulRow(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
             int8_t* out, int64_t n) {
   const __m512i off1 = _mm512_set1_epi32(p.input1_offset);
@@ -115,6 +117,8 @@ void MulRow(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, in
   const __m128i left = _mm_cvtsi32_si128(p.output_shift > 0 ? p.output_shift : 0);
   const RightShift right(p.output_shift > 0 ? 0 : -p.output_shift);
   const __m512i zo = _mm512_set1_epi32(p.output_offset);
+  const GemmlowpRequant16Merged merged =
+      MergedForAllLanes(p.output_multiplier, kMerged ? -p.output_shift : 1, p.output_offset);
   const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
   const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
   ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, __mmask16 mask, int8_t* po) {
@@ -123,6 +127,10 @@ void MulRow(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, in
     const __m512i prod =
         _mm512_madd_epi16(_mm512_add_epi32(Load16(pa, sa, mask), off1),
                           _mm512_and_si512(_mm512_add_epi32(Load16(pb, sb, mask), off2), low16));
+    if (kMerged) {
+      Store16(merged(prod), lo, hi, mask, po);
+      return;
+    }
     const __m512i high = m.Apply(_mm512_sll_epi32(prod, left));
     Store16(_mm512_add_epi32(right.Apply(high), zo), lo, hi, mask, po);
   });
@@ -147,7 +155,9 @@ void Qs8AddSubRowAvx512(const AddSubParams& p, const int8_t* a, int64_t sa, cons
 void Qs8MulRowAvx512(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b,
                      int64_t sb, int8_t* out, int64_t n) {
   // |product| <= 255 * 255 < 2^16.
-  if (p.output_shift <= 15) {
+  if (p.output_shift <= -1 && p.output_shift >= -23 && p.output_multiplier != INT32_MIN) {
+    MulRow<true, true>(p, a, sa, b, sb, out, n);
+  } else if (p.output_shift <= 15) {
     MulRow<true>(p, a, sa, b, sb, out, n);
   } else {
     MulRow<false>(p, a, sa, b, sb, out, n);

@@ -72,6 +72,67 @@ struct GemmlowpRequant16 {
   }
 };
 
+// The same result as GemmlowpRequant16<false, false> in 12 instructions
+// instead of 15, for layers whose right shifts s are all in [1, 23] (the
+// usual case; Qs8GemmEpilogue::right_shifts_1_to_23). With p = x * m exact in
+// 64 bits, SaturatingRoundingDoublingHighMul is floor((p + 2^30) / 2^31) and
+// RoundingDivideByPOT(h, s) is floor((h + 2^(s-1) - [h < 0]) / 2^s); nested
+// floors of integer sums merge, and h < 0 exactly when p < -2^30, so
+//   out = floor((p + 2^30 + 2^(30+s) + zp * 2^(31+s) - [p < -2^30] * 2^31) / 2^(31+s))
+// one arithmetic shift per 64-bit lane (|sum| < 2^63 for s <= 23). Even
+// channels sit in the low dwords of the products; odd ones are shifted by
+// s - 1 only, leaving the result in the high dword for the blend.
+struct GemmlowpRequant16Merged {
+  __m512i multiplier, multiplier_odd, add_even, add_odd, shift_even, shift_odd;
+
+  GemmlowpRequant16Merged(const Qs8GemmEpilogue& ep, int n)
+      : multiplier(Load16(ep.multiplier + n)),
+        multiplier_odd(_mm512_srli_epi64(multiplier, 32)) {
+    const __m512i s = Load16(ep.right_shift + n);
+    const __m512i s_even = _mm512_and_si512(s, _mm512_set1_epi64(0xFFFFFFFF));
+    const __m512i s_odd = _mm512_srli_epi64(s, 32);
+    shift_even = _mm512_add_epi64(s_even, _mm512_set1_epi64(31));
+    shift_odd = _mm512_sub_epi64(s_odd, _mm512_set1_epi64(1));
+    add_even = Add(s_even, ep.output_zero_point);
+    add_odd = Add(s_odd, ep.output_zero_point);
+  }
+
+  // 2^30 + 2^(30+s) + zp * 2^(31+s) per 64-bit lane.
+  static __m512i Add(__m512i s, int32_t zero_point) {
+    const __m512i half = _mm512_sllv_epi64(_mm512_set1_epi64(int64_t{1} << 30), s);
+    const __m512i zp = _mm512_sllv_epi64(_mm512_set1_epi64(zero_point),
+                                         _mm512_add_epi64(s, _mm512_set1_epi64(31)));
+    return _mm512_add_epi64(_mm512_add_epi64(half, zp), _mm512_set1_epi64(int64_t{1} << 30));
+  }
+
+  static __m512i Round(__m512i p, __m512i add, __m512i shift) {
+    const __mmask8 below = _mm512_cmplt_epi64_mask(p, _mm512_set1_epi64(-(int64_t{1} << 30)));
+    __m512i t = _mm512_add_epi64(p, add);
+    t = _mm512_mask_sub_epi64(t, below, t, _mm512_set1_epi64(int64_t{1} << 31));
+    return _mm512_srav_epi64(t, shift);
+  }
+
+  __m512i operator()(__m512i x) const {
+    const __m512i even = Round(_mm512_mul_epi32(x, multiplier), add_even, shift_even);
+    const __m512i odd =
+        Round(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), multiplier_odd), add_odd, shift_odd);
+    return _mm512_mask_blend_epi32(__mmask16(0xAAAA), even, odd);
+  }
+};
+
+// The merged form for one multiplier and right shift (in [1, 23]) on every
+// lane: elementwise ops rescale by layer-wide values.
+inline GemmlowpRequant16Merged MergedForAllLanes(int32_t multiplier, int right_shift,
+                                                 int32_t zero_point) {
+  int32_t multipliers[16], right_shifts[16];
+  for (int j = 0; j < 16; ++j) multipliers[j] = multiplier, right_shifts[j] = right_shift;
+  Qs8GemmEpilogue ep;
+  ep.multiplier = multipliers;
+  ep.right_shift = right_shifts;
+  ep.output_zero_point = zero_point;
+  return GemmlowpRequant16Merged(ep, 0);
+}
+
 // std::round (half away from zero) of 8 doubles, then cvttpd2dq: values
 // outside int32 (and NaN) become INT32_MIN, as the reference's cast does on x86.
 inline __m256i RoundToInt32(__m512d v) {
