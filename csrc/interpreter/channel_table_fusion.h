@@ -19,12 +19,15 @@
 
 namespace pyrt {
 
-// Tables larger than this many channels are not built (256 bytes each).
-constexpr int64_t kMaxChannelTableChannels = 4096;
+// Tables of more channels are not built (256 bytes each): on DenseNet121's
+// wide BatchNorms (64-1024 channels) gathers from a 16-256 KB table were no
+// faster than the ADD / MUL SIMD rows (AVX-512 VBMI ADD tables), so the
+// tables serve few-channel chains (input normalization) and scalar ones.
+constexpr int64_t kMaxChannelTableChannels = 16;
 // A per-channel table (channels x 256 bytes) is read from memory on every
 // invoke: it pays only when the tensor has many rows (pixels) per table
 // byte. Below this many rows the ops stay as they are (their SIMD rows
-// beat lookups into a cold table: DenseNet121's 14x14 and 7x7 blocks).
+// beat lookups into a cold table).
 constexpr int64_t kMinRowsForChannelTable = 512;
 
 // `ops`: the prepared ops that run at invoke, in order; rewritten in place.
