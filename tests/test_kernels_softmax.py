@@ -1,4 +1,5 @@
-"""The tabulated int8 SOFTMAX kernel against the reference kernel, bit for bit.
+"""The tabulated int8 SOFTMAX kernel against the reference kernel, bit for bit,
+on every kernel path (the portable loop and the AVX2 / AVX-512 gather twins).
 
 The op runs SoftmaxS8Tabulated (the fixed-point exp of every int8 difference
 computed once at Prepare); the reference SoftmaxS8 computes it per element as
@@ -18,6 +19,8 @@ import numpy as np
 import pytest
 
 from pyruntime import _testing as T
+
+ISAS = T.available_isas()
 
 
 def op_params(beta_times_scale):
@@ -47,29 +50,33 @@ def inputs(rng):
     yield rng.integers(-128, 128, (1, 1), dtype=np.int8)
     yield np.full((2, 4100), 5, np.int8)                           # the Q12 sum wraps int32
     yield rng.integers(120, 128, (1, 6000), dtype=np.int8)
+    for depth in (7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 65):      # around the 8/16/32-lane steps
+        yield rng.integers(-128, 128, (3, depth), dtype=np.int8)
 
 
+@pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("scale", SCALES)
-def test_tabulated_softmax_equals_reference(scale):
+def test_tabulated_softmax_equals_reference(scale, isa):
     mult, shift, diff_min = op_params(scale)
     assert 2 ** 30 <= mult < 2 ** 31 and 0 <= shift <= 31
     rng = np.random.default_rng(int(scale * 1e6) + 1)
     for x in inputs(rng):
         ref = T.softmax_s8(x, mult, shift, diff_min, tabulated=False)
-        ours = T.softmax_s8(x, mult, shift, diff_min, tabulated=True)
+        ours = T.softmax_s8(x, mult, shift, diff_min, tabulated=True, isa=isa)
         assert np.array_equal(ours, ref), (
-            f"scale {scale} shape {x.shape}: {np.count_nonzero(ours != ref)} differ, "
+            f"{isa}: scale {scale} shape {x.shape}: {np.count_nonzero(ours != ref)} differ, "
             f"first at {np.argwhere(ours != ref)[:1].tolist()}")
 
 
+@pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("diff_min", [0, -1, -17, -128, -254, -255, -256])
-def test_tabulated_softmax_cutoffs(diff_min):
+def test_tabulated_softmax_cutoffs(diff_min, isa):
     """Differences below diff_min are skipped by the reference; the table's zeros match that."""
     rng = np.random.default_rng(-diff_min)
     mult, shift, _ = op_params(0.05)
     for x in inputs(rng):
         ref = T.softmax_s8(x, mult, shift, diff_min, tabulated=False)
-        assert np.array_equal(T.softmax_s8(x, mult, shift, diff_min, tabulated=True), ref)
+        assert np.array_equal(T.softmax_s8(x, mult, shift, diff_min, tabulated=True, isa=isa), ref), isa
 
 
 def test_softmax_reference_sanity():

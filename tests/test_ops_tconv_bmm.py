@@ -59,6 +59,12 @@ INT8_CASES.update({
     "bmm_const_rhs_adj_y": (bmm_model, dict(rhs_const=True, adj_y=True, lhs_shape=(2, 4, 6), rhs_shape=(5, 6))),
     "bmm_const_rhs": (bmm_model, dict(rhs_const=True, lhs_shape=(3, 4, 33), rhs_shape=(33, 17))),
     "bmm_attention_4d": (bmm_model, dict(lhs_shape=(2, 3, 6, 8), rhs_shape=(2, 3, 6, 8), adj_y=True)),
+    # Past the GEMM tile (6 x 16) and one 128-k row-sum chunk, zero points at the ends.
+    "bmm_tiles_chunks": (bmm_model, dict(lhs_shape=(2, 13, 130), rhs_shape=(2, 130, 35), lhs_q=(0.05, -3),
+                                         rhs_q=(0.03, 127), seed=3)),
+    "bmm_tiles_chunks_adj": (bmm_model, dict(lhs_shape=(1, 257, 7), rhs_shape=(3, 33, 257), adj_x=True,
+                                             adj_y=True, lhs_q=(0.02, 2), rhs_q=(0.04, -128), seed=4)),
+    "bmm_rhs_zero_point_0": (bmm_model, dict(lhs_shape=(3, 9, 20), rhs_shape=(20, 18), rhs_q=(0.03, 0))),
 })
 for _x in (False, True):
     for _y in (False, True):

@@ -15,6 +15,7 @@
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
 #endif
+#include "interpreter/channel_table_fusion.h"
 #include "interpreter/fusion.h"
 #include "core/error.h"
 #include "ops/context_op.h"
@@ -312,8 +313,10 @@ void Interpreter::PlanMemory() {
   }
   fused_ = FusedOps();
   // Fusion could merge ops on both sides of a re-plan point: not for dynamic models.
-  if (!options_.preserve_all_tensors && !dynamic())
+  if (!options_.preserve_all_tensors && !dynamic()) {
     FuseElementwiseS8(live, tensors_, model_.outputs, options_.isa, &fused_);
+    FuseChannelTablesS8(live, tensors_, model_.outputs, options_.isa, &fused_);
+  }
   const int end = static_cast<int>(live.size());
   std::vector<int> first(tensors_.size(), end + 1), last(tensors_.size(), -2);
   auto touch = [&](int32_t t, int step) {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/batch_matmul_s8/batch_matmul_s8_gemm.h"
 #include "kernels/reference/batch_matmul.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -87,15 +88,21 @@ class BatchMatMulS8Op : public BatchMatMulBase {
     const double real = static_cast<double>(lhs.scale() * rhs.scale()) / static_cast<double>(out.scale());
     const QuantizedMultiplier m = QuantizeMultiplier(real, label() + " output multiplier");
     q_ = BatchMatMulQuant{lhs.zero_point(), rhs.zero_point(), m.multiplier, m.shift, out.zero_point()};
-    scratch_bytes_ = BatchMatMulS8ScratchBytes(g_);
+    use_gemm_ = gemm_.Init(isa(), g_, q_);
+    scratch_bytes_ = use_gemm_ ? gemm_.ScratchBytes() : BatchMatMulS8ScratchBytes(g_);
   }
   void Eval(const EvalContext& ctx) override {
+    if (use_gemm_)
+      return gemm_.Run(input(0).data_as<int8_t>(), input(1).data_as<int8_t>(), output(0).data_as<int8_t>(),
+                       ctx.scratch);
     BatchMatMulS8(isa(), g_, q_, input(0).data_as<int8_t>(), input(1).data_as<int8_t>(),
                   output(0).data_as<int8_t>(), ctx.scratch);
   }
 
  private:
   BatchMatMulQuant q_{};
+  BatchMatMulS8Gemm gemm_;
+  bool use_gemm_ = false;
 };
 
 class BatchMatMulF32Op : public BatchMatMulBase {

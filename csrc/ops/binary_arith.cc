@@ -100,6 +100,15 @@ class AddSub : public BinaryArith {
     ForEachRowS16([this](auto... row) { AddSubRowQ8(params_, row...); });
   }
 
+ public:
+  bool EvalScalarS8(int8_t a, int8_t b, int8_t* out) const override {
+    if (output(0).dtype != DType::kInt8) return false;
+    AddSubRowQ8(params_, &a, 1, &b, 1, out, 1);
+    return true;
+  }
+
+ protected:
+
   void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {
     const float s1 = a.scale(), s2 = b.scale(), so = out.scale();
     if (a.dtype == DType::kInt16) {

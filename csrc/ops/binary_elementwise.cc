@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/reference/binary_elementwise.h"
+#include "kernels/sqrdiff_s8_kernel.h"
 #include "ops/activation_range.h"
 #include "ops/broadcast_common.h"
 #include "ops/op.h"
@@ -117,8 +118,7 @@ class PreluS8Op : public BroadcastBinaryOp {
 class SquaredDifferenceS8Op : public BroadcastBinaryOp {
  public:
   void Eval(const EvalContext&) override {
-    const SquaredDifferenceParams& p = params_;
-    BroadcastS8([&p](int8_t x, int8_t y) { return SquaredDifferenceS8(p, x, y); });
+    kernel_.Run(a<int8_t>(), b<int8_t>(), out<int8_t>());
   }
   bool EvalScalarS8(int8_t x, int8_t y, int8_t* result) const override {
     *result = SquaredDifferenceS8(params_, x, y);
@@ -147,9 +147,11 @@ class SquaredDifferenceS8Op : public BroadcastBinaryOp {
     p.input2_shift = q2.shift;
     p.output_multiplier = qo.multiplier;
     p.output_shift = qo.shift;
+    kernel_.Init(isa(), p, plan_);
   }
 
   SquaredDifferenceParams params_;
+  SquaredDifferenceS8Kernel kernel_;
 };
 
 class DivS8Op : public BroadcastBinaryOp {

@@ -4,6 +4,7 @@
 // domain, and no rescaling between input and output.
 #include <limits>
 
+#include "kernels/pool_s8/average_pool_s8.h"
 #include "kernels/reference/pool_q.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
@@ -74,12 +75,15 @@ class Pool2D : public Op {
     g_.act_min = act.min;
     g_.act_max = act.max;
     scratch_bytes_ = average_ ? AveragePoolScratchBytes(g_) : 0;
+    average_s8_ = AveragePoolS8For(isa(), g_);
   }
 
   void Eval(const EvalContext& ctx) override {
     const Tensor& in = input(0);
     Tensor& out = output(0);
-    if (in.dtype == DType::kInt8) {
+    if (in.dtype == DType::kInt8 && average_) {
+      average_s8_(g_, in.data_as<int8_t>(), out.data_as<int8_t>(), ctx.scratch);
+    } else if (in.dtype == DType::kInt8) {
       Run(in.data_as<int8_t>(), out.data_as<int8_t>(), ctx.scratch);
     } else if (in.dtype == DType::kInt16) {
       Run(in.data_as<int16_t>(), out.data_as<int16_t>(), ctx.scratch);
@@ -112,6 +116,7 @@ class Pool2D : public Op {
 
   const bool average_;
   PoolGeometry g_{};
+  AveragePoolS8Fn average_s8_ = AveragePoolQ<int8_t>;
 };
 
 }  // namespace

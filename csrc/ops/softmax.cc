@@ -56,6 +56,7 @@ class Softmax : public Op {
     params_.input_left_shift = q.shift;
     params_.diff_min = -InputRadius(q.shift);
     table_ = BuildSoftmaxS8Table(params_);  // the exp of every int8 difference
+    tabulated_ = SoftmaxS8TabulatedFor(isa());
 
     depth_ = in.dim(in.rank() - 1);
     rows_ = depth_ > 0 ? in.num_elements() / depth_ : 0;
@@ -63,13 +64,13 @@ class Softmax : public Op {
   }
 
   void Eval(const EvalContext&) override {
-    SoftmaxS8Tabulated(table_, rows_, depth_, input(0).data_as<int8_t>(),
-                       output(0).data_as<int8_t>());
+    tabulated_(table_, rows_, depth_, input(0).data_as<int8_t>(), output(0).data_as<int8_t>());
   }
 
  private:
   SoftmaxS8Params params_;
   SoftmaxS8Table table_;
+  SoftmaxS8TabulatedFn tabulated_ = SoftmaxS8Tabulated;
   int depth_ = 0;
   int64_t rows_ = 0;
 };

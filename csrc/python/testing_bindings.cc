@@ -23,9 +23,12 @@
 #include "kernels/hybrid_gemm.h"
 #include "kernels/hybrid_quant.h"
 #include "kernels/isa.h"
+#include "kernels/channel_lut_s8_kernel.h"
 #include "kernels/lut_s8_kernel.h"
+#include "kernels/pool_s8/average_pool_s8.h"
 #include "kernels/quantize_f32_kernel.h"
 #include "kernels/reference/quantize.h"
+#include "kernels/sqrdiff_s8_kernel.h"
 #include "kernels/reduce_rows_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
 #include "kernels/softmax_s8/softmax_s8_table.h"
@@ -256,6 +259,69 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
   if (lut.size() != 256 || num_threads < 1) throw UsageError("lut_s8: 256 table entries expected");
   LutS8Kernel kernel;
   kernel.Init(ResolveIsa(isa.c_str()), lut.data());
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  ThreadPool pool(num_threads);
+  kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
+// int8 SQUARED_DIFFERENCE of a and b (numpy broadcasting, rank <= 6)
+// through SquaredDifferenceS8Kernel; `params` names SquaredDifferenceParams'
+// fields. Input shifts in [-31, -1] (the op's rescalings are <= 1/2).
+py::array SquaredDifferenceS8(const I8& a, const I8& b, const py::dict& params, const std::string& isa) {
+  const Shape sa(a.shape(), a.shape() + a.ndim()), sb(b.shape(), b.shape() + b.ndim());
+  Shape shape;
+  if (!BroadcastShape(sa, sb, &shape) || shape.size() > kMaxBroadcastRank)
+    throw UsageError("squared_difference_s8: shapes do not broadcast (rank <= 6)");
+  auto get = [&](const char* key) { return params[key].cast<int32_t>(); };
+  SquaredDifferenceParams p;
+  p.input1_offset = get("input1_offset"), p.input2_offset = get("input2_offset");
+  p.input1_multiplier = get("input1_multiplier"), p.input1_shift = get("input1_shift");
+  p.input2_multiplier = get("input2_multiplier"), p.input2_shift = get("input2_shift");
+  p.output_multiplier = get("output_multiplier"), p.output_shift = get("output_shift");
+  p.output_offset = get("output_offset");
+  if (p.input1_shift < -31 || p.input1_shift > -1 || p.input2_shift < -31 || p.input2_shift > -1 ||
+      p.output_shift < -31 || p.output_shift > 0 || p.input1_multiplier < 0 || p.input2_multiplier < 0 ||
+      p.output_multiplier < 0)
+    throw UsageError("squared_difference_s8: shifts or multipliers out of the op's range");
+  SquaredDifferenceS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), p, MakeBroadcastPlan(sa, sb));
+  py::array_t<int8_t> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
+  kernel.Run(a.data(), b.data(), out.mutable_data());
+  return out;
+}
+
+// int8 AVERAGE_POOL_2D of x [batch, h, w, c] on `isa`'s path; windows are
+// clipped to the image (padding cells not counted), as the reference does.
+py::array AveragePoolS8(const I8& x, int filter_h, int filter_w, int stride_h, int stride_w, int pad_top,
+                        int pad_left, int out_h, int out_w, int act_min, int act_max, const std::string& isa) {
+  if (x.ndim() != 4 || filter_h < 1 || filter_w < 1 || stride_h < 1 || stride_w < 1 || out_h < 1 ||
+      out_w < 1 || act_min < -128 || act_max > 127 || act_min > act_max)
+    throw UsageError("average_pool_s8: bad geometry");
+  PoolGeometry g{};
+  g.batch = x.shape(0), g.in_h = x.shape(1), g.in_w = x.shape(2), g.channels = x.shape(3);
+  g.out_h = out_h, g.out_w = out_w, g.filter_h = filter_h, g.filter_w = filter_w;
+  g.stride_h = stride_h, g.stride_w = stride_w, g.pad_top = pad_top, g.pad_left = pad_left;
+  g.act_min = act_min, g.act_max = act_max;
+  for (int o = 0; o < out_h; ++o)
+    if (PoolWindowExtent(o, stride_h, pad_top, filter_h, g.in_h) <= 0) throw UsageError("average_pool_s8: empty window");
+  for (int o = 0; o < out_w; ++o)
+    if (PoolWindowExtent(o, stride_w, pad_left, filter_w, g.in_w) <= 0) throw UsageError("average_pool_s8: empty window");
+  py::array_t<int8_t> out(std::vector<py::ssize_t>{g.batch, out_h, out_w, g.channels});
+  std::vector<uint8_t> scratch(AveragePoolScratchBytes(g) + 64);
+  AveragePoolS8For(ResolveIsa(isa.c_str()), g)(g, x.data(), out.mutable_data(), scratch.data());
+  return out;
+}
+
+// out[..., c] = table[c][uint8(x[..., c])] through ChannelLutS8Kernel
+// (table: channels x 256, channels = x's last dimension).
+py::array ChannelLutS8(const I8& table, const I8& x, const std::string& isa, int num_threads) {
+  if (table.ndim() != 2 || table.shape(1) != 256 || x.ndim() < 1 || x.shape(x.ndim() - 1) != table.shape(0) ||
+      table.shape(0) < 1 || num_threads < 1)
+    throw UsageError("channel_lut_s8: table [channels, 256] and x [..., channels] expected");
+  ChannelLutS8Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), std::vector<int8_t>(table.data(), table.data() + table.size()),
+              table.shape(0));
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
@@ -568,7 +634,7 @@ py::array DepthwiseHybrid(const I8& q, const I32& zero_point, const F32& scale, 
 
 // int8 softmax over the last axis: the reference or the tabulated kernel.
 py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift, int32_t diff_min,
-                    bool tabulated) {
+                    bool tabulated, const std::string& isa) {
   if (x.ndim() < 1 || x.shape(x.ndim() - 1) < 1 || input_multiplier < 0 || input_left_shift < 0 ||
       input_left_shift > 31 || diff_min > 0)
     throw UsageError("softmax_s8: bad arguments");
@@ -579,8 +645,8 @@ py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift,
   const int depth = x.shape(x.ndim() - 1);
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
   if (tabulated) {
-    SoftmaxS8Tabulated(BuildSoftmaxS8Table(p), x.size() / depth, depth, x.data(),
-                       out.mutable_data());
+    SoftmaxS8TabulatedFor(ResolveIsa(isa.c_str()))(BuildSoftmaxS8Table(p), x.size() / depth, depth,
+                                                   x.data(), out.mutable_data());
   } else {
     pyrt::SoftmaxS8(p, x.size() / depth, depth, x.data(), out.mutable_data());
   }
@@ -719,7 +785,8 @@ PYBIND11_MODULE(_testing, t) {
     return std::string(HybridGemmConfigFor(ResolveIsa(isa.c_str())).name);
   });
   t.def("softmax_s8", &testing::SoftmaxS8, py::arg("x"), py::arg("input_multiplier"),
-        py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"));
+        py::arg("input_left_shift"), py::arg("diff_min"), py::arg("tabulated"),
+        py::arg("isa") = "reference");
   t.def("available_isas", [] {  // every path this CPU runs, worst first
     std::vector<std::string> names;
     for (Isa i : CpuPaths()) names.insert(names.begin(), IsaName(i));
@@ -756,6 +823,13 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("jobs"), py::arg("max_tasks"));
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
+  t.def("channel_lut_s8", &testing::ChannelLutS8, py::arg("table"), py::arg("x"), py::arg("isa"),
+        py::arg("num_threads") = 1);
+  t.def("squared_difference_s8", &testing::SquaredDifferenceS8, py::arg("a"), py::arg("b"),
+        py::arg("params"), py::arg("isa"));
+  t.def("average_pool_s8", &testing::AveragePoolS8, py::arg("x"), py::arg("filter_h"), py::arg("filter_w"),
+        py::arg("stride_h"), py::arg("stride_w"), py::arg("pad_top"), py::arg("pad_left"), py::arg("out_h"),
+        py::arg("out_w"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),

@@ -15,11 +15,17 @@ int8_t PreluS8(const PreluParams& p, int8_t x, int8_t alpha) {
   return static_cast<int8_t>(std::min(127, std::max(-128, WrappingAdd(scaled, p.output_offset))));
 }
 
+int32_t SquaredDifferenceScaledInput(int32_t offset, int left_shift, int32_t multiplier, int shift,
+                                     int8_t x) {
+  return MultiplyByQuantizedMultiplierSmallerThanOneExp((offset + x) * (1 << left_shift), multiplier,
+                                                        shift);
+}
+
 int8_t SquaredDifferenceS8(const SquaredDifferenceParams& p, int8_t x, int8_t y) {
-  const int32_t a = (p.input1_offset + x) * (1 << p.left_shift);
-  const int32_t b = (p.input2_offset + y) * (1 << p.left_shift);
-  const int32_t sa = MultiplyByQuantizedMultiplierSmallerThanOneExp(a, p.input1_multiplier, p.input1_shift);
-  const int32_t sb = MultiplyByQuantizedMultiplierSmallerThanOneExp(b, p.input2_multiplier, p.input2_shift);
+  const int32_t sa = SquaredDifferenceScaledInput(p.input1_offset, p.left_shift, p.input1_multiplier,
+                                                  p.input1_shift, x);
+  const int32_t sb = SquaredDifferenceScaledInput(p.input2_offset, p.left_shift, p.input2_multiplier,
+                                                  p.input2_shift, y);
   const int32_t diff = sa - sb;  // |diff| <= 255 * 2^7: the square fits
   const int32_t out = WrappingAdd(
       MultiplyByQuantizedMultiplierSmallerThanOneExp(diff * diff, p.output_multiplier, p.output_shift),

@@ -50,6 +50,9 @@ struct SquaredDifferenceParams {
   int input1_shift = 0, input2_shift = 0, output_shift = 0;  // <= 0
 };
 int8_t SquaredDifferenceS8(const SquaredDifferenceParams& p, int8_t x, int8_t y);
+// One input's rescaled value (x + offset) << left_shift times its multiplier.
+int32_t SquaredDifferenceScaledInput(int32_t offset, int left_shift, int32_t multiplier, int shift,
+                                     int8_t x);
 
 // DIV int8 (reference_ops::DivElementwise): fixed-point reciprocal of the
 // offset divisor (signs moved to the dividend), the dividend normalized by

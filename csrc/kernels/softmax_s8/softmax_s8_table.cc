@@ -5,6 +5,12 @@
 #include "quant/fixed_point.h"
 #include "quant/gemmlowp_math.h"
 
+#if defined(__x86_64__)
+#include "kernels/softmax_s8/avx2/softmax_s8_table_avx2.h"
+#include "kernels/softmax_s8/avx512vnni/softmax_s8_table_avx512.h"
+#define PYRT_HAVE_X86_KERNELS 1
+#endif
+
 namespace pyrt {
 
 SoftmaxS8Table BuildSoftmaxS8Table(const SoftmaxS8Params& p) {
@@ -39,6 +45,15 @@ void SoftmaxS8Tabulated(const SoftmaxS8Table& t, int64_t rows, int depth, const 
       out[c] = static_cast<int8_t>(std::min(std::max(unsat - 128, -128), 127));
     }
   }
+}
+
+SoftmaxS8TabulatedFn SoftmaxS8TabulatedFor(Isa isa) {
+#ifdef PYRT_HAVE_X86_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return SoftmaxS8TabulatedAvx512;
+  if (IsaAtLeast(isa, Isa::kAvx2)) return SoftmaxS8TabulatedAvx2;
+#endif
+  (void)isa;
+  return SoftmaxS8Tabulated;
 }
 
 }  // namespace pyrt

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "kernels/reference/softmax_s8.h"
 
 namespace pyrt {
@@ -26,5 +27,11 @@ SoftmaxS8Table BuildSoftmaxS8Table(const SoftmaxS8Params& p);
 // rows x depth values, row-major; same results as SoftmaxS8.
 void SoftmaxS8Tabulated(const SoftmaxS8Table& t, int64_t rows, int depth, const int8_t* input,
                         int8_t* output);
+
+// SoftmaxS8Tabulated on `isa`'s path (SIMD twins on AVX2 / AVX-512: table
+// lookups by gather, the same results).
+using SoftmaxS8TabulatedFn = void (*)(const SoftmaxS8Table& t, int64_t rows, int depth,
+                                      const int8_t* input, int8_t* output);
+SoftmaxS8TabulatedFn SoftmaxS8TabulatedFor(Isa isa);
 
 }  // namespace pyrt

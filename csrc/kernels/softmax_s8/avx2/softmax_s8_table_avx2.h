@@ -1,0 +1,15 @@
+// SoftmaxS8Tabulated (kernels/softmax_s8/softmax_s8_table.h) 8 lanes at a
+// time: table lookups by vpgatherdd, the output's fixed-point multiply and
+// rounding shift in ymm; callable only when the CPU has AVX2.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/softmax_s8/softmax_s8_table.h"
+
+namespace pyrt {
+
+void SoftmaxS8TabulatedAvx2(const SoftmaxS8Table& t, int64_t rows, int depth, const int8_t* input,
+                            int8_t* output);
+
+}  // namespace pyrt
