@@ -134,6 +134,8 @@ std::unique_ptr<Op> MakeFullyConnectedS16();
 std::unique_ptr<Op> MakeSoftmaxS16();
 std::unique_ptr<Op> MakeLogisticS16();
 std::unique_ptr<Op> MakeTanhS16();
+std::unique_ptr<Op> MakeLeakyReluS16();
+std::unique_ptr<Op> MakeBatchMatMulS16();
 std::unique_ptr<Op> MakeReluF32();
 std::unique_ptr<Op> MakeRelu6F32();
 std::unique_ptr<Op> MakeReluN1To1F32();
