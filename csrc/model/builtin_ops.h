@@ -99,6 +99,7 @@ enum BuiltinOp : int32_t {
   kOpWhere = 109,
   kOpElu = 111,
   kOpRelu0To1 = 152,
+  kOpRound = 116,
   // Control flow, resource variables and recurrent ops (stateful helpers).
   kOpLstm = 16,
   kOpRnn = 24,

@@ -74,6 +74,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSquaredDifference: return MakeDTypeDispatch<MakeSquaredDifference, MakeSquaredDifferenceF32>;
     case kOpFloor: return MakeFloor;
     case kOpCeil: return MakeCeil;
+    case kOpRound: return MakeRound;
     case kOpSin: return MakeSin;
     case kOpCos: return MakeCos;
     case kOpSign: return MakeSign;

@@ -12,6 +12,7 @@ namespace pyrt {
 // ops/elementwise_simple.cc, ops/select.cc, ops/reduce_logical.cc
 std::unique_ptr<Op> MakeFloor();
 std::unique_ptr<Op> MakeCeil();
+std::unique_ptr<Op> MakeRound();
 std::unique_ptr<Op> MakeSin();
 std::unique_ptr<Op> MakeCos();
 std::unique_ptr<Op> MakeSign();
