@@ -100,6 +100,7 @@ enum BuiltinOp : int32_t {
   kOpElu = 111,
   kOpRelu0To1 = 152,
   kOpRound = 116,
+  kOpDensify = 124,
   // Control flow, resource variables and recurrent ops (stateful helpers).
   kOpLstm = 16,
   kOpRnn = 24,

@@ -75,6 +75,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpFloor: return MakeFloor;
     case kOpCeil: return MakeCeil;
     case kOpRound: return MakeRound;
+    case kOpDensify: return MakeDensify;
     case kOpSin: return MakeSin;
     case kOpCos: return MakeCos;
     case kOpSign: return MakeSign;

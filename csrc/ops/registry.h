@@ -13,6 +13,7 @@ namespace pyrt {
 std::unique_ptr<Op> MakeFloor();
 std::unique_ptr<Op> MakeCeil();
 std::unique_ptr<Op> MakeRound();
+std::unique_ptr<Op> MakeDensify();
 std::unique_ptr<Op> MakeSin();
 std::unique_ptr<Op> MakeCos();
 std::unique_ptr<Op> MakeSign();
