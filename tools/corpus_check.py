@@ -15,7 +15,9 @@ the float oracle of tests/model_kinds.py (relative RMS within
 max(1e-5, 4x LiteRT default's) and max relative error within max(1e-5, 10x
 LiteRT default's), both against BUILTIN_REF). A model that BUILTIN_REF cannot
 run (an op it does not register) is compared with LiteRT's builtin kernels
-instead, and says so in the ``ref`` column.
+instead, and says so in the ``ref`` column; a model on whose random inputs
+LiteRT fails the invoke (RSQRT of a negative, a zero divisor, an index out of
+range) is retried once with positive inputs (``+`` in the ``ref`` column).
 
 LiteRT results are cached per file content (``--cache``), so a rerun after a
 pyruntime change runs only pyruntime.
@@ -40,24 +42,27 @@ sys.path.insert(0, str(HERE.parent.parent / "tests"))
 
 
 # ---------------------------------------------------------------- inputs
-def draw_inputs(details, seed: int) -> list:
+def draw_inputs(details, seed: int, positive: bool = False) -> list:
     """Seeded random inputs: floats uniform in [-1, 1] (image and audio models
     expect roughly that), quantized types over their full range, int32/int64
     in [0, 4) (they are indices, positions or counts), random bools, short
-    strings."""
+    strings. ``positive`` (the retry when LiteRT fails the invoke on those, as
+    RSQRT of a negative, a zero divisor or an index out of range do): floats
+    in [0.1, 1], quantized values at or above the zero point, integers all 1."""
     rng = np.random.default_rng(seed)
     out = []
     for d in details:
         dtype, shape = np.dtype(d["dtype"]), tuple(int(s) for s in d["shape"])
         if dtype.kind == "f":
-            out.append(rng.uniform(-1.0, 1.0, size=shape).astype(dtype))
+            out.append(rng.uniform(0.1 if positive else -1.0, 1.0, size=shape).astype(dtype))
         elif dtype.kind == "b":
             out.append(rng.integers(0, 2, size=shape).astype(bool))
         elif dtype in (np.int32, np.int64, np.uint32, np.uint64):
-            out.append(rng.integers(0, 4, size=shape).astype(dtype))
+            out.append(np.ones(shape, dtype) if positive else rng.integers(0, 4, size=shape).astype(dtype))
         elif dtype.kind in "iu":
             info = np.iinfo(dtype)
-            out.append(rng.integers(info.min, info.max, size=shape, endpoint=True).astype(dtype))
+            zp = int(d["quantization"][1]) if positive else info.min
+            out.append(rng.integers(max(zp, info.min), info.max, size=shape, endpoint=True).astype(dtype))
         elif dtype.kind in "SOU":
             out.append(np.array([b"corpus%d" % v for v in rng.integers(0, 9, size=int(np.prod(shape)))],
                                 dtype=object).reshape(shape))
@@ -81,7 +86,7 @@ def _load_sets(path) -> list:
 
 
 # ---------------------------------------------------------------- workers (subprocesses)
-def litert_worker(model, resolvers, n_sets, in_npz, out_dir) -> None:
+def litert_worker(model, resolvers, n_sets, in_npz, out_dir, positive="0") -> None:
     """Runs LiteRT with each resolver in turn (``BUILTIN_REF,AUTO``), writing
     out_dir/<resolver>.npz after each; draws the inputs when in_npz does not
     exist yet. One process for both saves a start-up per model; a crash in
@@ -97,7 +102,7 @@ def litert_worker(model, resolvers, n_sets, in_npz, out_dir) -> None:
         if Path(in_npz).exists():
             sets = _load_sets(in_npz)
         else:
-            sets = [draw_inputs(ins, seed) for seed in range(int(n_sets))]
+            sets = [draw_inputs(ins, seed, positive == "1") for seed in range(int(n_sets))]
             _save_sets(in_npz, sets)
         results = []
         for arrays in sets:
@@ -194,24 +199,31 @@ def litert_reference(model: Path, n_sets: int, timeout: float, cache: Path):
     key = hashlib.sha256(model.read_bytes()).hexdigest()[:20] + f"_s{n_sets}_v{TOOL_VERSION}"
     d = cache / key
     meta = d / "meta.json"
-    if meta.exists():
-        info = json.loads(meta.read_text())
-    else:
+    info = json.loads(meta.read_text()) if meta.exists() else None
+    if info is None or ("skip" in info and "positive_tried" not in info):
         d.mkdir(parents=True, exist_ok=True)
         in_npz = d / "in.npz"
-        info = {"ref": "BUILTIN_REF"}
-        rc, err = _spawn(["--litert", model, "BUILTIN_REF,AUTO", n_sets, in_npz, d], timeout)
-        if not (d / "BUILTIN_REF.npz").exists():
-            info["ref_failure"] = f"BUILTIN_REF: {_rc_text(rc)} {err[-200:]}"
+        failures = []
+        # BUILTIN_REF (with AUTO for the float bounds), then the builtin kernels
+        # (ops BUILTIN_REF does not register); each with the usual inputs, then
+        # the positive ones when the first fail.
+        for resolvers, positive in (("BUILTIN_REF,AUTO", "0"), ("BUILTIN_REF,AUTO", "1"),
+                                    ("BUILTIN_WITHOUT_DEFAULT_DELEGATES", "0"),
+                                    ("BUILTIN_WITHOUT_DEFAULT_DELEGATES", "1")):
+            first = resolvers.split(",")[0]
             in_npz.unlink(missing_ok=True)
-            rc2, err2 = _spawn(["--litert", model, "BUILTIN_WITHOUT_DEFAULT_DELEGATES", n_sets, in_npz, d],
-                               timeout)
-            if rc2 != 0:
-                info["skip"] = info["ref_failure"] + f" | builtin: {_rc_text(rc2)} {err2[-200:]}"
-            else:
-                (d / "BUILTIN_WITHOUT_DEFAULT_DELEGATES.npz").rename(d / "BUILTIN_REF.npz")
-            info["ref"] = "builtin"
-        info["default"] = info["ref"] == "BUILTIN_REF" and (d / "AUTO.npz").exists()
+            rc, err = _spawn(["--litert", model, resolvers, n_sets, in_npz, d, positive], timeout)
+            if (d / f"{first}.npz").exists():
+                break
+            failures.append(f"{first}{' (positive inputs)' if positive == '1' else ''}: {_rc_text(rc)} "
+                            f"{err[-160:]}")
+        info = {"ref": "BUILTIN_REF" if first == "BUILTIN_REF" else "builtin", "positive_tried": True}
+        info["ref"] += "+" if positive == "1" else ""
+        if not (d / f"{first}.npz").exists():
+            info["skip"] = " | ".join(failures)
+        elif first != "BUILTIN_REF":
+            (d / f"{first}.npz").rename(d / "BUILTIN_REF.npz")
+        info["default"] = first == "BUILTIN_REF" and (d / "AUTO.npz").exists()
         meta.write_text(json.dumps(info))
     if "skip" in info:
         return {"skip": info["skip"]}
@@ -289,7 +301,7 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--litert":
-        litert_worker(*sys.argv[2:7])
+        litert_worker(*sys.argv[2:8])
     elif len(sys.argv) > 1 and sys.argv[1] == "--pyruntime":
         pyruntime_worker(*sys.argv[2:6])
     else:
