@@ -62,3 +62,52 @@ def test_dequantize_per_channel_int8(shape, axis):
     interp = pyruntime.Interpreter(str(path))
     for (a,), (r,) in zip(sets, refs):
         _same_bits(interp.run(a), r)
+
+
+# ----------------------------------------------------------------------------
+# EMBEDDING_LOOKUP and DYNAMIC_UPDATE_SLICE (ai-edge-quantizer's test models)
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.int8])
+def test_embedding_lookup(dtype):
+    rng = np.random.default_rng(4)
+    table = (rng.standard_normal((11, 3, 4)) * 50).astype(dtype)
+    g = sm.Graph()
+    ids = g.tensor((6,), np.int32, graph_input=True)
+    value = g.tensor(table.shape, dtype, data=table)
+    out = g.tensor((6, 3, 4), dtype)
+    g.op("EMBEDDING_LOOKUP", [ids, value], [out])
+    path = g.save([out])
+    sets = [[np.array([0, 10, 3, 3, 7, 1], np.int32)], [rng.integers(0, 11, 6).astype(np.int32)]]
+    refs = reference_outputs(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    for (x,), (r,) in zip(sets, refs):
+        o = interp.run(x)
+        assert o.dtype == r.dtype and o.shape == r.shape and np.array_equal(o, r)
+        assert np.array_equal(r, table[x])
+
+
+@pytest.mark.parametrize("dtype,start_dtype", [(np.float32, np.int32), (np.int8, np.int64), (np.int32, np.int32),
+                                               (np.bool_, np.int32)])
+def test_dynamic_update_slice(dtype, start_dtype):
+    g = sm.Graph()
+    operand = g.tensor((4, 5, 6), dtype, graph_input=True)
+    update = g.tensor((2, 3, 6), dtype, graph_input=True)
+    start = g.tensor((3,), start_dtype, graph_input=True)
+    out = g.tensor((4, 5, 6), dtype)
+    g.op("DYNAMIC_UPDATE_SLICE", [operand, update, start], [out])
+    path = g.save([out])
+    rng = np.random.default_rng(6)
+
+    def draw(shape):
+        return rng.integers(0, 2, shape).astype(bool) if dtype == np.bool_ else \
+            rng.integers(-100, 100, shape).astype(dtype)
+
+    sets = [[draw((4, 5, 6)), draw((2, 3, 6)), np.array(s, start_dtype)]
+            for s in ([0, 0, 0], [1, 2, 0], [3, 9, -4], [-7, 1, 2])]  # the last two are clamped
+    refs = reference_outputs(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    for inputs, (r,) in zip(sets, refs):
+        o = interp.run(inputs)
+        assert o.dtype == r.dtype and o.shape == r.shape and np.array_equal(o, r)
+    assert not np.array_equal(refs[1][0], sets[1][0])  # the update landed

@@ -101,6 +101,8 @@ enum BuiltinOp : int32_t {
   kOpRelu0To1 = 152,
   kOpRound = 116,
   kOpDensify = 124,
+  kOpEmbeddingLookup = 7,
+  kOpDynamicUpdateSlice = 151,
   // Control flow, resource variables and recurrent ops (stateful helpers).
   kOpLstm = 16,
   kOpRnn = 24,

@@ -76,6 +76,8 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpCeil: return MakeCeil;
     case kOpRound: return MakeRound;
     case kOpDensify: return MakeDensify;
+    case kOpEmbeddingLookup: return MakeEmbeddingLookup;
+    case kOpDynamicUpdateSlice: return MakeDynamicUpdateSlice;
     case kOpSin: return MakeSin;
     case kOpCos: return MakeCos;
     case kOpSign: return MakeSign;

@@ -14,6 +14,8 @@ std::unique_ptr<Op> MakeFloor();
 std::unique_ptr<Op> MakeCeil();
 std::unique_ptr<Op> MakeRound();
 std::unique_ptr<Op> MakeDensify();
+std::unique_ptr<Op> MakeEmbeddingLookup();
+std::unique_ptr<Op> MakeDynamicUpdateSlice();
 std::unique_ptr<Op> MakeSin();
 std::unique_ptr<Op> MakeCos();
 std::unique_ptr<Op> MakeSign();
