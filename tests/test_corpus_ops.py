@@ -111,3 +111,38 @@ def test_dynamic_update_slice(dtype, start_dtype):
         o = interp.run(inputs)
         assert o.dtype == r.dtype and o.shape == r.shape and np.array_equal(o, r)
     assert not np.array_equal(refs[1][0], sets[1][0])  # the update landed
+
+
+# ----------------------------------------------------------------------------
+# FLOOR_MOD (LiteRT's FLOOR_MOD test model)
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32])
+def test_floor_mod(dtype):
+    g = sm.Graph()
+    a = g.tensor((3, 4, 5), dtype, graph_input=True)
+    b = g.tensor((4, 1), dtype, graph_input=True)  # broadcast
+    out = g.tensor((3, 4, 5), dtype)
+    g.op("FLOOR_MOD", [a, b], [out])
+    path = g.save([out])
+    rng = np.random.default_rng(12)
+
+    def draw(shape, nonzero=False):
+        if dtype == np.float32:
+            v = (rng.standard_normal(shape) * 7).astype(dtype)
+        else:
+            v = rng.integers(-50, 50, shape).astype(dtype)
+        if nonzero:
+            v[v == 0] = 3
+        return v
+
+    sets = [[draw((3, 4, 5)), draw((4, 1), nonzero=True)] for _ in range(3)]
+    for _, b in sets:  # both divisor signs in every set
+        b[0, 0], b[1, 0] = -7, 9
+    refs = reference_outputs(path, sets)
+    interp = pyruntime.Interpreter(str(path))
+    for inputs, (r,) in zip(sets, refs):
+        o = interp.run(inputs)
+        assert o.dtype == r.dtype and o.shape == r.shape
+        assert np.array_equal(o.view(np.uint8), r.view(np.uint8))
+    assert np.any(refs[0][0] < 0) and np.any(refs[0][0] > 0)  # both divisor signs

@@ -103,6 +103,7 @@ enum BuiltinOp : int32_t {
   kOpDensify = 124,
   kOpEmbeddingLookup = 7,
   kOpDynamicUpdateSlice = 151,
+  kOpFloorMod = 95,
   // Control flow, resource variables and recurrent ops (stateful helpers).
   kOpLstm = 16,
   kOpRnn = 24,

@@ -78,6 +78,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpDensify: return MakeDensify;
     case kOpEmbeddingLookup: return MakeEmbeddingLookup;
     case kOpDynamicUpdateSlice: return MakeDynamicUpdateSlice;
+    case kOpFloorMod: return MakeFloorMod;
     case kOpSin: return MakeSin;
     case kOpCos: return MakeCos;
     case kOpSign: return MakeSign;

@@ -16,6 +16,7 @@ std::unique_ptr<Op> MakeRound();
 std::unique_ptr<Op> MakeDensify();
 std::unique_ptr<Op> MakeEmbeddingLookup();
 std::unique_ptr<Op> MakeDynamicUpdateSlice();
+std::unique_ptr<Op> MakeFloorMod();
 std::unique_ptr<Op> MakeSin();
 std::unique_ptr<Op> MakeCos();
 std::unique_ptr<Op> MakeSign();
