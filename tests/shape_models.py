@@ -48,6 +48,7 @@ _OPTIONS = {  # op name -> BuiltinOptions member (options class is <member>T)
     "LOGICAL_NOT": "LogicalNotOptions", "REDUCE_ANY": "ReducerOptions",
     "REDUCE_ALL": "ReducerOptions", "LOG_SOFTMAX": "LogSoftmaxOptions", "FILL": "FillOptions",
     "CAST": "CastOptions", "CONV_2D": "Conv2DOptions", "FULLY_CONNECTED": "FullyConnectedOptions",
+    "LEAKY_RELU": "LeakyReluOptions", "BATCH_MATMUL": "BatchMatMulOptions",
 }
 
 # BUILTIN_REF registers BROADCAST_TO from version 2 on.

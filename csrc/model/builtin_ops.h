@@ -99,6 +99,11 @@ enum BuiltinOp : int32_t {
   kOpWhere = 109,
   kOpElu = 111,
   kOpRelu0To1 = 152,
+  kOpRound = 116,
+  kOpDensify = 124,
+  kOpEmbeddingLookup = 7,
+  kOpDynamicUpdateSlice = 151,
+  kOpFloorMod = 95,
   // Control flow, resource variables and recurrent ops (stateful helpers).
   kOpLstm = 16,
   kOpRnn = 24,

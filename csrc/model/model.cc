@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "model/builtin_ops.h"
+#include "model/densify.h"
 #include "model/stateful_options.h"
 #include "quant/multiplier.h"
 #include "core/error.h"
@@ -129,7 +130,6 @@ TensorDesc ReadTensor(const tfl::Tensor& t, size_t index, const tfl::Model& mode
                       const uint8_t* file, size_t file_size) {
   PYRT_ENSURE(t, "tensor ", index, " is null");
   const std::string label = TensorLabel(index, t->name());
-  PYRT_ENSURE(!t->sparsity(), label, ": sparse tensors are not supported");
   TensorDesc d;
   d.name = CleanString(t->name());
   d.dtype = static_cast<DType>(static_cast<int8_t>(t->type()));
@@ -151,7 +151,14 @@ TensorDesc ReadTensor(const tfl::Tensor& t, size_t index, const tfl::Model& mode
   // any, is ignored, as TFLite resets variables to zero.
   if (b != 0 && !d.is_variable) {
     auto [data, size] = ReadBuffer(buffers->Get(b), file, file_size, b);
-    if (data) {
+    if (data && t->sparsity()) {  // stored values of a sparse constant: densified here
+      const size_t elem = DTypeSize(d.dtype);
+      PYRT_ENSURE(elem != 0 && size % elem == 0, label, ": sparse constant of type ", DTypeName(d.dtype),
+                  " with ", size, " bytes is not supported");
+      d.densified = Densify(t->sparsity(), d.shape, elem, data, size, label);
+      d.data = d.densified->data();
+      d.data_size = d.densified->size();
+    } else if (data) {
       const size_t elem = DTypeSize(d.dtype);
       PYRT_ENSURE(elem != 0, label, ": constant of type ", DTypeName(d.dtype),
                   " is not supported");
@@ -163,6 +170,7 @@ TensorDesc ReadTensor(const tfl::Tensor& t, size_t index, const tfl::Model& mode
       d.data_size = size;
     }
   }
+  PYRT_ENSURE(!t->sparsity() || d.densified, label, ": a sparse tensor must be a constant");
   return d;
 }
 

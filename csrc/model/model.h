@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "model/op_options.h"
+#include <memory>
+#include <vector>
+
 #include "core/tensor.h"
 
 namespace pyrt {
@@ -24,6 +27,8 @@ struct TensorDesc {
   QuantParams quant;
   const uint8_t* data = nullptr;  // constant data (view of the model bytes) or null
   size_t data_size = 0;
+  // A sparse constant's dense bytes (data points into them); null otherwise.
+  std::shared_ptr<const std::vector<uint8_t>> densified;
   bool is_variable = false;
 };
 

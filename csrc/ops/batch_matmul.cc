@@ -3,6 +3,7 @@
 // operands and one MultiplyByQuantizedMultiplier of
 // double(float(s_lhs * s_rhs)) / double(s_out) (float product, as
 // GetQuantizedConvolutionMultipler computes it); no bias, no activation.
+// int16 x int16 / int16 x int8: see BatchMatMulS16Op.
 // float32: plain sums of products. Both operands may be non-constant.
 #include <algorithm>
 #include <cstring>
@@ -10,6 +11,7 @@
 
 #include "kernels/batch_matmul_s8/batch_matmul_s8_gemm.h"
 #include "kernels/reference/batch_matmul.h"
+#include "kernels/reference/batch_matmul_s16.h"
 #include "ops/op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
@@ -20,13 +22,13 @@ namespace {
 class BatchMatMulBase : public Op {
  protected:
   // Checks types and shapes, fills g_ and sets the output shape.
-  void PrepareShapes(DType t) {
+  void PrepareShapes(DType t, DType rhs_type) {
     RequireInputCount(2, 2);
     RequireOutputCount(1);
     const Tensor& lhs = input(0);
     const Tensor& rhs = input(1);
     RequireType(lhs, t, "lhs");
-    RequireType(rhs, t, "rhs");
+    RequireType(rhs, rhs_type, "rhs");
     RequireType(output(0), t, "output");
     const int lr = lhs.rank(), rr = rhs.rank();
     PYRT_ENSURE(lr >= 2 && lr <= 5 && rr >= 2 && rr <= 5, label(), ": operands must have rank 2 to 5, got ",
@@ -78,7 +80,7 @@ class BatchMatMulBase : public Op {
 class BatchMatMulS8Op : public BatchMatMulBase {
  public:
   void Prepare() override {
-    PrepareShapes(DType::kInt8);
+    PrepareShapes(DType::kInt8, DType::kInt8);
     const Tensor& lhs = input(0);
     const Tensor& rhs = input(1);
     const Tensor& out = output(0);
@@ -108,7 +110,7 @@ class BatchMatMulS8Op : public BatchMatMulBase {
 class BatchMatMulF32Op : public BatchMatMulBase {
  public:
   void Prepare() override {
-    PrepareShapes(DType::kFloat32);
+    PrepareShapes(DType::kFloat32, DType::kFloat32);
     scratch_bytes_ = BatchMatMulF32ScratchBytes(g_);
     for (int i = 0; i < 2; ++i) {
       // Copies: constant buffers carry no alignment guarantee for float.
@@ -128,8 +130,48 @@ class BatchMatMulF32Op : public BatchMatMulBase {
   std::vector<float> constant_[2];
 };
 
+// int16 lhs with int16 or int8 rhs (16-bit activation einsum models):
+// zero points 0 (the reference's Prepare), int64 sums. The multiplier uses
+// each tensor's legacy per-tensor scale as the reference does, which is 0
+// for a per-channel rhs: the reference then outputs all zeros, and so do we.
+class BatchMatMulS16Op : public BatchMatMulBase {
+ public:
+  void Prepare() override {
+    rhs_s8_ = input(1).dtype == DType::kInt8;
+    PrepareShapes(DType::kInt16, rhs_s8_ ? DType::kInt8 : DType::kInt16);
+    const Tensor& lhs = input(0);
+    const Tensor& rhs = input(1);
+    const Tensor& out = output(0);
+    RequirePerTensorQuant(lhs, "lhs");
+    RequirePerTensorQuant(out, "output");
+    PYRT_ENSURE(lhs.zero_point() == 0 && out.zero_point() == 0 &&
+                    std::all_of(rhs.quant.zero_point.begin(), rhs.quant.zero_point.end(),
+                                [](int64_t z) { return z == 0; }),
+                label(), ": int16 BATCH_MATMUL needs zero points 0 (lhs ", lhs.zero_point(), ", output ",
+                out.zero_point(), ")");
+    const float rhs_scale = rhs.quant.scale.size() == 1 ? rhs.quant.scale[0] : 0.f;
+    const double real = static_cast<double>(lhs.scale() * rhs_scale) / static_cast<double>(out.scale());
+    const QuantizedMultiplier m = QuantizeMultiplier(real, label() + " output multiplier");
+    PYRT_ENSURE(m.shift >= -31 && m.shift <= 14, label(), ": output multiplier ", real, " is out of range");
+    q_ = BatchMatMulS16Quant{m.multiplier, m.shift};
+  }
+  void Eval(const EvalContext&) override {
+    if (rhs_s8_) {
+      BatchMatMulS16(g_, q_, input(0).data_as<int16_t>(), input(1).data_as<int8_t>(), output(0).data_as<int16_t>());
+    } else {
+      BatchMatMulS16(g_, q_, input(0).data_as<int16_t>(), input(1).data_as<int16_t>(),
+                     output(0).data_as<int16_t>());
+    }
+  }
+
+ private:
+  bool rhs_s8_ = false;
+  BatchMatMulS16Quant q_{};
+};
+
 }  // namespace
 
+std::unique_ptr<Op> MakeBatchMatMulS16() { return std::make_unique<BatchMatMulS16Op>(); }
 std::unique_ptr<Op> MakeBatchMatMul() { return std::make_unique<BatchMatMulS8Op>(); }
 std::unique_ptr<Op> MakeBatchMatMulF32() { return std::make_unique<BatchMatMulF32Op>(); }
 

@@ -133,6 +133,7 @@ std::unique_ptr<Op> MakeRelu0To1F32() {
 }
 std::unique_ptr<Op> MakeLogSoftmax() { return std::make_unique<LogSoftmaxF32Op>(); }
 std::unique_ptr<Op> MakeFloor() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kFloor); }
+std::unique_ptr<Op> MakeRound() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kRound); }
 std::unique_ptr<Op> MakeCeil() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kCeil); }
 std::unique_ptr<Op> MakeSin() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kSin); }
 std::unique_ptr<Op> MakeCos() { return std::make_unique<SimpleUnaryF32Op>(SimpleUnaryF32::kCos); }

@@ -1,5 +1,6 @@
 // QUANTIZE: float32 -> int8/uint8/int16 (per tensor), and requantization
-// int8/uint8 -> int8/uint8, int16 -> int8/int16 (TFLite reference kernels).
+// int8/uint8 -> int8/uint8, int16 -> int8/int16/int32, int32 -> int8/int16
+// (TFLite reference kernels).
 #include "kernels/quantize_f32_kernel.h"
 #include "kernels/reference/quantize.h"
 #include "ops/op.h"
@@ -32,6 +33,11 @@ class Quantize : public Op {
       if (i == DType::kUInt8 && o == DType::kInt8) eval_ = &Quantize::Requant<uint8_t, int8_t>;
       if (i == DType::kUInt8 && o == DType::kUInt8) eval_ = &Quantize::Requant<uint8_t, uint8_t>;
       if (i == DType::kInt16 && o == DType::kInt8) eval_ = &Quantize::Requant<int16_t, int8_t>;
+      // int32 <-> int16 and int32 -> int8: for applications with int32
+      // quantized inputs or outputs (tflite-micro's keyword and SEANet models).
+      if (i == DType::kInt16 && o == DType::kInt32) eval_ = &Quantize::Requant<int16_t, int32_t>;
+      if (i == DType::kInt32 && o == DType::kInt16) eval_ = &Quantize::Requant<int32_t, int16_t>;
+      if (i == DType::kInt32 && o == DType::kInt8) eval_ = &Quantize::Requant<int32_t, int8_t>;
       if (i == DType::kInt16 && o == DType::kInt16) {
         PYRT_ENSURE(in.zero_point() == 0 && out.zero_point() == 0, label(),
                     ": int16 -> int16 requantization needs zero points 0, got ", in.zero_point(),

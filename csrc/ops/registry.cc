@@ -33,7 +33,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpConcatenation: return MakeConcatenation;
     // The data input of TRANSPOSE_CONV is input 2.
     case kOpTransposeConv: return MakeDTypeDispatchOnInput<MakeTransposeConv, MakeTransposeConvF32, 2>;
-    case kOpBatchMatMul: return MakeDTypeDispatch<MakeBatchMatMul, MakeBatchMatMulF32>;
+    case kOpBatchMatMul: return MakeDTypeDispatch<MakeBatchMatMul, MakeBatchMatMulF32, MakeBatchMatMulS16>;
     case kOpSqueeze: return MakeSqueeze;
     case kOpExpandDims: return MakeExpandDims;
     case kOpSlice: return MakeSlice;
@@ -55,7 +55,7 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpRelu: return MakeDTypeDispatch<MakeRelu, MakeReluF32>;
     case kOpRelu6: return MakeDTypeDispatch<MakeRelu6, MakeRelu6F32>;
     case kOpReluN1To1: return MakeDTypeDispatch<MakeReluN1To1, MakeReluN1To1F32>;
-    case kOpLeakyRelu: return MakeDTypeDispatch<MakeLeakyRelu, MakeLeakyReluF32>;
+    case kOpLeakyRelu: return MakeDTypeDispatch<MakeLeakyRelu, MakeLeakyReluF32, MakeLeakyReluS16>;
     case kOpTanh: return MakeDTypeDispatch<MakeTanh, MakeTanhF32, MakeTanhS16>;
     case kOpGelu: return MakeDTypeDispatch<MakeGelu, MakeGeluF32>;
     case kOpAbs: return MakeDTypeDispatch<MakeAbs, MakeAbsF32>;
@@ -74,6 +74,11 @@ OpFactory FindOpFactory(int32_t builtin_code) {
     case kOpSquaredDifference: return MakeDTypeDispatch<MakeSquaredDifference, MakeSquaredDifferenceF32>;
     case kOpFloor: return MakeFloor;
     case kOpCeil: return MakeCeil;
+    case kOpRound: return MakeRound;
+    case kOpDensify: return MakeDensify;
+    case kOpEmbeddingLookup: return MakeEmbeddingLookup;
+    case kOpDynamicUpdateSlice: return MakeDynamicUpdateSlice;
+    case kOpFloorMod: return MakeFloorMod;
     case kOpSin: return MakeSin;
     case kOpCos: return MakeCos;
     case kOpSign: return MakeSign;

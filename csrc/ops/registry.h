@@ -12,6 +12,11 @@ namespace pyrt {
 // ops/elementwise_simple.cc, ops/select.cc, ops/reduce_logical.cc
 std::unique_ptr<Op> MakeFloor();
 std::unique_ptr<Op> MakeCeil();
+std::unique_ptr<Op> MakeRound();
+std::unique_ptr<Op> MakeDensify();
+std::unique_ptr<Op> MakeEmbeddingLookup();
+std::unique_ptr<Op> MakeDynamicUpdateSlice();
+std::unique_ptr<Op> MakeFloorMod();
 std::unique_ptr<Op> MakeSin();
 std::unique_ptr<Op> MakeCos();
 std::unique_ptr<Op> MakeSign();
@@ -134,6 +139,8 @@ std::unique_ptr<Op> MakeFullyConnectedS16();
 std::unique_ptr<Op> MakeSoftmaxS16();
 std::unique_ptr<Op> MakeLogisticS16();
 std::unique_ptr<Op> MakeTanhS16();
+std::unique_ptr<Op> MakeLeakyReluS16();
+std::unique_ptr<Op> MakeBatchMatMulS16();
 std::unique_ptr<Op> MakeReluF32();
 std::unique_ptr<Op> MakeRelu6F32();
 std::unique_ptr<Op> MakeReluN1To1F32();

@@ -1,4 +1,4 @@
-// SOFTMAX, int8 in / int8 out: TFLite's reference (gemmlowp fixed point)
+// SOFTMAX, int8 in / int8 or int16 out: TFLite's reference (gemmlowp fixed point)
 // path, its exp tabulated per int8 difference at Prepare. Prepare rejects with ModelError everything the reference would
 // reject or abort on (TFLITE_CHECKs in PreprocessSoftmaxScaling).
 #include <algorithm>
@@ -31,18 +31,21 @@ class Softmax : public Op {
     RequireOutputCount(1);
     Tensor& in = input(0);
     Tensor& out = output(0);
-    PYRT_ENSURE(in.dtype == DType::kInt8 && out.dtype == DType::kInt8, label(),
-                ": only int8 input and output are supported, got ", DTypeName(in.dtype), " -> ",
+    PYRT_ENSURE(in.dtype == DType::kInt8 && (out.dtype == DType::kInt8 || out.dtype == DType::kInt16), label(),
+                ": only int8 input with int8 or int16 output is supported, got ", DTypeName(in.dtype), " -> ",
                 DTypeName(out.dtype));
     PYRT_ENSURE(in.rank() >= 1, label(), ": input must have rank >= 1");
     RequirePerTensorQuant(in, "input");
-    RequirePerTensorQuant(out, "output");
-    PYRT_ENSURE(out.zero_point() == -128, label(), ": output zero point must be -128, got ",
-                out.zero_point());
-    // Float tolerance check, as TF_LITE_ENSURE_NEAR does it.
-    const float scale_error = std::fabs(out.scale() - 1.f / 256);
-    PYRT_ENSURE(scale_error <= 0.001f * 1.f / 256, label(), ": output scale must be 1/256, got ",
-                out.scale());
+    out_s16_ = out.dtype == DType::kInt16;
+    if (!out_s16_) {  // the reference checks no int16 output parameters for int8 input
+      RequirePerTensorQuant(out, "output");
+      PYRT_ENSURE(out.zero_point() == -128, label(), ": output zero point must be -128, got ",
+                  out.zero_point());
+      // Float tolerance check, as TF_LITE_ENSURE_NEAR does it.
+      const float scale_error = std::fabs(out.scale() - 1.f / 256);
+      PYRT_ENSURE(scale_error <= 0.001f * 1.f / 256, label(), ": output scale must be 1/256, got ",
+                  out.scale());
+    }
 
     // PreprocessSoftmaxScaling: beta * s_in * 2^26 in double, capped.
     const double beta = options<SoftmaxOptions>().beta;
@@ -64,6 +67,10 @@ class Softmax : public Op {
   }
 
   void Eval(const EvalContext&) override {
+    if (out_s16_) {  // int8 -> int16 (tflite-micro's keyword model): untabulated
+      SoftmaxS8ToS16(params_, rows_, depth_, input(0).data_as<int8_t>(), output(0).data_as<int16_t>());
+      return;
+    }
     tabulated_(table_, rows_, depth_, input(0).data_as<int8_t>(), output(0).data_as<int8_t>());
   }
 
@@ -71,6 +78,7 @@ class Softmax : public Op {
   SoftmaxS8Params params_;
   SoftmaxS8Table table_;
   SoftmaxS8TabulatedFn tabulated_ = SoftmaxS8Tabulated;
+  bool out_s16_ = false;
   int depth_ = 0;
   int64_t rows_ = 0;
 };

@@ -16,6 +16,15 @@ void SimpleUnaryF32Kernel(SimpleUnaryF32 op, int64_t n, const float* in, float* 
     case SimpleUnaryF32::kElu:
       for (int64_t i = 0; i < n; ++i) out[i] = in[i] < 0.f ? std::expm1(in[i]) : in[i];
       break;
+    case SimpleUnaryF32::kRound:  // RoundToNearest: halves to even, via floor (-0.4 -> +0)
+      for (int64_t i = 0; i < n; ++i) {
+        const float f = std::floor(in[i]);
+        const float diff = in[i] - f;
+        // The reference's int cast of f only matters at exact halves, where |f| < 2^23.
+        const bool even = diff == 0.5f && static_cast<int64_t>(f) % 2 == 0;
+        out[i] = diff < 0.5f || even ? f : f + 1.0f;
+      }
+      break;
     case SimpleUnaryF32::kRelu0To1:
       for (int64_t i = 0; i < n; ++i) out[i] = std::min(std::max(0.f, in[i]), 1.f);
       break;

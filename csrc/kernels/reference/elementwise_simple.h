@@ -12,7 +12,7 @@
 namespace pyrt {
 
 // kElu: x < 0 ? expm1(x) : x; kRelu0To1: min(max(0, x), 1) (NaN -> 0).
-enum class SimpleUnaryF32 { kFloor, kCeil, kSin, kCos, kElu, kRelu0To1 };
+enum class SimpleUnaryF32 { kFloor, kCeil, kSin, kCos, kElu, kRelu0To1, kRound };
 
 // LOG_SOFTMAX over rows of `depth`: x - max - log(sum(exp(x - max))), float.
 void LogSoftmaxF32(int64_t rows, int64_t depth, const float* in, float* out);

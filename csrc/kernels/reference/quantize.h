@@ -39,7 +39,9 @@ void Requantize(const InT* input, int64_t n, int32_t multiplier, int shift,
   constexpr int32_t kMin = std::numeric_limits<OutT>::min();
   constexpr int32_t kMax = std::numeric_limits<OutT>::max();
   for (int64_t i = 0; i < n; ++i) {
-    const int32_t x = static_cast<int32_t>(input[i]) - input_zero_point;
+    // Wrapping subtraction, as the reference's int32 math on x86-64 (int32 inputs).
+    const int32_t x = static_cast<int32_t>(static_cast<uint32_t>(static_cast<int32_t>(input[i])) -
+                                           static_cast<uint32_t>(input_zero_point));
     const int32_t scaled = MultiplyByQuantizedMultiplier(x, multiplier, shift);
     const int32_t q = static_cast<int32_t>(static_cast<uint32_t>(scaled) +
                                            static_cast<uint32_t>(output_zero_point));

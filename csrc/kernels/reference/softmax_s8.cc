@@ -1,6 +1,7 @@
 #include "kernels/reference/softmax_s8.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "quant/fixed_point.h"
 #include "quant/gemmlowp_math.h"
@@ -14,7 +15,12 @@ constexpr int kAccumulationIntegerBits = 12;  // sum of exps is Q12
 // Count of leading zero bits; 32 for 0.
 inline int CountLeadingZeros32(uint32_t x) { return x ? __builtin_clz(x) : 32; }
 
-void SoftmaxRow(const SoftmaxS8Params& p, int depth, const int8_t* in, int8_t* out) {
+// OutT int8 or int16: the reference's Softmax<int8_t, OutT> differs only in
+// the output width (final shift 31 - bits, offset = the type minimum).
+template <typename OutT>
+void SoftmaxRow(const SoftmaxS8Params& p, int depth, const int8_t* in, OutT* out) {
+  constexpr int32_t kOutMin = std::numeric_limits<OutT>::min(), kOutMax = std::numeric_limits<OutT>::max();
+  constexpr int kExtraShift = 8 * static_cast<int>(sizeof(OutT)) - 8;
   int32_t max_in_row = -128;
   for (int c = 0; c < depth; ++c) max_in_row = std::max<int32_t>(max_in_row, in[c]);
 
@@ -31,15 +37,16 @@ void SoftmaxRow(const SoftmaxS8Params& p, int depth, const int8_t* in, int8_t* o
   int32_t shifted_scale;
   int exponent;
   SoftmaxS8Reciprocal(sum_of_exps, &shifted_scale, &exponent);
+  exponent = std::max(exponent - kExtraShift, 0);
 
   for (int c = 0; c < depth; ++c) {
     const int32_t diff = in[c] - max_in_row;
     if (diff >= p.diff_min) {
       const int32_t unsat = RoundingDivideByPOT(
           SaturatingRoundingDoublingHighMul(shifted_scale, SoftmaxS8ScaledExp(p, diff)), exponent);
-      out[c] = static_cast<int8_t>(std::min(std::max(unsat - 128, -128), 127));
+      out[c] = static_cast<OutT>(std::min(std::max(unsat + kOutMin, kOutMin), kOutMax));
     } else {
-      out[c] = -128;
+      out[c] = static_cast<OutT>(kOutMin);
     }
   }
 }
@@ -67,6 +74,13 @@ void SoftmaxS8Reciprocal(int32_t sum_of_exps, int32_t* scale, int* exponent) {
 
 void SoftmaxS8(const SoftmaxS8Params& p, int64_t rows, int depth, const int8_t* input,
                int8_t* output) {
+  for (int64_t r = 0; r < rows; ++r) {
+    SoftmaxRow(p, depth, input + r * depth, output + r * depth);
+  }
+}
+
+void SoftmaxS8ToS16(const SoftmaxS8Params& p, int64_t rows, int depth, const int8_t* input,
+                    int16_t* output) {
   for (int64_t r = 0; r < rows; ++r) {
     SoftmaxRow(p, depth, input + r * depth, output + r * depth);
   }

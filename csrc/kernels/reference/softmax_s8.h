@@ -24,5 +24,9 @@ void SoftmaxS8Reciprocal(int32_t sum_of_exps, int32_t* scale, int* exponent);
 // rows x depth values, row-major.
 void SoftmaxS8(const SoftmaxS8Params& p, int64_t rows, int depth, const int8_t* input,
                int8_t* output);
+// int8 in, int16 out (Softmax<int8_t, int16_t>): the same arithmetic with a
+// final shift 8 bits shorter and offset -32768, whatever the output's scale.
+void SoftmaxS8ToS16(const SoftmaxS8Params& p, int64_t rows, int depth, const int8_t* input,
+                    int16_t* output);
 
 }  // namespace pyrt
