@@ -9,6 +9,10 @@
 #include "kernels/x86/avx512vnni/qs8_vbinary_avx512.h"
 #define PYRT_HAVE_X86_KERNELS 1
 #endif
+#if defined(__aarch64__)
+#include "kernels/arm/neon/qs8_vbinary_neon.h"
+#define PYRT_HAVE_ARM_KERNELS 1
+#endif
 
 namespace pyrt {
 namespace {
@@ -48,6 +52,9 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
   } else if (IsaAtLeast(isa, Isa::kAvx2)) {
     SetSimdRows<Qs8MulRowAvx2, Qs8AddSubRowAvx2>(mul);
   }
+#endif
+#ifdef PYRT_HAVE_ARM_KERNELS
+  if (IsaAtLeast(isa, Isa::kNeon)) SetSimdRows<Qs8MulRowNeon, Qs8AddSubRowNeon>(mul);
 #endif
 }
 
