@@ -152,7 +152,7 @@ run_in_arm64() {  # run_in_arm64 QEMU_CPU ISA cmd...
 # The kernel twin tests compare every path the CPU runs with the reference
 # (parametrized inside), so they run once per CPU model; the model tests use
 # the interpreter's path, so they run with PYRUNTIME_ISA forced to each.
-KERNEL_TESTS=(tests/test_kernels_gemm.py tests/test_kernels_elementwise.py)
+KERNEL_TESTS=(tests/test_kernels_gemm.py tests/test_kernels_elementwise.py tests/test_kernels_f32.py)
 MODEL_TESTS=(tests/test_models.py)
 declare -A EXPECTED=(
   [cortex-a72]="neon reference"
