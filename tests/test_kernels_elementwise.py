@@ -93,6 +93,14 @@ def test_binary_rows_match_reference(op, isa):
                     f"{np.count_nonzero(ours != ref)} of {ref.size} differ")
 
 
+def test_every_simd_path_has_its_int8_kernels():
+    """The twin tests compare something: each SIMD path (x86 and Arm) has its
+    own depthwise, ADD/SUB/MUL and MEAN row kernels; the reference has none."""
+    assert T.int8_simd_families("reference") == []
+    for isa in SIMD_ISAS:
+        assert T.int8_simd_families(isa) == ["depthwise_conv_s8", "binary_s8", "reduce_rows_s8"], isa
+
+
 @pytest.mark.parametrize("op", ["add", "mul"])
 def test_reference_rows_follow_the_formula(op):
     """The reference rows against a direct numpy evaluation of the spec's formulas."""

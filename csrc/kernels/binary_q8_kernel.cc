@@ -35,6 +35,7 @@ void BinaryQ8Kernel::InitMul(Isa isa, const MulParams& p, const BroadcastPlan& p
 void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
   mul_ = mul;
   plan_ = plan;
+  simd_rows_ = false;
   if (mul) {
     row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
                  int64_t sb, int8_t* o, int64_t n) { MulRowQ8(k.mul_params_, a, sa, b, sb, o, n); };
@@ -60,6 +61,7 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan) {
 
 template <BinaryQ8Kernel::SimdMulRow kMul, BinaryQ8Kernel::SimdAddSubRow kAddSub>
 void BinaryQ8Kernel::SetSimdRows(bool mul) {
+  simd_rows_ = true;
   if (mul) {
     row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
                  int8_t* o, int64_t n) { kMul(k.mul_params_, a, sa, b, sb, o, n); };

@@ -563,6 +563,16 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("scale"),
         py::arg("zero_point_in"), py::arg("zero_point_out"), py::arg("act_min"),
         py::arg("act_max"), py::arg("fp64"));
+  t.def("int8_simd_families", [](const std::string& isa) {  // int8 families with own kernels
+    const Isa i = ResolveIsa(isa.c_str());
+    std::vector<std::string> families;
+    if (DwConvS8ConfigFor(i)) families.push_back("depthwise_conv_s8");
+    BinaryQ8Kernel binary;
+    binary.InitAddSub(i, AddSubParams{}, BroadcastPlan{});
+    if (binary.simd_rows()) families.push_back("binary_s8");
+    if (AccumulateRowsS8For(i)) families.push_back("reduce_rows_s8");
+    return families;
+  });
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
