@@ -161,6 +161,9 @@ def test_paths_name_their_float_kernels():
         assert T.f32_gemm_kernel("avx2") == "f32_gemm_6x16_fma_avx2"
     if "avx512vnni" in ISAS:
         assert T.f32_gemm_kernel("avx512vnni") == "f32_gemm_8x32_avx512"
+    for arm in ("neon", "neondot", "neoni8mm"):
+        if arm in ISAS:
+            assert T.f32_gemm_kernel(arm) == "f32_gemm_6x16_fma_neon"
 
 
 # Builtin-rounding kernels (float ops of models with hybrid ops): on every

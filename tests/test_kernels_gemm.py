@@ -279,6 +279,23 @@ def test_depthwise_zoo_shapes(isa):
                     f"x{x.shape} k{k} s{stride} p{pad} zi{zi}")
 
 
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_depthwise_same_result_for_any_thread_count(isa):
+    """Row splits over 1-11 threads, with channel tails (not a multiple of 16
+    or 32), dilation, asymmetric strides and padding on every side."""
+    rng = np.random.default_rng(17)
+    x = rng.integers(-128, 128, (2, 17, 13, 37), dtype=np.int8)
+    f = rng.integers(-128, 128, (1, 3, 4, 37), dtype=np.int8)
+    bias = rng.integers(-2**16, 2**16, 37).astype(np.int32)
+    mult, shift = requant_params(rng, 37, extreme=True)
+    args = (x, f, bias, mult, shift, -128, 5, -100, 127, (2, 1), (2, 2), (2, 3))
+    ref = conv(*args, "reference", kernel=T.depthwise_conv_s8)
+    for threads in (1, 2, 3, 5, 8, 11):
+        assert_same(conv(*args, isa, threads=threads, kernel=T.depthwise_conv_s8), ref,
+                    f"{threads} threads")
+
+
 # -- Whole ops and models, PYRUNTIME_ISA forced ---------------------------------
 
 OP_CASES = [

@@ -25,8 +25,9 @@
 #   PyPI packages (scikit-build-core, pybind11) plus a C++17 compiler, CMake
 #   and Ninja from Debian.
 # - --quick: the CI subset: cpu_paths() on all three models, the kernel twin
-#   tests on `max` (all three Arm paths) and two zoo models (MobileNetV2 and
-#   MobileNetV3-Small, int8) on its best path.
+#   tests on `max` (all three Arm paths), their path-parametrized cases
+#   (-k neon) on cortex-a72 and cortex-a76, and two zoo models (MobileNetV2
+#   and MobileNetV3-Small, int8) on max's best path.
 #
 # Models come from the model cache ($PYRUNTIME_MODEL_CACHE or
 # tests/.model_cache); those not cached are built with TensorFlow on the host
@@ -152,7 +153,7 @@ run_in_arm64() {  # run_in_arm64 QEMU_CPU ISA cmd...
 # The kernel twin tests compare every path the CPU runs with the reference
 # (parametrized inside), so they run once per CPU model; the model tests use
 # the interpreter's path, so they run with PYRUNTIME_ISA forced to each.
-KERNEL_TESTS=(tests/test_kernels_gemm.py tests/test_kernels_elementwise.py)
+KERNEL_TESTS=(tests/test_kernels_gemm.py tests/test_kernels_elementwise.py tests/test_kernels_f32.py)
 MODEL_TESTS=(tests/test_models.py)
 declare -A EXPECTED=(
   [cortex-a72]="neon reference"
@@ -180,7 +181,13 @@ for cpu in cortex-a72 cortex-a76 max; do
     results+=("$cpu: 0 passed, 1 failed (cpu_paths)")
     status=1
   fi
-  if (( QUICK )) && [ "$cpu" != max ]; then continue; fi
+  if (( QUICK )) && [ "$cpu" != max ]; then
+    # The path-parametrized twin tests only: the CPU without dotprod (and
+    # the one without i8mm) proves its paths' kernels, including the shared
+    # ARMv8.0 ones, use nothing it lacks.
+    run_pytest "$cpu" "" "${KERNEL_TESTS[@]}" -k neon
+    continue
+  fi
   run_pytest "$cpu" "" "${KERNEL_TESTS[@]}"
   if (( QUICK )); then
     run_pytest "$cpu" "${paths%% *}" "${MODEL_TESTS[@]}" -k "mobilenet_v2-int8 or mobilenet_v3_small-int8"

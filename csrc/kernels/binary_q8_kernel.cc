@@ -10,6 +10,10 @@
 #include "kernels/x86/avx512vnni/qs8_vbinary_avx512.h"
 #define PYRT_HAVE_X86_KERNELS 1
 #endif
+#if defined(__aarch64__)
+#include "kernels/arm/neon/qs8_vbinary_neon.h"
+#define PYRT_HAVE_ARM_KERNELS 1
+#endif
 
 namespace pyrt {
 namespace {
@@ -33,6 +37,7 @@ void BinaryQ8Kernel::InitMul(Isa isa, const MulParams& p, const BroadcastPlan& p
 void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tables) {
   mul_ = mul;
   plan_ = plan;
+  simd_rows_ = false;
   if (mul) {
     row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
                  int64_t sb, int8_t* o, int64_t n) { MulRowQ8(k.mul_params_, a, sa, b, sb, o, n); };
@@ -61,10 +66,14 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tab
     SetSimdRows<Qs8MulRowAvx2, Qs8AddSubRowAvx2>(mul);
   }
 #endif
+#ifdef PYRT_HAVE_ARM_KERNELS
+  if (IsaAtLeast(isa, Isa::kNeon)) SetSimdRows<Qs8MulRowNeon, Qs8AddSubRowNeon>(mul);
+#endif
 }
 
 template <BinaryQ8Kernel::SimdMulRow kMul, BinaryQ8Kernel::SimdAddSubRow kAddSub>
 void BinaryQ8Kernel::SetSimdRows(bool mul) {
+  simd_rows_ = true;
   if (mul) {
     row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
                  int8_t* o, int64_t n) { kMul(k.mul_params_, a, sa, b, sb, o, n); };

@@ -25,6 +25,10 @@ class BinaryQ8Kernel {
   void Run(const int8_t* a, const int8_t* b, int8_t* out, ThreadPool* pool) const;
   void Run(const uint8_t* a, const uint8_t* b, uint8_t* out, ThreadPool* pool) const;
 
+  // True when the int8 rows are a SIMD path's (for the tests: which paths
+  // have their own kernel).
+  bool simd_rows() const { return simd_rows_; }
+
  private:
   template <typename T>
   using RowFn = void (*)(const BinaryQ8Kernel&, const T*, int64_t, const T*, int64_t, T*,
@@ -41,6 +45,7 @@ class BinaryQ8Kernel {
   void SetSimdRows(bool mul);
 
   bool mul_ = false;
+  bool simd_rows_ = false;
   AddSubParams add_;
   MulParams mul_params_;
   BroadcastPlan plan_;

@@ -9,6 +9,10 @@
 #include "kernels/x86/avx512vnni/qs8_dwconv_c32_avx512vnni.h"
 #define PYRT_HAVE_X86_KERNELS 1
 #endif
+#if defined(__aarch64__)
+#include "kernels/arm/neon/qs8_dwconv_c16_neon.h"
+#define PYRT_HAVE_ARM_KERNELS 1
+#endif
 
 namespace pyrt {
 
@@ -19,6 +23,13 @@ const DwConvS8Config* DwConvS8ConfigFor(Isa isa) {
                                          Qs8DwConvC32Avx512Vnni};
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
   if (IsaAtLeast(isa, Isa::kAvx2)) return &avx2;
+#endif
+#ifdef PYRT_HAVE_ARM_KERNELS
+  // One ARMv8.0 kernel for every Arm path (dotprod would need taps
+  // interleaved in fours: more shuffles than it saves for a depthwise).
+  static const DwConvS8Config neon{16, kDwC16NeonLaneChannel, kDwConvNeonMaxTaps,
+                                   Qs8DwConvC16Neon};
+  if (IsaAtLeast(isa, Isa::kNeon)) return &neon;
 #endif
   (void)isa;
   return nullptr;

@@ -821,6 +821,16 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("zero_point"), py::arg("isa"));
   t.def("thread_pool_task_counts", &testing::ThreadPoolTaskCounts, py::arg("num_threads"),
         py::arg("jobs"), py::arg("max_tasks"));
+  t.def("int8_simd_families", [](const std::string& isa) {  // int8 families with own kernels
+    const Isa i = ResolveIsa(isa.c_str());
+    std::vector<std::string> families;
+    if (DwConvS8ConfigFor(i)) families.push_back("depthwise_conv_s8");
+    BinaryQ8Kernel binary;
+    binary.InitAddSub(i, AddSubParams{}, BroadcastPlan{});
+    if (binary.simd_rows()) families.push_back("binary_s8");
+    if (AccumulateRowsS8For(i)) families.push_back("reduce_rows_s8");
+    return families;
+  });
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("channel_lut_s8", &testing::ChannelLutS8, py::arg("table"), py::arg("x"), py::arg("isa"),

@@ -14,6 +14,11 @@ const F32GemmConfig& F32GemmConfigFor(Isa isa) {
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return kAvx512;
   if (IsaAtLeast(isa, Isa::kAvx2)) return kAvx2;
 #endif
+#if defined(__aarch64__)
+  static const F32GemmConfig kNeon{"f32_gemm_6x16_fma_neon", f32_fma_neon::GemmF32Rows,
+                                   f32_fma_neon::DepthwiseF32Rows};
+  if (IsaAtLeast(isa, Isa::kNeon)) return kNeon;
+#endif
   return kReference;
 }
 

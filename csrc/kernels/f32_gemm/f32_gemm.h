@@ -42,6 +42,13 @@ void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
 void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
 }  // namespace f32_avx512
 
+// AArch64 NEON fmla (every Arm path): 6 rows x 16 columns (four q registers
+// per row), depthwise 16 channels a step.
+namespace f32_fma_neon {
+void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
+void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
+}  // namespace f32_fma_neon
+
 // The reference bodies built for AVX2 without FMA contraction.
 namespace f32_builtin_avx2 {
 void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
