@@ -15,6 +15,16 @@ inline __m512i Differences(__m512i max, const int8_t* p, __mmask16 mask) {
   return _mm512_sub_epi32(max, _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, p)));
 }
 
+// The wrapping int32 sum of 16 lanes. (_mm512_reduce_add_epi32 adds as
+// signed int in GCC's headers: undefined on overflow, and UBSan reports it.)
+inline int32_t WrappingSum16(__m512i v) {
+  __m256i s8 = _mm256_add_epi32(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+  __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(s8), _mm256_extracti128_si256(s8, 1));
+  s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, _MM_SHUFFLE(1, 0, 3, 2)));
+  s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(s4);
+}
+
 }  // namespace
 
 void SoftmaxS8TabulatedAvx512(const SoftmaxS8Table& t, int64_t rows, int depth, const int8_t* input,
@@ -39,7 +49,7 @@ void SoftmaxS8TabulatedAvx512(const SoftmaxS8Table& t, int64_t rows, int depth, 
     }
     int32_t scale;
     int exponent;  // 0..31
-    SoftmaxS8Reciprocal(_mm512_reduce_add_epi32(sum), &scale, &exponent);
+    SoftmaxS8Reciprocal(WrappingSum16(sum), &scale, &exponent);
     const __m512i s = _mm512_set1_epi32(scale), s_odd = _mm512_srli_epi64(s, 32);
     const __m512i round_mask = _mm512_set1_epi32(static_cast<int32_t>((int64_t{1} << exponent) - 1));
     const __m512i half = _mm512_srli_epi32(round_mask, 1), count = _mm512_set1_epi32(exponent);
