@@ -48,7 +48,10 @@ if [ $# -eq 0 ]; then
          tests/test_kernels_gemm.py tests/test_kernels_f32.py tests/test_kernels_softmax.py \
          tests/test_kernels_elementwise.py tests/test_ops_simple.py tests/test_valid_models.py \
          tests/test_control_flow.py tests/test_lstm.py tests/test_svdf.py tests/test_rnn.py \
-         tests/test_hybrid.py tests/test_interpreter_api.py tests/test_schema_reader.py
+         tests/test_hybrid.py tests/test_interpreter_api.py tests/test_schema_reader.py \
+         tests/test_sparse_densify.py tests/test_kernels_average_pool.py \
+         tests/test_kernels_channel_lut.py tests/test_kernels_sqrdiff.py tests/test_corpus_ops.py \
+         tests/test_corpus_int16.py
 fi
 
 echo "== pytest under ASan+UBSan: $*"
