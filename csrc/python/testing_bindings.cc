@@ -73,17 +73,8 @@ std::vector<T> Vec(const py::array_t<T, py::array::c_style | py::array::forcecas
 // the kernel's Init only.
 #if defined(__x86_64__)
 const Qs8GemmConfig* EmulatedAmxConfig() {
-  static const Qs8GemmConfig config = [] {
-    Qs8GemmConfig c;
-    c.mr = kQs8GemmAmxMr;
-    c.nr = kQs8GemmAmxNr;
-    c.kr = 4;
-    c.kp_multiple = kQs8GemmAmxKBlock;
-    c.input = Qs8GemmInput::kS8;
-    c.gemmlowp_s8 = Qs8Gemm32x32c4GemmlowpAmxEmulated;
-    c.fp64_s8 = Qs8Gemm32x32c4Fp64AmxEmulated;
-    return c;
-  }();
+  static const Qs8GemmConfig config =
+      AmxConfig(Qs8Gemm32x32c4GemmlowpAmxEmulated, Qs8Gemm32x32c4Fp64AmxEmulated);
   return &config;
 }
 #endif

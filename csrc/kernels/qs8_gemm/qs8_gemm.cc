@@ -50,23 +50,13 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
   static const Qs8GemmConfig avxvnni =
       DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr, Qs8Gemm6x16c4GemmlowpAvxVnni,
                          Qs8Gemm6x16c4Fp64AvxVnni);
-  // s8 x s8 tiles: int8 A rows, k padded to whole 64-byte tile rows; the
-  // panels are packed as avx512vnni's ([kp / 4][32][4]).
   // (A build whose compiler lacks AMX has no such kernels; its table keeps
   // the entry empty, which the test module's override can still fill.)
-  static const Qs8GemmConfig amx = [] {
-    Qs8GemmConfig c;
-    c.mr = kQs8GemmAmxMr;
-    c.nr = kQs8GemmAmxNr;
-    c.kr = 4;
-    c.kp_multiple = kQs8GemmAmxKBlock;
-    c.input = Qs8GemmInput::kS8;
 #ifdef PYRT_HAVE_AMX_KERNELS
-    c.gemmlowp_s8 = Qs8Gemm32x32c4GemmlowpAmx;
-    c.fp64_s8 = Qs8Gemm32x32c4Fp64Amx;
+  static const Qs8GemmConfig amx = AmxConfig(Qs8Gemm32x32c4GemmlowpAmx, Qs8Gemm32x32c4Fp64Amx);
+#else
+  static const Qs8GemmConfig amx = AmxConfig(nullptr, nullptr);
 #endif
-    return c;
-  }();
   if (IsaAtLeast(isa, Isa::kAmx) && (rows == 0 || rows >= kQs8GemmAmxMinRows)) {
     const Qs8GemmConfig* override_config = amx_override.load();
     if (override_config) return override_config;

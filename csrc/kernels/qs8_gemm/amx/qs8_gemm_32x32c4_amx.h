@@ -32,6 +32,21 @@ constexpr int kQs8GemmAmxKBlock = 64;  // bytes of k per tile row: kp is a multi
 // bound by streaming the weights anyway.
 constexpr int kQs8GemmAmxMinRows = 16;
 
+// The amx table entry for the given kernels (the product's, or the test
+// module's built on the tile model): s8 x s8 tiles, int8 A rows, k padded to
+// whole 64-byte tile rows, panels packed as avx512vnni's ([kp / 4][32][4]).
+inline Qs8GemmConfig AmxConfig(Qs8GemmS8Ukernel gemmlowp, Qs8GemmS8Ukernel fp64) {
+  Qs8GemmConfig c;
+  c.mr = kQs8GemmAmxMr;
+  c.nr = kQs8GemmAmxNr;
+  c.kr = 4;
+  c.kp_multiple = kQs8GemmAmxKBlock;
+  c.input = Qs8GemmInput::kS8;
+  c.gemmlowp_s8 = gemmlowp;
+  c.fp64_s8 = fp64;
+  return c;
+}
+
 // Requantization as TFLite's MultiplyByQuantizedMultiplier (gemmlowp).
 void PYRT_AMX_NAME(Qs8Gemm32x32c4GemmlowpAmx)(int mr, int nr, int kp, const int8_t* a,
                                              size_t a_stride, const int8_t* b, int8_t* c,
