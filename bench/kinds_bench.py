@@ -7,6 +7,10 @@ kernels, plus how pyruntime's outputs compare with LiteRT's (bit-exact or the
 max relative error, against the LiteRT path each kind is defined by).
 
     python bench/kinds_bench.py [--threads 1] [--rounds 10] [--kinds float32,float16] [--json out.json]
+
+--cpu-time times each invoke by this thread's CPU time (time.thread_time):
+at 1 thread both runtimes compute in the calling thread, so the numbers hold
+on a loaded machine where wall time does not.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import argparse
 import json
 import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Callable, Dict
 
@@ -67,7 +72,7 @@ def agreement(path: Path, resolver: str, x: np.ndarray, ours: np.ndarray) -> str
     return f"max rel err {err:.1e}"
 
 
-def bench_kind(path: Path, threads: int, rounds: int):
+def bench_kind(path: Path, threads: int, rounds: int, cpu_time: bool = False):
     """(median ms per contender, the input used, pyruntime's output on it)."""
     ours = pyruntime.Interpreter(path, num_threads=threads)
     x = random_input(ours.get_input_details()[0])
@@ -78,7 +83,8 @@ def bench_kind(path: Path, threads: int, rounds: int):
     }
     for fn in contenders.values():
         fn()
-    times = run_bench.interleaved_medians(contenders, rounds)
+    clock = time.thread_time if cpu_time else time.perf_counter
+    times = run_bench.interleaved_medians(contenders, rounds, clock)
     result = {f"{k}_ms": statistics.median(v) * 1e3 for k, v in times.items()}
     # Median of per-round ratios: holds on a shared machine where absolute times drift.
     result["ratio_vs_default"] = statistics.median(
@@ -92,16 +98,19 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--kinds", default=None, help="comma-separated subset of the kinds (default: all)")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="thread CPU time instead of wall time (only meaningful with --threads 1)")
     args = parser.parse_args(argv)
     print(f"CPU: {run_bench.cpu_description()}; pyruntime path {pyruntime._core.isa()} "
-          f"(cpu_paths()[0] = {pyruntime.cpu_paths()[0]}); MobileNetV2 224x224, {args.threads} thread(s), medians")
+          f"(cpu_paths()[0] = {pyruntime.cpu_paths()[0]}); MobileNetV2 224x224, {args.threads} thread(s), "
+          f"{'thread CPU time' if args.cpu_time else 'wall time'} medians")
     print(f"{'kind':14} {'pyruntime':>10} {'LiteRT dflt':>12} {'LiteRT builtin':>15} {'ours/dflt':>9}  agreement (vs)")
     rows = []
     wanted = set(args.kinds.split(",")) if args.kinds else None
     for kind, (path, resolver) in kind_models().items():
         if wanted is not None and kind not in wanted:
             continue
-        r, x, out = bench_kind(path, args.threads, args.rounds)
+        r, x, out = bench_kind(path, args.threads, args.rounds, args.cpu_time)
         r.update(kind=kind, agreement=agreement(path, resolver, x, out), checked_against=resolver)
         rows.append(r)
         print(f"{kind:14} {r['pyruntime_ms']:>8.2f}ms {r['litert_default_ms']:>10.2f}ms "

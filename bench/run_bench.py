@@ -112,13 +112,16 @@ def check_against_reference(path: Path, interp, x: np.ndarray) -> str:
     return "bit-exact"
 
 
-def interleaved_medians(contenders: Dict[str, Callable[[], object]], rounds: int) -> Dict[str, List[float]]:
+def interleaved_medians(contenders: Dict[str, Callable[[], object]], rounds: int,
+                        clock: Callable[[], float] = time.perf_counter) -> Dict[str, List[float]]:
+    """Per-round times of each contender, A B A B ...; clock=time.thread_time
+    measures this thread's CPU time (1-thread runs on a loaded machine)."""
     times: Dict[str, List[float]] = {k: [] for k in contenders}
     for _ in range(rounds):
         for name, fn in contenders.items():
-            t = time.perf_counter()
+            t = clock()
             fn()
-            times[name].append(time.perf_counter() - t)
+            times[name].append(clock() - t)
     return times
 
 

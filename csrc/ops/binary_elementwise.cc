@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/reference/binary_elementwise.h"
+#include "kernels/reference/elementwise_f32.h"
 #include "kernels/sqrdiff_s8_kernel.h"
 #include "ops/activation_range.h"
 #include "ops/broadcast_common.h"
@@ -195,8 +196,8 @@ class FloatBinaryOp : public BroadcastBinaryOp {
     const float lo = lo_, hi = hi_;
     switch (op_) {
       case FloatBinary::kPrelu:
-        return BroadcastBinary(plan_, a<float>(), b<float>(), out<float>(),
-                               [](float x, float alpha) { return x >= 0.f ? x : x * alpha; });
+        return BinaryF32(BinaryF32Op::kPrelu, plan_, a<float>(), b<float>(), out<float>(), 0.f,
+                         0.f);
       case FloatBinary::kSquaredDifference:
         return BroadcastBinary(plan_, a<float>(), b<float>(), out<float>(), [](float x, float y) {
           const float d = x - y;

@@ -11,7 +11,8 @@
 
 namespace pyrt {
 
-enum class BinaryF32Op { kAdd, kSub, kMul };
+// kPrelu: x >= 0 ? x : x * alpha (b holds alpha; act_min / act_max unused).
+enum class BinaryF32Op { kAdd, kSub, kMul, kPrelu };
 
 void BinaryF32(BinaryF32Op op, const BroadcastPlan& plan, const float* a, const float* b,
                float* out, float act_min, float act_max);

@@ -40,53 +40,83 @@ inline void StoreRow(float* c, __m256 v0, __m256 v1, int cols) {
   }
 }
 
-// MR rows of A times one packed panel (K x 16), sums started from the bias.
-// The clamp bounds are read only after the loop: 12 accumulators, 2 weight
-// vectors and a broadcast already take 15 of the 16 ymm registers.
-template <int MR>
+// MR rows of A times one packed panel (K x 16), sums started from the bias;
+// NV = 2 vectors (16 columns) or 1 (the panel's first 8, for narrow tails:
+// out_c = 1 segmentation heads and 16p + 8 channel counts).
+// The accumulators are named variables, not an array: GCC 12 kept the array
+// in registers but also stored 5 of its 12 vectors to the stack on every k
+// step (15 GMAC/s; named, the loop is loads and FMAs only). 12 accumulators,
+// 2 weight vectors and a broadcast take 15 of the 16 ymm registers, so the
+// clamp bounds are read after the loop.
+#define PYRT_ROW_INIT(i)                                  \
+  __m256 acc##i##0 = b0, acc##i##1 = b1;                  \
+  const float* a##i = a + (MR > i ? i : 0) * lda;         \
+  (void)acc##i##0, (void)acc##i##1, (void)a##i;
+#define PYRT_ROW_STEP(i)                                  \
+  if constexpr (MR > i) {                                 \
+    const __m256 x = _mm256_broadcast_ss(a##i + k);       \
+    acc##i##0 = _mm256_fmadd_ps(x, w0, acc##i##0);        \
+    if constexpr (NV == 2) acc##i##1 = _mm256_fmadd_ps(x, w1, acc##i##1); \
+  }
+#define PYRT_ROW_STORE(i)                                                             \
+  if constexpr (MR > i)                                                               \
+    StoreRow(c + i * ldc, Clamp(acc##i##0, lo, hi), Clamp(acc##i##1, lo, hi), cols);
+
+template <int MR, int NV>
 void MicroKernel(int K, const float* a, size_t lda, const float* panel, const float* bias,
                  float* c, size_t ldc, int cols, const float* bounds) {
-  __m256 acc0[MR], acc1[MR];
-  const __m256 b0 = _mm256_loadu_ps(bias), b1 = _mm256_loadu_ps(bias + 8);
-  for (int i = 0; i < MR; ++i) acc0[i] = b0, acc1[i] = b1;
-  for (int k = 0; k < K; ++k) {
-    const __m256 w0 = _mm256_loadu_ps(panel + 16 * k), w1 = _mm256_loadu_ps(panel + 16 * k + 8);
-    for (int i = 0; i < MR; ++i) {
-      const __m256 x = _mm256_broadcast_ss(a + i * lda + k);
-      acc0[i] = _mm256_fmadd_ps(x, w0, acc0[i]);
-      acc1[i] = _mm256_fmadd_ps(x, w1, acc1[i]);
-    }
+  const __m256 b0 = _mm256_loadu_ps(bias);
+  const __m256 b1 = NV == 2 ? _mm256_loadu_ps(bias + 8) : b0;
+  PYRT_ROW_INIT(0) PYRT_ROW_INIT(1) PYRT_ROW_INIT(2)
+  PYRT_ROW_INIT(3) PYRT_ROW_INIT(4) PYRT_ROW_INIT(5)
+  for (int k = 0; k < K; ++k, panel += kGemmF32PanelWidth) {
+    const __m256 w0 = _mm256_loadu_ps(panel);
+    const __m256 w1 = NV == 2 ? _mm256_loadu_ps(panel + 8) : w0;
+    PYRT_ROW_STEP(0) PYRT_ROW_STEP(1) PYRT_ROW_STEP(2)
+    PYRT_ROW_STEP(3) PYRT_ROW_STEP(4) PYRT_ROW_STEP(5)
   }
   const __m256 lo = _mm256_broadcast_ss(bounds), hi = _mm256_broadcast_ss(bounds + 1);
-  // Fully unrolled, so the accumulators stay registers inside the K loop.
-  #pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i)
-    StoreRow(c + i * ldc, Clamp(acc0[i], lo, hi), Clamp(acc1[i], lo, hi), cols);
+  PYRT_ROW_STORE(0) PYRT_ROW_STORE(1) PYRT_ROW_STORE(2)
+  PYRT_ROW_STORE(3) PYRT_ROW_STORE(4) PYRT_ROW_STORE(5)
+}
+#undef PYRT_ROW_INIT
+#undef PYRT_ROW_STEP
+#undef PYRT_ROW_STORE
+
+// All rows of one panel, 6 at a time.
+template <int NV>
+void PanelRows(int K, const float* a, size_t lda, int rows, const float* panel, const float* bias,
+               float* c, size_t ldc, int cols, const float* bounds) {
+  int m = 0;
+  for (; m + 6 <= rows; m += 6)
+    MicroKernel<6, NV>(K, a + m * lda, lda, panel, bias, c + m * ldc, ldc, cols, bounds);
+  a += m * lda;
+  c += m * ldc;
+  switch (rows - m) {
+    case 5: return MicroKernel<5, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
+    case 4: return MicroKernel<4, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
+    case 3: return MicroKernel<3, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
+    case 2: return MicroKernel<2, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
+    case 1: return MicroKernel<1, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
+    default: return;
+  }
 }
 
 }  // namespace
 
 void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c,
                  size_t ldc) {
-  constexpr int kMr = 6, kW = kGemmF32PanelWidth;
+  constexpr int kW = kGemmF32PanelWidth;
   const float bounds[2] = {g.act_min, g.act_max};
   const int panels = (g.n + kW - 1) / kW;
   for (int p = 0; p < panels; ++p) {
     const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
-    const float* bias = g.bias + p * kW;
     const int cols = std::min(kW, g.n - p * kW);
-    int m = 0;
-    for (; m + kMr <= rows; m += kMr)
-      MicroKernel<kMr>(g.k, a + m * lda, lda, panel, bias, c + m * ldc + p * kW, ldc, cols, bounds);
-    const float* ar = a + m * lda;
-    float* cr = c + m * ldc + p * kW;
-    switch (rows - m) {
-      case 5: MicroKernel<5>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
-      case 4: MicroKernel<4>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
-      case 3: MicroKernel<3>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
-      case 2: MicroKernel<2>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
-      case 1: MicroKernel<1>(g.k, ar, lda, panel, bias, cr, ldc, cols, bounds); break;
-      default: break;
+    float* cp = c + p * kW;
+    if (cols > 8) {
+      PanelRows<2>(g.k, a, lda, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
+    } else {
+      PanelRows<1>(g.k, a, lda, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
     }
   }
 }
