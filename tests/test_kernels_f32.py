@@ -69,6 +69,7 @@ CONV_CASES = [  # (B, H, W, C, O, FH, FW, stride, dilation, pad)
     (1, 11, 13, 7, 49, 3, 2, (2, 1), (2, 1), (2, 0)),    # dilation, asymmetric
     (3, 4, 4, 40, 8, 2, 2, (1, 2), (1, 1), (0, 1)),      # N below a panel, batch 3
     (1, 3, 3, 160, 65, 1, 1, (2, 2), (1, 1), (0, 0)),    # strided 1x1 (im2col), long K
+    (1, 7, 7, 320, 213, 1, 1, (1, 1), (1, 1), (0, 0)),   # weights > 256 KB, few rows: split by panels
 ]
 
 
@@ -130,7 +131,8 @@ def test_depthwise_conv_f32_within_bound(isa, case):
 
 @pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("m,n,k", [(1, 1, 1), (1, 1000, 1280), (5, 17, 3), (6, 16, 16), (7, 31, 33),
-                                   (8, 32, 8), (9, 33, 64), (13, 48, 5), (50, 7, 100)])
+                                   (8, 32, 8), (9, 33, 64), (13, 48, 5), (50, 7, 100),
+                                   (3, 250, 300)])  # weights > 256 KB: split by panels
 def test_fully_connected_f32_within_bound(isa, m, n, k):
     rng = np.random.default_rng(m * 10007 + n * 101 + k)
     a, b, bias = random_case(rng, (m, k)), random_case(rng, (n, k)), random_case(rng, n, 10.0)
@@ -139,6 +141,10 @@ def test_fully_connected_f32_within_bound(isa, m, n, k):
     for threads in (1, 4, 11):
         ours = T.fully_connected_f32(a, b, bias, -np.inf, np.inf, isa, num_threads=threads)
         assert_within(ours, exact, magnitude, k, -np.inf, np.inf, f"{isa} {m}x{n}x{k} {threads}t")
+        if threads == 1:
+            single = ours
+        else:
+            assert np.array_equal(ours, single), f"{isa} {m}x{n}x{k}: {threads} threads differ from 1"
 
 
 @pytest.mark.parametrize("isa", ISAS)
@@ -206,7 +212,8 @@ def test_depthwise_conv_f32_builtin_rounding_is_the_reference(isa, case):
 
 
 @pytest.mark.parametrize("isa", ISAS)
-@pytest.mark.parametrize("m,n,k", [(1, 1000, 1280), (5, 17, 3), (7, 31, 33), (13, 48, 5), (50, 7, 100)])
+@pytest.mark.parametrize("m,n,k", [(1, 1000, 1280), (5, 17, 3), (7, 31, 33), (13, 48, 5), (50, 7, 100),
+                                   (3, 250, 300)])
 def test_fully_connected_f32_builtin_rounding_is_the_reference(isa, m, n, k):
     rng = np.random.default_rng(m * 10007 + n * 101 + k + 1)
     a, b, bias = random_case(rng, (m, k)), random_case(rng, (n, k)), random_case(rng, n)

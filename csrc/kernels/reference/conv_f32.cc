@@ -29,6 +29,31 @@ void ForBlocks(ThreadPool* pool, int total, int block, Task&& task) {
   }
 }
 
+// Few rows against weights that do not fit L2 (7x7 layers, FC at batch 1):
+// row blocks would each stream all the weights from memory again. Then each
+// task takes every row and a range of 16-column panels, so the weights are
+// read once and A (at most kFewRowsBytes) stays in L2.
+constexpr size_t kFewRowsBytes = 256 * 1024;
+
+bool SplitByPanels(const GemmF32Args& g, int rows) {
+  const size_t weights = size_t{sizeof(float)} * g.k * g.n;
+  return weights > kFewRowsBytes && size_t{sizeof(float)} * g.k * rows <= kFewRowsBytes;
+}
+
+void GemmByPanels(GemmF32RowsFn gemm, const GemmF32Args& g, const float* a, size_t lda, int rows,
+                  float* c, size_t ldc, ThreadPool* pool) {
+  constexpr int kW = kGemmF32PanelWidth;
+  const int panels = (g.n + kW - 1) / kW;
+  const int threads = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
+  ForBlocks(pool, panels, (panels + threads - 1) / threads, [&](int, int p0, int count) {
+    GemmF32Args part = g;
+    part.n = std::min(g.n - p0 * kW, count * kW);
+    part.packed += static_cast<size_t>(p0) * kW * g.k;
+    part.bias += p0 * kW;
+    gemm(part, a, lda, rows, c + p0 * kW, ldc);
+  });
+}
+
 const F32GemmConfig& Config(Isa isa, bool builtin_rounding) {
   return builtin_rounding ? F32GemmBuiltinRoundingConfigFor(isa) : F32GemmConfigFor(isa);
 }
@@ -102,6 +127,8 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
                         ThreadPool* pool) const {
   const int M = g_.batch * g_.out_h * g_.out_w;
   const size_t ldc = static_cast<size_t>(g_.out_c);
+  if (pointwise_ && SplitByPanels(args_, M))
+    return GemmByPanels(gemm_, args_, input, g_.in_c, M, output, ldc, pool);
   ForBlocks(pool, M, kBlockRows, [&](int w, int m0, int count) {
     if (pointwise_) {
       gemm_(args_, input + static_cast<size_t>(m0) * g_.in_c, g_.in_c, count, output + m0 * ldc,
@@ -149,6 +176,8 @@ void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* w
 void FullyConnectedF32Kernel::Run(int batches, const float* input, float* output,
                                   ThreadPool* pool) const {
   const size_t ldc = static_cast<size_t>(args_.n), lda = static_cast<size_t>(args_.k);
+  if (SplitByPanels(args_, batches))
+    return GemmByPanels(gemm_, args_, input, lda, batches, output, ldc, pool);
   ForBlocks(pool, batches, kBlockRows, [&](int, int m0, int count) {
     gemm_(args_, input + m0 * lda, lda, count, output + m0 * ldc, ldc);
   });
