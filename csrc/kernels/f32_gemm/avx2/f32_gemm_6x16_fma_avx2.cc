@@ -132,7 +132,11 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
   const int C = g.out_c;
   const __m256 lo = _mm256_set1_ps(d.act_min), hi = _mm256_set1_ps(d.act_max);
   const __m256i tail = FirstLanes(C % 8);
-  ForEachDepthwisePixel(g, input, output, row0, rows, [&](const float* base,
+  const float* bias = d.bias;
+  const float* filter = d.filter;
+  // Captured by value: through references the compiler reloads the bounds
+  // and pointers after every store (a float store may alias them).
+  ForEachDepthwisePixel(g, input, output, row0, rows, [=](const float* base,
                                                           const DepthwiseTaps& tp, float* out) {
     const size_t* x_off = tp.x_off;
     const size_t* w_off = tp.w_off;
@@ -140,27 +144,39 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
     int c = 0;
     for (; c + 32 <= C; c += 32) {
       __m256 acc[4];
-      for (int v = 0; v < 4; ++v) acc[v] = _mm256_loadu_ps(d.bias + c + 8 * v);
+      for (int v = 0; v < 4; ++v) acc[v] = _mm256_loadu_ps(bias + c + 8 * v);
       for (int t = 0; t < taps; ++t) {
         const float* x = base + x_off[t] + c;
-        const float* w = d.filter + w_off[t] + c;
+        const float* w = filter + w_off[t] + c;
         for (int v = 0; v < 4; ++v)
           acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8 * v), _mm256_loadu_ps(w + 8 * v), acc[v]);
       }
       for (int v = 0; v < 4; ++v) _mm256_storeu_ps(out + c + 8 * v, Clamp(acc[v], lo, hi));
     }
+    if (c + 16 <= C) {  // two independent sums (16-channel layers, 16p + 16 tails)
+      __m256 acc0 = _mm256_loadu_ps(bias + c), acc1 = _mm256_loadu_ps(bias + c + 8);
+      for (int t = 0; t < taps; ++t) {
+        const float* x = base + x_off[t] + c;
+        const float* w = filter + w_off[t] + c;
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(w), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8), _mm256_loadu_ps(w + 8), acc1);
+      }
+      _mm256_storeu_ps(out + c, Clamp(acc0, lo, hi));
+      _mm256_storeu_ps(out + c + 8, Clamp(acc1, lo, hi));
+      c += 16;
+    }
     for (; c + 8 <= C; c += 8) {
-      __m256 acc = _mm256_loadu_ps(d.bias + c);
+      __m256 acc = _mm256_loadu_ps(bias + c);
       for (int t = 0; t < taps; ++t)
         acc = _mm256_fmadd_ps(_mm256_loadu_ps(base + x_off[t] + c),
-                              _mm256_loadu_ps(d.filter + w_off[t] + c), acc);
+                              _mm256_loadu_ps(filter + w_off[t] + c), acc);
       _mm256_storeu_ps(out + c, Clamp(acc, lo, hi));
     }
     if (c < C) {  // masked loads never touch the lanes past C
-      __m256 acc = _mm256_maskload_ps(d.bias + c, tail);
+      __m256 acc = _mm256_maskload_ps(bias + c, tail);
       for (int t = 0; t < taps; ++t)
         acc = _mm256_fmadd_ps(_mm256_maskload_ps(base + x_off[t] + c, tail),
-                              _mm256_maskload_ps(d.filter + w_off[t] + c, tail), acc);
+                              _mm256_maskload_ps(filter + w_off[t] + c, tail), acc);
       alignas(32) float row[8];  // not vmaskmovps: slow stores on AMD cores
       _mm256_store_ps(row, Clamp(acc, lo, hi));
       for (int j = 0; j < C - c; ++j) out[c + j] = row[j];
