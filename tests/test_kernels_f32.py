@@ -70,6 +70,9 @@ CONV_CASES = [  # (B, H, W, C, O, FH, FW, stride, dilation, pad)
     (3, 4, 4, 40, 8, 2, 2, (1, 2), (1, 1), (0, 1)),      # N below a panel, batch 3
     (1, 3, 3, 160, 65, 1, 1, (2, 2), (1, 1), (0, 0)),    # strided 1x1 (im2col), long K
     (1, 7, 7, 320, 213, 1, 1, (1, 1), (1, 1), (0, 0)),   # weights > 256 KB, few rows: split by panels
+    (1, 9, 11, 8, 1, 3, 3, (1, 1), (1, 1), (1, 1)),      # 1 output channel: dot products, K = 72
+    (2, 6, 7, 5, 3, 3, 3, (2, 1), (1, 1), (1, 0)),       # 3 channels, K = 45: masked k tail
+    (1, 5, 5, 41, 4, 1, 1, (1, 1), (1, 1), (0, 0)),      # 4 channels, pointwise, K = 41
 ]
 
 
@@ -132,7 +135,8 @@ def test_depthwise_conv_f32_within_bound(isa, case):
 @pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("m,n,k", [(1, 1, 1), (1, 1000, 1280), (5, 17, 3), (6, 16, 16), (7, 31, 33),
                                    (8, 32, 8), (9, 33, 64), (13, 48, 5), (50, 7, 100),
-                                   (3, 250, 300)])  # weights > 256 KB: split by panels
+                                   (3, 250, 300),   # weights > 256 KB: split by panels
+                                   (7, 2, 37), (4, 4, 16), (2, 1, 70000)])  # dot products
 def test_fully_connected_f32_within_bound(isa, m, n, k):
     rng = np.random.default_rng(m * 10007 + n * 101 + k)
     a, b, bias = random_case(rng, (m, k)), random_case(rng, (n, k)), random_case(rng, n, 10.0)

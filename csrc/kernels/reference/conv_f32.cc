@@ -50,8 +50,15 @@ void GemmByPanels(GemmF32RowsFn gemm, const GemmF32Args& g, const float* a, size
     part.n = std::min(g.n - p0 * kW, count * kW);
     part.packed += static_cast<size_t>(p0) * kW * g.k;
     part.bias += p0 * kW;
+    // b_rows is set only for n <= kGemmF32DotMaxN: one panel, p0 == 0.
     gemm(part, a, lda, rows, c + p0 * kW, ldc);
   });
+}
+
+// B's rows [n][k] for GemmF32Args::b_rows when n is narrow enough, else empty.
+std::vector<float> NarrowRows(const float* w, int n, int k) {
+  if (n > kGemmF32DotMaxN) return {};
+  return std::vector<float>(w, w + static_cast<size_t>(n) * k);
 }
 
 const F32GemmConfig& Config(Isa isa, bool builtin_rounding) {
@@ -68,10 +75,12 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   const int K = g.filter_h * g.filter_w * g.in_c;
   packed_ = PackGemmF32B(filter, g.out_c, K);
   bias_ = PadGemmF32Bias(bias, g.out_c);
+  b_rows_ = NarrowRows(filter, g.out_c, K);
   args_.n = g.out_c;
   args_.k = K;
   args_.packed = packed_.data();
   args_.bias = bias_.data();
+  args_.b_rows = b_rows_.empty() ? nullptr : b_rows_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
   gemm_ = Config(isa, builtin_rounding).gemm;
@@ -92,9 +101,14 @@ __attribute__((optimize("no-tree-loop-distribute-patterns")))
 void ConvF32Kernel::Im2colRows(const float* input, int m0, int count, float* dst) const {
   const ConvGeometry& g = g_;
   const int pixels = g.out_h * g.out_w;
-  for (int r = 0; r < count; ++r) {
-    const int m = m0 + r, b = m / pixels, p = m % pixels;
-    const int oy = p / g.out_w, ox = p % g.out_w;
+  // (b, oy, ox) of row m0, then stepped: divisions per row cost more than
+  // copying a narrow row (3-8 channel inputs).
+  int b = m0 / pixels, oy = m0 % pixels / g.out_w, ox = m0 % g.out_w;
+  for (int r = 0; r < count; ++r, ++ox) {
+    if (ox == g.out_w) {
+      ox = 0;
+      if (++oy == g.out_h) oy = 0, ++b;
+    }
     const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
     float* row = dst + static_cast<size_t>(r) * args_.k;
     const int ix0 = ox * g.stride_w - g.pad_left;
@@ -164,10 +178,12 @@ void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* w
                                    bool builtin_rounding) {
   packed_ = PackGemmF32B(weights, units, depth);
   bias_ = PadGemmF32Bias(bias, units);
+  b_rows_ = NarrowRows(weights, units, depth);
   args_.n = units;
   args_.k = depth;
   args_.packed = packed_.data();
   args_.bias = bias_.data();
+  args_.b_rows = b_rows_.empty() ? nullptr : b_rows_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
   gemm_ = Config(isa, builtin_rounding).gemm;

@@ -30,7 +30,7 @@ class ConvF32Kernel {
 
   ConvGeometry g_{};
   bool pointwise_ = false;
-  std::vector<float> packed_, bias_;
+  std::vector<float> packed_, bias_, b_rows_;
   GemmF32Args args_;
   GemmF32RowsFn gemm_ = nullptr;
 };
@@ -56,7 +56,7 @@ class FullyConnectedF32Kernel {
   void Run(int batches, const float* input, float* output, ThreadPool* pool) const;
 
  private:
-  std::vector<float> packed_, bias_;
+  std::vector<float> packed_, bias_, b_rows_;
   GemmF32Args args_;
   GemmF32RowsFn gemm_ = nullptr;
 };

@@ -13,12 +13,18 @@
 namespace pyrt {
 
 constexpr int kGemmF32PanelWidth = 16;
+// Up to this many columns, B's rows are kept too (GemmF32Args::b_rows).
+constexpr int kGemmF32DotMaxN = 4;
 
 struct GemmF32Args {
   int n = 0, k = 0;                 // B is k x n
   const float* packed = nullptr;    // PackGemmF32B layout
   const float* bias = nullptr;      // n rounded up to a panel, zero padded
   float act_min = 0.f, act_max = 0.f;
+  // B as rows [n][k] when n <= kGemmF32DotMaxN, else null: SIMD paths may
+  // compute such narrow outputs (1-channel heads) as dot products along k,
+  // where a 16-column panel would be mostly padding.
+  const float* b_rows = nullptr;
 };
 
 // B given as rows of `w` [n][k] (TFLite filter / FC weight order), stored as

@@ -102,10 +102,46 @@ void PanelRows(int K, const float* a, size_t lda, int rows, const float* panel, 
   }
 }
 
+// Sum of the 8 lanes.
+inline float HorizontalSum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+
+// n <= kGemmF32DotMaxN columns: each output the dot product of an A row and
+// a B row (16 k a step in two sums, masked tail), then bias and clamp. A
+// panel would spend 8 or 16 lanes on each of these columns.
+void DotRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c, size_t ldc) {
+  const int K = g.k;
+  const __m256i tail = FirstLanes(K % 8);
+  for (int m = 0; m < rows; ++m, a += lda, c += ldc) {
+    for (int j = 0; j < g.n; ++j) {
+      const float* w = g.b_rows + static_cast<size_t>(j) * K;
+      __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+      int k = 0;
+      for (; k + 16 <= K; k += 16) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(w + k), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k + 8), _mm256_loadu_ps(w + k + 8), acc1);
+      }
+      if (k + 8 <= K) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(w + k), acc0);
+        k += 8;
+      }
+      if (k < K)  // masked loads never touch the lanes past K
+        acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + k, tail), _mm256_maskload_ps(w + k, tail),
+                               acc1);
+      const float v = HorizontalSum(_mm256_add_ps(acc0, acc1)) + g.bias[j];
+      c[j] = std::min(std::max(v, g.act_min), g.act_max);  // keeps a NaN sum NaN
+    }
+  }
+}
+
 }  // namespace
 
 void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c,
                  size_t ldc) {
+  if (g.b_rows) return DotRows(g, a, lda, rows, c, ldc);
   constexpr int kW = kGemmF32PanelWidth;
   const float bounds[2] = {g.act_min, g.act_max};
   const int panels = (g.n + kW - 1) / kW;
