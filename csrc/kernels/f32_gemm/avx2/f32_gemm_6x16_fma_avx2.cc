@@ -137,6 +137,62 @@ void DotRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* 
   }
 }
 
+// NP output pixels (base[p], out[p]; adjacent columns share the taps) x NV
+// vectors of 8 channels from c, sums started from the bias. Each weight
+// vector is loaded once per tap for all NP pixels.
+template <int NP, int NV>
+inline void DepthwiseBlock(const float* const* base, const DepthwiseTaps& tp, const float* filter,
+                           const float* bias, int c, float* const* out, __m256 lo, __m256 hi) {
+  __m256 acc[NP][NV];
+  for (int v = 0; v < NV; ++v) {
+    const __m256 b = _mm256_loadu_ps(bias + c + 8 * v);
+    for (int p = 0; p < NP; ++p) acc[p][v] = b;
+  }
+  for (int t = 0; t < tp.count; ++t) {
+    const float* w = filter + tp.w_off[t] + c;
+    const size_t x = tp.x_off[t] + c;
+    for (int v = 0; v < NV; ++v) {
+      const __m256 wv = _mm256_loadu_ps(w + 8 * v);
+      for (int p = 0; p < NP; ++p)
+        acc[p][v] = _mm256_fmadd_ps(_mm256_loadu_ps(base[p] + x + 8 * v), wv, acc[p][v]);
+    }
+  }
+  for (int p = 0; p < NP; ++p)
+    for (int v = 0; v < NV; ++v) _mm256_storeu_ps(out[p] + c + 8 * v, Clamp(acc[p][v], lo, hi));
+}
+
+// The last C % 8 channels from c: masked loads never touch the lanes past C.
+template <int NP>
+inline void DepthwiseTail(const float* const* base, const DepthwiseTaps& tp, const float* filter,
+                          const float* bias, int c, int C, __m256i mask, float* const* out,
+                          __m256 lo, __m256 hi) {
+  __m256 acc[NP];
+  const __m256 b = _mm256_maskload_ps(bias + c, mask);
+  for (int p = 0; p < NP; ++p) acc[p] = b;
+  for (int t = 0; t < tp.count; ++t) {
+    const __m256 wv = _mm256_maskload_ps(filter + tp.w_off[t] + c, mask);
+    for (int p = 0; p < NP; ++p)
+      acc[p] = _mm256_fmadd_ps(_mm256_maskload_ps(base[p] + tp.x_off[t] + c, mask), wv, acc[p]);
+  }
+  for (int p = 0; p < NP; ++p) {
+    alignas(32) float row[8];  // not vmaskmovps: slow stores on AMD cores
+    _mm256_store_ps(row, Clamp(acc[p], lo, hi));
+    for (int j = 0; j < C - c; ++j) out[p][c + j] = row[j];
+  }
+}
+
+// All C channels of NP pixels: 32 channels a step, then 16, 8, the tail.
+template <int NP>
+inline void DepthwisePixels(const float* const* base, const DepthwiseTaps& tp,
+                            const DepthwiseF32Args& d, int C, __m256i tail, float* const* out,
+                            __m256 lo, __m256 hi) {
+  int c = 0;
+  for (; c + 32 <= C; c += 32) DepthwiseBlock<NP, 4>(base, tp, d.filter, d.bias, c, out, lo, hi);
+  if (c + 16 <= C) DepthwiseBlock<NP, 2>(base, tp, d.filter, d.bias, c, out, lo, hi), c += 16;
+  if (c + 8 <= C) DepthwiseBlock<NP, 1>(base, tp, d.filter, d.bias, c, out, lo, hi), c += 8;
+  if (c < C) DepthwiseTail<NP>(base, tp, d.filter, d.bias, c, C, tail, out, lo, hi);
+}
+
 }  // namespace
 
 void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c,
@@ -166,58 +222,36 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
     return;
   }
   const int C = g.out_c;
+  const size_t step = static_cast<size_t>(g.stride_w) * C;
   const __m256 lo = _mm256_set1_ps(d.act_min), hi = _mm256_set1_ps(d.act_max);
   const __m256i tail = FirstLanes(C % 8);
-  const float* bias = d.bias;
-  const float* filter = d.filter;
-  // Captured by value: through references the compiler reloads the bounds
-  // and pointers after every store (a float store may alias them).
-  ForEachDepthwisePixel(g, input, output, row0, rows, [=](const float* base,
-                                                          const DepthwiseTaps& tp, float* out) {
-    const size_t* x_off = tp.x_off;
-    const size_t* w_off = tp.w_off;
-    const int taps = tp.count;
-    int c = 0;
-    for (; c + 32 <= C; c += 32) {
-      __m256 acc[4];
-      for (int v = 0; v < 4; ++v) acc[v] = _mm256_loadu_ps(bias + c + 8 * v);
-      for (int t = 0; t < taps; ++t) {
-        const float* x = base + x_off[t] + c;
-        const float* w = filter + w_off[t] + c;
-        for (int v = 0; v < 4; ++v)
-          acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8 * v), _mm256_loadu_ps(w + 8 * v), acc[v]);
+  DepthwiseTaps row_taps, edge_taps;
+  for (int r = row0; r < row0 + rows; ++r) {
+    const int b = r / g.out_h, oy = r % g.out_h;
+    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
+    float* out_row = output + static_cast<size_t>(r) * g.out_w * C;
+    DepthwiseRowTaps(g, oy, &row_taps);
+    for (int ox = 0; ox < g.out_w;) {
+      float* out[2] = {out_row + static_cast<size_t>(ox) * C, nullptr};
+      out[1] = out[0] + (ox + 1 < g.out_w ? C : 0);
+      if (!DepthwiseColumnInterior(g, ox)) {
+        DepthwisePixelTaps(g, oy, ox, &edge_taps);
+        DepthwisePixels<1>(&image, edge_taps, d, C, tail, out, lo, hi);
+        ++ox;
+        continue;
       }
-      for (int v = 0; v < 4; ++v) _mm256_storeu_ps(out + c + 8 * v, Clamp(acc[v], lo, hi));
-    }
-    if (c + 16 <= C) {  // two independent sums (16-channel layers, 16p + 16 tails)
-      __m256 acc0 = _mm256_loadu_ps(bias + c), acc1 = _mm256_loadu_ps(bias + c + 8);
-      for (int t = 0; t < taps; ++t) {
-        const float* x = base + x_off[t] + c;
-        const float* w = filter + w_off[t] + c;
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(w), acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8), _mm256_loadu_ps(w + 8), acc1);
+      // Interior pixels two at a time (the second one column stride further).
+      const float* base[2] = {image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C, nullptr};
+      if (ox + 1 < g.out_w && DepthwiseColumnInterior(g, ox + 1)) {
+        base[1] = base[0] + step;
+        DepthwisePixels<2>(base, row_taps, d, C, tail, out, lo, hi);
+        ox += 2;
+      } else {
+        DepthwisePixels<1>(base, row_taps, d, C, tail, out, lo, hi);
+        ++ox;
       }
-      _mm256_storeu_ps(out + c, Clamp(acc0, lo, hi));
-      _mm256_storeu_ps(out + c + 8, Clamp(acc1, lo, hi));
-      c += 16;
     }
-    for (; c + 8 <= C; c += 8) {
-      __m256 acc = _mm256_loadu_ps(bias + c);
-      for (int t = 0; t < taps; ++t)
-        acc = _mm256_fmadd_ps(_mm256_loadu_ps(base + x_off[t] + c),
-                              _mm256_loadu_ps(filter + w_off[t] + c), acc);
-      _mm256_storeu_ps(out + c, Clamp(acc, lo, hi));
-    }
-    if (c < C) {  // masked loads never touch the lanes past C
-      __m256 acc = _mm256_maskload_ps(bias + c, tail);
-      for (int t = 0; t < taps; ++t)
-        acc = _mm256_fmadd_ps(_mm256_maskload_ps(base + x_off[t] + c, tail),
-                              _mm256_maskload_ps(filter + w_off[t] + c, tail), acc);
-      alignas(32) float row[8];  // not vmaskmovps: slow stores on AMD cores
-      _mm256_store_ps(row, Clamp(acc, lo, hi));
-      for (int j = 0; j < C - c; ++j) out[c + j] = row[j];
-    }
-  });
+  }
 }
 
 }  // namespace f32_fma_avx2
