@@ -45,25 +45,41 @@ inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride
 
 #undef PYRT_ROW
 
-// kRows < 6 rows (M = 1 for FC and 1x1 images, remainders of M): no work on
-// absent rows.
-template <int kRows, typename Requant>
+// kRows < 6 rows (M = 1 for FC and 1x1 images, remainders of M), or a
+// panel of at most 8 real columns (kHalves == 1: the padding half is not
+// computed): no work on absent rows and columns.
+template <int kRows, int kHalves, typename Requant>
 inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                         int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
   __m256i sums[kRows][2];
-  AccumulateRows<kRows>(kp, a, a_stride, b, sums);
-  const Requant requant0(ep, 0), requant1(ep, 8);
+  AccumulateRows<kRows, kHalves>(kp, a, a_stride, b, sums);
+  const Requant requant0(ep, 0);
+  if (kHalves == 1) {
+    for (int r = 0; r < kRows; ++r) Store8(requant0(sums[r][0]), ep, nr, c + r * c_stride);
+    return;
+  }
+  const Requant requant1(ep, 8);
   for (int r = 0; r < kRows; ++r) Store16(requant0(sums[r][0]), requant1(sums[r][1]), ep, nr, c + r * c_stride);
 }
 
 template <typename Requant>
 inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                  int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
+  if (nr <= 8) {
+    switch (mr) {
+      case 1: return GemmFewRows<1, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      case 2: return GemmFewRows<2, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      case 3: return GemmFewRows<3, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      case 4: return GemmFewRows<4, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      case 5: return GemmFewRows<5, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      default: return GemmFewRows<6, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    }
+  }
   switch (mr) {
-    case 1: return GemmFewRows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 2: return GemmFewRows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 3: return GemmFewRows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 4: return GemmFewRows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 1: return GemmFewRows<1, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 2: return GemmFewRows<2, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 3: return GemmFewRows<3, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 4: return GemmFewRows<4, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
     default: return Gemm6x16c2<Requant>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }

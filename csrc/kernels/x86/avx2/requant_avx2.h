@@ -128,19 +128,41 @@ inline void WithGemmlowpRequant8(const Qs8GemmEpilogue& ep, Body&& body) {
   }
 }
 
-// Clamps 16 int32 to the activation range and stores nr of them as int8.
-inline void Store16(__m256i v0, __m256i v1, const Qs8GemmEpilogue& ep, int nr, int8_t* c) {
-  const __m256i lo = _mm256_set1_epi32(ep.act_min), hi = _mm256_set1_epi32(ep.act_max);
-  v0 = _mm256_max_epi32(_mm256_min_epi32(v0, hi), lo);
-  v1 = _mm256_max_epi32(_mm256_min_epi32(v1, hi), lo);
+// The int8 bytes (with saturation) of 16 int32, clamped to the activation
+// range. The range lies within int8, so saturating first changes nothing.
+inline __m128i Narrow16(__m256i v0, __m256i v1, const Qs8GemmEpilogue& ep) {
   const __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(v0, v1), 0xD8);
   const __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
-  if (nr == 16) {
+  return _mm_max_epi8(_mm_min_epi8(b, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
+                      _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
+}
+
+// Stores the first n (<= 16) bytes of b.
+inline void StoreBytes(__m128i b, int n, int8_t* c) {
+  if (n == 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(c), b);
   } else {
     alignas(16) int8_t tmp[16];
     _mm_store_si128(reinterpret_cast<__m128i*>(tmp), b);
-    std::memcpy(c, tmp, nr);
+    std::memcpy(c, tmp, n);
+  }
+}
+
+// Clamps 16 int32 to the activation range and stores nr of them as int8.
+inline void Store16(__m256i v0, __m256i v1, const Qs8GemmEpilogue& ep, int nr, int8_t* c) {
+  StoreBytes(Narrow16(v0, v1, ep), nr, c);
+}
+
+// The same for 8 int32 (nr <= 8).
+inline void Store8(__m256i v, const Qs8GemmEpilogue& ep, int nr, int8_t* c) {
+  const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  __m128i b = _mm_packs_epi16(w, w);
+  b = _mm_max_epi8(_mm_min_epi8(b, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
+                   _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
+  if (nr == 8) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(c), b);
+  } else {
+    StoreBytes(b, nr, c);
   }
 }
 
