@@ -201,6 +201,7 @@ FLOAT = [
     ("LEAKY_RELU", "leaky_relu", [(3, 5, 7)], 1, {"alpha": 0.15}),
     ("PRELU", "prelu", [(4, 5, 3)], 2, {"shared_axes": (1, 2)}),
     ("PRELU", "prelu", [(4, 5, 3)], 1, {"shared_axes": ()}),
+    ("PRELU", "prelu", [(6, 7, 19)], 2, {"shared_axes": (1, 2)}),  # rows of 19: 4-lane steps + tail
     ("TANH", "tanh", [(3, 5, 7)], 2, {}),
     ("GELU", "gelu", [(3, 5, 7)], 1, {"approximate": False}),
     ("GELU", "gelu", [(3, 5, 7)], 2, {"approximate": True}),

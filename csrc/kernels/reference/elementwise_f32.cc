@@ -55,12 +55,19 @@ inline float Prelu(float x, float alpha) { return x >= 0.f ? x : x * alpha; }
 // select a branch on the sign, mispredicted half the time).
 void PreluRow(const float* x, const float* alpha, float* out, int64_t n) {
   typedef float V4 __attribute__((vector_size(16)));
+  typedef int32_t I4 __attribute__((vector_size(16)));
+  const V4 zero = {0.f, 0.f, 0.f, 0.f};
   int64_t i = 0;
   for (; i + 4 <= n; i += 4) {
     V4 v, a;
     std::memcpy(&v, x + i, sizeof(v));
     std::memcpy(&a, alpha + i, sizeof(a));
-    const V4 r = v >= 0.f ? v : v * a;
+    const V4 scaled = v * a;
+    const I4 keep = v >= zero;  // all ones where x >= 0 (false for NaN)
+    I4 vi, si;
+    std::memcpy(&vi, &v, sizeof(vi));
+    std::memcpy(&si, &scaled, sizeof(si));
+    const I4 r = (vi & keep) | (si & ~keep);  // a bitwise select: GCC and Clang alike
     std::memcpy(out + i, &r, sizeof(r));
   }
   for (; i < n; ++i) out[i] = Prelu(x[i], alpha[i]);
