@@ -209,15 +209,17 @@ if (( MODELS )); then
   mkdir -p "$ROOT$REFERENCE_CACHE" build/aarch64-models
   paths=$(run_in_arm64 max "" python -c 'import pyruntime; print(" ".join(pyruntime.cpu_paths()))')
   real=$(printf ' or %s-int8' "${MODELS_REAL[@]}")
+  tables=()
   for isa in $paths; do
     [ "$isa" = reference ] && continue
+    tables+=("build/aarch64-models/$isa.xml")
     rm -f "build/aarch64-models/$isa.xml"
     run_pytest max "$isa" "${MODEL_TESTS[@]}" tests/test_real_models.py \
       -k "test_zoo_model_is_bit_exact or (test_real_model and (${real# or }))" \
       --junitxml="/src/build/aarch64-models/$isa.xml"
   done
   log "done in $(( $(date +%s) - start ))s"
-  "$PY" tools/junit_table.py build/aarch64-models/*.xml
+  "$PY" tools/junit_table.py "${tables[@]}"
   printf '%s\n' "${results[@]}"
   exit $status
 fi
