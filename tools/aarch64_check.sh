@@ -30,12 +30,12 @@
 #   and MobileNetV3-Small, int8) on max's best path.
 # - --models: the model bit-exactness tests only (no twin tests), on `max`,
 #   once per Arm path: the zoo (public 5 int8, MobileNetV2 uint8 / float32
-#   io) and the int8 real models of tests/real_models.py (MODELS_REAL below).
+#   io) and the int8 real models of tests/real_models.py (MODELS_REAL).
 #   Ends with a table model x path -> exact / MISMATCH / error and seconds
 #   (pytest's own call time: LiteRT's reference runs plus ours, emulated).
 #   LiteRT's outputs are computed once and reused by the other paths
 #   (PYRUNTIME_REFERENCE_CACHE, keyed by model, inputs and machine). Not in
-#   CI: ~N minutes (see README).
+#   CI: ~4 minutes with LiteRT's outputs cached, ~7 the first time (README).
 #
 # Models come from the model cache ($PYRUNTIME_MODEL_CACHE or
 # tests/.model_cache); those not cached are built with TensorFlow on the host
