@@ -31,9 +31,11 @@ needs_simd = pytest.mark.skipif(not SIMD_ISAS, reason="no SIMD path on this CPU"
 
 
 def requant_params(rng, n, extreme=False):
-    """Per-channel Q31 multipliers and shifts; `extreme` mixes in the edges."""
+    """Per-channel Q31 multipliers and shifts; `extreme` mixes in the edges.
+    Otherwise half the draws have every shift in [-23, -1], as real layers do,
+    which is what the SIMD paths' single-shift requantization needs."""
     mult = rng.integers(2**30, 2**31, n, dtype=np.int64)
-    shift = rng.integers(-12, 2, n)
+    shift = rng.integers(-23, 0, n) if rng.random() < 0.5 else rng.integers(-12, 2, n)
     if extreme:
         mult = np.where(rng.random(n) < 0.3, rng.choice([0, 2**30, 2**31 - 1], n), mult)
         shift = np.where(rng.random(n) < 0.5, rng.integers(-31, 11, n), shift)
@@ -544,17 +546,19 @@ def _gemmlowp(x, m, shift, zp):
     return wrap((h >> right) + (1 if (h & mask) > threshold else 0) + zp)
 
 
-avx512 = pytest.mark.skipif("avx512vnni" not in T.available_isas(),
-                            reason="CPU lacks AVX-512 VNNI (this test needs it natively)")
+def _native(isa, *more):
+    return pytest.param(isa, *more, marks=pytest.mark.skipif(
+        isa not in T.available_isas(), reason=f"CPU lacks {isa} (this test needs it natively)"))
 
 
-@avx512
-@pytest.mark.parametrize("merged", [False, True])
-def test_requant_avx512_forms_match_reference(merged):
-    """Both AVX-512 forms (the general one and the merged single-shift one used
-    when every right shift is in [1, 23]) against the reference arithmetic on
-    raw sums: the int32 extremes, rounding ties, every shift, extreme zero
-    points; before narrowing, so no saturation hides a difference."""
+@pytest.mark.parametrize("isa,merged", [
+    _native("avx2", False), _native("avx512vnni", False), _native("avx512vnni", True)])
+def test_requant_simd_forms_match_reference(isa, merged):
+    """The x86 requantization forms (each path's general one; AVX-512's merged
+    single-shift one used when every right shift is in [1, 23]) against the
+    reference arithmetic on raw sums: the int32 extremes, rounding ties, every
+    shift, extreme zero points; before narrowing, so no saturation hides a
+    difference."""
     rng = np.random.default_rng(40)
     edges = np.array([INT32_MIN, INT32_MIN + 1, -2**30 - 1, -2**30, -1, 0, 1, 2**30, INT32_MAX],
                      np.int64)
@@ -578,7 +582,7 @@ def test_requant_avx512_forms_match_reference(merged):
             # near rounding ties of x * m / 2^(31 + s)
             np.tile(np.arange(-8, 8), 16) * 2**int(rng.integers(0, 24)),
         ]).astype(np.int32)
-        got = T.requant_avx512(x, m.astype(np.int32), shift.astype(np.int32), zp, merged)
+        got = T.requant_simd(isa, x, m.astype(np.int32), shift.astype(np.int32), zp, merged)
         assert got is not None, "the merged form refused shifts in [1, 23]"
         want = [_gemmlowp(int(v), int(m[i % 16]), int(shift[i % 16]), zp) for i, v in enumerate(x)]
         bad = np.flatnonzero(np.asarray(got, np.int64) != np.asarray(want, np.int64))
@@ -589,10 +593,10 @@ def test_requant_avx512_forms_match_reference(merged):
     assert checked > 48 * 16 * 80
 
 
-@avx512
-def test_requant_avx512_merged_form_refuses_other_shifts():
+@pytest.mark.parametrize("isa", [_native("avx512vnni")])
+def test_requant_simd_merged_form_refuses_other_shifts(isa):
     m = np.full(16, 2**30, np.int32)
     for bad_shift in (0, 1, -24):
         shift = np.full(16, -5, np.int32)
         shift[3] = bad_shift
-        assert T.requant_avx512(np.zeros(16, np.int32), m, shift, 0, True) is None
+        assert T.requant_simd(isa, np.zeros(16, np.int32), m, shift, 0, True) is None

@@ -34,7 +34,7 @@
 #include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
-#include "testing/requant_avx512_probe.h"
+#include "testing/requant_probe.h"
 #if defined(__x86_64__)
 #define PYRT_EMULATE_AVXVNNI 1  // declares the test module's Emulated kernels
 #include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
@@ -672,16 +672,20 @@ py::array_t<int32_t> ThreadPoolTaskCounts(int num_threads, int jobs, int max_tas
 
 #if defined(__x86_64__)
 // MultiplyByQuantizedMultiplier + zero point of x (int32, a multiple of 16
-// values) by the AVX-512 general or merged form; None when merged does not
-// apply to the 16 channels' parameters.
-py::object RequantAvx512(const I32& x, const I32& multiplier, const I32& shift,
-                         int32_t zero_point, bool merged) {
-  if (!IsaAvailable(Isa::kAvx512Vnni)) throw UsageError("requant_avx512: CPU lacks AVX-512 VNNI");
-  if (x.size() % 16 != 0) throw UsageError("requant_avx512: x needs a multiple of 16 values");
+// values) by the general or merged form of an x86 path (avx2, avx512vnni);
+// None when merged does not apply to the 16 channels' parameters.
+py::object RequantSimd(const std::string& isa, const I32& x, const I32& multiplier,
+                       const I32& shift, int32_t zero_point, bool merged) {
+  const Isa path = ResolveIsa(isa.c_str());
+  const auto probe = path == Isa::kAvx512Vnni ? RequantAvx512Probe
+                     : path == Isa::kAvx2     ? RequantAvx2Probe
+                                              : nullptr;
+  if (!probe) throw UsageError("requant_simd: no probe for path " + isa);
+  if (x.size() % 16 != 0) throw UsageError("requant_simd: x needs a multiple of 16 values");
   const std::vector<int32_t> m = Vec(multiplier, 16, "multiplier"), s = Vec(shift, 16, "shift");
   py::array_t<int32_t> out(x.size());
-  if (!RequantAvx512Probe(merged, x.data(), static_cast<int>(x.size()), m.data(), s.data(),
-                          zero_point, out.mutable_data()))
+  if (!probe(merged, x.data(), static_cast<int>(x.size()), m.data(), s.data(), zero_point,
+             out.mutable_data()))
     return py::none();
   return std::move(out);
 }
@@ -805,8 +809,8 @@ PYBIND11_MODULE(_testing, t) {
 #if defined(__x86_64__)
   t.def("amx_model_dpbssd", &testing::AmxModelDpbssd, py::arg("a"), py::arg("b"), py::arg("c"),
         py::arg("misuse") = "");
-  t.def("requant_avx512", &testing::RequantAvx512, py::arg("x"), py::arg("multiplier"),
-        py::arg("shift"), py::arg("zero_point"), py::arg("merged"));
+  t.def("requant_simd", &testing::RequantSimd, py::arg("isa"), py::arg("x"),
+        py::arg("multiplier"), py::arg("shift"), py::arg("zero_point"), py::arg("merged"));
 #endif
   t.def("quantize_f32_s8", &testing::QuantizeF32S8, py::arg("x"), py::arg("scale"),
         py::arg("zero_point"), py::arg("isa"));

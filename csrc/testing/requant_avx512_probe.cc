@@ -4,7 +4,7 @@
 // here (pragma); call only when the CPU has them.
 #if defined(__x86_64__)
 #pragma GCC target("avx2,fma,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")
-#include "testing/requant_avx512_probe.h"
+#include "testing/requant_probe.h"
 
 #include <immintrin.h>
 

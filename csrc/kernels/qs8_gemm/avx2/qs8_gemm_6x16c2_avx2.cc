@@ -21,7 +21,7 @@ namespace {
 
 // Rows beyond mr alias the last real row (computed, never stored), so the
 // loop has no branches.
-template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+template <typename Requant>
 inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                        const int8_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
   const int16_t* a0 = a;
@@ -39,35 +39,47 @@ inline void Gemm6x16c2(int mr, int nr, int kp, const int16_t* a, size_t a_stride
   }
   const __m256i acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
                              {c30, c31}, {c40, c41}, {c50, c51}};
-  for (int r = 0; r < mr; ++r) {
-    Store16(Requant(acc[r][0], ep, 0), Requant(acc[r][1], ep, 8), ep, nr,
-            c + r * c_stride);
-  }
+  const Requant requant0(ep, 0), requant1(ep, 8);
+  for (int r = 0; r < mr; ++r) Store16(requant0(acc[r][0]), requant1(acc[r][1]), ep, nr, c + r * c_stride);
 }
 
 #undef PYRT_ROW
 
-// kRows < 6 rows (M = 1 for FC and 1x1 images, remainders of M): no work on
-// absent rows.
-template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+// kRows < 6 rows (M = 1 for FC and 1x1 images, remainders of M), or a
+// panel of at most 8 real columns (kHalves == 1: the padding half is not
+// computed): no work on absent rows and columns.
+template <int kRows, int kHalves, typename Requant>
 inline void GemmFewRows(int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                         int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
   __m256i sums[kRows][2];
-  AccumulateRows<kRows>(kp, a, a_stride, b, sums);
-  for (int r = 0; r < kRows; ++r) {
-    Store16(Requant(sums[r][0], ep, 0), Requant(sums[r][1], ep, 8), ep, nr,
-            c + r * c_stride);
+  AccumulateRows<kRows, kHalves>(kp, a, a_stride, b, sums);
+  const Requant requant0(ep, 0);
+  if (kHalves == 1) {
+    for (int r = 0; r < kRows; ++r) Store8(requant0(sums[r][0]), ep, nr, c + r * c_stride);
+    return;
   }
+  const Requant requant1(ep, 8);
+  for (int r = 0; r < kRows; ++r) Store16(requant0(sums[r][0]), requant1(sums[r][1]), ep, nr, c + r * c_stride);
 }
 
-template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+template <typename Requant>
 inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                  int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
+  if (nr <= 8) {
+    switch (mr) {
+      case 1: return GemmFewRows<1, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      case 2: return GemmFewRows<2, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      case 3: return GemmFewRows<3, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      case 4: return GemmFewRows<4, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      case 5: return GemmFewRows<5, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+      default: return GemmFewRows<6, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    }
+  }
   switch (mr) {
-    case 1: return GemmFewRows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 2: return GemmFewRows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 3: return GemmFewRows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 4: return GemmFewRows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 1: return GemmFewRows<1, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 2: return GemmFewRows<2, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 3: return GemmFewRows<3, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 4: return GemmFewRows<4, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
     default: return Gemm6x16c2<Requant>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
   }
 }
@@ -77,13 +89,15 @@ inline void Gemm(int mr, int nr, int kp, const int16_t* a, size_t a_stride, cons
 void Qs8Gemm6x16c2GemmlowpAvx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                                const int8_t* b, int8_t* c, size_t c_stride,
                                const Qs8GemmEpilogue& ep) {
-  Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  WithGemmlowpRequant8(ep, [&](auto form) {
+    Gemm<typename decltype(form)::type>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  });
 }
 
 void Qs8Gemm6x16c2Fp64Avx2(int mr, int nr, int kp, const int16_t* a, size_t a_stride,
                            const int8_t* b, int8_t* c, size_t c_stride,
                            const Qs8GemmEpilogue& ep) {
-  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  Gemm<Fp64Requant8>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

@@ -34,7 +34,7 @@ inline __m256i Broadcast4(const uint8_t* p) {
 }
 
 // kRows x 16 tile; the panel is [kp / 4][16][4].
-template <int kRows, __m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+template <int kRows, typename Requant>
 inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
                  size_t c_stride, const Qs8GemmEpilogue& ep) {
   // Fully unrolled over rows so the sums stay in registers.
@@ -51,12 +51,13 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
       Dpbusd(acc[r][1], x, w1);
     }
   }
+  const Requant requant0(ep, 0), requant1(ep, 8);
 #pragma GCC unroll 6
   for (int r = 0; r < kRows; ++r)
-    Store16(Requant(acc[r][0], ep, 0), Requant(acc[r][1], ep, 8), ep, nr, c + r * c_stride);
+    Store16(requant0(acc[r][0]), requant1(acc[r][1]), ep, nr, c + r * c_stride);
 }
 
-template <__m256i (*Requant)(__m256i, const Qs8GemmEpilogue&, int)>
+template <typename Requant>
 void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
           size_t c_stride, const Qs8GemmEpilogue& ep) {
   switch (mr) {
@@ -74,13 +75,15 @@ void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_
 void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4GemmlowpAvxVnni)(int mr, int nr, int kp, const uint8_t* a,
                                                     size_t a_stride, const int8_t* b, int8_t* c,
                                                     size_t c_stride, const Qs8GemmEpilogue& ep) {
-  Gemm<RequantGemmlowp>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  WithGemmlowpRequant8(ep, [&](auto form) {
+    Gemm<typename decltype(form)::type>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  });
 }
 
 void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4Fp64AvxVnni)(int mr, int nr, int kp, const uint8_t* a,
                                                 size_t a_stride, const int8_t* b, int8_t* c,
                                                 size_t c_stride, const Qs8GemmEpilogue& ep) {
-  Gemm<RequantFp64>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  Gemm<Fp64Requant8>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

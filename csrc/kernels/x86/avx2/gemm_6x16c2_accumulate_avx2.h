@@ -24,42 +24,37 @@ inline __m256i BroadcastPair(const int16_t* p) {
   return _mm256_set1_epi32(v);
 }
 
-// sums[r] = the 16 column sums of row r over kp (even) k values. With one or
-// two rows the k steps alternate between two accumulator sets so consecutive
-// vpmaddwd do not wait on each other.
-template <int kRows>
+// sums[r] = the 16 column sums of row r over kp (even) k values, or with
+// kHalves == 1 only sums[r][0], the first 8 columns (panels whose other 8
+// are padding). With one or two rows the k steps alternate between two
+// accumulator sets so consecutive vpmaddwd do not wait on each other.
+template <int kRows, int kHalves = 2>
 inline void AccumulateRows(int kp, const int16_t* a, size_t a_stride, const int8_t* b,
                            __m256i sums[kRows][2]) {
   constexpr int kSets = kRows <= 2 ? 2 : 1;
-  __m256i acc[kSets][kRows][2];
+  __m256i acc[kSets][kRows][kHalves];
   for (int s = 0; s < kSets; ++s)
-    for (int r = 0; r < kRows; ++r) acc[s][r][0] = acc[s][r][1] = _mm256_setzero_si256();
-  int k = 0;
-  for (; k + 2 * kSets <= kp; k += 2 * kSets) {
-    for (int s = 0; s < kSets; ++s) {
-      const int8_t* bp = b + (k + 2 * s) * 16;
-      const __m256i b0 = LoadWeights(bp), b1 = LoadWeights(bp + 16);
-      for (int r = 0; r < kRows; ++r) {
-        const __m256i va = BroadcastPair(a + r * a_stride + k + 2 * s);
-        acc[s][r][0] = _mm256_add_epi32(acc[s][r][0], _mm256_madd_epi16(va, b0));
-        acc[s][r][1] = _mm256_add_epi32(acc[s][r][1], _mm256_madd_epi16(va, b1));
-      }
-    }
-  }
-  for (; k < kp; k += 2) {  // odd number of k pairs with two sets
+    for (int r = 0; r < kRows; ++r)
+      for (int h = 0; h < kHalves; ++h) acc[s][r][h] = _mm256_setzero_si256();
+  const auto step = [&](int s, int k) {
     const int8_t* bp = b + k * 16;
-    const __m256i b0 = LoadWeights(bp), b1 = LoadWeights(bp + 16);
+    __m256i w[kHalves];
+    for (int h = 0; h < kHalves; ++h) w[h] = LoadWeights(bp + 16 * h);
     for (int r = 0; r < kRows; ++r) {
       const __m256i va = BroadcastPair(a + r * a_stride + k);
-      acc[0][r][0] = _mm256_add_epi32(acc[0][r][0], _mm256_madd_epi16(va, b0));
-      acc[0][r][1] = _mm256_add_epi32(acc[0][r][1], _mm256_madd_epi16(va, b1));
+      for (int h = 0; h < kHalves; ++h)
+        acc[s][r][h] = _mm256_add_epi32(acc[s][r][h], _mm256_madd_epi16(va, w[h]));
     }
-  }
+  };
+  int k = 0;
+  for (; k + 2 * kSets <= kp; k += 2 * kSets)
+    for (int s = 0; s < kSets; ++s) step(s, k + 2 * s);
+  for (; k < kp; k += 2) step(0, k);  // odd number of k pairs with two sets
   for (int r = 0; r < kRows; ++r) {
-    sums[r][0] = acc[0][r][0];
-    sums[r][1] = acc[0][r][1];
-    if (kSets == 2) sums[r][0] = _mm256_add_epi32(sums[r][0], acc[kSets - 1][r][0]);
-    if (kSets == 2) sums[r][1] = _mm256_add_epi32(sums[r][1], acc[kSets - 1][r][1]);
+    for (int h = 0; h < kHalves; ++h) {
+      sums[r][h] = acc[0][r][h];
+      if (kSets == 2) sums[r][h] = _mm256_add_epi32(sums[r][h], acc[kSets - 1][r][h]);
+    }
   }
 }
 

@@ -23,14 +23,27 @@ inline __m256i Load16(const int8_t* p, int n) {
   return _mm256_cvtepi8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(tmp)));
 }
 
+// One block's requantization: the accumulators' two halves (lanes in the
+// packed order, see the header) and the layer's clamp.
+template <typename Requant>
+struct GroupRequant {
+  Requant lo, hi;
+  __m128i act_min, act_max;
+
+  GroupRequant(const Qs8GemmEpilogue& ep)
+      : lo(ep, 0),
+        hi(ep, 8),
+        act_min(_mm_set1_epi8(static_cast<int8_t>(ep.act_min))),
+        act_max(_mm_set1_epi8(static_cast<int8_t>(ep.act_max))) {}
+};
+
 // One output pixel, channels [c, c + n) (n == 16 when kFull). Tap t reads
 // taps(t) + c; the odd last pair's second tap has zero weights. kPairs > 0
 // fixes the number of tap pairs at compile time; 0 reads it from `pairs`.
-template <int kPairs, bool kFull, typename Taps>
+template <int kPairs, bool kFull, typename Requant, typename Taps>
 inline void PixelGroup(Taps taps, int pairs, const int8_t* group, int c, int n,
-                       const Qs8GemmEpilogue& scalars, int8_t* out) {
+                       const GroupRequant<Requant>& rq, int8_t* out) {
   if (kPairs > 0) pairs = kPairs;
-  const Qs8GemmEpilogue ep = RequantView(scalars, group + static_cast<size_t>(pairs) * 64, 16);
   __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;  // channels [0-3|8-11], [4-7|12-15]
   for (int p = 0; p < pairs; ++p) {
     const __m256i x0 = Load16<kFull>(taps(2 * p) + c, n);
@@ -41,14 +54,11 @@ inline void PixelGroup(Taps taps, int pairs, const int8_t* group, int c, int n,
     acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
                                                     _mm256_loadu_si256(wp + 1)));
   }
-  // The epilogue arrays are in the accumulators' lane order (see the header),
-  // and in-lane packing restores channel order.
-  const __m256i r0 = RequantGemmlowp(acc0, ep, 0), r1 = RequantGemmlowp(acc1, ep, 8);
-  const __m256i w16 = _mm256_packs_epi32(r0, r1);  // channels 0-7 | 8-15
+  // In-lane packing restores channel order.
+  const __m256i w16 = _mm256_packs_epi32(rq.lo(acc0), rq.hi(acc1));  // channels 0-7 | 8-15
   __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(w16), _mm256_extracti128_si256(w16, 1));
   // Saturation cannot change a value the activation clamp keeps.
-  b = _mm_max_epi8(_mm_min_epi8(b, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
-                   _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
+  b = _mm_max_epi8(_mm_min_epi8(b, rq.act_max), rq.act_min);
   if (kFull) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), b);
   } else {
@@ -58,42 +68,54 @@ inline void PixelGroup(Taps taps, int pairs, const int8_t* group, int c, int n,
   }
 }
 
-template <int kPairs, typename Taps>
-inline void Pixel(Taps taps, int C, int pairs, const int8_t* packed,
-                  const Qs8GemmEpilogue& scalars, int8_t* out) {
-  const size_t group_bytes = static_cast<size_t>(pairs) * 64 + GemmlowpRequantBytes(16);
-  const int full_groups = C / 16, rest = C % 16;
-  const int8_t* group = packed;
-  for (int k = 0; k < full_groups; ++k, group += group_bytes)
-    PixelGroup<kPairs, true>(taps, pairs, group, k * 16, 16, scalars, out);
-  if (rest) PixelGroup<kPairs, false>(taps, pairs, group, full_groups * 16, rest, scalars, out);
-}
-
-template <int kPairs>
+template <int kPairs, typename Requant>
 void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
-          const int8_t* zero_row, const Qs8GemmEpilogue& ep, int8_t* output, int row0, int row1) {
+          const int8_t* zero_row, const Qs8GemmEpilogue& scalars, int8_t* output, int row0,
+          int row1) {
   const int C = g.in_c, pairs = (g.filter_h * g.filter_w + 1) / 2;
   const size_t group_bytes = static_cast<size_t>(pairs) * 64 + GemmlowpRequantBytes(16);
+  const auto group_requant = [&](const int8_t* group) {
+    return GroupRequant<Requant>(RequantView(scalars, group + static_cast<size_t>(pairs) * 64, 16));
+  };
+  // One group of a pixel: full or the last, partial one.
+  const auto pixel_group = [&](auto taps, const int8_t* group, int c, const GroupRequant<Requant>& rq,
+                               int8_t* out) {
+    if (C - c >= 16) {
+      PixelGroup<kPairs, true>(taps, pairs, group, c, 16, rq, out);
+    } else {
+      PixelGroup<kPairs, false>(taps, pairs, group, c, C - c, rq, out);
+    }
+  };
   DwConvRows<kDwConvAvx2MaxTaps>(
       g, input, zero_row, output, row0, row1,
-      [&](auto taps, int8_t* out) { Pixel<kPairs>(taps, C, pairs, packed, ep, out); },
+      [&](auto taps, int8_t* out) {
+        const int8_t* group = packed;
+        for (int c = 0; c < C; c += 16, group += group_bytes)
+          pixel_group(taps, group, c, group_requant(group), out);
+      },
       // A run of interior pixels channel group by group: the group's
-      // weights and requantization stay in cache lines already loaded.
+      // weights and requantization constants are loaded once for the run.
       [&](const int8_t* base, const ptrdiff_t* offset, int count, ptrdiff_t step, int8_t* out) {
         const int8_t* group = packed;
         for (int c = 0; c < C; c += 16, group += group_bytes) {
-          const int n = C - c < 16 ? C - c : 16;
+          const GroupRequant<Requant> rq = group_requant(group);
           const int8_t* b = base;
           int8_t* o = out;
-          for (int i = 0; i < count; ++i, b += step, o += C) {
-            if (n == 16) {
-              PixelGroup<kPairs, true>(DwTapOffsets{b, offset}, pairs, group, c, 16, ep, o);
-            } else {
-              PixelGroup<kPairs, false>(DwTapOffsets{b, offset}, pairs, group, c, n, ep, o);
-            }
-          }
+          for (int i = 0; i < count; ++i, b += step, o += C)
+            pixel_group(DwTapOffsets{b, offset}, group, c, rq, o);
         }
       });
+}
+
+template <typename Requant>
+void ForTaps(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
+             const int8_t* zero_row, const Qs8GemmEpilogue& scalars, int8_t* output, int row0,
+             int row1) {
+  switch (g.filter_h * g.filter_w) {
+    case 9: return Rows<5, Requant>(g, input, packed, zero_row, scalars, output, row0, row1);
+    case 25: return Rows<13, Requant>(g, input, packed, zero_row, scalars, output, row0, row1);
+    default: return Rows<0, Requant>(g, input, packed, zero_row, scalars, output, row0, row1);
+  }
 }
 
 }  // namespace
@@ -101,11 +123,9 @@ void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
 void Qs8DwConvC16Avx2(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
                       const int8_t* zero_row, const Qs8GemmEpilogue& scalars, int8_t* output,
                       int row0, int row1) {
-  switch (g.filter_h * g.filter_w) {
-    case 9: return Rows<5>(g, input, packed, zero_row, scalars, output, row0, row1);
-    case 25: return Rows<13>(g, input, packed, zero_row, scalars, output, row0, row1);
-    default: return Rows<0>(g, input, packed, zero_row, scalars, output, row0, row1);
-  }
+  WithGemmlowpRequant8(scalars, [&](auto form) {
+    ForTaps<typename decltype(form)::type>(g, input, packed, zero_row, scalars, output, row0, row1);
+  });
 }
 
 }  // namespace pyrt

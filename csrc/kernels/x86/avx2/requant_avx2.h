@@ -53,14 +53,30 @@ inline __m256i RdbpotAvx2(__m256i x, __m256i mask, __m256i shift) {
   return _mm256_sub_epi32(_mm256_srav_epi32(x, shift), _mm256_cmpgt_epi32(remainder, threshold));
 }
 
-// TFLite's MultiplyByQuantizedMultiplier on 8 lanes with per-lane parameters.
-inline __m256i RequantGemmlowp(__m256i acc, const Qs8GemmEpilogue& ep, int n) {
-  const __m256i x = _mm256_sllv_epi32(_mm256_add_epi32(acc, Load8(ep.bias + n)),
-                                      Load8(ep.left_shift + n));
-  const __m256i high = SrdhmAvx2(x, Load8(ep.multiplier + n));
-  return _mm256_add_epi32(RdbpotAvx2(high, Load8(ep.rounding_mask + n), Load8(ep.right_shift + n)),
-                          _mm256_set1_epi32(ep.output_zero_point));
-}
+// TFLite's MultiplyByQuantizedMultiplier + output zero point on 8 lanes of
+// raw sums (the bias is added here), the lanes' constants loaded once (a GEMM
+// tile applies them to all its rows). kLeftShift false: every left shift of
+// the block is 0, so the shift is left out. kSaturate false: no multiplier
+// is INT32_MIN, so SrdhmAvx2's saturating case cannot occur.
+template <bool kLeftShift, bool kSaturate>
+struct GemmlowpRequant8 {
+  __m256i bias, multiplier, left_shift, rounding_mask, right_shift, zero_point;
+
+  GemmlowpRequant8(const Qs8GemmEpilogue& ep, int n)
+      : bias(Load8(ep.bias + n)),
+        multiplier(Load8(ep.multiplier + n)),
+        left_shift(Load8(ep.left_shift + n)),
+        rounding_mask(Load8(ep.rounding_mask + n)),
+        right_shift(Load8(ep.right_shift + n)),
+        zero_point(_mm256_set1_epi32(ep.output_zero_point)) {}
+
+  __m256i operator()(__m256i acc) const {
+    __m256i x = _mm256_add_epi32(acc, bias);
+    if (kLeftShift) x = _mm256_sllv_epi32(x, left_shift);
+    const __m256i high = kSaturate ? SrdhmAvx2(x, multiplier) : SrdhmNoSaturationAvx2(x, multiplier);
+    return _mm256_add_epi32(RdbpotAvx2(high, rounding_mask, right_shift), zero_point);
+  }
+};
 
 // std::round (half away from zero) of 4 doubles, then x86 cvttsd2si: values
 // outside int32 (and NaN) become INT32_MIN, as the reference's cast does.
@@ -73,29 +89,80 @@ inline __m128i RoundToInt32(__m256d v) {
   return _mm256_cvttpd_epi32(_mm256_add_pd(t, _mm256_and_pd(up, step)));
 }
 
-inline __m256i RequantFp64(__m256i acc, const Qs8GemmEpilogue& ep, int n) {
-  const __m256i x = _mm256_add_epi32(acc, Load8(ep.bias + n));
-  const __m256d lo = _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(x)),
-                                   _mm256_loadu_pd(ep.scale + n));
-  const __m256d hi = _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(x, 1)),
-                                   _mm256_loadu_pd(ep.scale + n + 4));
-  const __m256i v = _mm256_set_m128i(RoundToInt32(hi), RoundToInt32(lo));
-  return _mm256_add_epi32(v, _mm256_set1_epi32(ep.output_zero_point));
+// round-half-away((sum + bias) * scale) + output zero point on 8 lanes.
+struct Fp64Requant8 {
+  __m256i bias, zero_point;
+  __m256d scale_lo, scale_hi;
+
+  Fp64Requant8(const Qs8GemmEpilogue& ep, int n)
+      : bias(Load8(ep.bias + n)),
+        zero_point(_mm256_set1_epi32(ep.output_zero_point)),
+        scale_lo(_mm256_loadu_pd(ep.scale + n)),
+        scale_hi(_mm256_loadu_pd(ep.scale + n + 4)) {}
+
+  __m256i operator()(__m256i acc) const {
+    const __m256i x = _mm256_add_epi32(acc, bias);
+    const __m256d lo = _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(x)), scale_lo);
+    const __m256d hi = _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(x, 1)), scale_hi);
+    return _mm256_add_epi32(_mm256_set_m128i(RoundToInt32(hi), RoundToInt32(lo)), zero_point);
+  }
+};
+
+template <typename T>
+struct RequantType {
+  using type = T;
+};
+
+// Calls body(RequantType<R>{}) with R the cheapest gemmlowp form the block's
+// facts allow (one instantiation of the body per form). A single-shift form
+// as on AVX-512 (GemmlowpRequant16Merged) takes as many AVX2 instructions as
+// this one and measured no faster on Zen 3, so AVX2 has none.
+template <typename Body>
+inline void WithGemmlowpRequant8(const Qs8GemmEpilogue& ep, Body&& body) {
+  if (ep.any_int32_min_multiplier) {
+    body(RequantType<GemmlowpRequant8<true, true>>{});
+  } else if (ep.any_left_shift) {
+    body(RequantType<GemmlowpRequant8<true, false>>{});
+  } else {
+    body(RequantType<GemmlowpRequant8<false, false>>{});
+  }
 }
 
-// Clamps 16 int32 to the activation range and stores nr of them as int8.
-inline void Store16(__m256i v0, __m256i v1, const Qs8GemmEpilogue& ep, int nr, int8_t* c) {
-  const __m256i lo = _mm256_set1_epi32(ep.act_min), hi = _mm256_set1_epi32(ep.act_max);
-  v0 = _mm256_max_epi32(_mm256_min_epi32(v0, hi), lo);
-  v1 = _mm256_max_epi32(_mm256_min_epi32(v1, hi), lo);
+// The int8 bytes (with saturation) of 16 int32, clamped to the activation
+// range. The range lies within int8, so saturating first changes nothing.
+inline __m128i Narrow16(__m256i v0, __m256i v1, const Qs8GemmEpilogue& ep) {
   const __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(v0, v1), 0xD8);
   const __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
-  if (nr == 16) {
+  return _mm_max_epi8(_mm_min_epi8(b, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
+                      _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
+}
+
+// Stores the first n (<= 16) bytes of b.
+inline void StoreBytes(__m128i b, int n, int8_t* c) {
+  if (n == 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(c), b);
   } else {
     alignas(16) int8_t tmp[16];
     _mm_store_si128(reinterpret_cast<__m128i*>(tmp), b);
-    std::memcpy(c, tmp, nr);
+    std::memcpy(c, tmp, n);
+  }
+}
+
+// Clamps 16 int32 to the activation range and stores nr of them as int8.
+inline void Store16(__m256i v0, __m256i v1, const Qs8GemmEpilogue& ep, int nr, int8_t* c) {
+  StoreBytes(Narrow16(v0, v1, ep), nr, c);
+}
+
+// The same for 8 int32 (nr <= 8).
+inline void Store8(__m256i v, const Qs8GemmEpilogue& ep, int nr, int8_t* c) {
+  const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  __m128i b = _mm_packs_epi16(w, w);
+  b = _mm_max_epi8(_mm_min_epi8(b, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
+                   _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
+  if (nr == 8) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(c), b);
+  } else {
+    StoreBytes(b, nr, c);
   }
 }
 
