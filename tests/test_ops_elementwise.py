@@ -219,6 +219,18 @@ def test_mean(in_shape, axes, keepdims, batch):
     assert_bit_exact(op_models.mean_model(in_shape=in_shape, axes=axes, keepdims=keepdims, batch=batch))
 
 
+@pytest.mark.parametrize("in_shape,batch", [((56, 56, 72), 1), ((29, 31, 37), 1), ((40, 40, 40), 2)])
+@pytest.mark.parametrize("threads", [1, 2, 3, 7, 11])
+def test_spatial_mean_any_thread_count(in_shape, batch, threads):
+    """Large spatial means split their rows over threads (partial column sums
+    added up afterwards): same bits as the reference at any thread count, with
+    zero points at the extremes (big sums of -128s and 127s)."""
+    src = op_models.mean_model(in_shape=in_shape, axes=(1, 2), keepdims=True, batch=batch)
+    for zp_in, zp_out in [(0, 0), (-128, 127), (127, -128)]:
+        assert_bit_exact(with_quant(src, inputs=[(0.05, zp_in)], output=(0.01, zp_out)),
+                         seeds=(0,), num_threads=threads)
+
+
 @pytest.mark.parametrize("axes", [(-2, 1), (2, -2), (-1, -1, 0), (1, 2, 1, 2)])
 def test_mean_negative_and_duplicate_axes(axes):
     src = op_models.mean_model(in_shape=(6, 5, 8), axes=(1, 2), batch=2)

@@ -58,13 +58,21 @@ class QuantizedMeanOrSum : public Op {
     const ActivationRange range = DTypeRange(as_uint8_ ? DType::kUInt8 : out.dtype);
     params_.out_min = range.min;
     params_.out_max = range.max;
-    scratch_bytes_ = static_cast<size_t>(plan_.num_outputs) * sizeof(int32_t);
     rows_fn_ = AccumulateRowsS8For(isa());
+    // The spatial mean (rows of the kept channels) splits over threads.
+    split_rows_ = rows_fn_ && !as_uint8_ && in.dtype == DType::kInt8 && plan_.dims.size() == 2 &&
+                  plan_.out_stride[0] == 0 && plan_.out_stride[1] == 1;
+    scratch_bytes_ = static_cast<size_t>(plan_.num_outputs) * sizeof(int32_t) *
+                     (split_rows_ ? 1 + kSumRowsS8MaxTasks : 1);
   }
 
   void Eval(const EvalContext& ctx) override {
     int32_t* sums = reinterpret_cast<int32_t*>(ctx.scratch);
-    if (as_uint8_) {
+    if (split_rows_) {
+      SumRowsS8(rows_fn_, input(0).data_as<int8_t>(), plan_.dims[0], plan_.dims[1], sums,
+                sums + plan_.num_outputs, ctx.pool);
+      FinishQuantizedReduce(plan_, params_, sums, output(0).data_as<int8_t>());
+    } else if (as_uint8_) {
       QuantizedReduceSum(plan_, params_, input(0).data_as<uint8_t>(),
                          output(0).data_as<uint8_t>(), sums);
     } else if (output(0).dtype == DType::kInt16) {
@@ -111,6 +119,7 @@ class QuantizedMeanOrSum : public Op {
 
   bool compute_sum_;
   AccumulateRowsS8Fn rows_fn_ = nullptr;
+  bool split_rows_ = false;  // int8 [rows][channels] sums split over threads (SumRowsS8)
   bool as_uint8_ = false;  // run the uint8 kernel on the tensor bytes
   ReducePlan plan_;
   QuantizedReduceParams params_;

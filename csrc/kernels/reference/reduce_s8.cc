@@ -92,6 +92,12 @@ void QuantizedReduceSum(const ReducePlan& plan, const QuantizedReduceParams& p, 
   std::fill(sums, sums + plan.num_outputs, 0);
   const T* in = input;
   AccumulateDims(plan, 0, in, sums, rows_fn);
+  FinishQuantizedReduce(plan, p, sums, output);
+}
+
+template <typename T>
+void FinishQuantizedReduce(const ReducePlan& plan, const QuantizedReduceParams& p,
+                           const int32_t* sums, T* output) {
   const int64_t zero_total = static_cast<int64_t>(p.input_zero_point) * p.count;
   for (int64_t o = 0; o < plan.num_outputs; ++o) {
     // int64 difference truncated to int32, as the reference does.
@@ -108,5 +114,7 @@ template void QuantizedReduceSum<uint8_t>(const ReducePlan&, const QuantizedRedu
                                           const uint8_t*, uint8_t*, int32_t*, AccumulateRowsS8Fn);
 template void QuantizedReduceSum<int16_t>(const ReducePlan&, const QuantizedReduceParams&,
                                           const int16_t*, int16_t*, int32_t*, AccumulateRowsS8Fn);
+template void FinishQuantizedReduce<int8_t>(const ReducePlan&, const QuantizedReduceParams&,
+                                            const int32_t*, int8_t*);
 
 }  // namespace pyrt

@@ -47,4 +47,10 @@ template <typename T>
 void QuantizedReduceSum(const ReducePlan& plan, const QuantizedReduceParams& p, const T* input,
                         T* output, int32_t* sums, AccumulateRowsS8Fn rows_fn = nullptr);
 
+// Its last step: the outputs from the raw int32 sums of each output (the
+// callers that sum the rows themselves, e.g. split over threads).
+template <typename T>
+void FinishQuantizedReduce(const ReducePlan& plan, const QuantizedReduceParams& p,
+                           const int32_t* sums, T* output);
+
 }  // namespace pyrt
