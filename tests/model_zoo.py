@@ -36,6 +36,7 @@ import hashlib
 import io as _io
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -309,6 +310,30 @@ def _normalize_sets(input_sets) -> list[list[np.ndarray]]:
     return sets
 
 
+# A directory where LiteRT's outputs are kept and reused, keyed by model, inputs,
+# threads and machine (unset: always run). tools/aarch64_check.sh --models sets it:
+# there every emulated reference run takes up to minutes and its outputs do not
+# depend on which pyruntime path is under test.
+REFERENCE_CACHE = os.environ.get("PYRUNTIME_REFERENCE_CACHE", "")
+
+
+def _reference_cache_file(model_path: Path, sets, threads: int) -> Path | None:
+    if not REFERENCE_CACHE:
+        return None
+    h = hashlib.sha1(model_path.read_bytes())
+    h.update(f"{threads} {platform.machine()} {len(sets)}".encode())
+    for s in sets:
+        for a in s:
+            h.update(f"|{a.dtype.str} {a.shape}|".encode())
+            h.update(np.ascontiguousarray(a).tobytes())
+    return Path(REFERENCE_CACHE) / f"{h.hexdigest()}.npz"
+
+
+def _load_outputs(npz: Path, n_sets: int) -> list[list[np.ndarray]]:
+    with np.load(npz) as z:
+        return [[z[f"s{i}_o{j}"] for j in range(int(z[f"n_out_{i}"]))] for i in range(n_sets)]
+
+
 def reference_outputs(model_path, input_sets, threads: int = 1, timeout: float = 1800.0) -> list[list[np.ndarray]]:
     """Run the LiteRT reference kernels on several input sets.
 
@@ -324,6 +349,9 @@ def reference_outputs(model_path, input_sets, threads: int = 1, timeout: float =
     model_path = Path(model_path).resolve()
     if not model_path.is_file():
         raise FileNotFoundError(model_path)
+    cached = _reference_cache_file(model_path, sets, threads)
+    if cached is not None and cached.is_file():
+        return _load_outputs(cached, len(sets))
     with tempfile.TemporaryDirectory(prefix="pyrt_ref_") as td:
         in_npz = Path(td) / "in.npz"
         out_npz = Path(td) / "out.npz"
@@ -348,8 +376,9 @@ def reference_outputs(model_path, input_sets, threads: int = 1, timeout: float =
                 f"reference interpreter failed on {model_path}: {how}\n"
                 f"--- stderr (tail) ---\n{proc.stderr[-4000:]}\n--- stdout (tail) ---\n{proc.stdout[-1000:]}"
             )
-        with np.load(out_npz) as z:
-            return [[z[f"s{i}_o{j}"] for j in range(int(z[f"n_out_{i}"]))] for i in range(len(sets))]
+        if cached is not None:
+            _atomic_write(cached, out_npz.read_bytes())
+        return _load_outputs(out_npz, len(sets))
 
 
 def reference_output(model_path, inputs, threads: int = 1) -> list[np.ndarray]:

@@ -6,7 +6,8 @@ with acc = sum_k (q[m][k] - zp[i]) * w[n][k] over the taps that are not
 padding (padding stands for q = zp), wrapped to int32 as LiteRT's sums, and
 every float operation rounded on its own (numpy float32 arithmetic). The
 avx512vnni path feeds q + 128 to vpdpbusd and subtracts (128 + zp) * sum(w)
-afterwards; the avx2 and portable paths multiply q - zp in int16: all must
+afterwards, the neondot path feeds q to sdot and subtracts zp * sum(w); the
+avx2, neon and portable paths multiply q - zp in int16: all must
 give the same bits for odd M, N, K (K not a multiple of 4), per-channel
 scales, every zero point, padding taps and 1-11 threads.
 """
@@ -105,3 +106,8 @@ def test_paths_name_their_hybrid_kernels():
         assert T.hybrid_gemm_kernel("avx2") == "hybrid_gemm_6x16c2_avx2"
     if "avx512vnni" in ISAS:
         assert T.hybrid_gemm_kernel("avx512vnni") == "hybrid_gemm_8x32c4_avx512vnni"
+    if "neon" in ISAS:
+        assert T.hybrid_gemm_kernel("neon") == "hybrid_gemm_4x16c2_neon"
+    for isa in ("neondot", "neoni8mm"):  # i8mm CPUs run the sdot kernel
+        if isa in ISAS:
+            assert T.hybrid_gemm_kernel(isa) == "hybrid_gemm_4x16c4_neondot"

@@ -2,7 +2,7 @@
 # Builds the extension for Linux aarch64 and runs tests under emulation, once
 # per Arm kernel path.
 #
-#   tools/aarch64_check.sh [--full] [--quick] [pytest args...]
+#   tools/aarch64_check.sh [--full] [--quick | --models] [pytest args...]
 #
 # - An arm64 Debian (bookworm: Python 3.11) is debootstrapped once into
 #   $PYRUNTIME_ARM64_ROOT (default /var/cache/pyruntime/arm64-bookworm, ~4 min)
@@ -28,6 +28,14 @@
 #   tests on `max` (all three Arm paths), their path-parametrized cases
 #   (-k neon) on cortex-a72 and cortex-a76, and two zoo models (MobileNetV2
 #   and MobileNetV3-Small, int8) on max's best path.
+# - --models: the model bit-exactness tests only (no twin tests), on `max`,
+#   once per Arm path: the zoo (public 5 int8, MobileNetV2 uint8 / float32
+#   io) and the int8 real models of tests/real_models.py (MODELS_REAL).
+#   Ends with a table model x path -> exact / MISMATCH / error and seconds
+#   (pytest's own call time: LiteRT's reference runs plus ours, emulated).
+#   LiteRT's outputs are computed once and reused by the other paths
+#   (PYRUNTIME_REFERENCE_CACHE, keyed by model, inputs and machine). Not in
+#   CI: ~4 minutes with LiteRT's outputs cached, ~7 the first time (README).
 #
 # Models come from the model cache ($PYRUNTIME_MODEL_CACHE or
 # tests/.model_cache); those not cached are built with TensorFlow on the host
@@ -40,14 +48,19 @@ ROOT=${PYRUNTIME_ARM64_ROOT:-/var/cache/pyruntime/arm64-bookworm}
 PY=${PYTHON:-python3}
 FULL=0
 QUICK=0
+MODELS=0
 PYTEST_ARGS=()
 for arg in "$@"; do
   case "$arg" in
     --full) FULL=1 ;;
     --quick) QUICK=1 ;;
+    --models) MODELS=1 ;;
     *) PYTEST_ARGS+=("$arg") ;;
   esac
 done
+# --models: the int8 models of tests/real_models.py issue 11 names.
+MODELS_REAL=(densenet121 nasnet_mobile inception_v3 xception efficientnet_v2_b0
+  mobilenet_v3_large unet transformer kws_dscnn mlp)
 start=$(date +%s)
 log() { echo "[aarch64_check +$(( $(date +%s) - start ))s] $*"; }
 
@@ -129,6 +142,23 @@ done
 
 # -- tests under emulation --------------------------------------------------------
 CACHE=${PYRUNTIME_MODEL_CACHE:-$REPO/tests/.model_cache}
+if (( MODELS )); then
+  # The arm64 system has no TensorFlow: a model missing there would fail to
+  # build (and cache that failure), so build them all on the host first.
+  log "models for --models (built on the host with TensorFlow where missing)"
+  PYRUNTIME_MODEL_CACHE="$CACHE" "$PY" - "${MODELS_REAL[@]}" <<'EOF'
+import sys
+sys.path.insert(0, "tests")
+import model_zoo
+import real_models
+for name, io in model_zoo.ZOO_VARIANTS:
+    model_zoo.get_model(name, io)
+for name in sys.argv[1:]:
+    real_models.get_model(name, "int8")
+import hybrid_models  # test_hybrid.py::test_isa_paths_agree's model
+hybrid_models.edited_hybrid(hybrid_models.mixed_hybrid(batch=2), "symmetric_fc")
+EOF
+fi
 mkdir -p "$ROOT/src" "$ROOT/cache" "$CACHE"
 mounted=()
 cleanup() {
@@ -142,18 +172,20 @@ for spec in "$REPO:$ROOT/src" "$CACHE:$ROOT/cache" "/proc:$ROOT/proc" "/dev:$ROO
   mountpoint -q "$dst" || { mount --bind "$src" "$dst"; mounted+=("$dst"); }
 done
 
+REFERENCE_CACHE=
 run_in_arm64() {  # run_in_arm64 QEMU_CPU ISA cmd...
   local cpu=$1 isa=$2; shift 2
   chroot "$ROOT" /usr/bin/env -i PATH=/opt/venv/bin:/usr/bin:/bin HOME=/root \
     QEMU_CPU="$cpu" PYRUNTIME_ISA="$isa" PYRUNTIME_MODEL_CACHE=/cache PYTHONPATH=/src \
-    PYTHONDONTWRITEBYTECODE=1 \
+    PYRUNTIME_REFERENCE_CACHE="$REFERENCE_CACHE" PYTHONDONTWRITEBYTECODE=1 \
     sh -c 'cd /src && exec "$@"' sh "$@"
 }
 
 # The kernel twin tests compare every path the CPU runs with the reference
 # (parametrized inside), so they run once per CPU model; the model tests use
 # the interpreter's path, so they run with PYRUNTIME_ISA forced to each.
-KERNEL_TESTS=(tests/test_kernels_gemm.py tests/test_kernels_elementwise.py tests/test_kernels_f32.py)
+KERNEL_TESTS=(tests/test_kernels_gemm.py tests/test_kernels_elementwise.py tests/test_kernels_f32.py
+  tests/test_kernels_hybrid_gemm.py)
 MODEL_TESTS=(tests/test_models.py)
 declare -A EXPECTED=(
   [cortex-a72]="neon reference"
@@ -173,6 +205,30 @@ run_pytest() {  # run_pytest CPU ISA tests...
   results+=("$cpu/${isa:-best}: $(tail -1 "$out")")
   rm -f "$out"
 }
+if (( MODELS )); then
+  # LiteRT's outputs do not depend on our path: computed on the first, reused.
+  REFERENCE_CACHE=/var/cache/pyruntime-reference
+  mkdir -p "$ROOT$REFERENCE_CACHE" build/aarch64-models
+  paths=$(run_in_arm64 max "" python -c 'import pyruntime; print(" ".join(pyruntime.cpu_paths()))')
+  real=$(printf ' or %s-int8' "${MODELS_REAL[@]}")
+  tables=()
+  for isa in $paths; do
+    [ "$isa" = reference ] && continue
+    tables+=("build/aarch64-models/$isa.xml")
+    rm -f "build/aarch64-models/$isa.xml"
+    run_pytest max "$isa" "${MODEL_TESTS[@]}" tests/test_real_models.py \
+      -k "test_zoo_model_is_bit_exact or (test_real_model and (${real# or }))" \
+      --junitxml="/src/build/aarch64-models/$isa.xml"
+  done
+  # Dynamic-range models: LiteRT's aarch64 builtin hybrid kernels differ from
+  # its x86-64 ones (docs/reference_semantics.md), so here only our paths are
+  # compared with each other (each one's hybrid GEMM on a whole model).
+  run_pytest max "" tests/test_hybrid.py -k test_isa_paths_agree
+  log "done in $(( $(date +%s) - start ))s"
+  "$PY" tools/junit_table.py "${tables[@]}"
+  printf '%s\n' "${results[@]}"
+  exit $status
+fi
 for cpu in cortex-a72 cortex-a76 max; do
   paths=$(run_in_arm64 "$cpu" "" python -c 'import pyruntime; print(" ".join(pyruntime.cpu_paths()))')
   log "QEMU_CPU=$cpu: cpu_paths() = $paths"

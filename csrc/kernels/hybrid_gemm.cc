@@ -92,4 +92,9 @@ void PackedHybridGemm::RunPanels(const HybridGemmEpilogue& ep, int m0, int rows,
   RunPanelsWith(config_->u8, mr_, nr_, N_, kp_, b_.data(), ep, m0, rows, a, p0, p1, c, ldc);
 }
 
+void PackedHybridGemm::RunPanels(const HybridGemmEpilogue& ep, int m0, int rows,
+                                 const int8_t* a, int p0, int p1, float* c, size_t ldc) const {
+  RunPanelsWith(config_->s8, mr_, nr_, N_, kp_, b_.data(), ep, m0, rows, a, p0, p1, c, ldc);
+}
+
 }  // namespace pyrt

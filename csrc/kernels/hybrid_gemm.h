@@ -35,6 +35,11 @@ struct HybridA<uint8_t> {
   static uint8_t From(int8_t q, int32_t) { return static_cast<uint8_t>(q ^ 0x80); }  // q + 128
   static uint8_t Pad(int32_t zp) { return static_cast<uint8_t>(zp + 128); }
 };
+template <>
+struct HybridA<int8_t> {  // zero points of hybrid inputs are int8
+  static int8_t From(int8_t q, int32_t) { return q; }
+  static int8_t Pad(int32_t zp) { return static_cast<int8_t>(zp); }
+};
 
 class PackedHybridGemm {
  public:
@@ -52,7 +57,7 @@ class PackedHybridGemm {
 
   // pack(m0, count, T* dst): rows m0.. of A in HybridA<T> form (row stride
   // kp(); values past K anything finite: their weights are zero); T is
-  // int16_t or uint8_t as the path wants, so pass a generic lambda.
+  // int16_t, uint8_t or int8_t as the path wants, so pass a generic lambda.
   // batch_scale / batch_zero_point: input quantization per image.
   template <typename PackRows>
   void Run(int M, PackRows&& pack, const float* batch_scale, const int32_t* batch_zero_point,
@@ -67,6 +72,8 @@ class PackedHybridGemm {
   void RunPanels(const HybridGemmEpilogue& ep, int m0, int rows, const int16_t* a, int p0,
                  int p1, float* c, size_t ldc) const;
   void RunPanels(const HybridGemmEpilogue& ep, int m0, int rows, const uint8_t* a, int p0,
+                 int p1, float* c, size_t ldc) const;
+  void RunPanels(const HybridGemmEpilogue& ep, int m0, int rows, const int8_t* a, int p0,
                  int p1, float* c, size_t ldc) const;
   template <typename T, typename PackRows>
   void RunAs(int M, PackRows&& pack, const HybridGemmEpilogue& ep, float* C, size_t ldc,
@@ -99,10 +106,10 @@ void PackedHybridGemm::Run(int M, PackRows&& pack, const float* batch_scale,
   ep.col_sum = col_sum_.data();
   ep.act_min = act_min_;
   ep.act_max = act_max_;
-  if (config_->input == HybridGemmInput::kS16) {
-    RunAs<int16_t>(M, pack, ep, C, ldc, scratch, pool);
-  } else {
-    RunAs<uint8_t>(M, pack, ep, C, ldc, scratch, pool);
+  switch (config_->input) {
+    case HybridGemmInput::kS16: return RunAs<int16_t>(M, pack, ep, C, ldc, scratch, pool);
+    case HybridGemmInput::kU8Offset128: return RunAs<uint8_t>(M, pack, ep, C, ldc, scratch, pool);
+    case HybridGemmInput::kS8: return RunAs<int8_t>(M, pack, ep, C, ldc, scratch, pool);
   }
 }
 

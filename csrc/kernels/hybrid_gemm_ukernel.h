@@ -37,4 +37,12 @@ using HybridGemmU8Ukernel = void (*)(int mr, int nr, int kp, const uint8_t* a, s
                                      const int8_t* b, float* c, size_t c_stride,
                                      const HybridGemmEpilogue& ep, int m0, int n0);
 
+// kS8 kernels (s8 x s8 dot products, sdot): A holds q itself, padding taps
+// zero_point (q - zero_point = 0 there), weights packed [kp / 4][NR][4]. The
+// kernel subtracts zero_point * col_sum[n] from each sum, which leaves
+// sum (q - zero_point) * w exactly (mod 2^32, as the int32 sums).
+using HybridGemmS8Ukernel = void (*)(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
+                                     const int8_t* b, float* c, size_t c_stride,
+                                     const HybridGemmEpilogue& ep, int m0, int n0);
+
 }  // namespace pyrt

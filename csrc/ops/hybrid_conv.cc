@@ -6,7 +6,6 @@
 // - The integer dot products are exact (kernels/hybrid_gemm.h,
 //   kernels/depthwise_hybrid_kernel.h hold the float epilogues).
 #include <cstring>
-#include <type_traits>
 
 #include "kernels/depthwise_hybrid_kernel.h"
 #include "ops/activation_range.h"
@@ -135,9 +134,10 @@ template <typename T>
 void Conv2DHybrid::PackRows(const int8_t* q, int m0, int count, T* dst) const {
   const ConvGeometry& g = g_;
   const int pixels = g.out_h * g.out_w, kp = gemm_.kp();
-  if constexpr (std::is_same_v<T, uint8_t>) {
-    // q already holds q + 128 (Eval): rows are byte copies.
-    const uint8_t* u = reinterpret_cast<const uint8_t*>(q);
+  if constexpr (sizeof(T) == 1) {
+    // Byte formats: q already holds HybridA<T>::From(q) (Eval flips the sign
+    // bits for uint8; int8 is q itself), so rows are byte copies.
+    const T* u = reinterpret_cast<const T*>(q);
     if (pointwise_ && kp == K_) {
       std::memcpy(dst, u + static_cast<size_t>(m0) * K_, static_cast<size_t>(count) * K_);
       return;
@@ -145,15 +145,15 @@ void Conv2DHybrid::PackRows(const int8_t* q, int m0, int count, T* dst) const {
     for (int r = 0; r < count; ++r) {
       const int m = m0 + r, b = m / pixels, p = m % pixels;
       const int oy = p / g.out_w, ox = p % g.out_w;
-      const uint8_t pad = HybridA<uint8_t>::Pad(rq()[b].zero_point);
-      const uint8_t* image = u + image_size_ * b;
-      uint8_t* row = dst + static_cast<size_t>(r) * kp;
+      const T pad = HybridA<T>::Pad(rq()[b].zero_point);
+      const T* image = u + image_size_ * b;
+      T* row = dst + static_cast<size_t>(r) * kp;
       std::memset(row + K_, 0, kp - K_);
       for (int fy = 0; fy < g.filter_h; ++fy) {
         const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
         for (int fx = 0; fx < g.filter_w; ++fx) {
           const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
-          uint8_t* out = row + (fy * g.filter_w + fx) * g.in_c;
+          T* out = row + (fy * g.filter_w + fx) * g.in_c;
           if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
             std::memset(out, pad, g.in_c);
           } else {

@@ -1,13 +1,11 @@
 // Test entry: the AVX2 requantization (the form the block's facts pick) on
-// raw int32 sums (see requant_probe.h). Built for the test module with the avx2 path's
-// instructions enabled here (pragma); call only when the CPU has them.
+// raw int32 sums (see requant_probe.h). Built for the test module with the
+// avx2 path's instructions enabled here (pragma); call only when the CPU has
+// them.
 #if defined(__x86_64__)
 #pragma GCC target("avx2,fma")
 #include <immintrin.h>
 
-#include <vector>
-
-#include "kernels/packed_requant.h"
 #include "kernels/x86/avx2/requant_avx2.h"
 #include "testing/requant_probe.h"
 
@@ -15,13 +13,9 @@ namespace pyrt {
 
 bool RequantAvx2Probe(bool merged, const int32_t* x, int n, const int32_t* multiplier,
                       const int32_t* shift, int32_t zero_point, int32_t* out) {
-  std::vector<int32_t> block(GemmlowpRequantBytes(16) / 4);
-  Qs8GemmEpilogue scalars = EpilogueScalars(zero_point, -128, 127);
-  for (int j = 0; j < 16; ++j)
-    WriteGemmlowpRequant(block.data(), 16, j, 0, multiplier[j], shift[j], scalars);
-  const Qs8GemmEpilogue ep =
-      RequantView(scalars, reinterpret_cast<const int8_t*>(block.data()), 16);
   if (merged) return false;  // AVX2 has no merged form
+  const RequantProbeBlock block = MakeRequantProbeBlock(multiplier, shift, zero_point);
+  const Qs8GemmEpilogue& ep = block.ep;
   WithGemmlowpRequant8(ep, [&](auto form) {
     using Requant = typename decltype(form)::type;
     const Requant lo(ep, 0), hi(ep, 8);

@@ -4,8 +4,24 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
+
+#include "kernels/qs8_gemm/ukernel.h"
 
 namespace pyrt {
+
+// One 16-channel gemmlowp block (bias 0) and its epilogue view (ep's arrays
+// point into values; its facts tell which forms apply). Built in a portable
+// translation unit: the probes are compiled for their paths' instructions.
+struct RequantProbeBlock {
+  std::vector<int32_t> values;
+  Qs8GemmEpilogue ep;
+};
+RequantProbeBlock MakeRequantProbeBlock(const int32_t* multiplier, const int32_t* shift,
+                                        int32_t zero_point);
+
+// The facts allow the merged single-shift form (GemmlowpRequant16Merged).
+bool MergedFormApplies(const Qs8GemmEpilogue& ep);
 
 // out[i] = MultiplyByQuantizedMultiplier(x[i], multiplier[i % 16],
 // shift[i % 16]) + zero_point (int32, wrapping) for n (a multiple of 16)

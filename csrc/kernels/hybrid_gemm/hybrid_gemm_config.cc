@@ -7,6 +7,11 @@
 #include "kernels/x86/avx2/hybrid_gemm_6x16c2_avx2.h"
 #define PYRT_HAVE_X86_HYBRID_KERNELS 1
 #endif
+#if defined(__aarch64__)
+#include "kernels/hybrid_gemm/neon/hybrid_gemm_4x16c2_neon.h"
+#include "kernels/hybrid_gemm/neondot/hybrid_gemm_4x16c4_neondot.h"
+#define PYRT_HAVE_ARM_HYBRID_KERNELS 1
+#endif
 
 namespace pyrt {
 
@@ -36,6 +41,30 @@ const HybridGemmConfig& HybridGemmConfigFor(Isa isa) {
   }();
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return avx512vnni;
   if (IsaAtLeast(isa, Isa::kAvx2)) return avx2;
+#endif
+#ifdef PYRT_HAVE_ARM_HYBRID_KERNELS
+  static const HybridGemmConfig neon = [] {
+    HybridGemmConfig c;
+    c.name = "hybrid_gemm_4x16c2_neon";
+    c.mr = kHybridGemmNeonMr;
+    c.nr = kHybridGemmNeonNr;
+    c.kr = 2;
+    c.input = HybridGemmInput::kS16;
+    c.s16 = HybridGemm4x16c2Neon;
+    return c;
+  }();
+  static const HybridGemmConfig neondot = [] {
+    HybridGemmConfig c;
+    c.name = "hybrid_gemm_4x16c4_neondot";
+    c.mr = kHybridGemmNeonDotMr;
+    c.nr = kHybridGemmNeonDotNr;
+    c.kr = 4;
+    c.input = HybridGemmInput::kS8;
+    c.s8 = HybridGemm4x16c4NeonDot;
+    return c;
+  }();
+  if (IsaAtLeast(isa, Isa::kNeonDot)) return neondot;
+  if (IsaAtLeast(isa, Isa::kNeon)) return neon;
 #endif
   (void)isa;
   return portable;

@@ -9,7 +9,7 @@
 namespace pyrt {
 
 // How a path's microkernel wants A rows (hybrid_gemm_ukernel.h).
-enum class HybridGemmInput { kS16, kU8Offset128 };
+enum class HybridGemmInput { kS16, kU8Offset128, kS8 };
 
 struct HybridGemmConfig {
   const char* name = "";
@@ -18,6 +18,7 @@ struct HybridGemmConfig {
   HybridGemmInput input = HybridGemmInput::kS16;
   HybridGemmUkernel s16 = nullptr;    // kS16 paths
   HybridGemmU8Ukernel u8 = nullptr;   // kU8Offset128 paths
+  HybridGemmS8Ukernel s8 = nullptr;   // kS8 paths
 };
 
 // The best config a CPU running `isa` can execute (the portable kernel for
