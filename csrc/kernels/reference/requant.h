@@ -48,7 +48,9 @@ inline int32_t Requantize(int32_t acc, const ChannelRequant& rq, int c) {
   const int32_t biased =
       static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(rq.bias[c]));
   int32_t v = MultiplyByQuantizedMultiplier(biased, rq.multiplier[c], rq.shift[c]);
-  v += rq.output_zero_point;
+  // Wraps too (a saturated INT32_MAX plus a positive zero point), as the
+  // SIMD paths' adds do.
+  v = static_cast<int32_t>(static_cast<uint32_t>(v) + static_cast<uint32_t>(rq.output_zero_point));
   return std::min(std::max(v, rq.act_min), rq.act_max);
 }
 
