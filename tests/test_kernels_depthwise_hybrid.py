@@ -62,6 +62,10 @@ CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (1, 9, 17, 24, 1, 9, 9, (1, 1), (1, 1), (4, 4)),      # 81 taps (portable body)
     (2, 1, 1, 1283, 1, 1, 1, (1, 1), (1, 1), (0, 0)),     # one tap
     (1, 4, 4, 17, 1, 7, 7, (1, 1), (1, 1), (3, 3)),       # filter over the whole image
+    (2, 10, 10, 16, 1, 3, 3, (2, 2), (1, 1), (0, 1)),     # one whole avx2 group, stride 2
+    (1, 6, 6, 31, 1, 3, 3, (1, 1), (1, 1), (1, 1)),       # 16 + 15 channels (% 4 == 3)
+    (1, 7, 5, 50, 1, 1, 3, (1, 1), (3, 1), (0, 1)),       # 3 taps (odd pair), 50 channels
+    (1, 11, 11, 7, 1, 8, 8, (1, 1), (1, 1), (3, 4)),      # 64 taps, the kernels' limit
 ]
 
 
@@ -73,6 +77,8 @@ def test_depthwise_hybrid_bit_exact(isa, case):
     q = rng.integers(-128, 128, size=(b, h, w, c), dtype=np.int8)
     zp = rng.integers(-128, 128, size=b).astype(np.int32)
     zp[0] = -128 if b > 1 else 37
+    if b > 1:
+        zp[1] = 127
     s_in = (rng.random(b) * 0.05 + 1e-3).astype(np.float32)
     f = rng.integers(-127, 128, size=(1, fh, fw, c * mult), dtype=np.int8)
     fscale = (rng.random(c * mult) * 0.02 + 1e-4).astype(np.float32)

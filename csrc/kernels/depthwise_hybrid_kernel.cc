@@ -7,6 +7,8 @@
 #if defined(__x86_64__)
 #include "kernels/x86/avx512vnni/depthwise_hybrid_c32_avx512vnni.h"
 #include "kernels/x86/avx512vnni/qs8_dwconv_c32_avx512vnni.h"
+#include "kernels/x86/avx2/depthwise_hybrid_c16_avx2.h"
+#include "kernels/x86/avx2/qs8_dwconv_c16_avx2.h"
 #endif
 
 namespace pyrt {
@@ -32,36 +34,49 @@ void DepthwiseHybridKernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   args_.vector_channels = g.out_c / 4 * 4;
   rows_ = dwh_portable::DepthwiseHybridRows;
 #if defined(__x86_64__)
-  if (IsaAtLeast(isa, Isa::kAvx2)) rows_ = dwh_avx2::DepthwiseHybridRows;
   const int taps_n = static_cast<int>(taps);
   if (IsaAtLeast(isa, Isa::kAvx512Vnni) && depth_multiplier == 1 &&
       taps_n <= kDepthwiseHybridAvx512MaxTaps) {
-    // Per 32-channel group, per tap pair: 32 lane slots x (w[t], w[t + 1]).
-    const int C = g.out_c, groups = (C + 31) / 32, pairs = (taps_n + 1) / 2;
-    packed_.assign(static_cast<size_t>(groups) * pairs * 64, 0);
-    col_sum_.assign(static_cast<size_t>(groups) * 32, 0);
-    for (int c = 0; c < C; ++c)
-      for (int t = 0; t < taps_n; ++t) col_sum_[c] += filter[static_cast<size_t>(t) * C + c];
-    for (int grp = 0; grp < groups; ++grp)
-      for (int p = 0; p < pairs; ++p)
-        for (int slot = 0; slot < 32; ++slot) {
-          const int c = grp * 32 + kDwC32LaneChannel[slot];
-          if (c >= C) continue;
-          int16_t* dst = packed_.data() + (static_cast<size_t>(grp) * pairs + p) * 64 + 2 * slot;
-          for (int i = 0; i < 2; ++i) {
-            const int t = 2 * p + i;
-            dst[i] = t < taps_n ? filter[static_cast<size_t>(t) * C + c] : 0;
-          }
-        }
-    scales_.resize(static_cast<size_t>(groups) * 32, 0.f);
-    bias_.resize(static_cast<size_t>(groups) * 32, 0.f);
-    args_.scales = scales_.data();
-    args_.bias = bias_.data();
-    args_.packed = packed_.data();
-    args_.col_sum = col_sum_.data();
+    PackTapPairs(filter, 32, kDwC32LaneChannel);
     rows_ = DepthwiseHybridC32Avx512Vnni;
+  } else if (IsaAtLeast(isa, Isa::kAvx2) && depth_multiplier == 1 &&
+             taps_n <= kDepthwiseHybridAvx2MaxTaps) {
+    PackTapPairs(filter, 16, kDwC16LaneChannel);
+    rows_ = DepthwiseHybridC16Avx2;
+  } else if (IsaAtLeast(isa, Isa::kAvx2)) {
+    rows_ = dwh_avx2::DepthwiseHybridRows;
   }
 #endif
+}
+
+void DepthwiseHybridKernel::PackTapPairs(const int8_t* filter, int group,
+                                         const int* lane_channel) {
+  // Per `group`-channel group, per tap pair: group lane slots x (w[t], w[t + 1]).
+  const ConvGeometry& g = args_.g;
+  const int C = g.out_c, taps = g.filter_h * g.filter_w;
+  const int groups = (C + group - 1) / group, pairs = (taps + 1) / 2;
+  packed_.assign(static_cast<size_t>(groups) * pairs * 2 * group, 0);
+  col_sum_.assign(static_cast<size_t>(groups) * group, 0);
+  for (int c = 0; c < C; ++c)
+    for (int t = 0; t < taps; ++t) col_sum_[c] += filter[static_cast<size_t>(t) * C + c];
+  for (int grp = 0; grp < groups; ++grp)
+    for (int p = 0; p < pairs; ++p)
+      for (int slot = 0; slot < group; ++slot) {
+        const int c = grp * group + lane_channel[slot];
+        if (c >= C) continue;
+        int16_t* dst =
+            packed_.data() + (static_cast<size_t>(grp) * pairs + p) * 2 * group + 2 * slot;
+        for (int i = 0; i < 2; ++i) {
+          const int t = 2 * p + i;
+          dst[i] = t < taps ? filter[static_cast<size_t>(t) * C + c] : 0;
+        }
+      }
+  scales_.resize(static_cast<size_t>(groups) * group, 0.f);
+  bias_.resize(static_cast<size_t>(groups) * group, 0.f);
+  args_.scales = scales_.data();
+  args_.bias = bias_.data();
+  args_.packed = packed_.data();
+  args_.col_sum = col_sum_.data();
 }
 
 size_t DepthwiseHybridKernel::ScratchBytes() const {

@@ -30,7 +30,8 @@ struct DepthwiseHybridArgs {
   const float* bias = nullptr;      // out_c (zeros when the op has none; padded)
   float act_min = 0.f, act_max = 0.f;
   int vector_channels = 0;          // out_c rounded down to a multiple of 4
-  // Paths with packed weights (x86/avx512vnni/depthwise_hybrid_c32_avx512vnni.h):
+  // Paths with packed weights (x86/avx512vnni/depthwise_hybrid_c32_avx512vnni.h,
+  // x86/avx2/depthwise_hybrid_c16_avx2.h):
   const int16_t* packed = nullptr;
   const int32_t* col_sum = nullptr;   // sum of each channel's weights over the taps
   const int8_t* zero_rows = nullptr;  // per image, in_c bytes set to its zero point
@@ -63,6 +64,10 @@ class DepthwiseHybridKernel {
            ThreadPool* pool) const;
 
  private:
+  // Fills packed_ / col_sum_ (tap pairs per group of `group` channels in the
+  // lane order lane_channel) and pads scales_ / bias_ to whole groups.
+  void PackTapPairs(const int8_t* filter, int group, const int* lane_channel);
+
   std::vector<int16_t> filter_, packed_;
   std::vector<float> scales_, bias_;
   std::vector<int32_t> col_sum_;

@@ -6,10 +6,49 @@
 
 #include <cstring>
 
-#include "kernels/x86/avx2/gemm_6x16c2_accumulate_avx2.h"
-
 namespace pyrt {
 namespace {
+
+// 16 int8 weights (8 columns x a k pair) sign-extended to int16 lanes.
+inline __m256i LoadWeights(const int8_t* p) {
+  return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+inline __m256i BroadcastPair(const int16_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return _mm256_set1_epi32(v);
+}
+
+// sums[r] = the 16 column sums of row r over kp (even) k values. Each row's
+// pair is broadcast just before its two products, so 12 accumulators, 2
+// weight vectors and 1 broadcast fit the 16 ymm registers (broadcasting all
+// rows first made GCC spill accumulators to the stack on every k step).
+template <int kRows>
+inline void AccumulateRows(int kp, const int16_t* a, size_t a_stride, const int8_t* b,
+                           __m256i sums[kRows][2]) {
+  __m256i acc[kRows][2];
+  const int16_t* row[kRows];
+#pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r) {
+    acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+    row[r] = a + r * a_stride;
+  }
+  for (int k = 0; k < kp; k += 2) {
+    const __m256i w0 = LoadWeights(b + k * 16), w1 = LoadWeights(b + k * 16 + 16);
+#pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) {
+      const __m256i va = BroadcastPair(row[r] + k);
+      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(va, w0));
+      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(va, w1));
+    }
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r) {
+    sums[r][0] = acc[r][0];
+    sums[r][1] = acc[r][1];
+  }
+}
 
 // One output row of 16 columns: clamp(float(acc) * (col_scale * s) + bias).
 inline void StoreRow(__m256i acc0, __m256i acc1, float row_scale, const HybridGemmEpilogue& ep,
