@@ -51,6 +51,19 @@ def test_quantizer_paths_give_the_reference_bits(isa, symmetric):
         assert np.float32(s).tobytes() == np.float32(s_ref).tobytes() and zp == zp_ref, what
 
 
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_int16_quantizer_gives_the_levels_minus_the_zero_point(isa, symmetric):
+    """The int16 form pointwise convolutions quantize into (the GEMM's rows)."""
+    for k, x in enumerate(rows()):
+        with np.errstate(invalid="ignore"):
+            q_ref, s_ref, zp_ref = T.hybrid_quantize_row(x, symmetric, "reference")
+            q, s, zp = T.hybrid_quantize_row_s16(x, symmetric, isa)
+        what = f"{isa} row {k} (n={x.size}) symmetric={symmetric}"
+        assert q.dtype == np.int16 and np.array_equal(q, q_ref.astype(np.int16) - zp_ref), what
+        assert np.float32(s).tobytes() == np.float32(s_ref).tobytes() and zp == zp_ref, what
+
+
 def test_quantizer_ties_round_as_litert_x86():
     """First principles for one row: step 1, levels add 0.5 and truncate in
     the vector part (n // 8 * 8 values), std::round (half away) in the tail."""

@@ -82,6 +82,30 @@ void PackedHybridGemm::Init(Isa isa, int N, int K, const int8_t* B, const float*
   act_max_ = act_max;
 }
 
+HybridGemmEpilogue PackedHybridGemm::Epilogue(const float* batch_scale,
+                                              const int32_t* batch_zero_point,
+                                              int rows_per_batch) const {
+  HybridGemmEpilogue ep;
+  ep.batch_scale = batch_scale;
+  ep.batch_zero_point = batch_zero_point;
+  ep.rows_per_batch = rows_per_batch;
+  ep.col_scale = col_scale_.data();
+  ep.bias = bias_.data();
+  ep.col_sum = col_sum_.data();
+  ep.act_min = act_min_;
+  ep.act_max = act_max_;
+  return ep;
+}
+
+void PackedHybridGemm::RunPacked(int M, const int16_t* a, const float* batch_scale,
+                                 const int32_t* batch_zero_point, int rows_per_batch, float* C,
+                                 size_t ldc, ThreadPool* pool) const {
+  if (M <= 0 || config_->input != HybridGemmInput::kS16) return;
+  const auto rows = [&](int m0, int, int16_t*) { return a + static_cast<size_t>(m0) * kp_; };
+  RunAs<int16_t>(M, rows, Epilogue(batch_scale, batch_zero_point, rows_per_batch), C, ldc,
+                 nullptr, pool);
+}
+
 void PackedHybridGemm::RunPanels(const HybridGemmEpilogue& ep, int m0, int rows,
                                  const int16_t* a, int p0, int p1, float* c, size_t ldc) const {
   RunPanelsWith(config_->s16, mr_, nr_, N_, kp_, b_.data(), ep, m0, rows, a, p0, p1, c, ldc);

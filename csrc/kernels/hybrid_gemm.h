@@ -63,6 +63,12 @@ class PackedHybridGemm {
   void Run(int M, PackRows&& pack, const float* batch_scale, const int32_t* batch_zero_point,
            int rows_per_batch, float* C, size_t ldc, uint8_t* scratch, ThreadPool* pool) const;
 
+  // The same with all of A given in the kS16 form (input() == kS16), row
+  // stride kp(): no packing (pointwise convolutions quantize straight into it).
+  void RunPacked(int M, const int16_t* a, const float* batch_scale,
+                 const int32_t* batch_zero_point, int rows_per_batch, float* C, size_t ldc,
+                 ThreadPool* pool) const;
+
  private:
   size_t AElementBytes() const { return config_->input == HybridGemmInput::kS16 ? 2 : 1; }
   int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
@@ -75,8 +81,12 @@ class PackedHybridGemm {
                  int p1, float* c, size_t ldc) const;
   void RunPanels(const HybridGemmEpilogue& ep, int m0, int rows, const int8_t* a, int p0,
                  int p1, float* c, size_t ldc) const;
-  template <typename T, typename PackRows>
-  void RunAs(int M, PackRows&& pack, const HybridGemmEpilogue& ep, float* C, size_t ldc,
+  HybridGemmEpilogue Epilogue(const float* batch_scale, const int32_t* batch_zero_point,
+                              int rows_per_batch) const;
+  // rows(m0, count, T* slot) returns rows m0.. of A: written into the slot
+  // (a worker's scratch) or found elsewhere.
+  template <typename T, typename Rows>
+  void RunAs(int M, Rows&& rows, const HybridGemmEpilogue& ep, float* C, size_t ldc,
              uint8_t* scratch, ThreadPool* pool) const;
 
   const HybridGemmConfig* config_ = nullptr;
@@ -97,24 +107,20 @@ void PackedHybridGemm::Run(int M, PackRows&& pack, const float* batch_scale,
                            const int32_t* batch_zero_point, int rows_per_batch, float* C,
                            size_t ldc, uint8_t* scratch, ThreadPool* pool) const {
   if (M <= 0) return;
-  HybridGemmEpilogue ep;
-  ep.batch_scale = batch_scale;
-  ep.batch_zero_point = batch_zero_point;
-  ep.rows_per_batch = rows_per_batch;
-  ep.col_scale = col_scale_.data();
-  ep.bias = bias_.data();
-  ep.col_sum = col_sum_.data();
-  ep.act_min = act_min_;
-  ep.act_max = act_max_;
+  const HybridGemmEpilogue ep = Epilogue(batch_scale, batch_zero_point, rows_per_batch);
+  const auto rows = [&](int m0, int count, auto* slot) {
+    pack(m0, count, slot);
+    return slot;
+  };
   switch (config_->input) {
-    case HybridGemmInput::kS16: return RunAs<int16_t>(M, pack, ep, C, ldc, scratch, pool);
-    case HybridGemmInput::kU8Offset128: return RunAs<uint8_t>(M, pack, ep, C, ldc, scratch, pool);
-    case HybridGemmInput::kS8: return RunAs<int8_t>(M, pack, ep, C, ldc, scratch, pool);
+    case HybridGemmInput::kS16: return RunAs<int16_t>(M, rows, ep, C, ldc, scratch, pool);
+    case HybridGemmInput::kU8Offset128: return RunAs<uint8_t>(M, rows, ep, C, ldc, scratch, pool);
+    case HybridGemmInput::kS8: return RunAs<int8_t>(M, rows, ep, C, ldc, scratch, pool);
   }
 }
 
-template <typename T, typename PackRows>
-void PackedHybridGemm::RunAs(int M, PackRows&& pack, const HybridGemmEpilogue& ep, float* C,
+template <typename T, typename Rows>
+void PackedHybridGemm::RunAs(int M, Rows&& rows_of, const HybridGemmEpilogue& ep, float* C,
                              size_t ldc, uint8_t* scratch, ThreadPool* pool) const {
   const int rows = BlockRows(M);
   const int blocks = (M + rows - 1) / rows;
@@ -128,10 +134,10 @@ void PackedHybridGemm::RunAs(int M, PackRows&& pack, const HybridGemmEpilogue& e
   const size_t slot = SlotBytes(M);
   std::atomic<int> next_unit{0};
   auto task = [&](int w) {
-    T* a = reinterpret_cast<T*>(scratch + w * slot);
+    T* a_slot = scratch ? reinterpret_cast<T*>(scratch + w * slot) : nullptr;
     for (int u = next_unit++; u < units; u = next_unit++) {
       const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
-      pack(m0, count, a);
+      const T* a = rows_of(m0, count, a_slot);
       RunPanels(ep, m0, count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks,
                 C + m0 * ldc, ldc);
     }

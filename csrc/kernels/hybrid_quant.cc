@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "quant/float_cast.h"
 
@@ -49,7 +48,7 @@ void MinMax(const float* x, int n, Isa isa, float* lo, float* hi) {
 }
 
 // q[0..n / 8 * 8) = clamp(RoundByHalfAdd(x * inv) + zp); q of the rest =
-// clamp(round(inv * x) + zp).
+// clamp(round(inv * x) + zp). Int16 outputs hold q - zp.
 void QuantizeValues(const float* x, int n, float inv, int32_t zp, int32_t qmin, Isa isa,
                     int8_t* q) {
   const int vec_end = n / kVectorStep * kVectorStep;
@@ -65,16 +64,26 @@ void QuantizeValues(const float* x, int n, float inv, int32_t zp, int32_t qmin, 
   for (; i < n; ++i) q[i] = Clamp(RoundAway(inv * x[i]) + zp, qmin, 127);
 }
 
-}  // namespace
+void QuantizeValues(const float* x, int n, float inv, int32_t zp, int32_t qmin, Isa isa,
+                    int16_t* q) {
+  const int vec_end = n / kVectorStep * kVectorStep;
+  int i = 0;
+#ifdef PYRT_HAVE_AVX2_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx2)) i = QuantizeByHalfAddS16Avx2(x, vec_end, inv, zp, qmin, q);
+#endif
+  for (; i < vec_end; ++i) q[i] = static_cast<int16_t>(Clamp(RoundByHalfAdd(x[i] * inv) + zp, qmin, 127) - zp);
+  for (; i < n; ++i) q[i] = static_cast<int16_t>(Clamp(RoundAway(inv * x[i]) + zp, qmin, 127) - zp);
+}
 
-RowQuantization SymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa) {
+template <typename T>
+RowQuantization Symmetric(const float* x, int n, T* q, Isa isa) {
   RowQuantization r;
   if (n <= 0) return r;
   float lo, hi;
   MinMax(x, n, isa, &lo, &hi);
   const float range = std::max(std::fabs(lo), std::fabs(hi));
   if (range == 0.f) {
-    std::memset(q, 0, static_cast<size_t>(n));
+    std::fill(q, q + n, T{0});
     return r;
   }
   r.scale = range / 127.f;
@@ -82,7 +91,8 @@ RowQuantization SymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa) 
   return r;
 }
 
-RowQuantization AsymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa) {
+template <typename T>
+RowQuantization Asymmetric(const float* x, int n, T* q, Isa isa) {
   RowQuantization r;
   if (n <= 0) return r;
   // Range capped at zero on both sides (NeonMinMax), kept in float.
@@ -90,7 +100,7 @@ RowQuantization AsymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa)
   MinMax(x, n, isa, &lo, &hi);
   const float rmin = std::min(0.f, lo), rmax = std::max(0.f, hi);
   if (rmin == rmax) {
-    std::memset(q, 0, static_cast<size_t>(n));
+    std::fill(q, q + n, T{0});
     return r;
   }
   const double qmin = -128.0, qmax = 127.0;
@@ -111,6 +121,21 @@ RowQuantization AsymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa)
   const float inv = r.scale == 0.f ? 0.f : static_cast<float>(1.0 / static_cast<double>(r.scale));
   QuantizeValues(x, n, inv, r.zero_point, -128, isa, q);
   return r;
+}
+
+}  // namespace
+
+RowQuantization SymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa) {
+  return Symmetric(x, n, q, isa);
+}
+RowQuantization SymmetricQuantizeRow(const float* x, int n, int16_t* q_minus_zp, Isa isa) {
+  return Symmetric(x, n, q_minus_zp, isa);
+}
+RowQuantization AsymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa) {
+  return Asymmetric(x, n, q, isa);
+}
+RowQuantization AsymmetricQuantizeRow(const float* x, int n, int16_t* q_minus_zp, Isa isa) {
+  return Asymmetric(x, n, q_minus_zp, isa);
 }
 
 }  // namespace pyrt

@@ -32,4 +32,9 @@ RowQuantization SymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa);
 // scale 1, zero point 0.
 RowQuantization AsymmetricQuantizeRow(const float* x, int n, int8_t* q, Isa isa);
 
+// The same levels written as q - zero_point in int16 (the hybrid GEMM's kS16
+// rows), so pointwise convolutions need no packing pass.
+RowQuantization SymmetricQuantizeRow(const float* x, int n, int16_t* q_minus_zp, Isa isa);
+RowQuantization AsymmetricQuantizeRow(const float* x, int n, int16_t* q_minus_zp, Isa isa);
+
 }  // namespace pyrt

@@ -35,22 +35,25 @@ class HybridConvBase : public Op {
                 ShapeToString(input(1).shape));
   }
   // Scratch: [quantized images][per-image quantization][batch scales]
-  // [batch zero points][kernel].
-  void LayoutScratch(const ConvGeometry& g, size_t kernel_bytes) {
+  // [batch zero points][kernel]; value_bytes: 1 (int8 levels) or 2 (int16
+  // levels minus the zero point).
+  void LayoutScratch(const ConvGeometry& g, size_t kernel_bytes, size_t value_bytes = 1) {
     image_size_ = static_cast<size_t>(g.in_h) * g.in_w * g.in_c;
     PYRT_ENSURE(image_size_ < (size_t{1} << 31), label(), ": input image of ", image_size_,
                 " values is too large for on-the-fly quantization");
     batch_ = g.batch;
-    rq_offset_ = AlignScratch(image_size_ * g.batch);
+    rq_offset_ = AlignScratch(image_size_ * g.batch * value_bytes);
     scale_offset_ = rq_offset_ + AlignScratch(sizeof(RowQuantization) * g.batch);
     zp_offset_ = scale_offset_ + AlignScratch(sizeof(float) * g.batch);
     kernel_offset_ = zp_offset_ + AlignScratch(sizeof(int32_t) * g.batch);
     scratch_bytes_ = kernel_offset_ + kernel_bytes;
   }
-  // Quantizes every image; returns the quantized input (in scratch).
-  const int8_t* QuantizeImages(const EvalContext& ctx, bool asymmetric) const {
+  // Quantizes every image; returns the quantized input (in scratch): int8
+  // levels, or int16 levels minus the image's zero point.
+  template <typename T = int8_t>
+  const T* QuantizeImages(const EvalContext& ctx, bool asymmetric) const {
     const float* x = input(0).data_as<float>();
-    int8_t* q = reinterpret_cast<int8_t*>(ctx.scratch);
+    T* q = reinterpret_cast<T*>(ctx.scratch);
     for (int b = 0; b < batch_; ++b) {
       const size_t off = image_size_ * b;
       const int n = static_cast<int>(image_size_);
@@ -95,11 +98,24 @@ class Conv2DHybrid : public HybridConvBase {
     FloatActivationRange(o.activation, &lo, &hi, label());
     gemm_.Init(isa(), g_.out_c, K_, filter.data_as<int8_t>(), scales.data(),
                HybridBias(optional_input(2), g_.out_c, label()), lo, hi);
-    LayoutScratch(g_, gemm_.ScratchBytes(M()));
+    // Pointwise rows of A are the input pixels: quantized straight into the
+    // GEMM's int16 form, nothing to pack.
+    direct_ = pointwise_ && gemm_.input() == HybridGemmInput::kS16 && gemm_.kp() == K_;
+    if (direct_) {
+      LayoutScratch(g_, 0, sizeof(int16_t));
+    } else {
+      LayoutScratch(g_, gemm_.ScratchBytes(M()));
+    }
   }
 
   void Eval(const EvalContext& ctx) override {
     scratch_ = ctx.scratch;
+    if (direct_) {
+      const int16_t* a = QuantizeImages<int16_t>(ctx, asymmetric_);
+      gemm_.RunPacked(M(), a, scales(), zero_points(), g_.out_h * g_.out_w,
+                      output(0).data_as<float>(), static_cast<size_t>(g_.out_c), ctx.pool);
+      return;
+    }
     const int8_t* q = QuantizeImages(ctx, asymmetric_);
     if (gemm_.input() == HybridGemmInput::kU8Offset128) {
       // The GEMM reads q + 128: flip the sign bits once here, so packing
@@ -123,6 +139,7 @@ class Conv2DHybrid : public HybridConvBase {
   int K_ = 0;
   bool asymmetric_ = false;
   bool pointwise_ = false;  // 1x1, stride 1, no padding: rows of A are input pixels
+  bool direct_ = false;     // pointwise with int16 rows of K values: A is the quantized input
   PackedHybridGemm gemm_;
 };
 

@@ -776,6 +776,17 @@ PYBIND11_MODULE(_testing, t) {
         return py::make_tuple(q, r.scale, r.zero_point);
       },
       py::arg("x"), py::arg("symmetric"), py::arg("isa"));
+  t.def(  // the same as int16 levels minus the zero point: (q - zp, scale, zero_point)
+      "hybrid_quantize_row_s16",
+      [](const F32& x, bool symmetric, const std::string& isa) {
+        const Isa i = ResolveIsa(isa.c_str());
+        py::array_t<int16_t> q(x.size());
+        const int n = static_cast<int>(x.size());
+        const RowQuantization r = symmetric ? SymmetricQuantizeRow(x.data(), n, q.mutable_data(), i)
+                                            : AsymmetricQuantizeRow(x.data(), n, q.mutable_data(), i);
+        return py::make_tuple(q, r.scale, r.zero_point);
+      },
+      py::arg("x"), py::arg("symmetric"), py::arg("isa"));
   t.def("hybrid_gemm_kernel", [](const std::string& isa) {  // name of the path's hybrid GEMM
     return std::string(HybridGemmConfigFor(ResolveIsa(isa.c_str())).name);
   });

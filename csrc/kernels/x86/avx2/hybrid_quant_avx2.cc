@@ -70,4 +70,22 @@ int QuantizeByHalfAddAvx2(const float* x, int n, float inv, int32_t zp, int32_t 
   return i;
 }
 
+int QuantizeByHalfAddS16Avx2(const float* x, int n, float inv, int32_t zp, int32_t qmin,
+                             int16_t* q) {
+  const __m256 vinv = _mm256_set1_ps(inv);
+  const __m256i vzp = _mm256_set1_epi32(zp);
+  const __m256i lo = _mm256_set1_epi32(qmin), hi = _mm256_set1_epi32(127);
+  const auto level_minus_zp = [&](const float* p) {
+    const __m256i v = _mm256_add_epi32(RoundByHalfAdd(_mm256_mul_ps(_mm256_loadu_ps(p), vinv)), vzp);
+    return _mm256_sub_epi32(_mm256_min_epi32(_mm256_max_epi32(v, lo), hi), vzp);
+  };
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    // |level - zp| <= 255: int16 packing is exact.
+    const __m256i p16 = _mm256_packs_epi32(level_minus_zp(x + i), level_minus_zp(x + i + 8));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + i), _mm256_permute4x64_epi64(p16, 0xD8));
+  }
+  return i;
+}
+
 }  // namespace pyrt

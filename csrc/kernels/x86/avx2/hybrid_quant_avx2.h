@@ -14,4 +14,8 @@ bool MinMaxNoNanAvx2(const float* x, int n, float* lo, float* hi);
 // returns the count done.
 int QuantizeByHalfAddAvx2(const float* x, int n, float inv, int32_t zp, int32_t qmin, int8_t* q);
 
+// The same levels minus zp as int16: q[i] = clamp(...) - zp.
+int QuantizeByHalfAddS16Avx2(const float* x, int n, float inv, int32_t zp, int32_t qmin,
+                             int16_t* q);
+
 }  // namespace pyrt
