@@ -72,6 +72,22 @@ def test_hybrid_gemm_bit_exact(isa, shape):
                                    f"{got.size} differ, first at {np.argwhere(bad)[0].tolist()}")
 
 
+@pytest.mark.parametrize("isa", [i for i in ISAS if T.hybrid_gemm_kernel(i).endswith("c2_" + i)
+                                 or i == "reference"])
+@pytest.mark.parametrize("shape", [s for s in SHAPES if s[2] % 2 == 0])
+def test_hybrid_gemm_on_whole_a(isa, shape):
+    """RunPacked: A handed over whole in int16 (pointwise convolutions
+    quantize straight into it), no packing: the same bits."""
+    m, n, k, rpb = shape
+    rng = np.random.default_rng(m * 31 + n * 7 + k)
+    q, pad, zp, w, cs, bias, bscale = case_arrays(rng, m, n, k, rpb, pad_fraction=0.0)
+    want = expected(q, pad, zp, rpb, w, cs, bias, bscale, 0.0, 6.0)
+    for threads in (1, 3, 11):
+        got = T.hybrid_gemm(q, pad, zp, rpb, w, cs, bias, bscale, 0.0, 6.0, isa,
+                            num_threads=threads, whole_a=True)
+        assert np.array_equal(got.view(np.uint32), want.view(np.uint32)), f"{isa} {shape} {threads}t"
+
+
 @pytest.mark.parametrize("isa", ISAS)
 def test_hybrid_gemm_extreme_values_and_wrapping_sums(isa):
     """q - zp = +-255 against w = +-127 / -128: the largest products, and a K

@@ -14,12 +14,20 @@ template <typename T, typename Ukernel>
 void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const int8_t* packed,
                    const HybridGemmEpilogue& ep, int m0, int rows, const T* a, int p0, int p1,
                    float* c, size_t ldc) {
+  // A last tile of 1 or 2 rows (7 x 7 maps: 49 = 8 x 6 + 1) runs the
+  // microkernel at a fraction of its rate: the last mr_max + rest rows go
+  // as two tiles of about half instead.
+  const int rest = rows % mr_max;
+  const int split = rows > mr_max && rest > 0 && 2 * rest < mr_max ? rows - mr_max - rest : rows;
   for (int p = p0; p < p1; ++p) {
     const int n0 = p * nr_max, nr = std::min(nr_max, N - n0);
     const int8_t* b = packed + static_cast<size_t>(p) * nr_max * kp;
-    for (int r = 0; r < rows; r += mr_max) {
-      ukernel(std::min(mr_max, rows - r), nr, kp, a + static_cast<size_t>(r) * kp, kp, b,
-              c + r * ldc + n0, ldc, ep, m0 + r, n0);
+    for (int r = 0; r < rows;) {
+      int mr = std::min(mr_max, rows - r);
+      if (r == split) mr = (mr_max + rest + 1) / 2;
+      ukernel(mr, nr, kp, a + static_cast<size_t>(r) * kp, kp, b, c + r * ldc + n0, ldc, ep,
+              m0 + r, n0);
+      r += mr;
     }
   }
 }

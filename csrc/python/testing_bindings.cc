@@ -548,10 +548,12 @@ py::array FullyConnectedF32(const F32& a, const F32& b, const F32& bias, float a
 
 // Hybrid GEMM: out[m][n] = clamp(float(sum_k a_k * b[n][k]) * (col_scale[n]
 // * batch_scale[i]) + bias[n]) with a_k = q[m][k] - zero_point[i] (0 where
-// pad[m][k] is set: a padding tap), i = m / rows_per_batch.
+// pad[m][k] is set: a padding tap), i = m / rows_per_batch. whole_a: all
+// of A handed over at once (RunPacked: int16 paths, K a multiple of the k group).
 py::array HybridGemm(const I8& q, const I8& pad, const I32& zero_point, int rows_per_batch,
                      const I8& b, const F32& col_scale, const F32& bias, const F32& batch_scale,
-                     float act_min, float act_max, const std::string& isa, int num_threads) {
+                     float act_min, float act_max, const std::string& isa, int num_threads,
+                     bool whole_a) {
   if (q.ndim() != 2 || b.ndim() != 2 || q.shape(1) != b.shape(1) || b.shape(0) < 1 ||
       b.shape(1) < 1 || pad.ndim() != 2 || pad.shape(0) != q.shape(0) ||
       pad.shape(1) != q.shape(1) || rows_per_batch < 1 || num_threads < 1)
@@ -583,6 +585,15 @@ py::array HybridGemm(const I8& q, const I8& pad, const I32& zero_point, int rows
     }
   };
   ThreadPool pool(num_threads);
+  if (whole_a) {
+    if (gemm.input() != HybridGemmInput::kS16 || kp != K)
+      throw UsageError("hybrid_gemm: whole_a needs an int16 path and K a multiple of its k group");
+    std::vector<int16_t> a(static_cast<size_t>(M) * kp);
+    pack(0, M, a.data());
+    gemm.RunPacked(M, a.data(), bs.data(), zp.data(), rows_per_batch, out.mutable_data(),
+                   static_cast<size_t>(N), &pool);
+    return out;
+  }
   gemm.Run(M, pack, bs.data(), zp.data(), rows_per_batch, out.mutable_data(),
            static_cast<size_t>(N), scratch.data(), &pool);
   return out;
@@ -760,7 +771,7 @@ PYBIND11_MODULE(_testing, t) {
   t.def("hybrid_gemm", &testing::HybridGemm, py::arg("q"), py::arg("pad"), py::arg("zero_point"),
         py::arg("rows_per_batch"), py::arg("b"), py::arg("col_scale"), py::arg("bias"),
         py::arg("batch_scale"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
-        py::arg("num_threads") = 1);
+        py::arg("num_threads") = 1, py::arg("whole_a") = false);
   t.def("depthwise_hybrid", &testing::DepthwiseHybrid, py::arg("q"), py::arg("zero_point"),
         py::arg("scale"), py::arg("filter"), py::arg("filter_scale"), py::arg("bias"),
         py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
