@@ -110,15 +110,17 @@ void ImageRows(const DepthwiseHybridArgs& d, const int8_t* q, const int8_t* zero
       PixelGroup<kPairs, false>(taps, pairs, w, c, C - c, e, cl, out);
     }
   };
-  DwConvRows<kDepthwiseHybridAvx2MaxTaps>(
+  // Border pixels (in batches) and runs of interior pixels go group by
+  // group: the group's epilogue constants are loaded once for all of them.
+  DwConvRowsBatched<kDepthwiseHybridAvx2MaxTaps>(
       g, q, zero_row, output, row0, row1,
-      [&](auto taps, float* out) {
+      [&](const DwTapPointers* taps, float* const* outs, int count) {
         const int16_t* w = d.packed;
-        for (int c = 0; c < C; c += 16, w += group_stride)
-          pixel_group(taps, w, c, GroupEpilogue(d, c, zp), out);
+        for (int c = 0; c < C; c += 16, w += group_stride) {
+          const GroupEpilogue e(d, c, zp);
+          for (int i = 0; i < count; ++i) pixel_group(taps[i], w, c, e, outs[i]);
+        }
       },
-      // A run of interior pixels group by group: the group's epilogue
-      // constants are loaded once for the run.
       [&](const int8_t* base, const ptrdiff_t* offset, int count, ptrdiff_t step, float* out) {
         const int16_t* w = d.packed;
         for (int c = 0; c < C; c += 16, w += group_stride) {
