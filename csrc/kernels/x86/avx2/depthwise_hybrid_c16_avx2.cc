@@ -95,6 +95,30 @@ inline void PixelGroup(Taps taps, int pairs, const int16_t* w, int c, int n,
   }
 }
 
+// Two pixels (taps at a(t) and b(t)), all 16 channels of the group: their
+// independent chains interleave and each weight vector is loaded once for
+// both.
+template <int kPairs, typename Taps>
+inline void PixelGroupTwice(Taps a, Taps b, int pairs, const int16_t* w, int c,
+                            const GroupEpilogue& e, const Clamp& cl, float* out_a, float* out_b) {
+  if (kPairs > 0) pairs = kPairs;
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, b0 = a0, b1 = a0;
+  for (int p = 0; p < pairs; ++p) {
+    const __m256i* wp = reinterpret_cast<const __m256i*>(w + p * 32);
+    const __m256i w0 = _mm256_loadu_si256(wp), w1 = _mm256_loadu_si256(wp + 1);
+    const __m256i xa0 = Load16<true>(a(2 * p) + c, 16), xa1 = Load16<true>(a(2 * p + 1) + c, 16);
+    const __m256i xb0 = Load16<true>(b(2 * p) + c, 16), xb1 = Load16<true>(b(2 * p + 1) + c, 16);
+    a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_unpacklo_epi16(xa0, xa1), w0));
+    a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_unpackhi_epi16(xa0, xa1), w1));
+    b0 = _mm256_add_epi32(b0, _mm256_madd_epi16(_mm256_unpacklo_epi16(xb0, xb1), w0));
+    b1 = _mm256_add_epi32(b1, _mm256_madd_epi16(_mm256_unpackhi_epi16(xb0, xb1), w1));
+  }
+  _mm256_storeu_ps(out_a + c, Epilogue8(_mm256_permute2x128_si256(a0, a1, 0x20), e, 0, cl));
+  _mm256_storeu_ps(out_a + c + 8, Epilogue8(_mm256_permute2x128_si256(a0, a1, 0x31), e, 1, cl));
+  _mm256_storeu_ps(out_b + c, Epilogue8(_mm256_permute2x128_si256(b0, b1, 0x20), e, 0, cl));
+  _mm256_storeu_ps(out_b + c + 8, Epilogue8(_mm256_permute2x128_si256(b0, b1, 0x31), e, 1, cl));
+}
+
 template <int kPairs>
 void ImageRows(const DepthwiseHybridArgs& d, const int8_t* q, const int8_t* zero_row, int32_t zp,
                float s_in, int row0, int row1, float* output) {
@@ -102,34 +126,32 @@ void ImageRows(const DepthwiseHybridArgs& d, const int8_t* q, const int8_t* zero
   const int C = g.in_c, pairs = (g.filter_h * g.filter_w + 1) / 2;
   const size_t group_stride = static_cast<size_t>(pairs) * 32;
   const Clamp cl{_mm256_set1_ps(d.act_min), _mm256_set1_ps(d.act_max), _mm256_set1_ps(s_in)};
-  const auto pixel_group = [&](auto taps, const int16_t* w, int c, const GroupEpilogue& e,
-                               float* out) {
-    if (C - c >= 16) {
-      PixelGroup<kPairs, true>(taps, pairs, w, c, 16, e, cl, out);
-    } else {
-      PixelGroup<kPairs, false>(taps, pairs, w, c, C - c, e, cl, out);
+  // Pixels i and i + 1 of a border batch or interior run for every channel
+  // group, each group's epilogue constants loaded once for all of them.
+  const auto pixels = [&](auto taps_of, int count, auto out_of) {
+    const int16_t* w = d.packed;
+    for (int c = 0; c < C; c += 16, w += group_stride) {
+      const GroupEpilogue e(d, c, zp);
+      if (C - c < 16) {
+        for (int i = 0; i < count; ++i)
+          PixelGroup<kPairs, false>(taps_of(i), pairs, w, c, C - c, e, cl, out_of(i));
+        continue;
+      }
+      int i = 0;
+      for (; i + 2 <= count; i += 2)
+        PixelGroupTwice<kPairs>(taps_of(i), taps_of(i + 1), pairs, w, c, e, cl, out_of(i),
+                                out_of(i + 1));
+      if (i < count) PixelGroup<kPairs, true>(taps_of(i), pairs, w, c, 16, e, cl, out_of(i));
     }
   };
-  // Border pixels (in batches) and runs of interior pixels go group by
-  // group: the group's epilogue constants are loaded once for all of them.
   DwConvRowsBatched<kDepthwiseHybridAvx2MaxTaps>(
       g, q, zero_row, output, row0, row1,
       [&](const DwTapPointers* taps, float* const* outs, int count) {
-        const int16_t* w = d.packed;
-        for (int c = 0; c < C; c += 16, w += group_stride) {
-          const GroupEpilogue e(d, c, zp);
-          for (int i = 0; i < count; ++i) pixel_group(taps[i], w, c, e, outs[i]);
-        }
+        pixels([&](int i) { return taps[i]; }, count, [&](int i) { return outs[i]; });
       },
       [&](const int8_t* base, const ptrdiff_t* offset, int count, ptrdiff_t step, float* out) {
-        const int16_t* w = d.packed;
-        for (int c = 0; c < C; c += 16, w += group_stride) {
-          const GroupEpilogue e(d, c, zp);
-          const int8_t* b = base;
-          float* o = out;
-          for (int i = 0; i < count; ++i, b += step, o += C)
-            pixel_group(DwTapOffsets{b, offset}, w, c, e, o);
-        }
+        pixels([&](int i) { return DwTapOffsets{base + i * step, offset}; }, count,
+               [&](int i) { return out + static_cast<size_t>(i) * C; });
       });
 }
 
