@@ -2,7 +2,7 @@
 path against the reference path bit for bit: levels, scale and zero point.
 The reference loops are matched with LiteRT's builtin kernels by
 tests/test_hybrid.py (test_quantizer_rounding_quirks, whole models); here
-the SIMD scans and quantize loops (AVX2: 8 / 16 values a step, AVX-512: 16 /
+the SIMD scans and quantize loops (AVX2: 32 / 8 / 16 values a step, AVX-512: 16 /
 32) meet rows of every length around their steps, .5 ties and 0.49999997
 in every lane, NaN / inf, signed zeros and constant rows."""
 
@@ -34,6 +34,10 @@ def rows():
     nan[21] = np.nan
     inf = rng.standard_normal(40).astype(np.float32)
     inf[3] = np.inf
+    for pos in (0, 9, 17, 26, 31, 35, 63, 69):  # a NaN in every vector of the 32-value scan step
+        x = rng.standard_normal(70).astype(np.float32)
+        x[pos] = np.nan
+        out.append(x)
     out += [nan, inf, np.zeros(37, np.float32), np.full(33, -0.0, np.float32),
             np.full(50, 2.5, np.float32), np.full(50, -3.0, np.float32)]
     return out

@@ -9,19 +9,33 @@ namespace pyrt {
 
 bool MinMaxNoNanAvx2(const float* x, int n, float* lo, float* hi) {
   if (n < 8) return false;
-  __m256 vmin = _mm256_loadu_ps(x), vmax = vmin;
-  __m256 nan = _mm256_cmp_ps(vmin, vmin, _CMP_UNORD_Q);
-  int i = 8;
+  // Four independent min / max chains over 32 values a step (the scan of an
+  // input still in cache is otherwise bound by their latency); one unordered
+  // compare covers two vectors.
+  __m256 vmin[4], vmax[4];
+  for (int j = 0; j < 4; ++j) vmin[j] = vmax[j] = _mm256_loadu_ps(x);
+  __m256 nan = _mm256_cmp_ps(vmin[0], vmin[0], _CMP_UNORD_Q);
+  int i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256 v[4];
+    for (int j = 0; j < 4; ++j) {
+      v[j] = _mm256_loadu_ps(x + i + 8 * j);
+      vmin[j] = _mm256_min_ps(vmin[j], v[j]);
+      vmax[j] = _mm256_max_ps(vmax[j], v[j]);
+    }
+    nan = _mm256_or_ps(nan, _mm256_or_ps(_mm256_cmp_ps(v[0], v[1], _CMP_UNORD_Q),
+                                         _mm256_cmp_ps(v[2], v[3], _CMP_UNORD_Q)));
+  }
   for (; i + 8 <= n; i += 8) {
     const __m256 v = _mm256_loadu_ps(x + i);
     nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
-    vmin = _mm256_min_ps(vmin, v);
-    vmax = _mm256_max_ps(vmax, v);
+    vmin[0] = _mm256_min_ps(vmin[0], v);
+    vmax[0] = _mm256_max_ps(vmax[0], v);
   }
   if (_mm256_movemask_ps(nan)) return false;
   alignas(32) float a[8], b[8];
-  _mm256_store_ps(a, vmin);
-  _mm256_store_ps(b, vmax);
+  _mm256_store_ps(a, _mm256_min_ps(_mm256_min_ps(vmin[0], vmin[1]), _mm256_min_ps(vmin[2], vmin[3])));
+  _mm256_store_ps(b, _mm256_max_ps(_mm256_max_ps(vmax[0], vmax[1]), _mm256_max_ps(vmax[2], vmax[3])));
   float mn = a[0], mx = b[0];
   for (int j = 1; j < 8; ++j) {
     mn = std::min(mn, a[j]);
