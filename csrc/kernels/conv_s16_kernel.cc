@@ -161,31 +161,93 @@ bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier) {
   return depth_multiplier == 1 && g.filter_h * g.filter_w <= kS16BlockTerms;
 }
 
-void DepthwiseConvS16Threaded(const ConvS16Params& p, const int16_t* in, int16_t* out,
-                              ThreadPool* pool) {
-  const ConvGeometry& g = p.g;
-  const int C = g.in_c;
-  SplitRows(g.batch * g.out_h, pool, [&](int row0, int row1) {
-    int32_t sum[kChannelBlock];
-    for (int row = row0; row < row1; ++row) {
-      const int b = row / g.out_h, oy = row % g.out_h;
-      const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * C;
-      for (int ox = 0; ox < g.out_w; ++ox) {
-        int16_t* o = out + (int64_t{row} * g.out_w + ox) * C;
-        for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
-          const int nb = std::min(kChannelBlock, C - c0);
-          std::fill(sum, sum + nb, 0);
-          // At most kS16BlockTerms taps: the int32 sums are exact.
-          ForEachInsideTap(g, oy, ox, [&](int tap, int64_t pixel) {
-            const int16_t* x = image + pixel * C + c0;
-            const int8_t* w = p.filter + int64_t{tap} * C + c0;
-            for (int c = 0; c < nb; ++c) sum[c] += x[c] * int16_t{w[c]};
-          });
-          for (int c = 0; c < nb; ++c) o[c0 + c] = RequantizeS16(p, c0 + c, sum[c]);
+void DepthwiseS16Kernel::Init(Isa isa, const ConvS16Params& p) {
+  p_ = p;
+  packed16_.clear();
+  zeros_.clear();
+#ifdef PYRT_HAVE_X86_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx2)) {
+    const ConvGeometry& g = p.g;
+    const int taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2, C = g.in_c;
+    const int groups = (C + 15) / 16;
+    packed16_.assign(static_cast<size_t>(groups) * pairs * 32, 0);
+    // Lane order of vpunpck{l,h}wd on 256 bits: channels 0-3, 8-11, then 4-7, 12-15.
+    constexpr int kLaneChannel[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
+    for (int grp = 0; grp < groups; ++grp)
+      for (int t = 0; t < taps; ++t)
+        for (int lane = 0; lane < 16; ++lane) {
+          const int c = grp * 16 + kLaneChannel[lane];
+          if (c >= C) continue;
+          packed16_[(static_cast<size_t>(grp) * pairs + t / 2) * 32 + lane * 2 + t % 2] =
+              p.filter[int64_t{t} * C + c];
         }
-      }
+    zeros_.assign(static_cast<size_t>(groups) * 16, 0);
+  }
+#endif
+  (void)isa;
+}
+
+void DepthwiseS16Kernel::Run(const int16_t* in, int16_t* out, ThreadPool* pool) const {
+  SplitRows(p_.g.batch * p_.g.out_h, pool, [&](int row0, int row1) {
+    if (!packed16_.empty()) {
+      RunSimd(in, out, row0, row1);
+    } else {
+      RunPortable(in, out, row0, row1);
     }
   });
+}
+
+void DepthwiseS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const {
+#ifdef PYRT_HAVE_X86_KERNELS
+  const ConvGeometry& g = p_.g;
+  const int C = g.in_c, taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2;
+  const int16_t* x[kS16BlockTerms];
+  const int16_t* block_x[kS16BlockTerms];
+  int32_t sums[kChannelBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / g.out_h, oy = row % g.out_h;
+    const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * C;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      for (int t = 0; t < taps; ++t) x[t] = nullptr;  // padding
+      ForEachInsideTap(g, oy, ox, [&](int t, int64_t pixel) { x[t] = image + pixel * C; });
+      int16_t* o = out + (int64_t{row} * g.out_w + ox) * C;
+      for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
+        const int nb = std::min(kChannelBlock, C - c0);
+        // Padding taps read zeros_ (at least nb values, rounded up to 16).
+        for (int t = 0; t < taps; ++t) block_x[t] = x[t] ? x[t] + c0 : zeros_.data();
+        DwConvS16SumsAvx2(block_x, taps, nb, packed16_.data() + static_cast<size_t>(c0 / 16) * pairs * 32,
+                          sums);
+        for (int c = 0; c < nb; ++c) o[c0 + c] = RequantizeS16(p_, c0 + c, sums[c]);
+      }
+    }
+  }
+#else
+  (void)in, (void)out, (void)row0, (void)row1;
+#endif
+}
+
+void DepthwiseS16Kernel::RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const {
+  const ConvGeometry& g = p_.g;
+  const int C = g.in_c;
+  int32_t sum[kChannelBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / g.out_h, oy = row % g.out_h;
+    const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * C;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      int16_t* o = out + (int64_t{row} * g.out_w + ox) * C;
+      for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
+        const int nb = std::min(kChannelBlock, C - c0);
+        std::fill(sum, sum + nb, 0);
+        // At most kS16BlockTerms taps: the int32 sums are exact.
+        ForEachInsideTap(g, oy, ox, [&](int tap, int64_t pixel) {
+          const int16_t* x = image + pixel * C + c0;
+          const int8_t* w = p_.filter + int64_t{tap} * C + c0;
+          for (int c = 0; c < nb; ++c) sum[c] += x[c] * int16_t{w[c]};
+        });
+        for (int c = 0; c < nb; ++c) o[c0 + c] = RequantizeS16(p_, c0 + c, sum[c]);
+      }
+    }
+  }
 }
 
 }  // namespace pyrt

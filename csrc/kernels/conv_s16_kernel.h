@@ -42,9 +42,22 @@ class ConvS16Kernel {
 };
 
 // DEPTHWISE_CONV_2D with depth multiplier 1 and at most kS16BlockTerms taps
-// (DepthwiseS16Supported); channels innermost.
+// (DepthwiseS16Supported). Portable: channels innermost. AVX2: tap pairs
+// through vpmaddwd against weights packed at Init, padding taps reading a
+// row of zeros (the zero point of 16x8 activations).
 bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier);
-void DepthwiseConvS16Threaded(const ConvS16Params& p, const int16_t* in, int16_t* out,
-                              ThreadPool* pool);
+class DepthwiseS16Kernel {
+ public:
+  void Init(Isa isa, const ConvS16Params& p);
+  void Run(const int16_t* in, int16_t* out, ThreadPool* pool) const;
+
+ private:
+  void RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const;
+  void RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const;
+
+  ConvS16Params p_;
+  std::vector<int16_t> packed16_;  // AVX2 layout; empty: portable
+  std::vector<int16_t> zeros_;     // channels rounded up to 16
+};
 
 }  // namespace pyrt

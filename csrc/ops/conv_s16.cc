@@ -152,12 +152,12 @@ class DepthwiseConv2DS16 : public S16x8Op {
     ChannelRequant(in, filter, out, g.out_c, 3);
     FillConvParams(g, filter, o.activation);
     threaded_ = isa() != Isa::kReference && DepthwiseS16Supported(g, depth_multiplier_);
+    if (threaded_) kernel_.Init(isa(), params_);
   }
 
   void Eval(const EvalContext& ctx) override {
     if (threaded_) {
-      DepthwiseConvS16Threaded(params_, input(0).data_as<int16_t>(), output(0).data_as<int16_t>(),
-                               ctx.pool);
+      kernel_.Run(input(0).data_as<int16_t>(), output(0).data_as<int16_t>(), ctx.pool);
     } else {
       DepthwiseConvS16(params_, depth_multiplier_, input(0).data_as<int16_t>(),
                        output(0).data_as<int16_t>());
@@ -167,6 +167,7 @@ class DepthwiseConv2DS16 : public S16x8Op {
  private:
   int depth_multiplier_ = 1;
   bool threaded_ = false;
+  DepthwiseS16Kernel kernel_;
 };
 
 class FullyConnected16x8 : public S16x8Op {

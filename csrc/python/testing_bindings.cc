@@ -236,7 +236,9 @@ py::array ConvS16(const std::string& op, const I16& input, const I8& filter, con
   } else if (depthwise) {
     if (!DepthwiseS16Supported(g, multiplier_c))
       throw UsageError("conv_s16: the threaded depthwise kernel does not take this geometry");
-    DepthwiseConvS16Threaded(p, input.data(), out.mutable_data(), &pool);
+    DepthwiseS16Kernel kernel;
+    kernel.Init(ResolveIsa(isa.c_str()), p);
+    kernel.Run(input.data(), out.mutable_data(), &pool);
   } else {
     ConvS16Kernel kernel;
     kernel.Init(ResolveIsa(isa.c_str()), p);

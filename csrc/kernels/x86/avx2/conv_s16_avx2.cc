@@ -76,4 +76,37 @@ void ConvS16SumsAvx2(const int16_t* const* x, const int* tap, int count, int in_
   }
 }
 
+namespace {
+
+// 16 int16 of a tap from channel c (n < 16 of them real: the rest read as 0,
+// never past the pixel).
+inline __m256i Load16(const int16_t* p, int n) {
+  if (n == 16) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  alignas(32) int16_t tmp[16] = {};
+  std::memcpy(tmp, p, sizeof(int16_t) * n);
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(tmp));
+}
+
+}  // namespace
+
+void DwConvS16SumsAvx2(const int16_t* const* x, int taps, int channels, const int16_t* packed,
+                       int32_t* sums) {
+  const int pairs = (taps + 1) / 2;
+  for (int c = 0; c < channels; c += 16, packed += pairs * 32, sums += 16) {
+    const int n = channels - c < 16 ? channels - c : 16;
+    __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;  // channels [0-3|8-11], [4-7|12-15]
+    for (int p = 0; p < pairs; ++p) {
+      const __m256i x0 = Load16(x[2 * p] + c, n);
+      const __m256i x1 = 2 * p + 1 < taps ? Load16(x[2 * p + 1] + c, n) : _mm256_setzero_si256();
+      const __m256i* w = reinterpret_cast<const __m256i*>(packed + p * 32);
+      acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1),
+                                                      _mm256_loadu_si256(w)));
+      acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
+                                                      _mm256_loadu_si256(w + 1)));
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums), _mm256_permute2x128_si256(acc0, acc1, 0x20));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums + 8), _mm256_permute2x128_si256(acc0, acc1, 0x31));
+  }
+}
+
 }  // namespace pyrt
