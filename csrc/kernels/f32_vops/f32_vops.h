@@ -1,0 +1,60 @@
+// Float32 elementwise kernels (ADD / SUB / MUL with a fused clamp, PRELU,
+// RELU-family clamps) and MAX_POOL_2D: one dispatch table per path.
+//
+// Unlike the float GEMM, these round as the reference does on every path
+// (one IEEE operation per output, no FMA), and each SIMD min / max takes its
+// operands in the order that gives std::min / std::max's result for NaN and
+// signed zeros, so every path's outputs are the portable twin's bit for bit
+// (tests/test_kernels_f32_vops.py).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/isa.h"
+#include "kernels/reference/pool_q.h"
+
+namespace pyrt {
+
+// z[i] = std::min(std::max(x[i] op y[i], lo), hi), i < n.
+using BinaryRowF32Fn = void (*)(const float* x, const float* y, float* z, int64_t n, float lo,
+                                float hi);
+// rows x n: out = x >= 0 ? x : x * alpha[j] (alpha: n floats).
+using PreluRowsF32Fn = void (*)(const float* x, const float* alpha, float* out, int64_t rows,
+                                int64_t n);
+// out[i] = std::min(std::max(lo, x[i]), hi): RELU, RELU6, RELU_N1_TO_1.
+using ClampF32Fn = void (*)(const float* x, float* out, int64_t n, float lo, float hi);
+// Windows clipped to the image, clamp std::min(std::max(max, lo), hi);
+// g.act_min / g.act_max are unused.
+using MaxPoolF32Fn = void (*)(const PoolGeometry& g, const float* in, float* out, float lo,
+                              float hi);
+
+struct F32VopsConfig {
+  const char* name;  // "f32_vops_avx2", ...
+  BinaryRowF32Fn add, sub, mul;
+  PreluRowsF32Fn prelu;
+  ClampF32Fn clamp;
+  MaxPoolF32Fn max_pool;
+};
+
+const F32VopsConfig& F32VopsConfigFor(Isa isa);
+
+namespace f32_vops_portable {
+void Add(const float*, const float*, float*, int64_t, float, float);
+void Sub(const float*, const float*, float*, int64_t, float, float);
+void Mul(const float*, const float*, float*, int64_t, float, float);
+void Prelu(const float*, const float*, float*, int64_t, int64_t);
+void Clamp(const float*, float*, int64_t, float, float);
+void MaxPool(const PoolGeometry&, const float*, float*, float, float);
+}  // namespace f32_vops_portable
+
+// AVX2: 8 floats a vector (32 a step where rows allow).
+namespace f32_vops_avx2 {
+void Add(const float*, const float*, float*, int64_t, float, float);
+void Sub(const float*, const float*, float*, int64_t, float, float);
+void Mul(const float*, const float*, float*, int64_t, float, float);
+void Prelu(const float*, const float*, float*, int64_t, int64_t);
+void Clamp(const float*, float*, int64_t, float, float);
+void MaxPool(const PoolGeometry&, const float*, float*, float, float);
+}  // namespace f32_vops_avx2
+
+}  // namespace pyrt
