@@ -84,11 +84,54 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   args_.act_min = act_min;
   args_.act_max = act_max;
   gemm_ = Config(isa, builtin_rounding).gemm;
+  igemm_ = pointwise_ || args_.b_rows ? nullptr : Config(isa, builtin_rounding).igemm;
+  if (igemm_) {
+    zeros_.assign(g.in_c, 0.f);
+    tap_offsets_.clear();
+    for (int fy = 0; fy < g.filter_h; ++fy)
+      for (int fx = 0; fx < g.filter_w; ++fx)
+        tap_offsets_.push_back((static_cast<size_t>(fy) * g.dilation_h * g.in_w + fx * g.dilation_w) *
+                               g.in_c);
+  }
 }
 
 size_t ConvF32Kernel::scratch_bytes() const {
   if (pointwise_) return 0;
-  return size_t{kMaxSlots} * kBlockRows * args_.k * sizeof(float);
+  const size_t row = igemm_ ? size_t{sizeof(float*)} * g_.filter_h * g_.filter_w
+                            : sizeof(float) * args_.k;
+  return size_t{kMaxSlots} * kBlockRows * row;
+}
+
+// Rows m0.. of the indirection table: per output pixel, a pointer per tap
+// (fy, fx order) to the input pixel's in_c channels, or to zeros_ for
+// padding taps.
+void ConvF32Kernel::IndirectionRows(const float* input, int m0, int count,
+                                    const float** dst) const {
+  const ConvGeometry& g = g_;
+  const int pixels = g.out_h * g.out_w;
+  int b = m0 / pixels, oy = m0 % pixels / g.out_w, ox = m0 % g.out_w;
+  for (int r = 0; r < count; ++r, ++ox) {
+    if (ox == g.out_w) {
+      ox = 0;
+      if (++oy == g.out_h) oy = 0, ++b;
+    }
+    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
+    const int iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
+    if (iy0 >= 0 && iy0 + (g.filter_h - 1) * g.dilation_h < g.in_h && ix0 >= 0 &&
+        ix0 + (g.filter_w - 1) * g.dilation_w < g.in_w) {  // all taps inside: fixed offsets
+      const float* first = image + (static_cast<size_t>(iy0) * g.in_w + ix0) * g.in_c;
+      for (size_t off : tap_offsets_) *dst++ = first + off;
+      continue;
+    }
+    for (int fy = 0; fy < g.filter_h; ++fy) {
+      const int iy = iy0 + fy * g.dilation_h;
+      for (int fx = 0; fx < g.filter_w; ++fx) {
+        const int ix = ix0 + fx * g.dilation_w;
+        const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+        *dst++ = inside ? image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c : zeros_.data();
+      }
+    }
+  }
 }
 
 // Rows m0.. of the im2col matrix (row = output pixel, taps in fy, fx, c
@@ -147,6 +190,14 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
     if (pointwise_) {
       gemm_(args_, input + static_cast<size_t>(m0) * g_.in_c, g_.in_c, count, output + m0 * ldc,
             ldc);
+      return;
+    }
+    if (igemm_) {
+      const int taps = g_.filter_h * g_.filter_w;
+      const float** ind =
+          reinterpret_cast<const float**>(scratch) + static_cast<size_t>(w) * kBlockRows * taps;
+      IndirectionRows(input, m0, count, ind);
+      igemm_(args_, ind, taps, count, output + m0 * ldc, ldc);
       return;
     }
     float* a = reinterpret_cast<float*>(scratch) + static_cast<size_t>(w) * kBlockRows * args_.k;

@@ -27,12 +27,16 @@ class ConvF32Kernel {
 
  private:
   void Im2colRows(const float* input, int m0, int count, float* dst) const;
+  void IndirectionRows(const float* input, int m0, int count, const float** dst) const;
 
   ConvGeometry g_{};
   bool pointwise_ = false;
   std::vector<float> packed_, bias_, b_rows_;
+  std::vector<float> zeros_;          // in_c zeros: the padding taps of igemm_
+  std::vector<size_t> tap_offsets_;  // each tap's offset from the window's first pixel
   GemmF32Args args_;
   GemmF32RowsFn gemm_ = nullptr;
+  IgemmF32RowsFn igemm_ = nullptr;  // set when the path has one and n > kGemmF32DotMaxN
 };
 
 class DepthwiseF32Kernel {
