@@ -84,7 +84,7 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   args_.act_min = act_min;
   args_.act_max = act_max;
   gemm_ = Config(isa, builtin_rounding).gemm;
-  igemm_ = pointwise_ || args_.b_rows ? nullptr : Config(isa, builtin_rounding).igemm;
+  igemm_ = pointwise_ ? nullptr : Config(isa, builtin_rounding).igemm;
   if (igemm_) {
     zeros_.assign(g.in_c, 0.f);
     tap_offsets_.clear();

@@ -36,7 +36,7 @@ class ConvF32Kernel {
   std::vector<size_t> tap_offsets_;  // each tap's offset from the window's first pixel
   GemmF32Args args_;
   GemmF32RowsFn gemm_ = nullptr;
-  IgemmF32RowsFn igemm_ = nullptr;  // set when the path has one and n > kGemmF32DotMaxN
+  IgemmF32RowsFn igemm_ = nullptr;  // set when the path has one (not for 1x1 stride 1)
 };
 
 class DepthwiseF32Kernel {

@@ -190,6 +190,47 @@ void DotRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* 
   }
 }
 
+// DotRows read through the pointer table (IgemmF32Rows with b_rows): R rows
+// at a time, so R independent FMA chains hide the FMA latency, each weight
+// vector loaded once for all R. 1-channel heads over 8-channel inputs are
+// one FMA per tap per pixel.
+template <int R>
+void IndirectDotBlock(const GemmF32Args& g, const float* const* ind, int taps, int tap_len,
+                      __m256i tail, float* c, size_t ldc) {
+  for (int j = 0; j < g.n; ++j) {
+    const float* w = g.b_rows + static_cast<size_t>(j) * g.k;
+    __m256 acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
+    for (int t = 0; t < taps; ++t, w += tap_len) {
+      int k = 0;
+      for (; k + 8 <= tap_len; k += 8) {
+        const __m256 wv = _mm256_loadu_ps(w + k);
+        for (int r = 0; r < R; ++r)
+          acc[r] = _mm256_fmadd_ps(_mm256_loadu_ps(ind[r * taps + t] + k), wv, acc[r]);
+      }
+      if (k < tap_len) {  // masked loads never touch the lanes past the tap
+        const __m256 wv = _mm256_maskload_ps(w + k, tail);
+        for (int r = 0; r < R; ++r)
+          acc[r] = _mm256_fmadd_ps(_mm256_maskload_ps(ind[r * taps + t] + k, tail), wv, acc[r]);
+      }
+    }
+    for (int r = 0; r < R; ++r) {
+      const float v = HorizontalSum(acc[r]) + g.bias[j];
+      c[r * ldc + j] = std::min(std::max(v, g.act_min), g.act_max);  // keeps a NaN sum NaN
+    }
+  }
+}
+
+void IndirectDotRows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
+                     size_t ldc) {
+  const int tap_len = g.k / taps;
+  const __m256i tail = FirstLanes(tap_len % 8);
+  int m = 0;
+  for (; m + 4 <= rows; m += 4)
+    IndirectDotBlock<4>(g, ind + m * taps, taps, tap_len, tail, c + m * ldc, ldc);
+  for (; m < rows; ++m) IndirectDotBlock<1>(g, ind + m * taps, taps, tap_len, tail, c + m * ldc, ldc);
+}
+
 // NP output pixels (base[p], out[p]; adjacent columns share the taps) x NV
 // vectors of 8 channels from c, sums started from the bias. Each weight
 // vector is loaded once per tap for all NP pixels.
@@ -268,6 +309,7 @@ void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, flo
 
 void IgemmF32Rows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
                   size_t ldc) {
+  if (g.b_rows) return IndirectDotRows(g, ind, taps, rows, c, ldc);
   constexpr int kW = kGemmF32PanelWidth;
   const float bounds[2] = {g.act_min, g.act_max};
   const int panels = (g.n + kW - 1) / kW, tap_len = g.k / taps;
