@@ -91,3 +91,22 @@ def test_max_pool_is_the_reference(isa, case):
         ref = T.max_pool_f32(x, filt, stride, pad, out_hw, lo, hi, "reference")
         same_bits(T.max_pool_f32(x, filt, stride, pad, out_hw, lo, hi, isa), ref,
                   f"{isa} {case} [{lo}, {hi}]")
+
+
+RESIZE_CASES = [  # (B, H, W, C, out_h, out_w, align_corners, half_pixel_centers)
+    (1, 4, 4, 8, 8, 8, False, True),       # 2x upsampling as in segmentation decoders
+    (1, 5, 3, 48, 10, 6, False, False),
+    (2, 3, 5, 13, 7, 11, True, False),     # 8 + 5 channels
+    (1, 6, 6, 3, 3, 4, False, True),       # downsampling, scalar channels only
+    (1, 1, 1, 16, 4, 4, True, False),
+]
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("case", RESIZE_CASES)
+def test_resize_bilinear_is_the_reference(isa, case):
+    b, h, w, c, oh, ow, align, half = case
+    rng = np.random.default_rng(h * 100 + w * 10 + c)
+    x = special_values(rng, (b, h, w, c))
+    ref = T.resize_bilinear_f32(x, (oh, ow), align, half, "reference")
+    same_bits(T.resize_bilinear_f32(x, (oh, ow), align, half, isa), ref, f"{isa} {case}")

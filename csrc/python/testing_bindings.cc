@@ -550,6 +550,23 @@ py::array MaxPoolF32(const F32& x, std::array<int, 2> filter, std::array<int, 2>
   return out;
 }
 
+// Float RESIZE_BILINEAR of [B,H,W,C] to out_hw.
+py::array ResizeBilinearF32(const F32& x, std::array<int, 2> out_hw, bool align_corners,
+                            bool half_pixel_centers, const std::string& isa) {
+  if (x.ndim() != 4 || x.shape(1) < 1 || x.shape(2) < 1 || out_hw[0] < 1 || out_hw[1] < 1)
+    throw UsageError("resize_bilinear_f32: input [B,H,W,C] and a positive size expected");
+  ResizeShape s;
+  s.batch = x.shape(0), s.in_h = x.shape(1), s.in_w = x.shape(2), s.channels = x.shape(3);
+  s.out_h = out_hw[0], s.out_w = out_hw[1];
+  const BilinearAxisF ya = BilinearAxisFloat(static_cast<int32_t>(s.in_h), out_hw[0], align_corners,
+                                             half_pixel_centers);
+  const BilinearAxisF xa = BilinearAxisFloat(static_cast<int32_t>(s.in_w), out_hw[1], align_corners,
+                                             half_pixel_centers);
+  py::array_t<float> out({s.batch, s.out_h, s.out_w, s.channels});
+  F32VopsConfigFor(ResolveIsa(isa.c_str())).resize_bilinear(s, ya, xa, x.data(), out.mutable_data());
+  return out;
+}
+
 // Float depthwise conv over input [B,H,W,C] with filter [1,FH,FW,C*m].
 py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
                            float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
@@ -793,6 +810,8 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("hi"), py::arg("isa"));
   t.def("max_pool_f32", &testing::MaxPoolF32, py::arg("x"), py::arg("filter"), py::arg("stride"),
         py::arg("pad"), py::arg("out_hw"), py::arg("lo"), py::arg("hi"), py::arg("isa"));
+  t.def("resize_bilinear_f32", &testing::ResizeBilinearF32, py::arg("x"), py::arg("out_hw"),
+        py::arg("align_corners"), py::arg("half_pixel_centers"), py::arg("isa"));
   t.def("f32_vops_kernel", [](const std::string& isa) {  // name of the path's elementwise kernels
     return std::string(F32VopsConfigFor(ResolveIsa(isa.c_str())).name);
   });

@@ -91,12 +91,14 @@ void MaxPool(const PoolGeometry& g, const float* input, float* output, float lo,
 
 const F32VopsConfig& F32VopsConfigFor(Isa isa) {
   namespace p = f32_vops_portable;
-  static const F32VopsConfig kReference{"f32_vops_reference", p::Add, p::Sub, p::Mul,
-                                        p::Prelu, p::Clamp, p::MaxPool};
+  static const F32VopsConfig kReference{"f32_vops_reference", p::Add,     p::Sub,
+                                        p::Mul,               p::Prelu,   p::Clamp,
+                                        p::MaxPool,           ResizeBilinearF32};
 #if defined(__x86_64__)
   namespace a = f32_vops_avx2;
-  static const F32VopsConfig kAvx2{"f32_vops_avx2", a::Add, a::Sub, a::Mul,
-                                   a::Prelu, a::Clamp, a::MaxPool};
+  static const F32VopsConfig kAvx2{"f32_vops_avx2", a::Add,     a::Sub,
+                                   a::Mul,          a::Prelu,   a::Clamp,
+                                   a::MaxPool,      a::ResizeBilinear};
   if (IsaAtLeast(isa, Isa::kAvx2)) return kAvx2;
 #endif
   (void)isa;

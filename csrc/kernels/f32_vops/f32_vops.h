@@ -1,5 +1,6 @@
 // Float32 elementwise kernels (ADD / SUB / MUL with a fused clamp, PRELU,
-// RELU-family clamps) and MAX_POOL_2D: one dispatch table per path.
+// RELU-family clamps), MAX_POOL_2D and float RESIZE_BILINEAR: one dispatch
+// table per path.
 //
 // Unlike the float GEMM, these round as the reference does on every path
 // (one IEEE operation per output, no FMA), and each SIMD min / max takes its
@@ -12,6 +13,7 @@
 
 #include "kernels/isa.h"
 #include "kernels/reference/pool_q.h"
+#include "kernels/reference/resize.h"
 
 namespace pyrt {
 
@@ -28,12 +30,18 @@ using ClampF32Fn = void (*)(const float* x, float* out, int64_t n, float lo, flo
 using MaxPoolF32Fn = void (*)(const PoolGeometry& g, const float* in, float* out, float lo,
                               float hi);
 
+// The reference's float formula (ResizeBilinearF32), products and sums
+// left to right.
+using ResizeBilinearF32Fn = void (*)(const ResizeShape& s, const BilinearAxisF& y,
+                                     const BilinearAxisF& x, const float* in, float* out);
+
 struct F32VopsConfig {
   const char* name;  // "f32_vops_avx2", ...
   BinaryRowF32Fn add, sub, mul;
   PreluRowsF32Fn prelu;
   ClampF32Fn clamp;
   MaxPoolF32Fn max_pool;
+  ResizeBilinearF32Fn resize_bilinear;
 };
 
 const F32VopsConfig& F32VopsConfigFor(Isa isa);
@@ -55,6 +63,8 @@ void Mul(const float*, const float*, float*, int64_t, float, float);
 void Prelu(const float*, const float*, float*, int64_t, int64_t);
 void Clamp(const float*, float*, int64_t, float, float);
 void MaxPool(const PoolGeometry&, const float*, float*, float, float);
+void ResizeBilinear(const ResizeShape&, const BilinearAxisF&, const BilinearAxisF&, const float*,
+                    float*);
 }  // namespace f32_vops_avx2
 
 }  // namespace pyrt
