@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/thread_pool.h"
 #include "kernels/binary_q8_kernel.h"
+#include "kernels/conv_s16_kernel.h"
 #include "kernels/conv_s8_kernel.h"
 #include "kernels/depthwise_conv_s8_kernel.h"
 #include "kernels/depthwise_hybrid_kernel.h"
@@ -58,6 +59,8 @@ using I8 = py::array_t<int8_t, py::array::c_style | py::array::forcecast>;
 using I32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
 using F32 = py::array_t<float, py::array::c_style | py::array::forcecast>;
 using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using I16 = py::array_t<int16_t, py::array::c_style | py::array::forcecast>;
+using I64 = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
 
 template <typename T>
 std::vector<T> Vec(const py::array_t<T, py::array::c_style | py::array::forcecast>& a, size_t n,
@@ -183,6 +186,61 @@ py::array DepthwiseConvS8(const I8& input, const I8& filter, const I32& bias,
   py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// 16x8 CONV_2D ("conv", filter [O,FH,FW,C]) or DEPTHWISE_CONV_2D
+// ("depthwise", filter [1,FH,FW,C*m]) of int16 input [B,H,W,C]: the threaded
+// kernels (kernels/conv_s16_kernel.h) or, threaded false, the reference.
+py::array ConvS16(const std::string& op, const I16& input, const I8& filter, const I64& bias,
+                  const I32& multiplier, const I32& shift, int32_t act_min, int32_t act_max,
+                  std::array<int, 2> stride, std::array<int, 2> dilation, std::array<int, 2> pad,
+                  std::array<int, 2> out_hw, bool threaded, int num_threads) {
+  const bool depthwise = op == "depthwise";
+  if ((!depthwise && op != "conv") || input.ndim() != 4 || filter.ndim() != 4 ||
+      input.shape(3) < 1 || (depthwise && (filter.shape(0) != 1 || filter.shape(3) % input.shape(3))) ||
+      (!depthwise && filter.shape(3) != input.shape(3)))
+    throw UsageError("conv_s16: op 'conv' or 'depthwise', input [B,H,W,C] and a matching filter expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = static_cast<int>(filter.shape(depthwise ? 3 : 0));
+  g.filter_h = filter.shape(1), g.filter_w = filter.shape(2), g.stride_h = stride[0];
+  g.stride_w = stride[1], g.dilation_h = dilation[0], g.dilation_w = dilation[1];
+  g.pad_top = pad[0], g.pad_left = pad[1], g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || num_threads < 1)
+    throw UsageError("conv_s16: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  const std::vector<int64_t> b = Vec(bias, n, "bias");
+  const std::vector<int32_t> m = Vec(multiplier, n, "multiplier"), sh = Vec(shift, n, "shift");
+  for (int32_t v : sh)
+    if (v < -31 || v > 14) throw UsageError("conv_s16: shift outside [-31, 14]");
+  ConvS16Params p;
+  p.g = g;
+  p.filter = filter.data();
+  p.bias = b.data();
+  p.multiplier = m.data();
+  p.shift = sh.data();
+  p.act_min = act_min;
+  p.act_max = act_max;
+  py::array_t<int16_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  const int multiplier_c = g.out_c / g.in_c;
+  if (!threaded) {
+    if (depthwise) {
+      DepthwiseConvS16(p, multiplier_c, input.data(), out.mutable_data());
+    } else {
+      pyrt::ConvS16(p, input.data(), out.mutable_data());
+    }
+  } else if (depthwise) {
+    if (!DepthwiseS16Supported(g, multiplier_c))
+      throw UsageError("conv_s16: the threaded depthwise kernel does not take this geometry");
+    DepthwiseConvS16Threaded(p, input.data(), out.mutable_data(), &pool);
+  } else {
+    ConvS16Kernel kernel;
+    kernel.Init(p);
+    kernel.Run(input.data(), out.mutable_data(), &pool);
+  }
   return out;
 }
 
@@ -795,6 +853,10 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
         py::arg("num_threads") = 1);
+  t.def("conv_s16", &testing::ConvS16, py::arg("op"), py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("act_min"),
+        py::arg("act_max"), py::arg("stride"), py::arg("dilation"), py::arg("pad"),
+        py::arg("out_hw"), py::arg("threaded"), py::arg("num_threads") = 1);
   t.def("fully_connected_s8", &testing::FullyConnectedS8, py::arg("a"), py::arg("b"), py::arg("bias"),
         py::arg("scale"), py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"),
         py::arg("isa"), py::arg("num_threads") = 1);

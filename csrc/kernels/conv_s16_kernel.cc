@@ -1,0 +1,130 @@
+#include "kernels/conv_s16_kernel.h"
+
+#include <algorithm>
+
+#include "core/thread_pool.h"
+
+namespace pyrt {
+namespace {
+
+// Output channels per block: the int32 and int64 sums of one block live on
+// the stack.
+constexpr int kChannelBlock = 256;
+
+// Runs rows(row0, row1) over [0, rows) split among the pool's threads.
+template <typename Rows>
+void SplitRows(int rows, ThreadPool* pool, const Rows& run) {
+  const int threads = pool ? pool->num_threads() : 1;
+  const int tasks = std::min(rows, threads == 1 ? 1 : 4 * threads);
+  if (tasks <= 1) {
+    run(0, rows);
+    return;
+  }
+  pool->ParallelFor(tasks, [&](int t) { run(rows * t / tasks, rows * (t + 1) / tasks); });
+}
+
+// Where the filter taps of output pixel (oy, ox) fall inside the image: the
+// tap index and the input pixel. Padding taps are left out, as the
+// reference omits their terms.
+template <typename Tap>
+void ForEachInsideTap(const ConvGeometry& g, int oy, int ox, const Tap& tap) {
+  const int y0 = oy * g.stride_h - g.pad_top, x0 = ox * g.stride_w - g.pad_left;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const int y = y0 + fy * g.dilation_h;
+    if (y < 0 || y >= g.in_h) continue;
+    for (int fx = 0; fx < g.filter_w; ++fx) {
+      const int x = x0 + fx * g.dilation_w;
+      if (x >= 0 && x < g.in_w) tap(fy * g.filter_w + fx, int64_t{y} * g.in_w + x);
+    }
+  }
+}
+
+// Adds n int32 partial sums into int64 ones and clears them.
+inline void Flush(int32_t* partial, int64_t* total, int n) {
+  for (int i = 0; i < n; ++i) {
+    total[i] += partial[i];
+    partial[i] = 0;
+  }
+}
+
+}  // namespace
+
+void ConvS16Kernel::Init(const ConvS16Params& p) {
+  p_ = p;
+  const ConvGeometry& g = p.g;
+  const int64_t depth = int64_t{g.filter_h} * g.filter_w * g.in_c;
+  packed_.resize(static_cast<size_t>(depth * g.out_c));
+  for (int oc = 0; oc < g.out_c; ++oc)
+    for (int64_t k = 0; k < depth; ++k) packed_[k * g.out_c + oc] = p.filter[oc * depth + k];
+  p_.filter = nullptr;  // Run reads the packed copy
+}
+
+void ConvS16Kernel::Run(const int16_t* in, int16_t* out, ThreadPool* pool) const {
+  const ConvGeometry& g = p_.g;
+  const int N = g.out_c;
+  SplitRows(g.batch * g.out_h, pool, [&](int row0, int row1) {
+    int32_t partial[kChannelBlock];
+    int64_t total[kChannelBlock];
+    for (int row = row0; row < row1; ++row) {
+      const int b = row / g.out_h, oy = row % g.out_h;
+      const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * g.in_c;
+      for (int ox = 0; ox < g.out_w; ++ox) {
+        int16_t* o = out + (int64_t{row} * g.out_w + ox) * N;
+        for (int n0 = 0; n0 < N; n0 += kChannelBlock) {
+          const int nb = std::min(kChannelBlock, N - n0);
+          std::fill(partial, partial + nb, 0);
+          std::fill(total, total + nb, int64_t{0});
+          int terms = 0;
+          ForEachInsideTap(g, oy, ox, [&](int tap, int64_t pixel) {
+            const int16_t* x = image + pixel * g.in_c;
+            const int8_t* w = packed_.data() + (int64_t{tap} * g.in_c) * N + n0;
+            for (int ic = 0; ic < g.in_c; ++ic, w += N) {
+              // int16 x int16 -> int32: a widening multiply the vectorizer knows.
+              const int16_t v = x[ic];
+              for (int n = 0; n < nb; ++n) partial[n] += v * int16_t{w[n]};
+              if (++terms == kS16BlockTerms) {
+                Flush(partial, total, nb);
+                terms = 0;
+              }
+            }
+          });
+          Flush(partial, total, nb);
+          for (int n = 0; n < nb; ++n) o[n0 + n] = RequantizeS16(p_, n0 + n, total[n]);
+        }
+      }
+    }
+  });
+}
+
+bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier) {
+  return depth_multiplier == 1 && g.filter_h * g.filter_w <= kS16BlockTerms;
+}
+
+void DepthwiseConvS16Threaded(const ConvS16Params& p, const int16_t* in, int16_t* out,
+                              ThreadPool* pool) {
+  const ConvGeometry& g = p.g;
+  const int C = g.in_c;
+  SplitRows(g.batch * g.out_h, pool, [&](int row0, int row1) {
+    int32_t sum[kChannelBlock];
+    for (int row = row0; row < row1; ++row) {
+      const int b = row / g.out_h, oy = row % g.out_h;
+      const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * C;
+      for (int ox = 0; ox < g.out_w; ++ox) {
+        int16_t* o = out + (int64_t{row} * g.out_w + ox) * C;
+        for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
+          const int nb = std::min(kChannelBlock, C - c0);
+          std::fill(sum, sum + nb, 0);
+          // At most kS16BlockTerms taps: the int32 sums are exact.
+          ForEachInsideTap(g, oy, ox, [&](int tap, int64_t pixel) {
+            const int16_t* x = image + pixel * C + c0;
+            const int8_t* w = p.filter + int64_t{tap} * C + c0;
+            for (int c = 0; c < nb; ++c) sum[c] += x[c] * int16_t{w[c]};
+          });
+          for (int c = 0; c < nb; ++c) o[c0 + c] = RequantizeS16(p, c0 + c, sum[c]);
+        }
+      }
+    }
+  });
+}
+
+}  // namespace pyrt

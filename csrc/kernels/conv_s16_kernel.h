@@ -1,0 +1,41 @@
+// 16x8 CONV_2D and DEPTHWISE_CONV_2D (depth multiplier 1) laid out for the
+// compiler's vectorizer and split over threads; the same bits as the
+// reference (kernels/reference/conv_s16.h), its twin.
+//
+// Products of int16 activations and int8 weights are at most 2^22 in
+// magnitude, so kS16BlockTerms of them sum exactly in int32; those partial
+// sums are added into the int64 accumulator the reference uses. Integer sums
+// do not depend on their order, so the result is the reference's.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/reference/conv_s16.h"
+
+namespace pyrt {
+
+class ThreadPool;
+
+constexpr int kS16BlockTerms = 256;  // 256 * 2^22 = 2^30 < 2^31
+
+// CONV_2D: weights repacked at Init as [fh * fw * in_c][out_c], so that one
+// activation times a contiguous row of weights updates a block of output
+// channels.
+class ConvS16Kernel {
+ public:
+  void Init(const ConvS16Params& p);
+  void Run(const int16_t* in, int16_t* out, ThreadPool* pool) const;
+
+ private:
+  ConvS16Params p_;
+  std::vector<int8_t> packed_;
+};
+
+// DEPTHWISE_CONV_2D with depth multiplier 1 and at most kS16BlockTerms taps
+// (DepthwiseS16Supported); channels innermost.
+bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier);
+void DepthwiseConvS16Threaded(const ConvS16Params& p, const int16_t* in, int16_t* out,
+                              ThreadPool* pool);
+
+}  // namespace pyrt
