@@ -77,6 +77,7 @@ CONV_CASES = [  # (B, H, W, C, O, FH, FW, stride, dilation, pad)
     (2, 9, 8, 1, 7, 3, 3, (1, 1), (1, 1), (1, 1)),       # one input channel per tap
     (1, 8, 10, 16, 20, 2, 2, (2, 2), (1, 1), (0, 0)),    # 2x2 stride 2, no padding
     (1, 7, 6, 13, 2, 3, 3, (1, 1), (1, 1), (1, 1)),      # 2 outputs: 8 + masked 5 per tap, 4-row blocks + 2
+    (1, 400, 400, 1, 5, 3, 3, (1, 1), (1, 1), (1, 1)),   # indirection table > 8 MB: built per block
 ]
 
 

@@ -101,13 +101,13 @@ void PanelRows(int K, const float* a, size_t lda, int rows, const float* panel, 
 }
 
 // The indirect form (IgemmF32Rows): row i's A values come from `taps`
-// pointers ind[i * taps + t], each to tap_len contiguous floats (an input
-// pixel's channels, or zeros for padding), in the packed K order.
+// pointers, each to tap_len contiguous floats (an input pixel's channels, or
+// zeros for padding), in the packed K order; the 6 rows' pointers of a tap
+// are adjacent (kIgemmF32GroupRows), so one pointer walks the table.
 #define PYRT_IROW_INIT(i)                                 \
   __m256 acc##i##0 = b0, acc##i##1 = b1;                  \
-  const float* const* ind##i = ind + (MR > i ? i : 0) * taps; \
-  (void)acc##i##0, (void)acc##i##1, (void)ind##i;
-#define PYRT_IROW_PTR(i) const float* a##i = ind##i[t]; (void)a##i;
+  (void)acc##i##0, (void)acc##i##1;
+#define PYRT_IROW_PTR(i) const float* a##i = ind[MR > i ? i : 0]; (void)a##i;
 
 template <int MR, int NV>
 void IndirectMicroKernel(int taps, int tap_len, const float* const* ind, const float* panel,
@@ -116,7 +116,7 @@ void IndirectMicroKernel(int taps, int tap_len, const float* const* ind, const f
   const __m256 b1 = NV == 2 ? _mm256_loadu_ps(bias + 8) : b0;
   PYRT_IROW_INIT(0) PYRT_IROW_INIT(1) PYRT_IROW_INIT(2)
   PYRT_IROW_INIT(3) PYRT_IROW_INIT(4) PYRT_IROW_INIT(5)
-  for (int t = 0; t < taps; ++t) {
+  for (int t = 0; t < taps; ++t, ind += kIgemmF32GroupRows) {
     PYRT_IROW_PTR(0) PYRT_IROW_PTR(1) PYRT_IROW_PTR(2)
     PYRT_IROW_PTR(3) PYRT_IROW_PTR(4) PYRT_IROW_PTR(5)
     for (int k = 0; k < tap_len; ++k, panel += kGemmF32PanelWidth) {
@@ -194,9 +194,15 @@ void DotRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* 
 // at a time, so R independent FMA chains hide the FMA latency, each weight
 // vector loaded once for all R. 1-channel heads over 8-channel inputs are
 // one FMA per tap per pixel.
+// Row r's pointer for tap t in the grouped table.
+inline const float* RowTap(const float* const* ind, int taps, int r, int t) {
+  constexpr int kG = kIgemmF32GroupRows;
+  return ind[(r / kG) * kG * taps + t * kG + r % kG];
+}
+
 template <int R>
 void IndirectDotBlock(const GemmF32Args& g, const float* const* ind, int taps, int tap_len,
-                      __m256i tail, float* c, size_t ldc) {
+                      int m, __m256i tail, float* c, size_t ldc) {
   for (int j = 0; j < g.n; ++j) {
     const float* w = g.b_rows + static_cast<size_t>(j) * g.k;
     __m256 acc[R];
@@ -206,12 +212,13 @@ void IndirectDotBlock(const GemmF32Args& g, const float* const* ind, int taps, i
       for (; k + 8 <= tap_len; k += 8) {
         const __m256 wv = _mm256_loadu_ps(w + k);
         for (int r = 0; r < R; ++r)
-          acc[r] = _mm256_fmadd_ps(_mm256_loadu_ps(ind[r * taps + t] + k), wv, acc[r]);
+          acc[r] = _mm256_fmadd_ps(_mm256_loadu_ps(RowTap(ind, taps, m + r, t) + k), wv, acc[r]);
       }
       if (k < tap_len) {  // masked loads never touch the lanes past the tap
         const __m256 wv = _mm256_maskload_ps(w + k, tail);
         for (int r = 0; r < R; ++r)
-          acc[r] = _mm256_fmadd_ps(_mm256_maskload_ps(ind[r * taps + t] + k, tail), wv, acc[r]);
+          acc[r] = _mm256_fmadd_ps(_mm256_maskload_ps(RowTap(ind, taps, m + r, t) + k, tail), wv,
+                                   acc[r]);
       }
     }
     for (int r = 0; r < R; ++r) {
@@ -227,8 +234,8 @@ void IndirectDotRows(const GemmF32Args& g, const float* const* ind, int taps, in
   const __m256i tail = FirstLanes(tap_len % 8);
   int m = 0;
   for (; m + 4 <= rows; m += 4)
-    IndirectDotBlock<4>(g, ind + m * taps, taps, tap_len, tail, c + m * ldc, ldc);
-  for (; m < rows; ++m) IndirectDotBlock<1>(g, ind + m * taps, taps, tap_len, tail, c + m * ldc, ldc);
+    IndirectDotBlock<4>(g, ind, taps, tap_len, m, tail, c + m * ldc, ldc);
+  for (; m < rows; ++m) IndirectDotBlock<1>(g, ind, taps, tap_len, m, tail, c + m * ldc, ldc);
 }
 
 // NP output pixels (base[p], out[p]; adjacent columns share the taps) x NV
