@@ -1,6 +1,7 @@
-"""The threaded 16x8 CONV_2D / DEPTHWISE_CONV_2D kernels against their twins,
-the reference kernels: bit for bit over random geometries, extreme values
-(sums past the int32 blocks the fast kernels add exactly) and 1-11 threads."""
+"""The threaded 16x8 CONV_2D / DEPTHWISE_CONV_2D kernels (portable, and the
+AVX2 CONV_2D sums where the CPU has AVX2) against their twins, the reference
+kernels: bit for bit over random geometries, extreme values (sums past the
+int32 blocks the fast kernels add exactly) and 1-11 threads."""
 
 import numpy as np
 import pytest
@@ -20,11 +21,16 @@ def requant(rng, n, extreme):
     return multiplier, rng.integers(lo, hi + 1, n).astype(np.int32)
 
 
-def run_both(op, x, f, bias, mult, shift, lo, hi, stride, dilation, pad, threads):
+# "reference" runs the portable threaded kernels; the others their SIMD parts.
+PATHS = ["reference"] + [p for p in ("avx2",) if p in T.available_isas()]
+
+
+def run_both(op, x, f, bias, mult, shift, lo, hi, stride, dilation, pad, threads, isa="reference"):
     fh, fw = f.shape[1:3]
     hw = out_hw(x.shape[1], x.shape[2], fh, fw, stride, dilation, pad)
     args = (op, x, f, bias, mult, shift, lo, hi, stride, dilation, pad, hw)
-    return T.conv_s16(*args, threaded=True, num_threads=threads), T.conv_s16(*args, threaded=False)
+    return (T.conv_s16(*args, threaded=True, isa=isa, num_threads=threads),
+            T.conv_s16(*args, threaded=False))
 
 
 def data(rng, shape, extreme, dtype, lo, hi):
@@ -33,8 +39,9 @@ def data(rng, shape, extreme, dtype, lo, hi):
     return rng.integers(lo, hi + 1, shape).astype(dtype)
 
 
+@pytest.mark.parametrize("isa", PATHS)
 @pytest.mark.parametrize("op", ["conv", "depthwise"])
-def test_threaded_16x8_matches_reference(op):
+def test_threaded_16x8_matches_reference(op, isa):
     rng = np.random.default_rng({"conv": 21, "depthwise": 22}[op])
     for case in range(60):
         extreme = case % 3 == 0
@@ -52,13 +59,14 @@ def test_threaded_16x8_matches_reference(op):
         mult, shift = requant(rng, n, extreme)
         lo, hi = (-32768, 32767) if case % 2 else (-1000, 20000)
         ours, ref = run_both(op, x, f, bias, mult, shift, lo, hi, stride, dilation, pad,
-                             threads=1 + case % 11)
+                             threads=1 + case % 11, isa=isa)
         assert ours.shape == ref.shape and np.array_equal(ours, ref), (
-            f"{op} x{x.shape} f{f.shape} s{stride} d{dilation} p{pad}: "
+            f"{op} {isa} x{x.shape} f{f.shape} s{stride} d{dilation} p{pad}: "
             f"{np.count_nonzero(ours != ref)} of {ref.size} differ")
 
 
-def test_long_sums_cross_the_int32_blocks():
+@pytest.mark.parametrize("isa", PATHS)
+def test_long_sums_cross_the_int32_blocks(isa):
     """Every product at its largest (-32768 * -128 = 2^22) over 4 * 5 * 5 * 300
     terms: the int32 block sums are flushed before they could overflow, and the
     output (shift 14 lets big sums through) is the reference's."""
@@ -68,7 +76,7 @@ def test_long_sums_cross_the_int32_blocks():
     shift = np.array([-31, -20, -16, -14], np.int32)
     bias = np.array([0, -2**40, 2**35, 7], np.int64)
     ours, ref = run_both("conv", x, f, bias, mult, shift, -32768, 32767, (1, 1), (1, 1),
-                         (2, 2), threads=3)
+                         (2, 2), threads=3, isa=isa)
     assert np.array_equal(ours, ref)
     assert len(np.unique(ref)) > 1  # not everything clamped to one value
 

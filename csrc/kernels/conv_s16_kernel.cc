@@ -4,6 +4,11 @@
 
 #include "core/thread_pool.h"
 
+#if defined(__x86_64__)
+#include "kernels/x86/avx2/conv_s16_avx2.h"
+#define PYRT_HAVE_X86_KERNELS 1
+#endif
+
 namespace pyrt {
 namespace {
 
@@ -49,51 +54,107 @@ inline void Flush(int32_t* partial, int64_t* total, int n) {
 
 }  // namespace
 
-void ConvS16Kernel::Init(const ConvS16Params& p) {
+void ConvS16Kernel::Init(Isa isa, const ConvS16Params& p) {
   p_ = p;
   const ConvGeometry& g = p.g;
-  const int64_t depth = int64_t{g.filter_h} * g.filter_w * g.in_c;
-  packed_.resize(static_cast<size_t>(depth * g.out_c));
-  for (int oc = 0; oc < g.out_c; ++oc)
-    for (int64_t k = 0; k < depth; ++k) packed_[k * g.out_c + oc] = p.filter[oc * depth + k];
+  const int taps = g.filter_h * g.filter_w, N = g.out_c;
+  packed_.clear();
+  packed16_.clear();
+#ifdef PYRT_HAVE_X86_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx2) && taps <= kConvS16MaxSimdTaps) {
+    constexpr int kStep = kConvS16Avx2ChannelStep;
+    n_padded_ = (N + kStep - 1) / kStep * kStep;
+    const int pairs = (g.in_c + 1) / 2;
+    packed16_.assign(static_cast<size_t>(taps) * pairs * n_padded_ * 2, 0);
+    for (int n = 0; n < N; ++n)
+      for (int t = 0; t < taps; ++t)
+        for (int c = 0; c < g.in_c; ++c)
+          packed16_[((int64_t{t} * pairs + c / 2) * n_padded_ + n) * 2 + c % 2] =
+              p.filter[(int64_t{n} * taps + t) * g.in_c + c];
+    p_.filter = nullptr;
+    return;
+  }
+#endif
+  (void)isa;
+  const int64_t depth = int64_t{taps} * g.in_c;
+  packed_.resize(static_cast<size_t>(depth * N));
+  for (int oc = 0; oc < N; ++oc)
+    for (int64_t k = 0; k < depth; ++k) packed_[k * N + oc] = p.filter[oc * depth + k];
   p_.filter = nullptr;  // Run reads the packed copy
 }
 
 void ConvS16Kernel::Run(const int16_t* in, int16_t* out, ThreadPool* pool) const {
-  const ConvGeometry& g = p_.g;
-  const int N = g.out_c;
-  SplitRows(g.batch * g.out_h, pool, [&](int row0, int row1) {
-    int32_t partial[kChannelBlock];
-    int64_t total[kChannelBlock];
-    for (int row = row0; row < row1; ++row) {
-      const int b = row / g.out_h, oy = row % g.out_h;
-      const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * g.in_c;
-      for (int ox = 0; ox < g.out_w; ++ox) {
-        int16_t* o = out + (int64_t{row} * g.out_w + ox) * N;
-        for (int n0 = 0; n0 < N; n0 += kChannelBlock) {
-          const int nb = std::min(kChannelBlock, N - n0);
-          std::fill(partial, partial + nb, 0);
-          std::fill(total, total + nb, int64_t{0});
-          int terms = 0;
-          ForEachInsideTap(g, oy, ox, [&](int tap, int64_t pixel) {
-            const int16_t* x = image + pixel * g.in_c;
-            const int8_t* w = packed_.data() + (int64_t{tap} * g.in_c) * N + n0;
-            for (int ic = 0; ic < g.in_c; ++ic, w += N) {
-              // int16 x int16 -> int32: a widening multiply the vectorizer knows.
-              const int16_t v = x[ic];
-              for (int n = 0; n < nb; ++n) partial[n] += v * int16_t{w[n]};
-              if (++terms == kS16BlockTerms) {
-                Flush(partial, total, nb);
-                terms = 0;
-              }
-            }
-          });
-          Flush(partial, total, nb);
-          for (int n = 0; n < nb; ++n) o[n0 + n] = RequantizeS16(p_, n0 + n, total[n]);
-        }
-      }
+  SplitRows(p_.g.batch * p_.g.out_h, pool, [&](int row0, int row1) {
+    if (simd()) {
+      RunSimd(in, out, row0, row1);
+    } else {
+      RunPortable(in, out, row0, row1);
     }
   });
+}
+
+void ConvS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const {
+#ifdef PYRT_HAVE_X86_KERNELS
+  const ConvGeometry& g = p_.g;
+  const int N = g.out_c;
+  const int16_t* x[kConvS16MaxSimdTaps];
+  int tap[kConvS16MaxSimdTaps];
+  int64_t total[kChannelBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / g.out_h, oy = row % g.out_h;
+    const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * g.in_c;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      int count = 0;
+      ForEachInsideTap(g, oy, ox, [&](int t, int64_t pixel) {
+        x[count] = image + pixel * g.in_c;
+        tap[count++] = t;
+      });
+      int16_t* o = out + (int64_t{row} * g.out_w + ox) * N;
+      for (int n0 = 0; n0 < N; n0 += kChannelBlock) {
+        const int nb = std::min(kChannelBlock, n_padded_ - n0);
+        ConvS16SumsAvx2(x, tap, count, g.in_c, packed16_.data(), n_padded_, n0, nb, total);
+        for (int n = 0; n < nb && n0 + n < N; ++n) o[n0 + n] = RequantizeS16(p_, n0 + n, total[n]);
+      }
+    }
+  }
+#else
+  (void)in, (void)out, (void)row0, (void)row1;
+#endif
+}
+
+void ConvS16Kernel::RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const {
+  const ConvGeometry& g = p_.g;
+  const int N = g.out_c;
+  int32_t partial[kChannelBlock];
+  int64_t total[kChannelBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / g.out_h, oy = row % g.out_h;
+    const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * g.in_c;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      int16_t* o = out + (int64_t{row} * g.out_w + ox) * N;
+      for (int n0 = 0; n0 < N; n0 += kChannelBlock) {
+        const int nb = std::min(kChannelBlock, N - n0);
+        std::fill(partial, partial + nb, 0);
+        std::fill(total, total + nb, int64_t{0});
+        int terms = 0;
+        ForEachInsideTap(g, oy, ox, [&](int tap, int64_t pixel) {
+          const int16_t* x = image + pixel * g.in_c;
+          const int8_t* w = packed_.data() + (int64_t{tap} * g.in_c) * N + n0;
+          for (int ic = 0; ic < g.in_c; ++ic, w += N) {
+            // int16 x int16 -> int32: a widening multiply the vectorizer knows.
+            const int16_t v = x[ic];
+            for (int n = 0; n < nb; ++n) partial[n] += v * int16_t{w[n]};
+            if (++terms == kS16BlockTerms) {
+              Flush(partial, total, nb);
+              terms = 0;
+            }
+          }
+        });
+        Flush(partial, total, nb);
+        for (int n = 0; n < nb; ++n) o[n0 + n] = RequantizeS16(p_, n0 + n, total[n]);
+      }
+    }
+  }
 }
 
 bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier) {

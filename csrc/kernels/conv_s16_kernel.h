@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/isa.h"
 #include "kernels/reference/conv_s16.h"
 
 namespace pyrt {
@@ -19,17 +20,25 @@ class ThreadPool;
 
 constexpr int kS16BlockTerms = 256;  // 256 * 2^22 = 2^30 < 2^31
 
-// CONV_2D: weights repacked at Init as [fh * fw * in_c][out_c], so that one
-// activation times a contiguous row of weights updates a block of output
-// channels.
+// CONV_2D. Portable: weights repacked at Init as [fh * fw * in_c][out_c],
+// so that one activation times a contiguous row of weights updates a block
+// of output channels. AVX2 (filters of at most kConvS16MaxSimdTaps taps):
+// int16 weight pairs for vpmaddwd (kernels/x86/avx2/conv_s16_avx2.h).
+constexpr int kConvS16MaxSimdTaps = 128;
 class ConvS16Kernel {
  public:
-  void Init(const ConvS16Params& p);
+  void Init(Isa isa, const ConvS16Params& p);
   void Run(const int16_t* in, int16_t* out, ThreadPool* pool) const;
+  bool simd() const { return !packed16_.empty(); }
 
  private:
+  void RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const;
+  void RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const;
+
   ConvS16Params p_;
-  std::vector<int8_t> packed_;
+  std::vector<int8_t> packed_;     // portable layout
+  std::vector<int16_t> packed16_;  // AVX2 layout
+  int n_padded_ = 0;
 };
 
 // DEPTHWISE_CONV_2D with depth multiplier 1 and at most kS16BlockTerms taps

@@ -115,7 +115,7 @@ class Conv2DS16 : public S16x8Op {
     ChannelRequant(in, filter, out, g.out_c, 0);
     FillConvParams(g, filter, o.activation);
     threaded_ = isa() != Isa::kReference;
-    if (threaded_) kernel_.Init(params_);
+    if (threaded_) kernel_.Init(isa(), params_);
   }
 
   void Eval(const EvalContext& ctx) override {

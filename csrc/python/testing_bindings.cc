@@ -191,11 +191,13 @@ py::array DepthwiseConvS8(const I8& input, const I8& filter, const I32& bias,
 
 // 16x8 CONV_2D ("conv", filter [O,FH,FW,C]) or DEPTHWISE_CONV_2D
 // ("depthwise", filter [1,FH,FW,C*m]) of int16 input [B,H,W,C]: the threaded
-// kernels (kernels/conv_s16_kernel.h) or, threaded false, the reference.
+// kernels (kernels/conv_s16_kernel.h) on path `isa` (reference: the portable
+// one) or, threaded false, the reference.
 py::array ConvS16(const std::string& op, const I16& input, const I8& filter, const I64& bias,
                   const I32& multiplier, const I32& shift, int32_t act_min, int32_t act_max,
                   std::array<int, 2> stride, std::array<int, 2> dilation, std::array<int, 2> pad,
-                  std::array<int, 2> out_hw, bool threaded, int num_threads) {
+                  std::array<int, 2> out_hw, bool threaded, const std::string& isa,
+                  int num_threads) {
   const bool depthwise = op == "depthwise";
   if ((!depthwise && op != "conv") || input.ndim() != 4 || filter.ndim() != 4 ||
       input.shape(3) < 1 || (depthwise && (filter.shape(0) != 1 || filter.shape(3) % input.shape(3))) ||
@@ -238,7 +240,7 @@ py::array ConvS16(const std::string& op, const I16& input, const I8& filter, con
     DepthwiseConvS16Threaded(p, input.data(), out.mutable_data(), &pool);
   } else {
     ConvS16Kernel kernel;
-    kernel.Init(p);
+    kernel.Init(ResolveIsa(isa.c_str()), p);
     kernel.Run(input.data(), out.mutable_data(), &pool);
   }
   return out;
@@ -856,7 +858,8 @@ PYBIND11_MODULE(_testing, t) {
   t.def("conv_s16", &testing::ConvS16, py::arg("op"), py::arg("input"), py::arg("filter"),
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("act_min"),
         py::arg("act_max"), py::arg("stride"), py::arg("dilation"), py::arg("pad"),
-        py::arg("out_hw"), py::arg("threaded"), py::arg("num_threads") = 1);
+        py::arg("out_hw"), py::arg("threaded"), py::arg("isa") = "reference",
+        py::arg("num_threads") = 1);
   t.def("fully_connected_s8", &testing::FullyConnectedS8, py::arg("a"), py::arg("b"), py::arg("bias"),
         py::arg("scale"), py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"),
         py::arg("isa"), py::arg("num_threads") = 1);
