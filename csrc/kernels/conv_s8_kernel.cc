@@ -57,6 +57,13 @@ inline void Widen(const int8_t* src, int n, uint8_t* dst) {
   Xor128x8(src + n - 8, dst + n - 8);
 }
 
+// Widest output the indirect path takes: beyond it the GEMM dominates and
+// im2col costs little, while the padded copy grows with the image.
+constexpr int kIndirectMaxOutC = 64;
+// Zero int16 values after the padded copy: a filter row run rounded up to a
+// k pair reads one value past the last pixel.
+constexpr size_t kIndirectSlack = 16;
+
 }  // namespace
 
 void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
@@ -75,6 +82,12 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
     p.output_zero_point = output_zero_point;
     p.act_min = act_min;
     p.act_max = act_max;
+    const Qs8GemmConfig* config = Qs8GemmConfigFor(isa, g.batch * g.out_h * g.out_w);
+    if (config->igemm_gemmlowp && g.dilation_w == 1 && !ConvIsPointwise(g) &&
+        g.out_c <= kIndirectMaxOutC) {
+      InitIndirect(isa, filter, p);
+      return;
+    }
     gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c,
                g.filter_h * g.filter_w * g.in_c, filter, p, g.batch * g.out_h * g.out_w);
     return;
@@ -82,7 +95,65 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
 }
 
+// Each filter row's filter_w * in_c weights become a run of segment_kp_
+// (rounded up to a k pair, zero weights after), matching the runs of the
+// padded input copy the indirect microkernel reads.
+void ConvS8Kernel::InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p) {
+  const ConvGeometry& g = g_;
+  const int run = g.filter_w * g.in_c;
+  segment_kp_ = (run + 1) / 2 * 2;
+  padded_h_ = (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1;
+  padded_w_ = (g.out_w - 1) * g.stride_w + g.filter_w;
+  const int K = g.filter_h * segment_kp_;
+  std::vector<int8_t> runs(static_cast<size_t>(g.out_c) * K, 0);
+  for (int n = 0; n < g.out_c; ++n) {
+    for (int fy = 0; fy < g.filter_h; ++fy) {
+      std::memcpy(&runs[static_cast<size_t>(n) * K + fy * segment_kp_],
+                  filter + (static_cast<size_t>(n) * g.filter_h + fy) * run, run);
+    }
+  }
+  gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c, K, runs.data(), p, g.batch * g.out_h * g.out_w);
+  indirect_ = gemm_.HasIndirect() && gemm_.kp() == K;
+  if (!indirect_) {  // not expected: the table said this path reads A in place
+    gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c, g.filter_h * run, filter, p,
+               g.batch * g.out_h * g.out_w);
+  }
+}
+
+// The input as int16 with its padding written out: padded_h_ x padded_w_
+// pixels per image, pixel (iy, ix) at (iy + pad_top, ix + pad_left), the
+// rest the input zero point (the folded bias cancels it); then zeros.
+void ConvS8Kernel::WidenPadded(const int8_t* input, int16_t* dst) const {
+  const ConvGeometry& g = g_;
+  const int C = g.in_c;
+  const size_t padded_row = static_cast<size_t>(padded_w_) * C;
+  const int16_t zp = static_cast<int16_t>(input_zero_point_);
+  // Input columns that land inside the padded row.
+  const int ix0 = std::max(0, -g.pad_left), ix1 = std::min(g.in_w, padded_w_ - g.pad_left);
+  for (int b = 0; b < g.batch; ++b) {
+    const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
+    for (int py = 0; py < padded_h_; ++py, dst += padded_row) {
+      const int iy = py - g.pad_top;
+      if (iy < 0 || iy >= g.in_h || ix1 <= ix0) {
+        std::fill(dst, dst + padded_row, zp);
+        continue;
+      }
+      const size_t left = static_cast<size_t>(ix0 + g.pad_left) * C;
+      const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
+      std::fill(dst, dst + left, zp);
+      Widen(image + (static_cast<size_t>(iy) * g.in_w + ix0) * C, static_cast<int>(inside),
+            dst + left);
+      std::fill(dst + left + inside, dst + padded_row, zp);
+    }
+  }
+  std::fill(dst, dst + kIndirectSlack, int16_t{0});
+}
+
 size_t ConvS8Kernel::scratch_bytes() const {
+  if (indirect_) {
+    return (static_cast<size_t>(g_.batch) * padded_h_ * padded_w_ * g_.in_c + kIndirectSlack) *
+           sizeof(int16_t);
+  }
   return packed_ ? gemm_.ScratchBytes(g_.batch * g_.out_h * g_.out_w) : ConvS8ScratchBytes(g_);
 }
 
@@ -148,6 +219,23 @@ void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
     return;
   }
   const int M = g_.batch * g_.out_h * g_.out_w;
+  if (indirect_) {
+    int16_t* padded = reinterpret_cast<int16_t*>(scratch);
+    WidenPadded(input, padded);
+    const ConvGeometry& g = g_;
+    const size_t C = g.in_c, row_values = static_cast<size_t>(padded_w_) * C;
+    const int pixels = g.out_h * g.out_w;
+    gemm_.RunIndirect(
+        M,
+        [&](int m) {
+          const int b = m / pixels, oy = (m % pixels) / g.out_w, ox = m % g.out_w;
+          return padded + (static_cast<size_t>(b) * padded_h_ + oy * g.stride_h) * row_values +
+                 static_cast<size_t>(ox) * g.stride_w * C;
+        },
+        g.filter_h, static_cast<size_t>(g.dilation_h) * row_values, output,
+        static_cast<size_t>(g.out_c), pool);
+    return;
+  }
   gemm_.Run(
       M, [&](int m0, int count, auto* dst) { PackRows(input, m0, count, dst); }, output,
       static_cast<size_t>(g_.out_c), scratch, pool);

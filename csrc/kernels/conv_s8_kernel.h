@@ -1,7 +1,9 @@
 // CONV_2D int8 (NHWC input, OHWI filter) on the interpreter's ISA path:
 // the reference kernel, or the packed GEMM over im2col blocks of output
 // pixels built on the fly (1x1 stride-1 convolutions read the input rows
-// directly). Both give identical results.
+// directly; on paths with an indirect microkernel, narrow convolutions
+// read a widened, padded copy of the input in place). All give identical
+// results.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +33,14 @@ class ConvS8Kernel {
  private:
   template <typename T>
   void PackRows(const int8_t* input, int m0, int count, T* dst) const;
+  void InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
+  void WidenPadded(const int8_t* input, int16_t* dst) const;
 
   bool packed_ = false;
+  // Indirect path: the padded input copy is padded_h_ x padded_w_ pixels
+  // per image; a filter row is a run of segment_kp_ values of it.
+  bool indirect_ = false;
+  int padded_h_ = 0, padded_w_ = 0, segment_kp_ = 0;
   ConvGeometry g_{};
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;

@@ -30,6 +30,7 @@
 #include "kernels/reference/quantize.h"
 #include "kernels/sqrdiff_s8_kernel.h"
 #include "kernels/reduce_rows_s8_kernel.h"
+#include "kernels/resize_bilinear_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
 #include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
@@ -446,6 +447,23 @@ py::array_t<int32_t> ReduceRowsS8(const I8& x, const py::array_t<int32_t, py::ar
   return out;
 }
 
+// int8 RESIZE_BILINEAR of x [batch, h, w, c] to [batch, out_h, out_w, c]
+// with the path's row loop.
+py::array_t<int8_t> ResizeBilinearS8(const I8& x, int out_h, int out_w, bool align_corners,
+                                     bool half_pixel_centers, const std::string& isa) {
+  if (x.ndim() != 4 || out_h <= 0 || out_w <= 0 || (align_corners && half_pixel_centers))
+    throw UsageError("resize_bilinear_s8: x [batch, h, w, c], positive sizes, one option expected");
+  const ResizeShape s{x.shape(0), x.shape(1), x.shape(2), x.shape(3), out_h, out_w};
+  const BilinearAxisQ y = BilinearAxisInteger(static_cast<int32_t>(s.in_h), out_h, align_corners,
+                                              half_pixel_centers);
+  const BilinearAxisQ xa = BilinearAxisInteger(static_cast<int32_t>(s.in_w), out_w, align_corners,
+                                               half_pixel_centers);
+  py::array_t<int8_t> out({s.batch, s.out_h, s.out_w, s.channels});
+  ResizeBilinearS8(s, y, xa, BilinearRowS8For(ResolveIsa(isa.c_str())), x.data(),
+                   out.mutable_data());
+  return out;
+}
+
 // Every x86 table-lookup kernel this CPU runs, by name (the family table
 // picks one per path; this reaches the others, e.g. the AVX-512 BW kernel
 // that avx512vnni CPUs without VBMI use).
@@ -827,6 +845,8 @@ PYBIND11_MODULE(_testing, t) {
     return families;
   });
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
+  t.def("resize_bilinear_s8", &testing::ResizeBilinearS8, py::arg("x"), py::arg("out_h"),
+        py::arg("out_w"), py::arg("align_corners"), py::arg("half_pixel_centers"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("channel_lut_s8", &testing::ChannelLutS8, py::arg("table"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
