@@ -60,3 +60,30 @@ def test_indirect_conv_unet_layers_any_thread_count(isa, shape):
     ref = conv(*args, "reference")
     for threads in (1, 2, 3, 5, 11):
         assert_same(conv(*args, isa, threads=threads), ref, f"{shape} {threads} threads")
+
+
+def tconv(args, stride, pad, out_hw, isa, threads=1):
+    return T.transpose_conv_s8(*args[:9], stride, pad, out_hw, isa, num_threads=threads)
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", GEMM_ISAS)
+def test_transpose_conv_as_convolution_random_geometries(isa):
+    """TRANSPOSE_CONV as the stride-1 convolution of the spread-out input with
+    the flipped filter, against the gathering reference kernel. Output sizes
+    and pads are drawn freely (not only the ones SAME/VALID give): inputs that
+    reach no output and outputs no input reaches both occur."""
+    rng = np.random.default_rng(17)
+    for case in range(150):
+        batch = int(rng.integers(1, 3))
+        h, w = (int(v) for v in rng.integers(1, 9, 2))
+        c = int(rng.choice([1, 3, 5, 8, 16, 32, 33]))
+        o = int(rng.choice([1, 5, 8, 16, 24, 40, 70]))
+        fh, fw = (int(v) for v in rng.integers(1, 6, 2))
+        stride = tuple(int(v) for v in rng.integers(1, 4, 2))
+        pad = (int(rng.integers(0, fh + 1)), int(rng.integers(0, fw + 1)))
+        out_hw = (int(rng.integers(1, h * stride[0] + fh + 2)), int(rng.integers(1, w * stride[1] + fw + 2)))
+        args = _case(rng, batch, h, w, c, o, fh, fw, stride, (1, 1), pad, case % 3 == 0)
+        ref = tconv(args, stride, pad, out_hw, "reference")
+        assert_same(tconv(args, stride, pad, out_hw, isa, threads=1 + case % 11), ref,
+                    f"case {case}: x{args[0].shape} f{args[1].shape} s{stride} p{pad} out{out_hw}")

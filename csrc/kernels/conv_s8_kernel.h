@@ -27,6 +27,17 @@ class ConvS8Kernel {
             const std::vector<int32_t>& shift, int32_t output_zero_point, int32_t act_min,
             int32_t act_max);
 
+  // TRANSPOSE_CONV (geometry `tconv`: its strides, pads and the filter
+  // [out_c][h][w][in_c]) as the stride-1 convolution with the spatially
+  // flipped filter over the input spread out by the strides, the gaps
+  // holding the input zero point (they contribute 0 once the bias is
+  // folded). Only on paths that read A in place; returns false, leaving
+  // the kernel unusable, elsewhere. bias: folded as for Init.
+  bool InitTransposed(Isa isa, const ConvGeometry& tconv, const int8_t* filter,
+                      int32_t input_zero_point, const std::vector<int32_t>& bias,
+                      const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
+                      int32_t output_zero_point, int32_t act_min, int32_t act_max);
+
   size_t scratch_bytes() const;
   void Run(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
 
@@ -38,9 +49,12 @@ class ConvS8Kernel {
 
   bool packed_ = false;
   // Indirect path: the padded input copy is padded_h_ x padded_w_ pixels
-  // per image; a filter row is a run of segment_kp_ values of it.
+  // per image, input pixel (iy, ix) at (iy * step_h_ + top_, ix * step_w_ +
+  // left_) (steps 1 and the pads for a convolution); a filter row is a run
+  // of segment_kp_ values of it.
   bool indirect_ = false;
   int padded_h_ = 0, padded_w_ = 0, segment_kp_ = 0;
+  int step_h_ = 1, step_w_ = 1, top_ = 0, left_ = 0;
   ConvGeometry g_{};
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;

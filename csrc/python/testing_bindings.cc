@@ -32,6 +32,7 @@
 #include "kernels/reduce_rows_s8_kernel.h"
 #include "kernels/resize_bilinear_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
+#include "kernels/reference/transpose_conv.h"
 #include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
@@ -150,6 +151,54 @@ py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& 
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
   CheckAmxModel();
+  return out;
+}
+
+// TRANSPOSE_CONV of input [B,H,W,C] with filter [O,FH,FW,C] to out_hw:
+// on paths that read A in place as a convolution (ConvS8Kernel::
+// InitTransposed), elsewhere (and on "reference") by the gathering kernel.
+// `bias` is the raw bias.
+py::array TransposeConvS8(const I8& input, const I8& filter, const I32& bias,
+                          const I32& multiplier, const I32& shift, int32_t input_zero_point,
+                          int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                          std::array<int, 2> stride, std::array<int, 2> pad,
+                          std::array<int, 2> out_hw, const std::string& isa, int num_threads) {
+  if (input.ndim() != 4 || filter.ndim() != 4 || filter.shape(3) != input.shape(3))
+    throw UsageError("transpose_conv_s8: input [B,H,W,C] and filter [O,FH,FW,C] expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = filter.shape(0), g.filter_h = filter.shape(1);
+  g.filter_w = filter.shape(2), g.stride_h = stride[0], g.stride_w = stride[1];
+  g.dilation_h = g.dilation_w = 1, g.pad_top = pad[0], g.pad_left = pad[1];
+  g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.out_h < 1 || g.out_w < 1 || g.out_c < 1 ||
+      g.in_c < 1 || num_threads < 1 || pad[0] < 0 || pad[1] < 0)
+    throw UsageError("transpose_conv_s8: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  const int K = g.filter_h * g.filter_w * g.in_c;
+  for (int32_t sh : Vec(shift, n, "shift"))
+    if (sh < -31 || sh > 31) throw UsageError("transpose_conv_s8: shift outside [-31, 31]");
+  const Isa path = ResolveIsa(isa.c_str());
+  py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  ConvS8Kernel kernel;
+  if (path != Isa::kReference &&
+      kernel.InitTransposed(path, g, filter.data(), input_zero_point,
+                            FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K,
+                                               input_zero_point),
+                            Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"),
+                            output_zero_point, act_min, act_max)) {
+    std::vector<uint8_t> scratch(kernel.scratch_bytes());
+    kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+    return out;
+  }
+  OwnedChannelRequant rq;
+  rq.Set(Vec(bias, n, "bias"), Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"),
+         output_zero_point, act_min, act_max);
+  const std::vector<int16_t> filter16(filter.data(), filter.data() + filter.size());
+  std::vector<uint8_t> scratch(TransposeConvS8ScratchBytes(g));
+  TransposeConvS8(path, g, input.data(), filter16.data(), input_zero_point, rq.get(),
+                  out.mutable_data(), scratch.data(), &pool);
   return out;
 }
 
@@ -748,6 +797,10 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
         py::arg("num_threads") = 1);
+  t.def("transpose_conv_s8", &testing::TransposeConvS8, py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
+        py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
   t.def("depthwise_conv_s8", &testing::DepthwiseConvS8, py::arg("input"), py::arg("filter"),
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
