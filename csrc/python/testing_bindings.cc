@@ -26,6 +26,7 @@
 #include "kernels/channel_lut_s8_kernel.h"
 #include "kernels/lut_s8_kernel.h"
 #include "kernels/pool_s8/average_pool_s8.h"
+#include "kernels/pool_s8/max_pool_s8.h"
 #include "kernels/quantize_f32_kernel.h"
 #include "kernels/reference/quantize.h"
 #include "kernels/sqrdiff_s8_kernel.h"
@@ -513,6 +514,23 @@ py::array_t<int8_t> ResizeBilinearS8(const I8& x, int out_h, int out_w, bool ali
   return out;
 }
 
+// int8 MAX_POOL_2D of x [batch, h, w, c] on `isa`'s path (windows clipped
+// to the image; an empty one gives -128 before the clamp, as the reference).
+py::array MaxPoolS8(const I8& x, int filter_h, int filter_w, int stride_h, int stride_w, int pad_top,
+                    int pad_left, int out_h, int out_w, int act_min, int act_max, const std::string& isa) {
+  if (x.ndim() != 4 || filter_h < 1 || filter_w < 1 || stride_h < 1 || stride_w < 1 || out_h < 1 ||
+      out_w < 1 || act_min < -128 || act_max > 127 || act_min > act_max)
+    throw UsageError("max_pool_s8: bad geometry");
+  PoolGeometry g{};
+  g.batch = x.shape(0), g.in_h = x.shape(1), g.in_w = x.shape(2), g.channels = x.shape(3);
+  g.out_h = out_h, g.out_w = out_w, g.filter_h = filter_h, g.filter_w = filter_w;
+  g.stride_h = stride_h, g.stride_w = stride_w, g.pad_top = pad_top, g.pad_left = pad_left;
+  g.act_min = act_min, g.act_max = act_max;
+  py::array_t<int8_t> out(std::vector<py::ssize_t>{g.batch, out_h, out_w, g.channels});
+  MaxPoolS8For(ResolveIsa(isa.c_str()))(g, x.data(), out.mutable_data());
+  return out;
+}
+
 // Every x86 table-lookup kernel this CPU runs, by name (the family table
 // picks one per path; this reaches the others, e.g. the AVX-512 BW kernel
 // that avx512vnni CPUs without VBMI use).
@@ -906,6 +924,9 @@ PYBIND11_MODULE(_testing, t) {
   t.def("squared_difference_s8", &testing::SquaredDifferenceS8, py::arg("a"), py::arg("b"),
         py::arg("params"), py::arg("isa"));
   t.def("average_pool_s8", &testing::AveragePoolS8, py::arg("x"), py::arg("filter_h"), py::arg("filter_w"),
+        py::arg("stride_h"), py::arg("stride_w"), py::arg("pad_top"), py::arg("pad_left"), py::arg("out_h"),
+        py::arg("out_w"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"));
+  t.def("max_pool_s8", &testing::MaxPoolS8, py::arg("x"), py::arg("filter_h"), py::arg("filter_w"),
         py::arg("stride_h"), py::arg("stride_w"), py::arg("pad_top"), py::arg("pad_left"), py::arg("out_h"),
         py::arg("out_w"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
