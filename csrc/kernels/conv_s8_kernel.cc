@@ -266,6 +266,33 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, T* dst) cons
   }
 }
 
+// The GEMM over the widened, padded input (WidenPadded) read in place.
+void ConvS8Kernel::RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch,
+                               ThreadPool* pool) const {
+  const int M = g_.batch * g_.out_h * g_.out_w;
+  int16_t* padded = reinterpret_cast<int16_t*>(scratch);
+  WidenPadded(input, padded);
+  const ConvGeometry& g = g_;
+  const size_t C = g.in_c, row_values = static_cast<size_t>(padded_w_) * C;
+  const int pixels = g.out_h * g.out_w;
+  gemm_.RunIndirect(
+      M,
+      [&](int m0, int count, const int16_t** rows) {
+        // The output pixel of row m0, then stepped along (no division per row).
+        int b = m0 / pixels, oy = (m0 % pixels) / g.out_w, ox = m0 % g.out_w;
+        for (int r = 0; r < count; ++r) {
+          rows[r] = padded + (static_cast<size_t>(b) * padded_h_ + oy * g.stride_h) * row_values +
+                    static_cast<size_t>(ox) * g.stride_w * C;
+          if (++ox == g.out_w) {
+            ox = 0;
+            if (++oy == g.out_h) oy = 0, ++b;
+          }
+        }
+      },
+      g.filter_h, static_cast<size_t>(g.dilation_h) * row_values, output,
+      static_cast<size_t>(g.out_c), pool);
+}
+
 void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
                        ThreadPool* pool) const {
   if (!packed_) {
@@ -274,20 +301,7 @@ void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
   }
   const int M = g_.batch * g_.out_h * g_.out_w;
   if (indirect_) {
-    int16_t* padded = reinterpret_cast<int16_t*>(scratch);
-    WidenPadded(input, padded);
-    const ConvGeometry& g = g_;
-    const size_t C = g.in_c, row_values = static_cast<size_t>(padded_w_) * C;
-    const int pixels = g.out_h * g.out_w;
-    gemm_.RunIndirect(
-        M,
-        [&](int m) {
-          const int b = m / pixels, oy = (m % pixels) / g.out_w, ox = m % g.out_w;
-          return padded + (static_cast<size_t>(b) * padded_h_ + oy * g.stride_h) * row_values +
-                 static_cast<size_t>(ox) * g.stride_w * C;
-        },
-        g.filter_h, static_cast<size_t>(g.dilation_h) * row_values, output,
-        static_cast<size_t>(g.out_c), pool);
+    RunIndirect(input, output, scratch, pool);
     return;
   }
   gemm_.Run(

@@ -46,6 +46,7 @@ class ConvS8Kernel {
   void PackRows(const int8_t* input, int m0, int count, T* dst) const;
   void InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
   void WidenPadded(const int8_t* input, int16_t* dst) const;
+  void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
 
   bool packed_ = false;
   // Indirect path: the padded input copy is padded_h_ x padded_w_ pixels

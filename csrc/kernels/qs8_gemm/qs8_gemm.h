@@ -98,9 +98,10 @@ class PackedQs8Gemm {
   // and gemmlowp requantization): RunIndirect may be called.
   bool HasIndirect() const { return igemm_ != nullptr; }
   // Row m of A is `segments` runs of kp() / segments int16 values, run s at
-  // row(m) + s * segment_stride (no A block is packed; no scratch needed).
-  template <typename RowPointer>
-  void RunIndirect(int M, RowPointer&& row, int segments, size_t segment_stride, int8_t* C,
+  // rows[m - m0] + s * segment_stride, where rows(m0, count, rows) writes the
+  // pointers of rows m0..m0+count-1 (no A block is packed; no scratch).
+  template <typename RowPointers>
+  void RunIndirect(int M, RowPointers&& rows, int segments, size_t segment_stride, int8_t* C,
                    size_t ldc, ThreadPool* pool) const;
 
  private:
@@ -184,8 +185,8 @@ void PackedQs8Gemm::RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t
   }
 }
 
-template <typename RowPointer>
-void PackedQs8Gemm::RunIndirect(int M, RowPointer&& row, int segments, size_t segment_stride,
+template <typename RowPointers>
+void PackedQs8Gemm::RunIndirect(int M, RowPointers&& rows, int segments, size_t segment_stride,
                                 int8_t* C, size_t ldc, ThreadPool* pool) const {
   if (M <= 0) return;
   // Blocks of rows whose A runs stay in L1/L2 while the column panels pass;
@@ -201,11 +202,11 @@ void PackedQs8Gemm::RunIndirect(int M, RowPointer&& row, int segments, size_t se
   workers = std::min(workers, units);
   std::atomic<int> next_unit{0};
   auto task = [&](int) {
-    const int16_t* rows[kRows];
+    const int16_t* a[kRows];
     for (int u = next_unit++; u < units; u = next_unit++) {
       const int m0 = (u / chunks) * kRows, count = std::min(kRows, M - m0), chunk = u % chunks;
-      for (int r = 0; r < count; ++r) rows[r] = row(m0 + r);
-      RunIndirectPanels(count, rows, segments, segment_stride, panels * chunk / chunks,
+      rows(m0, count, a);
+      RunIndirectPanels(count, a, segments, segment_stride, panels * chunk / chunks,
                         panels * (chunk + 1) / chunks, C + m0 * ldc, ldc);
     }
   };
