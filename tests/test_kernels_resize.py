@@ -4,8 +4,8 @@ reference kernels are in test_subgraphs_resize.py / test_real_models.py.
 
 Cases: channel counts below, at and above the 8-lane vector (odd ones end
 with an overlapping step), up- and down-sampling, every option (legacy,
-align_corners, half_pixel_centers: the latter extrapolates at the borders,
-where the int8 cast wraps), batches, and extreme values.
+align_corners, half_pixel_centers: negative weights at the borders),
+batches, and extreme values (the largest sums).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def test_resize_bilinear_rows_match_reference(isa):
         h, w = (int(v) for v in rng.integers(1, 12, 2))
         oh, ow = (int(v) for v in rng.integers(1, 30, 2))
         c = int(rng.choice([1, 3, 7, 8, 9, 15, 16, 17, 24, 32, 33, 40]))
-        if case % 5 == 0:  # extremes only: the largest sums and the wrap
+        if case % 5 == 0:  # extremes only: the largest sums
             x = rng.choice(np.array([-128, 127], np.int8), (batch, h, w, c))
         else:
             x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)

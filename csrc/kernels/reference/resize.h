@@ -60,8 +60,7 @@ void ResizeBilinearInteger(const ResizeShape& s, const BilinearAxisQ& y, const B
 
 // One output row of the int8 case: out[x][0..c) for x < out_w from input
 // rows r0 (lo) and r1 (hi), wy the weight of r1 in 1/1024 units (may be
-// negative), x_pos/x_lo/x_hi the x axis. The cast to int8 wraps, as the
-// reference's does when half_pixel_centers extrapolates past the range.
+// negative), x_pos/x_lo/x_hi the x axis.
 using BilinearRowS8Fn = void (*)(const int8_t* r0, const int8_t* r1, int32_t wy,
                                  const int32_t* x_pos, const int32_t* x_lo, const int32_t* x_hi,
                                  int64_t out_w, int64_t c, int8_t* out);

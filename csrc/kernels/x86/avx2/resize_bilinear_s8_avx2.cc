@@ -15,7 +15,7 @@ inline __m256i Load8S8(const int8_t* p) {
 
 // The reference's int32 arithmetic on 8 channels: the weighted sum (exact:
 // it stays below 2^30 in magnitude), + or - 2^19 by its sign, truncating
-// division by 2^20, then the low byte of each lane (the int8 cast wraps).
+// division by 2^20, then the low byte of each lane (the reference's cast).
 inline void Pixel8(const int8_t* p00, const int8_t* p01, const int8_t* p10, const int8_t* p11,
                    __m256i w00, __m256i w01, __m256i w10, __m256i w11, int8_t* out) {
   __m256i v = _mm256_mullo_epi32(Load8S8(p00), w00);
