@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     print(f"CPU: {run_bench.cpu_description()}; pyruntime path {pyruntime._core.isa()} "
           f"(cpu_paths()[0] = {pyruntime.cpu_paths()[0]}); MobileNetV2 224x224, {args.threads} thread(s), "
-          f"{'thread CPU time' if args.cpu_time else 'wall time'} medians")
+          f"{'thread CPU time' if args.cpu_time else 'wall time'} medians; {run_bench.pyruntime_origin()}")
     print(f"{'kind':14} {'pyruntime':>10} {'LiteRT dflt':>12} {'LiteRT builtin':>15} {'ours/dflt':>9}  agreement (vs)")
     rows = []
     wanted = set(args.kinds.split(",")) if args.kinds else None

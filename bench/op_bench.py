@@ -41,8 +41,11 @@ def single_op_models(model_bytes: bytes, op_names, out_dir: Path):
             o = g.operators[i]
             g.operators = [o]
             # Every non-constant input becomes a graph input.
-            g.inputs = [t for t in o.inputs
-                        if t >= 0 and not len(m.buffers[g.tensors[t].buffer].data or [])]
+            def constant(t):
+                data = m.buffers[g.tensors[t].buffer].data
+                return data is not None and len(data) > 0
+
+            g.inputs = [t for t in o.inputs if t >= 0 and not constant(t)]
             g.outputs = [o.outputs[0]]
             m.signatureDefs = []
 
@@ -51,12 +54,15 @@ def single_op_models(model_bytes: bytes, op_names, out_dir: Path):
         yield i, name, path
 
 
+CLOCK = time.perf_counter
+
+
 def timer(fn, reps):
     fn()
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     for _ in range(reps):
         fn()
-    return (time.perf_counter() - t0) / reps
+    return (CLOCK() - t0) / reps
 
 
 def random_inputs(details):
@@ -90,17 +96,25 @@ def make_runners(path: Path, threads: int, isas):
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", default="resnet50")
+    p.add_argument("--model", default="resnet50", help="a zoo model name or a .tflite path")
     p.add_argument("--ops", nargs="*", default=["CONV_2D", "FULLY_CONNECTED"])
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--isas", nargs="*", default=["avx2", "reference"])
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--min-time", type=float, default=0.02, help="seconds per measurement")
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time the calling thread's CPU time (1 thread; holds up on a loaded machine)")
     args = p.parse_args(argv)
+    if args.cpu_time:
+        if args.threads != 1:
+            p.error("--cpu-time measures one thread: use --threads 1")
+        global CLOCK
+        CLOCK = time.thread_time
     saved = os.environ.get("PYRUNTIME_ISA")
     totals = {}
     with tempfile.TemporaryDirectory() as tmp:
-        data = get_model(args.model, "int8").read_bytes()
+        model = Path(args.model)
+        data = (model if model.suffix == ".tflite" else get_model(args.model, "int8")).read_bytes()
         cols = args.isas + ["xnnpack"]
         print(f"{'op':<22}" + "".join(f"{c:>12}" for c in cols))
         for i, name, path in single_op_models(data, set(args.ops), Path(tmp)):

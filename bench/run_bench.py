@@ -46,6 +46,18 @@ import overhead  # noqa: E402
 import peak_macs  # noqa: E402
 
 
+def pyruntime_origin() -> str:
+    """Where pyruntime was imported from, with a warning when this checkout has
+    its own in-tree build that is not the one being timed (scripts put only
+    tests/ on sys.path: without PYTHONPATH=. they time the installed wheel)."""
+    here = Path(pyruntime.__file__).resolve().parent
+    tree = Path(__file__).resolve().parent.parent / "pyruntime"
+    note = f"pyruntime from {here}"
+    if here != tree and any(tree.glob("_core*.so")):
+        note += f" (NOT this checkout's in-tree build in {tree}: run with PYTHONPATH=. to time it)"
+    return note
+
+
 def cpu_description() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -195,7 +207,8 @@ def main(argv=None) -> int:
     peak = peak_macs.exact_peak_macs()
     print(f"CPU: {cpu}")
     print(f"peak: {peak['macs_per_s'] / 1e9:.1f} G int8 MAC/s per core ({peak['instruction']}, isa {peak['isa']})")
-    print(f"pyruntime path: {pyruntime.cpu_paths()[0]} (cpu_paths: {', '.join(pyruntime.cpu_paths())})")
+    print(f"pyruntime path: {pyruntime.cpu_paths()[0]} (cpu_paths: {', '.join(pyruntime.cpu_paths())}); "
+          f"{pyruntime_origin()}")
     print(f"{'model':18} {'thr':>3} {'pyruntime':>9} {'(avx2)':>8} {'xnnpack':>8} {'openvino':>8} {'builtin':>8} "
           f"{'ratio':>6} {'vs ov':>6} {'peak%':>11} {'load ms':>11} {'RSS MB':>11}")
     print(f"{'':18} {'':>3} {'ms':>9} {'ms':>8} {'ms':>8} {'ms':>8} {'ms':>8} {'/xnn':>6} {'':>6} "

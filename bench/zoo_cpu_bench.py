@@ -103,7 +103,10 @@ def main(argv=None) -> int:
 
     paths = {m: real_models.get_model(m, "int8") for m in (args.models if args.models is not None else DEFAULT_MODELS)}
     paths.update({Path(f).stem: Path(f) for f in args.model_file})
-    print(f"pyruntime path {pyruntime.cpu_paths()[0]}; 1 thread; thread CPU ms per invoke, interleaved medians")
+    from run_bench import pyruntime_origin
+
+    print(f"pyruntime path {pyruntime.cpu_paths()[0]}; 1 thread; thread CPU ms per invoke, interleaved medians; "
+          f"{pyruntime_origin()}")
     for name, path in paths.items():
         reps = args.reps
         if not reps:

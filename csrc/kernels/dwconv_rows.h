@@ -31,12 +31,17 @@ struct DwTapOffsets {
   const int8_t* operator()(int t) const { return base + offset[t]; }
 };
 
+// Border pixels are handed over in batches of up to this many, from one row.
+constexpr int kDwBorderBatch = 8;
+
 // kMaxTaps: the microkernel's limit on filter_h * filter_w (checked by its
-// caller). pixel: a generic callable (DwTapPointers or DwTapOffsets, Out* out);
-// Out is int8_t, or float for the hybrid kernel. run: see above.
-template <int kMaxTaps, typename Out, typename Pixel, typename Run>
-inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t* zero_row,
-                       Out* output, int row0, int row1, Pixel&& pixel, Run&& run) {
+// caller). border(const DwTapPointers* taps, Out* const* outs, int count):
+// `count` border pixels of one row (a batch lets a kernel load each channel
+// group's weights once for all of them, as a run does). Out is int8_t, or
+// float for the hybrid kernel. run: see above.
+template <int kMaxTaps, typename Out, typename Border, typename Run>
+inline void DwConvRowsBatched(const ConvGeometry& g, const int8_t* input, const int8_t* zero_row,
+                              Out* output, int row0, int row1, Border&& border, Run&& run) {
   const int C = g.in_c, taps_n = g.filter_h * g.filter_w;
   ptrdiff_t offset[kMaxTaps + 1];
   for (int fy = 0, t = 0; fy < g.filter_h; ++fy)
@@ -47,8 +52,18 @@ inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t*
   const int ox_lo = (g.pad_left + g.stride_w - 1) / g.stride_w;
   const int ox_hi = g.in_w - 1 - span_w + g.pad_left >= 0
                         ? (g.in_w - 1 - span_w + g.pad_left) / g.stride_w + 1 : 0;
-  const int8_t* taps[kMaxTaps + 1];
-  taps[taps_n] = zero_row;
+  const int8_t* taps[kDwBorderBatch][kMaxTaps + 1];
+  DwTapPointers batch[kDwBorderBatch];
+  Out* outs[kDwBorderBatch];
+  for (int i = 0; i < kDwBorderBatch; ++i) {
+    taps[i][taps_n] = zero_row;
+    batch[i] = DwTapPointers{taps[i]};
+  }
+  int pending = 0;
+  const auto flush = [&] {
+    if (pending > 0) border(static_cast<const DwTapPointers*>(batch), static_cast<Out* const*>(outs), pending);
+    pending = 0;
+  };
   for (int row = row0; row < row1; ++row) {
     const int b = row / g.out_h, oy = row % g.out_h;
     const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
@@ -65,17 +80,32 @@ inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t*
         out += static_cast<size_t>(count - 1) * C;
         continue;
       }
+      const int8_t** pixel_taps = taps[pending];
       for (int fy = 0, t = 0; fy < g.filter_h; ++fy) {
         const int iy = iy0 + fy * g.dilation_h;
         for (int fx = 0; fx < g.filter_w; ++fx, ++t) {
           const int ix = ix0 + fx * g.dilation_w;
           const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
-          taps[t] = inside ? image + (static_cast<size_t>(iy) * g.in_w + ix) * C : zero_row;
+          pixel_taps[t] = inside ? image + (static_cast<size_t>(iy) * g.in_w + ix) * C : zero_row;
         }
       }
-      pixel(DwTapPointers{taps}, out);
+      outs[pending++] = out;
+      if (pending == kDwBorderBatch) flush();
     }
+    flush();
   }
+}
+
+// The same with border pixels one at a time: pixel(DwTapPointers, Out* out).
+template <int kMaxTaps, typename Out, typename Pixel, typename Run>
+inline void DwConvRows(const ConvGeometry& g, const int8_t* input, const int8_t* zero_row,
+                       Out* output, int row0, int row1, Pixel&& pixel, Run&& run) {
+  DwConvRowsBatched<kMaxTaps>(
+      g, input, zero_row, output, row0, row1,
+      [&](const DwTapPointers* taps, Out* const* outs, int count) {
+        for (int i = 0; i < count; ++i) pixel(taps[i], outs[i]);
+      },
+      run);
 }
 
 // The same for kernels without a run form: each interior pixel by itself.

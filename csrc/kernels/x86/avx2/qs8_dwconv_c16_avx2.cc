@@ -68,6 +68,36 @@ inline void PixelGroup(Taps taps, int pairs, const int8_t* group, int c, int n,
   }
 }
 
+// Two pixels (taps at a(t) and b(t)), all 16 channels of the group: their
+// independent chains interleave, so the requantization of one overlaps the
+// loads and multiplies of the other, and each weight vector is loaded once
+// for both.
+template <int kPairs, typename Requant, typename Taps>
+inline void PixelGroupTwice(Taps a, Taps b, int pairs, const int8_t* group, int c,
+                            const GroupRequant<Requant>& rq, int8_t* out_a, int8_t* out_b) {
+  if (kPairs > 0) pairs = kPairs;
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, b0 = a0, b1 = a0;
+  for (int p = 0; p < pairs; ++p) {
+    const __m256i* wp = reinterpret_cast<const __m256i*>(group + p * 64);
+    const __m256i w0 = _mm256_loadu_si256(wp), w1 = _mm256_loadu_si256(wp + 1);
+    const __m256i xa0 = Load16<true>(a(2 * p) + c, 16), xa1 = Load16<true>(a(2 * p + 1) + c, 16);
+    const __m256i xb0 = Load16<true>(b(2 * p) + c, 16), xb1 = Load16<true>(b(2 * p + 1) + c, 16);
+    a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_unpacklo_epi16(xa0, xa1), w0));
+    a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_unpackhi_epi16(xa0, xa1), w1));
+    b0 = _mm256_add_epi32(b0, _mm256_madd_epi16(_mm256_unpacklo_epi16(xb0, xb1), w0));
+    b1 = _mm256_add_epi32(b1, _mm256_madd_epi16(_mm256_unpackhi_epi16(xb0, xb1), w1));
+  }
+  const __m256i wa = _mm256_packs_epi32(rq.lo(a0), rq.hi(a1));
+  const __m256i wb = _mm256_packs_epi32(rq.lo(b0), rq.hi(b1));
+  // Lanes: a's channels 0-7 | b's 0-7, then a's 8-15 | b's 8-15.
+  const __m256i bytes = _mm256_packs_epi16(_mm256_permute2x128_si256(wa, wb, 0x20),
+                                           _mm256_permute2x128_si256(wa, wb, 0x31));
+  const __m256i clamped = _mm256_max_epi8(_mm256_min_epi8(bytes, _mm256_broadcastsi128_si256(rq.act_max)),
+                                          _mm256_broadcastsi128_si256(rq.act_min));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out_a + c), _mm256_castsi256_si128(clamped));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out_b + c), _mm256_extracti128_si256(clamped, 1));
+}
+
 template <int kPairs, typename Requant>
 void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
           const int8_t* zero_row, const Qs8GemmEpilogue& scalars, int8_t* output, int row0,
@@ -86,24 +116,29 @@ void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
       PixelGroup<kPairs, false>(taps, pairs, group, c, C - c, rq, out);
     }
   };
-  DwConvRows<kDwConvAvx2MaxTaps>(
+  // Pixels i and i + 1 of a batch or run for every channel group, each
+  // group's weights and requantization constants loaded once for all.
+  const auto pixels = [&](auto taps_of, int count, auto out_of) {
+    const int8_t* group = packed;
+    for (int c = 0; c < C; c += 16, group += group_bytes) {
+      const GroupRequant<Requant> rq = group_requant(group);
+      int i = 0;
+      if (C - c >= 16) {
+        for (; i + 2 <= count; i += 2)
+          PixelGroupTwice<kPairs>(taps_of(i), taps_of(i + 1), pairs, group, c, rq, out_of(i),
+                                  out_of(i + 1));
+      }
+      for (; i < count; ++i) pixel_group(taps_of(i), group, c, rq, out_of(i));
+    }
+  };
+  DwConvRowsBatched<kDwConvAvx2MaxTaps>(
       g, input, zero_row, output, row0, row1,
-      [&](auto taps, int8_t* out) {
-        const int8_t* group = packed;
-        for (int c = 0; c < C; c += 16, group += group_bytes)
-          pixel_group(taps, group, c, group_requant(group), out);
+      [&](const DwTapPointers* taps, int8_t* const* outs, int count) {
+        pixels([&](int i) { return taps[i]; }, count, [&](int i) { return outs[i]; });
       },
-      // A run of interior pixels channel group by group: the group's
-      // weights and requantization constants are loaded once for the run.
       [&](const int8_t* base, const ptrdiff_t* offset, int count, ptrdiff_t step, int8_t* out) {
-        const int8_t* group = packed;
-        for (int c = 0; c < C; c += 16, group += group_bytes) {
-          const GroupRequant<Requant> rq = group_requant(group);
-          const int8_t* b = base;
-          int8_t* o = out;
-          for (int i = 0; i < count; ++i, b += step, o += C)
-            pixel_group(DwTapOffsets{b, offset}, group, c, rq, o);
-        }
+        pixels([&](int i) { return DwTapOffsets{base + i * step, offset}; }, count,
+               [&](int i) { return out + static_cast<ptrdiff_t>(i) * C; });
       });
 }
 
