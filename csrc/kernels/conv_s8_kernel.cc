@@ -73,6 +73,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   g_ = g;
   filter_ = filter;
   input_zero_point_ = input_zero_point;
+  indirect_ = false;  // until InitIndirect (Prepare may run again)
   step_h_ = step_w_ = 1;
   top_ = g.pad_top;
   left_ = g.pad_left;
