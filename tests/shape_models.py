@@ -47,7 +47,8 @@ _OPTIONS = {  # op name -> BuiltinOptions member (options class is <member>T)
     "LOGICAL_OR": "LogicalOrOptions", "LOGICAL_AND": "LogicalAndOptions",
     "LOGICAL_NOT": "LogicalNotOptions", "REDUCE_ANY": "ReducerOptions",
     "REDUCE_ALL": "ReducerOptions", "LOG_SOFTMAX": "LogSoftmaxOptions", "FILL": "FillOptions",
-    "CAST": "CastOptions", "CONV_2D": "Conv2DOptions", "FULLY_CONNECTED": "FullyConnectedOptions",
+    "CAST": "CastOptions", "CONV_2D": "Conv2DOptions",
+    "DEPTHWISE_CONV_2D": "DepthwiseConv2DOptions", "FULLY_CONNECTED": "FullyConnectedOptions",
     "LEAKY_RELU": "LeakyReluOptions", "BATCH_MATMUL": "BatchMatMulOptions",
 }
 

@@ -73,6 +73,11 @@ CONV_CASES = [  # (B, H, W, C, O, FH, FW, stride, dilation, pad)
     (1, 9, 11, 8, 1, 3, 3, (1, 1), (1, 1), (1, 1)),      # 1 output channel: dot products, K = 72
     (2, 6, 7, 5, 3, 3, 3, (2, 1), (1, 1), (1, 0)),       # 3 channels, K = 45: masked k tail
     (1, 5, 5, 41, 4, 1, 1, (1, 1), (1, 1), (0, 0)),      # 4 channels, pointwise, K = 41
+    (1, 13, 12, 3, 24, 5, 5, (2, 2), (1, 1), (2, 2)),    # 5x5 stem: 25 taps of 3, 16 + 8 columns
+    (2, 9, 8, 1, 7, 3, 3, (1, 1), (1, 1), (1, 1)),       # one input channel per tap
+    (1, 8, 10, 16, 20, 2, 2, (2, 2), (1, 1), (0, 0)),    # 2x2 stride 2, no padding
+    (1, 7, 6, 13, 2, 3, 3, (1, 1), (1, 1), (1, 1)),      # 2 outputs: 8 + masked 5 per tap, 4-row blocks + 2
+    (1, 400, 400, 1, 5, 3, 3, (1, 1), (1, 1), (1, 1)),   # indirection table > 8 MB: built per block
 ]
 
 

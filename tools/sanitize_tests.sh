@@ -51,7 +51,8 @@ if [ $# -eq 0 ]; then
          tests/test_hybrid.py tests/test_interpreter_api.py tests/test_schema_reader.py \
          tests/test_sparse_densify.py tests/test_kernels_average_pool.py \
          tests/test_kernels_channel_lut.py tests/test_kernels_sqrdiff.py tests/test_corpus_ops.py \
-         tests/test_corpus_int16.py tests/test_kernels_conv_indirect.py tests/test_kernels_resize.py
+         tests/test_corpus_int16.py tests/test_kernels_conv_s16.py \
+         tests/test_kernels_conv_indirect.py tests/test_kernels_resize.py
 fi
 
 echo "== pytest under ASan+UBSan: $*"

@@ -1,6 +1,9 @@
 #include "interpreter/fusion.h"
 
+#include "model/builtin_ops.h"
 #include "ops/fused_lut.h"
+#include "ops/movement_common.h"
+#include "ops/registry.h"
 
 namespace pyrt {
 namespace {
@@ -15,17 +18,85 @@ bool MulOfTable(const Op& mul, const int8_t* f_lut, int f_side, int8_t lut[256])
   return true;
 }
 
+// Consumer counts and producer op of every tensor; graph outputs count as
+// consumers.
+void CountUses(const std::vector<Op*>& ops, size_t num_tensors, const std::vector<int32_t>& keep,
+               std::vector<int>* consumers, std::vector<int>* producer) {
+  consumers->assign(num_tensors, 0);
+  producer->assign(num_tensors, -1);
+  for (size_t s = 0; s < ops.size(); ++s) {
+    for (int32_t t : ops[s]->desc().inputs)
+      if (t >= 0) ++(*consumers)[t];
+    for (int32_t t : ops[s]->desc().outputs) (*producer)[t] = static_cast<int>(s);
+  }
+  for (int32_t t : keep) ++(*consumers)[t];
+}
+
+// [top, bottom, left, right] of a PAD op that pads a 4-D float32 tensor
+// with zeros along height and width only, or false.
+bool SpatialZeroPad(const Op& pad, const std::vector<Tensor>& tensors, int32_t pads[4]) {
+  const OpDesc& d = pad.desc();
+  if (d.builtin_code != kOpPad || d.inputs.size() != 2 || d.outputs.size() != 1) return false;
+  const Tensor& in = tensors[d.inputs[0]];
+  const Tensor& paddings = tensors[d.inputs[1]];
+  if (in.dtype != DType::kFloat32 || in.rank() != 4 || !paddings.is_constant ||
+      (paddings.dtype != DType::kInt32 && paddings.dtype != DType::kInt64) ||
+      paddings.num_elements() != 8)
+    return false;
+  const std::vector<int64_t> p = ReadConstantIndices(paddings, pad.label(), "paddings");
+  if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) return false;
+  for (int i = 0; i < 4; ++i) {
+    if (p[2 + i] < 0 || p[2 + i] > 1024) return false;
+    pads[i] = static_cast<int32_t>(p[2 + i]);
+  }
+  return true;
+}
+
 }  // namespace
+
+void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
+                        const std::vector<int32_t>& keep, Isa isa, FusedOps* fused) {
+  std::vector<int> consumers, producer;
+  CountUses(ops, tensors.size(), keep, &consumers, &producer);
+  std::vector<bool> removed(ops.size(), false);
+  for (size_t s = 0; s < ops.size(); ++s) {
+    const OpDesc& d = ops[s]->desc();
+    const bool depthwise = d.builtin_code == kOpDepthwiseConv2D;
+    if ((d.builtin_code != kOpConv2D && !depthwise) || d.inputs.size() < 2) continue;
+    const int32_t padded = d.inputs[0];
+    if (padded < 0 || producer[padded] < 0 || consumers[padded] != 1) continue;
+    // Float filters only: a float input with int8 weights is a hybrid conv.
+    if (d.inputs[1] < 0 || tensors[d.inputs[1]].dtype != DType::kFloat32) continue;
+    const Op& pad = *ops[producer[padded]];
+    int32_t pads[4];
+    if (removed[producer[padded]] || !SpatialZeroPad(pad, tensors, pads)) continue;
+    auto desc = std::make_unique<OpDesc>(d);
+    desc->name = pad.desc().name + "+" + d.name;
+    desc->inputs[0] = pad.desc().inputs[0];
+    ConvOptions& o = std::get<ConvOptions>(desc->options);
+    o.fused_pad_top = pads[0], o.fused_pad_bottom = pads[1];
+    o.fused_pad_left = pads[2], o.fused_pad_right = pads[3];
+    std::vector<Tensor*> ins;
+    for (int32_t t : desc->inputs) ins.push_back(t >= 0 ? &tensors[t] : nullptr);
+    std::unique_ptr<Op> op = depthwise ? MakeDepthwiseConv2DF32() : MakeConv2DF32();
+    op->Bind(desc.get(), ins, {&tensors[d.outputs[0]]});
+    op->set_isa(isa);
+    op->Prepare();
+    removed[producer[padded]] = true;
+    ops[s] = op.get();
+    fused->descs.push_back(std::move(desc));
+    fused->ops.push_back(std::move(op));
+  }
+  size_t kept = 0;
+  for (size_t s = 0; s < ops.size(); ++s)
+    if (!removed[s]) ops[kept++] = ops[s];
+  ops.resize(kept);
+}
 
 void FuseElementwiseS8(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
                        const std::vector<int32_t>& keep, Isa isa, FusedOps* fused) {
-  std::vector<int> consumers(tensors.size(), 0), producer(tensors.size(), -1);
-  for (size_t s = 0; s < ops.size(); ++s) {
-    for (int32_t t : ops[s]->desc().inputs)
-      if (t >= 0) ++consumers[t];
-    for (int32_t t : ops[s]->desc().outputs) producer[t] = static_cast<int>(s);
-  }
-  for (int32_t t : keep) ++consumers[t];
+  std::vector<int> consumers, producer;
+  CountUses(ops, tensors.size(), keep, &consumers, &producer);
   std::vector<bool> removed(ops.size(), false);
   for (size_t s = 0; s < ops.size(); ++s) {
     const OpDesc& d = ops[s]->desc();

@@ -28,4 +28,11 @@ struct FusedOps {
 void FuseElementwiseS8(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
                        const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
 
+// PAD (zeros, height and width only) feeding only a float32 CONV_2D or
+// DEPTHWISE_CONV_2D becomes that conv with the padding added to its window
+// (ConvOptions::fused_pad_*), as XNNPACK fuses it: the padded copy is never
+// written. The conv's sums are the same, so are its outputs.
+void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
+                        const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
+
 }  // namespace pyrt

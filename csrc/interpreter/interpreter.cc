@@ -316,6 +316,8 @@ void Interpreter::PlanMemory() {
   if (!options_.preserve_all_tensors && !dynamic()) {
     FuseElementwiseS8(live, tensors_, model_.outputs, options_.isa, &fused_);
     FuseChannelTablesS8(live, tensors_, model_.outputs, options_.isa, &fused_);
+    // Not where float ops must round as LiteRT's builtin kernels do.
+    if (!HasHybridOps()) FusePadIntoConvF32(live, tensors_, model_.outputs, options_.isa, &fused_);
   }
   const int end = static_cast<int>(live.size());
   std::vector<int> first(tensors_.size(), end + 1), last(tensors_.size(), -2);

@@ -24,6 +24,9 @@ struct ConvOptions {
   int32_t dilation_w = 1, dilation_h = 1;
   int32_t depth_multiplier = 0;  // depthwise only
   Activation activation = Activation::kNone;
+  // Zero rows / columns of a PAD fused into a float conv (interpreter/
+  // fusion.h): the window runs over the input padded by these first.
+  int32_t fused_pad_top = 0, fused_pad_bottom = 0, fused_pad_left = 0, fused_pad_right = 0;
 };
 
 struct PoolOptions {

@@ -196,7 +196,7 @@ class FloatBinaryOp : public BroadcastBinaryOp {
     const float lo = lo_, hi = hi_;
     switch (op_) {
       case FloatBinary::kPrelu:
-        return BinaryF32(BinaryF32Op::kPrelu, plan_, a<float>(), b<float>(), out<float>(), 0.f,
+        return BinaryF32(isa(), BinaryF32Op::kPrelu, plan_, a<float>(), b<float>(), out<float>(), 0.f,
                          0.f);
       case FloatBinary::kSquaredDifference:
         return BroadcastBinary(plan_, a<float>(), b<float>(), out<float>(), [](float x, float y) {

@@ -55,14 +55,18 @@ class FloatWeightsOp : public Op {
     g.stride_w = o.stride_w;
     g.dilation_h = o.dilation_h;
     g.dilation_w = o.dilation_w;
-    const PaddedSize h = ComputePadding(o.padding, g.in_h, g.filter_h, o.stride_h, o.dilation_h);
-    const PaddedSize w = ComputePadding(o.padding, g.in_w, g.filter_w, o.stride_w, o.dilation_w);
+    // A fused PAD's zeros are padding the kernels add themselves (taps
+    // outside the input read as zero).
+    const PaddedSize h = ComputePadding(o.padding, g.in_h + o.fused_pad_top + o.fused_pad_bottom,
+                                        g.filter_h, o.stride_h, o.dilation_h);
+    const PaddedSize w = ComputePadding(o.padding, g.in_w + o.fused_pad_left + o.fused_pad_right,
+                                        g.filter_w, o.stride_w, o.dilation_w);
     PYRT_ENSURE(h.out > 0 && w.out > 0, label(), ": the filter does not fit the input ",
                 ShapeToString(in.shape));
     g.out_h = h.out;
     g.out_w = w.out;
-    g.pad_top = h.pad;
-    g.pad_left = w.pad;
+    g.pad_top = h.pad + o.fused_pad_top;
+    g.pad_left = w.pad + o.fused_pad_left;
     SetOutputShape(output(0), {g.batch, g.out_h, g.out_w, g.out_c});
   }
   void ActivationClamp(Activation act, float* lo, float* hi) const {

@@ -1,9 +1,12 @@
 // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED for 16x8 models: int16
 // activations with zero point 0, int8 symmetric weights, int64 (or int32)
-// bias. Reference kernels only (kernels/reference/conv_s16.h).
+// bias. CONV_2D and DEPTHWISE_CONV_2D (multiplier 1) run the threaded
+// kernels of kernels/conv_s16_kernel.h on every path but `reference`, which
+// runs their twins, the reference kernels (kernels/reference/conv_s16.h).
 #include <cstring>
 #include <vector>
 
+#include "kernels/conv_s16_kernel.h"
 #include "kernels/reference/conv_s16.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
@@ -111,11 +114,21 @@ class Conv2DS16 : public S16x8Op {
     bias_ = ReadBias64(optional_input(2), g.out_c);
     ChannelRequant(in, filter, out, g.out_c, 0);
     FillConvParams(g, filter, o.activation);
+    threaded_ = isa() != Isa::kReference;
+    if (threaded_) kernel_.Init(isa(), params_);
   }
 
-  void Eval(const EvalContext&) override {
-    ConvS16(params_, input(0).data_as<int16_t>(), output(0).data_as<int16_t>());
+  void Eval(const EvalContext& ctx) override {
+    if (threaded_) {
+      kernel_.Run(input(0).data_as<int16_t>(), output(0).data_as<int16_t>(), ctx.pool);
+    } else {
+      ConvS16(params_, input(0).data_as<int16_t>(), output(0).data_as<int16_t>());
+    }
   }
+
+ private:
+  bool threaded_ = false;
+  ConvS16Kernel kernel_;
 };
 
 class DepthwiseConv2DS16 : public S16x8Op {
@@ -138,15 +151,23 @@ class DepthwiseConv2DS16 : public S16x8Op {
     bias_ = ReadBias64(optional_input(2), g.out_c);
     ChannelRequant(in, filter, out, g.out_c, 3);
     FillConvParams(g, filter, o.activation);
+    threaded_ = isa() != Isa::kReference && DepthwiseS16Supported(g, depth_multiplier_);
+    if (threaded_) kernel_.Init(isa(), params_);
   }
 
-  void Eval(const EvalContext&) override {
-    DepthwiseConvS16(params_, depth_multiplier_, input(0).data_as<int16_t>(),
-                     output(0).data_as<int16_t>());
+  void Eval(const EvalContext& ctx) override {
+    if (threaded_) {
+      kernel_.Run(input(0).data_as<int16_t>(), output(0).data_as<int16_t>(), ctx.pool);
+    } else {
+      DepthwiseConvS16(params_, depth_multiplier_, input(0).data_as<int16_t>(),
+                       output(0).data_as<int16_t>());
+    }
   }
 
  private:
   int depth_multiplier_ = 1;
+  bool threaded_ = false;
+  DepthwiseS16Kernel kernel_;
 };
 
 class FullyConnected16x8 : public S16x8Op {

@@ -27,7 +27,7 @@ class BinaryArithF32 : public Op {
     FloatActivationRange(options<ArithmeticOptions>().activation, &lo_, &hi_, label());
   }
   void Eval(const EvalContext&) override {
-    BinaryF32(op_, plan_, input(0).data_as<float>(), input(1).data_as<float>(),
+    BinaryF32(isa(), op_, plan_, input(0).data_as<float>(), input(1).data_as<float>(),
               output(0).data_as<float>(), lo_, hi_);
   }
 

@@ -58,7 +58,7 @@ class Pool2DF32 : public Op {
     if (average_) {
       AveragePoolF32(g_, in, out, lo_, hi_);
     } else {
-      MaxPoolF32(g_, in, out, lo_, hi_);
+      F32VopsConfigFor(isa()).max_pool(g_, in, out, lo_, hi_);
     }
   }
 

@@ -4,6 +4,7 @@
 // gives input and output the same parameters). Nearest neighbor copies bytes
 // of any dtype. Bilinear follows the reference kernel per type: float32 and
 // uint8 the float formula, int8 / int16 the 10-bit fixed-point one.
+#include "kernels/f32_vops/f32_vops.h"
 #include "kernels/reference/resize.h"
 #include "kernels/resize_bilinear_s8_kernel.h"
 #include "ops/movement_common.h"
@@ -68,7 +69,7 @@ class Resize : public Op {
     if (!bilinear_) {
       ResizeNearestBytes(s_, elem_, near_y_.data(), near_x_.data(), in.data, out.data);
     } else if (in.dtype == DType::kFloat32) {
-      ResizeBilinearF32(s_, fy_, fx_, in.data_as<float>(), out.data_as<float>());
+      F32VopsConfigFor(isa()).resize_bilinear(s_, fy_, fx_, in.data_as<float>(), out.data_as<float>());
     } else if (in.dtype == DType::kUInt8) {
       ResizeBilinearU8(s_, fy_, fx_, in.data_as<uint8_t>(), out.data_as<uint8_t>());
     } else if (in.dtype == DType::kInt8) {

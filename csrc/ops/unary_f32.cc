@@ -1,5 +1,8 @@
 // Float32 versions of the elementwise unary ops: RELU, RELU6, RELU_N1_TO_1,
 // LEAKY_RELU, TANH, GELU, ABS, NEG, EXP, LOG, SQRT, RSQRT, SQUARE.
+#include <limits>
+
+#include "kernels/f32_vops/f32_vops.h"
 #include "kernels/reference/unary_f32.h"
 #include "ops/op.h"
 #include "model/builtin_ops.h"
@@ -20,7 +23,17 @@ class UnaryF32Kernel : public Op {
     SetOutputShape(output(0), input(0).shape);
   }
   void Eval(const EvalContext&) override {
-    UnaryF32(op_, input(0).num_elements(), input(0).data_as<float>(), output(0).data_as<float>());
+    const float* in = input(0).data_as<float>();
+    float* out = output(0).data_as<float>();
+    const int64_t n = input(0).num_elements();
+    // The RELU family is std::min(std::max(lo, x), hi): the path's clamp.
+    switch (op_) {
+      case UnaryF32Op::kRelu:
+        return F32VopsConfigFor(isa()).clamp(in, out, n, 0.f, std::numeric_limits<float>::infinity());
+      case UnaryF32Op::kRelu6: return F32VopsConfigFor(isa()).clamp(in, out, n, 0.f, 6.f);
+      case UnaryF32Op::kReluN1To1: return F32VopsConfigFor(isa()).clamp(in, out, n, -1.f, 1.f);
+      default: return UnaryF32(op_, n, in, out);
+    }
   }
 
  protected:

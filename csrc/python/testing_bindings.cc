@@ -15,10 +15,12 @@
 #include "core/error.h"
 #include "core/thread_pool.h"
 #include "kernels/binary_q8_kernel.h"
+#include "kernels/conv_s16_kernel.h"
 #include "kernels/conv_s8_kernel.h"
 #include "kernels/depthwise_conv_s8_kernel.h"
 #include "kernels/depthwise_hybrid_kernel.h"
 #include "kernels/f32_gemm/f32_gemm.h"
+#include "kernels/f32_vops/f32_vops.h"
 #include "kernels/fully_connected_s8_kernel.h"
 #include "kernels/hybrid_gemm.h"
 #include "kernels/hybrid_quant.h"
@@ -60,6 +62,8 @@ using I8 = py::array_t<int8_t, py::array::c_style | py::array::forcecast>;
 using I32 = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
 using F32 = py::array_t<float, py::array::c_style | py::array::forcecast>;
 using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using I16 = py::array_t<int16_t, py::array::c_style | py::array::forcecast>;
+using I64 = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
 
 template <typename T>
 std::vector<T> Vec(const py::array_t<T, py::array::c_style | py::array::forcecast>& a, size_t n,
@@ -233,6 +237,65 @@ py::array DepthwiseConvS8(const I8& input, const I8& filter, const I32& bias,
   py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// 16x8 CONV_2D ("conv", filter [O,FH,FW,C]) or DEPTHWISE_CONV_2D
+// ("depthwise", filter [1,FH,FW,C*m]) of int16 input [B,H,W,C]: the threaded
+// kernels (kernels/conv_s16_kernel.h) on path `isa` (reference: the portable
+// one) or, threaded false, the reference.
+py::array ConvS16(const std::string& op, const I16& input, const I8& filter, const I64& bias,
+                  const I32& multiplier, const I32& shift, int32_t act_min, int32_t act_max,
+                  std::array<int, 2> stride, std::array<int, 2> dilation, std::array<int, 2> pad,
+                  std::array<int, 2> out_hw, bool threaded, const std::string& isa,
+                  int num_threads) {
+  const bool depthwise = op == "depthwise";
+  if ((!depthwise && op != "conv") || input.ndim() != 4 || filter.ndim() != 4 ||
+      input.shape(3) < 1 || (depthwise && (filter.shape(0) != 1 || filter.shape(3) % input.shape(3))) ||
+      (!depthwise && filter.shape(3) != input.shape(3)))
+    throw UsageError("conv_s16: op 'conv' or 'depthwise', input [B,H,W,C] and a matching filter expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = static_cast<int>(filter.shape(depthwise ? 3 : 0));
+  g.filter_h = filter.shape(1), g.filter_w = filter.shape(2), g.stride_h = stride[0];
+  g.stride_w = stride[1], g.dilation_h = dilation[0], g.dilation_w = dilation[1];
+  g.pad_top = pad[0], g.pad_left = pad[1], g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.dilation_h < 1 || g.dilation_w < 1 || g.out_h < 1 ||
+      g.out_w < 1 || g.out_c < 1 || num_threads < 1)
+    throw UsageError("conv_s16: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  const std::vector<int64_t> b = Vec(bias, n, "bias");
+  const std::vector<int32_t> m = Vec(multiplier, n, "multiplier"), sh = Vec(shift, n, "shift");
+  for (int32_t v : sh)
+    if (v < -31 || v > 14) throw UsageError("conv_s16: shift outside [-31, 14]");
+  ConvS16Params p;
+  p.g = g;
+  p.filter = filter.data();
+  p.bias = b.data();
+  p.multiplier = m.data();
+  p.shift = sh.data();
+  p.act_min = act_min;
+  p.act_max = act_max;
+  py::array_t<int16_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  const int multiplier_c = g.out_c / g.in_c;
+  if (!threaded) {
+    if (depthwise) {
+      DepthwiseConvS16(p, multiplier_c, input.data(), out.mutable_data());
+    } else {
+      pyrt::ConvS16(p, input.data(), out.mutable_data());
+    }
+  } else if (depthwise) {
+    if (!DepthwiseS16Supported(g, multiplier_c))
+      throw UsageError("conv_s16: the threaded depthwise kernel does not take this geometry");
+    DepthwiseS16Kernel kernel;
+    kernel.Init(ResolveIsa(isa.c_str()), p);
+    kernel.Run(input.data(), out.mutable_data(), &pool);
+  } else {
+    ConvS16Kernel kernel;
+    kernel.Init(ResolveIsa(isa.c_str()), p);
+    kernel.Run(input.data(), out.mutable_data(), &pool);
+  }
   return out;
 }
 
@@ -592,6 +655,65 @@ py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float ac
   return out;
 }
 
+// One f32_vops kernel: "add" / "sub" / "mul" (x, y same shape), "prelu"
+// (x [rows, n], y = n alphas) or "clamp" (x only; y ignored).
+py::array F32Vop(const std::string& op, const F32& x, const F32& y, float lo, float hi,
+                 const std::string& isa) {
+  const F32VopsConfig& k = F32VopsConfigFor(ResolveIsa(isa.c_str()));
+  py::array_t<float> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  const int64_t n = x.size();
+  if (op == "prelu") {
+    if (x.ndim() != 2 || y.size() != x.shape(1)) throw UsageError("f32_vop: prelu x [rows, n], y [n]");
+    k.prelu(x.data(), y.data(), out.mutable_data(), x.shape(0), x.shape(1));
+  } else if (op == "clamp") {
+    k.clamp(x.data(), out.mutable_data(), n, lo, hi);
+  } else {
+    if (y.size() != n) throw UsageError("f32_vop: x and y differ in size");
+    const BinaryRowF32Fn fn = op == "add" ? k.add : op == "sub" ? k.sub : op == "mul" ? k.mul : nullptr;
+    if (!fn) throw UsageError(StrCat("f32_vop: unknown op ", op));
+    fn(x.data(), y.data(), out.mutable_data(), n, lo, hi);
+  }
+  return out;
+}
+
+// Float MAX_POOL_2D over [B,H,W,C] (windows clipped to the image).
+py::array MaxPoolF32(const F32& x, std::array<int, 2> filter, std::array<int, 2> stride,
+                     std::array<int, 2> pad, std::array<int, 2> out_hw, float lo, float hi,
+                     const std::string& isa) {
+  if (x.ndim() != 4 || filter[0] < 1 || filter[1] < 1 || stride[0] < 1 || stride[1] < 1 ||
+      out_hw[0] < 0 || out_hw[1] < 0)
+    throw UsageError("max_pool_f32: input [B,H,W,C] and positive window expected");
+  PoolGeometry g{};
+  g.batch = static_cast<int>(x.shape(0));
+  g.in_h = static_cast<int>(x.shape(1));
+  g.in_w = static_cast<int>(x.shape(2));
+  g.channels = static_cast<int>(x.shape(3));
+  g.filter_h = filter[0], g.filter_w = filter[1];
+  g.stride_h = stride[0], g.stride_w = stride[1];
+  g.pad_top = pad[0], g.pad_left = pad[1];
+  g.out_h = out_hw[0], g.out_w = out_hw[1];
+  py::array_t<float> out({g.batch, g.out_h, g.out_w, g.channels});
+  F32VopsConfigFor(ResolveIsa(isa.c_str())).max_pool(g, x.data(), out.mutable_data(), lo, hi);
+  return out;
+}
+
+// Float RESIZE_BILINEAR of [B,H,W,C] to out_hw.
+py::array ResizeBilinearF32(const F32& x, std::array<int, 2> out_hw, bool align_corners,
+                            bool half_pixel_centers, const std::string& isa) {
+  if (x.ndim() != 4 || x.shape(1) < 1 || x.shape(2) < 1 || out_hw[0] < 1 || out_hw[1] < 1)
+    throw UsageError("resize_bilinear_f32: input [B,H,W,C] and a positive size expected");
+  ResizeShape s;
+  s.batch = x.shape(0), s.in_h = x.shape(1), s.in_w = x.shape(2), s.channels = x.shape(3);
+  s.out_h = out_hw[0], s.out_w = out_hw[1];
+  const BilinearAxisF ya = BilinearAxisFloat(static_cast<int32_t>(s.in_h), out_hw[0], align_corners,
+                                             half_pixel_centers);
+  const BilinearAxisF xa = BilinearAxisFloat(static_cast<int32_t>(s.in_w), out_hw[1], align_corners,
+                                             half_pixel_centers);
+  py::array_t<float> out({s.batch, s.out_h, s.out_w, s.channels});
+  F32VopsConfigFor(ResolveIsa(isa.c_str())).resize_bilinear(s, ya, xa, x.data(), out.mutable_data());
+  return out;
+}
+
 // Float depthwise conv over input [B,H,W,C] with filter [1,FH,FW,C*m].
 py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
                            float act_max, std::array<int, 2> stride, std::array<int, 2> dilation,
@@ -824,6 +946,11 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
         py::arg("num_threads") = 1);
+  t.def("conv_s16", &testing::ConvS16, py::arg("op"), py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("act_min"),
+        py::arg("act_max"), py::arg("stride"), py::arg("dilation"), py::arg("pad"),
+        py::arg("out_hw"), py::arg("threaded"), py::arg("isa") = "reference",
+        py::arg("num_threads") = 1);
   t.def("fully_connected_s8", &testing::FullyConnectedS8, py::arg("a"), py::arg("b"), py::arg("bias"),
         py::arg("scale"), py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"),
         py::arg("isa"), py::arg("num_threads") = 1);
@@ -835,6 +962,15 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
         py::arg("num_threads") = 1, py::arg("builtin_rounding") = false);
+  t.def("f32_vop", &testing::F32Vop, py::arg("op"), py::arg("x"), py::arg("y"), py::arg("lo"),
+        py::arg("hi"), py::arg("isa"));
+  t.def("max_pool_f32", &testing::MaxPoolF32, py::arg("x"), py::arg("filter"), py::arg("stride"),
+        py::arg("pad"), py::arg("out_hw"), py::arg("lo"), py::arg("hi"), py::arg("isa"));
+  t.def("resize_bilinear_f32", &testing::ResizeBilinearF32, py::arg("x"), py::arg("out_hw"),
+        py::arg("align_corners"), py::arg("half_pixel_centers"), py::arg("isa"));
+  t.def("f32_vops_kernel", [](const std::string& isa) {  // name of the path's elementwise kernels
+    return std::string(F32VopsConfigFor(ResolveIsa(isa.c_str())).name);
+  });
   t.def("fully_connected_f32", &testing::FullyConnectedF32, py::arg("a"), py::arg("b"),
         py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"),
         py::arg("num_threads") = 1, py::arg("builtin_rounding") = false);

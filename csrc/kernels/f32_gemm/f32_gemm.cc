@@ -7,7 +7,7 @@ const F32GemmConfig& F32GemmConfigFor(Isa isa) {
                                         f32_portable::DepthwiseF32Rows};
 #if defined(__x86_64__)
   static const F32GemmConfig kAvx2{"f32_gemm_6x16_fma_avx2", f32_fma_avx2::GemmF32Rows,
-                                   f32_fma_avx2::DepthwiseF32Rows};
+                                   f32_fma_avx2::DepthwiseF32Rows, f32_fma_avx2::IgemmF32Rows};
   // Every CPU on the avx512vnni path has AVX-512F (isa.cc checks it).
   static const F32GemmConfig kAvx512{"f32_gemm_8x32_avx512", f32_avx512::GemmF32Rows,
                                      f32_avx512::DepthwiseF32Rows};

@@ -20,6 +20,9 @@ struct F32GemmConfig {
   const char* name;              // "f32_gemm_6x16_fma_avx2", ...
   GemmF32RowsFn gemm;            // rows of C over all packed panels
   DepthwiseF32RowsFn depthwise;  // output rows (batch * out_h + oy)
+  // Convolutions read through per-tap input pointers (no im2col copy), or
+  // null: the conv copies im2col rows for `gemm`.
+  IgemmF32RowsFn igemm = nullptr;
 };
 
 // The best float kernels a CPU running `isa` can execute.
@@ -33,6 +36,7 @@ const F32GemmConfig& F32GemmBuiltinRoundingConfigFor(Isa isa);
 // AVX2 + FMA: 6 rows x 16 columns (two ymm per row), depthwise 8 channels a vector.
 namespace f32_fma_avx2 {
 void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
+void IgemmF32Rows(const GemmF32Args&, const float* const*, int, int, float*, size_t);
 void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
 }  // namespace f32_fma_avx2
 

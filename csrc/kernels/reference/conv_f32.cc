@@ -10,7 +10,11 @@ namespace pyrt {
 namespace {
 
 constexpr int kBlockRows = 48;  // im2col rows per task (a multiple of the 6-row micro-kernel)
+static_assert(kBlockRows % kIgemmF32GroupRows == 0, "tasks start indirection tables on a group");
 constexpr int kMaxSlots = 8;    // scratch blocks: at most this many workers
+// Indirection tables up to this size are kept whole (XNNPACK keeps them all);
+// larger convolutions build theirs per block in scratch.
+constexpr size_t kMaxTableBytes = size_t{8} << 20;
 
 // Runs task(first, count) over [0, total) in blocks of `block`, on up to
 // `slots` workers; task also receives its worker index for scratch.
@@ -84,11 +88,64 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   args_.act_min = act_min;
   args_.act_max = act_max;
   gemm_ = Config(isa, builtin_rounding).gemm;
+  igemm_ = pointwise_ ? nullptr : Config(isa, builtin_rounding).igemm;
+  if (igemm_) {
+    zeros_.assign(g.in_c, 0.f);
+    // The whole table when it is small enough: built once per input address.
+    const size_t groups = (static_cast<size_t>(g.batch) * g.out_h * g.out_w + 5) / 6;
+    const size_t entries = groups * kIgemmF32GroupRows * g.filter_h * g.filter_w;
+    table_.assign(entries * sizeof(float*) <= kMaxTableBytes ? entries : 0, nullptr);
+    table_input_ = nullptr;
+    tap_offsets_.clear();
+    for (int fy = 0; fy < g.filter_h; ++fy)
+      for (int fx = 0; fx < g.filter_w; ++fx)
+        tap_offsets_.push_back((static_cast<size_t>(fy) * g.dilation_h * g.in_w + fx * g.dilation_w) *
+                               g.in_c);
+  }
 }
 
 size_t ConvF32Kernel::scratch_bytes() const {
   if (pointwise_) return 0;
-  return size_t{kMaxSlots} * kBlockRows * args_.k * sizeof(float);
+  if (igemm_ && !table_.empty()) return 0;
+  const size_t row = igemm_ ? size_t{sizeof(float*)} * g_.filter_h * g_.filter_w
+                            : sizeof(float) * args_.k;
+  return size_t{kMaxSlots} * kBlockRows * row;  // kBlockRows: whole groups of 6 rows
+}
+
+// Rows m0.. of the indirection table (IgemmF32RowsFn's grouped layout):
+// per output pixel, a pointer per tap (fy, fx order) to the input pixel's
+// in_c channels, or to zeros_ for padding taps.
+void ConvF32Kernel::IndirectionRows(const float* input, int m0, int count,
+                                    const float** table) const {
+  const ConvGeometry& g = g_;
+  constexpr int kG = kIgemmF32GroupRows;
+  const int taps = g.filter_h * g.filter_w;
+  const int pixels = g.out_h * g.out_w;
+  int b = m0 / pixels, oy = m0 % pixels / g.out_w, ox = m0 % g.out_w;
+  for (int r = 0; r < count; ++r, ++ox) {
+    const float** dst = table + (r / kG) * kG * taps + r % kG;  // tap t at dst[t * kG]
+    if (ox == g.out_w) {
+      ox = 0;
+      if (++oy == g.out_h) oy = 0, ++b;
+    }
+    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
+    const int iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
+    if (iy0 >= 0 && iy0 + (g.filter_h - 1) * g.dilation_h < g.in_h && ix0 >= 0 &&
+        ix0 + (g.filter_w - 1) * g.dilation_w < g.in_w) {  // all taps inside: fixed offsets
+      const float* first = image + (static_cast<size_t>(iy0) * g.in_w + ix0) * g.in_c;
+      for (size_t off : tap_offsets_) *dst = first + off, dst += kG;
+      continue;
+    }
+    for (int fy = 0; fy < g.filter_h; ++fy) {
+      const int iy = iy0 + fy * g.dilation_h;
+      for (int fx = 0; fx < g.filter_w; ++fx) {
+        const int ix = ix0 + fx * g.dilation_w;
+        const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+        *dst = inside ? image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c : zeros_.data();
+        dst += kG;
+      }
+    }
+  }
 }
 
 // Rows m0.. of the im2col matrix (row = output pixel, taps in fy, fx, c
@@ -143,10 +200,30 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
   const size_t ldc = static_cast<size_t>(g_.out_c);
   if (pointwise_ && SplitByPanels(args_, M))
     return GemmByPanels(gemm_, args_, input, g_.in_c, M, output, ldc, pool);
+  const int taps = g_.filter_h * g_.filter_w;
+  const bool whole_table = igemm_ && !table_.empty();
+  if (whole_table && table_input_ != input) {  // the arena moved (or first run): rebuild
+    ForBlocks(pool, M, kBlockRows, [&](int, int m0, int count) {
+      IndirectionRows(input, m0, count, table_.data() + static_cast<size_t>(m0) * taps);
+    });
+    table_input_ = input;
+  }
   ForBlocks(pool, M, kBlockRows, [&](int w, int m0, int count) {
     if (pointwise_) {
       gemm_(args_, input + static_cast<size_t>(m0) * g_.in_c, g_.in_c, count, output + m0 * ldc,
             ldc);
+      return;
+    }
+    if (whole_table) {
+      igemm_(args_, table_.data() + static_cast<size_t>(m0) * taps, taps, count,
+             output + m0 * ldc, ldc);
+      return;
+    }
+    if (igemm_) {
+      const float** ind =
+          reinterpret_cast<const float**>(scratch) + static_cast<size_t>(w) * kBlockRows * taps;
+      IndirectionRows(input, m0, count, ind);
+      igemm_(args_, ind, taps, count, output + m0 * ldc, ldc);
       return;
     }
     float* a = reinterpret_cast<float*>(scratch) + static_cast<size_t>(w) * kBlockRows * args_.k;

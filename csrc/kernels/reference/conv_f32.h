@@ -19,7 +19,8 @@ class ConvF32Kernel {
  public:
   // filter: [out_c][filter_h][filter_w][in_c]; bias: out_c floats or null.
   // Both are copied (packed). builtin_rounding: round as the reference
-  // (F32GemmBuiltinRoundingConfigFor), on any path.
+  // (F32GemmBuiltinRoundingConfigFor), on any path. Run calls on one kernel
+  // must not overlap (an interpreter serializes its invokes).
   void Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
             float act_min, float act_max, bool builtin_rounding = false);
   size_t scratch_bytes() const;
@@ -27,12 +28,20 @@ class ConvF32Kernel {
 
  private:
   void Im2colRows(const float* input, int m0, int count, float* dst) const;
+  void IndirectionRows(const float* input, int m0, int count, const float** dst) const;
 
   ConvGeometry g_{};
   bool pointwise_ = false;
   std::vector<float> packed_, bias_, b_rows_;
+  std::vector<float> zeros_;          // in_c zeros: the padding taps of igemm_
+  std::vector<size_t> tap_offsets_;  // each tap's offset from the window's first pixel
+  // Indirection table of all rows for input address table_input_ (sized at
+  // Init, refilled by Run when the input moves), or empty: built per block.
+  mutable std::vector<const float*> table_;
+  mutable const float* table_input_ = nullptr;
   GemmF32Args args_;
   GemmF32RowsFn gemm_ = nullptr;
+  IgemmF32RowsFn igemm_ = nullptr;  // set when the path has one (not for 1x1 stride 1)
 };
 
 class DepthwiseF32Kernel {

@@ -7,16 +7,6 @@
 #include "quant/float_cast.h"
 
 namespace pyrt {
-namespace {
-
-inline int16_t Requantize(const ConvS16Params& p, int c, int64_t acc) {
-  if (p.bias) acc += p.bias[c];
-  const int32_t v = MultiplyByQuantizedMultiplier64(acc, p.multiplier[c], p.shift[c]);
-  return static_cast<int16_t>(std::min(std::max(v, p.act_min), p.act_max));
-}
-
-}  // namespace
-
 void ConvS16(const ConvS16Params& p, const int16_t* in, int16_t* out) {
   const ConvGeometry& g = p.g;
   const int64_t filter_stride = int64_t{g.filter_h} * g.filter_w * g.in_c;
@@ -40,7 +30,7 @@ void ConvS16(const ConvS16Params& p, const int16_t* in, int16_t* out) {
               for (int ic = 0; ic < g.in_c; ++ic) acc += int32_t{wk[ic]} * px[ic];
             }
           }
-          *out++ = Requantize(p, oc, acc);
+          *out++ = RequantizeS16(p, oc, acc);
         }
       }
     }
@@ -69,7 +59,7 @@ void DepthwiseConvS16(const ConvS16Params& p, int depth_multiplier, const int16_
               acc += int32_t{p.filter[(int64_t{fy} * g.filter_w + fx) * g.out_c + oc]} * v;
             }
           }
-          *out++ = Requantize(p, oc, acc);
+          *out++ = RequantizeS16(p, oc, acc);
         }
       }
     }

@@ -3,9 +3,11 @@
 // (docs/reference_semantics.md, int16 section).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "kernels/conv_geometry.h"
+#include "quant/fixed_point.h"
 
 namespace pyrt {
 
@@ -17,6 +19,14 @@ struct ConvS16Params {
   const int32_t* shift = nullptr;       // per output channel, in [-31, 14]
   int32_t act_min = -32768, act_max = 32767;
 };
+
+// Output channel c of the int64 sum `acc`: plus bias,
+// MultiplyByQuantizedMultiplier64, clamp.
+inline int16_t RequantizeS16(const ConvS16Params& p, int c, int64_t acc) {
+  if (p.bias) acc += p.bias[c];
+  const int32_t v = MultiplyByQuantizedMultiplier64(acc, p.multiplier[c], p.shift[c]);
+  return static_cast<int16_t>(std::min(std::max(v, p.act_min), p.act_max));
+}
 
 // CONV_2D (no groups): int64 sum, MultiplyByQuantizedMultiplier64, clamp.
 void ConvS16(const ConvS16Params& p, const int16_t* in, int16_t* out);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 namespace pyrt {
@@ -41,37 +40,7 @@ void BinaryRows(const BroadcastPlan& plan, const float* a, const float* b, float
   });
 }
 
-template <typename F>
-void BinaryRows(const BroadcastPlan& plan, const float* a, const float* b, float* out, F f) {
-  BinaryRows(plan, a, b, out, f, [&f](const float* x, const float* y, float* z, int64_t n) {
-    for (int64_t i = 0; i < n; ++i) z[i] = f(x[i], y[i]);
-  });
-}
-
 inline float Prelu(float x, float alpha) { return x >= 0.f ? x : x * alpha; }
-
-// Prelu over n floats, 4 lanes a step with GCC/Clang vector extensions: the
-// scalar loop does not vectorize (under -ftrapping-math GCC keeps the
-// select a branch on the sign, mispredicted half the time).
-void PreluRow(const float* x, const float* alpha, float* out, int64_t n) {
-  typedef float V4 __attribute__((vector_size(16)));
-  typedef int32_t I4 __attribute__((vector_size(16)));
-  const V4 zero = {0.f, 0.f, 0.f, 0.f};
-  int64_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    V4 v, a;
-    std::memcpy(&v, x + i, sizeof(v));
-    std::memcpy(&a, alpha + i, sizeof(a));
-    const V4 scaled = v * a;
-    const I4 keep = v >= zero;  // all ones where x >= 0 (false for NaN)
-    I4 vi, si;
-    std::memcpy(&vi, &v, sizeof(vi));
-    std::memcpy(&si, &scaled, sizeof(si));
-    const I4 r = (vi & keep) | (si & ~keep);  // a bitwise select: GCC and Clang alike
-    std::memcpy(out + i, &r, sizeof(r));
-  }
-  for (; i < n; ++i) out[i] = Prelu(x[i], alpha[i]);
-}
 
 void AccumulateDims(const ReducePlan& p, size_t d, const float*& in, float* sums) {
   const int64_t n = p.dims[d], stride = p.out_stride[d];
@@ -123,20 +92,34 @@ void Pool(const PoolGeometry& g, const float* input, float* output, Init init, S
 
 }  // namespace
 
-void BinaryF32(BinaryF32Op op, const BroadcastPlan& plan, const float* a, const float* b,
+void BinaryF32(Isa isa, BinaryF32Op op, const BroadcastPlan& plan, const float* a, const float* b,
                float* out, float lo, float hi) {
+  const F32VopsConfig& k = F32VopsConfigFor(isa);
+  auto rows = [lo, hi](BinaryRowF32Fn fn) {
+    return [fn, lo, hi](const float* x, const float* y, float* z, int64_t n) { fn(x, y, z, n, lo, hi); };
+  };
   switch (op) {
     case BinaryF32Op::kAdd:
       return BinaryRows(plan, a, b, out,
-                        [lo, hi](float x, float y) { return std::min(std::max(x + y, lo), hi); });
+                        [lo, hi](float x, float y) { return std::min(std::max(x + y, lo), hi); },
+                        rows(k.add));
     case BinaryF32Op::kSub:
       return BinaryRows(plan, a, b, out,
-                        [lo, hi](float x, float y) { return std::min(std::max(x - y, lo), hi); });
+                        [lo, hi](float x, float y) { return std::min(std::max(x - y, lo), hi); },
+                        rows(k.sub));
     case BinaryF32Op::kMul:
       return BinaryRows(plan, a, b, out,
-                        [lo, hi](float x, float y) { return std::min(std::max(x * y, lo), hi); });
+                        [lo, hi](float x, float y) { return std::min(std::max(x * y, lo), hi); },
+                        rows(k.mul));
     case BinaryF32Op::kPrelu:
-      return BinaryRows(plan, a, b, out, Prelu, PreluRow);
+      // [rows][C] against C alphas in one call: rows of 16-64 channels.
+      if (plan.rank == 2 && plan.stride_a[1] == 1 && plan.stride_b[1] == 1 &&
+          plan.stride_a[0] == plan.dims[1] && plan.stride_b[0] == 0)
+        return k.prelu(a, b, out, plan.dims[0], plan.dims[1]);
+      return BinaryRows(plan, a, b, out, Prelu,
+                        [&k](const float* x, const float* y, float* z, int64_t n) {
+                          k.prelu(x, y, z, 1, n);
+                        });
   }
 }
 
@@ -167,12 +150,6 @@ void ReduceSumF32(const ReducePlan& plan, float divisor, const float* in, float*
   std::fill(out, out + plan.num_outputs, 0.f);
   if (plan.num_inputs > 0) AccumulateDims(plan, 0, in, out);
   for (int64_t i = 0; i < plan.num_outputs; ++i) out[i] /= divisor;
-}
-
-void MaxPoolF32(const PoolGeometry& g, const float* in, float* out, float lo, float hi) {
-  Pool(g, in, out, -std::numeric_limits<float>::infinity(),
-       [](float acc, float x) { return std::max(acc, x); },
-       [lo, hi](float acc, int) { return std::min(std::max(acc, lo), hi); });
 }
 
 void AveragePoolF32(const PoolGeometry& g, const float* in, float* out, float lo, float hi) {

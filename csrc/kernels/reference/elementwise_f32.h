@@ -1,10 +1,12 @@
 // Float32 elementwise kernels: broadcasting ADD/SUB/MUL with a fused clamp,
-// LOGISTIC, HARD_SWISH, SOFTMAX (last axis), MEAN over any axes, and 2-D
-// pooling. Plain loops over contiguous rows so compilers vectorize them.
+// LOGISTIC, HARD_SWISH, SOFTMAX (last axis), MEAN over any axes, and
+// AVERAGE_POOL_2D. Plain loops over contiguous rows so compilers vectorize them.
 #pragma once
 
 #include <cstdint>
 
+#include "kernels/f32_vops/f32_vops.h"
+#include "kernels/isa.h"
 #include "kernels/reference/broadcast.h"
 #include "kernels/reference/pool_q.h"
 #include "kernels/reference/reduce_s8.h"
@@ -14,7 +16,9 @@ namespace pyrt {
 // kPrelu: x >= 0 ? x : x * alpha (b holds alpha; act_min / act_max unused).
 enum class BinaryF32Op { kAdd, kSub, kMul, kPrelu };
 
-void BinaryF32(BinaryF32Op op, const BroadcastPlan& plan, const float* a, const float* b,
+// Rows where both operands advance run on isa's kernels (f32_vops.h), bit
+// for bit the portable ones.
+void BinaryF32(Isa isa, BinaryF32Op op, const BroadcastPlan& plan, const float* a, const float* b,
                float* out, float act_min, float act_max);
 
 void LogisticF32(int64_t n, const float* in, float* out);
@@ -27,8 +31,8 @@ void SoftmaxF32(int64_t rows, int depth, float beta, const float* in, float* out
 void ReduceSumF32(const ReducePlan& plan, float divisor, const float* in, float* out);
 
 // Windows are clipped to the image (padding cells are ignored); g.act_min /
-// g.act_max are unused, the float clamp is given instead.
-void MaxPoolF32(const PoolGeometry& g, const float* in, float* out, float act_min, float act_max);
+// g.act_max are unused, the float clamp is given instead. MAX_POOL_2D:
+// F32VopsConfig::max_pool.
 void AveragePoolF32(const PoolGeometry& g, const float* in, float* out, float act_min,
                     float act_max);
 

@@ -42,6 +42,13 @@ struct DepthwiseF32Args {
 
 using GemmF32RowsFn = void (*)(const GemmF32Args& g, const float* a, size_t lda, int rows,
                                float* c, size_t ldc);
+// The same product with A given indirectly: row r's K = taps * (k / taps)
+// values are p[0 .. k / taps) for each tap t in order, p the pointer at
+// ind[(r / G) * G * taps + t * G + r % G], G = kIgemmF32GroupRows (the rows
+// of a micro-kernel tile read one run of pointers per tap).
+constexpr int kIgemmF32GroupRows = 6;
+using IgemmF32RowsFn = void (*)(const GemmF32Args& g, const float* const* ind, int taps, int rows,
+                                float* c, size_t ldc);
 // Rows row0.. of the output as (batch * out_h + oy).
 using DepthwiseF32RowsFn = void (*)(const DepthwiseF32Args& d, const float* input, int row0,
                                     int rows, float* output);

@@ -80,8 +80,6 @@ void MicroKernel(int K, const float* a, size_t lda, const float* panel, const fl
   PYRT_ROW_STORE(3) PYRT_ROW_STORE(4) PYRT_ROW_STORE(5)
 }
 #undef PYRT_ROW_INIT
-#undef PYRT_ROW_STEP
-#undef PYRT_ROW_STORE
 
 // All rows of one panel, 6 at a time.
 template <int NV>
@@ -98,6 +96,61 @@ void PanelRows(int K, const float* a, size_t lda, int rows, const float* panel, 
     case 3: return MicroKernel<3, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
     case 2: return MicroKernel<2, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
     case 1: return MicroKernel<1, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
+    default: return;
+  }
+}
+
+// The indirect form (IgemmF32Rows): row i's A values come from `taps`
+// pointers, each to tap_len contiguous floats (an input pixel's channels, or
+// zeros for padding), in the packed K order; the 6 rows' pointers of a tap
+// are adjacent (kIgemmF32GroupRows), so one pointer walks the table.
+#define PYRT_IROW_INIT(i)                                 \
+  __m256 acc##i##0 = b0, acc##i##1 = b1;                  \
+  (void)acc##i##0, (void)acc##i##1;
+#define PYRT_IROW_PTR(i) const float* a##i = ind[MR > i ? i : 0]; (void)a##i;
+
+template <int MR, int NV>
+void IndirectMicroKernel(int taps, int tap_len, const float* const* ind, const float* panel,
+                         const float* bias, float* c, size_t ldc, int cols, const float* bounds) {
+  const __m256 b0 = _mm256_loadu_ps(bias);
+  const __m256 b1 = NV == 2 ? _mm256_loadu_ps(bias + 8) : b0;
+  PYRT_IROW_INIT(0) PYRT_IROW_INIT(1) PYRT_IROW_INIT(2)
+  PYRT_IROW_INIT(3) PYRT_IROW_INIT(4) PYRT_IROW_INIT(5)
+  for (int t = 0; t < taps; ++t, ind += kIgemmF32GroupRows) {
+    PYRT_IROW_PTR(0) PYRT_IROW_PTR(1) PYRT_IROW_PTR(2)
+    PYRT_IROW_PTR(3) PYRT_IROW_PTR(4) PYRT_IROW_PTR(5)
+    for (int k = 0; k < tap_len; ++k, panel += kGemmF32PanelWidth) {
+      const __m256 w0 = _mm256_loadu_ps(panel);
+      const __m256 w1 = NV == 2 ? _mm256_loadu_ps(panel + 8) : w0;
+      PYRT_ROW_STEP(0) PYRT_ROW_STEP(1) PYRT_ROW_STEP(2)
+      PYRT_ROW_STEP(3) PYRT_ROW_STEP(4) PYRT_ROW_STEP(5)
+    }
+  }
+  const __m256 lo = _mm256_broadcast_ss(bounds), hi = _mm256_broadcast_ss(bounds + 1);
+  PYRT_ROW_STORE(0) PYRT_ROW_STORE(1) PYRT_ROW_STORE(2)
+  PYRT_ROW_STORE(3) PYRT_ROW_STORE(4) PYRT_ROW_STORE(5)
+}
+#undef PYRT_IROW_INIT
+#undef PYRT_IROW_PTR
+#undef PYRT_ROW_STEP
+#undef PYRT_ROW_STORE
+
+template <int NV>
+void IndirectPanelRows(int taps, int tap_len, const float* const* ind, int rows,
+                       const float* panel, const float* bias, float* c, size_t ldc, int cols,
+                       const float* bounds) {
+  int m = 0;
+  for (; m + 6 <= rows; m += 6)
+    IndirectMicroKernel<6, NV>(taps, tap_len, ind + m * taps, panel, bias, c + m * ldc, ldc, cols,
+                               bounds);
+  ind += m * taps;
+  c += m * ldc;
+  switch (rows - m) {
+    case 5: return IndirectMicroKernel<5, NV>(taps, tap_len, ind, panel, bias, c, ldc, cols, bounds);
+    case 4: return IndirectMicroKernel<4, NV>(taps, tap_len, ind, panel, bias, c, ldc, cols, bounds);
+    case 3: return IndirectMicroKernel<3, NV>(taps, tap_len, ind, panel, bias, c, ldc, cols, bounds);
+    case 2: return IndirectMicroKernel<2, NV>(taps, tap_len, ind, panel, bias, c, ldc, cols, bounds);
+    case 1: return IndirectMicroKernel<1, NV>(taps, tap_len, ind, panel, bias, c, ldc, cols, bounds);
     default: return;
   }
 }
@@ -135,6 +188,54 @@ void DotRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* 
       c[j] = std::min(std::max(v, g.act_min), g.act_max);  // keeps a NaN sum NaN
     }
   }
+}
+
+// DotRows read through the pointer table (IgemmF32Rows with b_rows): R rows
+// at a time, so R independent FMA chains hide the FMA latency, each weight
+// vector loaded once for all R. 1-channel heads over 8-channel inputs are
+// one FMA per tap per pixel.
+// Row r's pointer for tap t in the grouped table.
+inline const float* RowTap(const float* const* ind, int taps, int r, int t) {
+  constexpr int kG = kIgemmF32GroupRows;
+  return ind[(r / kG) * kG * taps + t * kG + r % kG];
+}
+
+template <int R>
+void IndirectDotBlock(const GemmF32Args& g, const float* const* ind, int taps, int tap_len,
+                      int m, __m256i tail, float* c, size_t ldc) {
+  for (int j = 0; j < g.n; ++j) {
+    const float* w = g.b_rows + static_cast<size_t>(j) * g.k;
+    __m256 acc[R];
+    for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
+    for (int t = 0; t < taps; ++t, w += tap_len) {
+      int k = 0;
+      for (; k + 8 <= tap_len; k += 8) {
+        const __m256 wv = _mm256_loadu_ps(w + k);
+        for (int r = 0; r < R; ++r)
+          acc[r] = _mm256_fmadd_ps(_mm256_loadu_ps(RowTap(ind, taps, m + r, t) + k), wv, acc[r]);
+      }
+      if (k < tap_len) {  // masked loads never touch the lanes past the tap
+        const __m256 wv = _mm256_maskload_ps(w + k, tail);
+        for (int r = 0; r < R; ++r)
+          acc[r] = _mm256_fmadd_ps(_mm256_maskload_ps(RowTap(ind, taps, m + r, t) + k, tail), wv,
+                                   acc[r]);
+      }
+    }
+    for (int r = 0; r < R; ++r) {
+      const float v = HorizontalSum(acc[r]) + g.bias[j];
+      c[r * ldc + j] = std::min(std::max(v, g.act_min), g.act_max);  // keeps a NaN sum NaN
+    }
+  }
+}
+
+void IndirectDotRows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
+                     size_t ldc) {
+  const int tap_len = g.k / taps;
+  const __m256i tail = FirstLanes(tap_len % 8);
+  int m = 0;
+  for (; m + 4 <= rows; m += 4)
+    IndirectDotBlock<4>(g, ind, taps, tap_len, m, tail, c + m * ldc, ldc);
+  for (; m < rows; ++m) IndirectDotBlock<1>(g, ind, taps, tap_len, m, tail, c + m * ldc, ldc);
 }
 
 // NP output pixels (base[p], out[p]; adjacent columns share the taps) x NV
@@ -209,6 +310,24 @@ void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, flo
       PanelRows<2>(g.k, a, lda, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
     } else {
       PanelRows<1>(g.k, a, lda, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
+    }
+  }
+}
+
+void IgemmF32Rows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
+                  size_t ldc) {
+  if (g.b_rows) return IndirectDotRows(g, ind, taps, rows, c, ldc);
+  constexpr int kW = kGemmF32PanelWidth;
+  const float bounds[2] = {g.act_min, g.act_max};
+  const int panels = (g.n + kW - 1) / kW, tap_len = g.k / taps;
+  for (int p = 0; p < panels; ++p) {
+    const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
+    const int cols = std::min(kW, g.n - p * kW);
+    float* cp = c + p * kW;
+    if (cols > 8) {
+      IndirectPanelRows<2>(taps, tap_len, ind, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
+    } else {
+      IndirectPanelRows<1>(taps, tap_len, ind, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
     }
   }
 }

@@ -1,0 +1,253 @@
+#include "kernels/conv_s16_kernel.h"
+
+#include <algorithm>
+
+#include "core/thread_pool.h"
+
+#if defined(__x86_64__)
+#include "kernels/x86/avx2/conv_s16_avx2.h"
+#define PYRT_HAVE_X86_KERNELS 1
+#endif
+
+namespace pyrt {
+namespace {
+
+// Output channels per block: the int32 and int64 sums of one block live on
+// the stack.
+constexpr int kChannelBlock = 256;
+
+// Runs rows(row0, row1) over [0, rows) split among the pool's threads.
+template <typename Rows>
+void SplitRows(int rows, ThreadPool* pool, const Rows& run) {
+  const int threads = pool ? pool->num_threads() : 1;
+  const int tasks = std::min(rows, threads == 1 ? 1 : 4 * threads);
+  if (tasks <= 1) {
+    run(0, rows);
+    return;
+  }
+  pool->ParallelFor(tasks, [&](int t) { run(rows * t / tasks, rows * (t + 1) / tasks); });
+}
+
+// Where the filter taps of output pixel (oy, ox) fall inside the image: the
+// tap index and the input pixel. Padding taps are left out, as the
+// reference omits their terms.
+template <typename Tap>
+void ForEachInsideTap(const ConvGeometry& g, int oy, int ox, const Tap& tap) {
+  const int y0 = oy * g.stride_h - g.pad_top, x0 = ox * g.stride_w - g.pad_left;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const int y = y0 + fy * g.dilation_h;
+    if (y < 0 || y >= g.in_h) continue;
+    for (int fx = 0; fx < g.filter_w; ++fx) {
+      const int x = x0 + fx * g.dilation_w;
+      if (x >= 0 && x < g.in_w) tap(fy * g.filter_w + fx, int64_t{y} * g.in_w + x);
+    }
+  }
+}
+
+// Adds n int32 partial sums into int64 ones and clears them.
+inline void Flush(int32_t* partial, int64_t* total, int n) {
+  for (int i = 0; i < n; ++i) {
+    total[i] += partial[i];
+    partial[i] = 0;
+  }
+}
+
+}  // namespace
+
+void ConvS16Kernel::Init(Isa isa, const ConvS16Params& p) {
+  p_ = p;
+  const ConvGeometry& g = p.g;
+  const int taps = g.filter_h * g.filter_w, N = g.out_c;
+  packed_.clear();
+  packed16_.clear();
+#ifdef PYRT_HAVE_X86_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx2) && taps <= kConvS16MaxSimdTaps) {
+    constexpr int kStep = kConvS16Avx2ChannelStep;
+    n_padded_ = (N + kStep - 1) / kStep * kStep;
+    const int pairs = (g.in_c + 1) / 2;
+    packed16_.assign(static_cast<size_t>(taps) * pairs * n_padded_ * 2, 0);
+    for (int n = 0; n < N; ++n)
+      for (int t = 0; t < taps; ++t)
+        for (int c = 0; c < g.in_c; ++c)
+          packed16_[((int64_t{t} * pairs + c / 2) * n_padded_ + n) * 2 + c % 2] =
+              p.filter[(int64_t{n} * taps + t) * g.in_c + c];
+    p_.filter = nullptr;
+    return;
+  }
+#endif
+  (void)isa;
+  const int64_t depth = int64_t{taps} * g.in_c;
+  packed_.resize(static_cast<size_t>(depth * N));
+  for (int oc = 0; oc < N; ++oc)
+    for (int64_t k = 0; k < depth; ++k) packed_[k * N + oc] = p.filter[oc * depth + k];
+  p_.filter = nullptr;  // Run reads the packed copy
+}
+
+void ConvS16Kernel::Run(const int16_t* in, int16_t* out, ThreadPool* pool) const {
+  SplitRows(p_.g.batch * p_.g.out_h, pool, [&](int row0, int row1) {
+    if (simd()) {
+      RunSimd(in, out, row0, row1);
+    } else {
+      RunPortable(in, out, row0, row1);
+    }
+  });
+}
+
+void ConvS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const {
+#ifdef PYRT_HAVE_X86_KERNELS
+  const ConvGeometry& g = p_.g;
+  const int N = g.out_c;
+  const int16_t* x[kConvS16MaxSimdTaps];
+  int tap[kConvS16MaxSimdTaps];
+  int64_t total[kChannelBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / g.out_h, oy = row % g.out_h;
+    const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * g.in_c;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      int count = 0;
+      ForEachInsideTap(g, oy, ox, [&](int t, int64_t pixel) {
+        x[count] = image + pixel * g.in_c;
+        tap[count++] = t;
+      });
+      int16_t* o = out + (int64_t{row} * g.out_w + ox) * N;
+      for (int n0 = 0; n0 < N; n0 += kChannelBlock) {
+        const int nb = std::min(kChannelBlock, n_padded_ - n0);
+        ConvS16SumsAvx2(x, tap, count, g.in_c, packed16_.data(), n_padded_, n0, nb, total);
+        for (int n = 0; n < nb && n0 + n < N; ++n) o[n0 + n] = RequantizeS16(p_, n0 + n, total[n]);
+      }
+    }
+  }
+#else
+  (void)in, (void)out, (void)row0, (void)row1;
+#endif
+}
+
+void ConvS16Kernel::RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const {
+  const ConvGeometry& g = p_.g;
+  const int N = g.out_c;
+  int32_t partial[kChannelBlock];
+  int64_t total[kChannelBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / g.out_h, oy = row % g.out_h;
+    const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * g.in_c;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      int16_t* o = out + (int64_t{row} * g.out_w + ox) * N;
+      for (int n0 = 0; n0 < N; n0 += kChannelBlock) {
+        const int nb = std::min(kChannelBlock, N - n0);
+        std::fill(partial, partial + nb, 0);
+        std::fill(total, total + nb, int64_t{0});
+        int terms = 0;
+        ForEachInsideTap(g, oy, ox, [&](int tap, int64_t pixel) {
+          const int16_t* x = image + pixel * g.in_c;
+          const int8_t* w = packed_.data() + (int64_t{tap} * g.in_c) * N + n0;
+          for (int ic = 0; ic < g.in_c; ++ic, w += N) {
+            // int16 x int16 -> int32: a widening multiply the vectorizer knows.
+            const int16_t v = x[ic];
+            for (int n = 0; n < nb; ++n) partial[n] += v * int16_t{w[n]};
+            if (++terms == kS16BlockTerms) {
+              Flush(partial, total, nb);
+              terms = 0;
+            }
+          }
+        });
+        Flush(partial, total, nb);
+        for (int n = 0; n < nb; ++n) o[n0 + n] = RequantizeS16(p_, n0 + n, total[n]);
+      }
+    }
+  }
+}
+
+bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier) {
+  return depth_multiplier == 1 && g.filter_h * g.filter_w <= kS16BlockTerms;
+}
+
+void DepthwiseS16Kernel::Init(Isa isa, const ConvS16Params& p) {
+  p_ = p;
+  packed16_.clear();
+  zeros_.clear();
+#ifdef PYRT_HAVE_X86_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx2)) {
+    const ConvGeometry& g = p.g;
+    const int taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2, C = g.in_c;
+    const int groups = (C + 15) / 16;
+    packed16_.assign(static_cast<size_t>(groups) * pairs * 32, 0);
+    // Lane order of vpunpck{l,h}wd on 256 bits: channels 0-3, 8-11, then 4-7, 12-15.
+    constexpr int kLaneChannel[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
+    for (int grp = 0; grp < groups; ++grp)
+      for (int t = 0; t < taps; ++t)
+        for (int lane = 0; lane < 16; ++lane) {
+          const int c = grp * 16 + kLaneChannel[lane];
+          if (c >= C) continue;
+          packed16_[(static_cast<size_t>(grp) * pairs + t / 2) * 32 + lane * 2 + t % 2] =
+              p.filter[int64_t{t} * C + c];
+        }
+    zeros_.assign(static_cast<size_t>(groups) * 16, 0);
+  }
+#endif
+  (void)isa;
+}
+
+void DepthwiseS16Kernel::Run(const int16_t* in, int16_t* out, ThreadPool* pool) const {
+  SplitRows(p_.g.batch * p_.g.out_h, pool, [&](int row0, int row1) {
+    if (!packed16_.empty()) {
+      RunSimd(in, out, row0, row1);
+    } else {
+      RunPortable(in, out, row0, row1);
+    }
+  });
+}
+
+void DepthwiseS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const {
+#ifdef PYRT_HAVE_X86_KERNELS
+  const ConvGeometry& g = p_.g;
+  const int C = g.in_c, taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2;
+  const int16_t* x[kS16BlockTerms];
+  const int16_t* block_x[kS16BlockTerms];
+  int32_t sums[kChannelBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / g.out_h, oy = row % g.out_h;
+    const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * C;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      for (int t = 0; t < taps; ++t) x[t] = nullptr;  // padding
+      ForEachInsideTap(g, oy, ox, [&](int t, int64_t pixel) { x[t] = image + pixel * C; });
+      int16_t* o = out + (int64_t{row} * g.out_w + ox) * C;
+      for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
+        const int nb = std::min(kChannelBlock, C - c0);
+        // Padding taps read zeros_ (at least nb values, rounded up to 16).
+        for (int t = 0; t < taps; ++t) block_x[t] = x[t] ? x[t] + c0 : zeros_.data();
+        DwConvS16SumsAvx2(block_x, taps, nb, packed16_.data() + static_cast<size_t>(c0 / 16) * pairs * 32,
+                          sums);
+        for (int c = 0; c < nb; ++c) o[c0 + c] = RequantizeS16(p_, c0 + c, sums[c]);
+      }
+    }
+  }
+#else
+  (void)in, (void)out, (void)row0, (void)row1;
+#endif
+}
+
+void DepthwiseS16Kernel::RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const {
+  const ConvGeometry& g = p_.g;
+  const int C = g.in_c;
+  int32_t sum[kChannelBlock];
+  for (int row = row0; row < row1; ++row) {
+    const int b = row / g.out_h, oy = row % g.out_h;
+    const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * C;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      int16_t* o = out + (int64_t{row} * g.out_w + ox) * C;
+      for (int c0 = 0; c0 < C; c0 += kChannelBlock) {
+        const int nb = std::min(kChannelBlock, C - c0);
+        std::fill(sum, sum + nb, 0);
+        // At most kS16BlockTerms taps: the int32 sums are exact.
+        ForEachInsideTap(g, oy, ox, [&](int tap, int64_t pixel) {
+          const int16_t* x = image + pixel * C + c0;
+          const int8_t* w = p_.filter + int64_t{tap} * C + c0;
+          for (int c = 0; c < nb; ++c) sum[c] += x[c] * int16_t{w[c]};
+        });
+        for (int c = 0; c < nb; ++c) o[c0 + c] = RequantizeS16(p_, c0 + c, sum[c]);
+      }
+    }
+  }
+}
+
+}  // namespace pyrt

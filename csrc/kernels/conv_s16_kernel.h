@@ -1,0 +1,63 @@
+// 16x8 CONV_2D and DEPTHWISE_CONV_2D (depth multiplier 1) laid out for the
+// compiler's vectorizer and split over threads; the same bits as the
+// reference (kernels/reference/conv_s16.h), its twin.
+//
+// Products of int16 activations and int8 weights are at most 2^22 in
+// magnitude, so kS16BlockTerms of them sum exactly in int32; those partial
+// sums are added into the int64 accumulator the reference uses. Integer sums
+// do not depend on their order, so the result is the reference's.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "kernels/reference/conv_s16.h"
+
+namespace pyrt {
+
+class ThreadPool;
+
+constexpr int kS16BlockTerms = 256;  // 256 * 2^22 = 2^30 < 2^31
+
+// CONV_2D. Portable: weights repacked at Init as [fh * fw * in_c][out_c],
+// so that one activation times a contiguous row of weights updates a block
+// of output channels. AVX2 (filters of at most kConvS16MaxSimdTaps taps):
+// int16 weight pairs for vpmaddwd (kernels/x86/avx2/conv_s16_avx2.h).
+constexpr int kConvS16MaxSimdTaps = 128;
+class ConvS16Kernel {
+ public:
+  void Init(Isa isa, const ConvS16Params& p);
+  void Run(const int16_t* in, int16_t* out, ThreadPool* pool) const;
+  bool simd() const { return !packed16_.empty(); }
+
+ private:
+  void RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const;
+  void RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const;
+
+  ConvS16Params p_;
+  std::vector<int8_t> packed_;     // portable layout
+  std::vector<int16_t> packed16_;  // AVX2 layout
+  int n_padded_ = 0;
+};
+
+// DEPTHWISE_CONV_2D with depth multiplier 1 and at most kS16BlockTerms taps
+// (DepthwiseS16Supported). Portable: channels innermost. AVX2: tap pairs
+// through vpmaddwd against weights packed at Init, padding taps reading a
+// row of zeros (the zero point of 16x8 activations).
+bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier);
+class DepthwiseS16Kernel {
+ public:
+  void Init(Isa isa, const ConvS16Params& p);
+  void Run(const int16_t* in, int16_t* out, ThreadPool* pool) const;
+
+ private:
+  void RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const;
+  void RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const;
+
+  ConvS16Params p_;
+  std::vector<int16_t> packed16_;  // AVX2 layout; empty: portable
+  std::vector<int16_t> zeros_;     // channels rounded up to 16
+};
+
+}  // namespace pyrt
