@@ -66,3 +66,38 @@ def test_every_remainder_of_the_division(isa):
             x[0, :extra, 0, c] += 1
         got = T.average_pool_s8(x, cells, 1, 1, 1, 0, 0, 1, 1, -128, 127, isa)
         np.testing.assert_array_equal(got, expected(x, cells, 1, 1, 1, 0, 0, 1, 1, -128, 127), err_msg=f"{isa} {cells}")
+
+
+# -- MAX_POOL_2D ---------------------------------------------------------------
+
+def expected_max(x, fh, fw, sh, sw, pt, pl, oh, ow, lo, hi):
+    b, h, w, c = x.shape
+    out = np.full((b, oh, ow, c), -128, np.int64)  # an empty window keeps -128
+    for oy in range(oh):
+        y0, y1 = max(oy * sh - pt, 0), min(oy * sh - pt + fh, h)
+        for ox in range(ow):
+            x0, x1 = max(ox * sw - pl, 0), min(ox * sw - pl + fw, w)
+            if y1 > y0 and x1 > x0:
+                out[:, oy, ox, :] = x[:, y0:y1, x0:x1, :].astype(np.int64).max(axis=(1, 2))
+    return np.clip(out, lo, hi).astype(np.int8)
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_max_pool_matches_numpy(isa):
+    """Channel counts around the 32/16/8-lane steps (odd ones end with an
+    overlapping 8-lane step), strides, padding, windows partly or wholly
+    outside the image, clamps."""
+    rng = np.random.default_rng(11)
+    for case in range(120):
+        b = int(rng.integers(1, 3))
+        h, w = (int(v) for v in rng.integers(1, 12, 2))
+        c = int(rng.choice([1, 5, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 64, 71]))
+        fh, fw = (int(v) for v in rng.integers(1, 5, 2))
+        sh, sw = (int(v) for v in rng.integers(1, 4, 2))
+        pt, pl = (int(v) for v in rng.integers(0, 4, 2))
+        oh, ow = (int(v) for v in rng.integers(1, 10, 2))
+        x = (rng.integers(-128, 128, (b, h, w, c)) if case % 4 else rng.choice([-128, 127], (b, h, w, c))).astype(np.int8)
+        lo, hi = [(-128, 127), (-20, 90), (0, 127)][case % 3]
+        got = T.max_pool_s8(x, fh, fw, sh, sw, pt, pl, oh, ow, lo, hi, isa)
+        np.testing.assert_array_equal(got, expected_max(x, fh, fw, sh, sw, pt, pl, oh, ow, lo, hi),
+                                      err_msg=f"{isa} case {case} x{x.shape} f{fh}x{fw} s{sh}x{sw} p{pt},{pl}")

@@ -53,7 +53,8 @@ if [ $# -eq 0 ]; then
          tests/test_kernels_channel_lut.py tests/test_kernels_sqrdiff.py tests/test_corpus_ops.py \
          tests/test_corpus_int16.py tests/test_kernels_conv_s16.py \
          tests/test_kernels_depthwise_hybrid.py tests/test_kernels_hybrid_gemm.py \
-         tests/test_kernels_hybrid_quant.py
+         tests/test_kernels_hybrid_quant.py tests/test_kernels_conv_indirect.py \
+         tests/test_kernels_resize.py
 fi
 
 echo "== pytest under ASan+UBSan: $*"

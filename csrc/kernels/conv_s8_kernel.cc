@@ -57,6 +57,13 @@ inline void Widen(const int8_t* src, int n, uint8_t* dst) {
   Xor128x8(src + n - 8, dst + n - 8);
 }
 
+// Widest output the indirect path takes: beyond it the GEMM dominates and
+// im2col costs little, while the padded copy grows with the image.
+constexpr int kIndirectMaxOutC = 64;
+// Zero int16 values after the padded copy: a filter row run rounded up to a
+// k pair reads one value past the last pixel.
+constexpr size_t kIndirectSlack = 16;
+
 }  // namespace
 
 void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
@@ -66,6 +73,10 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   g_ = g;
   filter_ = filter;
   input_zero_point_ = input_zero_point;
+  indirect_ = false;  // until InitIndirect (Prepare may run again)
+  step_h_ = step_w_ = 1;
+  top_ = g.pad_top;
+  left_ = g.pad_left;
   packed_ = PackedQs8Gemm::Supported(isa);
   if (packed_) {
     Qs8RequantParams p;
@@ -75,6 +86,12 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
     p.output_zero_point = output_zero_point;
     p.act_min = act_min;
     p.act_max = act_max;
+    const Qs8GemmConfig* config = Qs8GemmConfigFor(isa, g.batch * g.out_h * g.out_w);
+    if (config->igemm_gemmlowp && g.dilation_w == 1 && !ConvIsPointwise(g) &&
+        g.out_c <= kIndirectMaxOutC) {
+      InitIndirect(isa, filter, p);
+      return;
+    }
     gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c,
                g.filter_h * g.filter_w * g.in_c, filter, p, g.batch * g.out_h * g.out_w);
     return;
@@ -82,7 +99,116 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
 }
 
+bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8_t* filter,
+                                  int32_t input_zero_point, const std::vector<int32_t>& bias,
+                                  const std::vector<int32_t>& multiplier,
+                                  const std::vector<int32_t>& shift, int32_t output_zero_point,
+                                  int32_t act_min, int32_t act_max) {
+  const Qs8GemmConfig* config = Qs8GemmConfigFor(isa, tconv.batch * tconv.out_h * tconv.out_w);
+  if (!config || !config->igemm_gemmlowp) return false;
+  g_ = tconv;
+  g_.stride_h = g_.stride_w = g_.dilation_h = g_.dilation_w = 1;
+  g_.pad_top = g_.pad_left = 0;  // unused: top_ and left_ place the input
+  filter_ = nullptr;
+  input_zero_point_ = input_zero_point;
+  packed_ = true;
+  // Output (oy, ox) takes tap (fy, fx) from input (iy, ix) where
+  // oy = iy * stride - pad + fy; with the input at iy * stride + top_ and
+  // the flipped tap fh - 1 - fy, top_ = fh - 1 - pad (the same for x).
+  step_h_ = tconv.stride_h;
+  step_w_ = tconv.stride_w;
+  top_ = tconv.filter_h - 1 - tconv.pad_top;
+  left_ = tconv.filter_w - 1 - tconv.pad_left;
+  const size_t tap = tconv.in_c;
+  std::vector<int8_t> flipped(static_cast<size_t>(tconv.out_c) * tconv.filter_h * tconv.filter_w * tap);
+  for (int n = 0; n < tconv.out_c; ++n) {
+    for (int fy = 0; fy < tconv.filter_h; ++fy) {
+      for (int fx = 0; fx < tconv.filter_w; ++fx) {
+        const size_t from = ((static_cast<size_t>(n) * tconv.filter_h + fy) * tconv.filter_w + fx) * tap;
+        const size_t to = ((static_cast<size_t>(n) * tconv.filter_h + tconv.filter_h - 1 - fy) *
+                               tconv.filter_w + tconv.filter_w - 1 - fx) * tap;
+        std::memcpy(&flipped[to], filter + from, tap);
+      }
+    }
+  }
+  Qs8RequantParams p;
+  p.bias = bias.data();
+  p.multiplier = multiplier.data();
+  p.shift = shift.data();
+  p.output_zero_point = output_zero_point;
+  p.act_min = act_min;
+  p.act_max = act_max;
+  InitIndirect(isa, flipped.data(), p);
+  return indirect_;
+}
+
+// Each filter row's filter_w * in_c weights become a run of segment_kp_
+// (rounded up to a k pair, zero weights after), matching the runs of the
+// padded input copy the indirect microkernel reads.
+void ConvS8Kernel::InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p) {
+  const ConvGeometry& g = g_;
+  const int run = g.filter_w * g.in_c;
+  segment_kp_ = (run + 1) / 2 * 2;
+  padded_h_ = (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1;
+  padded_w_ = (g.out_w - 1) * g.stride_w + g.filter_w;
+  const int K = g.filter_h * segment_kp_;
+  std::vector<int8_t> runs(static_cast<size_t>(g.out_c) * K, 0);
+  for (int n = 0; n < g.out_c; ++n) {
+    for (int fy = 0; fy < g.filter_h; ++fy) {
+      std::memcpy(&runs[static_cast<size_t>(n) * K + fy * segment_kp_],
+                  filter + (static_cast<size_t>(n) * g.filter_h + fy) * run, run);
+    }
+  }
+  gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c, K, runs.data(), p, g.batch * g.out_h * g.out_w);
+  indirect_ = gemm_.HasIndirect() && gemm_.kp() == K;
+  if (!indirect_) {  // not expected: the table said this path reads A in place
+    gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c, g.filter_h * run, filter, p,
+               g.batch * g.out_h * g.out_w);
+  }
+}
+
+// The input as int16 with its padding written out: padded_h_ x padded_w_
+// pixels per image, input pixel (iy, ix) at (iy * step_h_ + top_,
+// ix * step_w_ + left_), the rest the input zero point (the folded bias
+// cancels it); then zeros.
+void ConvS8Kernel::WidenPadded(const int8_t* input, int16_t* dst) const {
+  const ConvGeometry& g = g_;
+  const int C = g.in_c;
+  const size_t padded_row = static_cast<size_t>(padded_w_) * C;
+  const int16_t zp = static_cast<int16_t>(input_zero_point_);
+  // Input columns that land inside the padded row: 0 <= ix * step_w_ + left_ < padded_w_.
+  const int ix0 = left_ >= 0 ? 0 : (-left_ + step_w_ - 1) / step_w_;
+  const int ix1 = padded_w_ <= left_ ? 0 : std::min(g.in_w, (padded_w_ - left_ + step_w_ - 1) / step_w_);
+  for (int b = 0; b < g.batch; ++b) {
+    const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
+    for (int py = 0; py < padded_h_; ++py, dst += padded_row) {
+      const int t = py - top_, iy = t / step_h_;
+      if (t < 0 || t % step_h_ != 0 || iy >= g.in_h || ix1 <= ix0) {
+        std::fill(dst, dst + padded_row, zp);
+        continue;
+      }
+      const int8_t* src = image + static_cast<size_t>(iy) * g.in_w * C;
+      if (step_w_ != 1) {  // pixels spread out: the gaps hold the zero point
+        std::fill(dst, dst + padded_row, zp);
+        for (int ix = ix0; ix < ix1; ++ix)
+          Widen(src + static_cast<size_t>(ix) * C, C, dst + static_cast<size_t>(ix * step_w_ + left_) * C);
+        continue;
+      }
+      const size_t left = static_cast<size_t>(ix0 + left_) * C;
+      const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
+      std::fill(dst, dst + left, zp);
+      Widen(src + static_cast<size_t>(ix0) * C, static_cast<int>(inside), dst + left);
+      std::fill(dst + left + inside, dst + padded_row, zp);
+    }
+  }
+  std::fill(dst, dst + kIndirectSlack, int16_t{0});
+}
+
 size_t ConvS8Kernel::scratch_bytes() const {
+  if (indirect_) {
+    return (static_cast<size_t>(g_.batch) * padded_h_ * padded_w_ * g_.in_c + kIndirectSlack) *
+           sizeof(int16_t);
+  }
   return packed_ ? gemm_.ScratchBytes(g_.batch * g_.out_h * g_.out_w) : ConvS8ScratchBytes(g_);
 }
 
@@ -141,6 +267,33 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, T* dst) cons
   }
 }
 
+// The GEMM over the widened, padded input (WidenPadded) read in place.
+void ConvS8Kernel::RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch,
+                               ThreadPool* pool) const {
+  const int M = g_.batch * g_.out_h * g_.out_w;
+  int16_t* padded = reinterpret_cast<int16_t*>(scratch);
+  WidenPadded(input, padded);
+  const ConvGeometry& g = g_;
+  const size_t C = g.in_c, row_values = static_cast<size_t>(padded_w_) * C;
+  const int pixels = g.out_h * g.out_w;
+  gemm_.RunIndirect(
+      M,
+      [&](int m0, int count, const int16_t** rows) {
+        // The output pixel of row m0, then stepped along (no division per row).
+        int b = m0 / pixels, oy = (m0 % pixels) / g.out_w, ox = m0 % g.out_w;
+        for (int r = 0; r < count; ++r) {
+          rows[r] = padded + (static_cast<size_t>(b) * padded_h_ + oy * g.stride_h) * row_values +
+                    static_cast<size_t>(ox) * g.stride_w * C;
+          if (++ox == g.out_w) {
+            ox = 0;
+            if (++oy == g.out_h) oy = 0, ++b;
+          }
+        }
+      },
+      g.filter_h, static_cast<size_t>(g.dilation_h) * row_values, output,
+      static_cast<size_t>(g.out_c), pool);
+}
+
 void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
                        ThreadPool* pool) const {
   if (!packed_) {
@@ -148,6 +301,10 @@ void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
     return;
   }
   const int M = g_.batch * g_.out_h * g_.out_w;
+  if (indirect_) {
+    RunIndirect(input, output, scratch, pool);
+    return;
+  }
   gemm_.Run(
       M, [&](int m0, int count, auto* dst) { PackRows(input, m0, count, dst); }, output,
       static_cast<size_t>(g_.out_c), scratch, pool);

@@ -1,7 +1,9 @@
 // CONV_2D int8 (NHWC input, OHWI filter) on the interpreter's ISA path:
 // the reference kernel, or the packed GEMM over im2col blocks of output
 // pixels built on the fly (1x1 stride-1 convolutions read the input rows
-// directly). Both give identical results.
+// directly; on paths with an indirect microkernel, narrow convolutions
+// read a widened, padded copy of the input in place). All give identical
+// results.
 #pragma once
 
 #include <cstdint>
@@ -25,14 +27,35 @@ class ConvS8Kernel {
             const std::vector<int32_t>& shift, int32_t output_zero_point, int32_t act_min,
             int32_t act_max);
 
+  // TRANSPOSE_CONV (geometry `tconv`: its strides, pads and the filter
+  // [out_c][h][w][in_c]) as the stride-1 convolution with the spatially
+  // flipped filter over the input spread out by the strides, the gaps
+  // holding the input zero point (they contribute 0 once the bias is
+  // folded). Only on paths that read A in place; returns false, leaving
+  // the kernel unusable, elsewhere. bias: folded as for Init.
+  bool InitTransposed(Isa isa, const ConvGeometry& tconv, const int8_t* filter,
+                      int32_t input_zero_point, const std::vector<int32_t>& bias,
+                      const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
+                      int32_t output_zero_point, int32_t act_min, int32_t act_max);
+
   size_t scratch_bytes() const;
   void Run(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
 
  private:
   template <typename T>
   void PackRows(const int8_t* input, int m0, int count, T* dst) const;
+  void InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
+  void WidenPadded(const int8_t* input, int16_t* dst) const;
+  void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
 
   bool packed_ = false;
+  // Indirect path: the padded input copy is padded_h_ x padded_w_ pixels
+  // per image, input pixel (iy, ix) at (iy * step_h_ + top_, ix * step_w_ +
+  // left_) (steps 1 and the pads for a convolution); a filter row is a run
+  // of segment_kp_ values of it.
+  bool indirect_ = false;
+  int padded_h_ = 0, padded_w_ = 0, segment_kp_ = 0;
+  int step_h_ = 1, step_w_ = 1, top_ = 0, left_ = 0;
   ConvGeometry g_{};
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;

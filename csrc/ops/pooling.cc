@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "kernels/pool_s8/average_pool_s8.h"
+#include "kernels/pool_s8/max_pool_s8.h"
 #include "kernels/reference/pool_q.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
@@ -76,6 +77,7 @@ class Pool2D : public Op {
     g_.act_max = act.max;
     scratch_bytes_ = average_ ? AveragePoolScratchBytes(g_) : 0;
     average_s8_ = AveragePoolS8For(isa(), g_);
+    max_s8_ = MaxPoolS8For(isa());
   }
 
   void Eval(const EvalContext& ctx) override {
@@ -84,7 +86,7 @@ class Pool2D : public Op {
     if (in.dtype == DType::kInt8 && average_) {
       average_s8_(g_, in.data_as<int8_t>(), out.data_as<int8_t>(), ctx.scratch);
     } else if (in.dtype == DType::kInt8) {
-      Run(in.data_as<int8_t>(), out.data_as<int8_t>(), ctx.scratch);
+      max_s8_(g_, in.data_as<int8_t>(), out.data_as<int8_t>());
     } else if (in.dtype == DType::kInt16) {
       Run(in.data_as<int16_t>(), out.data_as<int16_t>(), ctx.scratch);
     } else {
@@ -117,6 +119,7 @@ class Pool2D : public Op {
   const bool average_;
   PoolGeometry g_{};
   AveragePoolS8Fn average_s8_ = AveragePoolQ<int8_t>;
+  MaxPoolS8Fn max_s8_ = MaxPoolQ<int8_t>;
 };
 
 }  // namespace

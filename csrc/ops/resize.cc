@@ -6,6 +6,7 @@
 // uint8 the float formula, int8 / int16 the 10-bit fixed-point one.
 #include "kernels/f32_vops/f32_vops.h"
 #include "kernels/reference/resize.h"
+#include "kernels/resize_bilinear_s8_kernel.h"
 #include "ops/movement_common.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -58,6 +59,7 @@ class Resize : public Op {
                   " is not float32, uint8, int8 or int16");
       qy_ = BilinearAxisInteger(ih, oh, o.align_corners, o.half_pixel_centers);
       qx_ = BilinearAxisInteger(iw, ow, o.align_corners, o.half_pixel_centers);
+      row_s8_ = BilinearRowS8For(isa());
     }
   }
 
@@ -71,7 +73,7 @@ class Resize : public Op {
     } else if (in.dtype == DType::kUInt8) {
       ResizeBilinearU8(s_, fy_, fx_, in.data_as<uint8_t>(), out.data_as<uint8_t>());
     } else if (in.dtype == DType::kInt8) {
-      ResizeBilinearInteger(s_, qy_, qx_, in.data_as<int8_t>(), out.data_as<int8_t>());
+      ResizeBilinearS8(s_, qy_, qx_, row_s8_, in.data_as<int8_t>(), out.data_as<int8_t>());
     } else {
       ResizeBilinearInteger(s_, qy_, qx_, in.data_as<int16_t>(), out.data_as<int16_t>());
     }
@@ -84,6 +86,7 @@ class Resize : public Op {
   std::vector<int32_t> near_y_, near_x_;
   BilinearAxisF fy_, fx_;
   BilinearAxisQ qy_, qx_;
+  BilinearRowS8Fn row_s8_ = BilinearRowS8;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/conv_s8_kernel.h"
 #include "kernels/reference/transpose_conv.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
@@ -20,6 +21,8 @@ namespace pyrt {
 namespace {
 
 constexpr int kOutputShape = 0, kWeights = 1, kInput = 2, kBias = 3;
+// Deepest filter the convolution form takes (CONV_2D's limit).
+constexpr int64_t kMaxConvFormDepth = int64_t{1} << 17;
 
 // Shared validation and geometry of both versions.
 class TransposeConvBase : public Op {
@@ -110,20 +113,38 @@ class TransposeConvS8Op : public TransposeConvBase {
     ChannelMultipliers m = ConvRequantization(in, filter, bias, out, g_.out_c, 0, label());
     const ActivationRange act =
         QuantizedActivationRange(options<ConvOptions>().activation, out, label());
+    const int8_t* w = filter.data_as<int8_t>();
+    // On paths that read A in place: the equivalent convolution (exact: the
+    // same int32 sums, wrapping, and the same requantization).
+    const int64_t K = int64_t{g_.filter_h} * g_.filter_w * g_.in_c;
+    as_conv_ = K < kMaxConvFormDepth &&
+               conv_.InitTransposed(isa(), g_, w, in.zero_point(),
+                                    FoldInputZeroPoint(ReadBias(bias, g_.out_c), w,
+                                                       static_cast<int>(K), in.zero_point()),
+                                    m.multiplier, m.shift, out.zero_point(), act.min, act.max);
+    if (as_conv_) {
+      scratch_bytes_ = conv_.scratch_bytes();
+      return;
+    }
     rq_.Set(ReadBias(bias, g_.out_c), std::move(m.multiplier), std::move(m.shift),
             out.zero_point(), act.min, act.max);
-    const int8_t* w = filter.data_as<int8_t>();
     filter16_.assign(w, w + filter.num_elements());
     scratch_bytes_ = TransposeConvS8ScratchBytes(g_);
   }
   void Eval(const EvalContext& ctx) override {
+    if (as_conv_) {
+      conv_.Run(input(kInput).data_as<int8_t>(), output(0).data_as<int8_t>(), ctx.scratch, ctx.pool);
+      return;
+    }
     TransposeConvS8(isa(), g_, input(kInput).data_as<int8_t>(), filter16_.data(),
                     input(kInput).zero_point(), rq_.get(), output(0).data_as<int8_t>(),
                     ctx.scratch, ctx.pool);
   }
 
  private:
-  OwnedChannelRequant rq_;
+  bool as_conv_ = false;
+  ConvS8Kernel conv_;
+  OwnedChannelRequant rq_;  // the gathering kernel's
   std::vector<int16_t> filter16_;
 };
 

@@ -28,11 +28,14 @@
 #include "kernels/channel_lut_s8_kernel.h"
 #include "kernels/lut_s8_kernel.h"
 #include "kernels/pool_s8/average_pool_s8.h"
+#include "kernels/pool_s8/max_pool_s8.h"
 #include "kernels/quantize_f32_kernel.h"
 #include "kernels/reference/quantize.h"
 #include "kernels/sqrdiff_s8_kernel.h"
 #include "kernels/reduce_rows_s8_kernel.h"
+#include "kernels/resize_bilinear_s8_kernel.h"
 #include "kernels/reference/conv_f32.h"
+#include "kernels/reference/transpose_conv.h"
 #include "kernels/softmax_s8/softmax_s8_table.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
@@ -153,6 +156,54 @@ py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& 
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
   CheckAmxModel();
+  return out;
+}
+
+// TRANSPOSE_CONV of input [B,H,W,C] with filter [O,FH,FW,C] to out_hw:
+// on paths that read A in place as a convolution (ConvS8Kernel::
+// InitTransposed), elsewhere (and on "reference") by the gathering kernel.
+// `bias` is the raw bias.
+py::array TransposeConvS8(const I8& input, const I8& filter, const I32& bias,
+                          const I32& multiplier, const I32& shift, int32_t input_zero_point,
+                          int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                          std::array<int, 2> stride, std::array<int, 2> pad,
+                          std::array<int, 2> out_hw, const std::string& isa, int num_threads) {
+  if (input.ndim() != 4 || filter.ndim() != 4 || filter.shape(3) != input.shape(3))
+    throw UsageError("transpose_conv_s8: input [B,H,W,C] and filter [O,FH,FW,C] expected");
+  ConvGeometry g{};
+  g.batch = input.shape(0), g.in_h = input.shape(1), g.in_w = input.shape(2);
+  g.in_c = input.shape(3), g.out_c = filter.shape(0), g.filter_h = filter.shape(1);
+  g.filter_w = filter.shape(2), g.stride_h = stride[0], g.stride_w = stride[1];
+  g.dilation_h = g.dilation_w = 1, g.pad_top = pad[0], g.pad_left = pad[1];
+  g.out_h = out_hw[0], g.out_w = out_hw[1];
+  if (g.stride_h < 1 || g.stride_w < 1 || g.out_h < 1 || g.out_w < 1 || g.out_c < 1 ||
+      g.in_c < 1 || num_threads < 1 || pad[0] < 0 || pad[1] < 0)
+    throw UsageError("transpose_conv_s8: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  const int K = g.filter_h * g.filter_w * g.in_c;
+  for (int32_t sh : Vec(shift, n, "shift"))
+    if (sh < -31 || sh > 31) throw UsageError("transpose_conv_s8: shift outside [-31, 31]");
+  const Isa path = ResolveIsa(isa.c_str());
+  py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  ThreadPool pool(num_threads);
+  ConvS8Kernel kernel;
+  if (path != Isa::kReference &&
+      kernel.InitTransposed(path, g, filter.data(), input_zero_point,
+                            FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K,
+                                               input_zero_point),
+                            Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"),
+                            output_zero_point, act_min, act_max)) {
+    std::vector<uint8_t> scratch(kernel.scratch_bytes());
+    kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+    return out;
+  }
+  OwnedChannelRequant rq;
+  rq.Set(Vec(bias, n, "bias"), Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"),
+         output_zero_point, act_min, act_max);
+  const std::vector<int16_t> filter16(filter.data(), filter.data() + filter.size());
+  std::vector<uint8_t> scratch(TransposeConvS8ScratchBytes(g));
+  TransposeConvS8(path, g, input.data(), filter16.data(), input_zero_point, rq.get(),
+                  out.mutable_data(), scratch.data(), &pool);
   return out;
 }
 
@@ -506,6 +557,40 @@ py::array_t<int32_t> ReduceRowsS8(const I8& x, const py::array_t<int32_t, py::ar
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < n; ++c)
       o[c] = static_cast<int32_t>(static_cast<uint32_t>(o[c]) + static_cast<uint32_t>(x.data()[r * n + c]));
+  return out;
+}
+
+// int8 RESIZE_BILINEAR of x [batch, h, w, c] to [batch, out_h, out_w, c]
+// with the path's row loop.
+py::array_t<int8_t> ResizeBilinearS8(const I8& x, int out_h, int out_w, bool align_corners,
+                                     bool half_pixel_centers, const std::string& isa) {
+  if (x.ndim() != 4 || out_h <= 0 || out_w <= 0 || (align_corners && half_pixel_centers))
+    throw UsageError("resize_bilinear_s8: x [batch, h, w, c], positive sizes, one option expected");
+  const ResizeShape s{x.shape(0), x.shape(1), x.shape(2), x.shape(3), out_h, out_w};
+  const BilinearAxisQ y = BilinearAxisInteger(static_cast<int32_t>(s.in_h), out_h, align_corners,
+                                              half_pixel_centers);
+  const BilinearAxisQ xa = BilinearAxisInteger(static_cast<int32_t>(s.in_w), out_w, align_corners,
+                                               half_pixel_centers);
+  py::array_t<int8_t> out({s.batch, s.out_h, s.out_w, s.channels});
+  ResizeBilinearS8(s, y, xa, BilinearRowS8For(ResolveIsa(isa.c_str())), x.data(),
+                   out.mutable_data());
+  return out;
+}
+
+// int8 MAX_POOL_2D of x [batch, h, w, c] on `isa`'s path (windows clipped
+// to the image; an empty one gives -128 before the clamp, as the reference).
+py::array MaxPoolS8(const I8& x, int filter_h, int filter_w, int stride_h, int stride_w, int pad_top,
+                    int pad_left, int out_h, int out_w, int act_min, int act_max, const std::string& isa) {
+  if (x.ndim() != 4 || filter_h < 1 || filter_w < 1 || stride_h < 1 || stride_w < 1 || out_h < 1 ||
+      out_w < 1 || act_min < -128 || act_max > 127 || act_min > act_max)
+    throw UsageError("max_pool_s8: bad geometry");
+  PoolGeometry g{};
+  g.batch = x.shape(0), g.in_h = x.shape(1), g.in_w = x.shape(2), g.channels = x.shape(3);
+  g.out_h = out_h, g.out_w = out_w, g.filter_h = filter_h, g.filter_w = filter_w;
+  g.stride_h = stride_h, g.stride_w = stride_w, g.pad_top = pad_top, g.pad_left = pad_left;
+  g.act_min = act_min, g.act_max = act_max;
+  py::array_t<int8_t> out(std::vector<py::ssize_t>{g.batch, out_h, out_w, g.channels});
+  MaxPoolS8For(ResolveIsa(isa.c_str()))(g, x.data(), out.mutable_data());
   return out;
 }
 
@@ -863,6 +948,10 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
         py::arg("num_threads") = 1);
+  t.def("transpose_conv_s8", &testing::TransposeConvS8, py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
+        py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
+        py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
   t.def("depthwise_conv_s8", &testing::DepthwiseConvS8, py::arg("input"), py::arg("filter"),
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
@@ -985,12 +1074,17 @@ PYBIND11_MODULE(_testing, t) {
     return families;
   });
   t.def("reduce_rows_s8", &testing::ReduceRowsS8, py::arg("x"), py::arg("sums"), py::arg("isa"));
+  t.def("resize_bilinear_s8", &testing::ResizeBilinearS8, py::arg("x"), py::arg("out_h"),
+        py::arg("out_w"), py::arg("align_corners"), py::arg("half_pixel_centers"), py::arg("isa"));
   t.def("x86_lut_kernels", &testing::X86LutKernels, py::arg("lut"), py::arg("x"));
   t.def("channel_lut_s8", &testing::ChannelLutS8, py::arg("table"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("squared_difference_s8", &testing::SquaredDifferenceS8, py::arg("a"), py::arg("b"),
         py::arg("params"), py::arg("isa"));
   t.def("average_pool_s8", &testing::AveragePoolS8, py::arg("x"), py::arg("filter_h"), py::arg("filter_w"),
+        py::arg("stride_h"), py::arg("stride_w"), py::arg("pad_top"), py::arg("pad_left"), py::arg("out_h"),
+        py::arg("out_w"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"));
+  t.def("max_pool_s8", &testing::MaxPoolS8, py::arg("x"), py::arg("filter_h"), py::arg("filter_w"),
         py::arg("stride_h"), py::arg("stride_w"), py::arg("pad_top"), py::arg("pad_left"), py::arg("out_h"),
         py::arg("out_w"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),

@@ -7,6 +7,7 @@
 #if defined(__x86_64__)
 #include "kernels/qs8_gemm/amx/qs8_gemm_32x32c4_amx.h"  // constants; kernels if PYRT_HAVE_AMX_KERNELS
 #include "kernels/qs8_gemm/avx2/qs8_gemm_6x16c2_avx2.h"
+#include "kernels/qs8_gemm/avx2/qs8_igemm_6x16c2_avx2.h"
 #include "kernels/qs8_gemm/avx512vnni/qs8_gemm_8x32c4_avx512vnni.h"
 #include "kernels/qs8_gemm/avxvnni/qs8_gemm_6x16c4_avxvnni.h"
 #define PYRT_HAVE_X86_KERNELS 1
@@ -42,6 +43,7 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
     c.input = Qs8GemmInput::kS16;
     c.gemmlowp = Qs8Gemm6x16c2GemmlowpAvx2;
     c.fp64 = Qs8Gemm6x16c2Fp64Avx2;
+    c.igemm_gemmlowp = Qs8Igemm6x16c2GemmlowpAvx2;
     return c;
   }();
   static const Qs8GemmConfig avx512vnni =
@@ -110,6 +112,7 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
   ukernel_ = gemmlowp ? config_->gemmlowp : config_->fp64;
   ukernel_u8_ = gemmlowp ? config_->gemmlowp_u8 : config_->fp64_u8;
   ukernel_s8_ = gemmlowp ? config_->gemmlowp_s8 : config_->fp64_s8;
+  igemm_ = gemmlowp ? config_->igemm_gemmlowp : nullptr;
   mr_ = config_->mr;
   nr_ = config_->nr;
   N_ = N;
@@ -198,6 +201,21 @@ void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const
 }
 
 }  // namespace
+
+void PackedQs8Gemm::RunIndirectPanels(int rows, const int16_t* const* a, int segments,
+                                      size_t segment_stride, int p0, int p1, int8_t* c,
+                                      size_t ldc) const {
+  const int segment_kp = kp_ / segments;
+  for (int p = p0; p < p1; ++p) {
+    const int n0 = p * nr_, nr = std::min(nr_, N_ - n0);
+    const int8_t* b = b_.get() + static_cast<size_t>(p) * panel_bytes_;
+    const Qs8GemmEpilogue ep = RequantView(out_, b + static_cast<size_t>(kp_) * nr_, nr_);
+    for (int r = 0; r < rows; r += mr_) {
+      igemm_(std::min(mr_, rows - r), nr, segments, segment_kp, segment_stride, a + r, b,
+             c + r * ldc + n0, ldc, ep);
+    }
+  }
+}
 
 void PackedQs8Gemm::RunPanels(int rows, const uint8_t* a, int p0, int p1, int8_t* c,
                               size_t ldc) const {

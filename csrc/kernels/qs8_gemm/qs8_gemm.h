@@ -94,6 +94,16 @@ class PackedQs8Gemm {
   void Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
            ThreadPool* pool) const;
 
+  // True when the path reads A in place (kS16 with an indirect microkernel
+  // and gemmlowp requantization): RunIndirect may be called.
+  bool HasIndirect() const { return igemm_ != nullptr; }
+  // Row m of A is `segments` runs of kp() / segments int16 values, run s at
+  // rows[m - m0] + s * segment_stride, where rows(m0, count, rows) writes the
+  // pointers of rows m0..m0+count-1 (no A block is packed; no scratch).
+  template <typename RowPointers>
+  void RunIndirect(int M, RowPointers&& rows, int segments, size_t segment_stride, int8_t* C,
+                   size_t ldc, ThreadPool* pool) const;
+
  private:
   size_t AElementBytes() const { return config_->input == Qs8GemmInput::kS16 ? 2 : 1; }
   int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
@@ -103,6 +113,8 @@ class PackedQs8Gemm {
   void RunPanels(int rows, const int16_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
   void RunPanels(int rows, const uint8_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
   void RunPanels(int rows, const int8_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
+  void RunIndirectPanels(int rows, const int16_t* const* a, int segments, size_t segment_stride,
+                         int p0, int p1, int8_t* c, size_t ldc) const;
   void PackRequant(Qs8Requant requant, const Qs8RequantParams& p, const int32_t* bias);
   int8_t* RequantOf(int panel) {
     return b_.get() + static_cast<size_t>(panel) * panel_bytes_ + static_cast<size_t>(kp_) * nr_;
@@ -115,6 +127,7 @@ class PackedQs8Gemm {
   Qs8GemmUkernel ukernel_ = nullptr;
   Qs8GemmU8Ukernel ukernel_u8_ = nullptr;
   Qs8GemmS8Ukernel ukernel_s8_ = nullptr;
+  Qs8IgemmUkernel igemm_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
   // Per panel of nr output channels, panel_bytes_ apart: its weights
   // [kp / kr][nr][kr] int8, then its requantization (kernels/packed_requant.h;
@@ -163,6 +176,38 @@ void PackedQs8Gemm::RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t
       pack(m0, count, a);
       RunPanels(count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks, C + m0 * ldc,
                 ldc);
+    }
+  };
+  if (workers == 1) {
+    task(0);
+  } else {
+    pool->ParallelFor(workers, task);
+  }
+}
+
+template <typename RowPointers>
+void PackedQs8Gemm::RunIndirect(int M, RowPointers&& rows, int segments, size_t segment_stride,
+                                int8_t* C, size_t ldc, ThreadPool* pool) const {
+  if (M <= 0) return;
+  // Blocks of rows whose A runs stay in L1/L2 while the column panels pass;
+  // few blocks (small images) also split the columns, as Run does.
+  constexpr int kRows = 48;
+  const int blocks = (M + kRows - 1) / kRows;
+  const int panels = (N_ + nr_ - 1) / nr_;
+  int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
+  int chunks = 1;
+  if (workers > 1 && blocks < 4 * workers)
+    chunks = std::min(panels, (4 * workers + blocks - 1) / blocks);
+  const int units = blocks * chunks;
+  workers = std::min(workers, units);
+  std::atomic<int> next_unit{0};
+  auto task = [&](int) {
+    const int16_t* a[kRows];
+    for (int u = next_unit++; u < units; u = next_unit++) {
+      const int m0 = (u / chunks) * kRows, count = std::min(kRows, M - m0), chunk = u % chunks;
+      rows(m0, count, a);
+      RunIndirectPanels(count, a, segments, segment_stride, panels * chunk / chunks,
+                        panels * (chunk + 1) / chunks, C + m0 * ldc, ldc);
     }
   };
   if (workers == 1) {

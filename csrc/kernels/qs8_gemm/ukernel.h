@@ -53,6 +53,13 @@ using Qs8GemmS8Ukernel = void (*)(int mr, int nr, int kp, const int8_t* a, size_
                                   const int8_t* b, int8_t* c, size_t c_stride,
                                   const Qs8GemmEpilogue& ep);
 
+// The indirect form of a kS16 microkernel (convolution without im2col): row
+// r of A is `segments` runs of segment_kp int16 values, run s at
+// a[r] + s * segment_stride; kp = segments * segment_kp.
+using Qs8IgemmUkernel = void (*)(int mr, int nr, int segments, int segment_kp,
+                                 size_t segment_stride, const int16_t* const* a, const int8_t* b,
+                                 int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep);
+
 // How a path's microkernels want A: sign-extended int16 rows, x + 128 as
 // uint8 rows, or the int8 values themselves.
 enum class Qs8GemmInput { kS16, kU8Offset128, kS8 };
@@ -66,6 +73,7 @@ struct Qs8GemmConfig {
   Qs8GemmInput input = Qs8GemmInput::kS16;
   // kS16 paths:
   Qs8GemmUkernel gemmlowp = nullptr, fp64 = nullptr;
+  Qs8IgemmUkernel igemm_gemmlowp = nullptr;  // optional
   // kU8Offset128 paths:
   Qs8GemmU8Ukernel gemmlowp_u8 = nullptr, fp64_u8 = nullptr;
   // kS8 paths:

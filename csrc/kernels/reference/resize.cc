@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 namespace pyrt {
 
@@ -135,44 +136,64 @@ namespace {
 // values fit int32 (< 2^29) while int16 values need int64. Integer products
 // are associative, so v * (wy * wx) equals the reference's (v * wy) * wx.
 template <typename T, typename Acc>
-void BilinearInteger(const ResizeShape& s, const BilinearAxisQ& ya, const BilinearAxisQ& xa,
-                     const T* input, T* output) {
+void BilinearRow(const T* r0, const T* r1, Acc wy, const int32_t* x_pos, const int32_t* x_lo,
+                 const int32_t* x_hi, int64_t out_w, int64_t c, T* output) {
   constexpr Acc kOne = 1 << 10;
+  for (int64_t x = 0; x < out_w; ++x, output += c) {
+    const Acc wx = x_pos[x] - kOne * x_lo[x];
+    const Acc w00 = (kOne - wy) * (kOne - wx), w10 = wy * (kOne - wx);
+    const Acc w01 = (kOne - wy) * wx, w11 = wy * wx;
+    const T* p00 = r0 + x_lo[x] * c;
+    const T* p01 = r0 + x_hi[x] * c;
+    const T* p10 = r1 + x_lo[x] * c;
+    const T* p11 = r1 + x_hi[x] * c;
+    for (int64_t k = 0; k < c; ++k) {
+      const Acc v = p00[k] * w00 + p10[k] * w10 + p01[k] * w01 + p11[k] * w11;
+      const Acc round = v > 0 ? (1 << 19) : -(1 << 19);
+      output[k] = static_cast<T>((v + round) / (1 << 20));
+    }
+  }
+}
+
+// Rows of every image, each by row(r0, r1, wy, ..., out).
+template <typename T, typename Row>
+void BilinearRows(const ResizeShape& s, const BilinearAxisQ& ya, const BilinearAxisQ& xa,
+                  const T* input, T* output, Row&& row) {
   const int64_t c = s.channels;
   for (int64_t b = 0; b < s.batch; ++b) {
     const T* image = input + b * s.in_h * s.in_w * c;
-    for (int64_t y = 0; y < s.out_h; ++y) {
-      const T* r0 = image + ya.lo[y] * s.in_w * c;
-      const T* r1 = image + ya.hi[y] * s.in_w * c;
-      const Acc wy = ya.pos[y] - kOne * ya.lo[y];  // weight of row hi, may be < 0
-      for (int64_t x = 0; x < s.out_w; ++x, output += c) {
-        const Acc wx = xa.pos[x] - kOne * xa.lo[x];
-        const Acc w00 = (kOne - wy) * (kOne - wx), w10 = wy * (kOne - wx);
-        const Acc w01 = (kOne - wy) * wx, w11 = wy * wx;
-        const T* p00 = r0 + xa.lo[x] * c;
-        const T* p01 = r0 + xa.hi[x] * c;
-        const T* p10 = r1 + xa.lo[x] * c;
-        const T* p11 = r1 + xa.hi[x] * c;
-        for (int64_t k = 0; k < c; ++k) {
-          const Acc v = p00[k] * w00 + p10[k] * w10 + p01[k] * w01 + p11[k] * w11;
-          const Acc round = v > 0 ? (1 << 19) : -(1 << 19);
-          output[k] = static_cast<T>((v + round) / (1 << 20));
-        }
-      }
+    for (int64_t y = 0; y < s.out_h; ++y, output += s.out_w * c) {
+      const int32_t wy = ya.pos[y] - (1 << 10) * ya.lo[y];  // weight of row hi, may be < 0
+      row(image + ya.lo[y] * s.in_w * c, image + ya.hi[y] * s.in_w * c, wy, output);
     }
   }
 }
 
 }  // namespace
 
+void BilinearRowS8(const int8_t* r0, const int8_t* r1, int32_t wy, const int32_t* x_pos,
+                   const int32_t* x_lo, const int32_t* x_hi, int64_t out_w, int64_t c,
+                   int8_t* out) {
+  BilinearRow<int8_t, int32_t>(r0, r1, wy, x_pos, x_lo, x_hi, out_w, c, out);
+}
+
+void ResizeBilinearS8(const ResizeShape& s, const BilinearAxisQ& ya, const BilinearAxisQ& xa,
+                      BilinearRowS8Fn row, const int8_t* input, int8_t* output) {
+  BilinearRows(s, ya, xa, input, output,
+               [&](const int8_t* r0, const int8_t* r1, int32_t wy, int8_t* out) {
+                 row(r0, r1, wy, xa.pos.data(), xa.lo.data(), xa.hi.data(), s.out_w, s.channels,
+                     out);
+               });
+}
+
 template <typename T>
 void ResizeBilinearInteger(const ResizeShape& s, const BilinearAxisQ& ya, const BilinearAxisQ& xa,
                            const T* input, T* output) {
-  if (sizeof(T) == 1) {
-    BilinearInteger<T, int32_t>(s, ya, xa, input, output);
-  } else {
-    BilinearInteger<T, int64_t>(s, ya, xa, input, output);
-  }
+  using Acc = std::conditional_t<sizeof(T) == 1, int32_t, int64_t>;
+  BilinearRows(s, ya, xa, input, output, [&](const T* r0, const T* r1, int32_t wy, T* out) {
+    BilinearRow<T, Acc>(r0, r1, wy, xa.pos.data(), xa.lo.data(), xa.hi.data(), s.out_w,
+                        s.channels, out);
+  });
 }
 
 template void ResizeBilinearInteger<int8_t>(const ResizeShape&, const BilinearAxisQ&,

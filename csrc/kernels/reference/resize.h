@@ -58,4 +58,17 @@ template <typename T>
 void ResizeBilinearInteger(const ResizeShape& s, const BilinearAxisQ& y, const BilinearAxisQ& x,
                            const T* input, T* output);
 
+// One output row of the int8 case: out[x][0..c) for x < out_w from input
+// rows r0 (lo) and r1 (hi), wy the weight of r1 in 1/1024 units (may be
+// negative), x_pos/x_lo/x_hi the x axis.
+using BilinearRowS8Fn = void (*)(const int8_t* r0, const int8_t* r1, int32_t wy,
+                                 const int32_t* x_pos, const int32_t* x_lo, const int32_t* x_hi,
+                                 int64_t out_w, int64_t c, int8_t* out);
+void BilinearRowS8(const int8_t* r0, const int8_t* r1, int32_t wy, const int32_t* x_pos,
+                   const int32_t* x_lo, const int32_t* x_hi, int64_t out_w, int64_t c,
+                   int8_t* out);
+// ResizeBilinearInteger<int8_t> with `row` (BilinearRowS8 or a SIMD twin).
+void ResizeBilinearS8(const ResizeShape& s, const BilinearAxisQ& y, const BilinearAxisQ& x,
+                      BilinearRowS8Fn row, const int8_t* input, int8_t* output);
+
 }  // namespace pyrt
