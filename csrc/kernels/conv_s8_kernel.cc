@@ -64,6 +64,21 @@ constexpr int kIndirectMaxOutC = 64;
 // k pair reads one value past the last pixel.
 constexpr size_t kIndirectSlack = 16;
 
+// The GEMM's gemmlowp requantization, viewing the per-channel vectors.
+Qs8RequantParams GemmlowpParams(const std::vector<int32_t>& bias,
+                                const std::vector<int32_t>& multiplier,
+                                const std::vector<int32_t>& shift, int32_t output_zero_point,
+                                int32_t act_min, int32_t act_max) {
+  Qs8RequantParams p;
+  p.bias = bias.data();
+  p.multiplier = multiplier.data();
+  p.shift = shift.data();
+  p.output_zero_point = output_zero_point;
+  p.act_min = act_min;
+  p.act_max = act_max;
+  return p;
+}
+
 }  // namespace
 
 void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
@@ -79,13 +94,8 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   left_ = g.pad_left;
   packed_ = PackedQs8Gemm::Supported(isa);
   if (packed_) {
-    Qs8RequantParams p;
-    p.bias = bias.data();
-    p.multiplier = multiplier.data();
-    p.shift = shift.data();
-    p.output_zero_point = output_zero_point;
-    p.act_min = act_min;
-    p.act_max = act_max;
+    const Qs8RequantParams p =
+        GemmlowpParams(bias, multiplier, shift, output_zero_point, act_min, act_max);
     const Qs8GemmConfig* config = Qs8GemmConfigFor(isa, g.batch * g.out_h * g.out_w);
     if (config->igemm_gemmlowp && g.dilation_w == 1 && !ConvIsPointwise(g) &&
         g.out_c <= kIndirectMaxOutC) {
@@ -131,13 +141,8 @@ bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8
       }
     }
   }
-  Qs8RequantParams p;
-  p.bias = bias.data();
-  p.multiplier = multiplier.data();
-  p.shift = shift.data();
-  p.output_zero_point = output_zero_point;
-  p.act_min = act_min;
-  p.act_max = act_max;
+  const Qs8RequantParams p =
+      GemmlowpParams(bias, multiplier, shift, output_zero_point, act_min, act_max);
   InitIndirect(isa, flipped.data(), p);
   return indirect_;
 }
