@@ -107,6 +107,21 @@ class PackedQs8Gemm {
  private:
   size_t AElementBytes() const { return config_->input == Qs8GemmInput::kS16 ? 2 : 1; }
   int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
+  // How `blocks` row blocks are shared among the workers: units of one row
+  // block times a chunk of the column panels, claimed dynamically. Few row
+  // blocks (small images, FC) also split the columns so every worker gets a
+  // share; each split re-packs its rows (cheap next to K x N).
+  struct WorkSplit {
+    int panels, chunks, units, workers;
+  };
+  WorkSplit Split(int blocks, ThreadPool* pool) const {
+    const int panels = (N_ + nr_ - 1) / nr_;
+    const int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
+    int chunks = 1;
+    if (workers > 1 && blocks < 4 * workers)
+      chunks = std::min(panels, (4 * workers + blocks - 1) / blocks);
+    return {panels, chunks, blocks * chunks, std::min(workers, blocks * chunks)};
+  }
   size_t SlotBytes(int M) const {
     return (static_cast<size_t>(BlockRows(M)) * kp_ * AElementBytes() + 63) / 64 * 64;
   }
@@ -154,16 +169,9 @@ void PackedQs8Gemm::RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t
                           ThreadPool* pool) const {
   if (M <= 0) return;
   const int rows = BlockRows(M);
-  const int blocks = (M + rows - 1) / rows;
-  const int panels = (N_ + nr_ - 1) / nr_;
-  int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
-  // Few row blocks (small images, FC): also split the columns so every
-  // worker gets a share; each split re-packs its rows (cheap next to K x N).
-  int chunks = 1;
-  if (workers > 1 && blocks < 4 * workers)
-    chunks = std::min(panels, (4 * workers + blocks - 1) / blocks);
-  const int units = blocks * chunks;
-  workers = std::min(workers, units);
+  const WorkSplit split = Split((M + rows - 1) / rows, pool);
+  const int panels = split.panels, chunks = split.chunks, units = split.units;
+  const int workers = split.workers;
   const size_t slot = SlotBytes(M);
   // Units are claimed dynamically (a worker slowed down by other load on
   // the machine takes fewer); each computes whole outputs, so the result
@@ -192,14 +200,9 @@ void PackedQs8Gemm::RunIndirect(int M, RowPointers&& rows, int segments, size_t 
   // Blocks of rows whose A runs stay in L1/L2 while the column panels pass;
   // few blocks (small images) also split the columns, as Run does.
   constexpr int kRows = 48;
-  const int blocks = (M + kRows - 1) / kRows;
-  const int panels = (N_ + nr_ - 1) / nr_;
-  int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
-  int chunks = 1;
-  if (workers > 1 && blocks < 4 * workers)
-    chunks = std::min(panels, (4 * workers + blocks - 1) / blocks);
-  const int units = blocks * chunks;
-  workers = std::min(workers, units);
+  const WorkSplit split = Split((M + kRows - 1) / kRows, pool);
+  const int panels = split.panels, chunks = split.chunks, units = split.units;
+  const int workers = split.workers;
   std::atomic<int> next_unit{0};
   auto task = [&](int) {
     const int16_t* a[kRows];
