@@ -88,7 +88,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   g_ = g;
   filter_ = filter;
   input_zero_point_ = input_zero_point;
-  indirect_ = false;  // until InitIndirect (Prepare may run again)
+  indirect_ = segmented_ = false;  // until chosen below (Prepare may run again)
   step_h_ = step_w_ = 1;
   top_ = g.pad_top;
   left_ = g.pad_left;
@@ -104,6 +104,12 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
     }
     gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c,
                g.filter_h * g.filter_w * g.in_c, filter, p, g.batch * g.out_h * g.out_w);
+    if (g.stride_h == 1 && g.stride_w == 1 && g.dilation_w == 1 && !ConvIsPointwise(g) &&
+        gemm_.SegmentsFit(g.filter_h)) {
+      segmented_ = true;
+      padded_h_ = g.out_h + g.dilation_h * (g.filter_h - 1);
+      padded_w_ = g.out_w + g.filter_w - 1;
+    }
     return;
   }
   rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
@@ -122,6 +128,7 @@ bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8
   filter_ = nullptr;
   input_zero_point_ = input_zero_point;
   packed_ = true;
+  segmented_ = false;
   // Output (oy, ox) takes tap (fy, fx) from input (iy, ix) where
   // oy = iy * stride - pad + fy; with the input at iy * stride + top_ and
   // the flipped tap fh - 1 - fy, top_ = fh - 1 - pad (the same for x).
@@ -214,7 +221,63 @@ size_t ConvS8Kernel::scratch_bytes() const {
     return (static_cast<size_t>(g_.batch) * padded_h_ * padded_w_ * g_.in_c + kIndirectSlack) *
            sizeof(int16_t);
   }
+  if (segmented_) {
+    const size_t image = static_cast<size_t>(padded_h_) * padded_w_ * g_.in_c;
+    return gemm_.SegmentedScratchBytes(static_cast<int>(SegmentedRows())) + (image + 63) / 64 * 64;
+  }
   return packed_ ? gemm_.ScratchBytes(g_.batch * g_.out_h * g_.out_w) : ConvS8ScratchBytes(g_);
+}
+
+// GEMM rows per image on the segmented path: through the last output pixel.
+size_t ConvS8Kernel::SegmentedRows() const {
+  return static_cast<size_t>(g_.out_h - 1) * padded_w_ + g_.out_w;
+}
+
+// One image into the segmented path's padded copy: input (iy, ix) at
+// (iy + pad_top, ix + pad_left); the rest holds the input zero point, which
+// the folded bias cancels.
+void ConvS8Kernel::PadImage(const int8_t* image, int8_t* dst) const {
+  const ConvGeometry& g = g_;
+  const size_t C = g.in_c, row = static_cast<size_t>(padded_w_) * C;
+  const int8_t zp = static_cast<int8_t>(input_zero_point_);
+  const int ix0 = std::max(0, -g.pad_left), ix1 = std::min(g.in_w, padded_w_ - g.pad_left);
+  for (int py = 0; py < padded_h_; ++py, dst += row) {
+    const int iy = py - g.pad_top;
+    if (iy < 0 || iy >= g.in_h || ix1 <= ix0) {
+      std::memset(dst, zp, row);
+      continue;
+    }
+    const size_t left = static_cast<size_t>(ix0 + g.pad_left) * C;
+    const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
+    std::memset(dst, zp, left);
+    std::memcpy(dst + left, image + (static_cast<size_t>(iy) * g.in_w + ix0) * C, inside);
+    std::memset(dst + left + inside, zp, row - left - inside);
+  }
+}
+
+void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch,
+                                ThreadPool* pool) const {
+  const ConvGeometry& g = g_;
+  const int rows = static_cast<int>(SegmentedRows());
+  int8_t* padded = reinterpret_cast<int8_t*>(scratch + gemm_.SegmentedScratchBytes(rows));
+  const size_t C = g.in_c, N = g.out_c, pw = padded_w_;
+  for (int b = 0; b < g.batch; ++b) {
+    PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded);
+    int8_t* image_out = output + static_cast<size_t>(b) * g.out_h * g.out_w * N;
+    gemm_.RunSegmented(
+        rows, padded, C, g.filter_h, static_cast<size_t>(g.dilation_h) * pw * C,
+        [&](int m0, int count, int n0, int n1, const int8_t* c, size_t ldc) {
+          int oy = m0 / padded_w_, ox = m0 % padded_w_;
+          for (int r = 0; r < count; ++r, c += ldc) {
+            if (ox < g.out_w) {
+              std::memcpy(image_out + (static_cast<size_t>(oy) * g.out_w + ox) * N + n0, c + n0,
+                          n1 - n0);
+            }
+            if (++ox == padded_w_) ox = 0, ++oy;
+          }
+        },
+        scratch, pool);
+  }
 }
 
 // Rows m0.. of the im2col matrix over all images (row = output pixel, in
@@ -308,6 +371,15 @@ void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
   const int M = g_.batch * g_.out_h * g_.out_w;
   if (indirect_) {
     RunIndirect(input, output, scratch, pool);
+    return;
+  }
+  if (segmented_) {
+    RunSegmented(input, output, scratch, pool);
+    return;
+  }
+  if (ConvIsPointwise(g_) && gemm_.input() == Qs8GemmInput::kS8) {  // A is the input itself
+    gemm_.RunInPlace(M, input, static_cast<size_t>(g_.in_c), output,
+                     static_cast<size_t>(g_.out_c), scratch, pool);
     return;
   }
   gemm_.Run(

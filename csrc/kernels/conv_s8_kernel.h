@@ -2,8 +2,9 @@
 // the reference kernel, or the packed GEMM over im2col blocks of output
 // pixels built on the fly (1x1 stride-1 convolutions read the input rows
 // directly; on paths with an indirect microkernel, narrow convolutions
-// read a widened, padded copy of the input in place). All give identical
-// results.
+// read a widened, padded copy of the input in place; on paths with a
+// segmented GEMM (AMX), stride-1 convolutions read an int8 padded copy in
+// place). All give identical results.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +48,9 @@ class ConvS8Kernel {
   void InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
   void WidenPadded(const int8_t* input, int16_t* dst) const;
   void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
+  void PadImage(const int8_t* image, int8_t* dst) const;
+  void RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
+  size_t SegmentedRows() const;
 
   bool packed_ = false;
   // Indirect path: the padded input copy is padded_h_ x padded_w_ pixels
@@ -56,6 +60,12 @@ class ConvS8Kernel {
   bool indirect_ = false;
   int padded_h_ = 0, padded_w_ = 0, segment_kp_ = 0;
   int step_h_ = 1, step_w_ = 1, top_ = 0, left_ = 0;
+  // Segmented path (stride 1, dilation_w 1, int8 A read in place): the
+  // GEMM's rows are the pixels of an int8 padded copy of one image,
+  // padded_h_ x padded_w_; output (oy, ox) is row oy * padded_w_ + ox, its
+  // filter rows runs dilation_h padded rows apart; rows with ox >= out_w
+  // fall on the padding columns and are dropped.
+  bool segmented_ = false;
   ConvGeometry g_{};
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;

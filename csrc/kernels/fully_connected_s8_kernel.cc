@@ -46,6 +46,11 @@ void FullyConnectedS8Kernel::Run(int batches, const int8_t* input, int8_t* outpu
            });
     return;
   }
+  if (gemm_.input() == Qs8GemmInput::kS8) {  // int8 A rows: read where they lie
+    gemm_.RunInPlace(batches, input, static_cast<size_t>(depth_), output,
+                     static_cast<size_t>(units_), scratch, pool);
+    return;
+  }
   const int kp = gemm_.kp(), depth = depth_;
   gemm_.Run(
       batches,

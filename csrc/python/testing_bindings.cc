@@ -169,7 +169,8 @@ py::array TransposeConvS8(const I8& input, const I8& filter, const I32& bias,
   const int K = g.filter_h * g.filter_w * g.in_c;
   for (int32_t sh : Vec(shift, n, "shift"))
     if (sh < -31 || sh > 31) throw UsageError("transpose_conv_s8: shift outside [-31, 31]");
-  const Isa path = ResolveIsa(isa.c_str());
+  const TestIsa test_isa(isa);  // "amx-emulated" too
+  const Isa path = test_isa.isa;
   py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
   ConvS8Kernel kernel;
@@ -430,7 +431,8 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
                                     const py::array_t<int32_t, py::array::c_style>& shift,
                                     const py::array_t<double, py::array::c_style>& scale,
                                     int32_t zero_point_in, int32_t zero_point_out, int32_t act_min,
-                                    int32_t act_max, bool fp64, int num_threads) {
+                                    int32_t act_max, bool fp64, int num_threads,
+                                    bool in_place) {
   if (a.ndim() != 2 || b.ndim() != 2 || a.shape(1) != b.shape(1))
     throw UsageError("emulated_qs8_gemm: A [M, K] and B [N, K] expected");
   const int M = a.shape(0), N = b.shape(0), K = a.shape(1);
@@ -447,8 +449,10 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
   }
 #endif
   if (num_threads < 1) throw UsageError("emulated_qs8_gemm: num_threads >= 1 expected");
-  if (!config.gemmlowp_u8 && !config.gemmlowp_s8)
+  if (!config.gemmlowp_u8 && !config.gemmlowp_s8 && !config.gemmlowp_s8_panels)
     throw UsageError("emulated_qs8_gemm: no emulated path " + path);
+  if (in_place && config.input != Qs8GemmInput::kS8)
+    throw UsageError("emulated_qs8_gemm: in_place needs a path that reads int8 A");
   // The bias folded with the input zero point, as the ops do.
   std::vector<int32_t> folded(bias.data(), bias.data() + N);
   for (int n = 0; n < N; ++n) {
@@ -471,16 +475,21 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
   std::vector<uint8_t> scratch(gemm.ScratchBytes(M));
   py::array_t<int8_t> out({M, N});
   const int kp = gemm.kp();
-  gemm.Run(
-      M,
-      [&](int m0, int count, auto* dst) {
-        using T = std::remove_pointer_t<decltype(dst)>;
-        for (int r = 0; r < count; ++r)
-          for (int k = 0; k < kp; ++k)
-            dst[static_cast<size_t>(r) * kp + k] =
-                k < K ? Qs8GemmA<T>::From(a.data()[static_cast<size_t>(m0 + r) * K + k]) : T{0};
-      },
-      out.mutable_data(), static_cast<size_t>(N), scratch.data(), &pool);
+  if (in_place) {  // A read where it lies, rows K apart (as a pointwise conv's input)
+    gemm.RunInPlace(M, a.data(), static_cast<size_t>(K), out.mutable_data(),
+                    static_cast<size_t>(N), scratch.data(), &pool);
+  } else {
+    gemm.Run(
+        M,
+        [&](int m0, int count, auto* dst) {
+          using T = std::remove_pointer_t<decltype(dst)>;
+          for (int r = 0; r < count; ++r)
+            for (int k = 0; k < kp; ++k)
+              dst[static_cast<size_t>(r) * kp + k] =
+                  k < K ? Qs8GemmA<T>::From(a.data()[static_cast<size_t>(m0 + r) * K + k]) : T{0};
+        },
+        out.mutable_data(), static_cast<size_t>(N), scratch.data(), &pool);
+  }
   CheckAmxModel();
   return out;
 }
@@ -756,7 +765,8 @@ PYBIND11_MODULE(_testing, t) {
   t.def("emulated_qs8_gemm", &testing::EmulatedQs8Gemm, py::arg("path"), py::arg("a"), py::arg("b"),
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("scale"),
         py::arg("zero_point_in"), py::arg("zero_point_out"), py::arg("act_min"),
-        py::arg("act_max"), py::arg("fp64"), py::arg("num_threads") = 1);
+        py::arg("act_max"), py::arg("fp64"), py::arg("num_threads") = 1,
+        py::arg("in_place") = false);
 #if defined(__x86_64__)
   t.def("amx_model_dpbssd", &testing::AmxModelDpbssd, py::arg("a"), py::arg("b"), py::arg("c"),
         py::arg("misuse") = "");

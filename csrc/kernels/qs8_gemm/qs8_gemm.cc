@@ -62,7 +62,7 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
   if (IsaAtLeast(isa, Isa::kAmx) && (rows == 0 || rows >= kQs8GemmAmxMinRows)) {
     const Qs8GemmConfig* override_config = amx_override.load();
     if (override_config) return override_config;
-    if (amx.gemmlowp_s8) return &amx;
+    if (amx.gemmlowp_s8_panels) return &amx;
   }
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &avx512vnni;
   if (IsaAtLeast(isa, Isa::kAvxVnni)) return &avxvnni;
@@ -112,10 +112,12 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
   ukernel_ = gemmlowp ? config_->gemmlowp : config_->fp64;
   ukernel_u8_ = gemmlowp ? config_->gemmlowp_u8 : config_->fp64_u8;
   ukernel_s8_ = gemmlowp ? config_->gemmlowp_s8 : config_->fp64_s8;
+  panels_s8_ = gemmlowp ? config_->gemmlowp_s8_panels : config_->fp64_s8_panels;
   igemm_ = gemmlowp ? config_->igemm_gemmlowp : nullptr;
   mr_ = config_->mr;
   nr_ = config_->nr;
   N_ = N;
+  K_ = K;
   const int kr = config_->kr, k_multiple = std::max(kr, config_->kp_multiple);
   kp_ = (K + k_multiple - 1) / k_multiple * k_multiple;
   const int panels = (N + nr_ - 1) / nr_, padded_n = panels * nr_;
@@ -187,14 +189,14 @@ namespace {
 
 template <typename T, typename Ukernel>
 void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const int8_t* packed,
-                   size_t panel_bytes, const Qs8GemmEpilogue& out, int rows, const T* a, int p0,
-                   int p1, int8_t* c, size_t ldc) {
+                   size_t panel_bytes, const Qs8GemmEpilogue& out, int rows, const T* a,
+                   size_t lda, int p0, int p1, int8_t* c, size_t ldc) {
   for (int p = p0; p < p1; ++p) {
     const int n0 = p * nr_max, nr = std::min(nr_max, N - n0);
     const int8_t* b = packed + static_cast<size_t>(p) * panel_bytes;
     const Qs8GemmEpilogue ep = RequantView(out, b + static_cast<size_t>(kp) * nr_max, nr_max);
     for (int r = 0; r < rows; r += mr_max) {
-      ukernel(std::min(mr_max, rows - r), nr, kp, a + static_cast<size_t>(r) * kp, kp, b,
+      ukernel(std::min(mr_max, rows - r), nr, kp, a + static_cast<size_t>(r) * lda, lda, b,
               c + r * ldc + n0, ldc, ep);
     }
   }
@@ -217,22 +219,58 @@ void PackedQs8Gemm::RunIndirectPanels(int rows, const int16_t* const* a, int seg
   }
 }
 
-void PackedQs8Gemm::RunPanels(int rows, const uint8_t* a, int p0, int p1, int8_t* c,
+void PackedQs8Gemm::RunPanels(int rows, const uint8_t* a, size_t lda, int p0, int p1, int8_t* c,
                               size_t ldc) const {
-  RunPanelsWith(ukernel_u8_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, p0, p1, c,
+  RunPanelsWith(ukernel_u8_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, lda, p0, p1,
+                c, ldc);
+}
+
+void PackedQs8Gemm::RunPanels(int rows, const int8_t* a, size_t lda, int p0, int p1, int8_t* c,
+                              size_t ldc) const {
+  if (panels_s8_) {
+    const Qs8GemmS8PanelsArgs args{N_, kp_, b_.get(), panel_bytes_, &out_};
+    panels_s8_(args, rows, a, lda, 1, 0, p0, p1, c, ldc);
+    return;
+  }
+  RunPanelsWith(ukernel_s8_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, lda, p0, p1,
+                c, ldc);
+}
+
+void PackedQs8Gemm::RunPanels(int rows, const int16_t* a, size_t lda, int p0, int p1, int8_t* c,
+                              size_t ldc) const {
+  RunPanelsWith(ukernel_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, lda, p0, p1, c,
                 ldc);
 }
 
-void PackedQs8Gemm::RunPanels(int rows, const int8_t* a, int p0, int p1, int8_t* c,
-                              size_t ldc) const {
-  RunPanelsWith(ukernel_s8_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, p0, p1, c,
-                ldc);
+int PackedQs8Gemm::InPlaceRows(int M, size_t lda) const {
+  // Row m reads bytes [m * lda, m * lda + kp); A ends at (M - 1) * lda + K.
+  const int64_t last_start = static_cast<int64_t>(M - 1) * static_cast<int64_t>(lda) + K_ - kp_;
+  if (last_start < 0) return 0;
+  return static_cast<int>(std::min<int64_t>(M, last_start / static_cast<int64_t>(lda) + 1));
 }
 
-void PackedQs8Gemm::RunPanels(int rows, const int16_t* a, int p0, int p1, int8_t* c,
-                              size_t ldc) const {
-  RunPanelsWith(ukernel_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, p0, p1, c,
-                ldc);
+void PackedQs8Gemm::RunInPlace(int M, const int8_t* a, size_t lda, int8_t* C, size_t ldc,
+                               uint8_t* scratch, ThreadPool* pool) const {
+  const int in_place = InPlaceRows(M, lda);
+  const int K = K_, kp = kp_;
+  ForEachUnit(
+      M, SlotBytes(M),
+      [&](int m0, int count, int p0, int p1, uint8_t* slot) {
+        const int8_t* src = a + static_cast<size_t>(m0) * lda;
+        if (m0 + count <= in_place) {
+          RunPanels(count, src, lda, p0, p1, C + m0 * ldc, ldc);
+          return;
+        }
+        int8_t* rows = reinterpret_cast<int8_t*>(slot);
+        for (int r = 0; r < count; ++r) {  // the last rows: a padded copy
+          int8_t* row = rows + static_cast<size_t>(r) * kp;
+          std::memcpy(row, src + static_cast<size_t>(r) * lda, K);
+          std::memset(row + K, 0, kp - K);
+        }
+        RunPanels(count, static_cast<const int8_t*>(rows), static_cast<size_t>(kp), p0, p1,
+                  C + m0 * ldc, ldc);
+      },
+      scratch, pool);
 }
 
 }  // namespace pyrt

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/isa.h"
@@ -94,6 +95,30 @@ class PackedQs8Gemm {
   void Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
            ThreadPool* pool) const;
 
+  // The same for A read in place, input() kS8 only: row m at a + m * lda
+  // (lda >= K). A row's bytes up to kp() are read (past K they meet zero
+  // weights) where they lie inside A; the last rows, whose would not, are
+  // copied.
+  void RunInPlace(int M, const int8_t* a, size_t lda, int8_t* C, size_t ldc, uint8_t* scratch,
+                  ThreadPool* pool) const;
+
+  // True when the path runs RunSegmented: int8 A whose rows are runs read
+  // in place (a convolution's filter rows from a padded input copy).
+  bool HasSegmented() const { return panels_s8_ != nullptr; }
+  // True when RunSegmented can split every row of A into `segments` runs.
+  bool SegmentsFit(int segments) const {
+    const int multiple = std::max(config_->kr, config_->kp_multiple);
+    return HasSegmented() && kp_ == K_ && K_ % segments == 0 && (K_ / segments) % multiple == 0;
+  }
+  size_t SegmentedScratchBytes(int M) const { return kMaxSlots * SegmentedSlotBytes(M); }
+  // Row m of A is `segments` runs of kp() / segments bytes (each a multiple
+  // of 64), run s at a + m * lda + s * segment_stride. Each unit's rows
+  // go to a block of scratch; store(m0, count, n0, n1, c, ldc) then takes
+  // columns n0..n1-1 of rows m0..m0+count-1 from c (row m0 first).
+  template <typename Store>
+  void RunSegmented(int M, const int8_t* a, size_t lda, int segments, size_t segment_stride,
+                    Store&& store, uint8_t* scratch, ThreadPool* pool) const;
+
   // True when the path reads A in place (kS16 with an indirect microkernel
   // and gemmlowp requantization): RunIndirect may be called.
   bool HasIndirect() const { return igemm_ != nullptr; }
@@ -125,25 +150,39 @@ class PackedQs8Gemm {
   size_t SlotBytes(int M) const {
     return (static_cast<size_t>(BlockRows(M)) * kp_ * AElementBytes() + 63) / 64 * 64;
   }
-  void RunPanels(int rows, const int16_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
-  void RunPanels(int rows, const uint8_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
-  void RunPanels(int rows, const int8_t* a, int p0, int p1, int8_t* c, size_t ldc) const;
+  // Rows of A at a, lda apart, times panels p0..p1-1.
+  void RunPanels(int rows, const int16_t* a, size_t lda, int p0, int p1, int8_t* c,
+                 size_t ldc) const;
+  void RunPanels(int rows, const uint8_t* a, size_t lda, int p0, int p1, int8_t* c,
+                 size_t ldc) const;
+  void RunPanels(int rows, const int8_t* a, size_t lda, int p0, int p1, int8_t* c,
+                 size_t ldc) const;
+  // Rows of A from 0 whose kp() bytes all lie inside A (RunInPlace).
+  int InPlaceRows(int M, size_t lda) const;
   void RunIndirectPanels(int rows, const int16_t* const* a, int segments, size_t segment_stride,
                          int p0, int p1, int8_t* c, size_t ldc) const;
   void PackRequant(Qs8Requant requant, const Qs8RequantParams& p, const int32_t* bias);
   int8_t* RequantOf(int panel) {
     return b_.get() + static_cast<size_t>(panel) * panel_bytes_ + static_cast<size_t>(kp_) * nr_;
   }
-  template <typename T, typename PackRows>
-  void RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
-             ThreadPool* pool) const;
+  // The row blocks of M as units of work (a block times a chunk of the
+  // panels), run as unit(m0, count, p0, p1, slot) by up to kMaxSlots
+  // workers, each with its slot of scratch (slot_bytes).
+  template <typename Unit>
+  void ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* scratch,
+                   ThreadPool* pool) const;
+  int PaddedN() const { return (N_ + nr_ - 1) / nr_ * nr_; }
+  size_t SegmentedSlotBytes(int M) const {
+    return (static_cast<size_t>(BlockRows(M)) * PaddedN() + 63) / 64 * 64;
+  }
 
   const Qs8GemmConfig* config_ = nullptr;
   Qs8GemmUkernel ukernel_ = nullptr;
   Qs8GemmU8Ukernel ukernel_u8_ = nullptr;
   Qs8GemmS8Ukernel ukernel_s8_ = nullptr;
+  Qs8GemmS8PanelsKernel panels_s8_ = nullptr;  // when set, used for kS8 instead
   Qs8IgemmUkernel igemm_ = nullptr;
-  int mr_ = 1, nr_ = 1, N_ = 0, kp_ = 0, block_rows_ = 1;
+  int mr_ = 1, nr_ = 1, N_ = 0, K_ = 0, kp_ = 0, block_rows_ = 1;
   // Per panel of nr output channels, panel_bytes_ apart: its weights
   // [kp / kr][nr][kr] int8, then its requantization (kernels/packed_requant.h;
   // the one copy of it). Padding channels hold zeros. Every byte is written
@@ -157,39 +196,63 @@ class PackedQs8Gemm {
 template <typename PackRows>
 void PackedQs8Gemm::Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
                         ThreadPool* pool) const {
+  auto run_as = [&](auto type) {
+    using T = decltype(type);
+    ForEachUnit(
+        M, SlotBytes(M),
+        [&](int m0, int count, int p0, int p1, uint8_t* slot) {
+          T* a = reinterpret_cast<T*>(slot);
+          pack(m0, count, a);
+          RunPanels(count, a, static_cast<size_t>(kp_), p0, p1, C + m0 * ldc, ldc);
+        },
+        scratch, pool);
+  };
   switch (config_->input) {
-    case Qs8GemmInput::kS16: return RunAs<int16_t>(M, pack, C, ldc, scratch, pool);
-    case Qs8GemmInput::kU8Offset128: return RunAs<uint8_t>(M, pack, C, ldc, scratch, pool);
-    case Qs8GemmInput::kS8: return RunAs<int8_t>(M, pack, C, ldc, scratch, pool);
+    case Qs8GemmInput::kS16: return run_as(int16_t{});
+    case Qs8GemmInput::kU8Offset128: return run_as(uint8_t{});
+    case Qs8GemmInput::kS8: return run_as(int8_t{});
   }
 }
 
-template <typename T, typename PackRows>
-void PackedQs8Gemm::RunAs(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
-                          ThreadPool* pool) const {
+template <typename Store>
+void PackedQs8Gemm::RunSegmented(int M, const int8_t* a, size_t lda, int segments,
+                                 size_t segment_stride, Store&& store, uint8_t* scratch,
+                                 ThreadPool* pool) const {
+  const size_t ldc = PaddedN();
+  const Qs8GemmS8PanelsArgs args{N_, kp_, b_.get(), panel_bytes_, &out_};
+  ForEachUnit(
+      M, SegmentedSlotBytes(M),
+      [&](int m0, int count, int p0, int p1, uint8_t* slot) {
+        int8_t* c = reinterpret_cast<int8_t*>(slot);
+        panels_s8_(args, count, a + static_cast<size_t>(m0) * lda, lda, segments, segment_stride,
+                   p0, p1, c, ldc);
+        store(m0, count, p0 * nr_, std::min(N_, p1 * nr_), static_cast<const int8_t*>(c), ldc);
+      },
+      scratch, pool);
+}
+
+template <typename Unit>
+void PackedQs8Gemm::ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* scratch,
+                                ThreadPool* pool) const {
   if (M <= 0) return;
   const int rows = BlockRows(M);
   const WorkSplit split = Split((M + rows - 1) / rows, pool);
   const int panels = split.panels, chunks = split.chunks, units = split.units;
-  const int workers = split.workers;
-  const size_t slot = SlotBytes(M);
   // Units are claimed dynamically (a worker slowed down by other load on
   // the machine takes fewer); each computes whole outputs, so the result
   // does not depend on who runs what.
   std::atomic<int> next_unit{0};
   auto task = [&](int w) {
-    T* a = reinterpret_cast<T*>(scratch + w * slot);
+    uint8_t* slot = scratch + w * slot_bytes;
     for (int u = next_unit++; u < units; u = next_unit++) {
       const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
-      pack(m0, count, a);
-      RunPanels(count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks, C + m0 * ldc,
-                ldc);
+      unit(m0, count, panels * chunk / chunks, panels * (chunk + 1) / chunks, slot);
     }
   };
-  if (workers == 1) {
+  if (split.workers == 1) {
     task(0);
   } else {
-    pool->ParallelFor(workers, task);
+    pool->ParallelFor(split.workers, task);
   }
 }
 

@@ -62,6 +62,27 @@ using Qs8IgemmUkernel = void (*)(int mr, int nr, int segments, int segment_kp,
 
 // How a path's microkernels want A: sign-extended int16 rows, x + 128 as
 // uint8 rows, or the int8 values themselves.
+// What a panels kernel needs of the packed weights: N columns in panels of
+// the config's nr, panel p at packed + p * panel_bytes, its requantization
+// kp * nr bytes in (kernels/packed_requant.h); out holds the epilogue's
+// scalars and facts.
+struct Qs8GemmS8PanelsArgs {
+  int N = 0, kp = 0;
+  const int8_t* packed = nullptr;
+  size_t panel_bytes = 0;
+  const Qs8GemmEpilogue* out = nullptr;
+};
+
+// rows (any count) of int8 A, a_stride apart, times panels p0..p1-1, into
+// C at c (column 0 of panel 0), ldc apart. A row is `segments` runs of
+// kp / segments bytes, run s at s * segment_stride from the row's start (1
+// and 0: one run; more: a convolution's filter rows read from a padded
+// input in place). For kernels whose setup is worth sharing across many
+// tiles (AMX: the tile configuration).
+using Qs8GemmS8PanelsKernel = void (*)(const Qs8GemmS8PanelsArgs& g, int rows, const int8_t* a,
+                                       size_t a_stride, int segments, size_t segment_stride,
+                                       int p0, int p1, int8_t* c, size_t ldc);
+
 enum class Qs8GemmInput { kS16, kU8Offset128, kS8 };
 
 // One entry of the dispatch table of this family (qs8_gemm.cc fills one
@@ -76,8 +97,9 @@ struct Qs8GemmConfig {
   Qs8IgemmUkernel igemm_gemmlowp = nullptr;  // optional
   // kU8Offset128 paths:
   Qs8GemmU8Ukernel gemmlowp_u8 = nullptr, fp64_u8 = nullptr;
-  // kS8 paths:
+  // kS8 paths: one-tile microkernels, or (when set, instead) panels kernels.
   Qs8GemmS8Ukernel gemmlowp_s8 = nullptr, fp64_s8 = nullptr;
+  Qs8GemmS8PanelsKernel gemmlowp_s8_panels = nullptr, fp64_s8_panels = nullptr;
 };
 
 // The table entry of a vpdpbusd path (x + 128 rows, k in quads).

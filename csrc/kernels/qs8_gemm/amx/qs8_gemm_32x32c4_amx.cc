@@ -7,12 +7,14 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #ifdef PYRT_EMULATE_AMX
 #include "testing/amx_tile_model.h"
 #endif
 
+#include "kernels/packed_requant.h"
 #include "kernels/x86/avx512vnni/requant_avx512vnni.h"
 
 namespace pyrt {
@@ -59,14 +61,45 @@ inline void Configure(TileConfig& cfg, int rows0, int rows1, bool two_cols) {
   _tile_loadconfig(&cfg);
 }
 
+// Keeps the tiles configured for one shape of C block while a call runs:
+// ldtilecfg costs about as much as a short multiply, so it runs only when
+// the shape changes, and the tiles go back to the init state when the call
+// returns (the OS need not save 8 KB of tiles on a context switch, and
+// other AMX code on this thread finds no state of ours).
+class TileSession {
+ public:
+  TileSession() = default;
+  TileSession(const TileSession&) = delete;
+  TileSession& operator=(const TileSession&) = delete;
+  ~TileSession() {
+    if (shape_ >= 0) _tile_release();
+  }
+  void Use(int mr, bool two_cols) {
+    const int shape = mr * 2 + (two_cols ? 1 : 0);
+    if (shape == shape_) return;
+    Configure(cfg_, mr > 16 ? 16 : mr, mr > 16 ? mr - 16 : 0, two_cols);
+    shape_ = shape;
+  }
+
+ private:
+  TileConfig cfg_;
+  int shape_ = -1;
+};
+
+// How a row of A lies: `count` runs of kp / count bytes, `stride` apart.
+struct Segments {
+  int count;
+  size_t stride;
+  int kp;  // per run, a multiple of kQs8GemmAmxKBlock
+};
+
 // mr (<= 32) x nr (<= 32) outputs: kRowTiles A tiles (mr > 16) by kColTiles
 // B tiles (nr > 16) of C sums over all of kp, stored to `sums` [32][32].
+// The tiles are configured for this shape (TileSession::Use).
 template <int kRowTiles, int kColTiles>
-inline void Multiply(int mr, int kp, const int8_t* a, size_t a_stride, const int8_t* b,
+inline void Multiply(const Segments& seg, const int8_t* a, size_t a_stride, const int8_t* b,
                      int32_t (*sums)[32]) {
   constexpr long kPanelStride = kQs8GemmAmxNr * 4;  // one k quad of the panel
-  TileConfig cfg;
-  Configure(cfg, kRowTiles == 2 ? 16 : mr, kRowTiles == 2 ? mr - 16 : 0, kColTiles == 2);
   _tile_zero(0);
   if (kColTiles == 2) _tile_zero(1);
   if (kRowTiles == 2) {
@@ -74,17 +107,25 @@ inline void Multiply(int mr, int kp, const int8_t* a, size_t a_stride, const int
     if (kColTiles == 2) _tile_zero(3);
   }
   const long stride = static_cast<long>(a_stride);
-  for (int k = 0; k < kp; k += kQs8GemmAmxKBlock) {
-    const int8_t* bk = b + static_cast<size_t>(k / 4) * kPanelStride;
-    _tile_loadd(6, bk, kPanelStride);
-    if (kColTiles == 2) _tile_loadd(7, bk + 64, kPanelStride);
-    _tile_loadd(4, a + k, stride);
-    _tile_dpbssd(0, 4, 6);
-    if (kColTiles == 2) _tile_dpbssd(1, 4, 7);
-    if (kRowTiles == 2) {
-      _tile_loadd(5, a + 16 * a_stride + k, stride);
-      _tile_dpbssd(2, 5, 6);
-      if (kColTiles == 2) _tile_dpbssd(3, 5, 7);
+  // Each load comes right before the first multiply that needs it: tiles
+  // are not renamed, so a load waits for the last multiply that read the
+  // tile before, and this order lets it overlap the multiplies still queued.
+  const int8_t* bk = b;
+  for (int s = 0; s < seg.count; ++s) {
+    const int8_t* as = a + s * seg.stride;
+    for (int k = 0; k < seg.kp; k += kQs8GemmAmxKBlock, bk += 16 * kPanelStride) {
+      _tile_loadd(4, as + k, stride);
+      _tile_loadd(6, bk, kPanelStride);
+      _tile_dpbssd(0, 4, 6);
+      if (kColTiles == 2) {
+        _tile_loadd(7, bk + 64, kPanelStride);
+        _tile_dpbssd(1, 4, 7);
+      }
+      if (kRowTiles == 2) {
+        _tile_loadd(5, as + 16 * a_stride + k, stride);
+        _tile_dpbssd(2, 5, 6);
+        if (kColTiles == 2) _tile_dpbssd(3, 5, 7);
+      }
     }
   }
   constexpr long kSumStride = 32 * sizeof(int32_t);
@@ -94,20 +135,19 @@ inline void Multiply(int mr, int kp, const int8_t* a, size_t a_stride, const int
     _tile_stored(2, &sums[16][0], kSumStride);
     if (kColTiles == 2) _tile_stored(3, &sums[16][16], kSumStride);
   }
-  // Back to the init state: the OS need not save 8 KB of tiles on a
-  // context switch between calls.
-  _tile_release();
 }
 
 template <typename Requant>
-void Gemm(int mr, int nr, int kp, const int8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep) {
+void Gemm(TileSession& tiles, int mr, int nr, const Segments& seg, const int8_t* a,
+          size_t a_stride, const int8_t* b, int8_t* c, size_t c_stride,
+          const Qs8GemmEpilogue& ep) {
   alignas(64) int32_t sums[32][32];
   const bool two_rows = mr > 16, two_cols = nr > 16;
-  if (two_rows && two_cols) Multiply<2, 2>(mr, kp, a, a_stride, b, sums);
-  else if (two_rows) Multiply<2, 1>(mr, kp, a, a_stride, b, sums);
-  else if (two_cols) Multiply<1, 2>(mr, kp, a, a_stride, b, sums);
-  else Multiply<1, 1>(mr, kp, a, a_stride, b, sums);
+  tiles.Use(mr, two_cols);
+  if (two_rows && two_cols) Multiply<2, 2>(seg, a, a_stride, b, sums);
+  else if (two_rows) Multiply<2, 1>(seg, a, a_stride, b, sums);
+  else if (two_cols) Multiply<1, 2>(seg, a, a_stride, b, sums);
+  else Multiply<1, 1>(seg, a, a_stride, b, sums);
   // The epilogue of the avx512vnni kernels (its sums start from the bias;
   // these get it here). Columns past nr hold sums of zero weights and are
   // not stored; rows past mr were never written and are not read.
@@ -130,24 +170,52 @@ void Gemm(int mr, int nr, int kp, const int8_t* a, size_t a_stride, const int8_t
   }
 }
 
-}  // namespace
-
-void PYRT_AMX_NAME(Qs8Gemm32x32c4GemmlowpAmx)(int mr, int nr, int kp, const int8_t* a,
-                                             size_t a_stride, const int8_t* b, int8_t* c,
-                                             size_t c_stride, const Qs8GemmEpilogue& ep) {
-  if (ep.any_int32_min_multiplier) {
-    Gemm<GemmlowpRequant16<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
-  } else if (ep.any_left_shift) {
-    Gemm<GemmlowpRequant16<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
-  } else {
-    Gemm<GemmlowpRequant16<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+// Panel by panel, each panel's weights staying in L1 while the row tiles
+// of the block pass over them, as RunPanels does for one-call kernels.
+template <typename Requant>
+void Panels(const Qs8GemmS8PanelsArgs& g, int rows, const int8_t* a, size_t a_stride,
+            int segments, size_t segment_stride, int p0, int p1, int8_t* c, size_t ldc) {
+  const Segments seg{segments, segment_stride, g.kp / segments};
+  TileSession tiles;
+  for (int p = p0; p < p1; ++p) {
+    const int n0 = p * kQs8GemmAmxNr, nr = std::min(kQs8GemmAmxNr, g.N - n0);
+    const int8_t* b = g.packed + static_cast<size_t>(p) * g.panel_bytes;
+    const Qs8GemmEpilogue ep =
+        RequantView(*g.out, b + static_cast<size_t>(g.kp) * kQs8GemmAmxNr, kQs8GemmAmxNr);
+    for (int r = 0; r < rows; r += kQs8GemmAmxMr) {
+      Gemm<Requant>(tiles, std::min(kQs8GemmAmxMr, rows - r), nr, seg,
+                    a + static_cast<size_t>(r) * a_stride, a_stride, b, c + r * ldc + n0, ldc, ep);
+    }
   }
 }
 
-void PYRT_AMX_NAME(Qs8Gemm32x32c4Fp64Amx)(int mr, int nr, int kp, const int8_t* a,
-                                         size_t a_stride, const int8_t* b, int8_t* c,
-                                         size_t c_stride, const Qs8GemmEpilogue& ep) {
-  Gemm<Fp64Requant16>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+}  // namespace
+
+void PYRT_AMX_NAME(Qs8Gemm32x32c4GemmlowpAmx)(const Qs8GemmS8PanelsArgs& g, int rows,
+                                             const int8_t* a, size_t a_stride, int segments,
+                                             size_t segment_stride, int p0, int p1, int8_t* c,
+                                             size_t ldc) {
+  const Qs8GemmEpilogue& ep = *g.out;
+  if (ep.any_int32_min_multiplier) {
+    Panels<GemmlowpRequant16<true, true>>(g, rows, a, a_stride, segments, segment_stride, p0, p1,
+                                          c, ldc);
+  } else if (ep.any_left_shift) {
+    Panels<GemmlowpRequant16<true, false>>(g, rows, a, a_stride, segments, segment_stride, p0, p1,
+                                           c, ldc);
+  } else if (ep.right_shifts_1_to_23) {
+    Panels<GemmlowpRequant16Merged>(g, rows, a, a_stride, segments, segment_stride, p0, p1, c,
+                                    ldc);
+  } else {
+    Panels<GemmlowpRequant16<false, false>>(g, rows, a, a_stride, segments, segment_stride, p0,
+                                            p1, c, ldc);
+  }
+}
+
+void PYRT_AMX_NAME(Qs8Gemm32x32c4Fp64Amx)(const Qs8GemmS8PanelsArgs& g, int rows,
+                                         const int8_t* a, size_t a_stride, int segments,
+                                         size_t segment_stride, int p0, int p1, int8_t* c,
+                                         size_t ldc) {
+  Panels<Fp64Requant16>(g, rows, a, a_stride, segments, segment_stride, p0, p1, c, ldc);
 }
 
 }  // namespace pyrt

@@ -1,0 +1,91 @@
+"""The segmented convolution (AMX: no im2col; the GEMM reads each filter row
+as one run of an int8 padded copy of the image, output pixels as the rows of
+that copy, dropping the rows that fall on its padding columns) against the
+reference, bit for bit.
+
+ConvS8Kernel takes that path for stride 1, dilation_w 1, non-pointwise
+filters whose filter rows (filter_w * in_c bytes) are whole 64-byte tile
+rows; these cases sit on both sides of each of those limits (the others run
+on im2col) and of the 32 x 32 tile, with dilation_h, padding wider than the
+filter, asymmetric padding, several images, extreme zero points and
+requantization, narrowed activation ranges and 1-11 threads. On CPUs without
+AMX the same kernel source runs on the tile model ("amx-emulated").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pyruntime import _testing as T
+from test_kernels_gemm import GEMM_ISAS, assert_same, needs_simd, requant_params
+
+AMX_PATHS = [isa for isa in GEMM_ISAS if isa in ("amx", "amx-emulated")]
+
+
+def _conv(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, out_hw, isa, threads):
+    return T.conv_s8(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, out_hw, isa,
+                     num_threads=threads)
+
+
+def _random_case(rng, case):
+    # filter_w * c a multiple of 64 most of the time (the segmented path).
+    fw = int(rng.integers(1, 5))
+    c = int(rng.choice([64 // fw * 2, 64, 128, 16 * (4 // fw or 1), 40, 192]))
+    fh = int(rng.integers(1, 6))
+    batch = int(rng.integers(1, 3))
+    h, w = (int(v) for v in rng.integers(1, 19, 2))
+    o = int(rng.choice([1, 16, 17, 31, 32, 33, 64, 70]))
+    stride = (1, 1) if rng.random() < 0.85 else (1, 2)
+    dilation = (int(rng.integers(1, 4)), 1 if rng.random() < 0.9 else 2)
+    pad = tuple(int(v) for v in rng.integers(0, 6, 2))
+    oh = (h + 2 * pad[0] - (fh - 1) * dilation[0] - 1) // stride[0] + 1
+    ow = (w + 2 * pad[1] - (fw - 1) * dilation[1] - 1) // stride[1] + 1
+    if rng.random() < 0.3:  # one less row / column: an asymmetric (smaller) bottom / right pad
+        oh, ow = oh - 1, ow - 1
+    x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)
+    f = rng.integers(-128, 128, (o, fh, fw, c), dtype=np.int8)
+    if case % 9 == 4:  # the largest sums
+        x[:] = -128
+        f[:] = -128
+    bias = rng.integers(-2**18, 2**18, o).astype(np.int32)
+    mult, shift = requant_params(rng, o, extreme=case % 4 == 0)
+    zi, zo = (int(v) for v in rng.choice([-128, 127, -3, 0], 2))
+    lo, hi = (-128, 127) if rng.random() < 0.7 else (int(zo), 127)
+    return (x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, (max(oh, 1), max(ow, 1)))
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", AMX_PATHS or ["amx"])
+def test_segmented_conv_random_geometries(isa):
+    if isa not in GEMM_ISAS:
+        pytest.skip("no amx path here, native or emulated (needs avx512vnni)")
+    rng = np.random.default_rng(64)
+    for case in range(120):
+        args = _random_case(rng, case)
+        if min(args[-1]) < 1:
+            continue
+        ref = _conv(*args, "reference", 1)
+        ours = _conv(*args, isa, 1 + case % 11)
+        assert_same(ours, ref, f"case {case}: x{args[0].shape} f{args[1].shape} s{args[9]} "
+                               f"d{args[10]} p{args[11]} out{args[12]}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", AMX_PATHS or ["amx"])
+@pytest.mark.parametrize("shape", [
+    # (h, w, c, o): ResNet50's 3x3 layers, and a 7x7 map with many channels
+    (56, 56, 64, 64), (28, 28, 128, 128), (14, 14, 256, 256), (7, 7, 512, 96)])
+def test_segmented_conv_resnet_layers_any_thread_count(isa, shape):
+    if isa not in GEMM_ISAS:
+        pytest.skip("no amx path here, native or emulated (needs avx512vnni)")
+    h, w, c, o = shape
+    rng = np.random.default_rng(h * 1000 + o)
+    x = rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)
+    f = rng.integers(-128, 128, (o, 3, 3, c), dtype=np.int8)
+    bias = rng.integers(-2**18, 2**18, o).astype(np.int32)
+    mult, shift = requant_params(rng, o)
+    args = (x, f, bias, mult, shift, -128, 5, -128, 127, (1, 1), (1, 1), (1, 1), (h, w))
+    ref = _conv(*args, "reference", 1)
+    for threads in (1, 2, 3, 11):
+        assert_same(_conv(*args, isa, threads), ref, f"{shape} {threads} threads")
