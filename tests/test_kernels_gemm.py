@@ -349,10 +349,10 @@ def test_zoo_prefix_bit_exact_on_each_path(monkeypatch, tmp_path, isa, name, num
 
 # Shapes around each emulated kernel's tiles: avxvnni 6 x 16 with k quads;
 # amx 32 x 32 (two 16-row A tiles by two 16-column B tiles), k in 64-byte
-# tile rows, and the driver's 96-row blocks.
+# tile rows, and the driver's blocks (up to 256 rows on amx).
 EMULATED_SHAPES = {
     "avxvnni": (GEMM_M, GEMM_N, GEMM_K),
-    "amx": ([1, 2, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 96, 97, 250],
+    "amx": ([1, 2, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 96, 97, 250, 257, 300],
             [1, 15, 16, 17, 31, 32, 33, 64, 100],
             [1, 3, 4, 60, 63, 64, 65, 127, 128, 129, 600]),
 }
@@ -389,19 +389,24 @@ def test_emulated_gemm_paths_match_reference(path):
         bias = rng.integers(-2**16, 2**16, n).astype(np.int32)
         zo = int(rng.choice([-128, 127, 5]))
         lo, hi = (-128, 127) if case % 3 else (-20, 100)
+        # amx also reads A in place (rows K apart, the last ones copied), as
+        # pointwise convs and FULLY_CONNECTED do.
+        in_place = path == "amx" and case % 5 < 2
         if case % 2:  # the FULLY_CONNECTED epilogue
             scale = rng.uniform(1e-5, 3e-3, n)
             ours = T.emulated_qs8_gemm(path, a, b, bias, np.zeros(n, np.int32), np.zeros(n, np.int32),
-                                       scale, 0, zo, lo, hi, True, num_threads=threads)
+                                       scale, 0, zo, lo, hi, True, num_threads=threads,
+                                       in_place=in_place)
             ref = T.fully_connected_s8(a, b, bias, scale, zo, lo, hi, "reference")
         else:
             mult, shift = requant_params(rng, n, extreme=case % 4 == 0)
             zi = int(rng.choice([-128, 127, -3]))
             ours = T.emulated_qs8_gemm(path, a, b, bias, mult, shift, np.zeros(n), zi, zo, lo, hi, False,
-                                       num_threads=threads)
+                                       num_threads=threads, in_place=in_place)
             ref = conv(a.reshape(1, 1, m, k), b.reshape(n, 1, 1, k), bias, mult, shift, zi, zo, lo, hi,
                        (1, 1), (1, 1), (0, 0), "reference").reshape(m, n)
-        assert_same(ours, ref, f"{path} case {case}: m={m} n={n} k={k} threads={threads}")
+        assert_same(ours, ref, f"{path} case {case}: m={m} n={n} k={k} threads={threads} "
+                               f"in_place={in_place}")
 
 
 def test_emulated_amx_int32_min_multiplier_and_left_shifts():

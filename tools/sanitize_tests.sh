@@ -54,7 +54,7 @@ if [ $# -eq 0 ]; then
          tests/test_corpus_int16.py tests/test_kernels_conv_s16.py \
          tests/test_kernels_depthwise_hybrid.py tests/test_kernels_hybrid_gemm.py \
          tests/test_kernels_hybrid_quant.py tests/test_kernels_conv_indirect.py \
-         tests/test_kernels_resize.py
+         tests/test_kernels_resize.py tests/test_kernels_conv_segmented.py
 fi
 
 echo "== pytest under ASan+UBSan: $*"

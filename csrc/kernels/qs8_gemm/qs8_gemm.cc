@@ -22,10 +22,6 @@
 namespace pyrt {
 namespace {
 
-// Target size of one A block (int16 rows): it stays in L2 while every
-// column panel streams over it.
-constexpr size_t kBlockBytes = 128 * 1024;
-constexpr int kMaxBlockRows = 96;
 
 std::atomic<const Qs8GemmConfig*> amx_override{nullptr};
 
@@ -122,7 +118,8 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
   kp_ = (K + k_multiple - 1) / k_multiple * k_multiple;
   const int panels = (N + nr_ - 1) / nr_, padded_n = panels * nr_;
   const size_t row_bytes = static_cast<size_t>(kp_) * AElementBytes();
-  block_rows_ = static_cast<int>(std::min<size_t>(kMaxBlockRows, kBlockBytes / row_bytes));
+  block_rows_ = static_cast<int>(
+      std::min<size_t>(config_->max_block_rows, config_->block_bytes / row_bytes));
   block_rows_ = std::max(mr_, block_rows_ / mr_ * mr_);
   const size_t requant_bytes = gemmlowp ? GemmlowpRequantBytes(nr_) : Fp64RequantBytes(nr_);
   panel_bytes_ = (static_cast<size_t>(kp_) * nr_ + requant_bytes + 63) / 64 * 64;

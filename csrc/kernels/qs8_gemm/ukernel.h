@@ -91,6 +91,10 @@ struct Qs8GemmConfig {
   int mr = 1, nr = 1;
   int kr = 2;  // k values per packed group: kp is K rounded up to kr
   int kp_multiple = 0;  // when set, kp is rounded up to it instead (AMX: 64-byte tile rows)
+  // Rows of A per block: as many as fit block_bytes (the block stays in L2
+  // while every column panel passes over it), at most max_block_rows.
+  size_t block_bytes = 128 * 1024;
+  int max_block_rows = 96;
   Qs8GemmInput input = Qs8GemmInput::kS16;
   // kS16 paths:
   Qs8GemmUkernel gemmlowp = nullptr, fp64 = nullptr;

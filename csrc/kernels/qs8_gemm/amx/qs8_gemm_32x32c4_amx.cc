@@ -171,22 +171,30 @@ void Gemm(TileSession& tiles, int mr, int nr, const Segments& seg, const int8_t*
 }
 
 // Panel by panel, each panel's weights staying in L1 while the row tiles
-// of the block pass over them, as RunPanels does for one-call kernels.
+// of the block pass over them, as RunPanels does for one-call kernels. The
+// full 32-row tiles first, then the last, shorter one: the tiles are
+// configured twice per call, not twice per panel.
 template <typename Requant>
 void Panels(const Qs8GemmS8PanelsArgs& g, int rows, const int8_t* a, size_t a_stride,
             int segments, size_t segment_stride, int p0, int p1, int8_t* c, size_t ldc) {
   const Segments seg{segments, segment_stride, g.kp / segments};
   TileSession tiles;
-  for (int p = p0; p < p1; ++p) {
-    const int n0 = p * kQs8GemmAmxNr, nr = std::min(kQs8GemmAmxNr, g.N - n0);
-    const int8_t* b = g.packed + static_cast<size_t>(p) * g.panel_bytes;
-    const Qs8GemmEpilogue ep =
-        RequantView(*g.out, b + static_cast<size_t>(g.kp) * kQs8GemmAmxNr, kQs8GemmAmxNr);
-    for (int r = 0; r < rows; r += kQs8GemmAmxMr) {
-      Gemm<Requant>(tiles, std::min(kQs8GemmAmxMr, rows - r), nr, seg,
-                    a + static_cast<size_t>(r) * a_stride, a_stride, b, c + r * ldc + n0, ldc, ep);
+  auto row_tiles = [&](int r0, int r1) {
+    for (int p = p0; p < p1; ++p) {
+      const int n0 = p * kQs8GemmAmxNr, nr = std::min(kQs8GemmAmxNr, g.N - n0);
+      const int8_t* b = g.packed + static_cast<size_t>(p) * g.panel_bytes;
+      const Qs8GemmEpilogue ep =
+          RequantView(*g.out, b + static_cast<size_t>(g.kp) * kQs8GemmAmxNr, kQs8GemmAmxNr);
+      for (int r = r0; r < r1; r += kQs8GemmAmxMr) {
+        Gemm<Requant>(tiles, std::min(kQs8GemmAmxMr, r1 - r), nr, seg,
+                      a + static_cast<size_t>(r) * a_stride, a_stride, b, c + r * ldc + n0, ldc,
+                      ep);
+      }
     }
-  }
+  };
+  const int full = rows / kQs8GemmAmxMr * kQs8GemmAmxMr;
+  if (full > 0) row_tiles(0, full);
+  if (full < rows) row_tiles(full, rows);
 }
 
 }  // namespace

@@ -43,6 +43,10 @@ inline Qs8GemmConfig AmxConfig(Qs8GemmS8PanelsKernel gemmlowp, Qs8GemmS8PanelsKe
   c.nr = kQs8GemmAmxNr;
   c.kr = 4;
   c.kp_multiple = kQs8GemmAmxKBlock;
+  // Larger blocks than the other paths (Sapphire Rapids' L2 is 2 MB): deep
+  // layers on small maps (7x7 x 4608) then stream their weights once.
+  c.block_bytes = 512 * 1024;
+  c.max_block_rows = 256;
   c.input = Qs8GemmInput::kS8;
   c.gemmlowp_s8_panels = gemmlowp;
   c.fp64_s8_panels = fp64;
