@@ -237,3 +237,27 @@ def test_add_sub_every_input_pair(op):
             for threads in (1, 4, 11):
                 ours = T.binary_s8(op, a, b, p, isa, num_threads=threads)
                 assert np.array_equal(ours, ref), (op, isa, threads, p, np.count_nonzero(ours != ref))
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul"])
+def test_one_short_row_repeated(op):
+    """[rows, n] x [1, n] and [1, n] x [rows, n] with n <= 1024 run as long
+    calls against the short row repeated (every path, the reference's too,
+    hence the materialized operands): calls and thread ranges start mid-row."""
+    rng = np.random.default_rng({"add": 11, "sub": 12, "mul": 13}[op])
+    make = mul_params if op == "mul" else add_params
+    for n in (1, 3, 32, 37, 144, 1000, 1024, 1025):
+        rows = max(2, 40000 // n)
+        whole, short = (1, rows, n), (1, 1, n)
+        if n % 2:
+            whole, short = short, whole
+        a, b = data(rng, whole, False), data(rng, short, False)
+        p = make(rng, n == 37)
+        # The reference on materialized operands: plain same-shape rows.
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        ref = T.binary_s8(op, np.broadcast_to(a, shape).copy(), np.broadcast_to(b, shape).copy(), p,
+                          "reference")
+        for isa in ISAS:
+            for threads in (1, 2, 5, 11):
+                ours = T.binary_s8(op, a, b, p, isa, num_threads=threads)
+                assert np.array_equal(ours, ref), (op, isa, n, threads, p)
