@@ -216,3 +216,48 @@ def test_quantize_f32_to_s8_matches_reference(isa):
         bad = np.flatnonzero(got != want)
         assert bad.size == 0, (f"{isa} scale={scale} zp={zp}: {bad.size} differ, e.g. x={x[bad[0]]!r} "
                                f"got {got[bad[0]]} want {want[bad[0]]}")
+
+
+@needs_simd
+@pytest.mark.parametrize("op", ["add", "sub"])
+def test_add_sub_every_input_pair(op):
+    """All 65536 (a, b) pairs at once, with ResNet-like rescaling (output
+    shifts -17..-19, narrow and wide activation ranges) and at random, on
+    every path and 1-11 threads: the looked-up output rows (AVX-512 VBMI)
+    against the reference, besides the checks made when the tables are built."""
+    rng = np.random.default_rng(7 if op == "add" else 8)
+    a = np.repeat(np.arange(-128, 128, dtype=np.int8), 256)
+    b = np.tile(np.arange(-128, 128, dtype=np.int8), 256)
+    for trial in range(12):
+        p = add_params(rng, extreme=trial % 3 == 2)
+        if trial % 3 == 0:
+            p.update(input1_multiplier=2**30, input1_shift=0, output_shift=int(rng.integers(-19, -16)))
+        ref = T.binary_s8(op, a, b, p, "reference")
+        for isa in SIMD_ISAS:
+            for threads in (1, 4, 11):
+                ours = T.binary_s8(op, a, b, p, isa, num_threads=threads)
+                assert np.array_equal(ours, ref), (op, isa, threads, p, np.count_nonzero(ours != ref))
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul"])
+def test_one_short_row_repeated(op):
+    """[rows, n] x [1, n] and [1, n] x [rows, n] with n <= 1024 run as long
+    calls against the short row repeated (every path, the reference's too,
+    hence the materialized operands): calls and thread ranges start mid-row."""
+    rng = np.random.default_rng({"add": 11, "sub": 12, "mul": 13}[op])
+    make = mul_params if op == "mul" else add_params
+    for n in (1, 3, 32, 37, 144, 1000, 1024, 1025):
+        rows = max(2, 40000 // n)
+        whole, short = (1, rows, n), (1, 1, n)
+        if n % 2:
+            whole, short = short, whole
+        a, b = data(rng, whole, False), data(rng, short, False)
+        p = make(rng, n == 37)
+        # The reference on materialized operands: plain same-shape rows.
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        ref = T.binary_s8(op, np.broadcast_to(a, shape).copy(), np.broadcast_to(b, shape).copy(), p,
+                          "reference")
+        for isa in ISAS:
+            for threads in (1, 2, 5, 11):
+                ours = T.binary_s8(op, a, b, p, isa, num_threads=threads)
+                assert np.array_equal(ours, ref), (op, isa, n, threads, p)

@@ -1,6 +1,7 @@
 #include "kernels/binary_q8_kernel.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/thread_pool.h"
 
@@ -38,6 +39,12 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tab
   mul_ = mul;
   plan_ = plan;
   simd_rows_ = false;
+  // [rows, n] with one operand's rows all the same: 1 = a's, 2 = b's.
+  short_period_ = 0;
+  if (plan.rank == 2 && plan.dims[1] <= kShortRow / 2 && plan.stride_a[1] == 1 && plan.stride_b[1] == 1) {
+    if (plan.stride_a[0] == 0 && plan.stride_b[0] == plan.dims[1]) short_period_ = 1;
+    if (plan.stride_b[0] == 0 && plan.stride_a[0] == plan.dims[1]) short_period_ = 2;
+  }
   if (mul) {
     row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
                  int64_t sb, int8_t* o, int64_t n) { MulRowQ8(k.mul_params_, a, sa, b, sb, o, n); };
@@ -83,6 +90,33 @@ void BinaryQ8Kernel::SetSimdRows(bool mul) {
   }
 }
 
+// One operand whole, the other a row of n <= kShortRow / 2 repeated (a
+// squeeze-excite MUL's [1, H, W, C] x [1, 1, 1, C]): instead of one call
+// per short row (its set-up costs as much as 32 elements), calls of up to
+// kShortRow elements against the row repeated once per task into a buffer,
+// read from the column where each call starts.
+template <typename T>
+void BinaryQ8Kernel::RunPeriodic(RowFn<T> row, const T* a, const T* b, T* out, int64_t begin,
+                                 int64_t end) const {
+  const int64_t n = plan_.dims[1];
+  const int64_t chunk = kShortRow / n * n;
+  const T* whole = short_period_ == 2 ? a : b;
+  const T* period = short_period_ == 2 ? b : a;
+  T repeated[2 * kShortRow];
+  const int64_t filled = std::min(chunk, end - begin) + n;
+  for (int64_t j = 0; j < filled; j += n) std::memcpy(repeated + j, period, std::min(n, filled - j));
+  for (int64_t i = begin; i < end;) {
+    const int64_t len = std::min(chunk, end - i);
+    const T* p = repeated + i % n;
+    if (short_period_ == 2) {
+      row(*this, whole + i, 1, p, 1, out + i, len);
+    } else {
+      row(*this, p, 1, whole + i, 1, out + i, len);
+    }
+    i += len;
+  }
+}
+
 template <typename T>
 void BinaryQ8Kernel::RunRows(RowFn<T> row, const T* a, const T* b, T* out,
                              ThreadPool* pool) const {
@@ -95,6 +129,10 @@ void BinaryQ8Kernel::RunRows(RowFn<T> row, const T* a, const T* b, T* out,
     // Task boundaries on multiples of 64 elements keep SIMD steps whole.
     const int64_t begin = total * t / tasks / 64 * 64;
     const int64_t end = t + 1 == tasks ? total : total * (t + 1) / tasks / 64 * 64;
+    if (short_period_) {
+      RunPeriodic(row, a, b, out, begin, end);
+      return;
+    }
     ForEachBroadcastRow(plan_, begin, end, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
       row(*this, a + oa, sa, b + ob, sb, out + oo, n);
     });

@@ -35,6 +35,10 @@ class BinaryQ8Kernel {
                          int64_t);
   template <typename T>
   void RunRows(RowFn<T> row, const T* a, const T* b, T* out, ThreadPool* pool) const;
+  static constexpr int64_t kShortRow = 2048;
+  template <typename T>
+  void RunPeriodic(RowFn<T> row, const T* a, const T* b, T* out, int64_t begin,
+                   int64_t end) const;
   void Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tables);
   // A SIMD path's int8 rows (the signatures of kernels/x86/*/qs8_vbinary_*.h).
   using SimdMulRow = void (*)(const MulParams&, const int8_t*, int64_t, const int8_t*, int64_t,
@@ -46,6 +50,7 @@ class BinaryQ8Kernel {
 
   bool mul_ = false;
   bool simd_rows_ = false;
+  int short_period_ = 0;  // 1: a is one short row repeated, 2: b is (see RunPeriodic)
   AddSubParams add_;
   MulParams mul_params_;
   BroadcastPlan plan_;

@@ -85,6 +85,7 @@ struct GemmlowpRequant16 {
 struct GemmlowpRequant16Merged {
   __m512i multiplier, multiplier_odd, add_even, add_odd, shift_even, shift_odd;
 
+  GemmlowpRequant16Merged() = default;
   GemmlowpRequant16Merged(const Qs8GemmEpilogue& ep, int n)
       : multiplier(Load16(ep.multiplier + n)),
         multiplier_odd(_mm512_srli_epi64(multiplier, 32)) {
@@ -121,16 +122,21 @@ struct GemmlowpRequant16Merged {
 };
 
 // The merged form for one multiplier and right shift (in [1, 23]) on every
-// lane: elementwise ops rescale by layer-wide values.
+// lane: elementwise ops rescale by layer-wide values. Built from scalars
+// (the same values as GemmlowpRequant16Merged(ep, n) would load): the rows
+// of a broadcast build it once per row, often of only a few dozen elements.
 inline GemmlowpRequant16Merged MergedForAllLanes(int32_t multiplier, int right_shift,
                                                  int32_t zero_point) {
-  int32_t multipliers[16], right_shifts[16];
-  for (int j = 0; j < 16; ++j) multipliers[j] = multiplier, right_shifts[j] = right_shift;
-  Qs8GemmEpilogue ep;
-  ep.multiplier = multipliers;
-  ep.right_shift = right_shifts;
-  ep.output_zero_point = zero_point;
-  return GemmlowpRequant16Merged(ep, 0);
+  GemmlowpRequant16Merged r;
+  r.multiplier = _mm512_set1_epi32(multiplier);
+  r.multiplier_odd = _mm512_set1_epi64(static_cast<uint32_t>(multiplier));
+  // 2^30 + 2^(30+s) + zp * 2^(31+s), as GemmlowpRequant16Merged::Add.
+  const int64_t add = (int64_t{1} << 30) + (int64_t{1} << (30 + right_shift)) +
+                      static_cast<int64_t>(static_cast<uint64_t>(int64_t{zero_point}) << (31 + right_shift));
+  r.add_even = r.add_odd = _mm512_set1_epi64(add);
+  r.shift_even = _mm512_set1_epi64(31 + right_shift);
+  r.shift_odd = _mm512_set1_epi64(right_shift - 1);
+  return r;
 }
 
 // std::round (half away from zero) of 8 doubles, then cvttpd2dq: values
