@@ -114,6 +114,11 @@ inline void Multiply(const Segments& seg, const int8_t* a, size_t a_stride, cons
   for (int s = 0; s < seg.count; ++s) {
     const int8_t* as = a + s * seg.stride;
     for (int k = 0; k < seg.kp; k += kQs8GemmAmxKBlock, bk += 16 * kPanelStride) {
+      // The rows' next 64 bytes into L1 while these multiply (a tile load
+      // that misses L1 stalls the in-order tile pipeline).
+      const int8_t* next = as + k + kQs8GemmAmxKBlock;
+      for (int i = 0; i < 16 * kRowTiles; ++i)
+        _mm_prefetch(reinterpret_cast<const char*>(next + i * a_stride), _MM_HINT_T0);
       _tile_loadd(4, as + k, stride);
       _tile_loadd(6, bk, kPanelStride);
       _tile_dpbssd(0, 4, 6);
