@@ -57,6 +57,19 @@ inline void Widen(const int8_t* src, int n, uint8_t* dst) {
   Xor128x8(src + n - 8, dst + n - 8);
 }
 
+// The int8 rows of the amx and Arm paths: short runs as the uint8 ones, in
+// overlapping 8-byte copies (a libc call per 9- or 21-byte filter row of a
+// 3-channel input cost more than the copy).
+template <>
+inline void Widen(const int8_t* src, int n, int8_t* dst) {
+  if (n < 8 || n >= 32) {
+    std::memcpy(dst, src, n);
+    return;
+  }
+  for (int i = 0; i + 8 < n; i += 8) std::memcpy(dst + i, src + i, 8);
+  std::memcpy(dst + n - 8, src + n - 8, 8);
+}
+
 // Widest output the indirect path takes: beyond it the GEMM dominates and
 // im2col costs little, while the padded copy grows with the image.
 constexpr int kIndirectMaxOutC = 64;
