@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "kernels/dwconv_rows.h"
 #include "kernels/packed_requant.h"
@@ -72,19 +73,21 @@ inline void PixelGroup(Taps taps, int pairs, const int8_t* group, int c, __mmask
   _mm256_mask_storeu_epi8(out + c, mask, _mm512_castsi512_si256(rq.Clamp(bytes)));
 }
 
-// Two pixels (taps at a(t) and b(t)), all 32 channels of the group: their
+// Two pixels (taps at a(t) and b(t)), channels as in PixelGroup: their
 // independent chains interleave, each weight vector is loaded once for both,
 // and one pack, permute and clamp serves both.
-template <int kPairs, typename Requant, typename Taps>
-inline void PixelGroupTwice(Taps a, Taps b, int pairs, const int8_t* group, int c,
+template <int kPairs, bool kFull, typename Requant, typename Taps>
+inline void PixelGroupTwice(Taps a, Taps b, int pairs, const int8_t* group, int c, __mmask32 mask,
                             const GroupRequant<Requant>& rq, int8_t* out_a, int8_t* out_b) {
   if (kPairs > 0) pairs = kPairs;
   __m512i a0 = rq.bias0, a1 = rq.bias1, b0 = rq.bias0, b1 = rq.bias1;
   for (int p = 0; p < pairs; ++p) {
     const int8_t* wp = group + p * 128;
     const __m512i w0 = _mm512_loadu_si512(wp), w1 = _mm512_loadu_si512(wp + 64);
-    const __m512i xa0 = Load32<true>(a(2 * p) + c, 0), xa1 = Load32<true>(a(2 * p + 1) + c, 0);
-    const __m512i xb0 = Load32<true>(b(2 * p) + c, 0), xb1 = Load32<true>(b(2 * p + 1) + c, 0);
+    const __m512i xa0 = Load32<kFull>(a(2 * p) + c, mask);
+    const __m512i xa1 = Load32<kFull>(a(2 * p + 1) + c, mask);
+    const __m512i xb0 = Load32<kFull>(b(2 * p) + c, mask);
+    const __m512i xb1 = Load32<kFull>(b(2 * p + 1) + c, mask);
     a0 = _mm512_dpwssd_epi32(a0, _mm512_unpacklo_epi16(xa0, xa1), w0);
     a1 = _mm512_dpwssd_epi32(a1, _mm512_unpackhi_epi16(xa0, xa1), w1);
     b0 = _mm512_dpwssd_epi32(b0, _mm512_unpacklo_epi16(xb0, xb1), w0);
@@ -94,8 +97,15 @@ inline void PixelGroupTwice(Taps a, Taps b, int pairs, const int8_t* group, int 
   const __m512i bytes = _mm512_permutexvar_epi64(
       _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7), _mm512_packs_epi16(rq.Words(a0, a1), rq.Words(b0, b1)));
   const __m512i clamped = rq.Clamp(bytes);
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_a + c), _mm512_castsi512_si256(clamped));
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_b + c), _mm512_extracti64x4_epi64(clamped, 1));
+  const __m256i bytes_a = _mm512_castsi512_si256(clamped);
+  const __m256i bytes_b = _mm512_extracti64x4_epi64(clamped, 1);
+  if (kFull) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_a + c), bytes_a);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out_b + c), bytes_b);
+  } else {
+    _mm256_mask_storeu_epi8(out_a + c, mask, bytes_a);
+    _mm256_mask_storeu_epi8(out_b + c, mask, bytes_b);
+  }
 }
 
 template <int kPairs, typename Requant>
@@ -111,17 +121,20 @@ void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
     for (int c = 0; c < C; c += 32, group += group_bytes) {
       const GroupRequant<Requant> rq(
           RequantView(scalars, group + static_cast<size_t>(pairs) * 128, 32));
-      if (C - c >= 32) {
+      const auto walk = [&](auto full) {
+        constexpr bool kFull = decltype(full)::value;
+        const __mmask32 mask =
+            kFull ? ~__mmask32{0} : static_cast<__mmask32>((uint64_t{1} << (C - c)) - 1);
         int i = 0;
         for (; i + 2 <= count; i += 2)
-          PixelGroupTwice<kPairs>(taps_of(i), taps_of(i + 1), pairs, group, c, rq, out_of(i),
-                                  out_of(i + 1));
-        if (i < count)
-          PixelGroup<kPairs, true>(taps_of(i), pairs, group, c, ~__mmask32{0}, rq, out_of(i));
+          PixelGroupTwice<kPairs, kFull>(taps_of(i), taps_of(i + 1), pairs, group, c, mask, rq,
+                                         out_of(i), out_of(i + 1));
+        if (i < count) PixelGroup<kPairs, kFull>(taps_of(i), pairs, group, c, mask, rq, out_of(i));
+      };
+      if (C - c >= 32) {
+        walk(std::true_type{});
       } else {
-        const __mmask32 mask = static_cast<__mmask32>((uint64_t{1} << (C - c)) - 1);
-        for (int i = 0; i < count; ++i)
-          PixelGroup<kPairs, false>(taps_of(i), pairs, group, c, mask, rq, out_of(i));
+        walk(std::false_type{});
       }
     }
   };
