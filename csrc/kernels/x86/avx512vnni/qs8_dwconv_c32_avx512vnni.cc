@@ -73,21 +73,21 @@ inline void PixelGroup(Taps taps, int pairs, const int8_t* group, int c, __mmask
   _mm256_mask_storeu_epi8(out + c, mask, _mm512_castsi512_si256(rq.Clamp(bytes)));
 }
 
-// Two pixels (taps at a(t) and b(t)), channels as in PixelGroup: their
-// independent chains interleave, each weight vector is loaded once for both,
-// and one pack, permute and clamp serves both.
-template <int kPairs, bool kFull, typename Requant, typename Taps>
-inline void PixelGroupTwice(Taps a, Taps b, int pairs, const int8_t* group, int c, __mmask32 mask,
-                            const GroupRequant<Requant>& rq, int8_t* out_a, int8_t* out_b) {
+// Two pixels, channels as in PixelGroup; xa(t) and xb(t) give their tap t's
+// channels (Load32). Their independent chains interleave, each weight vector
+// is loaded once for both, and one pack, permute and clamp serves both.
+template <int kPairs, bool kFull, typename Requant, typename InputsA, typename InputsB>
+inline void PixelGroupTwice(InputsA xa, InputsB xb, int pairs, const int8_t* group, int c,
+                            __mmask32 mask, const GroupRequant<Requant>& rq, int8_t* out_a,
+                            int8_t* out_b) {
   if (kPairs > 0) pairs = kPairs;
   __m512i a0 = rq.bias0, a1 = rq.bias1, b0 = rq.bias0, b1 = rq.bias1;
+  // Unrolled (3x3 and 5x5), so the adjacent form's repeated loads merge across pairs.
+#pragma GCC unroll 13
   for (int p = 0; p < pairs; ++p) {
     const int8_t* wp = group + p * 128;
     const __m512i w0 = _mm512_loadu_si512(wp), w1 = _mm512_loadu_si512(wp + 64);
-    const __m512i xa0 = Load32<kFull>(a(2 * p) + c, mask);
-    const __m512i xa1 = Load32<kFull>(a(2 * p + 1) + c, mask);
-    const __m512i xb0 = Load32<kFull>(b(2 * p) + c, mask);
-    const __m512i xb1 = Load32<kFull>(b(2 * p + 1) + c, mask);
+    const __m512i xa0 = xa(2 * p), xa1 = xa(2 * p + 1), xb0 = xb(2 * p), xb1 = xb(2 * p + 1);
     a0 = _mm512_dpwssd_epi32(a0, _mm512_unpacklo_epi16(xa0, xa1), w0);
     a1 = _mm512_dpwssd_epi32(a1, _mm512_unpackhi_epi16(xa0, xa1), w1);
     b0 = _mm512_dpwssd_epi32(b0, _mm512_unpacklo_epi16(xb0, xb1), w0);
@@ -116,7 +116,12 @@ void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
   const size_t group_bytes = static_cast<size_t>(pairs) * 128 + GemmlowpRequantBytes(32);
   // Pixels i and i + 1 of a batch or run for every channel group, each
   // group's weights and requantization constants loaded once for all.
-  const auto pixels = [&](auto taps_of, int count, auto out_of) {
+  // Adjacent (a run with stride 1 of a kW x kW filter, no horizontal
+  // dilation): pixel i + 1's tap (fy, fx) is pixel i's (fy, fx + 1), so the
+  // pair needs kW * (kW + 1) loads instead of 2 * kW * kW (the compiler
+  // merges the repeated ones; a tap is used by pairs next to each other).
+  constexpr int kW = kPairs == 5 ? 3 : 5;
+  const auto pixels = [&](auto taps_of, int count, auto out_of, auto adjacent) {
     const int8_t* group = packed;
     for (int c = 0; c < C; c += 32, group += group_bytes) {
       const GroupRequant<Requant> rq(
@@ -125,10 +130,26 @@ void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
         constexpr bool kFull = decltype(full)::value;
         const __mmask32 mask =
             kFull ? ~__mmask32{0} : static_cast<__mmask32>((uint64_t{1} << (C - c)) - 1);
+        const auto loads = [&](auto taps) {
+          return [&, taps](int t) { return Load32<kFull>(taps(t) + c, mask); };
+        };
         int i = 0;
-        for (; i + 2 <= count; i += 2)
-          PixelGroupTwice<kPairs, kFull>(taps_of(i), taps_of(i + 1), pairs, group, c, mask, rq,
-                                         out_of(i), out_of(i + 1));
+        for (; i + 2 <= count; i += 2) {
+          if constexpr (decltype(adjacent)::value) {
+            const DwTapOffsets a = taps_of(i);
+            const auto x = [&](int fy, int col) {
+              return Load32<kFull>(a.base + a.offset[kW * fy] + col * C + c, mask);
+            };
+            // Tap kW * kW is the odd last one's partner, with zero weights.
+            const auto xa = [&](int t) { return t < kW * kW ? x(t / kW, t % kW) : x(0, 0); };
+            const auto xb = [&](int t) { return t < kW * kW ? x(t / kW, t % kW + 1) : x(0, 1); };
+            PixelGroupTwice<kPairs, kFull>(xa, xb, pairs, group, c, mask, rq, out_of(i),
+                                           out_of(i + 1));
+          } else {
+            PixelGroupTwice<kPairs, kFull>(loads(taps_of(i)), loads(taps_of(i + 1)), pairs, group,
+                                           c, mask, rq, out_of(i), out_of(i + 1));
+          }
+        }
         if (i < count) PixelGroup<kPairs, kFull>(taps_of(i), pairs, group, c, mask, rq, out_of(i));
       };
       if (C - c >= 32) {
@@ -141,11 +162,17 @@ void Rows(const ConvGeometry& g, const int8_t* input, const int8_t* packed,
   DwConvRowsBatched<kDwConvAvx512VnniMaxTaps>(
       g, input, zero_row, output, row0, row1,
       [&](const DwTapPointers* taps, int8_t* const* outs, int count) {
-        pixels([&](int i) { return taps[i]; }, count, [&](int i) { return outs[i]; });
+        pixels([&](int i) { return taps[i]; }, count, [&](int i) { return outs[i]; },
+               std::false_type{});
       },
       [&](const int8_t* base, const ptrdiff_t* offset, int count, ptrdiff_t step, int8_t* out) {
-        pixels([&](int i) { return DwTapOffsets{base + i * step, offset}; }, count,
-               [&](int i) { return out + static_cast<ptrdiff_t>(i) * C; });
+        const auto taps_of = [&](int i) { return DwTapOffsets{base + i * step, offset}; };
+        const auto out_of = [&](int i) { return out + static_cast<ptrdiff_t>(i) * C; };
+        if constexpr (kPairs == 5 || kPairs == 13) {
+          if (step == C && g.filter_w == kW && g.dilation_w == 1)
+            return pixels(taps_of, count, out_of, std::true_type{});
+        }
+        pixels(taps_of, count, out_of, std::false_type{});
       });
 }
 
