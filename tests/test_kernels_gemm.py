@@ -283,6 +283,32 @@ def test_depthwise_zoo_shapes(isa):
 
 @needs_simd
 @pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_depthwise_adjacent_pixels(isa):
+    """3x3 and 5x5 filters with horizontal stride 1: the AVX-512 kernel shares
+    the loads of neighbouring pixels in a run (not with horizontal dilation);
+    vertical stride and dilation, odd and even run lengths, channel tails."""
+    rng = np.random.default_rng(18)
+    for case in range(48):
+        k = 3 if case % 2 else 5
+        c = int(rng.choice([8, 32, 40, 64, 72, 144]))
+        stride = (int(rng.integers(1, 3)), 1)
+        dilation = (int(rng.integers(1, 3)), 1 if case % 6 else 2)
+        h, w = int(rng.integers(k, 16)), int(rng.integers(k, 24))
+        pad = (int(rng.integers(0, k // 2 + 1)), int(rng.integers(0, k // 2 + 1)))
+        x = rng.integers(-128, 128, (1 + case % 2, h, w, c), dtype=np.int8)
+        f = rng.integers(-128, 128, (1, k, k, c), dtype=np.int8)
+        bias = rng.integers(-2**20, 2**20, c).astype(np.int32)
+        mult, shift = requant_params(rng, c, extreme=case % 5 == 0)
+        zi, zo = int(rng.choice([-128, 127, 0])), int(rng.choice([-128, 127, 3]))
+        lo, hi = (-128, 127) if case % 3 else (zo, 127)
+        args = (x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad)
+        ref = conv(*args, "reference", kernel=T.depthwise_conv_s8)
+        assert_same(conv(*args, isa, threads=1 + case % 11, kernel=T.depthwise_conv_s8), ref,
+                    f"x{x.shape} k{k} s{stride} d{dilation} p{pad} zi{zi}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SIMD_ISAS)
 def test_depthwise_same_result_for_any_thread_count(isa):
     """Row splits over 1-11 threads, with channel tails (not a multiple of 16
     or 32), dilation, asymmetric strides and padding on every side."""
