@@ -26,7 +26,7 @@ def measure(seconds: float = 0.3) -> List[Dict[str, object]]:
     for isa in reversed(_testing.available_isas()):
         try:
             loops = _testing.peak_macs(isa, seconds)
-        except ValueError:  # a path without a peak loop yet (avxvnni)
+        except ValueError:  # a path without a peak loop
             continue
         for instruction, macs in loops:
             rows.append({"isa": isa, "instruction": instruction, "gmacs_per_s": macs / 1e9})
@@ -35,7 +35,7 @@ def measure(seconds: float = 0.3) -> List[Dict[str, object]]:
 
 def exact_peak_macs(seconds: float = 0.3) -> Dict[str, object]:
     """The peak of the instruction the runtime's default path uses (exact
-    kernels). A path without a peak loop yet (avxvnni) falls back to the next
+    kernels). A path without a peak loop (none on x86 now) falls back to the next
     one, and the instruction says so."""
     paths = pyruntime.cpu_paths()
     for isa in paths[paths.index(_core.isa()):]:

@@ -11,6 +11,7 @@
 #include "testing/peak_macs_amx.h"
 #include "testing/peak_macs_avx2.h"
 #include "testing/peak_macs_avx512vnni.h"
+#include "testing/peak_macs_avxvnni.h"
 #endif
 
 namespace pyrt {
@@ -71,13 +72,19 @@ std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
 #else
       break;
 #endif
+    case Isa::kAvxVnni:
+#ifdef PYRT_HAVE_AVX2_KERNELS
+      return {{"vpdpbusd ymm",
+               MacsPerSecond(AvxVnniDpbusdThroughputLoop, kAvxVnniDpbusdMacsPerIteration, seconds)}};
+#else
+      break;
+#endif
     case Isa::kAmx:
 #if defined(PYRT_HAVE_AVX2_KERNELS) && defined(PYRT_HAVE_AMX_KERNELS)
       return {{"tdpbssd tile", MacsPerSecond(AmxDpbssdThroughputLoop, kAmxDpbssdMacsPerIteration, seconds)}};
 #else
       break;
 #endif
-    case Isa::kAvxVnni:  // no loop yet: measure on an AVX-VNNI machine (ymm vpdpbusd)
     case Isa::kNeon:
     case Isa::kNeonDot:
     case Isa::kNeonI8mm:
