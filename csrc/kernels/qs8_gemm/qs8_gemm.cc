@@ -25,6 +25,22 @@ namespace {
 
 std::atomic<const Qs8GemmConfig*> amx_override{nullptr};
 
+// One weight column (src: its K values, nullptr for a padding column) into
+// a panel: groups of kr values, nr groups apart, zeros past K. kKr: kr as a
+// constant (0: the runtime kr).
+template <int kKr>
+void PackColumn(int8_t* column, const int8_t* src, int K, int kp, int nr, int runtime_kr = 0) {
+  const int kr = kKr ? kKr : runtime_kr;
+  for (int k = 0; k < kp; k += kr) {
+    int8_t* group = column + static_cast<size_t>(k) * nr;
+    if (src && k + kr <= K) {
+      std::memcpy(group, src + k, kKr ? kKr : kr);
+      continue;
+    }
+    for (int i = 0; i < kr; ++i) group[i] = src && k + i < K ? src[k + i] : 0;  // padding
+  }
+}
+
 }  // namespace
 
 void OverrideQs8GemmAmxConfigForTesting(const Qs8GemmConfig* config) { amx_override = config; }
@@ -135,13 +151,11 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
     for (int j = 0; j < nr; ++j) {
       int8_t* column = dst + kr * j;
       const int8_t* src = n0 + j < N ? B + static_cast<size_t>(n0 + j) * K : nullptr;
-      for (int k = 0; k < kp; k += kr) {
-        int8_t* group = column + static_cast<size_t>(k) * nr;
-        if (src && k + kr <= K) {
-          std::memcpy(group, src + k, kr);
-          continue;
-        }
-        for (int i = 0; i < kr; ++i) group[i] = src && k + i < K ? src[k + i] : 0;  // padding
+      switch (kr) {  // a constant group size: one move per group, not a libc call
+        case 2: PackColumn<2>(column, src, K, kp, nr); break;
+        case 4: PackColumn<4>(column, src, K, kp, nr); break;
+        case 8: PackColumn<8>(column, src, K, kp, nr); break;
+        default: PackColumn<0>(column, src, K, kp, nr, kr); break;
       }
     }
     // The bytes between the weights, the requantization and the next panel.
