@@ -105,7 +105,8 @@ def main(argv=None) -> int:
     paths.update({Path(f).stem: Path(f) for f in args.model_file})
     from run_bench import pyruntime_origin
 
-    print(f"pyruntime path {pyruntime.cpu_paths()[0]}; 1 thread; thread CPU ms per invoke, interleaved medians; "
+    # The path the interpreters run: PYRUNTIME_ISA's when set, else the best.
+    print(f"pyruntime path {pyruntime._core.isa()}; 1 thread; thread CPU ms per invoke, interleaved medians; "
           f"{pyruntime_origin()}")
     for name, path in paths.items():
         reps = args.reps
