@@ -26,6 +26,11 @@ def _map_file(path: str) -> Union[mmap.mmap, bytes]:
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+# Ops with multiply-accumulates, and how many inputs they need for counting.
+_MAC_OPS = {"CONV_2D": 2, "DEPTHWISE_CONV_2D": 2, "FULLY_CONNECTED": 2, "BATCH_MATMUL": 2,
+            "TRANSPOSE_CONV": 3}
+
+
 class Interpreter:
     """Loads a ``.tflite`` model and runs it.
 
@@ -355,7 +360,8 @@ class Interpreter:
     def get_profile(self) -> List[Dict[str, Any]]:
         """Per-op timing of the latest invoke (needs ``profile=True``), in execution order:
         op_index, op_name, seconds, output_shape and macs (multiply-accumulates of
-        CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL; 0 for other ops)."""
+        CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED and BATCH_MATMUL;
+        0 for other ops)."""
         ops = {op["index"]: op for op in self._get_ops_details()}
         native = self._native()
         out = []
@@ -368,7 +374,8 @@ class Interpreter:
 
     def count_macs(self) -> int:
         """Multiply-accumulates of one invoke at the current input shapes
-        (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL, as ``get_profile``)."""
+        (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED and BATCH_MATMUL, as
+        ``get_profile``)."""
         native = self._native()
         total = 0
         for op in self._get_ops_details():
@@ -378,9 +385,15 @@ class Interpreter:
 
     def _macs(self, op: Dict[str, Any], out_shape: List[int]) -> int:
         name = op["op_name"]
-        if name not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "BATCH_MATMUL") or len(op["inputs"]) < 2:
+        if name not in _MAC_OPS or len(op["inputs"]) < _MAC_OPS[name]:
             return 0
         weights = list(self._native().tensor_details(op["inputs"][1])["shape"])
+        if name == "TRANSPOSE_CONV":
+            # Inputs: output shape, weights [out_c, kh, kw, in_c], input. Every
+            # input value meets every weight of its channel once (outputs that
+            # fall in the cropped padding included, as the reference computes).
+            x = list(self._native().tensor_details(op["inputs"][2])["shape"])
+            return int(np.prod(x[:-1])) * int(np.prod(weights)) if x else 0
         out_elements = int(np.prod(out_shape)) if out_shape else 0
         if name == "BATCH_MATMUL":
             # Per matrix, lhs holds M*K values, rhs K*N and the output M*N

@@ -69,3 +69,18 @@ def test_count_macs_counts_batch_matmul(tmp_path, lhs, rhs, adj_x, adj_y):
     k = lhs[-2] if adj_x else lhs[-1]
     interp = pyruntime.Interpreter(tconv_bmm_models.bmm_model(tmp_path, lhs, rhs, adj_x, adj_y))
     assert interp.count_macs() == out.size * k
+
+
+@pytest.mark.parametrize("in_shape,kernel,strides,padding", [
+    ((1, 5, 5, 3), (3, 3), (2, 2), "same"),
+    ((2, 4, 6, 2), (2, 3), (1, 2), "valid"),
+])
+def test_count_macs_counts_transpose_conv(tmp_path, in_shape, kernel, strides, padding):
+    import tconv_bmm_models
+
+    out_c = 4
+    interp = pyruntime.Interpreter(tconv_bmm_models.tconv_model(
+        tmp_path, in_shape=in_shape, out_c=out_c, kernel=kernel, strides=strides, padding=padding))
+    n, h, w, c = in_shape
+    # Each input value is multiplied by each of its kh * kw * out_c weights.
+    assert interp.count_macs() == n * h * w * c * kernel[0] * kernel[1] * out_c
