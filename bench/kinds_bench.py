@@ -28,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import affinity  # noqa: E402
 import pyruntime  # noqa: E402
 import run_bench  # noqa: E402
 
@@ -100,17 +101,20 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--cpu-time", action="store_true",
                         help="thread CPU time instead of wall time (only meaningful with --threads 1)")
+    affinity.add_argument(parser)
     args = parser.parse_args(argv)
     print(f"CPU: {run_bench.cpu_description()}; pyruntime path {pyruntime._core.isa()} "
           f"(cpu_paths()[0] = {pyruntime.cpu_paths()[0]}); MobileNetV2 224x224, {args.threads} thread(s), "
-          f"{'thread CPU time' if args.cpu_time else 'wall time'} medians; {run_bench.pyruntime_origin()}")
+          f"{'thread CPU time' if args.cpu_time else 'wall time'} medians; {run_bench.pyruntime_origin()}; "
+          f"{affinity.describe(args.pin_cpu)}")
     print(f"{'kind':14} {'pyruntime':>10} {'LiteRT dflt':>12} {'LiteRT builtin':>15} {'ours/dflt':>9}  agreement (vs)")
     rows = []
     wanted = set(args.kinds.split(",")) if args.kinds else None
     for kind, (path, resolver) in kind_models().items():
         if wanted is not None and kind not in wanted:
             continue
-        r, x, out = bench_kind(path, args.threads, args.rounds, args.cpu_time)
+        with affinity.pinned(args.pin_cpu if args.threads == 1 else None):
+            r, x, out = bench_kind(path, args.threads, args.rounds, args.cpu_time)
         r.update(kind=kind, agreement=agreement(path, resolver, x, out), checked_against=resolver)
         rows.append(r)
         print(f"{kind:14} {r['pyruntime_ms']:>8.2f}ms {r['litert_default_ms']:>10.2f}ms "

@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import pyruntime  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import affinity  # noqa: E402
 import memory  # noqa: E402
 import overhead  # noqa: E402
 import peak_macs  # noqa: E402
@@ -197,6 +198,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--no-fresh", action="store_true", help="skip the load-time / RSS processes")
+    affinity.add_argument(parser)
     args = parser.parse_args(argv)
 
     from model_zoo import MODEL_NAMES, get_model
@@ -208,7 +210,7 @@ def main(argv=None) -> int:
     print(f"CPU: {cpu}")
     print(f"peak: {peak['macs_per_s'] / 1e9:.1f} G int8 MAC/s per core ({peak['instruction']}, isa {peak['isa']})")
     print(f"pyruntime path: {pyruntime.cpu_paths()[0]} (cpu_paths: {', '.join(pyruntime.cpu_paths())}); "
-          f"{pyruntime_origin()}")
+          f"{pyruntime_origin()}; {affinity.describe(args.pin_cpu)}")
     print(f"{'model':18} {'thr':>3} {'pyruntime':>9} {'(avx2)':>8} {'xnnpack':>8} {'openvino':>8} {'builtin':>8} "
           f"{'ratio':>6} {'vs ov':>6} {'peak%':>11} {'load ms':>11} {'RSS MB':>11}")
     print(f"{'':18} {'':>3} {'ms':>9} {'ms':>8} {'ms':>8} {'ms':>8} {'ms':>8} {'/xnn':>6} {'':>6} "
@@ -216,7 +218,8 @@ def main(argv=None) -> int:
     rows = []
     for name, path in paths.items():
         for threads in args.threads:
-            r = bench_model(path, threads, args.rounds, args.warmup, peak["macs_per_s"], args.no_fresh)
+            with affinity.pinned(args.pin_cpu if threads == 1 else None):
+                r = bench_model(path, threads, args.rounds, args.warmup, peak["macs_per_s"], args.no_fresh)
             rows.append({"model": name, "threads": threads, **r})
             fresh = (f"{r['load_pyruntime_ms']:>5.1f}/{r['load_xnnpack_ms']:<5.1f} "
                      f"{r['peak_rss_pyruntime_mb']:>5.0f}/{r['peak_rss_litert_mb']:<5.0f}"

@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import affinity  # noqa: E402
 import pyruntime  # noqa: E402
 
 DEFAULT_MODELS = ("transformer", "densenet121", "inception_v3", "xception", "efficientnet_v2_b0")
@@ -98,6 +100,7 @@ def main(argv=None) -> int:
     p.add_argument("--reps", type=int, default=0, help="invokes per timing (default: ~20 ms worth)")
     p.add_argument("--profile", action="store_true")
     p.add_argument("--top", type=int, default=6)
+    affinity.add_argument(p)
     args = p.parse_args(argv)
     import real_models
 
@@ -107,7 +110,13 @@ def main(argv=None) -> int:
 
     # The path the interpreters run: PYRUNTIME_ISA's when set, else the best.
     print(f"pyruntime path {pyruntime._core.isa()}; 1 thread; thread CPU ms per invoke, interleaved medians; "
-          f"{pyruntime_origin()}")
+          f"{pyruntime_origin()}; {affinity.describe(args.pin_cpu)}")
+    with affinity.pinned(args.pin_cpu):
+        _bench_all(paths, args)
+    return 0
+
+
+def _bench_all(paths, args) -> None:
     for name, path in paths.items():
         reps = args.reps
         if not reps:
@@ -123,7 +132,6 @@ def main(argv=None) -> int:
             for op, (count, t, m) in by_type[: args.top]:
                 rate = f"{m / (t * 1e6):6.1f} G MAC/s" if m else ""
                 print(f"    {op:22} x{count:<4} {t:8.3f} ms {100 * t / total:5.1f}%  {rate}")
-    return 0
 
 
 if __name__ == "__main__":
