@@ -173,6 +173,7 @@ void Gemm(TileSession& tiles, int mr, int nr, const Segments& seg, const int8_t*
   // these get it here). Columns past nr hold sums of zero weights and are
   // not stored; rows past mr were never written and are not read.
   const __m512i bias0 = Load16(ep.bias), bias1 = Load16(ep.bias + 16);
+  const ActRange8 range(ep);
   if (two_cols) {
     const Requant rq0(ep, 0), rq1(ep, 16);
     for (int r = 0; r < mr; r += 2) {
@@ -181,12 +182,13 @@ void Gemm(TileSession& tiles, int mr, int nr, const Segments& seg, const int8_t*
       const __m512i a1 = _mm512_add_epi32(_mm512_load_si512(&sums[r][16]), bias1);
       const __m512i b0 = _mm512_add_epi32(_mm512_load_si512(&sums[r2][0]), bias0);
       const __m512i b1 = _mm512_add_epi32(_mm512_load_si512(&sums[r2][16]), bias1);
-      Store2x32(rq0(a0), rq1(a1), rq0(b0), rq1(b1), ep, nr, c + r * c_stride, c + r2 * c_stride);
+      Store2x32(rq0(a0), rq1(a1), rq0(b0), rq1(b1), range, nr, c + r * c_stride,
+                c + r2 * c_stride);
     }
   } else {
     const Requant rq(ep, 0);
     for (int r = 0; r < mr; ++r)
-      Store16(rq(_mm512_add_epi32(_mm512_load_si512(&sums[r][0]), bias0)), ep, nr,
+      Store16(rq(_mm512_add_epi32(_mm512_load_si512(&sums[r][0]), bias0)), range, nr,
               c + r * c_stride);
   }
 }

@@ -43,18 +43,19 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
       for (int v = 0; v < kVecs; ++v) DpbusdInPlace(acc[r][v], x, w[v]);
     }
   }
+  const ActRange8 range(ep);
   if constexpr (kVecs == 2) {
     const Requant rq0(ep, 0), rq1(ep, 16);
 #pragma GCC unroll 4
     for (int r = 0; r < kRows; r += 2) {
       const int r2 = r + 1 < kRows ? r + 1 : r;  // an odd last row pairs with itself
-      Store2x32(rq0(acc[r][0]), rq1(acc[r][1]), rq0(acc[r2][0]), rq1(acc[r2][1]), ep, nr,
+      Store2x32(rq0(acc[r][0]), rq1(acc[r][1]), rq0(acc[r2][0]), rq1(acc[r2][1]), range, nr,
                 c + r * c_stride, c + r2 * c_stride);
     }
   } else {
     const Requant rq(ep, 0);
 #pragma GCC unroll 8
-    for (int r = 0; r < kRows; ++r) Store16(rq(acc[r][0]), ep, nr, c + r * c_stride);
+    for (int r = 0; r < kRows; ++r) Store16(rq(acc[r][0]), range, nr, c + r * c_stride);
   }
 }
 

@@ -169,13 +169,23 @@ struct Fp64Requant16 {
   }
 };
 
+// The activation range as byte vectors, built once per tile: read from the
+// epilogue inside a row loop, the bounds are loaded again after every store
+// (an int8_t store may alias the epilogue).
+struct ActRange8 {
+  __m512i min, max;
+  explicit ActRange8(const Qs8GemmEpilogue& ep)
+      : min(_mm512_set1_epi8(static_cast<int8_t>(ep.act_min))),
+        max(_mm512_set1_epi8(static_cast<int8_t>(ep.act_max))) {}
+};
+
 // Narrows 16 int32 to int8 with saturation, clamps them to the activation
 // range (within int8, so saturating first changes nothing) and stores the
 // first `count`.
-inline void Store16(__m512i v, const Qs8GemmEpilogue& ep, int count, int8_t* c) {
+inline void Store16(__m512i v, const ActRange8& range, int count, int8_t* c) {
   __m128i bytes = _mm512_cvtsepi32_epi8(v);
-  bytes = _mm_max_epi8(_mm_min_epi8(bytes, _mm_set1_epi8(static_cast<int8_t>(ep.act_max))),
-                       _mm_set1_epi8(static_cast<int8_t>(ep.act_min)));
+  bytes = _mm_max_epi8(_mm_min_epi8(bytes, _mm512_castsi512_si128(range.max)),
+                       _mm512_castsi512_si128(range.min));
   if (count >= 16) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(c), bytes);
   } else if (count > 0) {
@@ -188,14 +198,13 @@ inline void Store16(__m512i v, const Qs8GemmEpilogue& ep, int count, int8_t* c) 
 // int32 -> int8 does), clamps them to the activation range and stores the
 // first `count` (<= 32) columns of each row: 2 packs and 1 permute instead
 // of 4 narrowing moves.
-inline void Store2x32(__m512i a0, __m512i a1, __m512i b0, __m512i b1, const Qs8GemmEpilogue& ep,
+inline void Store2x32(__m512i a0, __m512i a1, __m512i b0, __m512i b1, const ActRange8& range,
                       int count, int8_t* row_a, int8_t* row_b) {
   // Per 128-bit lane i, dwords: a0[4i..], a1[4i..], b0[4i..], b1[4i..].
   const __m512i packed = _mm512_packs_epi16(_mm512_packs_epi32(a0, a1), _mm512_packs_epi32(b0, b1));
   const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   __m512i bytes = _mm512_permutexvar_epi32(order, packed);
-  bytes = _mm512_max_epi8(_mm512_min_epi8(bytes, _mm512_set1_epi8(static_cast<int8_t>(ep.act_max))),
-                          _mm512_set1_epi8(static_cast<int8_t>(ep.act_min)));
+  bytes = _mm512_max_epi8(_mm512_min_epi8(bytes, range.max), range.min);
   const __m256i lo = _mm512_castsi512_si256(bytes), hi = _mm512_extracti64x4_epi64(bytes, 1);
   if (count >= 32) {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(row_a), lo);
