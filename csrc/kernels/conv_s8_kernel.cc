@@ -16,6 +16,7 @@ inline void Widen(const int8_t* src, int n, T* dst) {
   for (int i = 0; i < n; ++i) dst[i] = Qs8GemmA<T>::From(src[i]);
 }
 
+
 // x + 128 as uint8, 8 at a time in a 64-bit register (the vectorized loop
 // would go scalar on short runs: a filter row of 3 channels is 9 bytes); a
 // run of 8 or more ends with one 8-byte step that overlaps the previous.
@@ -298,7 +299,9 @@ void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* sc
 // input zero point, which the folded bias cancels.
 template <typename T>
 void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, T* dst) const {
-  const ConvGeometry& g = g_;
+  // A copy, not a reference: the int8 stores below may alias the kernel's
+  // members, which made the compiler reload the geometry after each copy.
+  const ConvGeometry g = g_;
   const int pixels = g.out_h * g.out_w, K = g.filter_h * g.filter_w * g.in_c, kp = gemm_.kp();
   if (ConvIsPointwise(g)) {  // rows are consecutive input pixels
     const int8_t* src = input + static_cast<size_t>(m0) * g.in_c;
