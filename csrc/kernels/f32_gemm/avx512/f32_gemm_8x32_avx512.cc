@@ -22,6 +22,23 @@ inline __m512 Clamp(__m512 v, __m512 lo, __m512 hi) {
   return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
 }
 
+// Clamps and stores an MR x NP tile, the first `cols` (1..16 * NP) columns.
+// Both loops fully unrolled and no early exit (an empty mask stores
+// nothing): otherwise GCC keeps `acc` in memory and spills all of it after
+// the k loop, which costs as much as the loop itself at K = 16.
+template <int MR, int NP>
+inline void StoreTile(const __m512 (&acc)[MR][NP], float* c, size_t ldc, int cols, __m512 lo,
+                      __m512 hi) {
+  constexpr int kW = kGemmF32PanelWidth;
+  #pragma GCC unroll 4
+  for (int j = 0; j < NP; ++j) {
+    const __mmask16 mask = FirstLanes(std::max(0, std::min(kW, cols - kW * j)));
+    #pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+      _mm512_mask_storeu_ps(c + i * ldc + kW * j, mask, Clamp(acc[i][j], lo, hi));
+  }
+}
+
 // MR rows of A times NP consecutive packed panels (K x 16 each), sums
 // started from the bias; `cols` (1..16 * NP) columns are stored.
 template <int MR, int NP>
@@ -42,15 +59,7 @@ void MicroKernel(int K, const float* a, size_t lda, const float* panel, const fl
       for (int j = 0; j < NP; ++j) acc[i][j] = _mm512_fmadd_ps(x, w[j], acc[i][j]);
     }
   }
-  for (int j = 0; j < NP; ++j) {
-    const int n = std::min(kW, cols - kW * j);
-    if (n <= 0) break;
-    const __mmask16 mask = FirstLanes(n);
-    // Fully unrolled, so the accumulators stay registers inside the K loop.
-    #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-      _mm512_mask_storeu_ps(c + i * ldc + kW * j, mask, Clamp(acc[i][j], lo, hi));
-  }
+  StoreTile<MR, NP>(acc, c, ldc, cols, lo, hi);
 }
 
 template <int NP>
@@ -101,14 +110,7 @@ void IndirectMicroKernel(int taps, int tap_len, const float* const* ind, const f
       }
     }
   }
-  for (int j = 0; j < NP; ++j) {
-    const int n = std::min(kW, cols - kW * j);
-    if (n <= 0) break;
-    const __mmask16 mask = FirstLanes(n);
-    #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-      _mm512_mask_storeu_ps(c + i * ldc + kW * j, mask, Clamp(acc[i][j], lo, hi));
-  }
+  StoreTile<MR, NP>(acc, c, ldc, cols, lo, hi);
 }
 
 template <int NP>
