@@ -1,7 +1,6 @@
 #include "kernels/reference/conv_f32.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <cstring>
 
 #include "core/thread_pool.h"
@@ -66,23 +65,6 @@ std::vector<float> NarrowRows(const float* w, int n, int k) {
   return std::vector<float>(w, w + static_cast<size_t>(n) * k);
 }
 
-// Vectors start at a 64-byte boundary: a float buffer allocated with
-// kAlignFloats extra floats holds its data from AlignUp(data()).
-constexpr size_t kAlignFloats = 16;
-float* AlignUp(float* p) {
-  const uintptr_t a = (reinterpret_cast<uintptr_t>(p) + 63) & ~uintptr_t{63};
-  return reinterpret_cast<float*>(a);
-}
-
-// v copied into *storage from a 64-byte boundary, which it returns: packed
-// panels are read a cache line per vector, so no load straddles two lines.
-const float* AlignedCopy(const std::vector<float>& v, std::vector<float>* storage) {
-  storage->assign(v.size() + kAlignFloats, 0.f);
-  float* aligned = AlignUp(storage->data());
-  std::copy(v.begin(), v.end(), aligned);
-  return aligned;
-}
-
 const F32GemmConfig& Config(Isa isa, bool builtin_rounding) {
   return builtin_rounding ? F32GemmBuiltinRoundingConfigFor(isa) : F32GemmConfigFor(isa);
 }
@@ -98,8 +80,10 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   b_rows_ = NarrowRows(filter, g.out_c, K);
   args_.n = g.out_c;
   args_.k = K;
-  args_.packed = AlignedCopy(PackGemmF32B(filter, g.out_c, K), &packed_);
-  args_.bias = AlignedCopy(PadGemmF32Bias(bias, g.out_c), &bias_);
+  packed_ = PackGemmF32B(filter, g.out_c, K);
+  bias_ = PadGemmF32Bias(bias, g.out_c);
+  args_.packed = packed_.data();
+  args_.bias = bias_.data();
   args_.b_rows = b_rows_.empty() ? nullptr : b_rows_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
@@ -251,19 +235,15 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
 void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter,
                               const float* bias, float act_min, float act_max,
                               bool builtin_rounding) {
-  bias_.assign(g.out_c + kAlignFloats, 0.f);
-  float* aligned_bias = AlignUp(bias_.data());
-  if (bias) std::copy(bias, bias + g.out_c, aligned_bias);
-  // The filter is copied to a cache-line boundary: in the model's bytes it
-  // is 4-byte aligned, and every 64-byte vector load of it would straddle
-  // two cache lines (twice the L1 accesses on the depthwise's busiest port).
-  const size_t taps = static_cast<size_t>(g.filter_h) * g.filter_w * g.out_c;
-  filter_.assign(taps + kAlignFloats, 0.f);
-  float* aligned_filter = AlignUp(filter_.data());
-  std::copy(filter, filter + taps, aligned_filter);
+  bias_.assign(g.out_c, 0.f);
+  if (bias) std::copy(bias, bias + g.out_c, bias_.begin());
+  // Copied to a cache-line boundary: in the model's bytes the filter is
+  // 4-byte aligned, and nearly every vector load of it would straddle two
+  // lines.
+  filter_.assign(filter, filter + static_cast<size_t>(g.filter_h) * g.filter_w * g.out_c);
   args_.g = g;
-  args_.filter = aligned_filter;
-  args_.bias = aligned_bias;
+  args_.filter = filter_.data();
+  args_.bias = bias_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
   rows_ = Config(isa, builtin_rounding).depthwise;
@@ -280,8 +260,10 @@ void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* w
   b_rows_ = NarrowRows(weights, units, depth);
   args_.n = units;
   args_.k = depth;
-  args_.packed = AlignedCopy(PackGemmF32B(weights, units, depth), &packed_);
-  args_.bias = AlignedCopy(PadGemmF32Bias(bias, units), &bias_);
+  packed_ = PackGemmF32B(weights, units, depth);
+  bias_ = PadGemmF32Bias(bias, units);
+  args_.packed = packed_.data();
+  args_.bias = bias_.data();
   args_.b_rows = b_rows_.empty() ? nullptr : b_rows_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
