@@ -111,6 +111,7 @@ DW_CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (1, 5, 5, 8, 3, 3, 3, (1, 1), (1, 1), (1, 1)),       # multiplier 3 (portable fallback)
     (1, 9, 17, 24, 1, 9, 9, (1, 1), (1, 1), (4, 4)),     # 81 taps (portable fallback)
     (1, 1, 1, 1283, 1, 1, 1, (1, 1), (1, 1), (0, 0)),
+    (1, 8, 14, 55, 1, 3, 3, (2, 1), (1, 1), (0, 1)),     # stride (2, 1): 4-pixel blocks of 32 + 16 + 7 channels
 ]
 
 

@@ -75,7 +75,7 @@ POOL_CASES = [  # (B, H, W, C, filter, stride, pad, out_hw)
     (1, 8, 8, 16, (2, 2), (2, 2), (0, 0), (4, 4)),
     (1, 9, 7, 28, (2, 2), (2, 2), (0, 0), (5, 4)),      # SAME on odd sizes: clipped windows
     (2, 6, 6, 42, (3, 3), (2, 2), (1, 1), (3, 3)),      # padding, 32 + 8 + 2 channels
-    (1, 5, 11, 3, (3, 2), (1, 2), (1, 0), (5, 5)),      # scalar channels only
+    (1, 5, 11, 3, (3, 2), (1, 2), (1, 0), (5, 5)),      # masked tail channels only
     (1, 4, 4, 128, (4, 4), (1, 1), (0, 0), (1, 1)),     # global window
     (1, 3, 3, 9, (2, 2), (2, 2), (2, 2), (3, 3)),       # windows wholly in the padding
 ]

@@ -1,5 +1,7 @@
 #include "interpreter/fusion.h"
 
+#include <limits>
+
 #include "model/builtin_ops.h"
 #include "ops/fused_lut.h"
 #include "ops/movement_common.h"
@@ -83,6 +85,49 @@ void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
     op->set_isa(isa);
     op->Prepare();
     removed[producer[padded]] = true;
+    ops[s] = op.get();
+    fused->descs.push_back(std::move(desc));
+    fused->ops.push_back(std::move(op));
+  }
+  size_t kept = 0;
+  for (size_t s = 0; s < ops.size(); ++s)
+    if (!removed[s]) ops[kept++] = ops[s];
+  ops.resize(kept);
+}
+
+void FuseClampIntoBinaryF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
+                            const std::vector<int32_t>& keep, Isa isa, FusedOps* fused) {
+  std::vector<int> consumers, producer;
+  CountUses(ops, tensors.size(), keep, &consumers, &producer);
+  std::vector<bool> removed(ops.size(), false);
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  for (size_t s = 0; s < ops.size(); ++s) {
+    const OpDesc& d = ops[s]->desc();
+    float lo, hi;  // the RELU family's clamp (ops/unary_f32.cc)
+    if (d.builtin_code == kOpRelu) lo = 0.f, hi = kInf;
+    else if (d.builtin_code == kOpRelu6) lo = 0.f, hi = 6.f;
+    else if (d.builtin_code == kOpReluN1To1) lo = -1.f, hi = 1.f;
+    else continue;
+    if (d.inputs.size() != 1 || d.outputs.size() != 1) continue;
+    const int32_t t = d.inputs[0], out = d.outputs[0];
+    if (t < 0 || producer[t] < 0 || removed[producer[t]] || consumers[t] != 1) continue;
+    if (tensors[t].dtype != DType::kFloat32 || tensors[out].dtype != DType::kFloat32) continue;
+    const Op& bin = *ops[producer[t]];
+    const OpDesc& bd = bin.desc();
+    if ((bd.builtin_code != kOpAdd && bd.builtin_code != kOpSub && bd.builtin_code != kOpMul) ||
+        bd.inputs.size() != 2 || bd.outputs.size() != 1 || bd.inputs[0] < 0 || bd.inputs[1] < 0 ||
+        tensors[bd.inputs[0]].dtype != DType::kFloat32 ||
+        tensors[bd.inputs[1]].dtype != DType::kFloat32)
+      continue;
+    auto desc = std::make_unique<OpDesc>(bd);
+    desc->name = bd.name + "+" + d.name;
+    desc->outputs = {out};
+    std::vector<Tensor*> ins = {&tensors[bd.inputs[0]], &tensors[bd.inputs[1]]};
+    std::unique_ptr<Op> op = MakeBinaryThenClampF32(bd.builtin_code, lo, hi);
+    op->Bind(desc.get(), ins, {&tensors[out]});
+    op->set_isa(isa);
+    op->Prepare();
+    removed[producer[t]] = true;
     ops[s] = op.get();
     fused->descs.push_back(std::move(desc));
     fused->ops.push_back(std::move(op));

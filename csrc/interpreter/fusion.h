@@ -35,4 +35,11 @@ void FuseElementwiseS8(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
 void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
                         const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
 
+// A float32 RELU, RELU6 or RELU_N1_TO_1 reading only the output of a float32
+// ADD, SUB or MUL becomes one op computing both (XNNPACK fuses the clamp
+// into the binary op): the intermediate tensor is never written to the
+// arena. Each op's arithmetic is unchanged, so are the outputs.
+void FuseClampIntoBinaryF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
+                            const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
+
 }  // namespace pyrt

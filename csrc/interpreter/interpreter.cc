@@ -318,6 +318,7 @@ void Interpreter::PlanMemory() {
     FuseChannelTablesS8(live, tensors_, model_.outputs, options_.isa, &fused_);
     // Not where float ops must round as LiteRT's builtin kernels do.
     if (!HasHybridOps()) FusePadIntoConvF32(live, tensors_, model_.outputs, options_.isa, &fused_);
+    FuseClampIntoBinaryF32(live, tensors_, model_.outputs, options_.isa, &fused_);
   }
   const int end = static_cast<int>(live.size());
   std::vector<int> first(tensors_.size(), end + 1), last(tensors_.size(), -2);

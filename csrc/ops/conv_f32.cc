@@ -94,8 +94,10 @@ class Conv2DF32 : public FloatWeightsOp {
     float lo, hi;
     ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
     if (channelwise_) {
-      dw_filter_ = ConvFilterToDepthwise(filter.data_as<float>(), g.out_c, g.filter_h, g.filter_w);
-      dw_kernel_.Init(isa(), g, dw_filter_.data(), BiasOf(g.out_c), lo, hi,
+      // The kernel keeps its own copy.
+      const std::vector<float> dw_filter =
+          ConvFilterToDepthwise(filter.data_as<float>(), g.out_c, g.filter_h, g.filter_w);
+      dw_kernel_.Init(isa(), g, dw_filter.data(), BiasOf(g.out_c), lo, hi,
                       builtin_float_rounding());
       return;
     }
@@ -114,7 +116,6 @@ class Conv2DF32 : public FloatWeightsOp {
  private:
   ConvF32Kernel kernel_;
   bool channelwise_ = false;
-  std::vector<float> dw_filter_;  // kernels may read it at Eval
   DepthwiseF32Kernel dw_kernel_;
 };
 

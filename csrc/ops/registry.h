@@ -122,6 +122,9 @@ std::unique_ptr<Op> MakeFullyConnectedF32();
 std::unique_ptr<Op> MakeAddF32();
 std::unique_ptr<Op> MakeSubF32();
 std::unique_ptr<Op> MakeMulF32();
+// ADD / SUB / MUL (builtin_code) then the clamp std::min(std::max(lo, x), hi)
+// of a RELU-family op on its output (interpreter/fusion.h).
+std::unique_ptr<Op> MakeBinaryThenClampF32(int builtin_code, float lo, float hi);
 std::unique_ptr<Op> MakeMeanF32();
 std::unique_ptr<Op> MakeSumF32();
 std::unique_ptr<Op> MakeSoftmaxF32();

@@ -40,9 +40,11 @@ void IgemmF32Rows(const GemmF32Args&, const float* const*, int, int, float*, siz
 void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
 }  // namespace f32_fma_avx2
 
-// AVX-512F: 8 rows x 32 columns (two panels, one zmm each), depthwise 16 channels a vector.
+// AVX-512F: 8 rows x 32 columns (two panels, one zmm each; the indirect form
+// 6 x 32), depthwise 4 pixels x 16 channels a vector.
 namespace f32_avx512 {
 void GemmF32Rows(const GemmF32Args&, const float*, size_t, int, float*, size_t);
+void IgemmF32Rows(const GemmF32Args&, const float* const*, int, int, float*, size_t);
 void DepthwiseF32Rows(const DepthwiseF32Args&, const float*, int, int, float*);
 }  // namespace f32_avx512
 

@@ -32,7 +32,8 @@ class ConvF32Kernel {
 
   ConvGeometry g_{};
   bool pointwise_ = false;
-  std::vector<float> packed_, bias_, b_rows_;
+  AlignedFloats packed_, bias_;
+  std::vector<float> b_rows_;
   std::vector<float> zeros_;          // in_c zeros: the padding taps of igemm_
   std::vector<size_t> tap_offsets_;  // each tap's offset from the window's first pixel
   // Indirection table of all rows for input address table_input_ (sized at
@@ -46,13 +47,13 @@ class ConvF32Kernel {
 
 class DepthwiseF32Kernel {
  public:
-  // filter: [1][filter_h][filter_w][out_c], must outlive the kernel.
+  // filter: [1][filter_h][filter_w][out_c]; copied, as is the bias.
   void Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
             float act_min, float act_max, bool builtin_rounding = false);
   void Run(const float* input, float* output, ThreadPool* pool) const;
 
  private:
-  std::vector<float> bias_;
+  AlignedFloats bias_, filter_;
   DepthwiseF32Args args_;
   DepthwiseF32RowsFn rows_ = nullptr;
 };
@@ -65,7 +66,8 @@ class FullyConnectedF32Kernel {
   void Run(int batches, const float* input, float* output, ThreadPool* pool) const;
 
  private:
-  std::vector<float> packed_, bias_, b_rows_;
+  AlignedFloats packed_, bias_;
+  std::vector<float> b_rows_;
   GemmF32Args args_;
   GemmF32RowsFn gemm_ = nullptr;
 };

@@ -8,10 +8,10 @@
 
 namespace pyrt {
 
-std::vector<float> PackGemmF32B(const float* w, int n, int k) {
+AlignedFloats PackGemmF32B(const float* w, int n, int k) {
   constexpr int kW = kGemmF32PanelWidth;
   const int panels = (n + kW - 1) / kW;
-  std::vector<float> packed(static_cast<size_t>(panels) * k * kW, 0.f);
+  AlignedFloats packed(static_cast<size_t>(panels) * k * kW, 0.f);
   for (int col = 0; col < n; ++col) {
     float* dst = packed.data() + static_cast<size_t>(col / kW) * k * kW + col % kW;
     const float* src = w + static_cast<size_t>(col) * k;
@@ -20,9 +20,9 @@ std::vector<float> PackGemmF32B(const float* w, int n, int k) {
   return packed;
 }
 
-std::vector<float> PadGemmF32Bias(const float* bias, int n) {
+AlignedFloats PadGemmF32Bias(const float* bias, int n) {
   constexpr int kW = kGemmF32PanelWidth;
-  std::vector<float> padded(static_cast<size_t>((n + kW - 1) / kW) * kW, 0.f);
+  AlignedFloats padded(static_cast<size_t>((n + kW - 1) / kW) * kW, 0.f);
   if (bias) std::copy(bias, bias + n, padded.begin());
   return padded;
 }

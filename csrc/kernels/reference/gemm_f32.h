@@ -5,12 +5,32 @@
 #pragma once
 
 #include <cstddef>
+#include <new>
 #include <vector>
 
 #include "kernels/conv_geometry.h"
 #include "kernels/isa.h"
 
 namespace pyrt {
+
+// Floats from a 64-byte boundary: packed panels and depthwise filters are
+// read a cache line per zmm vector, and a load straddling two lines takes
+// two L1 accesses (std::vector<float> gives 16-byte alignment).
+template <typename T>
+struct CacheLineAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kAlign{64};
+  CacheLineAllocator() = default;
+  template <typename U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
+  void deallocate(T* p, size_t) { ::operator delete(p, kAlign); }
+  template <typename U>
+  bool operator==(const CacheLineAllocator<U>&) const { return true; }
+  template <typename U>
+  bool operator!=(const CacheLineAllocator<U>&) const { return false; }
+};
+using AlignedFloats = std::vector<float, CacheLineAllocator<float>>;
 
 constexpr int kGemmF32PanelWidth = 16;
 // Up to this many columns, B's rows are kept too (GemmF32Args::b_rows).
@@ -29,9 +49,9 @@ struct GemmF32Args {
 
 // B given as rows of `w` [n][k] (TFLite filter / FC weight order), stored as
 // panels of 16 columns: panel p holds B[k][16p..16p+15] contiguous per k.
-std::vector<float> PackGemmF32B(const float* w, int n, int k);
+AlignedFloats PackGemmF32B(const float* w, int n, int k);
 // Bias (or zeros when null) padded to whole panels.
-std::vector<float> PadGemmF32Bias(const float* bias, int n);
+AlignedFloats PadGemmF32Bias(const float* bias, int n);
 
 struct DepthwiseF32Args {
   ConvGeometry g{};

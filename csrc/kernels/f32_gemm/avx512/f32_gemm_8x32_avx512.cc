@@ -1,5 +1,6 @@
-// Float32 GEMM 8x32 (two packed 16-column panels, one zmm each) and
-// depthwise rows with AVX-512F (built with the avx512 flags; reached only
+// Float32 GEMM 8x32 (two packed 16-column panels, one zmm each), its
+// indirect form for convolutions (6x32: the indirection table's 6-row
+// groups), and depthwise rows (4 pixels x up to 64 channels) with AVX-512F (built with the avx512 flags; reached only
 // through F32GemmConfigFor on the avx512vnni path, whose CPUs all have
 // AVX-512F).
 #include <immintrin.h>
@@ -19,6 +20,23 @@ inline __mmask16 FirstLanes(int n) { return static_cast<__mmask16>((1u << n) - 1
 // Operand order keeps a NaN sum NaN, as the reference's clamp does.
 inline __m512 Clamp(__m512 v, __m512 lo, __m512 hi) {
   return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+}
+
+// Clamps and stores an MR x NP tile, the first `cols` (1..16 * NP) columns.
+// Both loops fully unrolled and no early exit (an empty mask stores
+// nothing): otherwise GCC keeps `acc` in memory and spills all of it after
+// the k loop, which costs as much as the loop itself at K = 16.
+template <int MR, int NP>
+inline void StoreTile(const __m512 (&acc)[MR][NP], float* c, size_t ldc, int cols, __m512 lo,
+                      __m512 hi) {
+  constexpr int kW = kGemmF32PanelWidth;
+  #pragma GCC unroll 4
+  for (int j = 0; j < NP; ++j) {
+    const __mmask16 mask = FirstLanes(std::max(0, std::min(kW, cols - kW * j)));
+    #pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+      _mm512_mask_storeu_ps(c + i * ldc + kW * j, mask, Clamp(acc[i][j], lo, hi));
+  }
 }
 
 // MR rows of A times NP consecutive packed panels (K x 16 each), sums
@@ -41,15 +59,7 @@ void MicroKernel(int K, const float* a, size_t lda, const float* panel, const fl
       for (int j = 0; j < NP; ++j) acc[i][j] = _mm512_fmadd_ps(x, w[j], acc[i][j]);
     }
   }
-  for (int j = 0; j < NP; ++j) {
-    const int n = std::min(kW, cols - kW * j);
-    if (n <= 0) break;
-    const __mmask16 mask = FirstLanes(n);
-    // Fully unrolled, so the accumulators stay registers inside the K loop.
-    #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-      _mm512_mask_storeu_ps(c + i * ldc + kW * j, mask, Clamp(acc[i][j], lo, hi));
-  }
+  StoreTile<MR, NP>(acc, c, ldc, cols, lo, hi);
 }
 
 template <int NP>
@@ -73,6 +83,112 @@ void PanelRows(const GemmF32Args& g, const float* a, size_t lda, int rows, const
   }
 }
 
+// The indirect form (IgemmF32Rows): MR <= 6 rows whose A values come from
+// `taps` pointers each (tap_len contiguous floats: an input pixel's channels,
+// or zeros for padding), times NP packed panels. The 6 rows' pointers of a
+// tap are adjacent (kIgemmF32GroupRows), so one pointer walks the table.
+template <int MR, int NP>
+void IndirectMicroKernel(int taps, int tap_len, const float* const* ind, const float* panel,
+                         const float* bias, float* c, size_t ldc, int cols, __m512 lo,
+                         __m512 hi) {
+  constexpr int kW = kGemmF32PanelWidth;
+  const size_t panel_stride = static_cast<size_t>(taps) * tap_len * kW;
+  __m512 acc[MR][NP];
+  for (int j = 0; j < NP; ++j) {
+    const __m512 b = _mm512_loadu_ps(bias + kW * j);
+    for (int i = 0; i < MR; ++i) acc[i][j] = b;
+  }
+  for (int t = 0; t < taps; ++t, ind += kIgemmF32GroupRows) {
+    const float* a[MR];
+    for (int i = 0; i < MR; ++i) a[i] = ind[i];
+    for (int k = 0; k < tap_len; ++k, panel += kW) {
+      __m512 w[NP];
+      for (int j = 0; j < NP; ++j) w[j] = _mm512_loadu_ps(panel + j * panel_stride);
+      for (int i = 0; i < MR; ++i) {
+        const __m512 x = _mm512_set1_ps(a[i][k]);
+        for (int j = 0; j < NP; ++j) acc[i][j] = _mm512_fmadd_ps(x, w[j], acc[i][j]);
+      }
+    }
+  }
+  StoreTile<MR, NP>(acc, c, ldc, cols, lo, hi);
+}
+
+template <int NP>
+void IndirectPanelRows(int taps, int tap_len, const float* const* ind, int rows,
+                       const float* panel, const float* bias, float* c, size_t ldc, int cols,
+                       __m512 lo, __m512 hi) {
+  constexpr int kG = kIgemmF32GroupRows;
+  int m = 0;
+  for (; m + kG <= rows; m += kG)
+    IndirectMicroKernel<kG, NP>(taps, tap_len, ind + m * taps, panel, bias, c + m * ldc, ldc,
+                                cols, lo, hi);
+  ind += m * taps;
+  c += m * ldc;
+  switch (rows - m) {
+    case 5: return IndirectMicroKernel<5, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
+    case 4: return IndirectMicroKernel<4, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
+    case 3: return IndirectMicroKernel<3, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
+    case 2: return IndirectMicroKernel<2, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
+    case 1: return IndirectMicroKernel<1, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
+    default: return;
+  }
+}
+static_assert(kIgemmF32GroupRows == 6, "IndirectPanelRows' remainder cases cover 1..5 rows");
+
+// NP output pixels (base[p], out[p]; adjacent columns share the taps) x NV
+// vectors of 16 channels from c, sums started from the bias. Each weight
+// vector is loaded once per tap for all NP pixels, and the NP * NV
+// independent sums hide the FMA latency even at 16 or 32 channels.
+template <int NP, int NV>
+inline void DepthwiseBlock(const float* const* base, const DepthwiseTaps& tp, const float* filter,
+                           const float* bias, int c, float* const* out, __m512 lo, __m512 hi) {
+  __m512 acc[NP][NV];
+  for (int v = 0; v < NV; ++v) {
+    const __m512 b = _mm512_loadu_ps(bias + c + 16 * v);
+    for (int p = 0; p < NP; ++p) acc[p][v] = b;
+  }
+  for (int t = 0; t < tp.count; ++t) {
+    const float* w = filter + tp.w_off[t] + c;
+    const size_t x = tp.x_off[t] + c;
+    for (int v = 0; v < NV; ++v) {
+      const __m512 wv = _mm512_loadu_ps(w + 16 * v);
+      for (int p = 0; p < NP; ++p)
+        acc[p][v] = _mm512_fmadd_ps(_mm512_loadu_ps(base[p] + x + 16 * v), wv, acc[p][v]);
+    }
+  }
+  for (int p = 0; p < NP; ++p)
+    for (int v = 0; v < NV; ++v) _mm512_storeu_ps(out[p] + c + 16 * v, Clamp(acc[p][v], lo, hi));
+}
+
+// The last C % 16 channels from c: masked loads never touch the lanes past C.
+template <int NP>
+inline void DepthwiseTail(const float* const* base, const DepthwiseTaps& tp, const float* filter,
+                          const float* bias, int c, __mmask16 mask, float* const* out, __m512 lo,
+                          __m512 hi) {
+  __m512 acc[NP];
+  const __m512 b = _mm512_maskz_loadu_ps(mask, bias + c);
+  for (int p = 0; p < NP; ++p) acc[p] = b;
+  for (int t = 0; t < tp.count; ++t) {
+    const __m512 wv = _mm512_maskz_loadu_ps(mask, filter + tp.w_off[t] + c);
+    for (int p = 0; p < NP; ++p)
+      acc[p] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, base[p] + tp.x_off[t] + c), wv, acc[p]);
+  }
+  for (int p = 0; p < NP; ++p) _mm512_mask_storeu_ps(out[p] + c, mask, Clamp(acc[p], lo, hi));
+}
+
+// All C channels of NP pixels: 64 channels a step, then 32, 16, the tail.
+template <int NP>
+inline void DepthwisePixels(const float* const* base, const DepthwiseTaps& tp,
+                            const DepthwiseF32Args& d, int C, __mmask16 tail, float* const* out,
+                            __m512 lo, __m512 hi) {
+  int c = 0;
+  if constexpr (NP <= 4)  // 16 sums; NP = 8 runs only where C < 64
+    for (; c + 64 <= C; c += 64) DepthwiseBlock<NP, 4>(base, tp, d.filter, d.bias, c, out, lo, hi);
+  if (c + 32 <= C) DepthwiseBlock<NP, 2>(base, tp, d.filter, d.bias, c, out, lo, hi), c += 32;
+  if (c + 16 <= C) DepthwiseBlock<NP, 1>(base, tp, d.filter, d.bias, c, out, lo, hi), c += 16;
+  if (c < C) DepthwiseTail<NP>(base, tp, d.filter, d.bias, c, tail, out, lo, hi);
+}
+
 }  // namespace
 
 void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c,
@@ -94,6 +210,68 @@ void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, flo
   }
 }
 
+void IgemmF32Rows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
+                  size_t ldc) {
+  constexpr int kW = kGemmF32PanelWidth;
+  const __m512 lo = _mm512_set1_ps(g.act_min), hi = _mm512_set1_ps(g.act_max);
+  const int panels = (g.n + kW - 1) / kW, tap_len = g.k / taps;
+  for (int p = 0; p < panels;) {
+    const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
+    const float* bias = g.bias + p * kW;
+    const int cols = std::min(2 * kW, g.n - p * kW);
+    if (p + 2 <= panels) {
+      IndirectPanelRows<2>(taps, tap_len, ind, rows, panel, bias, c + p * kW, ldc, cols, lo, hi);
+      p += 2;
+    } else {
+      IndirectPanelRows<1>(taps, tap_len, ind, rows, panel, bias, c + p * kW, ldc, cols, lo, hi);
+      p += 1;
+    }
+  }
+}
+
+namespace {
+
+// Output rows, interior pixels kNp at a time (adjacent columns share taps).
+template <int kNp>
+void DepthwiseRowsOf(const DepthwiseF32Args& d, const float* input, int row0, int rows,
+                     float* output) {
+  const ConvGeometry& g = d.g;
+  const int C = g.out_c;
+  const size_t step = static_cast<size_t>(g.stride_w) * C;
+  const __m512 lo = _mm512_set1_ps(d.act_min), hi = _mm512_set1_ps(d.act_max);
+  const __mmask16 tail = FirstLanes(C % 16);
+  DepthwiseTaps row_taps, edge_taps;
+  for (int r = row0; r < row0 + rows; ++r) {
+    const int b = r / g.out_h, oy = r % g.out_h;
+    const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
+    float* out_row = output + static_cast<size_t>(r) * g.out_w * C;
+    DepthwiseRowTaps(g, oy, &row_taps);
+    for (int ox = 0; ox < g.out_w;) {
+      float* out[kNp];
+      for (int p = 0; p < kNp; ++p) out[p] = out_row + static_cast<size_t>(ox + p) * C;
+      if (!DepthwiseColumnInterior(g, ox)) {
+        DepthwisePixelTaps(g, oy, ox, &edge_taps);
+        DepthwisePixels<1>(&image, edge_taps, d, C, tail, out, lo, hi);
+        ++ox;
+        continue;
+      }
+      // Interior columns form one run, so kNp of them when the last one is.
+      const float* base[kNp];
+      base[0] = image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C;
+      for (int p = 1; p < kNp; ++p) base[p] = base[p - 1] + step;
+      if (ox + kNp <= g.out_w && DepthwiseColumnInterior(g, ox + kNp - 1)) {
+        DepthwisePixels<kNp>(base, row_taps, d, C, tail, out, lo, hi);
+        ox += kNp;
+      } else {
+        DepthwisePixels<1>(base, row_taps, d, C, tail, out, lo, hi);
+        ++ox;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, int rows,
                       float* output) {
   const ConvGeometry& g = d.g;
@@ -102,41 +280,12 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
     f32_portable::DepthwiseF32Rows(d, input, row0, rows, output);  // multiplier > 1, huge filters
     return;
   }
-  const int C = g.out_c;
-  const __m512 lo = _mm512_set1_ps(d.act_min), hi = _mm512_set1_ps(d.act_max);
-  const __mmask16 tail = FirstLanes(C % 16);
-  ForEachDepthwisePixel(g, input, output, row0, rows, [&](const float* base,
-                                                          const DepthwiseTaps& tp, float* out) {
-    const size_t* x_off = tp.x_off;
-    const size_t* w_off = tp.w_off;
-    const int taps = tp.count;
-    int c = 0;
-    for (; c + 64 <= C; c += 64) {
-      __m512 acc[4];
-      for (int v = 0; v < 4; ++v) acc[v] = _mm512_loadu_ps(d.bias + c + 16 * v);
-      for (int t = 0; t < taps; ++t) {
-        const float* x = base + x_off[t] + c;
-        const float* w = d.filter + w_off[t] + c;
-        for (int v = 0; v < 4; ++v)
-          acc[v] = _mm512_fmadd_ps(_mm512_loadu_ps(x + 16 * v), _mm512_loadu_ps(w + 16 * v), acc[v]);
-      }
-      for (int v = 0; v < 4; ++v) _mm512_storeu_ps(out + c + 16 * v, Clamp(acc[v], lo, hi));
-    }
-    for (; c + 16 <= C; c += 16) {
-      __m512 acc = _mm512_loadu_ps(d.bias + c);
-      for (int t = 0; t < taps; ++t)
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(base + x_off[t] + c),
-                              _mm512_loadu_ps(d.filter + w_off[t] + c), acc);
-      _mm512_storeu_ps(out + c, Clamp(acc, lo, hi));
-    }
-    if (c < C) {  // masked loads never touch the lanes past C
-      __m512 acc = _mm512_maskz_loadu_ps(tail, d.bias + c);
-      for (int t = 0; t < taps; ++t)
-        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, base + x_off[t] + c),
-                              _mm512_maskz_loadu_ps(tail, d.filter + w_off[t] + c), acc);
-      _mm512_mask_storeu_ps(out + c, tail, Clamp(acc, lo, hi));
-    }
-  });
+  // Under 64 channels other than 32, 4 pixels leave as few as 4 independent
+  // sums per vector (24 channels: 16 + a masked 8), too few to hide the FMA
+  // latency: 8 pixels (BlazeFace's 64x64x24 layers 0.073 -> 0.067 ms). At 32
+  // channels, 4 pixels already make 8 sums.
+  if (g.out_c < 64 && g.out_c != 32) return DepthwiseRowsOf<8>(d, input, row0, rows, output);
+  DepthwiseRowsOf<4>(d, input, row0, rows, output);
 }
 
 }  // namespace f32_avx512

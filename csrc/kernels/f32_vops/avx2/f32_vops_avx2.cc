@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 
 #include "kernels/f32_vops/f32_vops.h"
@@ -88,6 +89,8 @@ void MaxPool(const PoolGeometry& g, const float* input, float* output, float lo,
   const __m256 neg_inf = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
   // acc = std::max(acc, x) is _mm256_max_ps(x, acc).
   auto step = [](__m256 acc, __m256 x) { return _mm256_max_ps(x, acc); };
+  static const int32_t kOnes[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+  const __m256i tail = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kOnes + 8 - C % 8));
   for (int b = 0; b < g.batch; ++b) {
     const float* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
     for (int oy = 0; oy < g.out_h; ++oy) {
@@ -119,12 +122,15 @@ void MaxPool(const PoolGeometry& g, const float* input, float* output, float lo,
               acc = step(acc, _mm256_loadu_ps(image + (static_cast<size_t>(y) * g.in_w + x) * C + c));
           _mm256_storeu_ps(output + c, ClampValue(acc, l, h));
         }
-        for (; c < C; ++c) {  // the reference's scalar steps
-          float acc = -std::numeric_limits<float>::infinity();
+        if (c < C) {  // the last C % 8 channels: lanes past C load 0 and are not stored
+          __m256 acc = neg_inf;
           for (int y = y0; y < y1; ++y)
             for (int x = x0; x < x1; ++x)
-              acc = std::max(acc, image[(static_cast<size_t>(y) * g.in_w + x) * C + c]);
-          output[c] = std::min(std::max(acc, lo), hi);
+              acc = step(acc, _mm256_maskload_ps(
+                                  image + (static_cast<size_t>(y) * g.in_w + x) * C + c, tail));
+          alignas(32) float r[8];  // not vmaskmovps: slow stores on AMD cores
+          _mm256_store_ps(r, ClampValue(acc, l, h));
+          for (int j = 0; j < C - c; ++j) output[c + j] = r[j];
         }
       }
     }
