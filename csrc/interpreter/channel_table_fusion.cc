@@ -109,18 +109,12 @@ void FuseChannelTablesS8(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
     desc->outputs = {last.outputs[0]};
     std::unique_ptr<Op> op =
         channels == 1 ? MakeFusedLutS8(table.data()) : MakeFusedChannelLutS8(std::move(table), channels);
-    op->Bind(desc.get(), {&tensors[x]}, {&tensors[last.outputs[0]]});
-    op->set_isa(isa);
-    op->Prepare();
     for (size_t i = 0; i + 1 < chain.size(); ++i) removed[chain[i].first] = true;
-    ops[chain.back().first] = op.get();
-    fused->descs.push_back(std::move(desc));
-    fused->ops.push_back(std::move(op));
+    const int32_t y = desc->outputs[0];
+    ops[chain.back().first] =
+        fused->Add(std::move(desc), std::move(op), {&tensors[x]}, {&tensors[y]}, isa);
   }
-  size_t kept = 0;
-  for (size_t s = 0; s < ops.size(); ++s)
-    if (!removed[s]) ops[kept++] = ops[s];
-  ops.resize(kept);
+  DropRemoved(ops, removed);
 }
 
 }  // namespace pyrt

@@ -56,6 +56,23 @@ bool SpatialZeroPad(const Op& pad, const std::vector<Tensor>& tensors, int32_t p
 
 }  // namespace
 
+Op* FusedOps::Add(std::unique_ptr<OpDesc> desc, std::unique_ptr<Op> op,
+                  std::vector<Tensor*> inputs, std::vector<Tensor*> outputs, Isa isa) {
+  op->Bind(desc.get(), std::move(inputs), std::move(outputs));
+  op->set_isa(isa);
+  op->Prepare();
+  descs.push_back(std::move(desc));
+  ops.push_back(std::move(op));
+  return ops.back().get();
+}
+
+void DropRemoved(std::vector<Op*>& ops, const std::vector<bool>& removed) {
+  size_t kept = 0;
+  for (size_t s = 0; s < ops.size(); ++s)
+    if (!removed[s]) ops[kept++] = ops[s];
+  ops.resize(kept);
+}
+
 void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
                         const std::vector<int32_t>& keep, Isa isa, FusedOps* fused) {
   std::vector<int> consumers, producer;
@@ -81,18 +98,10 @@ void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
     std::vector<Tensor*> ins;
     for (int32_t t : desc->inputs) ins.push_back(t >= 0 ? &tensors[t] : nullptr);
     std::unique_ptr<Op> op = depthwise ? MakeDepthwiseConv2DF32() : MakeConv2DF32();
-    op->Bind(desc.get(), ins, {&tensors[d.outputs[0]]});
-    op->set_isa(isa);
-    op->Prepare();
     removed[producer[padded]] = true;
-    ops[s] = op.get();
-    fused->descs.push_back(std::move(desc));
-    fused->ops.push_back(std::move(op));
+    ops[s] = fused->Add(std::move(desc), std::move(op), ins, {&tensors[d.outputs[0]]}, isa);
   }
-  size_t kept = 0;
-  for (size_t s = 0; s < ops.size(); ++s)
-    if (!removed[s]) ops[kept++] = ops[s];
-  ops.resize(kept);
+  DropRemoved(ops, removed);
 }
 
 void FuseClampIntoBinaryF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
@@ -124,18 +133,10 @@ void FuseClampIntoBinaryF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
     desc->outputs = {out};
     std::vector<Tensor*> ins = {&tensors[bd.inputs[0]], &tensors[bd.inputs[1]]};
     std::unique_ptr<Op> op = MakeBinaryThenClampF32(bd.builtin_code, lo, hi);
-    op->Bind(desc.get(), ins, {&tensors[out]});
-    op->set_isa(isa);
-    op->Prepare();
     removed[producer[t]] = true;
-    ops[s] = op.get();
-    fused->descs.push_back(std::move(desc));
-    fused->ops.push_back(std::move(op));
+    ops[s] = fused->Add(std::move(desc), std::move(op), ins, {&tensors[out]}, isa);
   }
-  size_t kept = 0;
-  for (size_t s = 0; s < ops.size(); ++s)
-    if (!removed[s]) ops[kept++] = ops[s];
-  ops.resize(kept);
+  DropRemoved(ops, removed);
 }
 
 void FuseElementwiseS8(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
@@ -160,21 +161,12 @@ void FuseElementwiseS8(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
       desc->name = f.desc().name + "+" + d.name;
       desc->inputs = {x};
       desc->outputs = {out};
-      std::unique_ptr<Op> op = MakeFusedLutS8(lut);
-      op->Bind(desc.get(), {&tensors[x]}, {&tensors[out]});
-      op->set_isa(isa);
-      op->Prepare();
       removed[producer[t]] = true;
-      ops[s] = op.get();
-      fused->descs.push_back(std::move(desc));
-      fused->ops.push_back(std::move(op));
+      ops[s] = fused->Add(std::move(desc), MakeFusedLutS8(lut), {&tensors[x]}, {&tensors[out]}, isa);
       break;
     }
   }
-  size_t kept = 0;
-  for (size_t s = 0; s < ops.size(); ++s)
-    if (!removed[s]) ops[kept++] = ops[s];
-  ops.resize(kept);
+  DropRemoved(ops, removed);
 }
 
 }  // namespace pyrt

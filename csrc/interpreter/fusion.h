@@ -20,7 +20,15 @@ namespace pyrt {
 struct FusedOps {
   std::vector<std::unique_ptr<OpDesc>> descs;
   std::vector<std::unique_ptr<Op>> ops;
+
+  // Binds `op` to `desc` and the given tensors, prepares it on `isa`, keeps
+  // both alive and returns the op for the invoke list.
+  Op* Add(std::unique_ptr<OpDesc> desc, std::unique_ptr<Op> op, std::vector<Tensor*> inputs,
+          std::vector<Tensor*> outputs, Isa isa);
 };
+
+// Drops the ops marked in `removed` from `ops`, keeping the others' order.
+void DropRemoved(std::vector<Op*>& ops, const std::vector<bool>& removed);
 
 // `ops`: the prepared ops that run at invoke, in order; rewritten in place.
 // Tensors in `keep` (graph outputs) are never fused away. New ops are owned
