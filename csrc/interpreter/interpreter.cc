@@ -60,7 +60,7 @@ std::string TensorLabel(const Tensor& t) { return StrCat("tensor ", t.index, " '
 
 }  // namespace
 
-void Interpreter::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
+void Interpreter::FreeDeleter::operator()(void* p) const { std::free(p); }
 
 Interpreter::Interpreter(const uint8_t* data, size_t size, InterpreterOptions options)
     : options_(options), model_(ReadModel(data, size, options.subgraph)) {
@@ -368,12 +368,16 @@ void Interpreter::PlanMemory() {
   const std::vector<size_t> sizes = AddArenaGuards(&requests, end);
   const ArenaPlan plan = PlanArena(requests, kArenaAlignment);
   arena_bytes_ = plan.total_bytes;
-  arena_.reset(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, std::max<size_t>(arena_bytes_, kArenaAlignment))));
-  if (!arena_) throw std::bad_alloc();
-  std::memset(arena_.get(), 0, arena_bytes_);
-  PoisonArenaGuards(arena_.get(), plan, sizes);
+  // Zeroed by calloc, not memset: a large block comes as fresh pages that
+  // read as zero without being written, so loading faults none of them in
+  // (a memset did, for every page of the arena).
+  arena_block_.reset(std::calloc(arena_bytes_ + kArenaAlignment, 1));
+  if (!arena_block_) throw std::bad_alloc();
+  const uintptr_t block = reinterpret_cast<uintptr_t>(arena_block_.get());
+  arena_ = reinterpret_cast<uint8_t*>((block + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment);
+  PoisonArenaGuards(arena_, plan, sizes);
   for (size_t r = 0; r < request_tensor.size(); ++r)
-    tensors_[request_tensor[r]].data = arena_.get() + plan.offsets[r];
+    tensors_[request_tensor[r]].data = arena_ + plan.offsets[r];
 
   ResetVariableTensors();
   run_list_.clear();
@@ -394,7 +398,7 @@ void Interpreter::Invoke() {
   if (dynamic()) return InvokeDynamic();
   if (options_.profile) return InvokeProfiled();
   for (const Step& step : run_list_)
-    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, context_->pool});
+    step.op->Eval(EvalContext{arena_ + step.scratch_offset, context_->pool});
 }
 
 void Interpreter::InvokeProfiled() {
@@ -402,7 +406,7 @@ void Interpreter::InvokeProfiled() {
   for (size_t s = 0; s < run_list_.size(); ++s) {
     const Step& step = run_list_[s];
     const Clock::time_point start = Clock::now();
-    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, context_->pool});
+    step.op->Eval(EvalContext{arena_ + step.scratch_offset, context_->pool});
     profile_[s].seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
 }
@@ -426,7 +430,7 @@ void Interpreter::InvokeDynamic() {
     }
     const Step& step = run_list_[s];
     const Clock::time_point start = options_.profile ? Clock::now() : Clock::time_point();
-    step.op->Eval(EvalContext{arena_.get() + step.scratch_offset, context_->pool});
+    step.op->Eval(EvalContext{arena_ + step.scratch_offset, context_->pool});
     if (options_.profile)
       profile_[s].seconds = std::chrono::duration<double>(Clock::now() - start).count();
     ++s;

@@ -147,8 +147,9 @@ class Interpreter {
   std::vector<std::vector<uint8_t>> folded_storage_;
   // Aligned copies of constants the file stored off their alignment.
   std::vector<std::vector<uint64_t>> aligned_constants_;
-  struct FreeDeleter { void operator()(uint8_t* p) const; };
-  std::unique_ptr<uint8_t, FreeDeleter> arena_;
+  struct FreeDeleter { void operator()(void* p) const; };
+  std::unique_ptr<void, FreeDeleter> arena_block_;  // calloc'ed; arena_ lies inside, aligned
+  uint8_t* arena_ = nullptr;
   size_t arena_bytes_ = 0;
   bool prepared_ = false;
 

@@ -85,13 +85,17 @@ void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   if (simd_) {
     const int G = config_->group;
     // bias - zp * sum(w), wrapping like the reference's int32 accumulation.
+    // Tap by tap: each pass reads one contiguous row of channels.
     std::vector<int32_t> folded(bias);
     const int taps = g.filter_h * g.filter_w;
+    std::vector<uint32_t> sums(g.out_c, 0);  // unsigned: wrapping is defined
+    for (int t = 0; t < taps; ++t) {
+      const int8_t* row = filter + static_cast<size_t>(t) * g.out_c;
+      for (int c = 0; c < g.out_c; ++c) sums[c] += static_cast<uint32_t>(row[c]);
+    }
     for (int c = 0; c < g.out_c; ++c) {
-      int64_t sum = 0;
-      for (int t = 0; t < taps; ++t) sum += filter[static_cast<size_t>(t) * g.out_c + c];
       folded[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
-                                       static_cast<uint32_t>(sum * input_zero_point));
+                                       sums[c] * static_cast<uint32_t>(input_zero_point));
     }
     scalars_ = EpilogueScalars(output_zero_point, act_min, act_max);
     packed_ = PackDwGroups(*config_, g, filter, folded, multiplier, shift, scalars_);

@@ -115,6 +115,12 @@ class Vector {
   const uint8_t* data() const { return src_ ? src_->data + span_.start : nullptr; }
   std::vector<T> ToStd() const {
     std::vector<T> out(span_.count);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if constexpr (!std::is_same_v<T, bool>) {  // the wire's byte order: one copy
+      if (span_.count) std::memcpy(out.data(), src_->data + span_.start, span_.count * sizeof(T));
+      return out;
+    }
+#endif
     for (uint32_t i = 0; i < span_.count; ++i)
       out[i] = Load<T>(src_, span_.start + static_cast<uint64_t>(i) * sizeof(T));
     return out;

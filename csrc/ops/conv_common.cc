@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "quant/multiplier.h"
 #include "core/error.h"
+#include "kernels/weight_sums_s8.h"
+#include "quant/multiplier.h"
 
 namespace pyrt {
 
@@ -78,12 +79,12 @@ std::vector<int32_t> ReadBias(const Tensor* bias, int n) {
 
 std::vector<int32_t> FoldInputZeroPoint(std::vector<int32_t> bias, const int8_t* filter, int K,
                                         int32_t input_zero_point) {
+  std::vector<int32_t> sums(bias.size());
+  WeightRowSumsS8(filter, static_cast<int64_t>(bias.size()), K, sums.data());
   for (size_t c = 0; c < bias.size(); ++c) {
-    int32_t sum = 0;
-    for (int k = 0; k < K; ++k) sum += filter[c * K + k];
     // Wrapping arithmetic: the reference accumulates in int32 too.
     bias[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
-                                   static_cast<uint32_t>(input_zero_point) * static_cast<uint32_t>(sum));
+                                   static_cast<uint32_t>(input_zero_point) * static_cast<uint32_t>(sums[c]));
   }
   return bias;
 }
