@@ -205,14 +205,15 @@ bool MakeSumTables(const AddSubParams& p, Qs8AddSubTables* t) {
       t->high[in][1][i] = static_cast<uint8_t>(high[in][i] >> 8);
     }
   }
-  // One value of a against all 256 of b at a time: stack rows, not 256 KB
-  // of fresh heap pages (their faults cost more than the lookups).
-  int8_t a[256], b[256], want[256], got[256];
+  // One value of a (broadcast: the same table entries the looked-up rows
+  // read) against all 256 of b at a time, on stack rows: 256 KB of fresh
+  // heap pages cost more than the lookups.
+  int8_t b[256], want[256], got[256];
   for (int i = 0; i < 256; ++i) b[i] = static_cast<int8_t>(i);
   for (int v = 0; v < 256; ++v) {
-    std::memset(a, v, sizeof(a));
-    Int32Row(p, *t, a, 1, b, 1, want, 256);
-    SumRow(p, *t, a, 1, b, 1, got, 256);
+    const int8_t a = static_cast<int8_t>(v);
+    Int32Row(p, *t, &a, 0, b, 1, want, 256);
+    SumRow(p, *t, &a, 0, b, 1, got, 256);
     if (std::memcmp(want, got, sizeof(got)) != 0) return false;
   }
   return true;
