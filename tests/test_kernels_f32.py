@@ -274,3 +274,26 @@ def test_builtin_rounding_keeps_nan_and_inf_as_the_reference(isa):
                                 builtin_rounding=True)
     assert np.isnan(ref).any()
     _same_bits(ours, ref, f"{isa} depthwise")
+
+
+def _half_bits_to_float_bits(h: np.ndarray) -> np.ndarray:
+    """IEEE binary16 -> binary32 bit patterns, written out field by field
+    (NaN payloads kept, subnormals normalized), independent of the C++."""
+    h = h.astype(np.uint32)
+    sign, exp, mant = (h & 0x8000) << 16, (h >> 10) & 0x1F, h & 0x3FF
+    normal = sign | ((exp + 112) << 23) | (mant << 13)
+    special = sign | 0x7F800000 | (mant << 13)
+    # A subnormal m * 2^-24: m's top bit at position p gives exponent p - 24.
+    m = np.maximum(mant, 1)
+    p = np.floor(np.log2(m)).astype(np.uint32)
+    sub = sign | ((p + 103) << 23) | (((mant << (23 - p)) & 0x7FFFFF))
+    sub = np.where(mant == 0, sign, sub)
+    return np.where(exp == 0x1F, special, np.where(exp == 0, sub, normal)).astype(np.uint32)
+
+
+@pytest.mark.parametrize("offset", [0, 3])
+def test_half_to_float_every_value(offset):
+    """All 65536 float16 patterns (and an unaligned start, for the tail)."""
+    h = np.arange(65536, dtype=np.uint16)[offset:]
+    got = np.asarray(T.half_to_float(h)).view(np.uint32)
+    np.testing.assert_array_equal(got, _half_bits_to_float_bits(h))

@@ -2,7 +2,7 @@
 // TFLite reference;
 // float16 -> float32 (float16-weight models: the weights are constants, so
 // the interpreter folds these ops at Prepare and they never run at invoke).
-#include "kernels/reference/float16.h"
+#include "kernels/half_to_float.h"
 #include "kernels/reference/quantize.h"
 #include "ops/op.h"
 #include "ops/registry.h"
@@ -76,7 +76,7 @@ class Dequantize : public Op {
 
   void RunHalf() {
     const Tensor& in = input(0);
-    HalfToFloat(in.data_as<uint16_t>(), in.num_elements(), output(0).data_as<float>());
+    HalfToFloatRow(in.data_as<uint16_t>(), in.num_elements(), output(0).data_as<float>());
   }
 
   void (Dequantize::*eval_)() = nullptr;

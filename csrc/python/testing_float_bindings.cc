@@ -12,6 +12,7 @@
 #include "core/thread_pool.h"
 #include "kernels/depthwise_hybrid_kernel.h"
 #include "kernels/f32_gemm/f32_gemm.h"
+#include "kernels/half_to_float.h"
 #include "kernels/f32_vops/f32_vops.h"
 #include "kernels/hybrid_gemm.h"
 #include "kernels/hybrid_quant.h"
@@ -263,6 +264,12 @@ void RegisterFloatAndHybridEntries(py::module_& t) {
         py::arg("pad"), py::arg("out_hw"), py::arg("lo"), py::arg("hi"), py::arg("isa"));
   t.def("resize_bilinear_f32", &testing::ResizeBilinearF32, py::arg("x"), py::arg("out_hw"),
         py::arg("align_corners"), py::arg("half_pixel_centers"), py::arg("isa"));
+  // The load-time float16 conversion, against the scalar spec in the tests.
+  t.def("half_to_float", [](const py::array_t<uint16_t, py::array::c_style | py::array::forcecast>& h) {
+    py::array_t<float> out(h.size());
+    HalfToFloatRow(h.data(), h.size(), out.mutable_data());
+    return out;
+  });
   t.def("f32_vops_kernel", [](const std::string& isa) {  // name of the path's elementwise kernels
     return std::string(F32VopsConfigFor(ResolveIsa(isa.c_str())).name);
   });

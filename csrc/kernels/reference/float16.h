@@ -25,8 +25,4 @@ inline float HalfToFloat(uint16_t h) {
   return out;
 }
 
-inline void HalfToFloat(const uint16_t* in, int64_t n, float* out) {
-  for (int64_t i = 0; i < n; ++i) out[i] = HalfToFloat(in[i]);
-}
-
 }  // namespace pyrt
