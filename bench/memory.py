@@ -33,18 +33,18 @@ def status_mb(field):
 if kind == "pyruntime":
     import pyruntime
     base = status_mb("VmRSS")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     interp = pyruntime.Interpreter(path, num_threads=threads)
-    load = time.perf_counter() - t0
+    load, load_cpu = time.perf_counter() - t0, time.thread_time() - c0
     d = interp.get_input_details()[0]
     run = lambda x: interp.run(x)
 else:
     from ai_edge_litert.interpreter import Interpreter
     base = status_mb("VmRSS")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.thread_time()
     interp = Interpreter(model_path=path, num_threads=threads)
     interp.allocate_tensors()
-    load = time.perf_counter() - t0
+    load, load_cpu = time.perf_counter() - t0, time.thread_time() - c0
     d = interp.get_input_details()[0]
     out = interp.get_output_details()[0]["index"]
     def run(x):
@@ -53,13 +53,15 @@ x = np.zeros(tuple(d["shape"]), d["dtype"])
 for _ in range(runs):
     run(x)
 peak = status_mb("VmHWM")
-print(json.dumps({"load_ms": load * 1e3, "peak_rss_mb": peak, "after_import_mb": base,
+print(json.dumps({"load_ms": load * 1e3, "load_cpu_ms": load_cpu * 1e3, "peak_rss_mb": peak, "after_import_mb": base,
                   "growth_mb": status_mb("VmRSS") - base}))
 """
 
 
 def measure(kind: str, path: Path, threads: int = 1, runs: int = 5) -> Dict[str, float]:
-    """{load_ms, peak_rss_mb, after_import_mb, growth_mb} of `kind` ("pyruntime" or "litert", XNNPACK)."""
+    """{load_ms, load_cpu_ms, peak_rss_mb, after_import_mb, growth_mb} of `kind`
+    ("pyruntime" or "litert", XNNPACK). load_cpu_ms: the loading thread's CPU
+    time, steadier than load_ms on a shared machine."""
     # The child imports the same pyruntime as this process (also an
     # uninstalled working tree), from a neutral directory.
     import pyruntime

@@ -14,7 +14,8 @@ outputs on the timed input are checked against LiteRT's reference kernels
           this CPU, e.g. vpdpbusd zmm on avx512vnni, else vpmaddwd)
   load    constructor to first-invoke-ready in a fresh process (LiteRT:
           constructor + allocate_tensors, where XNNPACK packs its weights),
-          median of 3 processes per runtime, alternating (bench/memory.py)
+          median of 3 processes per runtime, alternating (bench/memory.py;
+          the JSON also has the loading thread's CPU time, load_cpu_*_ms)
   RSS     peak resident MB of such a process after loading and running the
           model, pyruntime vs LiteRT-XNNPACK
 
@@ -147,6 +148,7 @@ def fresh_process_stats(path: Path, threads: int, processes: int = 3) -> Dict[st
     out = {}
     for kind, name in (("pyruntime", "pyruntime"), ("litert", "xnnpack")):
         out[f"load_{name}_ms"] = statistics.median(r["load_ms"] for r in runs[kind])
+        out[f"load_cpu_{name}_ms"] = statistics.median(r["load_cpu_ms"] for r in runs[kind])
         out[f"peak_rss_{kind}_mb"] = statistics.median(r["peak_rss_mb"] for r in runs[kind])
     return out
 
