@@ -5,8 +5,10 @@ family's clamp or the PRELU to each block of output rows right after
 computing it; its outputs must be those of the unfused graph bit for bit
 (the same graph with the conv output also a graph output, which keeps it
 from fusing), NaN, infinities and signed zeros in the residual included, on
-every kernel path this CPU runs and for the conv's three drivers (1x1 GEMM,
-indirect GEMM, channelwise).
+every kernel path this CPU runs (AVX-512 applies them in the GEMM's
+registers, other paths and drivers after each block) and for the conv's
+drivers (1x1 GEMM in row blocks or panel ranges, indirect GEMM,
+dot-product rows).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ CASES = [
     (6, 6, 7, 3, 3, 1, 0, 0, "RELU", None),                 # 3 output channels: dot-product rows
     (4, 4, 128, 213, 2, 2, 0, None, "PRELU", (1,)),         # one slope for all channels
     (20, 20, 32, 32, 1, 1, 0, 0, "PRELU", (1, 1, 1, 32)),   # 400 rows: several 48-row blocks
+    (2, 2, 512, 256, 1, 1, 0, 0, "PRELU", (1, 1, 256)),     # few rows, big weights: panel ranges
 ]
 
 

@@ -69,6 +69,10 @@ class ConvF32Kernel {
   IgemmF32RowsFn igemm_ = nullptr;  // set when the path has one (not for 1x1 stride 1)
   ConvF32Epilogue epilogue_;
   const F32VopsConfig* vops_ = nullptr;  // set with a non-empty epilogue
+  bool path_fuses_tail_ = false;          // F32GemmConfig::fused_tail of the kernels
+  // The epilogue is GemmF32Args' fused tail (args_.alpha set), in registers.
+  bool tail_in_kernel_ = false;
+  AlignedFloats alpha_;  // its PRELU slopes, padded to whole panels with ones
 };
 
 // The epilogue over rows x out_c floats of `out` (residual: the same rows of
