@@ -112,6 +112,9 @@ DW_CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (1, 9, 17, 24, 1, 9, 9, (1, 1), (1, 1), (4, 4)),     # 81 taps (portable fallback)
     (1, 1, 1, 1283, 1, 1, 1, (1, 1), (1, 1), (0, 0)),
     (1, 8, 14, 55, 1, 3, 3, (2, 1), (1, 1), (0, 1)),     # stride (2, 1): 4-pixel blocks of 32 + 16 + 7 channels
+    (1, 4, 17, 16, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 15 interior columns: 8, 4, 2, 1 pixels
+    (1, 3, 15, 24, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 13 interior: 8, 4, 1 pixels, masked 8
+    (1, 3, 9, 64, 1, 3, 3, (1, 1), (1, 1), (1, 1)),      # 7 interior: 4, 2, 1 pixels
 ]
 
 

@@ -341,9 +341,19 @@ void DepthwiseRowsOf(const DepthwiseF32Args& d, const float* input, int row0, in
       const float* base[kNp];
       base[0] = image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C;
       for (int p = 1; p < kNp; ++p) base[p] = base[p - 1] + step;
-      if (ox + kNp <= g.out_w && DepthwiseColumnInterior(g, ox + kNp - 1)) {
+      // Then the run's last columns 4 and 2 at a time: one at a time, a
+      // pixel's NV sums wait on the FMA latency (96-column rows of 16
+      // channels ended in 6 such pixels after 11 blocks of 8).
+      auto run = [&](int n) { return ox + n <= g.out_w && DepthwiseColumnInterior(g, ox + n - 1); };
+      if (run(kNp)) {
         DepthwisePixels<kNp>(base, row_taps, d, C, tail, out, lo, hi);
         ox += kNp;
+      } else if (kNp > 4 && run(4)) {
+        DepthwisePixels<4>(base, row_taps, d, C, tail, out, lo, hi);
+        ox += 4;
+      } else if (run(2)) {
+        DepthwisePixels<2>(base, row_taps, d, C, tail, out, lo, hi);
+        ox += 2;
       } else {
         DepthwisePixels<1>(base, row_taps, d, C, tail, out, lo, hi);
         ++ox;
