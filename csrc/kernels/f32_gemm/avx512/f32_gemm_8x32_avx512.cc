@@ -236,6 +236,12 @@ inline void DepthwisePixels(const float* const* base, const DepthwiseTaps& tp,
 
 namespace {
 
+// Up to this many rows (FC at batch 1, convs to a 1x1 output: heads), four
+// panels a step: two would leave 2-4 sums, each k step waiting on the FMA
+// latency, while the weights stream from memory (face_landmark's 1404 x 288
+// head).
+constexpr int kFewRows = 2;
+
 template <int kTail>
 void GemmRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c, size_t ldc) {
   constexpr int kW = kGemmF32PanelWidth;
@@ -247,7 +253,15 @@ void GemmRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float*
     const float* bias = g.bias + p * kW;
     const int cols = std::min(2 * kW, g.n - p * kW);
     const Tail tp = kTail ? Advance(t, 0, p * kW) : t;
-    if (p + 2 <= panels) {
+    if (rows <= kFewRows && p + 4 <= panels) {  // see kFewRows
+      const int cols4 = std::min(4 * kW, g.n - p * kW);
+      if (rows == 1) {
+        MicroKernel<1, 4, kTail>(g.k, a, lda, panel, bias, c + p * kW, ldc, cols4, lo, hi, tp);
+      } else {
+        MicroKernel<2, 4, kTail>(g.k, a, lda, panel, bias, c + p * kW, ldc, cols4, lo, hi, tp);
+      }
+      p += 4;
+    } else if (p + 2 <= panels) {
       PanelRows<2, kTail>(g, a, lda, rows, panel, bias, c + p * kW, ldc, cols, lo, hi, tp);
       p += 2;
     } else {
@@ -269,7 +283,17 @@ void IgemmRows(const GemmF32Args& g, const float* const* ind, int taps, int rows
     const float* bias = g.bias + p * kW;
     const int cols = std::min(2 * kW, g.n - p * kW);
     const Tail tp = kTail ? Advance(t, 0, p * kW) : t;
-    if (p + 2 <= panels) {
+    if (rows <= kFewRows && p + 4 <= panels) {  // see kFewRows
+      const int cols4 = std::min(4 * kW, g.n - p * kW);
+      if (rows == 1) {
+        IndirectMicroKernel<1, 4, kTail>(taps, tap_len, ind, panel, bias, c + p * kW, ldc, cols4,
+                                         lo, hi, tp);
+      } else {
+        IndirectMicroKernel<2, 4, kTail>(taps, tap_len, ind, panel, bias, c + p * kW, ldc, cols4,
+                                         lo, hi, tp);
+      }
+      p += 4;
+    } else if (p + 2 <= panels) {
       IndirectPanelRows<2, kTail>(taps, tap_len, ind, rows, panel, bias, c + p * kW, ldc, cols, lo,
                                   hi, tp);
       p += 2;
