@@ -118,3 +118,29 @@ def test_conv_output_read_twice_is_not_fused():
     a = (np.arange(128, dtype=np.float32).reshape(1, 4, 4, 8) - 64) / 8
     assert np.array_equal(first(interp.run([a])), a + np.maximum(a, 0))
     assert [r["op_name"] for r in interp.get_profile()] == ["CONV_2D", "RELU", "ADD"]
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_threads_and_channelwise_conv(threads):
+    """Row blocks on several workers, and a CONV_2D with one input channel per
+    group (run by the depthwise kernel, the epilogue after it)."""
+    for case, channelwise in [(CASES[7], False), ((9, 7, 24, 24, 3, 1, 0, 0, "PRELU", (24,)), True)]:
+        h, w, c, o, k, s, act, add_act, tail, alpha_shape = case
+        rng = np.random.default_rng(threads)
+        g = Graph()
+        x = g.tensor((1, h, w, c), np.float32, graph_input=True)
+        depth = 1 if channelwise else c
+        filt = g.tensor((o, k, k, depth), np.float32, data=rng.standard_normal((o, k, k, depth)))
+        y = g.tensor((1, h, w, o), np.float32)
+        g.op("CONV_2D", [x, filt], [y], padding=S.Padding.SAME, strideH=1, strideW=1,
+             fusedActivationFunction=act)
+        r, z, t = (g.tensor((1, h, w, o), np.float32, graph_input=(i == 0)) for i in range(3))
+        g.op("ADD", [y, r], [z], fusedActivationFunction=add_act)
+        alpha = g.tensor(alpha_shape, np.float32, data=rng.uniform(-1, 1, alpha_shape).astype(np.float32))
+        g.op("PRELU", [z, alpha], [t])
+        fused = pyruntime.Interpreter(str(g.save([t])), num_threads=threads, profile=True)
+        unfused = pyruntime.Interpreter(str(g.save([t, y])), num_threads=threads)
+        xs = inputs(fused, threads)
+        ours, ref = first(fused.run(xs)), first(unfused.run(xs))
+        assert np.array_equal(ours.view(np.uint32), ref.view(np.uint32)), (case, channelwise)
+        assert [p["op_name"] for p in fused.get_profile()] == ["CONV_2D+ADD+PRELU"]
