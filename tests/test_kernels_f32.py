@@ -78,6 +78,8 @@ CONV_CASES = [  # (B, H, W, C, O, FH, FW, stride, dilation, pad)
     (1, 8, 10, 16, 20, 2, 2, (2, 2), (1, 1), (0, 0)),    # 2x2 stride 2, no padding
     (1, 7, 6, 13, 2, 3, 3, (1, 1), (1, 1), (1, 1)),      # 2 outputs: 8 + masked 5 per tap, 4-row blocks + 2
     (1, 400, 400, 1, 5, 3, 3, (1, 1), (1, 1), (1, 1)),   # indirection table > 8 MB: built per block
+    (2, 2, 2, 32, 70, 2, 2, (1, 1), (1, 1), (0, 0)),     # 1x1 output, 2 rows: 4 panels a step + 6 columns
+    (1, 3, 3, 8, 77, 3, 3, (1, 1), (1, 1), (0, 0)),      # 1 row: 4 panels, then 1 + 13 columns
 ]
 
 
@@ -112,6 +114,9 @@ DW_CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (1, 9, 17, 24, 1, 9, 9, (1, 1), (1, 1), (4, 4)),     # 81 taps (portable fallback)
     (1, 1, 1, 1283, 1, 1, 1, (1, 1), (1, 1), (0, 0)),
     (1, 8, 14, 55, 1, 3, 3, (2, 1), (1, 1), (0, 1)),     # stride (2, 1): 4-pixel blocks of 32 + 16 + 7 channels
+    (1, 4, 17, 16, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 15 interior columns: 8, 4, 2, 1 pixels
+    (1, 3, 15, 24, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 13 interior: 8, 4, 1 pixels, masked 8
+    (1, 3, 9, 64, 1, 3, 3, (1, 1), (1, 1), (1, 1)),      # 7 interior: 4, 2, 1 pixels
 ]
 
 
@@ -142,7 +147,8 @@ def test_depthwise_conv_f32_within_bound(isa, case):
 @pytest.mark.parametrize("m,n,k", [(1, 1, 1), (1, 1000, 1280), (5, 17, 3), (6, 16, 16), (7, 31, 33),
                                    (8, 32, 8), (9, 33, 64), (13, 48, 5), (50, 7, 100),
                                    (3, 250, 300),   # weights > 256 KB: split by panels
-                                   (7, 2, 37), (4, 4, 16), (2, 1, 70000)])  # dot products
+                                   (7, 2, 37), (4, 4, 16), (2, 1, 70000),  # dot products
+                                   (2, 100, 40), (1, 130, 9)])  # 4 panels a step, 2 and 1 rows
 def test_fully_connected_f32_within_bound(isa, m, n, k):
     rng = np.random.default_rng(m * 10007 + n * 101 + k)
     a, b, bias = random_case(rng, (m, k)), random_case(rng, (n, k)), random_case(rng, n, 10.0)

@@ -20,20 +20,6 @@ bool MulOfTable(const Op& mul, const int8_t* f_lut, int f_side, int8_t lut[256])
   return true;
 }
 
-// Consumer counts and producer op of every tensor; graph outputs count as
-// consumers.
-void CountUses(const std::vector<Op*>& ops, size_t num_tensors, const std::vector<int32_t>& keep,
-               std::vector<int>* consumers, std::vector<int>* producer) {
-  consumers->assign(num_tensors, 0);
-  producer->assign(num_tensors, -1);
-  for (size_t s = 0; s < ops.size(); ++s) {
-    for (int32_t t : ops[s]->desc().inputs)
-      if (t >= 0) ++(*consumers)[t];
-    for (int32_t t : ops[s]->desc().outputs) (*producer)[t] = static_cast<int>(s);
-  }
-  for (int32_t t : keep) ++(*consumers)[t];
-}
-
 // [top, bottom, left, right] of a PAD op that pads a 4-D float32 tensor
 // with zeros along height and width only, or false.
 bool SpatialZeroPad(const Op& pad, const std::vector<Tensor>& tensors, int32_t pads[4]) {
@@ -55,6 +41,18 @@ bool SpatialZeroPad(const Op& pad, const std::vector<Tensor>& tensors, int32_t p
 }
 
 }  // namespace
+
+void CountUses(const std::vector<Op*>& ops, size_t num_tensors, const std::vector<int32_t>& keep,
+               std::vector<int>* consumers, std::vector<int>* producer) {
+  consumers->assign(num_tensors, 0);
+  producer->assign(num_tensors, -1);
+  for (size_t s = 0; s < ops.size(); ++s) {
+    for (int32_t t : ops[s]->desc().inputs)
+      if (t >= 0) ++(*consumers)[t];
+    for (int32_t t : ops[s]->desc().outputs) (*producer)[t] = static_cast<int>(s);
+  }
+  for (int32_t t : keep) ++(*consumers)[t];
+}
 
 Op* FusedOps::Add(std::unique_ptr<OpDesc> desc, std::unique_ptr<Op> op,
                   std::vector<Tensor*> inputs, std::vector<Tensor*> outputs, Isa isa) {

@@ -27,6 +27,11 @@ struct FusedOps {
           std::vector<Tensor*> outputs, Isa isa);
 };
 
+// Consumer counts and producer op (-1: none) of every tensor; graph outputs
+// (`keep`) count as consumers.
+void CountUses(const std::vector<Op*>& ops, size_t num_tensors, const std::vector<int32_t>& keep,
+               std::vector<int>* consumers, std::vector<int>* producer);
+
 // Drops the ops marked in `removed` from `ops`, keeping the others' order.
 void DropRemoved(std::vector<Op*>& ops, const std::vector<bool>& removed);
 

@@ -16,6 +16,7 @@
 #include <sanitizer/asan_interface.h>
 #endif
 #include "interpreter/channel_table_fusion.h"
+#include "interpreter/conv_f32_fusion.h"
 #include "interpreter/fusion.h"
 #include "core/error.h"
 #include "ops/context_op.h"
@@ -317,7 +318,10 @@ void Interpreter::PlanMemory() {
     FuseElementwiseS8(live, tensors_, model_.outputs, options_.isa, &fused_);
     FuseChannelTablesS8(live, tensors_, model_.outputs, options_.isa, &fused_);
     // Not where float ops must round as LiteRT's builtin kernels do.
-    if (!HasHybridOps()) FusePadIntoConvF32(live, tensors_, model_.outputs, options_.isa, &fused_);
+    if (!HasHybridOps()) {
+      FusePadIntoConvF32(live, tensors_, model_.outputs, options_.isa, &fused_);
+      FuseEpilogueIntoConvF32(live, tensors_, model_.outputs, options_.isa, &fused_);
+    }
     FuseClampIntoBinaryF32(live, tensors_, model_.outputs, options_.isa, &fused_);
   }
   const int end = static_cast<int>(live.size());

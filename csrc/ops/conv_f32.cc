@@ -2,6 +2,9 @@
 // kernels): constant float32 filter and optional bias, fused activation as a
 // clamp. Filters produced by DEQUANTIZE of float16 constants are constants
 // too (folded at Prepare), so float16-weight models take this path.
+#include <utility>
+
+#include "kernels/f32_vops/f32_vops.h"
 #include "kernels/reference/conv_f32.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
@@ -18,8 +21,8 @@ constexpr int64_t kMaxFilterVolume = int64_t{1} << 20;
 // Shared checks of the float ops: float32 tensors, constant weights.
 class FloatWeightsOp : public Op {
  protected:
-  void CheckTensors(int filter_rank) const {
-    RequireInputCount(2, 3);
+  void CheckTensors(int filter_rank, int max_inputs = 3) const {
+    RequireInputCount(2, max_inputs);
     RequireOutputCount(1);
     RequireType(input(0), DType::kFloat32, "input");
     RequireType(input(1), DType::kFloat32, "filter");
@@ -74,10 +77,17 @@ class FloatWeightsOp : public Op {
   }
 };
 
+// CONV_2D, and (with an epilogue) the elementwise ops after it fused in by
+// interpreter/conv_f32_fusion.h: then inputs 3 and 4 are the ADD's other
+// operand and the PRELU slopes, each optional.
 class Conv2DF32 : public FloatWeightsOp {
  public:
+  Conv2DF32() = default;
+  // The PRELU slopes are read at Prepare (from input 4).
+  explicit Conv2DF32(ConvF32Epilogue epilogue) : fused_(true), epilogue_(std::move(epilogue)) {}
+
   void Prepare() override {
-    CheckTensors(4);
+    CheckTensors(4, fused_ ? 5 : 3);
     const Tensor& filter = input(1);
     ConvGeometry g{};
     g.out_c = filter.dim(0);
@@ -91,6 +101,7 @@ class Conv2DF32 : public FloatWeightsOp {
                 " (grouped convolution is only supported with one input channel per group)");
     const int64_t K = int64_t{g.filter_h} * g.filter_w * filter.dim(3);
     PYRT_ENSURE(K < kMaxFilterVolume, label(), ": filter volume ", K, " is too large");
+    PrepareEpilogue(g.out_c);
     float lo, hi;
     ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
     if (channelwise_) {
@@ -103,17 +114,48 @@ class Conv2DF32 : public FloatWeightsOp {
     }
     kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi,
                  builtin_float_rounding());
+    kernel_.SetEpilogue(isa(), epilogue_);
     scratch_bytes_ = kernel_.scratch_bytes();
   }
   void Eval(const EvalContext& ctx) override {
+    const Tensor* residual = epilogue_.add ? &input(3) : nullptr;
+    const float* res = residual ? residual->data_as<float>() : nullptr;
+    float* out = output(0).data_as<float>();
     if (channelwise_) {
-      dw_kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool);
+      dw_kernel_.Run(input(0).data_as<float>(), out, ctx.pool);
+      if (!epilogue_.empty()) {
+        const int out_c = output(0).dim(3);
+        RunConvF32Epilogue(epilogue_, F32VopsConfigFor(isa()), out, res,
+                           output(0).num_elements() / out_c, out_c);
+      }
     } else {
-      kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.scratch, ctx.pool);
+      kernel_.Run(input(0).data_as<float>(), out, ctx.scratch, ctx.pool, res);
     }
   }
 
  private:
+  // Checks the fused operands and reads the PRELU slopes (one per channel,
+  // or one for all).
+  void PrepareEpilogue(int out_c) {
+    if (!fused_) return;
+    if (epilogue_.add) {
+      RequireType(input(3), DType::kFloat32, "residual");
+      PYRT_ENSURE(input(3).shape == output(0).shape, label(), ": fused ADD operand ",
+                  ShapeToString(input(3).shape), " differs from the output shape");
+    }
+    const Tensor* alpha = optional_input(4);
+    if (!alpha) return;
+    RequireType(*alpha, DType::kFloat32, "alpha");
+    PYRT_ENSURE(alpha->is_constant && (alpha->num_elements() == out_c || alpha->num_elements() == 1),
+                label(), ": fused PRELU needs constant per-channel slopes, got ",
+                ShapeToString(alpha->shape));
+    const float* a = alpha->data_as<float>();
+    epilogue_.alpha.assign(out_c, a[0]);
+    if (alpha->num_elements() == out_c) epilogue_.alpha.assign(a, a + out_c);
+  }
+
+  bool fused_ = false;
+  ConvF32Epilogue epilogue_;
   ConvF32Kernel kernel_;
   bool channelwise_ = false;
   DepthwiseF32Kernel dw_kernel_;
@@ -176,6 +218,9 @@ class FullyConnectedF32 : public FloatWeightsOp {
 }  // namespace
 
 std::unique_ptr<Op> MakeConv2DF32() { return std::make_unique<Conv2DF32>(); }
+std::unique_ptr<Op> MakeConv2DThenF32(ConvF32Epilogue epilogue) {
+  return std::make_unique<Conv2DF32>(std::move(epilogue));
+}
 std::unique_ptr<Op> MakeDepthwiseConv2DF32() { return std::make_unique<DepthwiseConv2DF32>(); }
 std::unique_ptr<Op> MakeFullyConnectedF32() { return std::make_unique<FullyConnectedF32>(); }
 

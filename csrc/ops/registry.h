@@ -117,6 +117,9 @@ std::unique_ptr<Op> MakeDepthwiseConv2DHybrid();
 std::unique_ptr<Op> MakeFullyConnectedHybrid();
 // Float32 versions, reached through MakeDTypeDispatch (ops/dtype_dispatch.h).
 std::unique_ptr<Op> MakeConv2DF32();
+// Float CONV_2D with fused elementwise ops after it (interpreter/conv_f32_fusion.h).
+struct ConvF32Epilogue;
+std::unique_ptr<Op> MakeConv2DThenF32(ConvF32Epilogue epilogue);
 std::unique_ptr<Op> MakeDepthwiseConv2DF32();
 std::unique_ptr<Op> MakeFullyConnectedF32();
 std::unique_ptr<Op> MakeAddF32();

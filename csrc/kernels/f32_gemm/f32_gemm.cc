@@ -10,7 +10,8 @@ const F32GemmConfig& F32GemmConfigFor(Isa isa) {
                                    f32_fma_avx2::DepthwiseF32Rows, f32_fma_avx2::IgemmF32Rows};
   // Every CPU on the avx512vnni path has AVX-512F (isa.cc checks it).
   static const F32GemmConfig kAvx512{"f32_gemm_8x32_avx512", f32_avx512::GemmF32Rows,
-                                     f32_avx512::DepthwiseF32Rows, f32_avx512::IgemmF32Rows};
+                                     f32_avx512::DepthwiseF32Rows, f32_avx512::IgemmF32Rows,
+                                     /*fused_tail=*/true};
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return kAvx512;
   if (IsaAtLeast(isa, Isa::kAvx2)) return kAvx2;
 #endif

@@ -23,6 +23,9 @@ struct F32GemmConfig {
   // Convolutions read through per-tap input pointers (no im2col copy), or
   // null: the conv copies im2col rows for `gemm`.
   IgemmF32RowsFn igemm = nullptr;
+  // gemm and igemm apply GemmF32Args' fused tail (alpha, residual, clamp);
+  // other paths leave it to the caller (f32_vops after the kernel).
+  bool fused_tail = false;
 };
 
 // The best float kernels a CPU running `isa` can execute.

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "core/thread_pool.h"
 #include "kernels/f32_gemm/f32_gemm.h"
+#include "kernels/f32_vops/f32_vops.h"
 
 namespace pyrt {
 namespace {
@@ -89,6 +91,7 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   args_.act_max = act_max;
   gemm_ = Config(isa, builtin_rounding).gemm;
   igemm_ = pointwise_ ? nullptr : Config(isa, builtin_rounding).igemm;
+  path_fuses_tail_ = Config(isa, builtin_rounding).fused_tail;
   if (igemm_) {
     zeros_.assign(g.in_c, 0.f);
     // The whole table when it is small enough: built once per input address.
@@ -194,12 +197,48 @@ void ConvF32Kernel::Im2colRows(const float* input, int m0, int count, float* dst
   }
 }
 
-void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
-                        ThreadPool* pool) const {
+void RunConvF32Epilogue(const ConvF32Epilogue& e, const F32VopsConfig& vops, float* out,
+                        const float* residual, int64_t rows, int out_c) {
+  const int64_t n = rows * out_c;
+  if (e.add) vops.add(out, residual, out, n, e.add_lo, e.add_hi);  // x + y == y + x in IEEE
+  if (e.clamp) vops.clamp(out, out, n, e.clamp_lo, e.clamp_hi);
+  if (!e.alpha.empty()) vops.prelu(out, e.alpha.data(), out, rows, out_c);
+}
+
+void ConvF32Kernel::SetEpilogue(Isa isa, ConvF32Epilogue epilogue) {
+  epilogue_ = std::move(epilogue);
+  vops_ = epilogue_.empty() ? nullptr : &F32VopsConfigFor(isa);
+  // Narrow outputs take the dot-product rows, which leave the tail to vops_.
+  tail_in_kernel_ = vops_ && path_fuses_tail_ && !args_.b_rows;
+  if (!tail_in_kernel_) return;
+  constexpr int kW = kGemmF32PanelWidth;
+  alpha_.assign(static_cast<size_t>(g_.out_c + kW - 1) / kW * kW, 1.f);
+  std::copy(epilogue_.alpha.begin(), epilogue_.alpha.end(), alpha_.begin());
+  args_.alpha = alpha_.data();
+  args_.add_lo = epilogue_.add_lo;
+  args_.add_hi = epilogue_.add_hi;
+  args_.clamp = epilogue_.clamp;
+  args_.clamp_lo = epilogue_.clamp_lo;
+  args_.clamp_hi = epilogue_.clamp_hi;
+}
+
+void ConvF32Kernel::Finish(float* output, const float* residual, int m0, int rows) const {
+  if (!vops_) return;
+  const size_t offset = static_cast<size_t>(m0) * g_.out_c;
+  RunConvF32Epilogue(epilogue_, *vops_, output + offset, residual ? residual + offset : nullptr,
+                     rows, g_.out_c);
+}
+
+void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool,
+                        const float* residual) const {
   const int M = g_.batch * g_.out_h * g_.out_w;
   const size_t ldc = static_cast<size_t>(g_.out_c);
-  if (pointwise_ && SplitByPanels(args_, M))
-    return GemmByPanels(gemm_, args_, input, g_.in_c, M, output, ldc, pool);
+  if (pointwise_ && SplitByPanels(args_, M)) {  // panel ranges: the tail after, by vops_
+    GemmF32Args plain = args_;
+    plain.alpha = nullptr;
+    GemmByPanels(gemm_, plain, input, g_.in_c, M, output, ldc, pool);
+    return Finish(output, residual, 0, M);
+  }
   const int taps = g_.filter_h * g_.filter_w;
   const bool whole_table = igemm_ && !table_.empty();
   if (whole_table && table_input_ != input) {  // the arena moved (or first run): rebuild
@@ -209,26 +248,26 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
     table_input_ = input;
   }
   ForBlocks(pool, M, kBlockRows, [&](int w, int m0, int count) {
+    GemmF32Args args = args_;  // the block's residual rows
+    if (tail_in_kernel_ && residual) args.residual = residual + m0 * ldc;
     if (pointwise_) {
-      gemm_(args_, input + static_cast<size_t>(m0) * g_.in_c, g_.in_c, count, output + m0 * ldc,
+      gemm_(args, input + static_cast<size_t>(m0) * g_.in_c, g_.in_c, count, output + m0 * ldc,
             ldc);
-      return;
-    }
-    if (whole_table) {
-      igemm_(args_, table_.data() + static_cast<size_t>(m0) * taps, taps, count,
+    } else if (whole_table) {
+      igemm_(args, table_.data() + static_cast<size_t>(m0) * taps, taps, count,
              output + m0 * ldc, ldc);
-      return;
-    }
-    if (igemm_) {
+    } else if (igemm_) {
       const float** ind =
           reinterpret_cast<const float**>(scratch) + static_cast<size_t>(w) * kBlockRows * taps;
       IndirectionRows(input, m0, count, ind);
-      igemm_(args_, ind, taps, count, output + m0 * ldc, ldc);
-      return;
+      igemm_(args, ind, taps, count, output + m0 * ldc, ldc);
+    } else {
+      float* a =
+          reinterpret_cast<float*>(scratch) + static_cast<size_t>(w) * kBlockRows * args.k;
+      Im2colRows(input, m0, count, a);
+      gemm_(args, a, args.k, count, output + m0 * ldc, ldc);
     }
-    float* a = reinterpret_cast<float*>(scratch) + static_cast<size_t>(w) * kBlockRows * args_.k;
-    Im2colRows(input, m0, count, a);
-    gemm_(args_, a, args_.k, count, output + m0 * ldc, ldc);
+    if (!tail_in_kernel_) Finish(output, residual, m0, count);
   });
 }
 

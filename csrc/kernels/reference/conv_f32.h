@@ -14,6 +14,24 @@
 namespace pyrt {
 
 class ThreadPool;
+struct F32VopsConfig;
+
+// Elementwise ops a graph applies to a float conv's output alone, done by
+// the conv on each block of output rows right after computing it, while the
+// block is in cache (interpreter/conv_f32_fusion.h). In order, after the
+// conv's own clamp: + residual (a tensor of the output's shape), clamped to
+// [add_lo, add_hi] (ADD's fused activation); the RELU family's clamp; PRELU
+// with one slope per output channel. Each step is the path's elementwise
+// kernel (kernels/f32_vops) that the unfused op runs, so outputs are the
+// same bit for bit.
+struct ConvF32Epilogue {
+  bool add = false;
+  float add_lo = 0.f, add_hi = 0.f;
+  bool clamp = false;
+  float clamp_lo = 0.f, clamp_hi = 0.f;
+  std::vector<float> alpha;  // out_c PRELU slopes, or empty
+  bool empty() const { return !add && !clamp && alpha.empty(); }
+};
 
 class ConvF32Kernel {
  public:
@@ -24,9 +42,15 @@ class ConvF32Kernel {
   void Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
             float act_min, float act_max, bool builtin_rounding = false);
   size_t scratch_bytes() const;
-  void Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool) const;
+  // Steps after the clamp, on every path (after Init).
+  void SetEpilogue(Isa isa, ConvF32Epilogue epilogue);
+  // residual: the epilogue's ADD operand (output-shaped), or null without one.
+  void Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool,
+           const float* residual = nullptr) const;
 
  private:
+  // The epilogue over `rows` output rows from row m0.
+  void Finish(float* output, const float* residual, int m0, int rows) const;
   void Im2colRows(const float* input, int m0, int count, float* dst) const;
   void IndirectionRows(const float* input, int m0, int count, const float** dst) const;
 
@@ -43,7 +67,18 @@ class ConvF32Kernel {
   GemmF32Args args_;
   GemmF32RowsFn gemm_ = nullptr;
   IgemmF32RowsFn igemm_ = nullptr;  // set when the path has one (not for 1x1 stride 1)
+  ConvF32Epilogue epilogue_;
+  const F32VopsConfig* vops_ = nullptr;  // set with a non-empty epilogue
+  bool path_fuses_tail_ = false;          // F32GemmConfig::fused_tail of the kernels
+  // The epilogue is GemmF32Args' fused tail (args_.alpha set), in registers.
+  bool tail_in_kernel_ = false;
+  AlignedFloats alpha_;  // its PRELU slopes, padded to whole panels with ones
 };
+
+// The epilogue over rows x out_c floats of `out` (residual: the same rows of
+// the ADD operand), with the kernels of `vops`.
+void RunConvF32Epilogue(const ConvF32Epilogue& e, const F32VopsConfig& vops, float* out,
+                        const float* residual, int64_t rows, int out_c);
 
 class DepthwiseF32Kernel {
  public:

@@ -45,6 +45,18 @@ struct GemmF32Args {
   // compute such narrow outputs (1-channel heads) as dot products along k,
   // where a 16-column panel would be mostly padding.
   const float* b_rows = nullptr;
+  // Elementwise steps after the clamp (a conv's fused ADD / RELU / PRELU,
+  // ConvF32Epilogue), done in registers by the kernels whose config sets
+  // F32GemmConfig::fused_tail, when `alpha` is set, in this order:
+  // + residual (row i, column j at residual[i * ldc + j], rows counted from
+  // the call's first) clamped as f32_vops' Add; the RELU family's clamp when
+  // `clamp`; PRELU with the slopes (padded to whole panels; ones without a
+  // PRELU: x * 1 == x, bit for bit).
+  const float* alpha = nullptr;
+  const float* residual = nullptr;
+  float add_lo = 0.f, add_hi = 0.f;
+  bool clamp = false;
+  float clamp_lo = 0.f, clamp_hi = 0.f;
 };
 
 // B given as rows of `w` [n][k] (TFLite filter / FC weight order), stored as

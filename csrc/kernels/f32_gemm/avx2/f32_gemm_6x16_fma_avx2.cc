@@ -155,6 +155,47 @@ void IndirectPanelRows(int taps, int tap_len, const float* const* ind, int rows,
   }
 }
 
+// Up to this many rows (FC at batch 1, convs to a 1x1 output: heads), each
+// row against four panels at once (8 sums): one panel's 2 sums would wait
+// on the FMA latency every k step while the weights stream.
+constexpr int kFewRows = 2;
+
+// One row of A times the 4 panels from `panel`, plus bias, clamped; the
+// first `cols` (49..64) columns stored. The row's K = taps * tap_len values:
+// a[0..K) (taps = 1), or with kIndirect tap t's tap_len values at ind[t * 6]
+// (the row's pointers in IgemmF32RowsFn's table).
+template <bool kIndirect>
+void RowFourPanels(int taps, int tap_len, const float* a, const float* const* ind,
+                   const float* panel, const float* bias, float* c, int cols,
+                   const float* bounds) {
+  constexpr int kW = kGemmF32PanelWidth;
+  const size_t stride = static_cast<size_t>(taps) * tap_len * kW;
+  __m256 acc0 = _mm256_loadu_ps(bias), acc1 = _mm256_loadu_ps(bias + 8);
+  __m256 acc2 = _mm256_loadu_ps(bias + 16), acc3 = _mm256_loadu_ps(bias + 24);
+  __m256 acc4 = _mm256_loadu_ps(bias + 32), acc5 = _mm256_loadu_ps(bias + 40);
+  __m256 acc6 = _mm256_loadu_ps(bias + 48), acc7 = _mm256_loadu_ps(bias + 56);
+  const float* w = panel;
+  for (int t = 0; t < taps; ++t) {
+    const float* at = kIndirect ? ind[t * kIgemmF32GroupRows] : a;
+    for (int j = 0; j < tap_len; ++j, w += kW) {
+      const __m256 x = _mm256_broadcast_ss(at + j);
+      acc0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(w), acc0);
+      acc1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(w + 8), acc1);
+      acc2 = _mm256_fmadd_ps(x, _mm256_loadu_ps(w + stride), acc2);
+      acc3 = _mm256_fmadd_ps(x, _mm256_loadu_ps(w + stride + 8), acc3);
+      acc4 = _mm256_fmadd_ps(x, _mm256_loadu_ps(w + 2 * stride), acc4);
+      acc5 = _mm256_fmadd_ps(x, _mm256_loadu_ps(w + 2 * stride + 8), acc5);
+      acc6 = _mm256_fmadd_ps(x, _mm256_loadu_ps(w + 3 * stride), acc6);
+      acc7 = _mm256_fmadd_ps(x, _mm256_loadu_ps(w + 3 * stride + 8), acc7);
+    }
+  }
+  const __m256 lo = _mm256_broadcast_ss(bounds), hi = _mm256_broadcast_ss(bounds + 1);
+  StoreRow(c, Clamp(acc0, lo, hi), Clamp(acc1, lo, hi), kW);
+  StoreRow(c + kW, Clamp(acc2, lo, hi), Clamp(acc3, lo, hi), kW);
+  StoreRow(c + 2 * kW, Clamp(acc4, lo, hi), Clamp(acc5, lo, hi), kW);
+  StoreRow(c + 3 * kW, Clamp(acc6, lo, hi), Clamp(acc7, lo, hi), cols - 3 * kW);
+}
+
 // Sum of the 8 lanes.
 inline float HorizontalSum(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -306,7 +347,12 @@ void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, flo
     const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
     const int cols = std::min(kW, g.n - p * kW);
     float* cp = c + p * kW;
-    if (cols > 8) {
+    if (rows <= kFewRows && p + 4 <= panels) {
+      for (int r = 0; r < rows; ++r)
+        RowFourPanels<false>(1, g.k, a + r * lda, nullptr, panel, g.bias + p * kW, cp + r * ldc,
+                             std::min(4 * kW, g.n - p * kW), bounds);
+      p += 3;  // and the loop's ++p
+    } else if (cols > 8) {
       PanelRows<2>(g.k, a, lda, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
     } else {
       PanelRows<1>(g.k, a, lda, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
@@ -324,7 +370,12 @@ void IgemmF32Rows(const GemmF32Args& g, const float* const* ind, int taps, int r
     const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
     const int cols = std::min(kW, g.n - p * kW);
     float* cp = c + p * kW;
-    if (cols > 8) {
+    if (rows <= kFewRows && p + 4 <= panels) {
+      for (int r = 0; r < rows; ++r)
+        RowFourPanels<true>(taps, tap_len, nullptr, ind + r, panel, g.bias + p * kW, cp + r * ldc,
+                            std::min(4 * kW, g.n - p * kW), bounds);
+      p += 3;  // and the loop's ++p
+    } else if (cols > 8) {
       IndirectPanelRows<2>(taps, tap_len, ind, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);
     } else {
       IndirectPanelRows<1>(taps, tap_len, ind, rows, panel, g.bias + p * kW, cp, ldc, cols, bounds);

@@ -22,28 +22,67 @@ inline __m512 Clamp(__m512 v, __m512 lo, __m512 hi) {
   return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
 }
 
-// Clamps and stores an MR x NP tile, the first `cols` (1..16 * NP) columns.
+// GemmF32Args' fused tail, its steps as kTail bits (compile-time: with
+// run-time tests between them GCC spilled the accumulators of every tile).
+constexpr int kPrelu = 1, kAdd = 2, kRelu = 4;
+
+// The tail of one tile: residual and slopes from the tile's first row and
+// column, bounds in g. Pointers only: copied per tile, vectors here went
+// through the stack.
+struct Tail {
+  const float* residual;
+  const float* alpha;
+  const GemmF32Args* g;
+};
+
+inline Tail TailOf(const GemmF32Args& g) { return Tail{g.residual, g.alpha, &g}; }
+
+inline Tail Advance(Tail t, size_t rows_ldc, int cols) {
+  if (t.residual) t.residual += rows_ldc + cols;
+  t.alpha += cols;
+  return t;
+}
+
+// Clamps and stores an MR x NP tile, the first `cols` (1..16 * NP) columns;
+// with kTail, the fused steps between (the operand orders of f32_vops' Add,
+// Clamp and Prelu, so the results are theirs bit for bit).
 // Both loops fully unrolled and no early exit (an empty mask stores
 // nothing): otherwise GCC keeps `acc` in memory and spills all of it after
 // the k loop, which costs as much as the loop itself at K = 16.
-template <int MR, int NP>
+template <int MR, int NP, int kTail>
 inline void StoreTile(const __m512 (&acc)[MR][NP], float* c, size_t ldc, int cols, __m512 lo,
-                      __m512 hi) {
+                      __m512 hi, const Tail& t) {
   constexpr int kW = kGemmF32PanelWidth;
+  __m512 add_lo, add_hi, clamp_lo, clamp_hi;
+  if constexpr (kTail != 0) {
+    add_lo = _mm512_set1_ps(t.g->add_lo), add_hi = _mm512_set1_ps(t.g->add_hi);
+    clamp_lo = _mm512_set1_ps(t.g->clamp_lo), clamp_hi = _mm512_set1_ps(t.g->clamp_hi);
+  }
   #pragma GCC unroll 4
   for (int j = 0; j < NP; ++j) {
     const __mmask16 mask = FirstLanes(std::max(0, std::min(kW, cols - kW * j)));
     #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i)
-      _mm512_mask_storeu_ps(c + i * ldc + kW * j, mask, Clamp(acc[i][j], lo, hi));
+    for (int i = 0; i < MR; ++i) {
+      __m512 v = Clamp(acc[i][j], lo, hi);
+      if constexpr (kTail & kAdd)
+        v = Clamp(_mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, t.residual + i * ldc + kW * j)),
+                  add_lo, add_hi);
+      if constexpr (kTail & kRelu) v = _mm512_min_ps(clamp_hi, _mm512_max_ps(v, clamp_lo));
+      if constexpr (kTail & kPrelu) {
+        // x >= 0 ? x : x * alpha (NaN: x * alpha).
+        const __mmask16 neg = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NGE_UQ);
+        v = _mm512_mask_mul_ps(v, neg, v, _mm512_loadu_ps(t.alpha + kW * j));
+      }
+      _mm512_mask_storeu_ps(c + i * ldc + kW * j, mask, v);
+    }
   }
 }
 
 // MR rows of A times NP consecutive packed panels (K x 16 each), sums
 // started from the bias; `cols` (1..16 * NP) columns are stored.
-template <int MR, int NP>
+template <int MR, int NP, int kTail>
 void MicroKernel(int K, const float* a, size_t lda, const float* panel, const float* bias,
-                 float* c, size_t ldc, int cols, __m512 lo, __m512 hi) {
+                 float* c, size_t ldc, int cols, __m512 lo, __m512 hi, const Tail& t) {
   constexpr int kW = kGemmF32PanelWidth;
   const size_t panel_stride = static_cast<size_t>(K) * kW;
   __m512 acc[MR][NP];
@@ -59,26 +98,29 @@ void MicroKernel(int K, const float* a, size_t lda, const float* panel, const fl
       for (int j = 0; j < NP; ++j) acc[i][j] = _mm512_fmadd_ps(x, w[j], acc[i][j]);
     }
   }
-  StoreTile<MR, NP>(acc, c, ldc, cols, lo, hi);
+  StoreTile<MR, NP, kTail>(acc, c, ldc, cols, lo, hi, t);
 }
 
-template <int NP>
+template <int NP, int kTail>
 void PanelRows(const GemmF32Args& g, const float* a, size_t lda, int rows, const float* panel,
-               const float* bias, float* c, size_t ldc, int cols, __m512 lo, __m512 hi) {
+               const float* bias, float* c, size_t ldc, int cols, __m512 lo, __m512 hi,
+               const Tail& t0) {
   constexpr int kMr = 8;
   int m = 0;
   for (; m + kMr <= rows; m += kMr)
-    MicroKernel<kMr, NP>(g.k, a + m * lda, lda, panel, bias, c + m * ldc, ldc, cols, lo, hi);
+    MicroKernel<kMr, NP, kTail>(g.k, a + m * lda, lda, panel, bias, c + m * ldc, ldc, cols, lo,
+                                hi, Advance(t0, m * ldc, 0));
   const float* ar = a + m * lda;
   float* cr = c + m * ldc;
+  const Tail t = Advance(t0, m * ldc, 0);
   switch (rows - m) {
-    case 7: MicroKernel<7, NP>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-    case 6: MicroKernel<6, NP>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-    case 5: MicroKernel<5, NP>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-    case 4: MicroKernel<4, NP>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-    case 3: MicroKernel<3, NP>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-    case 2: MicroKernel<2, NP>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
-    case 1: MicroKernel<1, NP>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi); break;
+    case 7: MicroKernel<7, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
+    case 6: MicroKernel<6, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
+    case 5: MicroKernel<5, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
+    case 4: MicroKernel<4, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
+    case 3: MicroKernel<3, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
+    case 2: MicroKernel<2, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
+    case 1: MicroKernel<1, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
     default: break;
   }
 }
@@ -87,10 +129,10 @@ void PanelRows(const GemmF32Args& g, const float* a, size_t lda, int rows, const
 // `taps` pointers each (tap_len contiguous floats: an input pixel's channels,
 // or zeros for padding), times NP packed panels. The 6 rows' pointers of a
 // tap are adjacent (kIgemmF32GroupRows), so one pointer walks the table.
-template <int MR, int NP>
+template <int MR, int NP, int kTail>
 void IndirectMicroKernel(int taps, int tap_len, const float* const* ind, const float* panel,
                          const float* bias, float* c, size_t ldc, int cols, __m512 lo,
-                         __m512 hi) {
+                         __m512 hi, const Tail& tl) {
   constexpr int kW = kGemmF32PanelWidth;
   const size_t panel_stride = static_cast<size_t>(taps) * tap_len * kW;
   __m512 acc[MR][NP];
@@ -110,26 +152,27 @@ void IndirectMicroKernel(int taps, int tap_len, const float* const* ind, const f
       }
     }
   }
-  StoreTile<MR, NP>(acc, c, ldc, cols, lo, hi);
+  StoreTile<MR, NP, kTail>(acc, c, ldc, cols, lo, hi, tl);
 }
 
-template <int NP>
+template <int NP, int kTail>
 void IndirectPanelRows(int taps, int tap_len, const float* const* ind, int rows,
                        const float* panel, const float* bias, float* c, size_t ldc, int cols,
-                       __m512 lo, __m512 hi) {
+                       __m512 lo, __m512 hi, const Tail& t0) {
   constexpr int kG = kIgemmF32GroupRows;
   int m = 0;
   for (; m + kG <= rows; m += kG)
-    IndirectMicroKernel<kG, NP>(taps, tap_len, ind + m * taps, panel, bias, c + m * ldc, ldc,
-                                cols, lo, hi);
+    IndirectMicroKernel<kG, NP, kTail>(taps, tap_len, ind + m * taps, panel, bias, c + m * ldc,
+                                       ldc, cols, lo, hi, Advance(t0, m * ldc, 0));
   ind += m * taps;
   c += m * ldc;
+  const Tail t = Advance(t0, m * ldc, 0);
   switch (rows - m) {
-    case 5: return IndirectMicroKernel<5, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
-    case 4: return IndirectMicroKernel<4, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
-    case 3: return IndirectMicroKernel<3, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
-    case 2: return IndirectMicroKernel<2, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
-    case 1: return IndirectMicroKernel<1, NP>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi);
+    case 5: return IndirectMicroKernel<5, NP, kTail>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi, t);
+    case 4: return IndirectMicroKernel<4, NP, kTail>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi, t);
+    case 3: return IndirectMicroKernel<3, NP, kTail>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi, t);
+    case 2: return IndirectMicroKernel<2, NP, kTail>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi, t);
+    case 1: return IndirectMicroKernel<1, NP, kTail>(taps, tap_len, ind, panel, bias, c, ldc, cols, lo, hi, t);
     default: return;
   }
 }
@@ -191,41 +234,104 @@ inline void DepthwisePixels(const float* const* base, const DepthwiseTaps& tp,
 
 }  // namespace
 
-void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c,
-                 size_t ldc) {
+namespace {
+
+// Up to this many rows (FC at batch 1, convs to a 1x1 output: heads), four
+// panels a step: two would leave 2-4 sums, each k step waiting on the FMA
+// latency, while the weights stream from memory (face_landmark's 1404 x 288
+// head).
+constexpr int kFewRows = 2;
+
+template <int kTail>
+void GemmRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c, size_t ldc) {
   constexpr int kW = kGemmF32PanelWidth;
   const __m512 lo = _mm512_set1_ps(g.act_min), hi = _mm512_set1_ps(g.act_max);
+  const Tail t = kTail ? TailOf(g) : Tail{};
   const int panels = (g.n + kW - 1) / kW;
   for (int p = 0; p < panels;) {
     const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
     const float* bias = g.bias + p * kW;
     const int cols = std::min(2 * kW, g.n - p * kW);
-    if (p + 2 <= panels) {
-      PanelRows<2>(g, a, lda, rows, panel, bias, c + p * kW, ldc, cols, lo, hi);
+    const Tail tp = kTail ? Advance(t, 0, p * kW) : t;
+    if (rows <= kFewRows && p + 4 <= panels) {  // see kFewRows
+      const int cols4 = std::min(4 * kW, g.n - p * kW);
+      if (rows == 1) {
+        MicroKernel<1, 4, kTail>(g.k, a, lda, panel, bias, c + p * kW, ldc, cols4, lo, hi, tp);
+      } else {
+        MicroKernel<2, 4, kTail>(g.k, a, lda, panel, bias, c + p * kW, ldc, cols4, lo, hi, tp);
+      }
+      p += 4;
+    } else if (p + 2 <= panels) {
+      PanelRows<2, kTail>(g, a, lda, rows, panel, bias, c + p * kW, ldc, cols, lo, hi, tp);
       p += 2;
     } else {
-      PanelRows<1>(g, a, lda, rows, panel, bias, c + p * kW, ldc, cols, lo, hi);
+      PanelRows<1, kTail>(g, a, lda, rows, panel, bias, c + p * kW, ldc, cols, lo, hi, tp);
       p += 1;
     }
   }
 }
 
-void IgemmF32Rows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
-                  size_t ldc) {
+template <int kTail>
+void IgemmRows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
+               size_t ldc) {
   constexpr int kW = kGemmF32PanelWidth;
   const __m512 lo = _mm512_set1_ps(g.act_min), hi = _mm512_set1_ps(g.act_max);
+  const Tail t = kTail ? TailOf(g) : Tail{};
   const int panels = (g.n + kW - 1) / kW, tap_len = g.k / taps;
   for (int p = 0; p < panels;) {
     const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
     const float* bias = g.bias + p * kW;
     const int cols = std::min(2 * kW, g.n - p * kW);
-    if (p + 2 <= panels) {
-      IndirectPanelRows<2>(taps, tap_len, ind, rows, panel, bias, c + p * kW, ldc, cols, lo, hi);
+    const Tail tp = kTail ? Advance(t, 0, p * kW) : t;
+    if (rows <= kFewRows && p + 4 <= panels) {  // see kFewRows
+      const int cols4 = std::min(4 * kW, g.n - p * kW);
+      if (rows == 1) {
+        IndirectMicroKernel<1, 4, kTail>(taps, tap_len, ind, panel, bias, c + p * kW, ldc, cols4,
+                                         lo, hi, tp);
+      } else {
+        IndirectMicroKernel<2, 4, kTail>(taps, tap_len, ind, panel, bias, c + p * kW, ldc, cols4,
+                                         lo, hi, tp);
+      }
+      p += 4;
+    } else if (p + 2 <= panels) {
+      IndirectPanelRows<2, kTail>(taps, tap_len, ind, rows, panel, bias, c + p * kW, ldc, cols, lo,
+                                  hi, tp);
       p += 2;
     } else {
-      IndirectPanelRows<1>(taps, tap_len, ind, rows, panel, bias, c + p * kW, ldc, cols, lo, hi);
+      IndirectPanelRows<1, kTail>(taps, tap_len, ind, rows, panel, bias, c + p * kW, ldc, cols, lo,
+                                  hi, tp);
       p += 1;
     }
+  }
+}
+
+// The kTail bits of g's fused tail (0 without one: alpha null).
+inline int TailSteps(const GemmF32Args& g) {
+  if (!g.alpha) return 0;
+  return kPrelu | (g.residual ? kAdd : 0) | (g.clamp ? kRelu : 0);
+}
+
+}  // namespace
+
+void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c,
+                 size_t ldc) {
+  switch (TailSteps(g)) {
+    case kPrelu: return GemmRows<kPrelu>(g, a, lda, rows, c, ldc);
+    case kPrelu | kAdd: return GemmRows<kPrelu | kAdd>(g, a, lda, rows, c, ldc);
+    case kPrelu | kRelu: return GemmRows<kPrelu | kRelu>(g, a, lda, rows, c, ldc);
+    case kPrelu | kAdd | kRelu: return GemmRows<kPrelu | kAdd | kRelu>(g, a, lda, rows, c, ldc);
+    default: return GemmRows<0>(g, a, lda, rows, c, ldc);
+  }
+}
+
+void IgemmF32Rows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
+                  size_t ldc) {
+  switch (TailSteps(g)) {
+    case kPrelu: return IgemmRows<kPrelu>(g, ind, taps, rows, c, ldc);
+    case kPrelu | kAdd: return IgemmRows<kPrelu | kAdd>(g, ind, taps, rows, c, ldc);
+    case kPrelu | kRelu: return IgemmRows<kPrelu | kRelu>(g, ind, taps, rows, c, ldc);
+    case kPrelu | kAdd | kRelu: return IgemmRows<kPrelu | kAdd | kRelu>(g, ind, taps, rows, c, ldc);
+    default: return IgemmRows<0>(g, ind, taps, rows, c, ldc);
   }
 }
 
@@ -259,9 +365,19 @@ void DepthwiseRowsOf(const DepthwiseF32Args& d, const float* input, int row0, in
       const float* base[kNp];
       base[0] = image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C;
       for (int p = 1; p < kNp; ++p) base[p] = base[p - 1] + step;
-      if (ox + kNp <= g.out_w && DepthwiseColumnInterior(g, ox + kNp - 1)) {
+      // Then the run's last columns 4 and 2 at a time: one at a time, a
+      // pixel's NV sums wait on the FMA latency (96-column rows of 16
+      // channels ended in 6 such pixels after 11 blocks of 8).
+      auto run = [&](int n) { return ox + n <= g.out_w && DepthwiseColumnInterior(g, ox + n - 1); };
+      if (run(kNp)) {
         DepthwisePixels<kNp>(base, row_taps, d, C, tail, out, lo, hi);
         ox += kNp;
+      } else if (kNp > 4 && run(4)) {
+        DepthwisePixels<4>(base, row_taps, d, C, tail, out, lo, hi);
+        ox += 4;
+      } else if (run(2)) {
+        DepthwisePixels<2>(base, row_taps, d, C, tail, out, lo, hi);
+        ox += 2;
       } else {
         DepthwisePixels<1>(base, row_taps, d, C, tail, out, lo, hi);
         ++ox;

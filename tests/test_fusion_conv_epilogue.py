@@ -1,0 +1,146 @@
+"""ADD / RELU / PRELU fused into the float CONV_2D they follow (interpreter/conv_f32_fusion.h).
+
+The fused conv applies the ADD (with its own fused activation), the RELU
+family's clamp or the PRELU to each block of output rows right after
+computing it; its outputs must be those of the unfused graph bit for bit
+(the same graph with the conv output also a graph output, which keeps it
+from fusing), NaN, infinities and signed zeros in the residual included, on
+every kernel path this CPU runs (AVX-512 applies them in the GEMM's
+registers, other paths and drivers after each block) and for the conv's
+drivers (1x1 GEMM in row blocks or panel ranges, indirect GEMM,
+dot-product rows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ai_edge_litert import schema_py_generated as S
+
+import pyruntime
+from shape_models import Graph
+
+# (H, W, C, O, kernel, stride, conv activation, ADD activation or None, tail op, alpha shape)
+CASES = [
+    (16, 16, 64, 128, 1, 1, 0, 0, "PRELU", (1, 1, 128)),   # iris block: 1x1, ADD, PRELU
+    (9, 7, 13, 37, 1, 1, 0, 0, "PRELU", (1, 1, 37)),       # odd rows and channels, panel tails
+    (8, 8, 32, 16, 2, 2, 0, None, "PRELU", (16,)),          # 2x2 stride 2 (indirect), PRELU only
+    (11, 10, 8, 24, 3, 1, 1, 1, "RELU6", None),             # conv RELU, ADD RELU, then RELU6
+    (5, 5, 16, 48, 3, 2, 0, 3, None, None),                 # ADD with RELU6 alone
+    (6, 6, 7, 3, 3, 1, 0, 0, "RELU", None),                 # 3 output channels: dot-product rows
+    (4, 4, 128, 213, 2, 2, 0, None, "PRELU", (1,)),         # one slope for all channels
+    (20, 20, 32, 32, 1, 1, 0, 0, "PRELU", (1, 1, 1, 32)),   # 400 rows: several 48-row blocks
+    (2, 2, 512, 256, 1, 1, 0, 0, "PRELU", (1, 1, 256)),     # few rows, big weights: panel ranges
+]
+
+
+def model(case, conv_is_output: bool, residual_first: bool = True):
+    h, w, c, o, k, s, act, add_act, tail, alpha_shape = case
+    rng = np.random.default_rng(h * 1000 + w * 100 + c + o)
+    g = Graph()
+    x = g.tensor((1, h, w, c), np.float32, graph_input=True)
+    filt = g.tensor((o, k, k, c), np.float32, data=rng.standard_normal((o, k, k, c)) / np.sqrt(k * k * c))
+    bias = g.tensor((o,), np.float32, data=rng.standard_normal(o))
+    oh, ow = -(-h // s), -(-w // s)
+    y = g.tensor((1, oh, ow, o), np.float32)
+    g.op("CONV_2D", [x, filt, bias], [y], padding=S.Padding.SAME, strideH=s, strideW=s,
+         fusedActivationFunction=act)
+    outs, last = [], y
+    if add_act is not None:
+        r = g.tensor((1, oh, ow, o), np.float32, graph_input=True)
+        z = g.tensor((1, oh, ow, o), np.float32)
+        g.op("ADD", [r, y] if residual_first else [y, r], [z], fusedActivationFunction=add_act)
+        last = z
+    if tail is not None:
+        t = g.tensor((1, oh, ow, o), np.float32)
+        if tail == "PRELU":
+            alpha = g.tensor(alpha_shape, np.float32,
+                             data=rng.uniform(-1, 1, alpha_shape).astype(np.float32))
+            g.op("PRELU", [last, alpha], [t])
+        else:
+            g.op(tail, [last], [t])
+        last = t
+    return g.save([last, y] if conv_is_output else [last])
+
+
+def first(outputs):
+    """run() returns the array alone for one output, a list for several."""
+    return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+
+
+def inputs(interp, seed):
+    rng = np.random.default_rng(seed)
+    xs = []
+    for d in interp.get_input_details():
+        x = (rng.standard_normal(tuple(d["shape"])) * 2).astype(np.float32)
+        if len(xs):  # the residual: special values reach the ADD and what follows
+            flat = x.reshape(-1)
+            picks = rng.choice(flat.size, size=max(1, flat.size // 7), replace=False)
+            specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 6.0, -1e30], np.float32)
+            flat[picks] = specials[rng.integers(0, specials.size, size=picks.size)]
+        xs.append(x)
+    return xs
+
+
+def paths():
+    return [p for p in pyruntime.cpu_paths() if p in ("reference", "avx2", "avx512vnni", "neon")]
+
+
+@pytest.mark.parametrize("isa", paths())
+@pytest.mark.parametrize("residual_first", [True, False])
+@pytest.mark.parametrize("case", CASES)
+def test_fused_conv_epilogue_is_the_unfused_graph(case, residual_first, isa, monkeypatch):
+    if not residual_first and case[7] is None:
+        pytest.skip("no ADD")
+    monkeypatch.setenv("PYRUNTIME_ISA", isa)
+    fused = pyruntime.Interpreter(str(model(case, False, residual_first)), profile=True)
+    unfused = pyruntime.Interpreter(str(model(case, True, residual_first)))
+    xs = inputs(fused, case[0] * 7 + case[3])
+    ours = first(fused.run(xs))
+    ref = first(unfused.run(xs))
+    assert ours.shape == ref.shape and np.array_equal(ours.view(np.uint32), ref.view(np.uint32))
+    names = [r["op_name"] for r in fused.get_profile()]
+    expected = "+".join(["CONV_2D"] + (["ADD"] if case[7] is not None else [])
+                        + ([case[8]] if case[8] else []))
+    assert names == [expected], names
+
+
+def test_conv_output_read_twice_is_not_fused():
+    g = Graph()
+    x = g.tensor((1, 4, 4, 8), np.float32, graph_input=True)
+    filt = g.tensor((8, 1, 1, 8), np.float32, data=np.eye(8).reshape(8, 1, 1, 8))
+    y, r, m = (g.tensor((1, 4, 4, 8), np.float32) for _ in range(3))
+    g.op("CONV_2D", [x, filt], [y], padding=S.Padding.VALID, strideH=1, strideW=1,
+         fusedActivationFunction=0)
+    g.op("RELU", [y], [r])
+    g.op("ADD", [y, r], [m], fusedActivationFunction=0)
+    interp = pyruntime.Interpreter(str(g.save([m])), profile=True)
+    a = (np.arange(128, dtype=np.float32).reshape(1, 4, 4, 8) - 64) / 8
+    assert np.array_equal(first(interp.run([a])), a + np.maximum(a, 0))
+    assert [r["op_name"] for r in interp.get_profile()] == ["CONV_2D", "RELU", "ADD"]
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_threads_and_channelwise_conv(threads):
+    """Row blocks on several workers, and a CONV_2D with one input channel per
+    group (run by the depthwise kernel, the epilogue after it)."""
+    for case, channelwise in [(CASES[7], False), ((9, 7, 24, 24, 3, 1, 0, 0, "PRELU", (24,)), True)]:
+        h, w, c, o, k, s, act, add_act, tail, alpha_shape = case
+        rng = np.random.default_rng(threads)
+        g = Graph()
+        x = g.tensor((1, h, w, c), np.float32, graph_input=True)
+        depth = 1 if channelwise else c
+        filt = g.tensor((o, k, k, depth), np.float32, data=rng.standard_normal((o, k, k, depth)))
+        y = g.tensor((1, h, w, o), np.float32)
+        g.op("CONV_2D", [x, filt], [y], padding=S.Padding.SAME, strideH=1, strideW=1,
+             fusedActivationFunction=act)
+        r, z, t = (g.tensor((1, h, w, o), np.float32, graph_input=(i == 0)) for i in range(3))
+        g.op("ADD", [y, r], [z], fusedActivationFunction=add_act)
+        alpha = g.tensor(alpha_shape, np.float32, data=rng.uniform(-1, 1, alpha_shape).astype(np.float32))
+        g.op("PRELU", [z, alpha], [t])
+        fused = pyruntime.Interpreter(str(g.save([t])), num_threads=threads, profile=True)
+        unfused = pyruntime.Interpreter(str(g.save([t, y])), num_threads=threads)
+        xs = inputs(fused, threads)
+        ours, ref = first(fused.run(xs)), first(unfused.run(xs))
+        assert np.array_equal(ours.view(np.uint32), ref.view(np.uint32)), (case, channelwise)
+        assert [p["op_name"] for p in fused.get_profile()] == ["CONV_2D+ADD+PRELU"]
