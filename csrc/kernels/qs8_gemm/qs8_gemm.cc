@@ -117,10 +117,11 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
   }();
   static const Qs8GemmConfig avx512vnni =
       DotProductU8Config(kQs8GemmAvx512VnniMr, kQs8GemmAvx512VnniNr,
-                         Qs8Gemm8x32c4GemmlowpAvx512Vnni, Qs8Gemm8x32c4Fp64Avx512Vnni);
+                         Qs8Gemm8x32c4GemmlowpAvx512Vnni, Qs8Gemm8x32c4Fp64Avx512Vnni,
+                         Qs8Gemm8x32c4SegmentedGemmlowpAvx512Vnni);
   static const Qs8GemmConfig avxvnni =
       DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr, Qs8Gemm6x16c4GemmlowpAvxVnni,
-                         Qs8Gemm6x16c4Fp64AvxVnni);
+                         Qs8Gemm6x16c4Fp64AvxVnni, Qs8Gemm6x16c4SegmentedGemmlowpAvxVnni);
   // (A build whose compiler lacks AMX has no such kernels; its table keeps
   // the entry empty, which the test module's override can still fill.)
 #ifdef PYRT_HAVE_AMX_KERNELS
@@ -183,6 +184,7 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
   ukernel_s8_ = gemmlowp ? config_->gemmlowp_s8 : config_->fp64_s8;
   panels_s8_ = gemmlowp ? config_->gemmlowp_s8_panels : config_->fp64_s8_panels;
   igemm_ = gemmlowp ? config_->igemm_gemmlowp : nullptr;
+  segmented_u8_ = gemmlowp ? config_->segmented_gemmlowp_u8 : nullptr;
   mr_ = config_->mr;
   nr_ = config_->nr;
   N_ = N;
@@ -317,6 +319,32 @@ void PackedQs8Gemm::RunPanels(int rows, const int16_t* a, size_t lda, int p0, in
                               size_t ldc) const {
   RunPanelsWith(ukernel_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, lda, p0, p1, c,
                 ldc);
+}
+
+void PackedQs8Gemm::RunSegmentedLines(int M, const uint8_t* a, size_t lda, int width,
+                                      size_t line_stride, int segments, size_t segment_stride,
+                                      int8_t* C, size_t ldc, ThreadPool* pool) const {
+  const int segment_kp = kp_ / segments;
+  ForEachUnit(
+      M, 0,
+      [&](int m0, int count, int p0, int p1, uint8_t*) {
+        for (int p = p0; p < p1; ++p) {
+          const int n0 = p * nr_, nr = std::min(nr_, N_ - n0);
+          const int8_t* b = b_.get() + static_cast<size_t>(p) * panel_bytes_;
+          const Qs8GemmEpilogue ep = RequantView(out_, b + static_cast<size_t>(kp_) * nr_, nr_);
+          int line = m0 / width, x = m0 % width;
+          for (int r = 0; r < count;) {
+            const int rows = std::min({mr_, count - r, width - x});
+            segmented_u8_(rows, nr, segments, segment_kp, segment_stride,
+                          a + line * line_stride + x * lda, lda, b,
+                          C + static_cast<size_t>(m0 + r) * ldc + n0, ldc, ep);
+            r += rows;
+            x += rows;
+            if (x == width) x = 0, ++line;
+          }
+        }
+      },
+      nullptr, pool);
 }
 
 int PackedQs8Gemm::InPlaceRows(int M, size_t lda) const {

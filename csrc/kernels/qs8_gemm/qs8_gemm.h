@@ -104,10 +104,12 @@ class PackedQs8Gemm {
   // True when the path runs RunSegmented: int8 A whose rows are runs read
   // in place (a convolution's filter rows from a padded input copy).
   bool HasSegmented() const { return panels_s8_ != nullptr; }
+  // The same for x + 128 A (kU8Offset128): RunSegmentedLines.
+  bool HasSegmentedU8() const { return segmented_u8_ != nullptr; }
   // True when RunSegmented can split every row of A into `segments` runs.
   bool SegmentsFit(int segments) const {
     const int multiple = std::max(config_->kr, config_->kp_multiple);
-    return HasSegmented() && kp_ == K_ && K_ % segments == 0 && (K_ / segments) % multiple == 0;
+    return (HasSegmented() || HasSegmentedU8()) && kp_ == K_ && K_ % segments == 0 && (K_ / segments) % multiple == 0;
   }
   size_t SegmentedScratchBytes(int M) const { return kMaxSlots * SegmentedSlotBytes(M); }
   // Row m of A is `segments` runs of kp() / segments bytes (each a multiple
@@ -117,6 +119,16 @@ class PackedQs8Gemm {
   template <typename Store>
   void RunSegmented(int M, const int8_t* a, size_t lda, int segments, size_t segment_stride,
                     Store&& store, uint8_t* scratch, ThreadPool* pool) const;
+
+  // RunSegmented for x + 128 A (HasSegmentedU8()), writing C directly: A
+  // rows lie in lines of `width` (a convolution's output rows), row m at
+  // a + (m / width) * line_stride + (m % width) * lda, each row `segments`
+  // runs of kp() / segments bytes (each a multiple of 4), run s at
+  // s * segment_stride from the row's start; row m of C at C + m * ldc.
+  // A tile never crosses a line, so no rows are computed to be dropped.
+  void RunSegmentedLines(int M, const uint8_t* a, size_t lda, int width, size_t line_stride,
+                         int segments, size_t segment_stride, int8_t* C, size_t ldc,
+                         ThreadPool* pool) const;
 
   // True when the path reads A in place (kS16 with an indirect microkernel
   // and gemmlowp requantization): RunIndirect may be called.
@@ -180,6 +192,7 @@ class PackedQs8Gemm {
   Qs8GemmU8Ukernel ukernel_u8_ = nullptr;
   Qs8GemmS8Ukernel ukernel_s8_ = nullptr;
   Qs8GemmS8PanelsKernel panels_s8_ = nullptr;  // when set, used for kS8 instead
+  Qs8GemmU8SegmentedUkernel segmented_u8_ = nullptr;
   Qs8IgemmUkernel igemm_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, K_ = 0, kp_ = 0, block_rows_ = 1;
   // Per panel of nr output channels, panel_bytes_ apart: its weights
