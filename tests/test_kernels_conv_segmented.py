@@ -2,8 +2,8 @@
 one run of a padded copy of the image in place) against the reference, bit
 for bit. On AMX the copy is int8 and the GEMM's rows are the pixels of the
 copy, dropping those that fall on its padding columns; on avx512vnni and
-avxvnni it is x + 128 as uint8 and the GEMM's rows are the output pixels, a
-tile never crossing an output row.
+avxvnni it is x + 128 as uint8 and the GEMM's rows are the output pixels
+(a tile's rows found by pointer, so tiles span output rows).
 
 ConvS8Kernel takes that path for stride 1, dilation_w 1, non-pointwise
 filters whose filter rows (filter_w * in_c bytes) are whole 64-byte tile

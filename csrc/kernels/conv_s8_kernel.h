@@ -67,7 +67,7 @@ class ConvS8Kernel {
   // filter rows runs dilation_h padded rows apart; rows with ox >= out_w
   // fall on the padding columns and are dropped. With x + 128 A
   // (segmented_u8_) the copy holds uint8 and the GEMM's rows are only the
-  // output pixels, each output row's a line of the copy (RunSegmentedLines).
+  // output pixels, each output row a line of the copy (RunSegmentedLines).
   bool segmented_ = false, segmented_u8_ = false;
   ConvGeometry g_{};
   const int8_t* filter_ = nullptr;

@@ -31,6 +31,9 @@ namespace {
 
 std::atomic<const Qs8GemmConfig*> amx_override{nullptr};
 
+// Most rows of a segmented u8 tile (RunSegmentedLines' row pointers).
+constexpr int kMaxSegmentedMr = 8;
+
 // One weight column (src: its K values, nullptr for a padding column) into
 // a panel from k_begin on: groups of kr values, nr groups apart, zeros past
 // K. kKr: kr as a constant (0: the runtime kr).
@@ -184,7 +187,8 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
   ukernel_s8_ = gemmlowp ? config_->gemmlowp_s8 : config_->fp64_s8;
   panels_s8_ = gemmlowp ? config_->gemmlowp_s8_panels : config_->fp64_s8_panels;
   igemm_ = gemmlowp ? config_->igemm_gemmlowp : nullptr;
-  segmented_u8_ = gemmlowp ? config_->segmented_gemmlowp_u8 : nullptr;
+  segmented_u8_ = gemmlowp && config_->mr <= kMaxSegmentedMr ? config_->segmented_gemmlowp_u8
+                                                              : nullptr;
   mr_ = config_->mr;
   nr_ = config_->nr;
   N_ = N;
@@ -332,15 +336,18 @@ void PackedQs8Gemm::RunSegmentedLines(int M, const uint8_t* a, size_t lda, int w
           const int n0 = p * nr_, nr = std::min(nr_, N_ - n0);
           const int8_t* b = b_.get() + static_cast<size_t>(p) * panel_bytes_;
           const Qs8GemmEpilogue ep = RequantView(out_, b + static_cast<size_t>(kp_) * nr_, nr_);
+          // Row pointers tile by tile, stepping along the lines (tiles
+          // cross them: whole mr-row tiles on 7-pixel rows too).
           int line = m0 / width, x = m0 % width;
-          for (int r = 0; r < count;) {
-            const int rows = std::min({mr_, count - r, width - x});
-            segmented_u8_(rows, nr, segments, segment_kp, segment_stride,
-                          a + line * line_stride + x * lda, lda, b,
+          for (int r = 0; r < count; r += mr_) {
+            const int rows = std::min(mr_, count - r);
+            const uint8_t* tile[kMaxSegmentedMr];
+            for (int i = 0; i < rows; ++i) {
+              tile[i] = a + line * line_stride + x * lda;
+              if (++x == width) x = 0, ++line;
+            }
+            segmented_u8_(rows, nr, segments, segment_kp, segment_stride, tile, b,
                           C + static_cast<size_t>(m0 + r) * ldc + n0, ldc, ep);
-            r += rows;
-            x += rows;
-            if (x == width) x = 0, ++line;
           }
         }
       },

@@ -125,7 +125,8 @@ class PackedQs8Gemm {
   // a + (m / width) * line_stride + (m % width) * lda, each row `segments`
   // runs of kp() / segments bytes (each a multiple of 4), run s at
   // s * segment_stride from the row's start; row m of C at C + m * ldc.
-  // A tile never crosses a line, so no rows are computed to be dropped.
+  // Only output rows are computed (none to drop, no C scratch), in whole
+  // tiles whose rows may span lines.
   void RunSegmentedLines(int M, const uint8_t* a, size_t lda, int width, size_t line_stride,
                          int segments, size_t segment_stride, int8_t* C, size_t ldc,
                          ThreadPool* pool) const;

@@ -48,14 +48,13 @@ using Qs8GemmU8Ukernel = void (*)(int mr, int nr, int kp, const uint8_t* a, size
                                   const Qs8GemmEpilogue& ep);
 
 // The segmented form of a u8 microkernel (a convolution read in place from
-// an x + 128 padded copy of its input, no im2col): row r of A starts at
-// a + r * a_stride and is `segments` runs of segment_kp bytes (a multiple of
-// 4), run s at s * segment_stride from the row's start; kp = segments *
-// segment_kp, the weights packed as for kp.
+// an x + 128 padded copy of its input, no im2col): row r of A is `segments`
+// runs of segment_kp bytes (a multiple of 4), run s at a[r] + s *
+// segment_stride; kp = segments * segment_kp, the weights packed as for kp.
 using Qs8GemmU8SegmentedUkernel = void (*)(int mr, int nr, int segments, int segment_kp,
-                                           size_t segment_stride, const uint8_t* a,
-                                           size_t a_stride, const int8_t* b, int8_t* c,
-                                           size_t c_stride, const Qs8GemmEpilogue& ep);
+                                           size_t segment_stride, const uint8_t* const* a,
+                                           const int8_t* b, int8_t* c, size_t c_stride,
+                                           const Qs8GemmEpilogue& ep);
 
 // The same for s8 x s8 units (Arm sdot, smmla, smull + sadalp): A rows stay
 // int8 and weights are packed [kp / kr][NR][kr] (kr of the path's config).

@@ -18,22 +18,32 @@ inline __m512i Broadcast4(const uint8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
-// Where a tile's A rows lie: row r at a + r * a_stride, its k values in
-// `segments` runs of segment_kp (a multiple of 4), run s at s * stride from
-// the row's start (one run for a plain GEMM; a filter row each for a
-// convolution read in place from its padded input).
-struct Rows8 {
+// Where a tile's A rows lie. Plain: row r at a + r * a_stride, all kp
+// values in one run. Segmented (a convolution read in place from its padded
+// input): row r at rows[r], its k values in `segments` runs of segment_kp
+// (a multiple of 4), run s at s * stride from the row's start.
+struct PlainRows {
   const uint8_t* a;
   size_t a_stride;
-  int segments, segment_kp;
+  int kp;
+  static constexpr int segments() { return 1; }
+  int segment_kp() const { return kp; }
+  const uint8_t* Run(int r, int) const { return a + r * a_stride; }
+};
+struct SegmentedRows {
+  const uint8_t* const* rows;
+  int count, run_kp;
   size_t stride;
+  int segments() const { return count; }
+  int segment_kp() const { return run_kp; }
+  const uint8_t* Run(int r, int s) const { return rows[r] + s * stride; }
 };
 
 // kRows x (16 * kVecs) tile. The panel stride is 32 columns whatever kVecs
 // (a panel of <= 16 columns reads only its first half). The sums start from
 // the bias; the requantization constants are loaded once per tile.
-template <int kRows, int kVecs, typename Requant>
-inline void Tile(int nr, const Rows8& in, const int8_t* b, int8_t* c, size_t c_stride,
+template <int kRows, int kVecs, typename Requant, typename A>
+inline void Tile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
                  const Qs8GemmEpilogue& ep) {
   constexpr int kPanelBytes = kQs8GemmAvx512VnniNr * 4;  // one k quad of the panel
   __m512i acc[kRows][kVecs];
@@ -43,16 +53,17 @@ inline void Tile(int nr, const Rows8& in, const int8_t* b, int8_t* c, size_t c_s
 #pragma GCC unroll 8
     for (int r = 0; r < kRows; ++r) acc[r][v] = bias;
   }
-  const size_t a_stride = in.a_stride;
-  for (int s = 0; s < in.segments; ++s) {
-    const uint8_t* a = in.a + s * in.stride;
-    for (int k = 0; k < in.segment_kp; k += 4, b += kPanelBytes) {
+  for (int s = 0; s < in.segments(); ++s) {
+    const uint8_t* a[kRows];
+#pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) a[r] = in.Run(r, s);
+    for (int k = 0; k < in.segment_kp(); k += 4, b += kPanelBytes) {
       __m512i w[kVecs];
 #pragma GCC unroll 2
       for (int v = 0; v < kVecs; ++v) w[v] = _mm512_loadu_si512(b + 64 * v);
 #pragma GCC unroll 8
       for (int r = 0; r < kRows; ++r) {
-        const __m512i x = Broadcast4(a + r * a_stride + k);
+        const __m512i x = Broadcast4(a[r] + k);
 #pragma GCC unroll 2
         for (int v = 0; v < kVecs; ++v) DpbusdInPlace(acc[r][v], x, w[v]);
       }
@@ -74,8 +85,8 @@ inline void Tile(int nr, const Rows8& in, const int8_t* b, int8_t* c, size_t c_s
   }
 }
 
-template <int kRows, typename Requant>
-inline void RowsTile(int nr, const Rows8& in, const int8_t* b, int8_t* c, size_t c_stride,
+template <int kRows, typename Requant, typename A>
+inline void RowsTile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
                      const Qs8GemmEpilogue& ep) {
   if (nr > 16) {
     Tile<kRows, 2, Requant>(nr, in, b, c, c_stride, ep);
@@ -84,8 +95,8 @@ inline void RowsTile(int nr, const Rows8& in, const int8_t* b, int8_t* c, size_t
   }
 }
 
-template <typename Requant>
-void Gemm(int mr, int nr, const Rows8& in, const int8_t* b, int8_t* c, size_t c_stride,
+template <typename Requant, typename A>
+void Gemm(int mr, int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
           const Qs8GemmEpilogue& ep) {
   switch (mr) {
     case 1: return RowsTile<1, Requant>(nr, in, b, c, c_stride, ep);
@@ -99,7 +110,8 @@ void Gemm(int mr, int nr, const Rows8& in, const int8_t* b, int8_t* c, size_t c_
   }
 }
 
-void Gemmlowp(int mr, int nr, const Rows8& in, const int8_t* b, int8_t* c, size_t c_stride,
+template <typename A>
+void Gemmlowp(int mr, int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
               const Qs8GemmEpilogue& ep) {
   if (ep.any_int32_min_multiplier) {
     Gemm<GemmlowpRequant16<true, true>>(mr, nr, in, b, c, c_stride, ep);
@@ -117,20 +129,19 @@ void Gemmlowp(int mr, int nr, const Rows8& in, const int8_t* b, int8_t* c, size_
 void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                      const int8_t* b, int8_t* c, size_t c_stride,
                                      const Qs8GemmEpilogue& ep) {
-  Gemmlowp(mr, nr, Rows8{a, a_stride, 1, kp, 0}, b, c, c_stride, ep);
+  Gemmlowp(mr, nr, PlainRows{a, a_stride, kp}, b, c, c_stride, ep);
 }
 
 void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                  const int8_t* b, int8_t* c, size_t c_stride,
                                  const Qs8GemmEpilogue& ep) {
-  Gemm<Fp64Requant16>(mr, nr, Rows8{a, a_stride, 1, kp, 0}, b, c, c_stride, ep);
+  Gemm<Fp64Requant16>(mr, nr, PlainRows{a, a_stride, kp}, b, c, c_stride, ep);
 }
 
 void Qs8Gemm8x32c4SegmentedGemmlowpAvx512Vnni(int mr, int nr, int segments, int segment_kp,
-                                              size_t segment_stride, const uint8_t* a,
-                                              size_t a_stride, const int8_t* b, int8_t* c,
+                                              size_t segment_stride, const uint8_t* const* a, const int8_t* b, int8_t* c,
                                               size_t c_stride, const Qs8GemmEpilogue& ep) {
-  Gemmlowp(mr, nr, Rows8{a, a_stride, segments, segment_kp, segment_stride}, b, c, c_stride, ep);
+  Gemmlowp(mr, nr, SegmentedRows{a, segments, segment_kp, segment_stride}, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt
