@@ -351,7 +351,7 @@ void PackedQs8Gemm::RunSegmentedLines(int M, const uint8_t* a, size_t lda, int w
           }
         }
       },
-      nullptr, pool);
+      nullptr, pool, SegmentedBlockRows(M));
 }
 
 int PackedQs8Gemm::InPlaceRows(int M, size_t lda) const {

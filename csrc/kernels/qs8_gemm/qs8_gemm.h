@@ -144,6 +144,12 @@ class PackedQs8Gemm {
  private:
   size_t AElementBytes() const { return config_->input == Qs8GemmInput::kS16 ? 2 : 1; }
   int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
+  // RunSegmentedLines' blocks: the most rows whatever kp, since its rows
+  // overlap in place (a block of a 7x7x512 map's rows is its 41 KB padded
+  // copy, not 49 x 4608 bytes), and each block streams every panel's weights.
+  int SegmentedBlockRows(int M) const {
+    return std::min(std::max(mr_, config_->max_block_rows / mr_ * mr_), (M + mr_ - 1) / mr_ * mr_);
+  }
   // How `blocks` row blocks are shared among the workers: units of one row
   // block times a chunk of the column panels, claimed dynamically. Few row
   // blocks (small images, FC) also split the columns so every worker gets a
@@ -180,9 +186,10 @@ class PackedQs8Gemm {
   // The row blocks of M as units of work (a block times a chunk of the
   // panels), run as unit(m0, count, p0, p1, slot) by up to kMaxSlots
   // workers, each with its slot of scratch (slot_bytes).
+  // block_rows: rows per block (0: BlockRows(M)).
   template <typename Unit>
-  void ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* scratch,
-                   ThreadPool* pool) const;
+  void ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* scratch, ThreadPool* pool,
+                   int block_rows = 0) const;
   int PaddedN() const { return (N_ + nr_ - 1) / nr_ * nr_; }
   size_t SegmentedSlotBytes(int M) const {
     return (static_cast<size_t>(BlockRows(M)) * PaddedN() + 63) / 64 * 64;
@@ -246,9 +253,9 @@ void PackedQs8Gemm::RunSegmented(int M, const int8_t* a, size_t lda, int segment
 
 template <typename Unit>
 void PackedQs8Gemm::ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* scratch,
-                                ThreadPool* pool) const {
+                                ThreadPool* pool, int block_rows) const {
   if (M <= 0) return;
-  const int rows = BlockRows(M);
+  const int rows = block_rows ? block_rows : BlockRows(M);
   const WorkSplit split = Split((M + rows - 1) / rows, pool);
   const int panels = split.panels, chunks = split.chunks, units = split.units;
   // Units are claimed dynamically (a worker slowed down by other load on
