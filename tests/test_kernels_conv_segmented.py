@@ -1,15 +1,18 @@
-"""The segmented convolution (AMX: no im2col; the GEMM reads each filter row
-as one run of an int8 padded copy of the image, output pixels as the rows of
-that copy, dropping the rows that fall on its padding columns) against the
-reference, bit for bit.
+"""The segmented convolution (no im2col: the GEMM reads each filter row as
+one run of a padded copy of the image in place) against the reference, bit
+for bit. On AMX the copy is int8 and the GEMM's rows are the pixels of the
+copy, dropping those that fall on its padding columns; on avx512vnni and
+avxvnni it is x + 128 as uint8 and the GEMM's rows are the output pixels
+(a tile's rows found by pointer, so tiles span output rows).
 
 ConvS8Kernel takes that path for stride 1, dilation_w 1, non-pointwise
 filters whose filter rows (filter_w * in_c bytes) are whole 64-byte tile
-rows; these cases sit on both sides of each of those limits (the others run
-on im2col) and of the 32 x 32 tile, with dilation_h, padding wider than the
-filter, asymmetric padding, several images, extreme zero points and
-requantization, narrowed activation ranges and 1-11 threads. On CPUs without
-AMX the same kernel source runs on the tile model ("amx-emulated").
+rows (AMX) or whole k quads (avx512vnni, avxvnni); these cases sit on both
+sides of each of those limits (the others run on im2col), of the tiles
+(32 x 32, 8 x 32, 6 x 16), with dilation_h, padding wider than the filter,
+asymmetric padding, several images, extreme zero points and
+requantization, narrowed activation ranges and 1-11 threads. On CPUs
+without AMX the same kernel source runs on the tile model ("amx-emulated").
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import pytest
 from pyruntime import _testing as T
 from test_kernels_gemm import GEMM_ISAS, assert_same, needs_simd, requant_params
 
-AMX_PATHS = [isa for isa in GEMM_ISAS if isa in ("amx", "amx-emulated")]
+SEGMENTED_ISAS = ("amx", "amx-emulated", "avx512vnni", "avxvnni")
+SEGMENTED_PATHS = [isa for isa in GEMM_ISAS if isa in SEGMENTED_ISAS]
 
 
 def _conv(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, out_hw, isa, threads):
@@ -29,9 +33,10 @@ def _conv(x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, out_hw
 
 
 def _random_case(rng, case):
-    # filter_w * c a multiple of 64 most of the time (the segmented path).
+    # filter_w * c a multiple of 64 most of the time (AMX's segmented path),
+    # else often of 4 (avx512vnni's), odd channel counts among them.
     fw = int(rng.integers(1, 5))
-    c = int(rng.choice([64 // fw * 2, 64, 128, 16 * (4 // fw or 1), 40, 192]))
+    c = int(rng.choice([64 // fw * 2, 64, 128, 16 * (4 // fw or 1), 40, 192, 4, 12, 20, 3, 17]))
     fh = int(rng.integers(1, 6))
     batch = int(rng.integers(1, 3))
     h, w = (int(v) for v in rng.integers(1, 19, 2))
@@ -56,12 +61,12 @@ def _random_case(rng, case):
 
 
 @needs_simd
-@pytest.mark.parametrize("isa", AMX_PATHS or ["amx"])
+@pytest.mark.parametrize("isa", SEGMENTED_ISAS)
 def test_segmented_conv_random_geometries(isa):
     if isa not in GEMM_ISAS:
-        pytest.skip("no amx path here, native or emulated (needs avx512vnni)")
+        pytest.skip(f"no {isa} path here, native or emulated")
     rng = np.random.default_rng(64)
-    for case in range(120):
+    for case in range(160):
         args = _random_case(rng, case)
         if min(args[-1]) < 1:
             continue
@@ -72,13 +77,13 @@ def test_segmented_conv_random_geometries(isa):
 
 
 @needs_simd
-@pytest.mark.parametrize("isa", AMX_PATHS or ["amx"])
+@pytest.mark.parametrize("isa", SEGMENTED_ISAS)
 @pytest.mark.parametrize("shape", [
     # (h, w, c, o): ResNet50's 3x3 layers, and a 7x7 map with many channels
     (56, 56, 64, 64), (28, 28, 128, 128), (14, 14, 256, 256), (7, 7, 512, 96)])
 def test_segmented_conv_resnet_layers_any_thread_count(isa, shape):
     if isa not in GEMM_ISAS:
-        pytest.skip("no amx path here, native or emulated (needs avx512vnni)")
+        pytest.skip(f"no {isa} path here, native or emulated")
     h, w, c, o = shape
     rng = np.random.default_rng(h * 1000 + o)
     x = rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)

@@ -102,7 +102,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   g_ = g;
   filter_ = filter;
   input_zero_point_ = input_zero_point;
-  indirect_ = segmented_ = false;  // until chosen below (Prepare may run again)
+  indirect_ = segmented_ = segmented_u8_ = false;  // until chosen below (Prepare may run again)
   step_h_ = step_w_ = 1;
   top_ = g.pad_top;
   left_ = g.pad_left;
@@ -121,6 +121,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
     if (g.stride_h == 1 && g.stride_w == 1 && g.dilation_w == 1 && !ConvIsPointwise(g) &&
         gemm_.SegmentsFit(g.filter_h)) {
       segmented_ = true;
+      segmented_u8_ = gemm_.input() == Qs8GemmInput::kU8Offset128;
       padded_h_ = g.out_h + g.dilation_h * (g.filter_h - 1);
       padded_w_ = g.out_w + g.filter_w - 1;
     }
@@ -237,6 +238,7 @@ size_t ConvS8Kernel::scratch_bytes() const {
   }
   if (segmented_) {
     const size_t image = static_cast<size_t>(padded_h_) * padded_w_ * g_.in_c;
+    if (segmented_u8_) return image;
     return gemm_.SegmentedScratchBytes(static_cast<int>(SegmentedRows())) + (image + 63) / 64 * 64;
   }
   return packed_ ? gemm_.ScratchBytes(g_.batch * g_.out_h * g_.out_w) : ConvS8ScratchBytes(g_);
@@ -247,13 +249,14 @@ size_t ConvS8Kernel::SegmentedRows() const {
   return static_cast<size_t>(g_.out_h - 1) * padded_w_ + g_.out_w;
 }
 
-// One image into the segmented path's padded copy: input (iy, ix) at
-// (iy + pad_top, ix + pad_left); the rest holds the input zero point, which
-// the folded bias cancels.
-void ConvS8Kernel::PadImage(const int8_t* image, int8_t* dst) const {
+// One image into the segmented path's padded copy, in the GEMM's A format:
+// input (iy, ix) at (iy + pad_top, ix + pad_left); the rest holds the input
+// zero point, which the folded bias cancels.
+template <typename T>
+void ConvS8Kernel::PadImage(const int8_t* image, T* dst) const {
   const ConvGeometry& g = g_;
   const size_t C = g.in_c, row = static_cast<size_t>(padded_w_) * C;
-  const int8_t zp = static_cast<int8_t>(input_zero_point_);
+  const T zp = Qs8GemmA<T>::From(static_cast<int8_t>(input_zero_point_));
   const int ix0 = std::max(0, -g.pad_left), ix1 = std::min(g.in_w, padded_w_ - g.pad_left);
   for (int py = 0; py < padded_h_; ++py, dst += row) {
     const int iy = py - g.pad_top;
@@ -264,7 +267,8 @@ void ConvS8Kernel::PadImage(const int8_t* image, int8_t* dst) const {
     const size_t left = static_cast<size_t>(ix0 + g.pad_left) * C;
     const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
     std::memset(dst, zp, left);
-    std::memcpy(dst + left, image + (static_cast<size_t>(iy) * g.in_w + ix0) * C, inside);
+    Widen(image + (static_cast<size_t>(iy) * g.in_w + ix0) * C, static_cast<int>(inside),
+          dst + left);
     std::memset(dst + left + inside, zp, row - left - inside);
   }
 }
@@ -272,9 +276,19 @@ void ConvS8Kernel::PadImage(const int8_t* image, int8_t* dst) const {
 void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch,
                                 ThreadPool* pool) const {
   const ConvGeometry& g = g_;
+  const size_t C = g.in_c, N = g.out_c, pw = padded_w_;
+  if (segmented_u8_) {  // output pixels straight from the copy, one line per output row
+    uint8_t* padded = scratch;
+    for (int b = 0; b < g.batch; ++b) {
+      PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded);
+      gemm_.RunSegmentedLines(g.out_h * g.out_w, padded, C, g.out_w, pw * C, g.filter_h,
+                              static_cast<size_t>(g.dilation_h) * pw * C,
+                              output + static_cast<size_t>(b) * g.out_h * g.out_w * N, N, pool);
+    }
+    return;
+  }
   const int rows = static_cast<int>(SegmentedRows());
   int8_t* padded = reinterpret_cast<int8_t*>(scratch + gemm_.SegmentedScratchBytes(rows));
-  const size_t C = g.in_c, N = g.out_c, pw = padded_w_;
   for (int b = 0; b < g.batch; ++b) {
     PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded);
     int8_t* image_out = output + static_cast<size_t>(b) * g.out_h * g.out_w * N;

@@ -3,8 +3,8 @@
 // pixels built on the fly (1x1 stride-1 convolutions read the input rows
 // directly; on paths with an indirect microkernel, narrow convolutions
 // read a widened, padded copy of the input in place; on paths with a
-// segmented GEMM (AMX), stride-1 convolutions read an int8 padded copy in
-// place). All give identical results.
+// segmented GEMM (AMX, AVX-512 VNNI, AVX-VNNI), stride-1 convolutions read an int8
+// (x + 128 uint8) padded copy in place). All give identical results.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +48,8 @@ class ConvS8Kernel {
   void InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
   void WidenPadded(const int8_t* input, int16_t* dst) const;
   void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
-  void PadImage(const int8_t* image, int8_t* dst) const;
+  template <typename T>
+  void PadImage(const int8_t* image, T* dst) const;
   void RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
   size_t SegmentedRows() const;
 
@@ -64,8 +65,10 @@ class ConvS8Kernel {
   // GEMM's rows are the pixels of an int8 padded copy of one image,
   // padded_h_ x padded_w_; output (oy, ox) is row oy * padded_w_ + ox, its
   // filter rows runs dilation_h padded rows apart; rows with ox >= out_w
-  // fall on the padding columns and are dropped.
-  bool segmented_ = false;
+  // fall on the padding columns and are dropped. With x + 128 A
+  // (segmented_u8_) the copy holds uint8 and the GEMM's rows are only the
+  // output pixels, each output row a line of the copy (RunSegmentedLines).
+  bool segmented_ = false, segmented_u8_ = false;
   ConvGeometry g_{};
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;

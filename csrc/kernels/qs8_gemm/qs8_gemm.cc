@@ -31,6 +31,9 @@ namespace {
 
 std::atomic<const Qs8GemmConfig*> amx_override{nullptr};
 
+// Most rows of a segmented u8 tile (RunSegmentedLines' row pointers).
+constexpr int kMaxSegmentedMr = 8;
+
 // One weight column (src: its K values, nullptr for a padding column) into
 // a panel from k_begin on: groups of kr values, nr groups apart, zeros past
 // K. kKr: kr as a constant (0: the runtime kr).
@@ -117,10 +120,11 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
   }();
   static const Qs8GemmConfig avx512vnni =
       DotProductU8Config(kQs8GemmAvx512VnniMr, kQs8GemmAvx512VnniNr,
-                         Qs8Gemm8x32c4GemmlowpAvx512Vnni, Qs8Gemm8x32c4Fp64Avx512Vnni);
+                         Qs8Gemm8x32c4GemmlowpAvx512Vnni, Qs8Gemm8x32c4Fp64Avx512Vnni,
+                         Qs8Gemm8x32c4SegmentedGemmlowpAvx512Vnni);
   static const Qs8GemmConfig avxvnni =
       DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr, Qs8Gemm6x16c4GemmlowpAvxVnni,
-                         Qs8Gemm6x16c4Fp64AvxVnni);
+                         Qs8Gemm6x16c4Fp64AvxVnni, Qs8Gemm6x16c4SegmentedGemmlowpAvxVnni);
   // (A build whose compiler lacks AMX has no such kernels; its table keeps
   // the entry empty, which the test module's override can still fill.)
 #ifdef PYRT_HAVE_AMX_KERNELS
@@ -183,6 +187,8 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
   ukernel_s8_ = gemmlowp ? config_->gemmlowp_s8 : config_->fp64_s8;
   panels_s8_ = gemmlowp ? config_->gemmlowp_s8_panels : config_->fp64_s8_panels;
   igemm_ = gemmlowp ? config_->igemm_gemmlowp : nullptr;
+  segmented_u8_ = gemmlowp && config_->mr <= kMaxSegmentedMr ? config_->segmented_gemmlowp_u8
+                                                              : nullptr;
   mr_ = config_->mr;
   nr_ = config_->nr;
   N_ = N;
@@ -317,6 +323,35 @@ void PackedQs8Gemm::RunPanels(int rows, const int16_t* a, size_t lda, int p0, in
                               size_t ldc) const {
   RunPanelsWith(ukernel_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, lda, p0, p1, c,
                 ldc);
+}
+
+void PackedQs8Gemm::RunSegmentedLines(int M, const uint8_t* a, size_t lda, int width,
+                                      size_t line_stride, int segments, size_t segment_stride,
+                                      int8_t* C, size_t ldc, ThreadPool* pool) const {
+  const int segment_kp = kp_ / segments;
+  ForEachUnit(
+      M, 0,
+      [&](int m0, int count, int p0, int p1, uint8_t*) {
+        for (int p = p0; p < p1; ++p) {
+          const int n0 = p * nr_, nr = std::min(nr_, N_ - n0);
+          const int8_t* b = b_.get() + static_cast<size_t>(p) * panel_bytes_;
+          const Qs8GemmEpilogue ep = RequantView(out_, b + static_cast<size_t>(kp_) * nr_, nr_);
+          // Row pointers tile by tile, stepping along the lines (tiles
+          // cross them: whole mr-row tiles on 7-pixel rows too).
+          int line = m0 / width, x = m0 % width;
+          for (int r = 0; r < count; r += mr_) {
+            const int rows = std::min(mr_, count - r);
+            const uint8_t* tile[kMaxSegmentedMr];
+            for (int i = 0; i < rows; ++i) {
+              tile[i] = a + line * line_stride + x * lda;
+              if (++x == width) x = 0, ++line;
+            }
+            segmented_u8_(rows, nr, segments, segment_kp, segment_stride, tile, b,
+                          C + static_cast<size_t>(m0 + r) * ldc + n0, ldc, ep);
+          }
+        }
+      },
+      nullptr, pool, SegmentedBlockRows(M));
 }
 
 int PackedQs8Gemm::InPlaceRows(int M, size_t lda) const {

@@ -104,10 +104,12 @@ class PackedQs8Gemm {
   // True when the path runs RunSegmented: int8 A whose rows are runs read
   // in place (a convolution's filter rows from a padded input copy).
   bool HasSegmented() const { return panels_s8_ != nullptr; }
+  // The same for x + 128 A (kU8Offset128): RunSegmentedLines.
+  bool HasSegmentedU8() const { return segmented_u8_ != nullptr; }
   // True when RunSegmented can split every row of A into `segments` runs.
   bool SegmentsFit(int segments) const {
     const int multiple = std::max(config_->kr, config_->kp_multiple);
-    return HasSegmented() && kp_ == K_ && K_ % segments == 0 && (K_ / segments) % multiple == 0;
+    return (HasSegmented() || HasSegmentedU8()) && kp_ == K_ && K_ % segments == 0 && (K_ / segments) % multiple == 0;
   }
   size_t SegmentedScratchBytes(int M) const { return kMaxSlots * SegmentedSlotBytes(M); }
   // Row m of A is `segments` runs of kp() / segments bytes (each a multiple
@@ -117,6 +119,17 @@ class PackedQs8Gemm {
   template <typename Store>
   void RunSegmented(int M, const int8_t* a, size_t lda, int segments, size_t segment_stride,
                     Store&& store, uint8_t* scratch, ThreadPool* pool) const;
+
+  // RunSegmented for x + 128 A (HasSegmentedU8()), writing C directly: A
+  // rows lie in lines of `width` (a convolution's output rows), row m at
+  // a + (m / width) * line_stride + (m % width) * lda, each row `segments`
+  // runs of kp() / segments bytes (each a multiple of 4), run s at
+  // s * segment_stride from the row's start; row m of C at C + m * ldc.
+  // Only output rows are computed (none to drop, no C scratch), in whole
+  // tiles whose rows may span lines.
+  void RunSegmentedLines(int M, const uint8_t* a, size_t lda, int width, size_t line_stride,
+                         int segments, size_t segment_stride, int8_t* C, size_t ldc,
+                         ThreadPool* pool) const;
 
   // True when the path reads A in place (kS16 with an indirect microkernel
   // and gemmlowp requantization): RunIndirect may be called.
@@ -131,6 +144,12 @@ class PackedQs8Gemm {
  private:
   size_t AElementBytes() const { return config_->input == Qs8GemmInput::kS16 ? 2 : 1; }
   int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
+  // RunSegmentedLines' blocks: the most rows whatever kp, since its rows
+  // overlap in place (a block of a 7x7x512 map's rows is its 41 KB padded
+  // copy, not 49 x 4608 bytes), and each block streams every panel's weights.
+  int SegmentedBlockRows(int M) const {
+    return std::min(std::max(mr_, config_->max_block_rows / mr_ * mr_), (M + mr_ - 1) / mr_ * mr_);
+  }
   // How `blocks` row blocks are shared among the workers: units of one row
   // block times a chunk of the column panels, claimed dynamically. Few row
   // blocks (small images, FC) also split the columns so every worker gets a
@@ -167,9 +186,10 @@ class PackedQs8Gemm {
   // The row blocks of M as units of work (a block times a chunk of the
   // panels), run as unit(m0, count, p0, p1, slot) by up to kMaxSlots
   // workers, each with its slot of scratch (slot_bytes).
+  // block_rows: rows per block (0: BlockRows(M)).
   template <typename Unit>
-  void ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* scratch,
-                   ThreadPool* pool) const;
+  void ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* scratch, ThreadPool* pool,
+                   int block_rows = 0) const;
   int PaddedN() const { return (N_ + nr_ - 1) / nr_ * nr_; }
   size_t SegmentedSlotBytes(int M) const {
     return (static_cast<size_t>(BlockRows(M)) * PaddedN() + 63) / 64 * 64;
@@ -180,6 +200,7 @@ class PackedQs8Gemm {
   Qs8GemmU8Ukernel ukernel_u8_ = nullptr;
   Qs8GemmS8Ukernel ukernel_s8_ = nullptr;
   Qs8GemmS8PanelsKernel panels_s8_ = nullptr;  // when set, used for kS8 instead
+  Qs8GemmU8SegmentedUkernel segmented_u8_ = nullptr;
   Qs8IgemmUkernel igemm_ = nullptr;
   int mr_ = 1, nr_ = 1, N_ = 0, K_ = 0, kp_ = 0, block_rows_ = 1;
   // Per panel of nr output channels, panel_bytes_ apart: its weights
@@ -232,9 +253,9 @@ void PackedQs8Gemm::RunSegmented(int M, const int8_t* a, size_t lda, int segment
 
 template <typename Unit>
 void PackedQs8Gemm::ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* scratch,
-                                ThreadPool* pool) const {
+                                ThreadPool* pool, int block_rows) const {
   if (M <= 0) return;
-  const int rows = BlockRows(M);
+  const int rows = block_rows ? block_rows : BlockRows(M);
   const WorkSplit split = Split((M + rows - 1) / rows, pool);
   const int panels = split.panels, chunks = split.chunks, units = split.units;
   // Units are claimed dynamically (a worker slowed down by other load on

@@ -47,6 +47,15 @@ using Qs8GemmU8Ukernel = void (*)(int mr, int nr, int kp, const uint8_t* a, size
                                   const int8_t* b, int8_t* c, size_t c_stride,
                                   const Qs8GemmEpilogue& ep);
 
+// The segmented form of a u8 microkernel (a convolution read in place from
+// an x + 128 padded copy of its input, no im2col): row r of A is `segments`
+// runs of segment_kp bytes (a multiple of 4), run s at a[r] + s *
+// segment_stride; kp = segments * segment_kp, the weights packed as for kp.
+using Qs8GemmU8SegmentedUkernel = void (*)(int mr, int nr, int segments, int segment_kp,
+                                           size_t segment_stride, const uint8_t* const* a,
+                                           const int8_t* b, int8_t* c, size_t c_stride,
+                                           const Qs8GemmEpilogue& ep);
+
 // The same for s8 x s8 units (Arm sdot, smmla, smull + sadalp): A rows stay
 // int8 and weights are packed [kp / kr][NR][kr] (kr of the path's config).
 using Qs8GemmS8Ukernel = void (*)(int mr, int nr, int kp, const int8_t* a, size_t a_stride,
@@ -101,6 +110,7 @@ struct Qs8GemmConfig {
   Qs8IgemmUkernel igemm_gemmlowp = nullptr;  // optional
   // kU8Offset128 paths:
   Qs8GemmU8Ukernel gemmlowp_u8 = nullptr, fp64_u8 = nullptr;
+  Qs8GemmU8SegmentedUkernel segmented_gemmlowp_u8 = nullptr;  // optional
   // kS8 paths: one-tile microkernels, or (when set, instead) panels kernels.
   Qs8GemmS8Ukernel gemmlowp_s8 = nullptr, fp64_s8 = nullptr;
   Qs8GemmS8PanelsKernel gemmlowp_s8_panels = nullptr, fp64_s8_panels = nullptr;
@@ -108,7 +118,8 @@ struct Qs8GemmConfig {
 
 // The table entry of a vpdpbusd path (x + 128 rows, k in quads).
 inline Qs8GemmConfig DotProductU8Config(int mr, int nr, Qs8GemmU8Ukernel gemmlowp,
-                                        Qs8GemmU8Ukernel fp64) {
+                                        Qs8GemmU8Ukernel fp64,
+                                        Qs8GemmU8SegmentedUkernel segmented = nullptr) {
   Qs8GemmConfig c;
   c.mr = mr;
   c.nr = nr;
@@ -116,6 +127,7 @@ inline Qs8GemmConfig DotProductU8Config(int mr, int nr, Qs8GemmU8Ukernel gemmlow
   c.input = Qs8GemmInput::kU8Offset128;
   c.gemmlowp_u8 = gemmlowp;
   c.fp64_u8 = fp64;
+  c.segmented_gemmlowp_u8 = segmented;
   return c;
 }
 

@@ -18,12 +18,33 @@ inline __m512i Broadcast4(const uint8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
+// Where a tile's A rows lie. Plain: row r at a + r * a_stride, all kp
+// values in one run. Segmented (a convolution read in place from its padded
+// input): row r at rows[r], its k values in `segments` runs of segment_kp
+// (a multiple of 4), run s at s * stride from the row's start.
+struct PlainRows {
+  const uint8_t* a;
+  size_t a_stride;
+  int kp;
+  static constexpr int segments() { return 1; }
+  int segment_kp() const { return kp; }
+  const uint8_t* Run(int r, int) const { return a + r * a_stride; }
+};
+struct SegmentedRows {
+  const uint8_t* const* rows;
+  int count, run_kp;
+  size_t stride;
+  int segments() const { return count; }
+  int segment_kp() const { return run_kp; }
+  const uint8_t* Run(int r, int s) const { return rows[r] + s * stride; }
+};
+
 // kRows x (16 * kVecs) tile. The panel stride is 32 columns whatever kVecs
 // (a panel of <= 16 columns reads only its first half). The sums start from
 // the bias; the requantization constants are loaded once per tile.
-template <int kRows, int kVecs, typename Requant>
-inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-                 size_t c_stride, const Qs8GemmEpilogue& ep) {
+template <int kRows, int kVecs, typename Requant, typename A>
+inline void Tile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
+                 const Qs8GemmEpilogue& ep) {
   constexpr int kPanelBytes = kQs8GemmAvx512VnniNr * 4;  // one k quad of the panel
   __m512i acc[kRows][kVecs];
 #pragma GCC unroll 2
@@ -32,15 +53,20 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
 #pragma GCC unroll 8
     for (int r = 0; r < kRows; ++r) acc[r][v] = bias;
   }
-  for (int k = 0; k < kp; k += 4, b += kPanelBytes) {
-    __m512i w[kVecs];
-#pragma GCC unroll 2
-    for (int v = 0; v < kVecs; ++v) w[v] = _mm512_loadu_si512(b + 64 * v);
+  for (int s = 0; s < in.segments(); ++s) {
+    const uint8_t* a[kRows];
 #pragma GCC unroll 8
-    for (int r = 0; r < kRows; ++r) {
-      const __m512i x = Broadcast4(a + r * a_stride + k);
+    for (int r = 0; r < kRows; ++r) a[r] = in.Run(r, s);
+    for (int k = 0; k < in.segment_kp(); k += 4, b += kPanelBytes) {
+      __m512i w[kVecs];
 #pragma GCC unroll 2
-      for (int v = 0; v < kVecs; ++v) DpbusdInPlace(acc[r][v], x, w[v]);
+      for (int v = 0; v < kVecs; ++v) w[v] = _mm512_loadu_si512(b + 64 * v);
+#pragma GCC unroll 8
+      for (int r = 0; r < kRows; ++r) {
+        const __m512i x = Broadcast4(a[r] + k);
+#pragma GCC unroll 2
+        for (int v = 0; v < kVecs; ++v) DpbusdInPlace(acc[r][v], x, w[v]);
+      }
     }
   }
   const ActRange8 range(ep);
@@ -59,28 +85,42 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
   }
 }
 
-template <int kRows, typename Requant>
-inline void Rows(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-                 size_t c_stride, const Qs8GemmEpilogue& ep) {
+template <int kRows, typename Requant, typename A>
+inline void RowsTile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
+                     const Qs8GemmEpilogue& ep) {
   if (nr > 16) {
-    Tile<kRows, 2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    Tile<kRows, 2, Requant>(nr, in, b, c, c_stride, ep);
   } else {
-    Tile<kRows, 1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    Tile<kRows, 1, Requant>(nr, in, b, c, c_stride, ep);
   }
 }
 
-template <typename Requant>
-void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep) {
+template <typename Requant, typename A>
+void Gemm(int mr, int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
+          const Qs8GemmEpilogue& ep) {
   switch (mr) {
-    case 1: return Rows<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 2: return Rows<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 3: return Rows<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 4: return Rows<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 5: return Rows<5, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 6: return Rows<6, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 7: return Rows<7, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    default: return Rows<8, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 1: return RowsTile<1, Requant>(nr, in, b, c, c_stride, ep);
+    case 2: return RowsTile<2, Requant>(nr, in, b, c, c_stride, ep);
+    case 3: return RowsTile<3, Requant>(nr, in, b, c, c_stride, ep);
+    case 4: return RowsTile<4, Requant>(nr, in, b, c, c_stride, ep);
+    case 5: return RowsTile<5, Requant>(nr, in, b, c, c_stride, ep);
+    case 6: return RowsTile<6, Requant>(nr, in, b, c, c_stride, ep);
+    case 7: return RowsTile<7, Requant>(nr, in, b, c, c_stride, ep);
+    default: return RowsTile<8, Requant>(nr, in, b, c, c_stride, ep);
+  }
+}
+
+template <typename A>
+void Gemmlowp(int mr, int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
+              const Qs8GemmEpilogue& ep) {
+  if (ep.any_int32_min_multiplier) {
+    Gemm<GemmlowpRequant16<true, true>>(mr, nr, in, b, c, c_stride, ep);
+  } else if (ep.any_left_shift) {
+    Gemm<GemmlowpRequant16<true, false>>(mr, nr, in, b, c, c_stride, ep);
+  } else if (ep.right_shifts_1_to_23) {
+    Gemm<GemmlowpRequant16Merged>(mr, nr, in, b, c, c_stride, ep);
+  } else {
+    Gemm<GemmlowpRequant16<false, false>>(mr, nr, in, b, c, c_stride, ep);
   }
 }
 
@@ -89,21 +129,19 @@ void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_
 void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                      const int8_t* b, int8_t* c, size_t c_stride,
                                      const Qs8GemmEpilogue& ep) {
-  if (ep.any_int32_min_multiplier) {
-    Gemm<GemmlowpRequant16<true, true>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
-  } else if (ep.any_left_shift) {
-    Gemm<GemmlowpRequant16<true, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
-  } else if (ep.right_shifts_1_to_23) {
-    Gemm<GemmlowpRequant16Merged>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
-  } else {
-    Gemm<GemmlowpRequant16<false, false>>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
-  }
+  Gemmlowp(mr, nr, PlainRows{a, a_stride, kp}, b, c, c_stride, ep);
 }
 
 void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
                                  const int8_t* b, int8_t* c, size_t c_stride,
                                  const Qs8GemmEpilogue& ep) {
-  Gemm<Fp64Requant16>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  Gemm<Fp64Requant16>(mr, nr, PlainRows{a, a_stride, kp}, b, c, c_stride, ep);
+}
+
+void Qs8Gemm8x32c4SegmentedGemmlowpAvx512Vnni(int mr, int nr, int segments, int segment_kp,
+                                              size_t segment_stride, const uint8_t* const* a, const int8_t* b, int8_t* c,
+                                              size_t c_stride, const Qs8GemmEpilogue& ep) {
+  Gemmlowp(mr, nr, SegmentedRows{a, segments, segment_kp, segment_stride}, b, c, c_stride, ep);
 }
 
 }  // namespace pyrt

@@ -22,4 +22,10 @@ void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_
                                  const int8_t* b, int8_t* c, size_t c_stride,
                                  const Qs8GemmEpilogue& ep);
 
+// The gemmlowp kernel with A rows in segments (Qs8GemmU8SegmentedUkernel:
+// a convolution read in place from an x + 128 padded copy of its input).
+void Qs8Gemm8x32c4SegmentedGemmlowpAvx512Vnni(int mr, int nr, int segments, int segment_kp,
+                                              size_t segment_stride, const uint8_t* const* a, const int8_t* b, int8_t* c,
+                                              size_t c_stride, const Qs8GemmEpilogue& ep);
+
 }  // namespace pyrt

@@ -33,22 +33,48 @@ inline __m256i Broadcast4(const uint8_t* p) {
   return _mm256_set1_epi32(v);
 }
 
+// Where a tile's A rows lie. Plain: row r at a + r * a_stride, all kp
+// values in one run. Segmented (a convolution read in place from its padded
+// input): row r at rows[r], its k values in `segments` runs of segment_kp
+// (a multiple of 4), run s at s * stride from the row's start.
+struct PlainRows {
+  const uint8_t* a;
+  size_t a_stride;
+  int kp;
+  static constexpr int segments() { return 1; }
+  int segment_kp() const { return kp; }
+  const uint8_t* Run(int r, int) const { return a + r * a_stride; }
+};
+struct SegmentedRows {
+  const uint8_t* const* rows;
+  int count, run_kp;
+  size_t stride;
+  int segments() const { return count; }
+  int segment_kp() const { return run_kp; }
+  const uint8_t* Run(int r, int s) const { return rows[r] + s * stride; }
+};
+
 // kRows x 16 tile; the panel is [kp / 4][16][4].
-template <int kRows, typename Requant>
-inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-                 size_t c_stride, const Qs8GemmEpilogue& ep) {
+template <int kRows, typename Requant, typename A>
+inline void Tile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
+                 const Qs8GemmEpilogue& ep) {
   // Fully unrolled over rows so the sums stay in registers.
   __m256i acc[kRows][2];
 #pragma GCC unroll 6
   for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
-  for (int k = 0; k < kp; k += 4, b += 64) {
-    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
-    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32));
+  for (int s = 0; s < in.segments(); ++s) {
+    const uint8_t* a[kRows];
 #pragma GCC unroll 6
-    for (int r = 0; r < kRows; ++r) {
-      const __m256i x = Broadcast4(a + r * a_stride + k);
-      Dpbusd(acc[r][0], x, w0);
-      Dpbusd(acc[r][1], x, w1);
+    for (int r = 0; r < kRows; ++r) a[r] = in.Run(r, s);
+    for (int k = 0; k < in.segment_kp(); k += 4, b += 64) {
+      const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+      const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32));
+#pragma GCC unroll 6
+      for (int r = 0; r < kRows; ++r) {
+        const __m256i x = Broadcast4(a[r] + k);
+        Dpbusd(acc[r][0], x, w0);
+        Dpbusd(acc[r][1], x, w1);
+      }
     }
   }
   const Requant requant0(ep, 0), requant1(ep, 8);
@@ -57,16 +83,16 @@ inline void Tile(int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t
     Store16(requant0(acc[r][0]), requant1(acc[r][1]), ep, nr, c + r * c_stride);
 }
 
-template <typename Requant>
-void Gemm(int mr, int nr, int kp, const uint8_t* a, size_t a_stride, const int8_t* b, int8_t* c,
-          size_t c_stride, const Qs8GemmEpilogue& ep) {
+template <typename Requant, typename A>
+void Gemm(int mr, int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
+          const Qs8GemmEpilogue& ep) {
   switch (mr) {
-    case 1: return Tile<1, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 2: return Tile<2, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 3: return Tile<3, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 4: return Tile<4, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    case 5: return Tile<5, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
-    default: return Tile<6, Requant>(nr, kp, a, a_stride, b, c, c_stride, ep);
+    case 1: return Tile<1, Requant>(nr, in, b, c, c_stride, ep);
+    case 2: return Tile<2, Requant>(nr, in, b, c, c_stride, ep);
+    case 3: return Tile<3, Requant>(nr, in, b, c, c_stride, ep);
+    case 4: return Tile<4, Requant>(nr, in, b, c, c_stride, ep);
+    case 5: return Tile<5, Requant>(nr, in, b, c, c_stride, ep);
+    default: return Tile<6, Requant>(nr, in, b, c, c_stride, ep);
   }
 }
 
@@ -76,14 +102,22 @@ void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4GemmlowpAvxVnni)(int mr, int nr, int kp, con
                                                     size_t a_stride, const int8_t* b, int8_t* c,
                                                     size_t c_stride, const Qs8GemmEpilogue& ep) {
   WithGemmlowpRequant8(ep, [&](auto form) {
-    Gemm<typename decltype(form)::type>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+    Gemm<typename decltype(form)::type>(mr, nr, PlainRows{a, a_stride, kp}, b, c, c_stride, ep);
   });
 }
 
 void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4Fp64AvxVnni)(int mr, int nr, int kp, const uint8_t* a,
                                                 size_t a_stride, const int8_t* b, int8_t* c,
                                                 size_t c_stride, const Qs8GemmEpilogue& ep) {
-  Gemm<Fp64Requant8>(mr, nr, kp, a, a_stride, b, c, c_stride, ep);
+  Gemm<Fp64Requant8>(mr, nr, PlainRows{a, a_stride, kp}, b, c, c_stride, ep);
+}
+
+void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4SegmentedGemmlowpAvxVnni)(
+    int mr, int nr, int segments, int segment_kp, size_t segment_stride, const uint8_t* const* a, const int8_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep) {
+  const SegmentedRows in{a, segments, segment_kp, segment_stride};
+  WithGemmlowpRequant8(ep, [&](auto form) {
+    Gemm<typename decltype(form)::type>(mr, nr, in, b, c, c_stride, ep);
+  });
 }
 
 }  // namespace pyrt

@@ -33,4 +33,9 @@ void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4Fp64AvxVnni)(int mr, int nr, int kp, const u
                                                 size_t a_stride, const int8_t* b, int8_t* c,
                                                 size_t c_stride, const Qs8GemmEpilogue& ep);
 
+// The gemmlowp kernel with A rows in segments (Qs8GemmU8SegmentedUkernel:
+// a convolution read in place from an x + 128 padded copy of its input).
+void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4SegmentedGemmlowpAvxVnni)(
+    int mr, int nr, int segments, int segment_kp, size_t segment_stride, const uint8_t* const* a, const int8_t* b, int8_t* c, size_t c_stride, const Qs8GemmEpilogue& ep);
+
 }  // namespace pyrt
