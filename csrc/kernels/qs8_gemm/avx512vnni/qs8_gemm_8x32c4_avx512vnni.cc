@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "kernels/qs8_gemm/u8_rows.h"
 #include "kernels/x86/avx512vnni/requant_avx512vnni.h"
 #include "kernels/x86/dpbusd_in_place.h"
 
@@ -17,27 +18,6 @@ inline __m512i Broadcast4(const uint8_t* p) {
   std::memcpy(&v, p, sizeof(v));
   return _mm512_set1_epi32(v);
 }
-
-// Where a tile's A rows lie. Plain: row r at a + r * a_stride, all kp
-// values in one run. Segmented (a convolution read in place from its padded
-// input): row r at rows[r], its k values in `segments` runs of segment_kp
-// (a multiple of 4), run s at s * stride from the row's start.
-struct PlainRows {
-  const uint8_t* a;
-  size_t a_stride;
-  int kp;
-  static constexpr int segments() { return 1; }
-  int segment_kp() const { return kp; }
-  const uint8_t* Run(int r, int) const { return a + r * a_stride; }
-};
-struct SegmentedRows {
-  const uint8_t* const* rows;
-  int count, run_kp;
-  size_t stride;
-  int segments() const { return count; }
-  int segment_kp() const { return run_kp; }
-  const uint8_t* Run(int r, int s) const { return rows[r] + s * stride; }
-};
 
 // kRows x (16 * kVecs) tile. The panel stride is 32 columns whatever kVecs
 // (a panel of <= 16 columns reads only its first half). The sums start from
