@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "kernels/f32_gemm/depthwise_taps.h"
 #include "kernels/f32_gemm/f32_gemm.h"
@@ -305,34 +306,30 @@ void IgemmRows(const GemmF32Args& g, const float* const* ind, int taps, int rows
   }
 }
 
-// The kTail bits of g's fused tail (0 without one: alpha null).
-inline int TailSteps(const GemmF32Args& g) {
-  if (!g.alpha) return 0;
-  return kPrelu | (g.residual ? kAdd : 0) | (g.clamp ? kRelu : 0);
+// Calls run(std::integral_constant<int, kTail>) with the kTail bits of g's
+// fused tail (0 without one: alpha null), a compile-time constant per case.
+template <typename Run>
+inline void WithTailSteps(const GemmF32Args& g, Run&& run) {
+  const int steps = g.alpha ? kPrelu | (g.residual ? kAdd : 0) | (g.clamp ? kRelu : 0) : 0;
+  switch (steps) {
+    case kPrelu: return run(std::integral_constant<int, kPrelu>{});
+    case kPrelu | kAdd: return run(std::integral_constant<int, kPrelu | kAdd>{});
+    case kPrelu | kRelu: return run(std::integral_constant<int, kPrelu | kRelu>{});
+    case kPrelu | kAdd | kRelu: return run(std::integral_constant<int, kPrelu | kAdd | kRelu>{});
+    default: return run(std::integral_constant<int, 0>{});
+  }
 }
 
 }  // namespace
 
 void GemmF32Rows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c,
                  size_t ldc) {
-  switch (TailSteps(g)) {
-    case kPrelu: return GemmRows<kPrelu>(g, a, lda, rows, c, ldc);
-    case kPrelu | kAdd: return GemmRows<kPrelu | kAdd>(g, a, lda, rows, c, ldc);
-    case kPrelu | kRelu: return GemmRows<kPrelu | kRelu>(g, a, lda, rows, c, ldc);
-    case kPrelu | kAdd | kRelu: return GemmRows<kPrelu | kAdd | kRelu>(g, a, lda, rows, c, ldc);
-    default: return GemmRows<0>(g, a, lda, rows, c, ldc);
-  }
+  WithTailSteps(g, [&](auto tail) { GemmRows<decltype(tail)::value>(g, a, lda, rows, c, ldc); });
 }
 
 void IgemmF32Rows(const GemmF32Args& g, const float* const* ind, int taps, int rows, float* c,
                   size_t ldc) {
-  switch (TailSteps(g)) {
-    case kPrelu: return IgemmRows<kPrelu>(g, ind, taps, rows, c, ldc);
-    case kPrelu | kAdd: return IgemmRows<kPrelu | kAdd>(g, ind, taps, rows, c, ldc);
-    case kPrelu | kRelu: return IgemmRows<kPrelu | kRelu>(g, ind, taps, rows, c, ldc);
-    case kPrelu | kAdd | kRelu: return IgemmRows<kPrelu | kAdd | kRelu>(g, ind, taps, rows, c, ldc);
-    default: return IgemmRows<0>(g, ind, taps, rows, c, ldc);
-  }
+  WithTailSteps(g, [&](auto tail) { IgemmRows<decltype(tail)::value>(g, ind, taps, rows, c, ldc); });
 }
 
 namespace {
