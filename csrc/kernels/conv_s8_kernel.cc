@@ -102,7 +102,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   g_ = g;
   filter_ = filter;
   input_zero_point_ = input_zero_point;
-  indirect_ = segmented_ = segmented_u8_ = false;  // until chosen below (Prepare may run again)
+  indirect_ = segmented_ = false;  // until chosen below (Prepare may run again)
   step_h_ = step_w_ = 1;
   top_ = g.pad_top;
   left_ = g.pad_left;
@@ -121,7 +121,6 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
     if (g.stride_h == 1 && g.stride_w == 1 && g.dilation_w == 1 && !ConvIsPointwise(g) &&
         gemm_.SegmentsFit(g.filter_h)) {
       segmented_ = true;
-      segmented_u8_ = gemm_.input() == Qs8GemmInput::kU8Offset128;
       padded_h_ = g.out_h + g.dilation_h * (g.filter_h - 1);
       padded_w_ = g.out_w + g.filter_w - 1;
     }
@@ -238,7 +237,7 @@ size_t ConvS8Kernel::scratch_bytes() const {
   }
   if (segmented_) {
     const size_t image = static_cast<size_t>(padded_h_) * padded_w_ * g_.in_c;
-    if (segmented_u8_) return image;
+    if (SegmentedU8()) return image;
     return gemm_.SegmentedScratchBytes(static_cast<int>(SegmentedRows())) + (image + 63) / 64 * 64;
   }
   return packed_ ? gemm_.ScratchBytes(g_.batch * g_.out_h * g_.out_w) : ConvS8ScratchBytes(g_);
@@ -277,7 +276,7 @@ void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* sc
                                 ThreadPool* pool) const {
   const ConvGeometry& g = g_;
   const size_t C = g.in_c, N = g.out_c, pw = padded_w_;
-  if (segmented_u8_) {  // output pixels straight from the copy, one line per output row
+  if (SegmentedU8()) {  // output pixels straight from the copy, one line per output row
     uint8_t* padded = scratch;
     for (int b = 0; b < g.batch; ++b) {
       PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded);

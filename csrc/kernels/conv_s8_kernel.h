@@ -66,9 +66,10 @@ class ConvS8Kernel {
   // padded_h_ x padded_w_; output (oy, ox) is row oy * padded_w_ + ox, its
   // filter rows runs dilation_h padded rows apart; rows with ox >= out_w
   // fall on the padding columns and are dropped. With x + 128 A
-  // (segmented_u8_) the copy holds uint8 and the GEMM's rows are only the
+  // (SegmentedU8()) the copy holds uint8 and the GEMM's rows are only the
   // output pixels, each output row a line of the copy (RunSegmentedLines).
-  bool segmented_ = false, segmented_u8_ = false;
+  bool segmented_ = false;
+  bool SegmentedU8() const { return segmented_ && gemm_.input() == Qs8GemmInput::kU8Offset128; }
   ConvGeometry g_{};
   const int8_t* filter_ = nullptr;
   int32_t input_zero_point_ = 0;
