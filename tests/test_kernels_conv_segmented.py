@@ -5,11 +5,13 @@ copy, dropping those that fall on its padding columns; on avx512vnni and
 avxvnni it is x + 128 as uint8 and the GEMM's rows are the output pixels
 (a tile's rows found by pointer, so tiles span output rows).
 
-ConvS8Kernel takes that path for stride 1, dilation_w 1, non-pointwise
-filters whose filter rows (filter_w * in_c bytes) are whole 64-byte tile
-rows (AMX) or whole k quads (avx512vnni, avxvnni); these cases sit on both
-sides of each of those limits (the others run on im2col), of the tiles
-(32 x 32, 8 x 32, 6 x 16), with dilation_h, padding wider than the filter,
+ConvS8Kernel takes that path for dilation_w 1, non-pointwise filters whose
+filter rows (filter_w * in_c bytes) are whole 64-byte tile rows (AMX, stride
+1) or whole k quads (avx512vnni, avxvnni, any stride), or short rows (under
+64 bytes, as a 3-channel stem's) padded with zero weights to k quads (on AMX
+CPUs by the avx512vnni kernels); these cases sit on both sides of each of
+those limits (the others run on im2col), of the tiles (32 x 32, 8 x 32,
+6 x 16), with strides, dilation_h, padding wider than the filter,
 asymmetric padding, several images, extreme zero points and
 requantization, narrowed activation ranges and 1-11 threads. On CPUs
 without AMX the same kernel source runs on the tile model ("amx-emulated").
@@ -41,7 +43,7 @@ def _random_case(rng, case):
     batch = int(rng.integers(1, 3))
     h, w = (int(v) for v in rng.integers(1, 19, 2))
     o = int(rng.choice([1, 16, 17, 31, 32, 33, 64, 70]))
-    stride = (1, 1) if rng.random() < 0.85 else (1, 2)
+    stride = (1, 1) if rng.random() < 0.7 else tuple(int(v) for v in rng.integers(1, 4, 2))
     dilation = (int(rng.integers(1, 4)), 1 if rng.random() < 0.9 else 2)
     pad = tuple(int(v) for v in rng.integers(0, 6, 2))
     oh = (h + 2 * pad[0] - (fh - 1) * dilation[0] - 1) // stride[0] + 1
@@ -74,6 +76,29 @@ def test_segmented_conv_random_geometries(isa):
         ours = _conv(*args, isa, 1 + case % 11)
         assert_same(ours, ref, f"case {case}: x{args[0].shape} f{args[1].shape} s{args[9]} "
                                f"d{args[10]} p{args[11]} out{args[12]}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SEGMENTED_ISAS)
+@pytest.mark.parametrize("stem", [
+    # (h, w, filter, out_c, stride, pad, out_hw): MobileNet / EfficientNet's
+    # 3x3 stride-2 stem (TF's SAME: one pad at the bottom and right),
+    # ResNet50's 7x7 one on its PAD op's output, and a 3x3 stride-1 conv
+    (224, 224, 3, 32, (2, 2), (0, 0), (112, 112)), (230, 230, 7, 64, (2, 2), (0, 0), (112, 112)),
+    (37, 45, 3, 16, (1, 1), (1, 1), (37, 45))])
+def test_segmented_conv_three_channel_stems(isa, stem):
+    if isa not in GEMM_ISAS:
+        pytest.skip(f"no {isa} path here, native or emulated")
+    h, w, k, o, stride, pad, out_hw = stem
+    rng = np.random.default_rng(h * 7 + k)
+    x = rng.integers(-128, 128, (1, h, w, 3), dtype=np.int8)
+    f = rng.integers(-128, 128, (o, k, k, 3), dtype=np.int8)
+    bias = rng.integers(-2**18, 2**18, o).astype(np.int32)
+    mult, shift = requant_params(rng, o)
+    args = (x, f, bias, mult, shift, -1, -128, -128, 127, stride, (1, 1), pad, out_hw)
+    ref = _conv(*args, "reference", 1)
+    for threads in (1, 2, 5):
+        assert_same(_conv(*args, isa, threads), ref, f"{stem} {threads} threads")
 
 
 @needs_simd

@@ -116,17 +116,55 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
       InitIndirect(isa, filter, p);
       return;
     }
+    if (InitSegmented(isa, filter, p)) return;
     gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c,
                g.filter_h * g.filter_w * g.in_c, filter, p, g.batch * g.out_h * g.out_w);
-    if (g.stride_h == 1 && g.stride_w == 1 && g.dilation_w == 1 && !ConvIsPointwise(g) &&
-        gemm_.SegmentsFit(g.filter_h)) {
-      segmented_ = true;
-      padded_h_ = g.out_h + g.dilation_h * (g.filter_h - 1);
-      padded_w_ = g.out_w + g.filter_w - 1;
-    }
     return;
   }
   rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
+}
+
+// The segmented path where its GEMM reads the filter rows as runs: whole
+// k groups, or short runs padded to one (a 3-channel stem's 9 or 21 bytes,
+// whose im2col cost more than its GEMM). int8 A (AMX) takes stride 1 only:
+// its tiles load rows a fixed stride apart, which the padding columns
+// between output rows break (there they are computed and dropped).
+bool ConvS8Kernel::InitSegmented(Isa isa, const int8_t* filter, const Qs8RequantParams& p) {
+  const ConvGeometry& g = g_;
+  const int run = g.filter_w * g.in_c;
+  const Qs8GemmConfig& config = *Qs8GemmSegmentedConfigFor(isa, g.batch * g.out_h * g.out_w, run);
+  const int group = PackedQs8Gemm::SegmentGroup(config);
+  if (!group || ConvIsPointwise(g) || g.dilation_w != 1) return false;
+  const int segment_kp = (run + group - 1) / group * group;
+  const bool short_runs = segment_kp != run;
+  if (short_runs && segment_kp > 64) return false;
+  const bool strided = g.stride_h != 1 || g.stride_w != 1;
+  if (strided && config.input == Qs8GemmInput::kS8) return false;
+  segmented_ = true;
+  segment_kp_ = segment_kp;
+  padded_h_ = (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1;
+  padded_w_ = (g.out_w - 1) * g.stride_w + g.filter_w;
+  const std::vector<int8_t> runs = short_runs ? FilterRuns(filter) : std::vector<int8_t>();
+  gemm_.Init(&config, Qs8Requant::kGemmlowp, g.out_c, g.filter_h * segment_kp,
+             short_runs ? runs.data() : filter, p);
+  return true;
+}
+
+// The filter with each filter row's filter_w * in_c weights as a run of
+// segment_kp_ (zero weights after), matching the runs the segmented and
+// indirect GEMMs read.
+std::vector<int8_t> ConvS8Kernel::FilterRuns(const int8_t* filter) const {
+  const ConvGeometry& g = g_;
+  const int run = g.filter_w * g.in_c;
+  const size_t K = static_cast<size_t>(g.filter_h) * segment_kp_;
+  std::vector<int8_t> runs(static_cast<size_t>(g.out_c) * K, 0);
+  for (int n = 0; n < g.out_c; ++n) {
+    for (int fy = 0; fy < g.filter_h; ++fy) {
+      std::memcpy(&runs[n * K + fy * segment_kp_],
+                  filter + (static_cast<size_t>(n) * g.filter_h + fy) * run, run);
+    }
+  }
+  return runs;
 }
 
 bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8_t* filter,
@@ -178,14 +216,8 @@ void ConvS8Kernel::InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantP
   padded_h_ = (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1;
   padded_w_ = (g.out_w - 1) * g.stride_w + g.filter_w;
   const int K = g.filter_h * segment_kp_;
-  std::vector<int8_t> runs(static_cast<size_t>(g.out_c) * K, 0);
-  for (int n = 0; n < g.out_c; ++n) {
-    for (int fy = 0; fy < g.filter_h; ++fy) {
-      std::memcpy(&runs[static_cast<size_t>(n) * K + fy * segment_kp_],
-                  filter + (static_cast<size_t>(n) * g.filter_h + fy) * run, run);
-    }
-  }
-  gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c, K, runs.data(), p, g.batch * g.out_h * g.out_w);
+  gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c, K, FilterRuns(filter).data(), p,
+             g.batch * g.out_h * g.out_w);
   indirect_ = gemm_.HasIndirect() && gemm_.kp() == K;
   if (!indirect_) {  // not expected: the table said this path reads A in place
     gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c, g.filter_h * run, filter, p,
@@ -236,7 +268,7 @@ size_t ConvS8Kernel::scratch_bytes() const {
            sizeof(int16_t);
   }
   if (segmented_) {
-    const size_t image = static_cast<size_t>(padded_h_) * padded_w_ * g_.in_c;
+    const size_t image = PaddedImageBytes();
     if (SegmentedU8()) return image;
     return gemm_.SegmentedScratchBytes(static_cast<int>(SegmentedRows())) + (image + 63) / 64 * 64;
   }
@@ -248,9 +280,15 @@ size_t ConvS8Kernel::SegmentedRows() const {
   return static_cast<size_t>(g_.out_h - 1) * padded_w_ + g_.out_w;
 }
 
+size_t ConvS8Kernel::PaddedImageBytes() const {
+  const size_t run = static_cast<size_t>(g_.filter_w) * g_.in_c;
+  return static_cast<size_t>(padded_h_) * padded_w_ * g_.in_c + segment_kp_ - run;
+}
+
 // One image into the segmented path's padded copy, in the GEMM's A format:
 // input (iy, ix) at (iy + pad_top, ix + pad_left); the rest holds the input
-// zero point, which the folded bias cancels.
+// zero point, which the folded bias cancels. Then zeros up to
+// PaddedImageBytes(): the last run's padding reads them.
 template <typename T>
 void ConvS8Kernel::PadImage(const int8_t* image, T* dst) const {
   const ConvGeometry& g = g_;
@@ -270,6 +308,7 @@ void ConvS8Kernel::PadImage(const int8_t* image, T* dst) const {
           dst + left);
     std::memset(dst + left + inside, zp, row - left - inside);
   }
+  std::memset(dst, 0, segment_kp_ - static_cast<size_t>(g.filter_w) * C);
 }
 
 void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch,
@@ -280,7 +319,8 @@ void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* sc
     uint8_t* padded = scratch;
     for (int b = 0; b < g.batch; ++b) {
       PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded);
-      gemm_.RunSegmentedLines(g.out_h * g.out_w, padded, C, g.out_w, pw * C, g.filter_h,
+      gemm_.RunSegmentedLines(g.out_h * g.out_w, padded, g.stride_w * C, g.out_w,
+                              g.stride_h * pw * C, g.filter_h,
                               static_cast<size_t>(g.dilation_h) * pw * C,
                               output + static_cast<size_t>(b) * g.out_h * g.out_w * N, N, pool);
     }

@@ -3,8 +3,9 @@
 // pixels built on the fly (1x1 stride-1 convolutions read the input rows
 // directly; on paths with an indirect microkernel, narrow convolutions
 // read a widened, padded copy of the input in place; on paths with a
-// segmented GEMM (AMX, AVX-512 VNNI, AVX-VNNI), stride-1 convolutions read an int8
-// (x + 128 uint8) padded copy in place). All give identical results.
+// segmented GEMM (AMX, AVX-512 VNNI, AVX-VNNI), convolutions whose filter
+// rows are whole k groups or short (3-channel stems) read an int8 (x + 128
+// uint8) padded copy in place). All give identical results.
 #pragma once
 
 #include <cstdint>
@@ -46,12 +47,15 @@ class ConvS8Kernel {
   template <typename T>
   void PackRows(const int8_t* input, int m0, int count, T* dst) const;
   void InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
+  bool InitSegmented(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
+  std::vector<int8_t> FilterRuns(const int8_t* filter) const;
   void WidenPadded(const int8_t* input, int16_t* dst) const;
   void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
   template <typename T>
   void PadImage(const int8_t* image, T* dst) const;
   void RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
   size_t SegmentedRows() const;
+  size_t PaddedImageBytes() const;
 
   bool packed_ = false;
   // Indirect path: the padded input copy is padded_h_ x padded_w_ pixels
@@ -61,13 +65,15 @@ class ConvS8Kernel {
   bool indirect_ = false;
   int padded_h_ = 0, padded_w_ = 0, segment_kp_ = 0;
   int step_h_ = 1, step_w_ = 1, top_ = 0, left_ = 0;
-  // Segmented path (stride 1, dilation_w 1, int8 A read in place): the
-  // GEMM's rows are the pixels of an int8 padded copy of one image,
-  // padded_h_ x padded_w_; output (oy, ox) is row oy * padded_w_ + ox, its
-  // filter rows runs dilation_h padded rows apart; rows with ox >= out_w
-  // fall on the padding columns and are dropped. With x + 128 A
-  // (SegmentedU8()) the copy holds uint8 and the GEMM's rows are only the
-  // output pixels, each output row a line of the copy (RunSegmentedLines).
+  // Segmented path (dilation_w 1, A read in place from a padded copy of
+  // one image, padded_h_ x padded_w_ pixels, in the GEMM's A format; each
+  // filter row a run of segment_kp_ bytes, its padding meeting zero
+  // weights). With int8 A (AMX; stride 1) the GEMM's rows are the pixels
+  // of the copy; output (oy, ox) is row oy * padded_w_ + ox, its filter
+  // rows runs dilation_h padded rows apart; rows with ox >= out_w fall on
+  // the padding columns and are dropped. With x + 128 A (SegmentedU8())
+  // the GEMM's rows are only the output pixels, each output row a line of
+  // the copy, pixels stride_w apart (RunSegmentedLines).
   bool segmented_ = false;
   bool SegmentedU8() const { return segmented_ && gemm_.input() == Qs8GemmInput::kU8Offset128; }
   ConvGeometry g_{};

@@ -171,7 +171,22 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
   return nullptr;
 }
 
+const Qs8GemmConfig* Qs8GemmSegmentedConfigFor(Isa isa, int rows, int run) {
+#ifdef PYRT_HAVE_X86_KERNELS
+  if (IsaAtLeast(isa, Isa::kAmx) && run < kQs8GemmAmxKBlock)
+    return Qs8GemmConfigFor(Isa::kAvx512Vnni, rows);
+#endif
+  (void)run;
+  return Qs8GemmConfigFor(isa, rows);
+}
+
 bool PackedQs8Gemm::Supported(Isa isa) { return Qs8GemmConfigFor(isa) != nullptr; }
+
+int PackedQs8Gemm::SegmentGroup(const Qs8GemmConfig& c) {
+  const bool segmented =
+      c.gemmlowp_s8_panels || (c.segmented_gemmlowp_u8 && c.mr <= kMaxSegmentedMr);
+  return segmented ? std::max(c.kr, c.kp_multiple) : 0;
+}
 
 void PackedQs8Gemm::Init(Isa isa, Qs8Requant requant, int N, int K, const int8_t* B,
                          const Qs8RequantParams& p, int rows) {

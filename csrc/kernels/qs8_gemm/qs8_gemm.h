@@ -49,6 +49,14 @@ struct Qs8GemmA<uint8_t> {
 // amx GEMMs of fewer than kQs8GemmAmxMinRows rows use the avx512vnni kernels.
 const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows = 0);
 
+// The entry for a segmented GEMM (rows of A read in place as runs of `run`
+// bytes: a convolution's filter rows). AMX tile rows would read 64 bytes
+// for a few, 16 unaligned rows per tile load (a 3-channel stem's 9- or
+// 21-byte runs, 6 bytes apart at stride 2: slower than im2col), so runs
+// shorter than a tile row go to the avx512vnni kernels, which read rows
+// by pointer in 4-byte groups.
+const Qs8GemmConfig* Qs8GemmSegmentedConfigFor(Isa isa, int rows, int run);
+
 // Test module only: while set, the amx entry of the table is `config` (the
 // kernels built on the AMX tile model), so the kernel twin tests run the
 // whole amx path on CPUs without AMX; nullptr restores the product's entry.
@@ -101,16 +109,12 @@ class PackedQs8Gemm {
   void RunInPlace(int M, const int8_t* a, size_t lda, int8_t* C, size_t ldc, uint8_t* scratch,
                   ThreadPool* pool) const;
 
-  // True when the path runs RunSegmented: int8 A whose rows are runs read
-  // in place (a convolution's filter rows from a padded input copy).
-  bool HasSegmented() const { return panels_s8_ != nullptr; }
-  // The same for x + 128 A (kU8Offset128): RunSegmentedLines.
-  bool HasSegmentedU8() const { return segmented_u8_ != nullptr; }
-  // True when RunSegmented can split every row of A into `segments` runs.
-  bool SegmentsFit(int segments) const {
-    const int multiple = std::max(config_->kr, config_->kp_multiple);
-    return (HasSegmented() || HasSegmentedU8()) && kp_ == K_ && K_ % segments == 0 && (K_ / segments) % multiple == 0;
-  }
+  // The k group each run of a segmented A row must fill (its length a
+  // multiple of it) on a table entry's kernels; 0 when they read no
+  // segmented A (rows whose runs are read in place: a convolution's filter
+  // rows from a padded input copy). Then int8 A (AMX) runs RunSegmented and
+  // RunSegmentedLines, x + 128 A RunSegmentedLines.
+  static int SegmentGroup(const Qs8GemmConfig& config);
   size_t SegmentedScratchBytes(int M) const { return kMaxSlots * SegmentedSlotBytes(M); }
   // Row m of A is `segments` runs of kp() / segments bytes (each a multiple
   // of 64), run s at a + m * lda + s * segment_stride. Each unit's rows
@@ -120,7 +124,7 @@ class PackedQs8Gemm {
   void RunSegmented(int M, const int8_t* a, size_t lda, int segments, size_t segment_stride,
                     Store&& store, uint8_t* scratch, ThreadPool* pool) const;
 
-  // RunSegmented for x + 128 A (HasSegmentedU8()), writing C directly: A
+  // RunSegmented for x + 128 A, writing C directly: A
   // rows lie in lines of `width` (a convolution's output rows), row m at
   // a + (m / width) * line_stride + (m % width) * lda, each row `segments`
   // runs of kp() / segments bytes (each a multiple of 4), run s at
