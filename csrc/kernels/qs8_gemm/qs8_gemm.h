@@ -112,8 +112,8 @@ class PackedQs8Gemm {
   // The k group each run of a segmented A row must fill (its length a
   // multiple of it) on a table entry's kernels; 0 when they read no
   // segmented A (rows whose runs are read in place: a convolution's filter
-  // rows from a padded input copy). Then int8 A (AMX) runs RunSegmented and
-  // RunSegmentedLines, x + 128 A RunSegmentedLines.
+  // rows from a padded input copy). Then int8 A (AMX) runs RunSegmented,
+  // x + 128 A RunSegmentedLines.
   static int SegmentGroup(const Qs8GemmConfig& config);
   size_t SegmentedScratchBytes(int M) const { return kMaxSlots * SegmentedSlotBytes(M); }
   // Row m of A is `segments` runs of kp() / segments bytes (each a multiple
@@ -124,8 +124,8 @@ class PackedQs8Gemm {
   void RunSegmented(int M, const int8_t* a, size_t lda, int segments, size_t segment_stride,
                     Store&& store, uint8_t* scratch, ThreadPool* pool) const;
 
-  // RunSegmented for x + 128 A, writing C directly: A
-  // rows lie in lines of `width` (a convolution's output rows), row m at
+  // RunSegmented for x + 128 A, writing C directly: A rows lie in lines
+  // of `width` (a convolution's output rows), row m at
   // a + (m / width) * line_stride + (m % width) * lda, each row `segments`
   // runs of kp() / segments bytes (each a multiple of 4), run s at
   // s * segment_stride from the row's start; row m of C at C + m * ldc.
