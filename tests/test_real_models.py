@@ -18,7 +18,11 @@ from bitexact import assert_bit_exact
 import pyruntime
 
 SEEDS = (0, 1)
-FLOAT_SEEDS = tuple(range(6))  # more draws: float rounding noise varies per input
+# Many draws: how much a network amplifies rounding differences varies by
+# orders of magnitude between inputs (EfficientNetV2B0's pooled relative RMS
+# error, ours and XNNPACK's alike, spans 4e-7 to 5e-4 across groups of six),
+# so a few draws compare two runtimes' luck, not their accuracy.
+FLOAT_SEEDS = tuple(range(24))
 
 # (name, kind) -> regex on the converter's error (TensorFlow 2.21).
 CONVERTER_FAILURES: dict = {}
