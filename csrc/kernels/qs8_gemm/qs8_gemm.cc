@@ -171,12 +171,20 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
   return nullptr;
 }
 
-const Qs8GemmConfig* Qs8GemmSegmentedConfigFor(Isa isa, int rows, int run) {
+const Qs8GemmConfig* Qs8GemmSegmentedConfigFor(Isa isa, int rows, int run, int runs) {
 #ifdef PYRT_HAVE_X86_KERNELS
-  if (IsaAtLeast(isa, Isa::kAmx) && run < kQs8GemmAmxKBlock)
-    return Qs8GemmConfigFor(Isa::kAvx512Vnni, rows);
+  if (IsaAtLeast(isa, Isa::kAmx) && run < kQs8GemmAmxKBlock) {
+    // From this k on, AMX over im2col beats the avx512vnni kernels, whose
+    // time grows with k (1 thread: a 3x3 stem's k of 27 1.3-1.5x slower on
+    // AMX, ResNet50's 7x7 stem's 147 0.83x; the lines cross near 100).
+    constexpr int kQs8GemmAmxIm2colMinK = 100;
+    const Qs8GemmConfig* vnni = Qs8GemmConfigFor(Isa::kAvx512Vnni, rows);
+    return run * runs >= kQs8GemmAmxIm2colMinK && Qs8GemmConfigFor(isa, rows) != vnni ? nullptr
+                                                                                       : vnni;
+  }
 #endif
   (void)run;
+  (void)runs;
   return Qs8GemmConfigFor(isa, rows);
 }
 
