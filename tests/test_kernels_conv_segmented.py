@@ -15,8 +15,9 @@ those limits (the others run on im2col), of the tiles (32 x 32, 8 x 32,
 asymmetric padding, several images, extreme zero points and
 requantization, narrowed activation ranges and 1-11 threads. On CPUs
 without AMX the same kernel source runs on the tile model ("amx-emulated").
-Short filter rows of k >= 100 (a 7x7 stem's) go on AMX CPUs to AMX over
-im2col instead, each filter row copied as one 16/32/64-byte block.
+Short filter rows of 8 bytes or more with k >= 100 and 64 or more output
+channels (a 7x7 stem's) go on AMX CPUs to AMX over im2col instead, each
+filter row copied as one 16/32/64-byte block.
 """
 
 from __future__ import annotations
@@ -125,8 +126,9 @@ def test_segmented_conv_resnet_layers_any_thread_count(isa, shape):
 
 def _short_run_case(rng, case):
     # Filter rows of 1-8 channels, mostly with k = filter_h * filter_w * c
-    # of 100 or more (AMX CPUs take those to AMX over im2col, each filter
-    # row copied as one 16/32/64-byte block), the rest to the segmented path.
+    # of 100 or more (AMX CPUs take those of 8 bytes or more and 64 or more
+    # output channels to AMX over im2col, each filter row copied as one
+    # 16/32/64-byte block), the rest to the segmented path.
     while True:
         c, fh, fw = int(rng.integers(1, 9)), int(rng.integers(1, 8)), int(rng.integers(1, 8))
         if (fh * fw * c >= 100) != (case % 5 == 4) and fh * fw > 1:
@@ -136,7 +138,7 @@ def _short_run_case(rng, case):
     pad = (0, 0) if case % 3 == 0 else tuple(int(v) for v in rng.integers(0, 4, 2))
     h, w = (int(v) + fh for v in rng.integers(0, 17, 2))
     w = max(w, fw)
-    o = int(rng.choice([16, 32, 33, 64]))
+    o = int(rng.choice([16, 64, 65, 96]))
     oh = (h + 2 * pad[0] - fh) // stride[0] + 1
     ow = (w + 2 * pad[1] - fw) // stride[1] + 1
     x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)

@@ -137,7 +137,7 @@ bool ConvS8Kernel::InitSegmented(Isa isa, const int8_t* filter, const Qs8Requant
   const ConvGeometry& g = g_;
   const int run = g.filter_w * g.in_c;
   const Qs8GemmConfig* config =
-      Qs8GemmSegmentedConfigFor(isa, g.batch * g.out_h * g.out_w, run, g.filter_h);
+      Qs8GemmSegmentedConfigFor(isa, g.batch * g.out_h * g.out_w, g.out_c, run, g.filter_h);
   if (!config || ConvIsPointwise(g) || g.dilation_w != 1) return false;
   const int group = PackedQs8Gemm::SegmentGroup(*config);
   if (!group) return false;
@@ -355,18 +355,18 @@ void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* sc
 }
 
 // The copy size of PackRows' short-run packer: the smallest of 16, 32, 64
-// bytes holding a filter row, where int8 rows take it (dilation_w 1), the
-// last filter row's copy ends inside the row and the 64-byte zero store
-// ending at kp covers the rest of it; else 0 (the per-tap packer).
+// bytes holding a filter row, where int8 rows take it (dilation_w 1, filter
+// rows of 8 bytes or more, so a copy never reaches past the next filter
+// row or the input; k padding under the 64-byte zero store); else 0 (the
+// per-tap packer).
 int ConvS8Kernel::RunBlock() const {
   const ConvGeometry& g = g_;
-  const int run = g.filter_w * g.in_c, kp = gemm_.kp();
-  if (gemm_.input() != Qs8GemmInput::kS8 || ConvIsPointwise(g) || g.dilation_w != 1 || kp < 64)
+  const int run = g.filter_w * g.in_c, K = g.filter_h * run, kp = gemm_.kp();
+  if (gemm_.input() != Qs8GemmInput::kS8 || ConvIsPointwise(g) || g.dilation_w != 1 ||
+      run < 8 || kp < 64 || kp - K > 64)
     return 0;
   for (int block : {16, 32, 64}) {
-    if (run > block) continue;
-    const int end = (g.filter_h - 1) * run + block;
-    return end <= kp && kp - end <= 64 ? block : 0;
+    if (run <= block) return block;
   }
   return 0;
 }
@@ -404,12 +404,11 @@ inline void PackRow(const ConvGeometry& g, const int8_t* image, int oy, int ox, 
   }
 }
 
-// Int8 im2col rows whose filter rows are runs of at most Block bytes: a
-// zero store ending at kp, then each filter row as one constant-size copy
+// Int8 im2col rows whose filter rows are runs of Block / 2 to Block bytes:
+// a zero store ending at kp, then each filter row as one constant-size copy
 // (vector moves, no per-tap work), in order so each copy's excess is
-// overwritten by the next filter row and the last one's meets zero weights
-// (k >= K). Pixels with padding taps, or whose last copy would read past
-// the input, take PackRow.
+// overwritten by the next filter row; the last one as two overlapping
+// halves ending at k = K. Pixels with padding taps take PackRow.
 template <int Block>
 void PackRunRows(const ConvGeometry& g, const int8_t* input, int m0, int count, int kp,
                  int8_t pad_value, int8_t* dst) {
@@ -417,20 +416,20 @@ void PackRunRows(const ConvGeometry& g, const int8_t* input, int m0, int count, 
   const int pixels = g.out_h * g.out_w, run = g.filter_w * g.in_c, fh = g.filter_h;
   const size_t line = static_cast<size_t>(g.in_w) * g.in_c;
   const size_t image_bytes = g.in_h * line, fy_step = g.dilation_h * line;
-  const size_t last_read = (fh - 1) * fy_step + Block, input_bytes = g.batch * image_bytes;
   const int last_iy = (fh - 1) * g.dilation_h, in_h = g.in_h, in_w = g.in_w, in_c = g.in_c;
   const int fw = g.filter_w, stride_h = g.stride_h, stride_w = g.stride_w;
   const int pad_top = g.pad_top, pad_left = g.pad_left, out_h = g.out_h, out_w = g.out_w;
+  constexpr int kHalf = Block / 2;
   int b = m0 / pixels, oy = (m0 % pixels) / out_w, ox = m0 % out_w;
   for (int r = 0; r < count; ++r) {
     int8_t* row = dst + static_cast<size_t>(r) * kp;
     const int iy = oy * stride_h - pad_top, ix = ox * stride_w - pad_left;
-    const bool inside = iy >= 0 && iy + last_iy < in_h && ix >= 0 && ix + fw <= in_w;
-    const size_t at = b * image_bytes + iy * line + static_cast<size_t>(ix) * in_c;
-    if (inside && at + last_read <= input_bytes) {
+    if (iy >= 0 && iy + last_iy < in_h && ix >= 0 && ix + fw <= in_w) {
       std::memset(row + kp - 64, 0, 64);
-      const int8_t* src = input + at;
-      for (int fy = 0; fy < fh; ++fy, src += fy_step, row += run) std::memcpy(row, src, Block);
+      const int8_t* src = input + b * image_bytes + iy * line + static_cast<size_t>(ix) * in_c;
+      for (int fy = 1; fy < fh; ++fy, src += fy_step, row += run) std::memcpy(row, src, Block);
+      std::memcpy(row, src, kHalf);
+      std::memcpy(row + run - kHalf, src + run - kHalf, kHalf);
     } else {
       PackRow(g, input + b * image_bytes, oy, ox, kp, pad_value, row);
     }
