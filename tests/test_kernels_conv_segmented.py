@@ -15,6 +15,9 @@ those limits (the others run on im2col), of the tiles (32 x 32, 8 x 32,
 asymmetric padding, several images, extreme zero points and
 requantization, narrowed activation ranges and 1-11 threads. On CPUs
 without AMX the same kernel source runs on the tile model ("amx-emulated").
+Short filter rows of 8 bytes or more with k >= 100 and 64 or more output
+channels (a 7x7 stem's) go on AMX CPUs to AMX over im2col instead, each
+filter row copied as one 16/32/64-byte block.
 """
 
 from __future__ import annotations
@@ -119,3 +122,45 @@ def test_segmented_conv_resnet_layers_any_thread_count(isa, shape):
     ref = _conv(*args, "reference", 1)
     for threads in (1, 2, 3, 11):
         assert_same(_conv(*args, isa, threads), ref, f"{shape} {threads} threads")
+
+
+def _short_run_case(rng, case):
+    # Filter rows of 1-8 channels, mostly with k = filter_h * filter_w * c
+    # of 100 or more (AMX CPUs take those of 8 bytes or more and 64 or more
+    # output channels to AMX over im2col, each filter row copied as one
+    # 16/32/64-byte block), the rest to the segmented path.
+    while True:
+        c, fh, fw = int(rng.integers(1, 9)), int(rng.integers(1, 8)), int(rng.integers(1, 8))
+        if (fh * fw * c >= 100) != (case % 5 == 4) and fh * fw > 1:
+            break
+    batch = int(rng.integers(1, 3))
+    stride = tuple(int(v) for v in rng.integers(1, 4, 2))
+    pad = (0, 0) if case % 3 == 0 else tuple(int(v) for v in rng.integers(0, 4, 2))
+    h, w = (int(v) + fh for v in rng.integers(0, 17, 2))
+    w = max(w, fw)
+    o = int(rng.choice([16, 64, 65, 96]))
+    oh = (h + 2 * pad[0] - fh) // stride[0] + 1
+    ow = (w + 2 * pad[1] - fw) // stride[1] + 1
+    x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)
+    f = rng.integers(-128, 128, (o, fh, fw, c), dtype=np.int8)
+    if case % 7 == 3:  # the largest sums
+        x[:] = -128
+        f[:] = -128
+    bias = rng.integers(-2**18, 2**18, o).astype(np.int32)
+    mult, shift = requant_params(rng, o, extreme=case % 4 == 0)
+    zi, zo = (int(v) for v in rng.choice([-128, 127, -3, 0], 2))
+    return (x, f, bias, mult, shift, zi, zo, -128, 127, stride, (1, 1), pad, (oh, ow))
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SEGMENTED_ISAS)
+def test_short_filter_rows_random_geometries(isa):
+    if isa not in GEMM_ISAS:
+        pytest.skip(f"no {isa} path here, native or emulated")
+    rng = np.random.default_rng(21)
+    for case in range(120):
+        args = _short_run_case(rng, case)
+        ref = _conv(*args, "reference", 1)
+        ours = _conv(*args, isa, 1 + case % 11)
+        assert_same(ours, ref, f"case {case}: x{args[0].shape} f{args[1].shape} s{args[9]} "
+                               f"p{args[11]} out{args[12]}")

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -103,6 +104,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   filter_ = filter;
   input_zero_point_ = input_zero_point;
   indirect_ = segmented_ = false;  // until chosen below (Prepare may run again)
+  run_block_ = 0;
   step_h_ = step_w_ = 1;
   top_ = g.pad_top;
   left_ = g.pad_left;
@@ -119,6 +121,7 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
     if (InitSegmented(isa, filter, p)) return;
     gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c,
                g.filter_h * g.filter_w * g.in_c, filter, p, g.batch * g.out_h * g.out_w);
+    run_block_ = RunBlock();
     return;
   }
   rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
@@ -126,26 +129,29 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
 
 // The segmented path where its GEMM reads the filter rows as runs: whole
 // k groups, or short runs padded to one (a 3-channel stem's 9 or 21 bytes,
-// whose im2col cost more than its GEMM). int8 A (AMX) takes stride 1 only:
+// whose im2col cost more than its GEMM; not where the table prefers AMX
+// over im2col, as for a 7x7 stem). int8 A (AMX) takes stride 1 only:
 // its tiles load rows a fixed stride apart, which the padding columns
 // between output rows break (there they are computed and dropped).
 bool ConvS8Kernel::InitSegmented(Isa isa, const int8_t* filter, const Qs8RequantParams& p) {
   const ConvGeometry& g = g_;
   const int run = g.filter_w * g.in_c;
-  const Qs8GemmConfig& config = *Qs8GemmSegmentedConfigFor(isa, g.batch * g.out_h * g.out_w, run);
-  const int group = PackedQs8Gemm::SegmentGroup(config);
-  if (!group || ConvIsPointwise(g) || g.dilation_w != 1) return false;
+  const Qs8GemmConfig* config =
+      Qs8GemmSegmentedConfigFor(isa, g.batch * g.out_h * g.out_w, g.out_c, run, g.filter_h);
+  if (!config || ConvIsPointwise(g) || g.dilation_w != 1) return false;
+  const int group = PackedQs8Gemm::SegmentGroup(*config);
+  if (!group) return false;
   const int segment_kp = (run + group - 1) / group * group;
   const bool short_runs = segment_kp != run;
   if (short_runs && segment_kp > 64) return false;
   const bool strided = g.stride_h != 1 || g.stride_w != 1;
-  if (strided && config.input == Qs8GemmInput::kS8) return false;
+  if (strided && config->input == Qs8GemmInput::kS8) return false;
   segmented_ = true;
   segment_kp_ = segment_kp;
   padded_h_ = (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1;
   padded_w_ = (g.out_w - 1) * g.stride_w + g.filter_w;
   const std::vector<int8_t> runs = short_runs ? FilterRuns(filter) : std::vector<int8_t>();
-  gemm_.Init(&config, Qs8Requant::kGemmlowp, g.out_c, g.filter_h * segment_kp,
+  gemm_.Init(config, Qs8Requant::kGemmlowp, g.out_c, g.filter_h * segment_kp,
              short_runs ? runs.data() : filter, p);
   return true;
 }
@@ -181,6 +187,7 @@ bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8
   input_zero_point_ = input_zero_point;
   packed_ = true;
   segmented_ = false;
+  run_block_ = 0;
   // Output (oy, ox) takes tap (fy, fx) from input (iy, ix) where
   // oy = iy * stride - pad + fy; with the input at iy * stride + top_ and
   // the flipped tap fh - 1 - fy, top_ = fh - 1 - pad (the same for x).
@@ -347,9 +354,95 @@ void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* sc
   }
 }
 
-// Rows m0.. of the im2col matrix over all images (row = output pixel, in
-// filter order fy, fx, c), in the GEMM's A format; padding taps hold the
-// input zero point, which the folded bias cancels.
+// The copy size of PackRows' short-run packer: the smallest of 16, 32, 64
+// bytes holding a filter row, where int8 rows take it (dilation_w 1, filter
+// rows of 8 bytes or more, so a copy never reaches past the next filter
+// row or the input; k padding under the 64-byte zero store); else 0 (the
+// per-tap packer).
+int ConvS8Kernel::RunBlock() const {
+  const ConvGeometry& g = g_;
+  const int run = g.filter_w * g.in_c, K = g.filter_h * run, kp = gemm_.kp();
+  if (gemm_.input() != Qs8GemmInput::kS8 || ConvIsPointwise(g) || g.dilation_w != 1 ||
+      run < 8 || kp < 64 || kp - K > 64)
+    return 0;
+  for (int block : {16, 32, 64}) {
+    if (run <= block) return block;
+  }
+  return 0;
+}
+
+namespace {
+
+// Im2col row of output pixel (oy, ox) of `image` (filter order fy, fx, c),
+// in the GEMM's A format; padding taps hold the input zero point, which the
+// folded bias cancels.
+template <typename T>
+inline void PackRow(const ConvGeometry& g, const int8_t* image, int oy, int ox, int kp,
+                    T pad_value, T* row) {
+  const int K = g.filter_h * g.filter_w * g.in_c;
+  for (int k = K; k < kp; ++k) row[k] = T{0};  // < one k group: no fill call
+  const int ix0 = ox * g.stride_w - g.pad_left;
+  const bool columns_inside = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter_w <= g.in_w;
+  for (int fy = 0; fy < g.filter_h; ++fy) {
+    const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+    T* out = row + fy * g.filter_w * g.in_c;
+    const bool row_inside = iy >= 0 && iy < g.in_h;
+    // A filter row wholly inside the image with dilation 1 is one
+    // contiguous run of filter_w * in_c bytes (most taps when in_c is small).
+    if (row_inside && columns_inside) {
+      Widen(image + (static_cast<size_t>(iy) * g.in_w + ix0) * g.in_c, g.filter_w * g.in_c, out);
+      continue;
+    }
+    for (int fx = 0; fx < g.filter_w; ++fx, out += g.in_c) {
+      const int ix = ix0 + fx * g.dilation_w;
+      if (!row_inside || ix < 0 || ix >= g.in_w) {
+        std::fill(out, out + g.in_c, pad_value);
+      } else {
+        Widen(image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c, g.in_c, out);
+      }
+    }
+  }
+}
+
+// Int8 im2col rows whose filter rows are runs of Block / 2 to Block bytes:
+// a zero store ending at kp, then each filter row as one constant-size copy
+// (vector moves, no per-tap work), in order so each copy's excess is
+// overwritten by the next filter row; the last one as two overlapping
+// halves ending at k = K. Pixels with padding taps take PackRow.
+template <int Block>
+void PackRunRows(const ConvGeometry& g, const int8_t* input, int m0, int count, int kp,
+                 int8_t pad_value, int8_t* dst) {
+  // Locals, not g's fields, in the loop: the int8 stores may alias g.
+  const int pixels = g.out_h * g.out_w, run = g.filter_w * g.in_c, fh = g.filter_h;
+  const size_t line = static_cast<size_t>(g.in_w) * g.in_c;
+  const size_t image_bytes = g.in_h * line, fy_step = g.dilation_h * line;
+  const int last_iy = (fh - 1) * g.dilation_h, in_h = g.in_h, in_w = g.in_w, in_c = g.in_c;
+  const int fw = g.filter_w, stride_h = g.stride_h, stride_w = g.stride_w;
+  const int pad_top = g.pad_top, pad_left = g.pad_left, out_h = g.out_h, out_w = g.out_w;
+  constexpr int kHalf = Block / 2;
+  int b = m0 / pixels, oy = (m0 % pixels) / out_w, ox = m0 % out_w;
+  for (int r = 0; r < count; ++r) {
+    int8_t* row = dst + static_cast<size_t>(r) * kp;
+    const int iy = oy * stride_h - pad_top, ix = ox * stride_w - pad_left;
+    if (iy >= 0 && iy + last_iy < in_h && ix >= 0 && ix + fw <= in_w) {
+      std::memset(row + kp - 64, 0, 64);
+      const int8_t* src = input + b * image_bytes + iy * line + static_cast<size_t>(ix) * in_c;
+      for (int fy = 1; fy < fh; ++fy, src += fy_step, row += run) std::memcpy(row, src, Block);
+      std::memcpy(row, src, kHalf);
+      std::memcpy(row + run - kHalf, src + run - kHalf, kHalf);
+    } else {
+      PackRow(g, input + b * image_bytes, oy, ox, kp, pad_value, row);
+    }
+    if (++ox == out_w) {
+      ox = 0;
+      if (++oy == out_h) oy = 0, ++b;
+    }
+  }
+}
+
+}  // namespace
+
+// Rows m0.. of the im2col matrix over all images (row = output pixel).
 template <typename T>
 void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, T* dst) const {
   // A copy, not a reference: the int8 stores below may alias the kernel's
@@ -370,33 +463,19 @@ void ConvS8Kernel::PackRows(const int8_t* input, int m0, int count, T* dst) cons
     return;
   }
   const T pad_value = Qs8GemmA<T>::From(static_cast<int8_t>(input_zero_point_));
+  if constexpr (std::is_same_v<T, int8_t>) {
+    switch (run_block_) {
+      case 16: return PackRunRows<16>(g, input, m0, count, kp, pad_value, dst);
+      case 32: return PackRunRows<32>(g, input, m0, count, kp, pad_value, dst);
+      case 64: return PackRunRows<64>(g, input, m0, count, kp, pad_value, dst);
+      default: break;
+    }
+  }
   // The output pixel of row m0, then stepped along (no division per row).
   int b = m0 / pixels, oy = (m0 % pixels) / g.out_w, ox = m0 % g.out_w;
   for (int r = 0; r < count; ++r) {
-    const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c;
-    T* row = dst + static_cast<size_t>(r) * kp;
-    for (int k = K; k < kp; ++k) row[k] = T{0};  // < one k group: no fill call
-    const int ix0 = ox * g.stride_w - g.pad_left;
-    const bool columns_inside = g.dilation_w == 1 && ix0 >= 0 && ix0 + g.filter_w <= g.in_w;
-    for (int fy = 0; fy < g.filter_h; ++fy) {
-      const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
-      T* out = row + fy * g.filter_w * g.in_c;
-      const bool row_inside = iy >= 0 && iy < g.in_h;
-      // A filter row wholly inside the image with dilation 1 is one
-      // contiguous run of filter_w * in_c bytes (most taps when in_c is small).
-      if (row_inside && columns_inside) {
-        Widen(image + (static_cast<size_t>(iy) * g.in_w + ix0) * g.in_c, g.filter_w * g.in_c, out);
-        continue;
-      }
-      for (int fx = 0; fx < g.filter_w; ++fx, out += g.in_c) {
-        const int ix = ix0 + fx * g.dilation_w;
-        if (!row_inside || ix < 0 || ix >= g.in_w) {
-          std::fill(out, out + g.in_c, pad_value);
-        } else {
-          Widen(image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c, g.in_c, out);
-        }
-      }
-    }
+    PackRow(g, input + static_cast<size_t>(b) * g.in_h * g.in_w * g.in_c, oy, ox, kp, pad_value,
+            dst + static_cast<size_t>(r) * kp);
     if (++ox == g.out_w) {
       ox = 0;
       if (++oy == g.out_h) oy = 0, ++b;

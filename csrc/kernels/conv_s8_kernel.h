@@ -5,7 +5,9 @@
 // read a widened, padded copy of the input in place; on paths with a
 // segmented GEMM (AMX, AVX-512 VNNI, AVX-VNNI), convolutions whose filter
 // rows are whole k groups or short (3-channel stems) read an int8 (x + 128
-// uint8) padded copy in place). All give identical results.
+// uint8) padded copy in place; on AMX CPUs short rows of large k, as a 7x7
+// stem's, take im2col rows copied a filter row per vector block). All give
+// identical results.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +48,7 @@ class ConvS8Kernel {
  private:
   template <typename T>
   void PackRows(const int8_t* input, int m0, int count, T* dst) const;
+  int RunBlock() const;
   void InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
   bool InitSegmented(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
   std::vector<int8_t> FilterRuns(const int8_t* filter) const;
@@ -58,6 +61,9 @@ class ConvS8Kernel {
   size_t PaddedImageBytes() const;
 
   bool packed_ = false;
+  // im2col path: PackRows' copy size for int8 rows of short filter rows
+  // (RunBlock()), 0 for the per-tap packer.
+  int run_block_ = 0;
   // Indirect path: the padded input copy is padded_h_ x padded_w_ pixels
   // per image, input pixel (iy, ix) at (iy * step_h_ + top_, ix * step_w_ +
   // left_) (steps 1 and the pads for a convolution); a filter row is a run

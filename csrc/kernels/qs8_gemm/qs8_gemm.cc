@@ -171,12 +171,21 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
   return nullptr;
 }
 
-const Qs8GemmConfig* Qs8GemmSegmentedConfigFor(Isa isa, int rows, int run) {
+const Qs8GemmConfig* Qs8GemmSegmentedConfigFor(Isa isa, int rows, int cols, int run, int runs) {
 #ifdef PYRT_HAVE_X86_KERNELS
-  if (IsaAtLeast(isa, Isa::kAmx) && run < kQs8GemmAmxKBlock)
-    return Qs8GemmConfigFor(Isa::kAvx512Vnni, rows);
+  if (IsaAtLeast(isa, Isa::kAmx) && run < kQs8GemmAmxKBlock) {
+    // AMX over im2col (rows of 8 bytes or more copied whole) where it beat
+    // the avx512vnni kernels, whose time grows with k and columns (1 thread,
+    // k 100-147: 64 columns 0.77-0.85x, 32 columns 0.99-1.19x; a 3x3 stem's
+    // k of 27: 1.3x).
+    const Qs8GemmConfig* vnni = Qs8GemmConfigFor(Isa::kAvx512Vnni, rows);
+    const bool amx = Qs8GemmConfigFor(isa, rows) != vnni;
+    return amx && run >= 8 && run * runs >= 100 && cols >= 64 ? nullptr : vnni;
+  }
 #endif
+  (void)cols;
   (void)run;
+  (void)runs;
   return Qs8GemmConfigFor(isa, rows);
 }
 

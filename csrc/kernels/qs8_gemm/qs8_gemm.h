@@ -49,13 +49,16 @@ struct Qs8GemmA<uint8_t> {
 // amx GEMMs of fewer than kQs8GemmAmxMinRows rows use the avx512vnni kernels.
 const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows = 0);
 
-// The entry for a segmented GEMM (rows of A read in place as runs of `run`
-// bytes: a convolution's filter rows). AMX tile rows would read 64 bytes
-// for a few, 16 unaligned rows per tile load (a 3-channel stem's 9- or
-// 21-byte runs, 6 bytes apart at stride 2: slower than im2col), so runs
-// shorter than a tile row go to the avx512vnni kernels, which read rows
-// by pointer in 4-byte groups.
-const Qs8GemmConfig* Qs8GemmSegmentedConfigFor(Isa isa, int rows, int run);
+// The entry for a segmented GEMM of `cols` columns (rows of A read in place
+// as `runs` runs of `run` bytes: a convolution's filter rows), or nullptr
+// where im2col is faster. AMX tile rows would read 64 bytes for a few, 16
+// unaligned rows per tile load (a 3-channel stem's 9- or 21-byte runs, 6
+// bytes apart at stride 2: slower than im2col), so runs shorter than a tile
+// row go to the avx512vnni kernels, which read rows by pointer in 4-byte
+// groups, while their k quads are few (a 3x3 stem's 27 bytes); more (a 7x7
+// stem's 147) over 64 columns or more run faster on AMX over im2col
+// (ConvS8Kernel copies such filter rows whole).
+const Qs8GemmConfig* Qs8GemmSegmentedConfigFor(Isa isa, int rows, int cols, int run, int runs);
 
 // Test module only: while set, the amx entry of the table is `config` (the
 // kernels built on the AMX tile model), so the kernel twin tests run the
