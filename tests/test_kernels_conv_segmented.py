@@ -53,32 +53,46 @@ def _random_case(rng, case):
     ow = (w + 2 * pad[1] - (fw - 1) * dilation[1] - 1) // stride[1] + 1
     if rng.random() < 0.3:  # one less row / column: an asymmetric (smaller) bottom / right pad
         oh, ow = oh - 1, ow - 1
-    x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)
-    f = rng.integers(-128, 128, (o, fh, fw, c), dtype=np.int8)
-    if case % 9 == 4:  # the largest sums
-        x[:] = -128
-        f[:] = -128
-    bias = rng.integers(-2**18, 2**18, o).astype(np.int32)
-    mult, shift = requant_params(rng, o, extreme=case % 4 == 0)
-    zi, zo = (int(v) for v in rng.choice([-128, 127, -3, 0], 2))
+    x, f, bias, mult, shift, zi, zo = _operands(rng, (batch, h, w, c), (o, fh, fw, c),
+                                                largest=case % 9 == 4, extreme=case % 4 == 0)
     lo, hi = (-128, 127) if rng.random() < 0.7 else (int(zo), 127)
     return (x, f, bias, mult, shift, zi, zo, lo, hi, stride, dilation, pad, (max(oh, 1), max(ow, 1)))
 
 
-@needs_simd
-@pytest.mark.parametrize("isa", SEGMENTED_ISAS)
-def test_segmented_conv_random_geometries(isa):
+def _operands(rng, x_shape, f_shape, largest, extreme):
+    """Input, filter, bias, requantization and zero points of a random conv;
+    `largest`: all -128, the largest sums."""
+    x = rng.integers(-128, 128, x_shape, dtype=np.int8)
+    f = rng.integers(-128, 128, f_shape, dtype=np.int8)
+    if largest:
+        x[:] = -128
+        f[:] = -128
+    o = f_shape[0]
+    bias = rng.integers(-2**18, 2**18, o).astype(np.int32)
+    mult, shift = requant_params(rng, o, extreme=extreme)
+    zi, zo = (int(v) for v in rng.choice([-128, 127, -3, 0], 2))
+    return x, f, bias, mult, shift, zi, zo
+
+
+def _check_random_cases(isa, make_case, seed, cases):
+    """make_case(rng, case) convs on `isa` (1-11 threads) against the reference."""
     if isa not in GEMM_ISAS:
         pytest.skip(f"no {isa} path here, native or emulated")
-    rng = np.random.default_rng(64)
-    for case in range(160):
-        args = _random_case(rng, case)
+    rng = np.random.default_rng(seed)
+    for case in range(cases):
+        args = make_case(rng, case)
         if min(args[-1]) < 1:
             continue
         ref = _conv(*args, "reference", 1)
         ours = _conv(*args, isa, 1 + case % 11)
         assert_same(ours, ref, f"case {case}: x{args[0].shape} f{args[1].shape} s{args[9]} "
                                f"d{args[10]} p{args[11]} out{args[12]}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", SEGMENTED_ISAS)
+def test_segmented_conv_random_geometries(isa):
+    _check_random_cases(isa, _random_case, 64, 160)
 
 
 @needs_simd
@@ -141,26 +155,12 @@ def _short_run_case(rng, case):
     o = int(rng.choice([16, 64, 65, 96]))
     oh = (h + 2 * pad[0] - fh) // stride[0] + 1
     ow = (w + 2 * pad[1] - fw) // stride[1] + 1
-    x = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)
-    f = rng.integers(-128, 128, (o, fh, fw, c), dtype=np.int8)
-    if case % 7 == 3:  # the largest sums
-        x[:] = -128
-        f[:] = -128
-    bias = rng.integers(-2**18, 2**18, o).astype(np.int32)
-    mult, shift = requant_params(rng, o, extreme=case % 4 == 0)
-    zi, zo = (int(v) for v in rng.choice([-128, 127, -3, 0], 2))
+    x, f, bias, mult, shift, zi, zo = _operands(rng, (batch, h, w, c), (o, fh, fw, c),
+                                                largest=case % 7 == 3, extreme=case % 4 == 0)
     return (x, f, bias, mult, shift, zi, zo, -128, 127, stride, (1, 1), pad, (oh, ow))
 
 
 @needs_simd
 @pytest.mark.parametrize("isa", SEGMENTED_ISAS)
 def test_short_filter_rows_random_geometries(isa):
-    if isa not in GEMM_ISAS:
-        pytest.skip(f"no {isa} path here, native or emulated")
-    rng = np.random.default_rng(21)
-    for case in range(120):
-        args = _short_run_case(rng, case)
-        ref = _conv(*args, "reference", 1)
-        ours = _conv(*args, isa, 1 + case % 11)
-        assert_same(ours, ref, f"case {case}: x{args[0].shape} f{args[1].shape} s{args[9]} "
-                               f"p{args[11]} out{args[12]}")
+    _check_random_cases(isa, _short_run_case, 21, 120)
