@@ -148,12 +148,19 @@ bool ConvS8Kernel::InitSegmented(Isa isa, const int8_t* filter, const Qs8Requant
   if (strided && config->input == Qs8GemmInput::kS8) return false;
   segmented_ = true;
   segment_kp_ = segment_kp;
-  padded_h_ = (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1;
-  padded_w_ = (g.out_w - 1) * g.stride_w + g.filter_w;
+  SetPaddedSize();
   const std::vector<int8_t> runs = short_runs ? FilterRuns(filter) : std::vector<int8_t>();
   gemm_.Init(config, Qs8Requant::kGemmlowp, g.out_c, g.filter_h * segment_kp,
              short_runs ? runs.data() : filter, p);
   return true;
+}
+
+// The padded copy's size (indirect and segmented paths): the pixels the
+// output's filter windows cover, dilation_w 1.
+void ConvS8Kernel::SetPaddedSize() {
+  const ConvGeometry& g = g_;
+  padded_h_ = (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1;
+  padded_w_ = (g.out_w - 1) * g.stride_w + g.filter_w;
 }
 
 // The filter with each filter row's filter_w * in_c weights as a run of
@@ -220,8 +227,7 @@ void ConvS8Kernel::InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantP
   const ConvGeometry& g = g_;
   const int run = g.filter_w * g.in_c;
   segment_kp_ = (run + 1) / 2 * 2;
-  padded_h_ = (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1;
-  padded_w_ = (g.out_w - 1) * g.stride_w + g.filter_w;
+  SetPaddedSize();
   const int K = g.filter_h * segment_kp_;
   gemm_.Init(isa, Qs8Requant::kGemmlowp, g.out_c, K, FilterRuns(filter).data(), p,
              g.batch * g.out_h * g.out_w);

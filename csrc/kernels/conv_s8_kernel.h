@@ -51,6 +51,7 @@ class ConvS8Kernel {
   int RunBlock() const;
   void InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
   bool InitSegmented(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
+  void SetPaddedSize();
   std::vector<int8_t> FilterRuns(const int8_t* filter) const;
   void WidenPadded(const int8_t* input, int16_t* dst) const;
   void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
