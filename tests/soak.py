@@ -66,6 +66,17 @@ def create_destroy_growth(cycles: int, path=DEMO, warmup: int = 30) -> tuple[int
     return before, rss_bytes()
 
 
+def in_fresh_process(name: str, *args) -> object:
+    """`soak.<name>(*args)` run in a new interpreter, so that only pyruntime's
+    memory is measured: the test process also holds TensorFlow, Ray and the
+    threads earlier tests left, whose own allocations move its RSS by MBs."""
+    child = f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import soak; " \
+            f"print(json.dumps(soak.{name}(*json.loads(sys.argv[1]))))"
+    out = subprocess.run([sys.executable, "-c", child, json.dumps([str(a) if isinstance(a, Path) else a for a in args])],
+                         check=True, capture_output=True, text=True, timeout=900, **subprocess_kwargs()).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 _LOAD_CHILD = r"""
 import gc, json, os, sys
 import pyruntime

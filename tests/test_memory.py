@@ -24,7 +24,7 @@ SANITIZED = "libasan" in os.environ.get("LD_PRELOAD", "")
 @pytest.mark.skipif(SANITIZED, reason="ASan's quarantine grows RSS by design")
 def test_rss_flat_over_20000_invokes():
     n = max(2000, int(20_000 * SCALE))
-    before, after = soak.invoke_growth(n)
+    before, after = soak.in_fresh_process("invoke_growth", n)
     # 1 MB over 20,000 invokes: a leak of 50 bytes per invoke would show.
     assert after - before < 1 * MB, f"RSS {before / MB:.1f} -> {after / MB:.1f} MB over {n} invokes"
 
@@ -32,7 +32,7 @@ def test_rss_flat_over_20000_invokes():
 @pytest.mark.skipif(SANITIZED, reason="ASan's quarantine grows RSS by design")
 def test_rss_flat_over_300_create_destroy_cycles():
     n = max(30, int(300 * SCALE))
-    before, after = soak.create_destroy_growth(n, dense_model(in_shape=(512,), units=256))
+    before, after = soak.in_fresh_process("create_destroy_growth", n, dense_model(in_shape=(512,), units=256))
     # Leaking the 128 KB of weights (or their packed copy) per cycle would
     # exceed this many times over.
     assert after - before < 3 * MB, f"RSS {before / MB:.1f} -> {after / MB:.1f} MB over {n} cycles"
