@@ -102,7 +102,9 @@ PYVER=$(chroot "$ROOT" python3 -c 'import sys; print("%d.%d" % sys.version_info[
 SOABI=$(chroot "$ROOT" python3 -c 'import sysconfig; print(sysconfig.get_config_var("SOABI"))')
 
 WHEELS="$ROOT/wheels"
-if [ ! -e "$ROOT/opt/venv/.pyruntime-ready" ]; then
+# Named after what it holds: a venv made for an older list is completed.
+VENV_READY="$ROOT/opt/venv/.pyruntime-ready-xdist"
+if [ ! -e "$VENV_READY" ]; then
   log "downloading aarch64 wheels for Python $PYVER"
   mkdir -p "$WHEELS"
   # pip matches --platform tags exactly: LiteRT 2.3.0 is manylinux_2_27.
@@ -110,12 +112,12 @@ if [ ! -e "$ROOT/opt/venv/.pyruntime-ready" ]; then
     --platform manylinux_2_27_aarch64 --platform manylinux_2_28_aarch64 \
     --platform manylinux_2_17_aarch64 --platform manylinux2014_aarch64 \
     --platform linux_aarch64 --platform any \
-    -d "$WHEELS" numpy pytest flatbuffers "ai-edge-litert==2.3.0" \
+    -d "$WHEELS" numpy pytest pytest-xdist flatbuffers "ai-edge-litert==2.3.0" \
     "scikit-build-core>=0.10" "pybind11>=2.12"
   chroot "$ROOT" python3 -m venv /opt/venv
   chroot "$ROOT" /opt/venv/bin/pip install --quiet --no-index --find-links /wheels \
-    numpy pytest flatbuffers "ai-edge-litert==2.3.0"
-  touch "$ROOT/opt/venv/.pyruntime-ready"
+    numpy pytest pytest-xdist flatbuffers "ai-edge-litert==2.3.0"
+  touch "$VENV_READY"
 fi
 
 # -- cross-compiled extension ---------------------------------------------------
@@ -199,7 +201,9 @@ run_pytest() {  # run_pytest CPU ISA tests...
   local out rc=0
   out=$(mktemp)
   # pipefail: the pipeline fails when pytest does.
-  run_in_arm64 "$cpu" "$isa" python -m pytest -q -p no:cacheprovider "$@" \
+  # --dist worksteal: tests spread one by one (emulated, one kernel file
+  # would otherwise hold a worker for most of the run).
+  run_in_arm64 "$cpu" "$isa" python -m pytest -q -p no:cacheprovider --dist worksteal "$@" \
     "${PYTEST_ARGS[@]}" 2>&1 | tee "$out" || rc=$?
   (( rc == 0 )) || status=1
   results+=("$cpu/${isa:-best}: $(tail -1 "$out")")

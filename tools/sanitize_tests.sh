@@ -57,6 +57,8 @@ if [ $# -eq 0 ]; then
          tests/test_kernels_resize.py tests/test_kernels_conv_segmented.py
 fi
 
+# Tests are spread over the workers one by one (--dist worksteal, not the
+# suite's loadfile): a few kernel files hold most of the time here.
 echo "== pytest under ASan+UBSan: $*"
 # Children (the fuzz harness's workers) inherit the environment, so they run
 # sanitized too; a sanitizer abort there shows up as a crash in the test.
@@ -67,5 +69,5 @@ env LD_PRELOAD="$ASAN_LIB $STDCXX_LIB" \
     PYRUNTIME_FUZZ_CASES_PER_SEED="${PYRUNTIME_FUZZ_CASES_PER_SEED:-700}" \
     PYRUNTIME_STRESS_SCALE="${PYRUNTIME_STRESS_SCALE:-0.1}" \
     PYTHONPATH="$PKG_ROOT" \
-    "$PY" -m pytest -q -p no:cacheprovider -W ignore --rootdir "$ROOT" \
+    "$PY" -m pytest -q -p no:cacheprovider -W ignore --rootdir "$ROOT" --dist worksteal \
       $(for t in "$@"; do case "$t" in -*) echo "$t";; *) echo "$ROOT/$t";; esac; done)
