@@ -66,37 +66,32 @@ def create_destroy_growth(cycles: int, path=DEMO, warmup: int = 30) -> tuple[int
     return before, rss_bytes()
 
 
-def in_fresh_process(name: str, *args) -> object:
-    """`soak.<name>(*args)` run in a new interpreter, so that only pyruntime's
-    memory is measured: the test process also holds TensorFlow, Ray and the
-    threads earlier tests left, whose own allocations move its RSS by MBs."""
-    child = f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import soak; " \
-            f"print(json.dumps(soak.{name}(*json.loads(sys.argv[1]))))"
-    out = subprocess.run([sys.executable, "-c", child, json.dumps([str(a) if isinstance(a, Path) else a for a in args])],
-                         check=True, capture_output=True, text=True, timeout=900, **subprocess_kwargs()).stdout
+def in_fresh_process(name: str, *args, env: dict | None = None) -> object:
+    """`soak.<name>(*args)` run in a new interpreter (with `env` added to the
+    environment), so that only pyruntime's memory is measured: the test
+    process also holds TensorFlow, Ray and the threads earlier tests left,
+    whose own allocations move its RSS by MBs."""
+    child = (f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import soak; "
+             f"print(json.dumps(soak.{name}(*json.loads(sys.argv[1]))))")
+    kwargs = subprocess_kwargs()
+    kwargs["env"].update(env or {})
+    argv = json.dumps([str(a) if isinstance(a, Path) else a for a in args])
+    out = subprocess.run([sys.executable, "-c", child, argv], check=True, capture_output=True,
+                         text=True, timeout=900, **kwargs).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-_LOAD_CHILD = r"""
-import gc, json, os, sys
-import pyruntime
-def rss():
-    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-gc.collect()
-r0 = rss()
-interp = pyruntime.Interpreter(sys.argv[1])
-r1 = rss()
-print(json.dumps({"before": r0, "after": r1, "arena": interp.arena_bytes}))
-"""
+def load_rss(path) -> dict:
+    """RSS before and after constructing an Interpreter for `path`."""
+    gc.collect()
+    before = rss_bytes()
+    interp = pyruntime.Interpreter(path)
+    return {"before": before, "after": rss_bytes(), "arena": interp.arena_bytes}
 
 
 def load_growth(path, isa: str) -> dict:
     """RSS growth of loading `path` in a fresh process on kernel path `isa`."""
-    kwargs = subprocess_kwargs()
-    kwargs["env"]["PYRUNTIME_ISA"] = isa
-    out = subprocess.run([sys.executable, "-c", _LOAD_CHILD, str(path)], check=True,
-                         capture_output=True, text=True, timeout=600, **kwargs).stdout
-    r = json.loads(out.strip().splitlines()[-1])
+    r = in_fresh_process("load_rss", path, env={"PYRUNTIME_ISA": isa})
     r["file"] = Path(path).stat().st_size
     r["growth"] = r["after"] - r["before"]
     return r
