@@ -101,6 +101,7 @@ FLOAT_CASES = {
     "bmm_const_rhs_adj_y": INT8_CASES["bmm_const_rhs_adj_y"],
     "bmm_const_rhs_deep": (bmm_model, dict(rhs_const=True, lhs_shape=(3, 4, 40), rhs_shape=(40, 17))),
     "bmm_attention_4d": INT8_CASES["bmm_attention_4d"],
+    "bmm_tiles_chunks_adj": INT8_CASES["bmm_tiles_chunks_adj"],  # 3 panels, the last 1 column
 }
 
 

@@ -2,6 +2,7 @@
 // as a clamp), LOGISTIC, HARD_SWISH and SOFTMAX: TFLite's float kernels.
 #include <algorithm>
 
+#include "kernels/f32_vmath/f32_vmath.h"
 #include "kernels/f32_vops/f32_vops.h"
 #include "kernels/reference/elementwise_f32.h"
 #include "model/builtin_ops.h"
@@ -99,7 +100,7 @@ class UnaryF32 : public Op {
 
 class LogisticF32Op : public UnaryF32 {
  public:
-  void Eval(const EvalContext&) override { LogisticF32(size(), in(), out()); }
+  void Eval(const EvalContext&) override { F32VmathConfigFor(isa()).logistic(size(), in(), out()); }
 };
 
 class HardSwishF32Op : public UnaryF32 {
@@ -110,7 +111,7 @@ class HardSwishF32Op : public UnaryF32 {
 class SoftmaxF32Op : public UnaryF32 {
  public:
   void Eval(const EvalContext&) override {
-    SoftmaxF32(rows_, depth_, options<SoftmaxOptions>().beta, in(), out());
+    F32VmathConfigFor(isa()).softmax(rows_, depth_, options<SoftmaxOptions>().beta, in(), out());
   }
 
  private:

@@ -2,6 +2,7 @@
 // LEAKY_RELU, TANH, GELU, ABS, NEG, EXP, LOG, SQRT, RSQRT, SQUARE.
 #include <limits>
 
+#include "kernels/f32_vmath/f32_vmath.h"
 #include "kernels/f32_vops/f32_vops.h"
 #include "kernels/reference/unary_f32.h"
 #include "ops/op.h"
@@ -40,13 +41,21 @@ class UnaryF32Kernel : public Op {
   UnaryF32Op op_;
 };
 
+// The path's approximation of either form (kernels/f32_vmath/).
 class GeluF32Op : public UnaryF32Kernel {
  public:
   GeluF32Op() : UnaryF32Kernel(UnaryF32Op::kGeluExact) {}
   void Prepare() override {
     UnaryF32Kernel::Prepare();
-    op_ = options<GeluOptions>().approximate ? UnaryF32Op::kGeluApprox : UnaryF32Op::kGeluExact;
+    const F32VmathConfig& vmath = F32VmathConfigFor(isa());
+    map_ = options<GeluOptions>().approximate ? vmath.gelu_tanh : vmath.gelu;
   }
+  void Eval(const EvalContext&) override {
+    map_(input(0).num_elements(), input(0).data_as<float>(), output(0).data_as<float>());
+  }
+
+ private:
+  MapF32Fn map_ = nullptr;
 };
 
 class LeakyReluF32Op : public UnaryF32Kernel {

@@ -13,6 +13,7 @@
 #include "kernels/depthwise_hybrid_kernel.h"
 #include "kernels/f32_gemm/f32_gemm.h"
 #include "kernels/half_to_float.h"
+#include "kernels/f32_vmath/f32_vmath.h"
 #include "kernels/f32_vops/f32_vops.h"
 #include "kernels/hybrid_gemm.h"
 #include "kernels/hybrid_quant.h"
@@ -79,6 +80,33 @@ py::array F32Vop(const std::string& op, const F32& x, const F32& y, float lo, fl
     if (!fn) throw UsageError(StrCat("f32_vop: unknown op ", op));
     fn(x.data(), y.data(), out.mutable_data(), n, lo, hi);
   }
+  return out;
+}
+
+// One f32_vmath map ("logistic", "gelu", "gelu_tanh") of the path `isa`, or
+// of the SIMD kernels' scalar twin when isa is "twin".
+py::array F32Vmath(const std::string& op, const F32& x, const std::string& isa) {
+  const bool twin = isa == "twin";
+  const F32VmathConfig& k = F32VmathConfigFor(twin ? Isa::kReference : ResolveIsa(isa.c_str()));
+  namespace tw = f32_vmath_twin;
+  const MapF32Fn fn = op == "logistic"    ? (twin ? tw::Logistic : k.logistic)
+                      : op == "gelu"      ? (twin ? tw::Gelu : k.gelu)
+                      : op == "gelu_tanh" ? (twin ? tw::GeluTanh : k.gelu_tanh)
+                                          : nullptr;
+  if (!fn) throw UsageError(StrCat("f32_vmath: unknown op ", op));
+  py::array_t<float> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  fn(x.size(), x.data(), out.mutable_data());
+  return out;
+}
+
+// f32_vmath softmax over the last axis of x (rows x depth), of the path
+// `isa` or of the twin ("twin").
+py::array SoftmaxF32Rows(const F32& x, float beta, const std::string& isa) {
+  if (x.ndim() != 2) throw UsageError("softmax_f32: x [rows, depth] expected");
+  const SoftmaxF32Fn fn = isa == "twin" ? f32_vmath_twin::Softmax
+                                        : F32VmathConfigFor(ResolveIsa(isa.c_str())).softmax;
+  py::array_t<float> out({x.shape(0), x.shape(1)});
+  fn(x.shape(0), static_cast<int>(x.shape(1)), beta, x.data(), out.mutable_data());
   return out;
 }
 
@@ -258,6 +286,11 @@ void RegisterFloatAndHybridEntries(py::module_& t) {
         py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
         py::arg("num_threads") = 1, py::arg("builtin_rounding") = false);
+  t.def("f32_vmath", &testing::F32Vmath, py::arg("op"), py::arg("x"), py::arg("isa"));
+  t.def("softmax_f32", &testing::SoftmaxF32Rows, py::arg("x"), py::arg("beta"), py::arg("isa"));
+  t.def("f32_vmath_kernel", [](const std::string& isa) {  // name of the path's float maps
+    return std::string(F32VmathConfigFor(ResolveIsa(isa.c_str())).name);
+  });
   t.def("f32_vop", &testing::F32Vop, py::arg("op"), py::arg("x"), py::arg("y"), py::arg("lo"),
         py::arg("hi"), py::arg("isa"));
   t.def("max_pool_f32", &testing::MaxPoolF32, py::arg("x"), py::arg("filter"), py::arg("stride"),

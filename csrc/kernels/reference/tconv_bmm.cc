@@ -2,10 +2,13 @@
 // requantization here (portable code), inner loops per ISA
 // (tconv_bmm_body.h).
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include "kernels/reference/batch_matmul.h"
 #include "kernels/reference/transpose_conv.h"
 #include "core/thread_pool.h"
+#include "kernels/f32_gemm/f32_gemm.h"
 
 #define PYRT_TB_NS tb_portable
 #include "kernels/reference/tconv_bmm_body.h"
@@ -22,7 +25,6 @@ namespace tb_avx2 {
 void TransposeConvPixelS16(const ConvGeometry&, const int16_t*, const int16_t*, int, int, int, uint32_t*);
 void TransposeConvPixelF32(const ConvGeometry&, const float*, const float*, int, int, int, float*);
 void DotRowS16(const int16_t*, const int16_t*, int, int64_t, uint32_t*);
-void DotRowF32(const float*, const float*, int, int64_t, float*);
 }  // namespace tb_avx2
 
 namespace {
@@ -155,20 +157,69 @@ void BatchMatMulS8(Isa isa, const BatchMatMulGeometry& g, const BatchMatMulQuant
   });
 }
 
+// Float: each batch's lhs as rows of depth floats, its rhs packed into the
+// float GEMM's 16-column panels (or, for at most kGemmF32DotMaxN columns,
+// kept as rows too: GemmF32Args::b_rows), then the path's GEMM kernel with a
+// zero bias and no clamp.
+namespace {
+
+struct BatchMatMulF32Scratch {
+  size_t a, b_rows, panels, bias, total;  // float offsets, 64-byte aligned
+};
+
+BatchMatMulF32Scratch F32ScratchLayout(const BatchMatMulGeometry& g) {
+  constexpr size_t kLine = 16;  // floats
+  auto whole = [](size_t n) { return (n + kLine - 1) / kLine * kLine; };
+  const size_t padded_cols = whole(static_cast<size_t>(g.cols));
+  BatchMatMulF32Scratch s{};
+  s.a = 0;
+  s.b_rows = whole(static_cast<size_t>(g.rows) * g.depth);
+  s.panels = s.b_rows + (g.cols <= kGemmF32DotMaxN ? whole(static_cast<size_t>(g.cols) * g.depth) : 0);
+  s.bias = s.panels + padded_cols * g.depth;
+  s.total = s.bias + padded_cols;
+  return s;
+}
+
+// rhs (depth x cols, or cols x depth when adj_y) into PackGemmF32B's layout.
+void PackRhsPanels(const float* rhs, const BatchMatMulGeometry& g, float* dst) {
+  constexpr int kW = kGemmF32PanelWidth;
+  for (int p0 = 0; p0 < g.cols; p0 += kW) {
+    const int cols = std::min(kW, g.cols - p0);
+    for (int k = 0; k < g.depth; ++k, dst += kW) {
+      for (int j = 0; j < cols; ++j)
+        dst[j] = g.adj_y ? rhs[int64_t{p0 + j} * g.depth + k] : rhs[int64_t{k} * g.cols + p0 + j];
+      std::fill(dst + cols, dst + kW, 0.f);
+    }
+  }
+}
+
+}  // namespace
+
 size_t BatchMatMulF32ScratchBytes(const BatchMatMulGeometry& g) {
-  return sizeof(float) * (static_cast<size_t>(g.rows) + g.cols) * g.depth;
+  return sizeof(float) * F32ScratchLayout(g).total + 64;  // + 64: aligning the base
 }
 
 void BatchMatMulF32(Isa isa, const BatchMatMulGeometry& g, const float* lhs, const float* rhs,
                     float* output, uint8_t* scratch) {
-  const auto dot_row = PYRT_TB_PICK(DotRowF32);
-  float* a = reinterpret_cast<float*>(scratch);
-  float* b = a + int64_t{g.rows} * g.depth;
+  const BatchMatMulF32Scratch layout = F32ScratchLayout(g);
+  float* base = reinterpret_cast<float*>(Align64(reinterpret_cast<uintptr_t>(scratch)));
+  float* a = base + layout.a;
+  float* b_rows = base + layout.b_rows;
+  GemmF32Args args;
+  args.n = g.cols;
+  args.k = g.depth;
+  args.packed = base + layout.panels;
+  args.bias = base + layout.bias;
+  args.b_rows = g.cols <= kGemmF32DotMaxN ? b_rows : nullptr;
+  args.act_min = -std::numeric_limits<float>::infinity();
+  args.act_max = std::numeric_limits<float>::infinity();
+  std::fill(base + layout.bias, base + layout.total, 0.f);
+  const GemmF32RowsFn gemm = F32GemmConfigFor(isa).gemm;
   ForEachBatch(g, lhs, rhs, output, [&](const float* l, const float* r, float* out) {
     PackRows<float, float>(l, g.rows, g.depth, g.adj_x, 0.f, a);
-    PackRows<float, float>(r, g.cols, g.depth, !g.adj_y, 0.f, b);
-    for (int i = 0; i < g.rows; ++i)
-      dot_row(a + int64_t{i} * g.depth, b, g.cols, g.depth, out + int64_t{i} * g.cols);
+    if (args.b_rows) PackRows<float, float>(r, g.cols, g.depth, !g.adj_y, 0.f, b_rows);
+    PackRhsPanels(r, g, base + layout.panels);
+    gemm(args, a, g.depth, g.rows, out, g.cols);
   });
 }
 

@@ -93,9 +93,5 @@ void DotRowS16(const int16_t* a, const int16_t* b, int cols, int64_t depth, uint
   for (int j = 0; j < cols; ++j) out[j] = DotS16(a, b + j * depth, depth);
 }
 
-void DotRowF32(const float* a, const float* b, int cols, int64_t depth, float* out) {
-  for (int j = 0; j < cols; ++j) out[j] = DotF32(a, b + j * depth, depth);
-}
-
 }  // namespace PYRT_TB_NS
 }  // namespace pyrt
