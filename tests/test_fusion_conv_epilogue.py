@@ -1,7 +1,8 @@
-"""ADD / RELU / PRELU fused into the float CONV_2D they follow (interpreter/conv_f32_fusion.h).
+"""ADD / RELU / PRELU / swish fused into the float CONV_2D they follow (interpreter/conv_f32_fusion.h).
 
 The fused conv applies the ADD (with its own fused activation), the RELU
-family's clamp or the PRELU to each block of output rows right after
+family's clamp, the PRELU or a swish (LOGISTIC, then MUL by the same
+tensor) to each block of output rows right after
 computing it; its outputs must be those of the unfused graph bit for bit
 (the same graph with the conv output also a graph output, which keeps it
 from fusing), NaN, infinities and signed zeros in the residual included, on
@@ -31,6 +32,12 @@ CASES = [
     (4, 4, 128, 213, 2, 2, 0, None, "PRELU", (1,)),         # one slope for all channels
     (20, 20, 32, 32, 1, 1, 0, 0, "PRELU", (1, 1, 1, 32)),   # 400 rows: several 48-row blocks
     (2, 2, 512, 256, 1, 1, 0, 0, "PRELU", (1, 1, 256)),     # few rows, big weights: panel ranges
+    (12, 12, 16, 40, 1, 1, 0, None, "SWISH", None),         # EfficientNet's expand conv + swish
+    (9, 7, 13, 37, 3, 1, 0, None, "SWISH_SIG_FIRST", None), # indirect GEMM; MUL(sigmoid, x)
+    (6, 6, 7, 3, 3, 1, 0, None, "SWISH", None),             # dot-product rows
+    (5, 5, 16, 48, 1, 1, 0, 1, "SWISH", None),              # ADD (RELU) then swish
+    (2, 2, 512, 256, 1, 1, 0, None, "SWISH", None),         # panel ranges, the tail after
+    (20, 20, 32, 32, 1, 1, 3, None, "SWISH", None),         # conv RELU6, several row blocks
 ]
 
 
@@ -53,7 +60,12 @@ def model(case, conv_is_output: bool, residual_first: bool = True):
         last = z
     if tail is not None:
         t = g.tensor((1, oh, ow, o), np.float32)
-        if tail == "PRELU":
+        if tail.startswith("SWISH"):
+            sig = g.tensor((1, oh, ow, o), np.float32)
+            g.op("LOGISTIC", [last], [sig])
+            g.op("MUL", [sig, last] if tail == "SWISH_SIG_FIRST" else [last, sig], [t],
+                 fusedActivationFunction=0)
+        elif tail == "PRELU":
             alpha = g.tensor(alpha_shape, np.float32,
                              data=rng.uniform(-1, 1, alpha_shape).astype(np.float32))
             g.op("PRELU", [last, alpha], [t])
@@ -99,10 +111,17 @@ def test_fused_conv_epilogue_is_the_unfused_graph(case, residual_first, isa, mon
     xs = inputs(fused, case[0] * 7 + case[3])
     ours = first(fused.run(xs))
     ref = first(unfused.run(xs))
+    if case[8] and case[8].startswith("SWISH"):
+        # x * sigmoid(x) of a NaN x multiplies two NaNs (sigmoid's has its sign
+        # flipped by the -x inside): which one's bits the product keeps
+        # depends on the operand order the compiler picked. NaN is NaN.
+        ours, ref = ours.copy(), ref.copy()
+        ours[np.isnan(ours)] = np.nan
+        ref[np.isnan(ref)] = np.nan
     assert ours.shape == ref.shape and np.array_equal(ours.view(np.uint32), ref.view(np.uint32))
     names = [r["op_name"] for r in fused.get_profile()]
-    expected = "+".join(["CONV_2D"] + (["ADD"] if case[7] is not None else [])
-                        + ([case[8]] if case[8] else []))
+    tail = ["LOGISTIC", "MUL"] if case[8] and case[8].startswith("SWISH") else [case[8]] if case[8] else []
+    expected = "+".join(["CONV_2D"] + (["ADD"] if case[7] is not None else []) + tail)
     assert names == [expected], names
 
 
@@ -119,6 +138,23 @@ def test_conv_output_read_twice_is_not_fused():
     a = (np.arange(128, dtype=np.float32).reshape(1, 4, 4, 8) - 64) / 8
     assert np.array_equal(first(interp.run([a])), a + np.maximum(a, 0))
     assert [r["op_name"] for r in interp.get_profile()] == ["CONV_2D", "RELU", "ADD"]
+
+
+def test_swish_whose_input_is_read_again_is_not_fused():
+    g = Graph()
+    x = g.tensor((1, 4, 4, 8), np.float32, graph_input=True)
+    filt = g.tensor((8, 1, 1, 8), np.float32, data=np.eye(8).reshape(8, 1, 1, 8))
+    y, sig, m, z = (g.tensor((1, 4, 4, 8), np.float32) for _ in range(4))
+    g.op("CONV_2D", [x, filt], [y], padding=S.Padding.VALID, strideH=1, strideW=1,
+         fusedActivationFunction=0)
+    g.op("LOGISTIC", [y], [sig])
+    g.op("MUL", [y, sig], [m], fusedActivationFunction=0)
+    g.op("ADD", [m, y], [z], fusedActivationFunction=0)
+    interp = pyruntime.Interpreter(str(g.save([z])), profile=True)
+    a = (np.arange(128, dtype=np.float32).reshape(1, 4, 4, 8) - 64) / 8
+    expect = a / (1 + np.exp(-a.astype(np.float64))) * 1 + a
+    assert np.allclose(first(interp.run([a])), expect, rtol=1e-6, atol=1e-6)
+    assert [r["op_name"] for r in interp.get_profile()] == ["CONV_2D", "LOGISTIC", "MUL", "ADD"]
 
 
 @pytest.mark.parametrize("threads", [2, 3])

@@ -17,7 +17,7 @@ import pytest
 
 from pyruntime import _testing as T
 
-OPS = ["logistic", "gelu", "gelu_tanh"]
+OPS = ["logistic", "swish", "gelu", "gelu_tanh"]
 ISAS = [i for i in T.available_isas() if i != "reference"]
 SIMD_ISAS = [i for i in ISAS if T.f32_vmath_kernel(i) != "f32_vmath_reference"]
 SIZES = [1, 7, 8, 9, 15, 16, 17, 1000, 100003]
@@ -59,22 +59,23 @@ def test_simd_is_its_scalar_twin(isa, op, n):
 
 
 def exact(op, x64):
-    if op == "logistic":  # the reference's cutoffs
+    if op in ("logistic", "swish"):  # the reference's cutoffs
         with np.errstate(over="ignore"):
             mid = 1.0 / (1.0 + np.exp(-x64))
-        return np.where(x64 > 16.619047164916992188, 1.0, np.where(x64 < -9.0, np.exp(x64), mid))
+        sig = np.where(x64 > 16.619047164916992188, 1.0, np.where(x64 < -9.0, np.exp(x64), mid))
+        return sig if op == "logistic" else x64 * sig
     if op == "gelu":
         return np.array([0.5 * v * math.erfc(-v / math.sqrt(2.0)) for v in x64])
     return 0.5 * x64 * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x64 + 0.044715 * x64**3)))
 
 
 # About 2x what the approximations reach (libm's float formulas reach about
-# as much). LOGISTIC: relative error, plus an absolute floor below float32's
-# normal range. GELU = x * cdf(x): the error of cdf is absolute (1.4e-7 at
+# as much). LOGISTIC and swish (x * LOGISTIC): relative error, plus an
+# absolute floor below float32's normal range. GELU = x * cdf(x): the error of cdf is absolute (1.4e-7 at
 # most; 0.5 +- 0.5 erf cancels near x = -1.4), so the bound scales with |x|.
 def bound(op, x64, ref):
-    if op == "logistic":
-        return 3e-7 * np.abs(ref) + 1.2e-38
+    if op in ("logistic", "swish"):
+        return 3e-7 * np.abs(ref) + 1.2e-38 * np.maximum(1.0, np.abs(x64))
     return 2.5e-7 * np.abs(x64) + 1e-38
 
 

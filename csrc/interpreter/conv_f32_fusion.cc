@@ -1,5 +1,6 @@
 #include "interpreter/conv_f32_fusion.h"
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <string>
@@ -46,6 +47,37 @@ bool TakeActivation(const OpDesc& act, const std::vector<Tensor>& tensors, int32
   return true;
 }
 
+// Swish on float tensor x: LOGISTIC(x) -> sig and MUL(x, sig) or MUL(sig, x)
+// without a fused activation, where x is read by those two ops alone and sig
+// by the MUL alone. Sets *logistic and *mul (op indices after `from`).
+bool TakeSwish(const std::vector<Op*>& ops, const std::vector<Tensor>& tensors,
+               const std::vector<int>& consumers, size_t from, int32_t x, int* logistic,
+               int* mul) {
+  if (consumers[x] != 2) return false;
+  *logistic = *mul = -1;
+  for (size_t s = from + 1; s < ops.size(); ++s) {
+    const OpDesc& d = ops[s]->desc();
+    if (std::find(d.inputs.begin(), d.inputs.end(), x) == d.inputs.end()) continue;
+    if (d.builtin_code == kOpLogistic && *logistic < 0 && d.inputs.size() == 1 &&
+        d.outputs.size() == 1 && IsFloat(tensors, d.outputs[0]) && consumers[d.outputs[0]] == 1) {
+      *logistic = static_cast<int>(s);
+    } else if (d.builtin_code == kOpMul && *logistic >= 0 && *mul < 0) {
+      *mul = static_cast<int>(s);
+    } else {
+      return false;
+    }
+  }
+  if (*mul < 0) return false;
+  const OpDesc& m = ops[*mul]->desc();
+  const int32_t sig = ops[*logistic]->desc().outputs[0];
+  const bool operands = m.inputs.size() == 2 && ((m.inputs[0] == x && m.inputs[1] == sig) ||
+                                                 (m.inputs[0] == sig && m.inputs[1] == x));
+  return operands && m.outputs.size() == 1 && IsFloat(tensors, m.outputs[0]) &&
+         tensors[m.outputs[0]].shape == tensors[x].shape &&
+         std::holds_alternative<ArithmeticOptions>(m.options) &&
+         std::get<ArithmeticOptions>(m.options).activation == Activation::kNone;
+}
+
 }  // namespace
 
 void FuseEpilogueIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
@@ -86,10 +118,17 @@ void FuseEpilogueIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors
       }
     }
     const int r = next(out);
+    int logistic = -1, mul = -1;
     if (r >= 0 && TakeActivation(ops[r]->desc(), tensors, out, &e, &alpha)) {
       out = ops[r]->desc().outputs[0];
       name += "+" + ops[r]->desc().name;
       last = r;
+    } else if (TakeSwish(ops, tensors, consumers, last, out, &logistic, &mul)) {
+      e.swish = true;
+      out = ops[mul]->desc().outputs[0];
+      name += "+" + ops[logistic]->desc().name + "+" + ops[mul]->desc().name;
+      removed[logistic] = true;
+      last = mul;
     }
     if (last == static_cast<int>(s)) continue;
     auto desc = std::make_unique<OpDesc>(d);

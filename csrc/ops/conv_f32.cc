@@ -4,7 +4,6 @@
 // too (folded at Prepare), so float16-weight models take this path.
 #include <utility>
 
-#include "kernels/f32_vops/f32_vops.h"
 #include "kernels/reference/conv_f32.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
@@ -125,7 +124,7 @@ class Conv2DF32 : public FloatWeightsOp {
       dw_kernel_.Run(input(0).data_as<float>(), out, ctx.pool);
       if (!epilogue_.empty()) {
         const int out_c = output(0).dim(3);
-        RunConvF32Epilogue(epilogue_, F32VopsConfigFor(isa()), out, res,
+        RunConvF32Epilogue(epilogue_, isa(), out, res,
                            output(0).num_elements() / out_c, out_c);
       }
     } else {

@@ -83,13 +83,14 @@ py::array F32Vop(const std::string& op, const F32& x, const F32& y, float lo, fl
   return out;
 }
 
-// One f32_vmath map ("logistic", "gelu", "gelu_tanh") of the path `isa`, or
+// One f32_vmath map ("logistic", "swish", "gelu", "gelu_tanh") of the path `isa`, or
 // of the SIMD kernels' scalar twin when isa is "twin".
 py::array F32Vmath(const std::string& op, const F32& x, const std::string& isa) {
   const bool twin = isa == "twin";
   const F32VmathConfig& k = F32VmathConfigFor(twin ? Isa::kReference : ResolveIsa(isa.c_str()));
   namespace tw = f32_vmath_twin;
   const MapF32Fn fn = op == "logistic"    ? (twin ? tw::Logistic : k.logistic)
+                      : op == "swish"     ? (twin ? tw::Swish : k.swish)
                       : op == "gelu"      ? (twin ? tw::Gelu : k.gelu)
                       : op == "gelu_tanh" ? (twin ? tw::GeluTanh : k.gelu_tanh)
                                           : nullptr;

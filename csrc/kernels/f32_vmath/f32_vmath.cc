@@ -43,6 +43,8 @@ float LogisticOne(float x) {
   return x > p::kLogisticUpper ? 1.f : 1.f / (1.f + e);
 }
 
+float SwishOne(float x) { return x * LogisticOne(x); }
+
 float GeluOne(float x) {
   if (std::isnan(x)) return x;
   const float z = std::fabs(x) * p::kSqrtHalf;
@@ -73,6 +75,7 @@ void Map(int64_t n, const float* in, float* out) {
 }  // namespace
 
 void Logistic(int64_t n, const float* in, float* out) { Map<LogisticOne>(n, in, out); }
+void Swish(int64_t n, const float* in, float* out) { Map<SwishOne>(n, in, out); }
 void Gelu(int64_t n, const float* in, float* out) { Map<GeluOne>(n, in, out); }
 void GeluTanh(int64_t n, const float* in, float* out) { Map<GeluTanhOne>(n, in, out); }
 
@@ -100,12 +103,15 @@ void Softmax(int64_t rows, int depth, float beta, const float* in, float* out) {
 const F32VmathConfig& F32VmathConfigFor(Isa isa) {
   static const F32VmathConfig kReference{
       "f32_vmath_reference", LogisticF32,
+      [](int64_t n, const float* in, float* out) {
+        for (int64_t i = 0; i < n; ++i) out[i] = in[i] * LogisticF32Value(in[i]);
+      },
       [](int64_t n, const float* in, float* out) { UnaryF32(UnaryF32Op::kGeluExact, n, in, out); },
       [](int64_t n, const float* in, float* out) { UnaryF32(UnaryF32Op::kGeluApprox, n, in, out); },
       SoftmaxF32};
 #if defined(__x86_64__)
   namespace a = f32_vmath_avx2;
-  static const F32VmathConfig kAvx2{"f32_vmath_avx2", a::Logistic, a::Gelu, a::GeluTanh,
+  static const F32VmathConfig kAvx2{"f32_vmath_avx2", a::Logistic, a::Swish, a::Gelu, a::GeluTanh,
                                     a::Softmax};
   if (IsaAtLeast(isa, Isa::kAvx2)) return kAvx2;
 #endif

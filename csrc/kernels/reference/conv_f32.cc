@@ -6,6 +6,7 @@
 
 #include "core/thread_pool.h"
 #include "kernels/f32_gemm/f32_gemm.h"
+#include "kernels/f32_vmath/f32_vmath.h"
 #include "kernels/f32_vops/f32_vops.h"
 
 namespace pyrt {
@@ -197,19 +198,22 @@ void ConvF32Kernel::Im2colRows(const float* input, int m0, int count, float* dst
   }
 }
 
-void RunConvF32Epilogue(const ConvF32Epilogue& e, const F32VopsConfig& vops, float* out,
-                        const float* residual, int64_t rows, int out_c) {
+void RunConvF32Epilogue(const ConvF32Epilogue& e, Isa isa, float* out, const float* residual,
+                        int64_t rows, int out_c) {
+  const F32VopsConfig& vops = F32VopsConfigFor(isa);
   const int64_t n = rows * out_c;
   if (e.add) vops.add(out, residual, out, n, e.add_lo, e.add_hi);  // x + y == y + x in IEEE
   if (e.clamp) vops.clamp(out, out, n, e.clamp_lo, e.clamp_hi);
   if (!e.alpha.empty()) vops.prelu(out, e.alpha.data(), out, rows, out_c);
+  if (e.swish) F32VmathConfigFor(isa).swish(n, out, out);  // x * logistic(x) == logistic(x) * x
 }
 
 void ConvF32Kernel::SetEpilogue(Isa isa, ConvF32Epilogue epilogue) {
   epilogue_ = std::move(epilogue);
-  vops_ = epilogue_.empty() ? nullptr : &F32VopsConfigFor(isa);
-  // Narrow outputs take the dot-product rows, which leave the tail to vops_.
-  tail_in_kernel_ = vops_ && path_fuses_tail_ && !args_.b_rows;
+  isa_ = isa;
+  // Narrow outputs take the dot-product rows, which leave the tail to
+  // Finish, as does a swish (not among the GEMM's in-register steps).
+  tail_in_kernel_ = !epilogue_.empty() && path_fuses_tail_ && !args_.b_rows && !epilogue_.swish;
   if (!tail_in_kernel_) return;
   constexpr int kW = kGemmF32PanelWidth;
   alpha_.assign(static_cast<size_t>(g_.out_c + kW - 1) / kW * kW, 1.f);
@@ -223,9 +227,9 @@ void ConvF32Kernel::SetEpilogue(Isa isa, ConvF32Epilogue epilogue) {
 }
 
 void ConvF32Kernel::Finish(float* output, const float* residual, int m0, int rows) const {
-  if (!vops_) return;
+  if (epilogue_.empty()) return;
   const size_t offset = static_cast<size_t>(m0) * g_.out_c;
-  RunConvF32Epilogue(epilogue_, *vops_, output + offset, residual ? residual + offset : nullptr,
+  RunConvF32Epilogue(epilogue_, isa_, output + offset, residual ? residual + offset : nullptr,
                      rows, g_.out_c);
 }
 
@@ -233,7 +237,7 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch, Thr
                         const float* residual) const {
   const int M = g_.batch * g_.out_h * g_.out_w;
   const size_t ldc = static_cast<size_t>(g_.out_c);
-  if (pointwise_ && SplitByPanels(args_, M)) {  // panel ranges: the tail after, by vops_
+  if (pointwise_ && SplitByPanels(args_, M)) {  // panel ranges: the tail after, by Finish
     GemmF32Args plain = args_;
     plain.alpha = nullptr;
     GemmByPanels(gemm_, plain, input, g_.in_c, M, output, ldc, pool);

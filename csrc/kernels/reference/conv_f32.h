@@ -14,23 +14,24 @@
 namespace pyrt {
 
 class ThreadPool;
-struct F32VopsConfig;
 
 // Elementwise ops a graph applies to a float conv's output alone, done by
 // the conv on each block of output rows right after computing it, while the
 // block is in cache (interpreter/conv_f32_fusion.h). In order, after the
 // conv's own clamp: + residual (a tensor of the output's shape), clamped to
 // [add_lo, add_hi] (ADD's fused activation); the RELU family's clamp; PRELU
-// with one slope per output channel. Each step is the path's elementwise
-// kernel (kernels/f32_vops) that the unfused op runs, so outputs are the
-// same bit for bit.
+// with one slope per output channel; swish (LOGISTIC then MUL by the
+// input). Each step is the path's elementwise kernel (kernels/f32_vops,
+// kernels/f32_vmath) that the unfused ops run, so outputs are the same bit
+// for bit.
 struct ConvF32Epilogue {
   bool add = false;
   float add_lo = 0.f, add_hi = 0.f;
   bool clamp = false;
   float clamp_lo = 0.f, clamp_hi = 0.f;
   std::vector<float> alpha;  // out_c PRELU slopes, or empty
-  bool empty() const { return !add && !clamp && alpha.empty(); }
+  bool swish = false;
+  bool empty() const { return !add && !clamp && alpha.empty() && !swish; }
 };
 
 class ConvF32Kernel {
@@ -68,7 +69,7 @@ class ConvF32Kernel {
   GemmF32RowsFn gemm_ = nullptr;
   IgemmF32RowsFn igemm_ = nullptr;  // set when the path has one (not for 1x1 stride 1)
   ConvF32Epilogue epilogue_;
-  const F32VopsConfig* vops_ = nullptr;  // set with a non-empty epilogue
+  Isa isa_ = Isa::kReference;             // the epilogue's kernels' path
   bool path_fuses_tail_ = false;          // F32GemmConfig::fused_tail of the kernels
   // The epilogue is GemmF32Args' fused tail (args_.alpha set), in registers.
   bool tail_in_kernel_ = false;
@@ -76,9 +77,9 @@ class ConvF32Kernel {
 };
 
 // The epilogue over rows x out_c floats of `out` (residual: the same rows of
-// the ADD operand), with the kernels of `vops`.
-void RunConvF32Epilogue(const ConvF32Epilogue& e, const F32VopsConfig& vops, float* out,
-                        const float* residual, int64_t rows, int out_c);
+// the ADD operand), with the elementwise kernels of path `isa`.
+void RunConvF32Epilogue(const ConvF32Epilogue& e, Isa isa, float* out, const float* residual,
+                        int64_t rows, int out_c);
 
 class DepthwiseF32Kernel {
  public:

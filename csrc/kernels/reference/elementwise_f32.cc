@@ -123,14 +123,15 @@ void BinaryF32(Isa isa, BinaryF32Op op, const BroadcastPlan& plan, const float* 
   }
 }
 
-void LogisticF32(int64_t n, const float* in, float* out) {
+float LogisticF32Value(float x) {
   // The reference's cutoffs: exp(x) itself below -9 (not 1 / (1 + exp(-x)),
   // a few ulps off there), 1 above 16.619047.
   constexpr float kUpper = 16.619047164916992188f, kLower = -9.f;
-  for (int64_t i = 0; i < n; ++i) {
-    const float x = in[i];
-    out[i] = x > kUpper ? 1.f : x < kLower ? std::exp(x) : 1.f / (1.f + std::exp(-x));
-  }
+  return x > kUpper ? 1.f : x < kLower ? std::exp(x) : 1.f / (1.f + std::exp(-x));
+}
+
+void LogisticF32(int64_t n, const float* in, float* out) {
+  for (int64_t i = 0; i < n; ++i) out[i] = LogisticF32Value(in[i]);
 }
 
 void HardSwishF32(int64_t n, const float* in, float* out) {

@@ -22,6 +22,7 @@ void BinaryF32(Isa isa, BinaryF32Op op, const BroadcastPlan& plan, const float* 
                float* out, float act_min, float act_max);
 
 // reference_ops::Logistic(float): 1 / (1 + exp(-x)) with its cutoffs.
+float LogisticF32Value(float x);
 void LogisticF32(int64_t n, const float* in, float* out);
 // x * relu6(x + 3) / 6.
 void HardSwishF32(int64_t n, const float* in, float* out);

@@ -55,6 +55,8 @@ inline __m256 Logistic8(__m256 x) {
   return KeepNaN(x, _mm256_blendv_ps(y, e, low));
 }
 
+inline __m256 Swish8(__m256 x) { return _mm256_mul_ps(x, Logistic8(x)); }
+
 inline __m256 Gelu8(__m256 x) {
   const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.f);
   const __m256 z = _mm256_mul_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.f), x),
@@ -142,6 +144,7 @@ void SoftmaxRow(int depth, float beta, const float* in, float* out) {
 }  // namespace
 
 void Logistic(int64_t n, const float* in, float* out) { Map<Logistic8>(n, in, out); }
+void Swish(int64_t n, const float* in, float* out) { Map<Swish8>(n, in, out); }
 void Gelu(int64_t n, const float* in, float* out) { Map<Gelu8>(n, in, out); }
 void GeluTanh(int64_t n, const float* in, float* out) { Map<GeluTanh8>(n, in, out); }
 
