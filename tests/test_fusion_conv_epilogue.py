@@ -1,4 +1,5 @@
-"""ADD / RELU / PRELU / swish fused into the float CONV_2D they follow (interpreter/conv_f32_fusion.h).
+"""ADD / RELU / PRELU / swish fused into the float CONV_2D or DEPTHWISE_CONV_2D they follow
+(interpreter/conv_f32_fusion.h).
 
 The fused conv applies the ADD (with its own fused activation), the RELU
 family's clamp, the PRELU or a swish (LOGISTIC, then MUL by the same
@@ -41,17 +42,33 @@ CASES = [
 ]
 
 
-def model(case, conv_is_output: bool, residual_first: bool = True):
+# DEPTHWISE_CONV_2D: (H, W, C, C, kernel, stride, ...) as above, out channels = C.
+DW_CASES = [
+    (12, 12, 32, 32, 3, 1, 0, None, "SWISH", None),          # MobileNet / EfficientNet block
+    (9, 7, 13, 13, 3, 2, 0, None, "SWISH_SIG_FIRST", None),  # stride 2, 8 + 5 channels
+    (8, 8, 24, 24, 3, 1, 3, 0, "PRELU", (24,)),              # RELU6, ADD, PRELU
+    (6, 5, 40, 40, 5, 1, 0, 1, None, None),                  # ADD with RELU alone
+    (10, 10, 16, 16, 3, 1, 0, None, "RELU6", None),
+]
+
+
+def model(case, conv_is_output: bool, residual_first: bool = True, depthwise: bool = False):
     h, w, c, o, k, s, act, add_act, tail, alpha_shape = case
     rng = np.random.default_rng(h * 1000 + w * 100 + c + o)
     g = Graph()
     x = g.tensor((1, h, w, c), np.float32, graph_input=True)
-    filt = g.tensor((o, k, k, c), np.float32, data=rng.standard_normal((o, k, k, c)) / np.sqrt(k * k * c))
-    bias = g.tensor((o,), np.float32, data=rng.standard_normal(o))
     oh, ow = -(-h // s), -(-w // s)
     y = g.tensor((1, oh, ow, o), np.float32)
-    g.op("CONV_2D", [x, filt, bias], [y], padding=S.Padding.SAME, strideH=s, strideW=s,
-         fusedActivationFunction=act)
+    bias = g.tensor((o,), np.float32, data=rng.standard_normal(o))
+    if depthwise:
+        filt = g.tensor((1, k, k, o), np.float32, data=rng.standard_normal((1, k, k, o)) / k)
+        g.op("DEPTHWISE_CONV_2D", [x, filt, bias], [y], padding=S.Padding.SAME, strideH=s,
+             strideW=s, depthMultiplier=1, fusedActivationFunction=act)
+    else:
+        filt = g.tensor((o, k, k, c), np.float32,
+                        data=rng.standard_normal((o, k, k, c)) / np.sqrt(k * k * c))
+        g.op("CONV_2D", [x, filt, bias], [y], padding=S.Padding.SAME, strideH=s, strideW=s,
+             fusedActivationFunction=act)
     outs, last = [], y
     if add_act is not None:
         r = g.tensor((1, oh, ow, o), np.float32, graph_input=True)
@@ -102,12 +119,16 @@ def paths():
 CASE_SIDES = [(c, first) for c in CASES for first in ([True, False] if c[7] is not None else [True])]
 
 
+DW_CASE_SIDES = [(c, first) for c in DW_CASES for first in ([True, False] if c[7] is not None else [True])]
+ALL_CASES = [(c, f, False) for c, f in CASE_SIDES] + [(c, f, True) for c, f in DW_CASE_SIDES]
+
+
 @pytest.mark.parametrize("isa", paths())
-@pytest.mark.parametrize("case,residual_first", CASE_SIDES)
-def test_fused_conv_epilogue_is_the_unfused_graph(case, residual_first, isa, monkeypatch):
+@pytest.mark.parametrize("case,residual_first,depthwise", ALL_CASES)
+def test_fused_conv_epilogue_is_the_unfused_graph(case, residual_first, depthwise, isa, monkeypatch):
     monkeypatch.setenv("PYRUNTIME_ISA", isa)
-    fused = pyruntime.Interpreter(str(model(case, False, residual_first)), profile=True)
-    unfused = pyruntime.Interpreter(str(model(case, True, residual_first)))
+    fused = pyruntime.Interpreter(str(model(case, False, residual_first, depthwise)), profile=True)
+    unfused = pyruntime.Interpreter(str(model(case, True, residual_first, depthwise)))
     xs = inputs(fused, case[0] * 7 + case[3])
     ours = first(fused.run(xs))
     ref = first(unfused.run(xs))
@@ -121,7 +142,8 @@ def test_fused_conv_epilogue_is_the_unfused_graph(case, residual_first, isa, mon
     assert ours.shape == ref.shape and np.array_equal(ours.view(np.uint32), ref.view(np.uint32))
     names = [r["op_name"] for r in fused.get_profile()]
     tail = ["LOGISTIC", "MUL"] if case[8] and case[8].startswith("SWISH") else [case[8]] if case[8] else []
-    expected = "+".join(["CONV_2D"] + (["ADD"] if case[7] is not None else []) + tail)
+    conv = "DEPTHWISE_CONV_2D" if depthwise else "CONV_2D"
+    expected = "+".join([conv] + (["ADD"] if case[7] is not None else []) + tail)
     assert names == [expected], names
 
 

@@ -93,7 +93,8 @@ void FuseEpilogueIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors
   for (size_t s = 0; s < ops.size(); ++s) {
     if (replaced[s] || removed[s]) continue;
     const OpDesc& d = ops[s]->desc();
-    if (d.builtin_code != kOpConv2D || d.inputs.size() < 2 || d.inputs.size() > 3 ||
+    const bool depthwise = d.builtin_code == kOpDepthwiseConv2D;
+    if ((d.builtin_code != kOpConv2D && !depthwise) || d.inputs.size() < 2 || d.inputs.size() > 3 ||
         d.outputs.size() != 1 || !IsFloat(tensors, d.inputs[0]) || !IsFloat(tensors, d.inputs[1]) ||
         !tensors[d.inputs[1]].is_constant || !IsFloat(tensors, d.outputs[0]))
       continue;
@@ -142,8 +143,10 @@ void FuseEpilogueIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors
     removed[s] = true;
     if (add >= 0 && add != last) removed[add] = true;
     replaced[last] = true;
-    ops[last] = fused->Add(std::move(desc), MakeConv2DThenF32(std::move(e)), ins, {&tensors[out]},
-                           isa);
+    ops[last] = fused->Add(std::move(desc),
+                           depthwise ? MakeDepthwiseConv2DThenF32(std::move(e))
+                                     : MakeConv2DThenF32(std::move(e)),
+                           ins, {&tensors[out]}, isa);
   }
   DropRemoved(ops, removed);
 }

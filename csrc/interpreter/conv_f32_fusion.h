@@ -1,4 +1,5 @@
-// Float32 CONV_2D followed by the elementwise ops of a residual block.
+// Float32 CONV_2D / DEPTHWISE_CONV_2D followed by the elementwise ops of a
+// residual block.
 #pragma once
 
 #include <vector>
@@ -7,15 +8,15 @@
 
 namespace pyrt {
 
-// A float32 CONV_2D whose output feeds only an ADD (the other operand of the
-// output's shape), then optionally only a RELU, RELU6, RELU_N1_TO_1 or PRELU
-// (constant per-channel slopes), or a CONV_2D feeding only such an
-// activation, becomes one conv applying those ops to each block of its
-// output while it is in cache (ConvF32Epilogue): the intermediate tensors
-// are never written to the arena and two op dispatches go. Each op's
-// arithmetic is unchanged (the same elementwise kernels), so are the
-// outputs. The fused op runs where the chain's last op ran, after both
-// ADD operands exist.
+// A float32 CONV_2D or DEPTHWISE_CONV_2D whose output feeds only an ADD (the
+// other operand of the output's shape), then optionally only a RELU, RELU6,
+// RELU_N1_TO_1 or PRELU (constant per-channel slopes) or a swish (LOGISTIC,
+// then MUL by the same tensor), or a conv feeding only such an activation,
+// becomes one conv applying those ops to each block of its output while it
+// is in cache (ConvF32Epilogue): the intermediate tensors are never written
+// to the arena and op dispatches go. Each op's arithmetic is unchanged (the
+// same elementwise kernels), so are the outputs. The fused op runs where the
+// chain's last op ran, after both ADD operands exist.
 void FuseEpilogueIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
                              const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
 

@@ -76,17 +76,51 @@ class FloatWeightsOp : public Op {
   }
 };
 
-// CONV_2D, and (with an epilogue) the elementwise ops after it fused in by
+// A float conv that may carry the elementwise ops after it, fused in by
 // interpreter/conv_f32_fusion.h: then inputs 3 and 4 are the ADD's other
 // operand and the PRELU slopes, each optional.
-class Conv2DF32 : public FloatWeightsOp {
+class FloatConvWithEpilogue : public FloatWeightsOp {
  public:
-  Conv2DF32() = default;
+  FloatConvWithEpilogue() = default;
   // The PRELU slopes are read at Prepare (from input 4).
-  explicit Conv2DF32(ConvF32Epilogue epilogue) : fused_(true), epilogue_(std::move(epilogue)) {}
+  explicit FloatConvWithEpilogue(ConvF32Epilogue epilogue)
+      : fused_(true), epilogue_(std::move(epilogue)) {}
+
+ protected:
+  int max_inputs() const { return fused_ ? 5 : 3; }
+  // Checks the fused operands and reads the PRELU slopes (one per channel,
+  // or one for all).
+  void PrepareEpilogue(int out_c) {
+    if (!fused_) return;
+    if (epilogue_.add) {
+      RequireType(input(3), DType::kFloat32, "residual");
+      PYRT_ENSURE(input(3).shape == output(0).shape, label(), ": fused ADD operand ",
+                  ShapeToString(input(3).shape), " differs from the output shape");
+    }
+    const Tensor* alpha = optional_input(4);
+    if (!alpha) return;
+    RequireType(*alpha, DType::kFloat32, "alpha");
+    PYRT_ENSURE(alpha->is_constant && (alpha->num_elements() == out_c || alpha->num_elements() == 1),
+                label(), ": fused PRELU needs constant per-channel slopes, got ",
+                ShapeToString(alpha->shape));
+    const float* a = alpha->data_as<float>();
+    epilogue_.alpha.assign(out_c, a[0]);
+    if (alpha->num_elements() == out_c) epilogue_.alpha.assign(a, a + out_c);
+  }
+  // The fused ADD's other operand, or null.
+  const float* residual() const { return epilogue_.add ? input(3).data_as<float>() : nullptr; }
+
+  bool fused_ = false;
+  ConvF32Epilogue epilogue_;
+};
+
+// CONV_2D (with an epilogue: and the ops fused after it).
+class Conv2DF32 : public FloatConvWithEpilogue {
+ public:
+  using FloatConvWithEpilogue::FloatConvWithEpilogue;
 
   void Prepare() override {
-    CheckTensors(4, fused_ ? 5 : 3);
+    CheckTensors(4, max_inputs());
     const Tensor& filter = input(1);
     ConvGeometry g{};
     g.out_c = filter.dim(0);
@@ -109,6 +143,7 @@ class Conv2DF32 : public FloatWeightsOp {
           ConvFilterToDepthwise(filter.data_as<float>(), g.out_c, g.filter_h, g.filter_w);
       dw_kernel_.Init(isa(), g, dw_filter.data(), BiasOf(g.out_c), lo, hi,
                       builtin_float_rounding());
+      dw_kernel_.SetEpilogue(isa(), epilogue_);
       return;
     }
     kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi,
@@ -117,53 +152,27 @@ class Conv2DF32 : public FloatWeightsOp {
     scratch_bytes_ = kernel_.scratch_bytes();
   }
   void Eval(const EvalContext& ctx) override {
-    const Tensor* residual = epilogue_.add ? &input(3) : nullptr;
-    const float* res = residual ? residual->data_as<float>() : nullptr;
     float* out = output(0).data_as<float>();
     if (channelwise_) {
-      dw_kernel_.Run(input(0).data_as<float>(), out, ctx.pool);
-      if (!epilogue_.empty()) {
-        const int out_c = output(0).dim(3);
-        RunConvF32Epilogue(epilogue_, isa(), out, res,
-                           output(0).num_elements() / out_c, out_c);
-      }
+      dw_kernel_.Run(input(0).data_as<float>(), out, ctx.pool, residual());
     } else {
-      kernel_.Run(input(0).data_as<float>(), out, ctx.scratch, ctx.pool, res);
+      kernel_.Run(input(0).data_as<float>(), out, ctx.scratch, ctx.pool, residual());
     }
   }
 
  private:
-  // Checks the fused operands and reads the PRELU slopes (one per channel,
-  // or one for all).
-  void PrepareEpilogue(int out_c) {
-    if (!fused_) return;
-    if (epilogue_.add) {
-      RequireType(input(3), DType::kFloat32, "residual");
-      PYRT_ENSURE(input(3).shape == output(0).shape, label(), ": fused ADD operand ",
-                  ShapeToString(input(3).shape), " differs from the output shape");
-    }
-    const Tensor* alpha = optional_input(4);
-    if (!alpha) return;
-    RequireType(*alpha, DType::kFloat32, "alpha");
-    PYRT_ENSURE(alpha->is_constant && (alpha->num_elements() == out_c || alpha->num_elements() == 1),
-                label(), ": fused PRELU needs constant per-channel slopes, got ",
-                ShapeToString(alpha->shape));
-    const float* a = alpha->data_as<float>();
-    epilogue_.alpha.assign(out_c, a[0]);
-    if (alpha->num_elements() == out_c) epilogue_.alpha.assign(a, a + out_c);
-  }
-
-  bool fused_ = false;
-  ConvF32Epilogue epilogue_;
   ConvF32Kernel kernel_;
   bool channelwise_ = false;
   DepthwiseF32Kernel dw_kernel_;
 };
 
-class DepthwiseConv2DF32 : public FloatWeightsOp {
+// DEPTHWISE_CONV_2D (with an epilogue: and the ops fused after it).
+class DepthwiseConv2DF32 : public FloatConvWithEpilogue {
  public:
+  using FloatConvWithEpilogue::FloatConvWithEpilogue;
+
   void Prepare() override {
-    CheckTensors(4);
+    CheckTensors(4, max_inputs());
     const Tensor& filter = input(1);
     PYRT_ENSURE(filter.dim(0) == 1, label(), ": filter must be [1, h, w, c], got ",
                 ShapeToString(filter.shape));
@@ -176,11 +185,13 @@ class DepthwiseConv2DF32 : public FloatWeightsOp {
                 " is not a multiple of input depth ", g.in_c);
     float lo, hi;
     ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
+    PrepareEpilogue(g.out_c);
     kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi,
                  builtin_float_rounding());
+    kernel_.SetEpilogue(isa(), epilogue_);
   }
   void Eval(const EvalContext& ctx) override {
-    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool);
+    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool, residual());
   }
 
  private:
@@ -221,6 +232,9 @@ std::unique_ptr<Op> MakeConv2DThenF32(ConvF32Epilogue epilogue) {
   return std::make_unique<Conv2DF32>(std::move(epilogue));
 }
 std::unique_ptr<Op> MakeDepthwiseConv2DF32() { return std::make_unique<DepthwiseConv2DF32>(); }
+std::unique_ptr<Op> MakeDepthwiseConv2DThenF32(ConvF32Epilogue epilogue) {
+  return std::make_unique<DepthwiseConv2DF32>(std::move(epilogue));
+}
 std::unique_ptr<Op> MakeFullyConnectedF32() { return std::make_unique<FullyConnectedF32>(); }
 
 }  // namespace pyrt

@@ -120,6 +120,7 @@ std::unique_ptr<Op> MakeConv2DF32();
 // Float CONV_2D with fused elementwise ops after it (interpreter/conv_f32_fusion.h).
 struct ConvF32Epilogue;
 std::unique_ptr<Op> MakeConv2DThenF32(ConvF32Epilogue epilogue);
+std::unique_ptr<Op> MakeDepthwiseConv2DThenF32(ConvF32Epilogue epilogue);
 std::unique_ptr<Op> MakeDepthwiseConv2DF32();
 std::unique_ptr<Op> MakeFullyConnectedF32();
 std::unique_ptr<Op> MakeAddF32();

@@ -292,9 +292,21 @@ void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filte
   rows_ = Config(isa, builtin_rounding).depthwise;
 }
 
-void DepthwiseF32Kernel::Run(const float* input, float* output, ThreadPool* pool) const {
-  const int rows = args_.g.batch * args_.g.out_h;
-  ForBlocks(pool, rows, 1, [&](int, int r0, int count) { rows_(args_, input, r0, count, output); });
+void DepthwiseF32Kernel::SetEpilogue(Isa isa, ConvF32Epilogue epilogue) {
+  epilogue_ = std::move(epilogue);
+  isa_ = isa;
+}
+
+void DepthwiseF32Kernel::Run(const float* input, float* output, ThreadPool* pool,
+                             const float* residual) const {
+  const ConvGeometry& g = args_.g;
+  const size_t row = static_cast<size_t>(g.out_w) * g.out_c;  // floats per output row
+  ForBlocks(pool, g.batch * g.out_h, 1, [&](int, int r0, int count) {
+    rows_(args_, input, r0, count, output);
+    if (!epilogue_.empty())
+      RunConvF32Epilogue(epilogue_, isa_, output + r0 * row, residual ? residual + r0 * row : nullptr,
+                         int64_t{count} * g.out_w, g.out_c);
+  });
 }
 
 void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* weights,

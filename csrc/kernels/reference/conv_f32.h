@@ -86,12 +86,18 @@ class DepthwiseF32Kernel {
   // filter: [1][filter_h][filter_w][out_c]; copied, as is the bias.
   void Init(Isa isa, const ConvGeometry& g, const float* filter, const float* bias,
             float act_min, float act_max, bool builtin_rounding = false);
-  void Run(const float* input, float* output, ThreadPool* pool) const;
+  // Steps after the clamp, per block of output rows (ConvF32Kernel's).
+  void SetEpilogue(Isa isa, ConvF32Epilogue epilogue);
+  // residual: the epilogue's ADD operand (output-shaped), or null without one.
+  void Run(const float* input, float* output, ThreadPool* pool,
+           const float* residual = nullptr) const;
 
  private:
   AlignedFloats bias_, filter_;
   DepthwiseF32Args args_;
   DepthwiseF32RowsFn rows_ = nullptr;
+  ConvF32Epilogue epilogue_;
+  Isa isa_ = Isa::kReference;
 };
 
 class FullyConnectedF32Kernel {
