@@ -150,12 +150,24 @@ class PackedQs8Gemm {
 
  private:
   size_t AElementBytes() const { return config_->input == Qs8GemmInput::kS16 ? 2 : 1; }
-  int BlockRows(int M) const { return std::min(block_rows_, (M + mr_ - 1) / mr_ * mr_); }
+  int RoundUpToTiles(int rows) const { return (rows + mr_ - 1) / mr_ * mr_; }
+  // Rows per block when M rows are cut into as few blocks of at most
+  // max_rows (a multiple of mr) as hold them, all of about the same size in
+  // whole tiles: a 49-row map is 30 + 19 rows, not 48 + 1 (a worker would
+  // wait while the other ran the large block). At most max_rows and at
+  // most M in whole tiles.
+  int EvenBlockRows(int M, int max_rows) const {
+    const int blocks = (M + max_rows - 1) / max_rows;
+    return RoundUpToTiles((M + blocks - 1) / blocks);
+  }
+  // The most rows a block of M rows can have: sizes the scratch slots.
+  int MaxBlockRows(int M) const { return std::min(block_rows_, RoundUpToTiles(M)); }
+  int BlockRows(int M) const { return EvenBlockRows(M, block_rows_); }
   // RunSegmentedLines' blocks: the most rows whatever kp, since its rows
   // overlap in place (a block of a 7x7x512 map's rows is its 41 KB padded
   // copy, not 49 x 4608 bytes), and each block streams every panel's weights.
   int SegmentedBlockRows(int M) const {
-    return std::min(std::max(mr_, config_->max_block_rows / mr_ * mr_), (M + mr_ - 1) / mr_ * mr_);
+    return EvenBlockRows(M, std::max(mr_, config_->max_block_rows / mr_ * mr_));
   }
   // How M rows in blocks of `rows` are shared among the workers: units of
   // one row block times a chunk of the column panels, claimed dynamically.
@@ -167,7 +179,8 @@ class PackedQs8Gemm {
   // rounds to 7/8. On 2 threads (amx) that made MobileNetV2, V3Small and
   // EfficientNetB0 2-5% faster than always aiming at 4 units per worker
   // (MobileNetV1 and ResNet50 unchanged: its weight-streaming 7x7 convs
-  // still take 4 units per worker).
+  // still take 4 units per worker). Splitting further still fills the
+  // rounds: 3 units on 2 workers would leave one idle for a third of the op.
   struct WorkSplit {
     int panels, chunks, units, workers;
   };
@@ -178,18 +191,20 @@ class PackedQs8Gemm {
     const int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
     int chunks = 1;
     if (workers > 1) {
-      for (; chunks < panels; ++chunks) {
-        const int units = blocks * chunks, rounds = (units + workers - 1) / workers;
-        if (8 * units >= 7 * rounds * workers) break;
-      }
+      auto filled = [&](int c) {
+        const int units = blocks * c, rounds = (units + workers - 1) / workers;
+        return 8 * units >= 7 * rounds * workers;
+      };
+      while (chunks < panels && !filled(chunks)) ++chunks;
       const int64_t block_macs = int64_t{std::min(rows, M)} * kp_ * panels * nr_;
       const int64_t spread = std::min<int64_t>((4 * workers + blocks - 1) / blocks, panels);
       chunks = static_cast<int>(std::max<int64_t>(chunks, std::min(spread, block_macs / kMinUnitMacs)));
+      while (chunks < panels && !filled(chunks)) ++chunks;
     }
     return {panels, chunks, blocks * chunks, std::min(workers, blocks * chunks)};
   }
   size_t SlotBytes(int M) const {
-    return (static_cast<size_t>(BlockRows(M)) * kp_ * AElementBytes() + 63) / 64 * 64;
+    return (static_cast<size_t>(MaxBlockRows(M)) * kp_ * AElementBytes() + 63) / 64 * 64;
   }
   // Rows of A at a, lda apart, times panels p0..p1-1.
   void RunPanels(int rows, const int16_t* a, size_t lda, int p0, int p1, int8_t* c,
@@ -215,7 +230,7 @@ class PackedQs8Gemm {
                    int block_rows = 0) const;
   int PaddedN() const { return (N_ + nr_ - 1) / nr_ * nr_; }
   size_t SegmentedSlotBytes(int M) const {
-    return (static_cast<size_t>(BlockRows(M)) * PaddedN() + 63) / 64 * 64;
+    return (static_cast<size_t>(MaxBlockRows(M)) * PaddedN() + 63) / 64 * 64;
   }
 
   const Qs8GemmConfig* config_ = nullptr;
@@ -306,14 +321,16 @@ void PackedQs8Gemm::RunIndirect(int M, RowPointers&& rows, int segments, size_t 
   // Blocks of rows whose A runs stay in L1/L2 while the column panels pass;
   // few blocks (small images) also split the columns, as Run does.
   constexpr int kRows = 48;
-  const WorkSplit split = Split(M, kRows, pool);
+  const int block_rows = EvenBlockRows(M, std::max(mr_, kRows / mr_ * mr_));
+  const WorkSplit split = Split(M, block_rows, pool);
   const int panels = split.panels, chunks = split.chunks, units = split.units;
   const int workers = split.workers;
   std::atomic<int> next_unit{0};
   auto task = [&](int) {
     const int16_t* a[kRows];
     for (int u = next_unit++; u < units; u = next_unit++) {
-      const int m0 = (u / chunks) * kRows, count = std::min(kRows, M - m0), chunk = u % chunks;
+      const int m0 = (u / chunks) * block_rows, count = std::min(block_rows, M - m0);
+      const int chunk = u % chunks;
       rows(m0, count, a);
       RunIndirectPanels(count, a, segments, segment_stride, panels * chunk / chunks,
                         panels * (chunk + 1) / chunks, C + m0 * ldc, ldc);
