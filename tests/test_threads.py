@@ -136,3 +136,21 @@ def test_thread_pool_runs_every_task_exactly_once():
             tasks = 1 + (j * 7919) % 37
             assert (counts[j, :tasks] == 1).all(), (threads, j, counts[j, :tasks])
             assert (counts[j, tasks:] == 0).all(), (threads, j)
+
+
+def test_parallel_units_run_every_unit_exactly_once():
+    """UnitRanges: each worker starts on its own range and then takes units
+    from the back of the others'; across many jobs of 0..41 units (some slow,
+    more workers than units too) each unit runs once. And the calling thread
+    always runs task 0, which is what keeps a thread on the same rows."""
+    from pyruntime import _testing as T
+
+    jobs, max_units = 2000, 41
+    for threads in (2, 3, 11):
+        counts = T.unit_ranges_counts(threads, jobs=jobs, max_units=max_units)
+        assert counts[-1] == 0, f"task 0 ran off the calling thread in {counts[-1]} jobs ({threads} threads)"
+        counts = counts[:-1].reshape(jobs, max_units)
+        for j in range(jobs):
+            units = (j * 7919) % (max_units + 1)
+            assert (counts[j, :units] == 1).all(), (threads, j, counts[j, :units])
+            assert (counts[j, units:] == 0).all(), (threads, j)

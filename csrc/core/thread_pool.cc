@@ -77,8 +77,11 @@ void ThreadPool::ParallelFor(int num_tasks, const std::function<void(int)>& task
 
 void ThreadPool::RunJob(int num_tasks, const std::function<void(int)>& task) {
   const uint64_t generation = (job_.load(std::memory_order_relaxed) >> (2 * kIndexBits)) + 1;
+  // Task 0 is the caller's (the workers claim from 1): with 2 threads each
+  // thread runs the same task index every job, which UnitRanges turns
+  // into the same data.
   const uint64_t job = (generation << (2 * kIndexBits)) |
-                       (static_cast<uint64_t>(num_tasks) << kIndexBits);
+                       (static_cast<uint64_t>(num_tasks) << kIndexBits) | 1;
   // No task of the previous job is running, so nobody reads these now.
   task_.store(&task, std::memory_order_relaxed);
   tasks_done_.store(0, std::memory_order_relaxed);
@@ -87,7 +90,9 @@ void ThreadPool::RunJob(int num_tasks, const std::function<void(int)>& task) {
     job_.store(job, std::memory_order_release);  // publishes the fields above
   }
   wake_.notify_all();
-  RunTasks(job);
+  task(0);
+  tasks_done_.fetch_add(1, std::memory_order_acq_rel);
+  RunTasks(job_.load(std::memory_order_acquire));
   auto all_done = [&] { return tasks_done_.load(std::memory_order_acquire) == num_tasks; };
   if (!SpinFor(all_done)) {
     std::unique_lock<std::mutex> lock(mutex_);

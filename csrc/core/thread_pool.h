@@ -4,6 +4,9 @@
 // the last worker) and wait between jobs, so invoke never creates threads.
 // ParallelFor hands out task indices dynamically; a task must not depend on
 // which thread runs it, which keeps results identical for any thread count.
+// The calling thread runs task 0 (the workers claim the rest), so a split
+// into one task per thread keeps the caller on the same share every time
+// (with 2 threads, both threads: see unit_ranges.h).
 //
 // ParallelFor returns as soon as every task has run, without waiting for
 // idle workers to notice the job: on a busy machine a worker may not be

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/qs8_vbinary_avx2.h"
@@ -137,11 +138,7 @@ void BinaryQ8Kernel::RunRows(RowFn<T> row, const T* a, const T* b, T* out,
       row(*this, a + oa, sa, b + ob, sb, out + oo, n);
     });
   };
-  if (tasks == 1) {
-    task(0);
-  } else {
-    pool->ParallelFor(tasks, task);
-  }
+  ParallelUnits(pool, tasks, task);
 }
 
 void BinaryQ8Kernel::Run(const int8_t* a, const int8_t* b, int8_t* out, ThreadPool* pool) const {

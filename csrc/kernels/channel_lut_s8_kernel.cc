@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/x8_channel_lut_avx2.h"
@@ -52,11 +53,7 @@ void ChannelLutS8Kernel::Run(int64_t n, const int8_t* input, int8_t* output,
     rows_(table_.data(), channels_, end - begin, input + begin * channels_,
           output + begin * channels_);
   };
-  if (tasks == 1) {
-    task(0);
-  } else {
-    pool->ParallelFor(tasks, task);
-  }
+  ParallelUnits(pool, tasks, task);
 }
 
 }  // namespace pyrt

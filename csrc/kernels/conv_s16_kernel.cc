@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/conv_s16_avx2.h"
@@ -25,7 +26,7 @@ void SplitRows(int rows, ThreadPool* pool, const Rows& run) {
     run(0, rows);
     return;
   }
-  pool->ParallelFor(tasks, [&](int t) { run(rows * t / tasks, rows * (t + 1) / tasks); });
+  ParallelUnits(pool, tasks, [&](int t) { run(rows * t / tasks, rows * (t + 1) / tasks); });
 }
 
 // Where the filter taps of output pixel (oy, ox) fall inside the image: the

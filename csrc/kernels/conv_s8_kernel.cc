@@ -4,6 +4,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include "core/thread_pool.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -75,6 +77,8 @@ inline void Widen(const int8_t* src, int n, int8_t* dst) {
 // Widest output the indirect path takes: beyond it the GEMM dominates and
 // im2col costs little, while the padded copy grows with the image.
 constexpr int kIndirectMaxOutC = 64;
+// Below this many int16 values one thread widens the padded copy.
+constexpr size_t kMinParallelWidenValues = 32 * 1024;
 // Zero int16 values after the padded copy: a filter row run rounded up to a
 // k pair reads one value past the last pixel.
 constexpr size_t kIndirectSlack = 16;
@@ -241,8 +245,25 @@ void ConvS8Kernel::InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantP
 // The input as int16 with its padding written out: padded_h_ x padded_w_
 // pixels per image, input pixel (iy, ix) at (iy * step_h_ + top_,
 // ix * step_w_ + left_), the rest the input zero point (the folded bias
-// cancels it); then zeros.
-void ConvS8Kernel::WidenPadded(const int8_t* input, int16_t* dst) const {
+// cancels it); then zeros. Large copies are shared by the workers in
+// contiguous row ranges, about the rows their GEMM units read next.
+void ConvS8Kernel::WidenPadded(const int8_t* input, int16_t* dst, ThreadPool* pool) const {
+  const int lines = g_.batch * padded_h_;
+  const size_t values = static_cast<size_t>(lines) * padded_w_ * g_.in_c;
+  const int workers = pool && values >= kMinParallelWidenValues ? pool->num_threads() : 1;
+  if (workers == 1) {
+    WidenPaddedLines(input, dst, 0, lines);
+  } else {
+    pool->ParallelFor(workers, [&](int w) {
+      WidenPaddedLines(input, dst, lines * w / workers, lines * (w + 1) / workers);
+    });
+  }
+  std::fill(dst + values, dst + values + kIndirectSlack, int16_t{0});
+}
+
+// Lines [line0, line1) of WidenPadded's copy (line = image * padded_h_ + py).
+void ConvS8Kernel::WidenPaddedLines(const int8_t* input, int16_t* padded, int line0,
+                                    int line1) const {
   const ConvGeometry& g = g_;
   const int C = g.in_c;
   const size_t padded_row = static_cast<size_t>(padded_w_) * C;
@@ -250,29 +271,27 @@ void ConvS8Kernel::WidenPadded(const int8_t* input, int16_t* dst) const {
   // Input columns that land inside the padded row: 0 <= ix * step_w_ + left_ < padded_w_.
   const int ix0 = left_ >= 0 ? 0 : (-left_ + step_w_ - 1) / step_w_;
   const int ix1 = padded_w_ <= left_ ? 0 : std::min(g.in_w, (padded_w_ - left_ + step_w_ - 1) / step_w_);
-  for (int b = 0; b < g.batch; ++b) {
-    const int8_t* image = input + static_cast<size_t>(b) * g.in_h * g.in_w * C;
-    for (int py = 0; py < padded_h_; ++py, dst += padded_row) {
-      const int t = py - top_, iy = t / step_h_;
-      if (t < 0 || t % step_h_ != 0 || iy >= g.in_h || ix1 <= ix0) {
-        std::fill(dst, dst + padded_row, zp);
-        continue;
-      }
-      const int8_t* src = image + static_cast<size_t>(iy) * g.in_w * C;
-      if (step_w_ != 1) {  // pixels spread out: the gaps hold the zero point
-        std::fill(dst, dst + padded_row, zp);
-        for (int ix = ix0; ix < ix1; ++ix)
-          Widen(src + static_cast<size_t>(ix) * C, C, dst + static_cast<size_t>(ix * step_w_ + left_) * C);
-        continue;
-      }
-      const size_t left = static_cast<size_t>(ix0 + left_) * C;
-      const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
-      std::fill(dst, dst + left, zp);
-      Widen(src + static_cast<size_t>(ix0) * C, static_cast<int>(inside), dst + left);
-      std::fill(dst + left + inside, dst + padded_row, zp);
+  int16_t* dst = padded + static_cast<size_t>(line0) * padded_row;
+  for (int line = line0; line < line1; ++line, dst += padded_row) {
+    const int b = line / padded_h_, py = line % padded_h_;
+    const int t = py - top_, iy = t / step_h_;
+    if (t < 0 || t % step_h_ != 0 || iy >= g.in_h || ix1 <= ix0) {
+      std::fill(dst, dst + padded_row, zp);
+      continue;
     }
+    const int8_t* src = input + (static_cast<size_t>(b) * g.in_h + iy) * g.in_w * C;
+    if (step_w_ != 1) {  // pixels spread out: the gaps hold the zero point
+      std::fill(dst, dst + padded_row, zp);
+      for (int ix = ix0; ix < ix1; ++ix)
+        Widen(src + static_cast<size_t>(ix) * C, C, dst + static_cast<size_t>(ix * step_w_ + left_) * C);
+      continue;
+    }
+    const size_t left = static_cast<size_t>(ix0 + left_) * C;
+    const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
+    std::fill(dst, dst + left, zp);
+    Widen(src + static_cast<size_t>(ix0) * C, static_cast<int>(inside), dst + left);
+    std::fill(dst + left + inside, dst + padded_row, zp);
   }
-  std::fill(dst, dst + kIndirectSlack, int16_t{0});
 }
 
 size_t ConvS8Kernel::scratch_bytes() const {
@@ -494,7 +513,7 @@ void ConvS8Kernel::RunIndirect(const int8_t* input, int8_t* output, uint8_t* scr
                                ThreadPool* pool) const {
   const int M = g_.batch * g_.out_h * g_.out_w;
   int16_t* padded = reinterpret_cast<int16_t*>(scratch);
-  WidenPadded(input, padded);
+  WidenPadded(input, padded, pool);
   const ConvGeometry& g = g_;
   const size_t C = g.in_c, row_values = static_cast<size_t>(padded_w_) * C;
   const int pixels = g.out_h * g.out_w;

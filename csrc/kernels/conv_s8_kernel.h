@@ -53,7 +53,8 @@ class ConvS8Kernel {
   bool InitSegmented(Isa isa, const int8_t* filter, const Qs8RequantParams& p);
   void SetPaddedSize();
   std::vector<int8_t> FilterRuns(const int8_t* filter) const;
-  void WidenPadded(const int8_t* input, int16_t* dst) const;
+  void WidenPadded(const int8_t* input, int16_t* dst, ThreadPool* pool) const;
+  void WidenPaddedLines(const int8_t* input, int16_t* padded, int line0, int line1) const;
   void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
   template <typename T>
   void PadImage(const int8_t* image, T* dst) const;

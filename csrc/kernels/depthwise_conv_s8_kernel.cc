@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/unit_ranges.h"
 #include "kernels/packed_requant.h"
 
 #if defined(__x86_64__)
@@ -118,16 +119,12 @@ void DepthwiseConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* sc
   }
   const int rows = g_.batch * g_.out_h;
   const int threads = pool ? pool->num_threads() : 1;
-  const int tasks = std::min(rows, threads == 1 ? 1 : 4 * threads);
-  auto task = [&](int t) {
+  const int units = std::min(rows, threads == 1 ? 1 : 4 * threads);
+  auto run_unit = [&](int u) {
     config_->rows(g_, input, packed_.data(), zero_row_.data(), scalars_, output,
-                  rows * t / tasks, rows * (t + 1) / tasks);
+                  rows * u / units, rows * (u + 1) / units);
   };
-  if (tasks == 1) {
-    task(0);
-  } else {
-    pool->ParallelFor(tasks, task);
-  }
+  ParallelUnits(pool, units, run_unit);
 }
 
 }  // namespace pyrt

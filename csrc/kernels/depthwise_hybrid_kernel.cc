@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 #if defined(__x86_64__)
 #include "kernels/x86/avx512vnni/depthwise_hybrid_c32_avx512vnni.h"
 #include "kernels/x86/avx512vnni/qs8_dwconv_c32_avx512vnni.h"
@@ -101,7 +102,7 @@ void DepthwiseHybridKernel::Run(const int8_t* q, const RowQuantization* rq, floa
   }
   // Row ranges fixed by the task index: results do not depend on who runs it.
   const int tasks = std::min(total, 4 * workers);
-  pool->ParallelFor(tasks, [&](int t) {
+  ParallelUnits(pool, tasks, [&](int t) {
     const int r0 = static_cast<int>(static_cast<int64_t>(total) * t / tasks);
     const int r1 = static_cast<int>(static_cast<int64_t>(total) * (t + 1) / tasks);
     rows_(args, q, rq, r0, r1 - r0, output);

@@ -17,6 +17,7 @@
 #include "kernels/hybrid_gemm_ukernel.h"
 #include "kernels/isa.h"
 #include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 
 namespace pyrt {
 
@@ -132,10 +133,10 @@ void PackedHybridGemm::RunAs(int M, Rows&& rows_of, const HybridGemmEpilogue& ep
   const int units = blocks * chunks;
   workers = std::min(workers, units);
   const size_t slot = SlotBytes(M);
-  std::atomic<int> next_unit{0};
+  UnitRanges ranges(units, workers);
   auto task = [&](int w) {
     T* a_slot = scratch ? reinterpret_cast<T*>(scratch + w * slot) : nullptr;
-    for (int u = next_unit++; u < units; u = next_unit++) {
+    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) {
       const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
       const T* a = rows_of(m0, count, a_slot);
       RunPanels(ep, m0, count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks,

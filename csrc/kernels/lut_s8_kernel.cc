@@ -5,6 +5,7 @@
 
 #include "kernels/reference/activations_s8.h"
 #include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/x8_lut_avx2.h"
@@ -68,11 +69,7 @@ void LutS8Kernel::Run(int64_t n, const int8_t* input, int8_t* output, ThreadPool
     if (config_) return config_->run(packed_, end - begin, input + begin, output + begin);
     LookupTableS8(lut_, end - begin, input + begin, output + begin);
   };
-  if (tasks == 1) {
-    task(0);
-  } else {
-    pool->ParallelFor(tasks, task);
-  }
+  ParallelUnits(pool, tasks, task);
 }
 
 }  // namespace pyrt

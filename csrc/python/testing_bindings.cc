@@ -9,11 +9,13 @@
 #include <array>
 #include <atomic>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
 #include "core/error.h"
 #include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 #include "kernels/binary_q8_kernel.h"
 #include "kernels/conv_s16_kernel.h"
 #include "kernels/conv_s8_kernel.h"
@@ -661,6 +663,37 @@ py::array_t<int32_t> ThreadPoolTaskCounts(int num_threads, int jobs, int max_tas
   return out;
 }
 
+// Runs `jobs` ParallelUnits calls of 0..max_units units (some slow) on a
+// pool of num_threads; returns how often each unit of each job ran (every
+// entry must be 1), job-major, max_units entries per job, then one entry:
+// the ParallelFor jobs whose task 0 ran off the calling thread (must be 0).
+py::array_t<int32_t> UnitRangesCounts(int num_threads, int jobs, int max_units) {
+  if (num_threads < 1 || jobs < 1 || max_units < 1)
+    throw UsageError("unit_ranges_counts: arguments must be >= 1");
+  std::vector<std::atomic<int32_t>> runs(static_cast<size_t>(jobs) * max_units + 1);
+  {
+    py::gil_scoped_release release;
+    ThreadPool pool(num_threads);
+    const std::thread::id caller = std::this_thread::get_id();
+    for (int j = 0; j < jobs; ++j) {
+      const int units = (j * 7919) % (max_units + 1);
+      ParallelUnits(&pool, units, [&](int u) {
+        if ((u + j) % 3 == 0) {  // a slow unit now and then
+          volatile int sink = 0;
+          for (int k = 0; k < 3000; ++k) sink = sink + k;
+        }
+        runs[static_cast<size_t>(j) * max_units + u].fetch_add(1, std::memory_order_relaxed);
+      });
+      pool.ParallelFor(num_threads, [&](int i) {
+        if (i == 0 && std::this_thread::get_id() != caller) runs.back().fetch_add(1);
+      });
+    }
+  }
+  py::array_t<int32_t> out(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) out.mutable_data()[i] = runs[i].load();
+  return out;
+}
+
 #if defined(__x86_64__)
 // MultiplyByQuantizedMultiplier + zero point of x (int32, a multiple of 16
 // values) by the general or merged form of an x86 path (avx2, avx512vnni);
@@ -777,6 +810,8 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("zero_point"), py::arg("isa"));
   t.def("thread_pool_task_counts", &testing::ThreadPoolTaskCounts, py::arg("num_threads"),
         py::arg("jobs"), py::arg("max_tasks"));
+  t.def("unit_ranges_counts", &testing::UnitRangesCounts, py::arg("num_threads"), py::arg("jobs"),
+        py::arg("max_units"));
   t.def("int8_simd_families", [](const std::string& isa) {  // int8 families with own kernels
     const Isa i = ResolveIsa(isa.c_str());
     std::vector<std::string> families;

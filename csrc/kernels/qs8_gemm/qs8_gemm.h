@@ -20,6 +20,7 @@
 #include "kernels/isa.h"
 #include "kernels/qs8_gemm/ukernel.h"
 #include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 
 namespace pyrt {
 
@@ -296,13 +297,13 @@ void PackedQs8Gemm::ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* 
   const int rows = block_rows ? block_rows : BlockRows(M);
   const WorkSplit split = Split(M, rows, pool);
   const int panels = split.panels, chunks = split.chunks, units = split.units;
-  // Units are claimed dynamically (a worker slowed down by other load on
-  // the machine takes fewer); each computes whole outputs, so the result
-  // does not depend on who runs what.
-  std::atomic<int> next_unit{0};
+  // Each worker starts on its own range of units and then takes others'
+  // (one slowed down by other load on the machine takes fewer); each unit
+  // computes whole outputs, so the result does not depend on who runs what.
+  UnitRanges ranges(units, split.workers);
   auto task = [&](int w) {
     uint8_t* slot = scratch + w * slot_bytes;
-    for (int u = next_unit++; u < units; u = next_unit++) {
+    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) {
       const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
       unit(m0, count, panels * chunk / chunks, panels * (chunk + 1) / chunks, slot);
     }
@@ -325,10 +326,10 @@ void PackedQs8Gemm::RunIndirect(int M, RowPointers&& rows, int segments, size_t 
   const WorkSplit split = Split(M, block_rows, pool);
   const int panels = split.panels, chunks = split.chunks, units = split.units;
   const int workers = split.workers;
-  std::atomic<int> next_unit{0};
-  auto task = [&](int) {
+  UnitRanges ranges(units, workers);
+  auto task = [&](int w) {
     const int16_t* a[kRows];
-    for (int u = next_unit++; u < units; u = next_unit++) {
+    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) {
       const int m0 = (u / chunks) * block_rows, count = std::min(block_rows, M - m0);
       const int chunk = u % chunks;
       rows(m0, count, a);
