@@ -55,57 +55,96 @@ void ForEach16(const int8_t* a, int64_t sa, const int8_t* b, int64_t sb, int8_t*
 
 namespace {
 
-// SRDHM((x + offset) << 20, m) for |x + offset| <= 255 and m >= 0, in 32-bit
-// lanes: the product's 2^20 cancels against the 2^31, so with m = mh * 2^11
-// + ml it is floor(((x + o) * m + 2^10) / 2^11)
-//     = (x + o) * mh + (((x + o) * ml + 2^10) >> 11),
-// both terms far inside int32. ml < 2^11 fits int16, so that product is one
-// vpmaddwd (upper halves of ml's lanes zero).
-class ShiftedBy20Srdhm {
+// RDBPOT(SRDHM((x + offset) << 20, m), r) for |x + offset| <= 255, m >= 0
+// and 0 <= r <= 31, in 32-bit lanes. The product's 2^20 cancels against the
+// 2^31, so with m = mh * 2^11 + ml the SRDHM is
+//     h = floor(((x + o) * m + 2^10) / 2^11)
+//       = (x + o) * mh + (((x + o) * ml + 2^10) >> 11),
+// both terms far inside int32; ml < 2^11 fits int16, so that product is one
+// vpmaddwd (upper halves of ml's lanes zero). The rounding shift is then
+// (h + 2^(r-1) - [h < 0]) >> r (|h| < 2^28: no overflow), with x + o's
+// sign for h's (h < 0 implies x + o < 0, and where x + o < 0 but h = 0 the
+// -1 still rounds to 0) and, for r <= 20, 2^(r-1) folded into the 2^10
+// (as 2^(10+r), still inside int32 there).
+class Shifted20Rescale {
  public:
-  ShiftedBy20Srdhm(int32_t offset, int32_t multiplier)
+  Shifted20Rescale(int32_t offset, int32_t multiplier, int right_shift)
       : offset_(_mm256_set1_epi32(offset)),
         high_(_mm256_set1_epi32(multiplier >> 11)),
-        low_(_mm256_set1_epi32(multiplier & 2047)) {}
+        low_(_mm256_set1_epi32(multiplier & 2047)),
+        round_(_mm256_set1_epi32(right_shift > 0 && right_shift <= 20
+                                     ? (1 << 10) + (1 << (10 + right_shift))
+                                     : 1 << 10)),
+        late_half_(_mm256_set1_epi32(right_shift > 20 ? 1 << (right_shift - 1) : 0)),
+        shift_(_mm_cvtsi32_si128(right_shift)),
+        rounds_(right_shift > 0),
+        late_(right_shift > 20) {}
   __m256i Apply(__m256i x) const {
     const __m256i t = _mm256_add_epi32(x, offset_);
-    const __m256i low = _mm256_srai_epi32(
-        _mm256_add_epi32(_mm256_madd_epi16(t, low_), _mm256_set1_epi32(1024)), 11);
-    return _mm256_add_epi32(_mm256_mullo_epi32(t, high_), low);
+    const __m256i low = _mm256_srai_epi32(_mm256_add_epi32(_mm256_madd_epi16(t, low_), round_), 11);
+    __m256i h = _mm256_add_epi32(_mm256_mullo_epi32(t, high_), low);
+    if (!rounds_) return h;
+    if (late_) h = _mm256_add_epi32(h, late_half_);
+    return _mm256_sra_epi32(_mm256_add_epi32(h, _mm256_srai_epi32(t, 31)), shift_);
   }
 
  private:
-  __m256i offset_, high_, low_;
+  __m256i offset_, high_, low_, round_, late_half_;
+  __m128i shift_;
+  bool rounds_, late_;
 };
 
-// SRDHM((x + offset) << left_shift, m), any shift that cannot overflow.
-class ShiftedSrdhm {
+// RDBPOT(SRDHM((x + offset) << left_shift, m), r), any shift that cannot
+// overflow.
+class ShiftedRescale {
  public:
-  ShiftedSrdhm(int32_t offset, int32_t multiplier, int left_shift)
+  ShiftedRescale(int32_t offset, int32_t multiplier, int left_shift, int right_shift)
       : offset_(_mm256_set1_epi32(offset)),
         multiplier_(_mm256_set1_epi32(multiplier)),
-        left_(_mm_cvtsi32_si128(left_shift)) {}
+        left_(_mm_cvtsi32_si128(left_shift)),
+        right_(right_shift) {}
   __m256i Apply(__m256i x) const {
-    return SrdhmNoSaturationAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, offset_), left_), multiplier_);
+    return right_.Apply(
+        SrdhmNoSaturationAvx2(_mm256_sll_epi32(_mm256_add_epi32(x, offset_), left_), multiplier_));
   }
 
  private:
   __m256i offset_, multiplier_;
   __m128i left_;
+  RightShift right_;
 };
 
-template <typename InputScale>
+// RDBPOT by r for |x| < 2^30: (x + 2^(r-1) - [x < 0]) >> r (no overflow);
+// x itself for r = 0.
+struct BoundedRightShift {
+  explicit BoundedRightShift(int shift)
+      : half(_mm256_set1_epi32(shift > 0 ? 1 << (shift - 1) : 0)),
+        count(_mm_cvtsi32_si128(shift)),
+        rounds(shift > 0) {}
+  __m256i Apply(__m256i x) const {
+    if (!rounds) return x;
+    return _mm256_sra_epi32(_mm256_add_epi32(_mm256_add_epi32(x, half), _mm256_srai_epi32(x, 31)),
+                            count);
+  }
+  __m256i half;
+  __m128i count;
+  bool rounds;
+};
+
+// OutputShift: BoundedRightShift where the rescaled inputs are below 2^28
+// in magnitude (then their sum's SRDHM is below 2^29), else RightShift.
+template <typename OutputShift, typename InputRescale>
 void AddSubRow(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
-               int8_t* out, int64_t n, const InputScale& in1, const InputScale& in2) {
+               int8_t* out, int64_t n, const InputRescale& in1, const InputRescale& in2) {
   const __m256i mo = _mm256_set1_epi32(p.output_multiplier);
-  const RightShift r1(-p.input1_shift), r2(-p.input2_shift), ro(-p.output_shift);
+  const OutputShift ro(-p.output_shift);
   const __m256i zo = _mm256_set1_epi32(p.output_offset);
   const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
   const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
-  // Both scaled terms are below 2^28 in magnitude: the sum cannot overflow,
-  // and is never INT32_MIN (no saturation case).
+  // The sum of the rescaled terms cannot overflow and is never INT32_MIN
+  // (no saturation case).
   auto combine = [&](__m256i x1, __m256i x2) {
-    const __m256i s1 = r1.Apply(in1.Apply(x1)), s2 = r2.Apply(in2.Apply(x2));
+    const __m256i s1 = in1.Apply(x1), s2 = in2.Apply(x2);
     const __m256i raw = p.subtract ? _mm256_sub_epi32(s1, s2) : _mm256_add_epi32(s1, s2);
     return _mm256_add_epi32(ro.Apply(SrdhmNoSaturationAvx2(raw, mo)), zo);
   };
@@ -122,14 +161,17 @@ void AddSubRow(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t*
 
 void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b,
                       int64_t sb, int8_t* out, int64_t n) {
-  // |x + offset| <= 255: the left shift (20 for int8) cannot overflow, and
-  // the SRDHM inputs are never INT32_MIN. Multipliers are >= 0 (< 1 scales).
+  // |x + offset| <= 255: the left shift (20 for int8) cannot overflow, the
+  // SRDHM inputs are never INT32_MIN, and each rescaled input is below
+  // 255 * 2^20 < 2^28. Multipliers are >= 0 (< 1 scales).
   if (p.left_shift == 20 && p.input1_multiplier >= 0 && p.input2_multiplier >= 0) {
-    AddSubRow(p, a, sa, b, sb, out, n, ShiftedBy20Srdhm(p.input1_offset, p.input1_multiplier),
-              ShiftedBy20Srdhm(p.input2_offset, p.input2_multiplier));
+    AddSubRow<BoundedRightShift>(p, a, sa, b, sb, out, n,
+              Shifted20Rescale(p.input1_offset, p.input1_multiplier, -p.input1_shift),
+              Shifted20Rescale(p.input2_offset, p.input2_multiplier, -p.input2_shift));
   } else {
-    AddSubRow(p, a, sa, b, sb, out, n, ShiftedSrdhm(p.input1_offset, p.input1_multiplier, p.left_shift),
-              ShiftedSrdhm(p.input2_offset, p.input2_multiplier, p.left_shift));
+    AddSubRow<RightShift>(p, a, sa, b, sb, out, n,
+              ShiftedRescale(p.input1_offset, p.input1_multiplier, p.left_shift, -p.input1_shift),
+              ShiftedRescale(p.input2_offset, p.input2_multiplier, p.left_shift, -p.input2_shift));
   }
 }
 
