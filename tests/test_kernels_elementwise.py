@@ -261,3 +261,25 @@ def test_one_short_row_repeated(op):
             for threads in (1, 2, 5, 11):
                 ours = T.binary_s8(op, a, b, p, isa, num_threads=threads)
                 assert np.array_equal(ours, ref), (op, isa, n, threads, p)
+
+
+@needs_simd
+def test_mul_by_channel_row_every_input_pair():
+    """[rows, C] x [1, C] MUL (a squeeze-excite scale; AVX2 folds the row into
+    the multiplier and rounds once per element): all 65536 (x, y) pairs, the
+    row either operand, right shifts 0..31 and the extreme parameters, on
+    every path and 1-11 threads, against the reference on materialized rows."""
+    rng = np.random.default_rng(21)
+    x = np.repeat(np.arange(-128, 128, dtype=np.int8), 256).reshape(1, 256, 256)
+    y = np.arange(-128, 128, dtype=np.int8).reshape(1, 1, 256)
+    for trial in range(40):
+        p = mul_params(rng, extreme=trial % 2 == 1)
+        if trial % 4 == 0:
+            p["output_shift"] = -int(rng.integers(0, 32))
+        for a, b in ((x, y), (y, x)):
+            ref = T.binary_s8("mul", np.broadcast_to(a, (1, 256, 256)).copy(),
+                              np.broadcast_to(b, (1, 256, 256)).copy(), p, "reference")
+            for isa in SIMD_ISAS:
+                for threads in (1, 4, 11):
+                    ours = T.binary_s8("mul", a, b, p, isa, num_threads=threads)
+                    assert np.array_equal(ours, ref), (isa, threads, p, np.count_nonzero(ours != ref))

@@ -22,6 +22,9 @@ namespace {
 
 // Below this many output elements a second thread costs more than it saves.
 constexpr int64_t kMinElementsPerTask = 16384;
+// Shortest run of the per-channel factors a scaled-MUL call gets (short rows
+// repeated): a call's set-up costs about as much as 32 elements.
+constexpr int64_t kMinScaledRun = 256;
 
 }  // namespace
 
@@ -34,6 +37,69 @@ void BinaryQ8Kernel::InitAddSub(Isa isa, const AddSubParams& p, const BroadcastP
 void BinaryQ8Kernel::InitMul(Isa isa, const MulParams& p, const BroadcastPlan& plan) {
   mul_params_ = p;
   Init(isa, true, plan, false);
+  InitChannelScaledMul(isa);
+}
+
+void BinaryQ8Kernel::InitChannelScaledMul(Isa isa) {
+  scaled_row_ = nullptr;
+  scaled_operand_ = 0;
+  const BroadcastPlan& plan = plan_;
+  const MulParams& p = mul_params_;
+  // The kernel needs no left shift (|product| stays below 2^16) and m >= 0.
+  if (plan.rank != 2 || p.output_shift > 0 || p.output_multiplier < 0) return;
+  const int64_t C = plan.dims[1];
+  const bool a_row = plan.stride_a[0] == 0 && plan.stride_a[1] == 1 && plan.stride_b[0] == C &&
+                     plan.stride_b[1] == 1;
+  const bool b_row = plan.stride_b[0] == 0 && plan.stride_b[1] == 1 && plan.stride_a[0] == C &&
+                     plan.stride_a[1] == 1;
+  if (!a_row && !b_row) return;
+#ifdef PYRT_HAVE_X86_KERNELS
+  // AVX-512 rows take 16 lanes of the general form: as fast, so they stay.
+  if (IsaAtLeast(isa, Isa::kAvx2) && !IsaAtLeast(isa, Isa::kAvx512Vnni))
+    scaled_row_ = Qs8MulScaledRowAvx2;
+#endif
+  if (!scaled_row_) return;
+  scaled_operand_ = a_row ? 1 : 2;
+  period_ = (kMinScaledRun + C - 1) / C * C;
+  scale_high_.assign(static_cast<size_t>(period_ + 16), 0);
+  scale_low_.assign(static_cast<size_t>(period_ + 16), 0);
+}
+
+// The per-channel row's factors Y = (y + offset) * multiplier (|Y| < 2^39)
+// as Y >> 20 and Y & (2^20 - 1), repeated; then the rows against them in
+// element ranges (each call from some channel to the end of the period).
+void BinaryQ8Kernel::RunChannelScaledMul(const int8_t* a, const int8_t* b, int8_t* out,
+                                         ThreadPool* pool) const {
+  const MulParams& p = mul_params_;
+  const bool a_row = scaled_operand_ == 1;
+  const int8_t* y = a_row ? a : b;
+  const int8_t* x = a_row ? b : a;
+  const int32_t y_offset = a_row ? p.input1_offset : p.input2_offset;
+  const int32_t x_offset = a_row ? p.input2_offset : p.input1_offset;
+  const int64_t C = plan_.dims[1], total = plan_.total;
+  int32_t* high = scale_high_.data();
+  int32_t* low = scale_low_.data();
+  for (int64_t c = 0; c < C; ++c) {
+    const int64_t Y = (int64_t{y[c]} + y_offset) * p.output_multiplier;
+    high[c] = static_cast<int32_t>(Y >> 20);
+    low[c] = static_cast<int32_t>(Y & 0xFFFFF);
+  }
+  for (int64_t j = C; j < period_ + 16; ++j) {
+    high[j] = high[j - C];
+    low[j] = low[j - C];
+  }
+  const int threads = pool ? pool->num_threads() : 1;
+  const int tasks = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, total / kMinElementsPerTask)));
+  ParallelUnits(pool, tasks, [&](int t) {
+    const int64_t begin = total * t / tasks / 64 * 64;
+    const int64_t end = t + 1 == tasks ? total : total * (t + 1) / tasks / 64 * 64;
+    for (int64_t i = begin; i < end;) {
+      const int64_t c0 = i % C, len = std::min(period_ - c0, end - i);
+      scaled_row_(p, x_offset, x + i, high + c0, low + c0, out + i, len);
+      i += len;
+    }
+  });
 }
 
 void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tables) {
@@ -142,6 +208,7 @@ void BinaryQ8Kernel::RunRows(RowFn<T> row, const T* a, const T* b, T* out,
 }
 
 void BinaryQ8Kernel::Run(const int8_t* a, const int8_t* b, int8_t* out, ThreadPool* pool) const {
+  if (scaled_row_) return RunChannelScaledMul(a, b, out, pool);
   RunRows(row_s8_, a, b, out, pool);
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "kernels/isa.h"
 #include "kernels/reference/binary_s8.h"
@@ -47,6 +48,14 @@ class BinaryQ8Kernel {
                                  int64_t, int8_t*, int64_t);
   template <SimdMulRow kMul, SimdAddSubRow kAddSub>
   void SetSimdRows(bool mul);
+  // MUL by a per-channel row ([rows, C] x [1, C], a squeeze-excite scale) on
+  // a path with a kernel for it: the row's factors are folded into the
+  // multiplier once per Run (MulByChannelScales), then each element is one
+  // multiply-and-round (kernels/x86/avx2/qs8_vbinary_avx2.h).
+  using ScaledMulRow = void (*)(const MulParams&, int32_t, const int8_t*, const int32_t*,
+                                const int32_t*, int8_t*, int64_t);
+  void InitChannelScaledMul(Isa isa);
+  void RunChannelScaledMul(const int8_t* a, const int8_t* b, int8_t* out, ThreadPool* pool) const;
 
   bool mul_ = false;
   bool simd_rows_ = false;
@@ -55,6 +64,12 @@ class BinaryQ8Kernel {
   MulParams mul_params_;
   BroadcastPlan plan_;
   std::shared_ptr<const Qs8AddSubTables> add_tables_;  // immutable once built
+  ScaledMulRow scaled_row_ = nullptr;
+  int scaled_operand_ = 0;  // 1: a is the per-channel row, 2: b is
+  // The row's factors repeated over period_ (a multiple of C, >= 256)
+  // elements and 16 more, rewritten by each Run.
+  int64_t period_ = 0;
+  mutable std::vector<int32_t> scale_high_, scale_low_;
   RowFn<int8_t> row_s8_ = nullptr;
   RowFn<uint8_t> row_u8_ = nullptr;
 };

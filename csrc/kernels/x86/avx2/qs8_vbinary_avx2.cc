@@ -2,6 +2,7 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/x86/avx2/requant_avx2.h"
@@ -220,6 +221,50 @@ void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t
   } else {
     MulRow<false>(p, a, sa, b, sb, out, n);
   }
+}
+
+void Qs8MulScaledRowAvx2(const MulParams& p, int32_t x_offset, const int8_t* x,
+                         const int32_t* y_high, const int32_t* y_low, int8_t* out, int64_t n) {
+  // With Y = Yh * 2^20 + Yl (0 <= Yl < 2^20, |Yh| < 2^19) and |x + o| <= 255,
+  // the SRDHM floor(((x + o) * Y + 2^30) / 2^31) is
+  //   u = (x + o) * Yh + (((x + o) * Yl + 2^30) >> 20),  h = u >> 11,
+  // every term inside int32. The rounding shift by r folds into the same
+  // shift: (u + (2^(r-1) - [u < 0]) * 2^11) >> (11 + r) (h < 0 exactly when
+  // u < 0). |h| <= |(x + o) * (y + o')| < 2^16, so every r >= 17 rounds
+  // it to 0, as 17 does (which keeps the half inside int32).
+  const int r = std::min(-p.output_shift, 17);
+  const __m256i off = _mm256_set1_epi32(x_offset);
+  const __m256i nudge = _mm256_set1_epi32(1 << 30);
+  const __m256i half = _mm256_set1_epi32(r > 0 ? (1 << (r - 1)) << 11 : 0);
+  const __m256i sign_step = _mm256_set1_epi32(r > 0 ? 1 << 11 : 0);
+  const __m128i shift = _mm_cvtsi32_si128(11 + r);
+  const __m256i zo = _mm256_set1_epi32(p.output_offset);
+  const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
+  const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
+  auto eight = [&](__m256i xv, const int32_t* yh, const int32_t* yl) {
+    const __m256i t = _mm256_add_epi32(xv, off);
+    const __m256i low = _mm256_srai_epi32(
+        _mm256_add_epi32(_mm256_mullo_epi32(t, Load8(yl)), nudge), 20);
+    const __m256i u = _mm256_add_epi32(_mm256_mullo_epi32(t, Load8(yh)), low);
+    const __m256i rounded = _mm256_sub_epi32(_mm256_add_epi32(u, half),
+                                             _mm256_and_si256(_mm256_srai_epi32(u, 31), sign_step));
+    return _mm256_add_epi32(_mm256_sra_epi32(rounded, shift), zo);
+  };
+  auto step16 = [&](const int8_t* px, int64_t i, int8_t* po) {
+    __m256i x0, x1;
+    Load16(px, 1, &x0, &x1);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(po),
+                     Narrow16(eight(x0, y_high + i, y_low + i), eight(x1, y_high + i + 8, y_low + i + 8),
+                              lo, hi));
+  };
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) step16(x + i, i, out + i);
+  if (i == n) return;
+  const size_t rest = static_cast<size_t>(n - i);
+  int8_t tx[16] = {}, to[16];
+  std::memcpy(tx, x + i, rest);
+  step16(tx, i, to);
+  std::memcpy(out + i, to, rest);
 }
 
 }  // namespace pyrt

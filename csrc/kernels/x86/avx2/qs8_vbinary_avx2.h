@@ -14,4 +14,11 @@ void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const 
 void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
                    int8_t* out, int64_t n);
 
+// MUL of x (offset x_offset) by per-element factors given as the two parts
+// of Y = (y + y_offset) * output_multiplier (MulByChannelScales), for
+// output_shift <= 0 and output_multiplier >= 0: out[i] for i < n. Reads 16
+// entries of y_high / y_low from each 16-element step's start (pad them).
+void Qs8MulScaledRowAvx2(const MulParams& p, int32_t x_offset, const int8_t* x,
+                         const int32_t* y_high, const int32_t* y_low, int8_t* out, int64_t n);
+
 }  // namespace pyrt
