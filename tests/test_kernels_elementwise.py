@@ -175,11 +175,16 @@ def test_every_x86_lut_kernel():
 def test_reduce_rows_match_wrapping_sums(isa):
     """The MEAN/SUM row loop of each path: column sums added into existing
     int32 sums with wraparound (near INT32 limits), widths around the 64-byte
-    step, one row and many."""
+    step, one row and many (past 256: AVX2's int16 runs), all -128 or 127."""
     rng = np.random.default_rng(13)
-    for rows, n in [(1, 1), (3, 63), (5, 64), (7, 65), (49, 1152), (3136, 24), (100, 200), (0, 17)]:
+    cases = [(1, 1), (3, 63), (5, 64), (7, 65), (49, 1152), (3136, 24), (100, 200), (0, 17),
+             (257, 33), (513, 97), (1024, 64), (3136, 32)]
+    for k, (rows, n) in enumerate(cases):
         x = rng.choice(np.array([-128, 127], np.int8), (rows, n)) if n % 2 else \
             rng.integers(-128, 128, (rows, n), dtype=np.int8)
+        if k % 4 == 3:  # runs of one extreme value (AVX2 sums up to 256 rows in int16)
+            x[:, : n // 2] = -128
+            x[:, n // 2:] = 127
         sums = rng.integers(-2**31, 2**31, n, dtype=np.int64).astype(np.int32)
         sums[: n // 3] = 2**31 - 1  # wraps
         total = sums.astype(np.int64) + x.astype(np.int64).sum(axis=0)
