@@ -15,6 +15,7 @@
 
 #include "kernels/isa.h"
 #include "kernels/qs8_gemm/qs8_gemm.h"
+#include "kernels/qs8_winograd/qs8_winograd.h"
 #include "kernels/reference/conv_s8.h"
 
 namespace pyrt {
@@ -44,6 +45,8 @@ class ConvS8Kernel {
 
   size_t scratch_bytes() const;
   void Run(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
+  // True when Init chose the exact Winograd path (for the tests).
+  bool winograd() const { return winograd_; }
 
  private:
   template <typename T>
@@ -71,6 +74,10 @@ class ConvS8Kernel {
   // left_) (steps 1 and the pads for a convolution); a filter row is a run
   // of segment_kp_ values of it.
   bool indirect_ = false;
+  // The exact Winograd path (3x3 stride-1 layers on avx2): when set, the
+  // layer runs on it instead of the GEMM.
+  bool winograd_ = false;
+  Qs8WinogradLayer winograd_layer_;
   int padded_h_ = 0, padded_w_ = 0, segment_kp_ = 0;
   int step_h_ = 1, step_w_ = 1, top_ = 0, left_ = 0;
   // Segmented path (dilation_w 1, A read in place from a padded copy of

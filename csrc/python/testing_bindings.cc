@@ -147,6 +147,27 @@ py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& 
   return out;
 }
 
+// Whether ConvS8Kernel takes its Winograd path for this filter [O,3,3,C]
+// over a 1 x in_h x in_w image, stride 1, dilation 1, padding pad.
+bool ConvS8TakesWinograd(const I8& filter, int in_h, int in_w, std::array<int, 2> pad,
+                         const std::string& isa) {
+  if (filter.ndim() != 4) throw UsageError("conv_s8_takes_winograd: filter [O,FH,FW,C] expected");
+  ConvGeometry g{};
+  g.batch = 1, g.in_h = in_h, g.in_w = in_w, g.in_c = filter.shape(3);
+  g.out_c = filter.shape(0), g.filter_h = filter.shape(1), g.filter_w = filter.shape(2);
+  g.stride_h = g.stride_w = g.dilation_h = g.dilation_w = 1;
+  g.pad_top = pad[0], g.pad_left = pad[1];
+  g.out_h = in_h + 2 * pad[0] - g.filter_h + 1, g.out_w = in_w + 2 * pad[1] - g.filter_w + 1;
+  if (g.out_h < 1 || g.out_w < 1 || g.in_c < 1 || g.out_c < 1)
+    throw UsageError("conv_s8_takes_winograd: bad geometry");
+  const size_t n = static_cast<size_t>(g.out_c);
+  ConvS8Kernel kernel;
+  const TestIsa path(isa);
+  kernel.Init(path.isa, g, filter.data(), 0, std::vector<int32_t>(n, 0),
+              std::vector<int32_t>(n, 1 << 30), std::vector<int32_t>(n, -1), 0, -128, 127);
+  return kernel.winograd();
+}
+
 // TRANSPOSE_CONV of input [B,H,W,C] with filter [O,FH,FW,C] to out_hw:
 // on paths that read A in place as a convolution (ConvS8Kernel::
 // InitTransposed), elsewhere (and on "reference") by the gathering kernel.
@@ -749,6 +770,8 @@ PYBIND11_MODULE(_testing, t) {
       PyErr_SetString(usage_error.ptr(), e.what());
     }
   });
+  t.def("conv_s8_takes_winograd", &testing::ConvS8TakesWinograd, py::arg("filter"),
+        py::arg("in_h"), py::arg("in_w"), py::arg("pad"), py::arg("isa"));
   t.def("conv_s8", &testing::ConvS8, py::arg("input"), py::arg("filter"), py::arg("bias"),
         py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),

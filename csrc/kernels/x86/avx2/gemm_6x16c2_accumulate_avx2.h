@@ -13,9 +13,13 @@
 namespace pyrt {
 namespace {
 
-// 16 int8 weights (8 columns x a k pair) sign-extended to int16 lanes.
+// 16 weights (8 columns x a k pair) as int16 lanes: int8 sign-extended, or
+// int16 as they are (Winograd-transformed filters).
 inline __m256i LoadWeights(const int8_t* p) {
   return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+inline __m256i LoadWeights(const int16_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
 }
 
 inline __m256i BroadcastPair(const int16_t* p) {
@@ -24,12 +28,13 @@ inline __m256i BroadcastPair(const int16_t* p) {
   return _mm256_set1_epi32(v);
 }
 
-// sums[r] = the 16 column sums of row r over kp (even) k values, or with
+// sums[r] = the 16 column sums of row r over kp (even) k values (weights
+// packed [kp / 2][16][2] of TB), or with
 // kHalves == 1 only sums[r][0], the first 8 columns (panels whose other 8
 // are padding). With one or two rows the k steps alternate between two
 // accumulator sets so consecutive vpmaddwd do not wait on each other.
-template <int kRows, int kHalves = 2>
-inline void AccumulateRows(int kp, const int16_t* a, size_t a_stride, const int8_t* b,
+template <int kRows, int kHalves = 2, typename TB = int8_t>
+inline void AccumulateRows(int kp, const int16_t* a, size_t a_stride, const TB* b,
                            __m256i sums[kRows][2]) {
   constexpr int kSets = kRows <= 2 ? 2 : 1;
   __m256i acc[kSets][kRows][kHalves];
@@ -37,7 +42,7 @@ inline void AccumulateRows(int kp, const int16_t* a, size_t a_stride, const int8
     for (int r = 0; r < kRows; ++r)
       for (int h = 0; h < kHalves; ++h) acc[s][r][h] = _mm256_setzero_si256();
   const auto step = [&](int s, int k) {
-    const int8_t* bp = b + k * 16;
+    const TB* bp = b + k * 16;
     __m256i w[kHalves];
     for (int h = 0; h < kHalves; ++h) w[h] = LoadWeights(bp + 16 * h);
     for (int r = 0; r < kRows; ++r) {

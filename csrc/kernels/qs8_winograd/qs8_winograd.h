@@ -1,0 +1,73 @@
+// int8 CONV_2D with a 3x3 filter, stride 1, dilation 1 by Winograd's
+// F(2x2, 3x3), bit-exact: each 2x2 block of outputs takes 16 products per
+// (input, output) channel instead of 36.
+//
+// Exact because every step is a ring operation on integers: the filter is
+// transformed by 2G (U = 2G g 2G^T, integer, |U| <= 9 * 128), the input
+// tile by B^T d B (|V| <= 4 * 128), the 16 products summed over the input
+// channels and the output transform A^T M A give 4 * acc modulo 2^32 in
+// int32 arithmetic that may wrap; acc = that >> 2 wherever |acc| < 2^29,
+// which the filter guarantees when 128 * sum|w| < 2^29 for every output
+// channel (Qs8WinogradFits). U and V fit int16, so the products are
+// vpmaddwd pairs. The input is read as it is (padding and tiles past the
+// edge hold the input zero point) and the bias is the one folded with the
+// zero point, as for the GEMM paths.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/conv_geometry.h"
+#include "kernels/qs8_gemm/ukernel.h"
+
+namespace pyrt {
+
+class ThreadPool;
+
+// A layer's transformed filter and requantization.
+struct Qs8WinogradLayer {
+  ConvGeometry g{};
+  int cin_p = 0;   // input channels rounded up to a k pair
+  int cout_p = 0;  // output channels rounded up to 16
+  int8_t input_zero_point = 0;
+  // U for position p (of the 4x4 tile), output panel q (16 channels):
+  // [cin_p / 2][16][2] int16 at u[(p * panels + q) * cin_p * 16].
+  std::unique_ptr<int16_t[]> u;
+  std::vector<int32_t> requant;  // the packed_requant.h block of cout_p channels
+  Qs8GemmEpilogue scalars;
+};
+
+// Tiles (2x2 output blocks) per unit of work: each unit transforms its
+// tiles' inputs, runs the 16 GEMMs and writes their outputs.
+constexpr int kQs8WinogradTiles = 24;
+
+// Whether the Winograd path takes this layer exactly: 3x3, stride 1,
+// dilation 1, depth multiplier irrelevant (dense conv), and every output
+// channel's 128 * sum|w| below 2^29. filter [out_c][3][3][in_c].
+bool Qs8WinogradFits(const ConvGeometry& g, const int8_t* filter);
+
+// Transforms the filter and packs the requantization (bias folded with the
+// input zero point; multiplier / shift per channel).
+void Qs8WinogradPack(const ConvGeometry& g, const int8_t* filter, int32_t input_zero_point,
+                     const std::vector<int32_t>& folded_bias,
+                     const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
+                     int32_t output_zero_point, int32_t act_min, int32_t act_max,
+                     Qs8WinogradLayer* layer);
+
+// Scratch of one worker (V and M of a unit) and of the whole run.
+size_t Qs8WinogradSlotBytes(const Qs8WinogradLayer& layer);
+size_t Qs8WinogradScratchBytes(const Qs8WinogradLayer& layer);
+
+// The block microkernel of a path: tiles [tile0, tile0 + count) (row-major
+// over images, tile rows, tile columns) into output, with v and m its
+// worker's scratch.
+using Qs8WinogradBlockFn = void (*)(const Qs8WinogradLayer& layer, const int8_t* input,
+                                    int8_t* output, int tile0, int count, int16_t* v, int32_t* m);
+
+// The whole convolution, units shared by the pool's threads.
+void Qs8WinogradRun(Qs8WinogradBlockFn block, const Qs8WinogradLayer& layer, const int8_t* input,
+                    int8_t* output, uint8_t* scratch, ThreadPool* pool);
+
+}  // namespace pyrt
