@@ -54,7 +54,8 @@ if [ $# -eq 0 ]; then
          tests/test_corpus_int16.py tests/test_kernels_conv_s16.py \
          tests/test_kernels_depthwise_hybrid.py tests/test_kernels_hybrid_gemm.py \
          tests/test_kernels_hybrid_quant.py tests/test_kernels_conv_indirect.py \
-         tests/test_kernels_resize.py tests/test_kernels_conv_segmented.py
+         tests/test_kernels_resize.py tests/test_kernels_conv_segmented.py \
+         tests/test_kernels_conv_winograd.py
 fi
 
 # Tests are spread over the workers one by one (--dist worksteal, not the
