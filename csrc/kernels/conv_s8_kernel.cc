@@ -223,7 +223,7 @@ bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8
   filter_ = nullptr;
   input_zero_point_ = input_zero_point;
   packed_ = true;
-  segmented_ = false;
+  segmented_ = winograd_ = false;
   run_block_ = 0;
   // Output (oy, ox) takes tap (fy, fx) from input (iy, ix) where
   // oy = iy * stride - pad + fy; with the input at iy * stride + top_ and
