@@ -129,10 +129,9 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   // paths keep their GEMMs. The transformed filter is 16 int16 per input and
   // output channel (3.6x the int8 filter's bytes): only maps with enough
   // tiles to reuse it (ResNet50's 56x56 and 28x28 stages).
-  const int64_t tiles = int64_t{g.batch} * ((g.out_h + 1) / 2) * ((g.out_w + 1) / 2);
-  const int64_t transformed_bytes = int64_t{16} * 2 * (g.in_c + 1) / 2 * 2 * ((g.out_c + 15) / 16 * 16);
   if (isa == Isa::kAvx2 && g.in_c >= 16 && g.out_c >= 16 &&
-      transformed_bytes <= kWinogradMaxBytesPerTile * tiles && Qs8WinogradFits(g, filter)) {
+      Qs8WinogradFilterBytes(g) <= kWinogradMaxBytesPerTile * Qs8WinogradTiles(g) &&
+      Qs8WinogradFits(g, filter)) {
     Qs8WinogradPack(g, filter, input_zero_point, bias, multiplier, shift, output_zero_point,
                     act_min, act_max, &winograd_layer_);
     winograd_ = true;

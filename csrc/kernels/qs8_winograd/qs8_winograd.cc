@@ -12,11 +12,16 @@ namespace {
 // Workers with their own scratch slot.
 constexpr int kMaxSlots = 8;
 
-int Tiles(const ConvGeometry& g) {
-  return g.batch * ((g.out_h + 1) / 2) * ((g.out_w + 1) / 2);
+}  // namespace
+
+int64_t Qs8WinogradTiles(const ConvGeometry& g) {
+  return int64_t{g.batch} * ((g.out_h + 1) / 2) * ((g.out_w + 1) / 2);
 }
 
-}  // namespace
+int64_t Qs8WinogradFilterBytes(const ConvGeometry& g) {
+  return int64_t{16} * ((g.in_c + 1) / 2 * 2) * ((g.out_c + 15) / 16 * 16) *
+         static_cast<int64_t>(sizeof(int16_t));
+}
 
 bool Qs8WinogradFits(const ConvGeometry& g, const int8_t* filter) {
   if (g.filter_h != 3 || g.filter_w != 3 || g.stride_h != 1 || g.stride_w != 1 ||
@@ -116,7 +121,7 @@ size_t Qs8WinogradScratchBytes(const Qs8WinogradLayer& L) {
 
 void Qs8WinogradRun(Qs8WinogradBlockFn block, const Qs8WinogradLayer& L, const int8_t* input,
                     int8_t* output, uint8_t* scratch, ThreadPool* pool) {
-  const int tiles = Tiles(L.g);
+  const int tiles = static_cast<int>(Qs8WinogradTiles(L.g));
   const int units = (tiles + kQs8WinogradTiles - 1) / kQs8WinogradTiles;
   const size_t slot = Qs8WinogradSlotBytes(L);
   const size_t v_bytes =

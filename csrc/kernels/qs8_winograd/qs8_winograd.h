@@ -43,6 +43,11 @@ struct Qs8WinogradLayer {
 // tiles' inputs, runs the 16 GEMMs and writes their outputs.
 constexpr int kQs8WinogradTiles = 24;
 
+// The layer's 2x2 output tiles (over all images) and the bytes of its
+// transformed filter (16 int16 per padded input and output channel).
+int64_t Qs8WinogradTiles(const ConvGeometry& g);
+int64_t Qs8WinogradFilterBytes(const ConvGeometry& g);
+
 // Whether the Winograd path takes this layer exactly: 3x3, stride 1,
 // dilation 1, depth multiplier irrelevant (dense conv), and every output
 // channel's 128 * sum|w| below 2^29. filter [out_c][3][3][in_c].
