@@ -1,6 +1,6 @@
 """The exact int8 Winograd F(2x2, 3x3) convolution (AVX2: 3x3, stride 1,
-dilation 1, maps with enough 2x2 tiles for their transformed filter) against
-the reference, bit for bit.
+dilation 1, maps with enough 2x2 tiles for their transformed filter, kept
+from load on or transformed per run) against the reference, bit for bit.
 
 Winograd sums 16 products of transformed values per 2x2 outputs instead of
 36 products of the inputs; it is exact because every step is integer ring
@@ -48,7 +48,7 @@ def test_winograd_random_geometries():
         o = int(rng.choice([16, 17, 24, 33, 40, 64]))
         pad = tuple(int(v) for v in rng.choice([0, 1, 2], 2))
         args = _case(rng, batch, h, w, c, o, pad, case % 4 == 3)
-        assert T.conv_s8_takes_winograd(args[1], h, w, pad, "avx2"), (h, w, c, o, pad)
+        assert T.conv_s8_winograd(args[1], h, w, pad, "avx2") == "at_load", (h, w, c, o, pad)
         ref = conv(*args, "reference")
         assert_same(conv(*args, "avx2", threads=1 + case % 11), ref,
                     f"case {case}: x{args[0].shape} f{args[1].shape} p{pad}")
@@ -68,16 +68,39 @@ def test_winograd_at_the_accumulator_bound():
         bias = np.zeros(16, np.int32)
         mult, shift = requant_params(rng, 16, extreme=False)
         args = (x, f, bias, mult, shift, 0, 0, -128, 127, (1, 1), (1, 1), (1, 1))
-        assert T.conv_s8_takes_winograd(f, 44, 46, (1, 1), "avx2") == takes, c
+        assert (T.conv_s8_winograd(f, 44, 46, (1, 1), "avx2") is not None) == takes, c
         assert_same(conv(*args, "avx2", threads=2), conv(*args, "reference"), f"c={c}")
 
 
 @needs_avx2
-@pytest.mark.parametrize("shape", [(56, 56, 64, 64), (28, 28, 128, 128), (20, 20, 96, 80)])
+def test_winograd_filter_transformed_per_run_random_geometries():
+    """Maps of 32 tiles or more whose transformed filter is over 4 KB per
+    tile: U is built into scratch every run and each worker takes its own
+    share of the output panels (1-11 threads, more threads than panels)."""
+    rng = np.random.default_rng(37)
+    for case in range(24):
+        h, w = (int(v) for v in rng.integers(11, 17, 2))
+        pad = tuple(int(v) for v in rng.choice([0, 1, 2], 2))
+        oh, ow = h + 2 * pad[0] - 2, w + 2 * pad[1] - 2
+        tiles = ((oh + 1) // 2) * ((ow + 1) // 2)
+        c = int(rng.choice([96, 97, 130, 160]))
+        o = int(rng.choice([96, 113, 144, 200]))
+        args = _case(rng, 1, h, w, c, o, pad, case % 4 == 3)
+        want = "per_run" if tiles >= 32 else None
+        assert T.conv_s8_winograd(args[1], h, w, pad, "avx2") == want, (h, w, c, o, pad, tiles)
+        ref = conv(*args, "reference")
+        assert_same(conv(*args, "avx2", threads=1 + case % 11), ref,
+                    f"case {case}: x{args[0].shape} f{args[1].shape} p{pad}")
+
+
+@needs_avx2
+@pytest.mark.parametrize("shape", [(56, 56, 64, 64), (28, 28, 128, 128), (20, 20, 96, 80),
+                                   (14, 14, 256, 256), (13, 15, 48, 40), (14, 13, 200, 120)])
 def test_winograd_resnet_layers_any_thread_count(shape):
     h, w, c, o = shape
     rng = np.random.default_rng(h + c)
     args = _case(rng, 1, h, w, c, o, (1, 1), False)
+    assert T.conv_s8_winograd(args[1], h, w, (1, 1), "avx2") is not None, shape
     ref = conv(*args, "reference")
     for threads in (1, 2, 3, 11):
         assert_same(conv(*args, "avx2", threads=threads), ref, f"{shape} {threads} threads")
@@ -86,12 +109,14 @@ def test_winograd_resnet_layers_any_thread_count(shape):
 @needs_avx2
 def test_winograd_not_taken_where_it_does_not_apply():
     f = np.ones((16, 3, 3, 16), np.int8)
-    assert T.conv_s8_takes_winograd(f, 13, 13, (1, 1), "avx2")
-    # ResNet50's stages: 56x56 x 64 and 28x28 x 128 take it; 14x14 x 256 (2 MB
-    # of transformed filter for 49 tiles) and 7x7 x 512 do not
-    for hw, c, takes in ((56, 64, True), (28, 128, True), (14, 256, False), (7, 512, False)):
+    assert T.conv_s8_winograd(f, 13, 13, (1, 1), "avx2") == "at_load"
+    # ResNet50's stages: 56x56 x 64 and 28x28 x 128 keep the transformed
+    # filter; 14x14 x 256 (2 MB of it for 49 tiles) transforms it per run;
+    # 7x7 x 512 (16 tiles) runs on the GEMM
+    stages = ((56, 64, "at_load"), (28, 128, "at_load"), (14, 256, "per_run"), (7, 512, None))
+    for hw, c, how in stages:
         f = np.ones((c, 3, 3, c), np.int8)
-        assert T.conv_s8_takes_winograd(f, hw, hw, (1, 1), "avx2") == takes, (hw, c)
-    assert not T.conv_s8_takes_winograd(np.ones((16, 3, 3, 8), np.int8), 30, 30, (1, 1), "avx2")
-    assert not T.conv_s8_takes_winograd(np.ones((16, 5, 5, 16), np.int8), 30, 30, (2, 2), "avx2")
-    assert not T.conv_s8_takes_winograd(f, 30, 30, (1, 1), "reference")
+        assert T.conv_s8_winograd(f, hw, hw, (1, 1), "avx2") == how, (hw, c)
+    assert T.conv_s8_winograd(np.ones((16, 3, 3, 8), np.int8), 30, 30, (1, 1), "avx2") is None
+    assert T.conv_s8_winograd(np.ones((16, 5, 5, 16), np.int8), 30, 30, (2, 2), "avx2") is None
+    assert T.conv_s8_winograd(f, 30, 30, (1, 1), "reference") is None

@@ -82,12 +82,13 @@ inline void Widen(const int8_t* src, int n, int8_t* dst) {
 // Widest output the indirect path takes: beyond it the GEMM dominates and
 // im2col costs little, while the padded copy grows with the image.
 constexpr int kIndirectMaxOutC = 64;
-// Most transformed-filter bytes per 2x2 output tile the Winograd path takes.
-// ResNet50's 14x14 x 256 layers (43 KB per tile) ran 1.6x faster on it too
-// (ResNet50 13% faster instead of 6%), but their 12 MB of transformed
-// filters took loading past one copy of the weights (test_memory.py) and
-// added 7 ms of load time.
+// Winograd keeps a layer's transformed filter from load on where it has at
+// most this many bytes per 2x2 output tile (ResNet50's 56x56 and 28x28
+// stages), else transforms it per run where the layer has at least
+// kWinogradMinTilesPerRun tiles (its 14x14 stage: 2 MB per layer, 49 tiles;
+// kept, they would take 12 MB and 7 ms more to load).
 constexpr int64_t kWinogradMaxBytesPerTile = 4096;
+constexpr int64_t kWinogradMinTilesPerRun = 32;
 // Below this many int16 values one thread widens the padded copy.
 constexpr size_t kMinParallelWidenValues = 32 * 1024;
 // Zero int16 values after the padded copy: a filter row run rounded up to a
@@ -126,14 +127,15 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   packed_ = PackedQs8Gemm::Supported(isa);
 #ifdef PYRT_HAVE_X86_KERNELS
   // AVX2's vpmaddwd is the slowest exact int8 product; the dot-product
-  // paths keep their GEMMs. The transformed filter is 16 int16 per input and
-  // output channel (3.6x the int8 filter's bytes): only maps with enough
-  // tiles to reuse it (ResNet50's 56x56 and 28x28 stages).
+  // paths keep their GEMMs. Winograd where the map has enough 2x2 tiles to
+  // reuse the transformed filter (16 int16 per input and output channel).
+  const int64_t tiles = Qs8WinogradTiles(g);
+  const bool at_load = Qs8WinogradFilterBytes(g) <= kWinogradMaxBytesPerTile * tiles;
   if (isa == Isa::kAvx2 && g.in_c >= 16 && g.out_c >= 16 &&
-      Qs8WinogradFilterBytes(g) <= kWinogradMaxBytesPerTile * Qs8WinogradTiles(g) &&
-      Qs8WinogradFits(g, filter)) {
-    Qs8WinogradPack(g, filter, input_zero_point, bias, multiplier, shift, output_zero_point,
-                    act_min, act_max, &winograd_layer_);
+      (at_load || tiles >= kWinogradMinTilesPerRun) && Qs8WinogradFits(g, filter)) {
+    Qs8WinogradPack(at_load ? Qs8WinogradFilter::kAtLoad : Qs8WinogradFilter::kPerRun, g, filter,
+                    input_zero_point, bias, multiplier, shift, output_zero_point, act_min,
+                    act_max, &winograd_layer_);
     winograd_ = true;
     return;
   }
@@ -565,7 +567,8 @@ void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
                        ThreadPool* pool) const {
 #ifdef PYRT_HAVE_X86_KERNELS
   if (winograd_) {
-    Qs8WinogradRun(Qs8WinogradBlockAvx2, winograd_layer_, input, output, scratch, pool);
+    Qs8WinogradRun(Qs8WinogradBlockAvx2, Qs8WinogradFilterAvx2, winograd_layer_, input, output,
+                   scratch, pool);
     return;
   }
 #endif

@@ -45,8 +45,9 @@ class ConvS8Kernel {
 
   size_t scratch_bytes() const;
   void Run(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
-  // True when Init chose the exact Winograd path (for the tests).
-  bool winograd() const { return winograd_; }
+  // The layer when Init chose the exact Winograd path, else null (for the
+  // tests).
+  const Qs8WinogradLayer* winograd() const { return winograd_ ? &winograd_layer_ : nullptr; }
 
  private:
   template <typename T>

@@ -147,11 +147,12 @@ py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& 
   return out;
 }
 
-// Whether ConvS8Kernel takes its Winograd path for this filter [O,3,3,C]
-// over a 1 x in_h x in_w image, stride 1, dilation 1, padding pad.
-bool ConvS8TakesWinograd(const I8& filter, int in_h, int in_w, std::array<int, 2> pad,
-                         const std::string& isa) {
-  if (filter.ndim() != 4) throw UsageError("conv_s8_takes_winograd: filter [O,FH,FW,C] expected");
+// How ConvS8Kernel runs this filter [O,3,3,C] over a 1 x in_h x in_w image,
+// stride 1, dilation 1, padding pad: "at_load" or "per_run" (Winograd with
+// the filter transformed at load or per run), None (another path).
+py::object ConvS8Winograd(const I8& filter, int in_h, int in_w, std::array<int, 2> pad,
+                          const std::string& isa) {
+  if (filter.ndim() != 4) throw UsageError("conv_s8_winograd: filter [O,FH,FW,C] expected");
   ConvGeometry g{};
   g.batch = 1, g.in_h = in_h, g.in_w = in_w, g.in_c = filter.shape(3);
   g.out_c = filter.shape(0), g.filter_h = filter.shape(1), g.filter_w = filter.shape(2);
@@ -159,13 +160,15 @@ bool ConvS8TakesWinograd(const I8& filter, int in_h, int in_w, std::array<int, 2
   g.pad_top = pad[0], g.pad_left = pad[1];
   g.out_h = in_h + 2 * pad[0] - g.filter_h + 1, g.out_w = in_w + 2 * pad[1] - g.filter_w + 1;
   if (g.out_h < 1 || g.out_w < 1 || g.in_c < 1 || g.out_c < 1)
-    throw UsageError("conv_s8_takes_winograd: bad geometry");
+    throw UsageError("conv_s8_winograd: bad geometry");
   const size_t n = static_cast<size_t>(g.out_c);
   ConvS8Kernel kernel;
   const TestIsa path(isa);
   kernel.Init(path.isa, g, filter.data(), 0, std::vector<int32_t>(n, 0),
               std::vector<int32_t>(n, 1 << 30), std::vector<int32_t>(n, -1), 0, -128, 127);
-  return kernel.winograd();
+  const Qs8WinogradLayer* layer = kernel.winograd();
+  if (!layer) return py::none();
+  return py::str(layer->u ? "at_load" : "per_run");
 }
 
 // TRANSPOSE_CONV of input [B,H,W,C] with filter [O,FH,FW,C] to out_hw:
@@ -770,7 +773,7 @@ PYBIND11_MODULE(_testing, t) {
       PyErr_SetString(usage_error.ptr(), e.what());
     }
   });
-  t.def("conv_s8_takes_winograd", &testing::ConvS8TakesWinograd, py::arg("filter"),
+  t.def("conv_s8_winograd", &testing::ConvS8Winograd, py::arg("filter"),
         py::arg("in_h"), py::arg("in_w"), py::arg("pad"), py::arg("isa"));
   t.def("conv_s8", &testing::ConvS8, py::arg("input"), py::arg("filter"), py::arg("bias"),
         py::arg("multiplier"), py::arg("shift"), py::arg("input_zero_point"),

@@ -5,12 +5,20 @@
 #include "core/thread_pool.h"
 #include "core/unit_ranges.h"
 #include "kernels/packed_requant.h"
+#include "kernels/qs8_winograd/filter_transform.h"
 
 namespace pyrt {
 namespace {
 
 // Workers with their own scratch slot.
 constexpr int kMaxSlots = 8;
+
+size_t RoundUp64(size_t bytes) { return (bytes + 63) / 64 * 64; }
+
+// Scratch for the transformed filter of a kPerRun layer.
+size_t PerRunFilterBytes(const Qs8WinogradLayer& L) {
+  return L.u ? 0 : RoundUp64(static_cast<size_t>(Qs8WinogradFilterBytes(L.g)));
+}
 
 }  // namespace
 
@@ -41,8 +49,8 @@ bool Qs8WinogradFits(const ConvGeometry& g, const int8_t* filter) {
   return true;
 }
 
-void Qs8WinogradPack(const ConvGeometry& g, const int8_t* filter, int32_t input_zero_point,
-                     const std::vector<int32_t>& folded_bias,
+void Qs8WinogradPack(Qs8WinogradFilter when, const ConvGeometry& g, const int8_t* filter,
+                     int32_t input_zero_point, const std::vector<int32_t>& folded_bias,
                      const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
                      int32_t output_zero_point, int32_t act_min, int32_t act_max,
                      Qs8WinogradLayer* layer) {
@@ -51,55 +59,33 @@ void Qs8WinogradPack(const ConvGeometry& g, const int8_t* filter, int32_t input_
   L.cin_p = (g.in_c + 1) / 2 * 2;
   L.cout_p = (g.out_c + 15) / 16 * 16;
   L.input_zero_point = static_cast<int8_t>(input_zero_point);
-  const int panels = L.cout_p / 16, C = g.in_c, cin_p = L.cin_p;
-  // Every entry is written below (no zero fill first: load time).
-  L.u.reset(new int16_t[static_cast<size_t>(16) * panels * cin_p * 16]);
-  // A panel of 16 output channels at a time, all input channels per step
-  // (loops the compiler vectorizes): 2G along the filter rows, then along
-  // its columns, into u[p][j][c]; then each position's rows in U's order.
-  const size_t plane = static_cast<size_t>(16) * cin_p;  // u[p]: 16 channels x cin_p
-  std::vector<int16_t> u(16 * plane, 0), rows(static_cast<size_t>(12) * C);
+  const int panels = L.cout_p / 16, C = g.in_c;
+  const size_t block = static_cast<size_t>(L.cin_p) * 16;  // one tap or position of a panel
+  // The taps in U's order (padding channels zero): all panels' for kPerRun,
+  // one panel's at a time, transformed into u, for kAtLoad.
+  std::vector<int8_t> panel_taps;
+  if (when == Qs8WinogradFilter::kPerRun) {
+    L.taps.reset(new int8_t[9 * block * panels]());
+    L.u.reset();
+  } else {
+    L.u.reset(new int16_t[16 * block * panels]);  // every entry written below
+    L.taps.reset();
+    panel_taps.resize(9 * block);
+  }
   for (int q = 0; q < panels; ++q) {
-    if (q * 16 + 16 > g.out_c) std::fill(u.begin(), u.end(), int16_t{0});  // padding channels
+    int8_t* taps = L.taps ? L.taps.get() + q * 9 * block : panel_taps.data();
+    // Only a last, partial panel holds channels a previous panel wrote.
+    if (!L.taps && q * 16 + 16 > g.out_c)
+      std::fill(panel_taps.begin(), panel_taps.end(), int8_t{0});
     for (int j = 0; j < 16 && q * 16 + j < g.out_c; ++j) {
-      const int8_t* __restrict w = filter + static_cast<size_t>(q * 16 + j) * 9 * C;  // [3][3][C]
-      int16_t* __restrict r = rows.data();
-      // r[i][x] = sum_y 2G[i][y] w[y][x], 2G = [[2,0,0],[1,1,1],[1,-1,1],[0,0,2]] (|.| <= 384)
-      for (int x = 0; x < 3; ++x) {
-        const int8_t* w0 = w + x * C;
-        const int8_t* w1 = w + (3 + x) * C;
-        const int8_t* w2 = w + (6 + x) * C;
-        for (int c = 0; c < C; ++c) {
-          r[(0 * 3 + x) * C + c] = static_cast<int16_t>(2 * w0[c]);
-          r[(1 * 3 + x) * C + c] = static_cast<int16_t>(w0[c] + w1[c] + w2[c]);
-          r[(2 * 3 + x) * C + c] = static_cast<int16_t>(w0[c] - w1[c] + w2[c]);
-          r[(3 * 3 + x) * C + c] = static_cast<int16_t>(2 * w2[c]);
-        }
-      }
-      // u[i * 4 + l][j] = sum_x r[i][x] 2G[l][x]   (|.| <= 9 * 128)
-      for (int i = 0; i < 4; ++i) {
-        const int16_t* r0 = r + (i * 3) * C;
-        const int16_t* r1 = r + (i * 3 + 1) * C;
-        const int16_t* r2 = r + (i * 3 + 2) * C;
-        int16_t* __restrict out = u.data() + static_cast<size_t>(i * 4) * plane + j * cin_p;
-        for (int c = 0; c < C; ++c) {
-          out[c] = static_cast<int16_t>(2 * r0[c]);
-          out[plane + c] = static_cast<int16_t>(r0[c] + r1[c] + r2[c]);
-          out[2 * plane + c] = static_cast<int16_t>(r0[c] - r1[c] + r2[c]);
-          out[3 * plane + c] = static_cast<int16_t>(2 * r2[c]);
-        }
+      const int8_t* w = filter + static_cast<size_t>(q * 16 + j) * 9 * C;  // [3][3][C]
+      for (int t = 0; t < 9; ++t) {
+        int8_t* __restrict dst = taps + t * block + j * 2;
+        for (int c = 0; c < C; ++c) dst[(c >> 1) * 32 + (c & 1)] = w[t * C + c];
       }
     }
-    // U[p][q] = [cin_p / 2][16][2]: k pairs of the 16 channels, in order.
-    for (int p = 0; p < 16; ++p) {
-      const int16_t* src = u.data() + p * plane;
-      int16_t* __restrict dst = L.u.get() + (static_cast<size_t>(p) * panels + q) * cin_p * 16;
-      for (int k = 0; k < cin_p; k += 2) {
-        for (int j = 0; j < 16; ++j) {
-          dst[k * 16 + j * 2] = src[j * cin_p + k];
-          dst[k * 16 + j * 2 + 1] = src[j * cin_p + k + 1];
-        }
-      }
+    if (!L.taps) {
+      Qs8WinogradTransformPanel(taps, block, L.u.get() + q * block, panels * block);
     }
   }
   L.scalars = EpilogueScalars(output_zero_point, act_min, act_max);
@@ -112,34 +98,47 @@ void Qs8WinogradPack(const ConvGeometry& g, const int8_t* filter, int32_t input_
 size_t Qs8WinogradSlotBytes(const Qs8WinogradLayer& L) {
   const size_t v = static_cast<size_t>(16) * kQs8WinogradTiles * L.cin_p * sizeof(int16_t);
   const size_t m = static_cast<size_t>(16) * kQs8WinogradTiles * L.cout_p * sizeof(int32_t);
-  return (v + 63) / 64 * 64 + (m + 63) / 64 * 64;
+  return RoundUp64(v) + RoundUp64(m);
 }
 
 size_t Qs8WinogradScratchBytes(const Qs8WinogradLayer& L) {
-  return kMaxSlots * Qs8WinogradSlotBytes(L);
+  return PerRunFilterBytes(L) + kMaxSlots * Qs8WinogradSlotBytes(L);
 }
 
-void Qs8WinogradRun(Qs8WinogradBlockFn block, const Qs8WinogradLayer& L, const int8_t* input,
-                    int8_t* output, uint8_t* scratch, ThreadPool* pool) {
+void Qs8WinogradRun(Qs8WinogradBlockFn block, Qs8WinogradFilterFn filter,
+                    const Qs8WinogradLayer& L, const int8_t* input, int8_t* output,
+                    uint8_t* scratch, ThreadPool* pool) {
+  const int16_t* u = L.u.get();
+  if (!u) {  // kPerRun: U into the front of scratch, a panel per unit
+    int16_t* per_run = reinterpret_cast<int16_t*>(scratch);
+    ParallelUnits(pool, L.cout_p / 16, [&](int q) { filter(L, q, per_run); });
+    u = per_run;
+    scratch += PerRunFilterBytes(L);
+  }
   const int tiles = static_cast<int>(Qs8WinogradTiles(L.g));
-  const int units = (tiles + kQs8WinogradTiles - 1) / kQs8WinogradTiles;
+  const int blocks = (tiles + kQs8WinogradTiles - 1) / kQs8WinogradTiles;
+  const int panels = L.cout_p / 16;
+  const int threads = pool ? std::min(pool->num_threads(), kMaxSlots) : 1;
+  const int chunks = L.u ? 1 : std::min(threads, panels);
+  const int units = blocks * chunks;  // chunk-major: worker w starts on chunk w
   const size_t slot = Qs8WinogradSlotBytes(L);
   const size_t v_bytes =
-      (static_cast<size_t>(16) * kQs8WinogradTiles * L.cin_p * sizeof(int16_t) + 63) / 64 * 64;
-  const int workers = pool ? std::min({pool->num_threads(), kMaxSlots, units}) : 1;
-  auto run = [&](int w, int u) {
+      RoundUp64(static_cast<size_t>(16) * kQs8WinogradTiles * L.cin_p * sizeof(int16_t));
+  auto run = [&](int w, int unit) {
     uint8_t* s = scratch + w * slot;
-    const int t0 = u * kQs8WinogradTiles;
-    block(L, input, output, t0, std::min(kQs8WinogradTiles, tiles - t0),
-          reinterpret_cast<int16_t*>(s), reinterpret_cast<int32_t*>(s + v_bytes));
+    const int t0 = unit % blocks * kQs8WinogradTiles, chunk = unit / blocks;
+    block(L, u, input, output, t0, std::min(kQs8WinogradTiles, tiles - t0),
+          panels * chunk / chunks, panels * (chunk + 1) / chunks, reinterpret_cast<int16_t*>(s),
+          reinterpret_cast<int32_t*>(s + v_bytes));
   };
+  const int workers = std::min(threads, units);
   if (workers <= 1) {
-    for (int u = 0; u < units; ++u) run(0, u);
+    for (int i = 0; i < units; ++i) run(0, i);
     return;
   }
   UnitRanges ranges(units, workers);
   pool->ParallelFor(workers, [&](int w) {
-    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) run(w, u);
+    for (int i = ranges.Next(w); i >= 0; i = ranges.Next(w)) run(w, i);
   });
 }
 

@@ -12,6 +12,12 @@
 // vpmaddwd pairs. The input is read as it is (padding and tiles past the
 // edge hold the input zero point) and the bias is the one folded with the
 // zero point, as for the GEMM paths.
+//
+// The transformed filter is 3.6x the int8 filter's bytes. Maps with many
+// 2x2 tiles per byte of it keep it from load on (kAtLoad); the others
+// (ResNet50's 14x14 x 256 stage: 2 MB for 49 tiles) keep the int8 taps and
+// transform them into scratch at the start of every run (kPerRun): memory
+// as the GEMM path's, at ~1/50 of the layer's products per run.
 #pragma once
 
 #include <cstddef>
@@ -26,15 +32,23 @@ namespace pyrt {
 
 class ThreadPool;
 
-// A layer's transformed filter and requantization.
+enum class Qs8WinogradFilter { kAtLoad, kPerRun };
+
+// A layer's filter (transformed, or its taps to transform per run) and
+// requantization.
 struct Qs8WinogradLayer {
   ConvGeometry g{};
   int cin_p = 0;   // input channels rounded up to a k pair
   int cout_p = 0;  // output channels rounded up to 16
   int8_t input_zero_point = 0;
   // U for position p (of the 4x4 tile), output panel q (16 channels):
-  // [cin_p / 2][16][2] int16 at u[(p * panels + q) * cin_p * 16].
+  // [cin_p / 2][16][2] int16 at u[(p * panels + q) * cin_p * 16]
+  // (kAtLoad; empty for kPerRun).
   std::unique_ptr<int16_t[]> u;
+  // The filter's taps in U's order: tap (y * 3 + x) of panel q is
+  // [cin_p / 2][16][2] int8 at taps[(q * 9 + tap) * cin_p * 16] (kPerRun;
+  // empty for kAtLoad).
+  std::unique_ptr<int8_t[]> taps;
   std::vector<int32_t> requant;  // the packed_requant.h block of cout_p channels
   Qs8GemmEpilogue scalars;
 };
@@ -53,26 +67,38 @@ int64_t Qs8WinogradFilterBytes(const ConvGeometry& g);
 // channel's 128 * sum|w| below 2^29. filter [out_c][3][3][in_c].
 bool Qs8WinogradFits(const ConvGeometry& g, const int8_t* filter);
 
-// Transforms the filter and packs the requantization (bias folded with the
-// input zero point; multiplier / shift per channel).
-void Qs8WinogradPack(const ConvGeometry& g, const int8_t* filter, int32_t input_zero_point,
+// Packs the filter (transformed for kAtLoad, its taps in U's order for
+// kPerRun) and the requantization (bias folded with the input zero point;
+// multiplier / shift per channel).
+void Qs8WinogradPack(Qs8WinogradFilter when, const ConvGeometry& g, const int8_t* filter,
+                     int32_t input_zero_point,
                      const std::vector<int32_t>& folded_bias,
                      const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
                      int32_t output_zero_point, int32_t act_min, int32_t act_max,
                      Qs8WinogradLayer* layer);
 
-// Scratch of one worker (V and M of a unit) and of the whole run.
+// Scratch of one worker (V and M of a unit) and of the whole run (the
+// workers' slots, after U for kPerRun).
 size_t Qs8WinogradSlotBytes(const Qs8WinogradLayer& layer);
 size_t Qs8WinogradScratchBytes(const Qs8WinogradLayer& layer);
 
 // The block microkernel of a path: tiles [tile0, tile0 + count) (row-major
-// over images, tile rows, tile columns) into output, with v and m its
-// worker's scratch.
-using Qs8WinogradBlockFn = void (*)(const Qs8WinogradLayer& layer, const int8_t* input,
-                                    int8_t* output, int tile0, int count, int16_t* v, int32_t* m);
+// over images, tile rows, tile columns) times output panels [q0, q1) into
+// output, with the transformed filter u (laid out as Qs8WinogradLayer::u),
+// v and m its worker's scratch.
+using Qs8WinogradBlockFn = void (*)(const Qs8WinogradLayer& layer, const int16_t* u,
+                                    const int8_t* input, int8_t* output, int tile0, int count,
+                                    int q0, int q1, int16_t* v, int32_t* m);
 
-// The whole convolution, units shared by the pool's threads.
-void Qs8WinogradRun(Qs8WinogradBlockFn block, const Qs8WinogradLayer& layer, const int8_t* input,
-                    int8_t* output, uint8_t* scratch, ThreadPool* pool);
+// The filter microkernel of a path (kPerRun layers): output panel q's U
+// from layer.taps into u (laid out as Qs8WinogradLayer::u).
+using Qs8WinogradFilterFn = void (*)(const Qs8WinogradLayer& layer, int q, int16_t* u);
+
+// The whole convolution, units shared by the pool's threads: blocks of
+// tiles, for a kPerRun layer first its filter's panels, and then each
+// worker's share of the panels for all tiles (it reads the U it wrote).
+void Qs8WinogradRun(Qs8WinogradBlockFn block, Qs8WinogradFilterFn filter,
+                    const Qs8WinogradLayer& layer, const int8_t* input, int8_t* output,
+                    uint8_t* scratch, ThreadPool* pool);
 
 }  // namespace pyrt

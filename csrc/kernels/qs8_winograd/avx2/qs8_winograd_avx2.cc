@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels/packed_requant.h"
+#include "kernels/qs8_winograd/filter_transform.h"
 #include "kernels/x86/avx2/gemm_6x16c2_accumulate_avx2.h"
 #include "kernels/x86/avx2/requant_avx2.h"
 
@@ -103,9 +104,9 @@ void TransformInputs(const Qs8WinogradLayer& L, const int8_t* input, int tile0, 
 
 // M[p] = V[p] (count x cin_p) times U[p] (cin_p x cout_p), int32.
 template <int kRows>
-void GemmRows(const Qs8WinogradLayer& L, const int16_t* a, const int16_t* u, int32_t* m) {
-  const int panels = L.cout_p / 16;
-  for (int q = 0; q < panels; ++q) {
+void GemmRows(const Qs8WinogradLayer& L, const int16_t* a, const int16_t* u, int q0, int q1,
+              int32_t* m) {
+  for (int q = q0; q < q1; ++q) {
     __m256i sums[kRows][2];
     AccumulateRows<kRows, 2, int16_t>(L.cin_p, a, L.cin_p, u + static_cast<size_t>(q) * L.cin_p * 16,
                                       sums);
@@ -117,22 +118,23 @@ void GemmRows(const Qs8WinogradLayer& L, const int16_t* a, const int16_t* u, int
   }
 }
 
-void Gemms(const Qs8WinogradLayer& L, int count, const int16_t* v, int32_t* m) {
+void Gemms(const Qs8WinogradLayer& L, const int16_t* u_all, int count, int q0, int q1,
+           const int16_t* v, int32_t* m) {
   const int panels = L.cout_p / 16;
   const size_t v_p = static_cast<size_t>(kQs8WinogradTiles) * L.cin_p;
   const size_t m_p = static_cast<size_t>(kQs8WinogradTiles) * L.cout_p;
   for (int p = 0; p < 16; ++p) {
-    const int16_t* u = L.u.get() + static_cast<size_t>(p) * panels * L.cin_p * 16;
+    const int16_t* u = u_all + static_cast<size_t>(p) * panels * L.cin_p * 16;
     const int16_t* a = v + p * v_p;
     int32_t* mp = m + p * m_p;
     int t = 0;
-    for (; t + 6 <= count; t += 6) GemmRows<6>(L, a + t * L.cin_p, u, mp + t * L.cout_p);
+    for (; t + 6 <= count; t += 6) GemmRows<6>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p);
     switch (count - t) {
-      case 1: GemmRows<1>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      case 2: GemmRows<2>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      case 3: GemmRows<3>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      case 4: GemmRows<4>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      case 5: GemmRows<5>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
+      case 1: GemmRows<1>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
+      case 2: GemmRows<2>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
+      case 3: GemmRows<3>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
+      case 4: GemmRows<4>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
+      case 5: GemmRows<5>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
       default: break;
     }
   }
@@ -142,11 +144,11 @@ void Gemms(const Qs8WinogradLayer& L, int count, const int16_t* v, int32_t* m) {
 // header), requantized, stored where inside the output.
 template <typename Requant>
 void TransformOutputs(const Qs8WinogradLayer& L, const Qs8GemmEpilogue& ep, int tile0, int count,
-                      const int32_t* m, int8_t* output) {
+                      int q0, int q1, const int32_t* m, int8_t* output) {
   const ConvGeometry& g = L.g;
   const int N = g.out_c;
   const size_t m_p = static_cast<size_t>(kQs8WinogradTiles) * L.cout_p;
-  for (int n = 0; n < N; n += 8) {
+  for (int n = q0 * 16; n < std::min(N, q1 * 16); n += 8) {
     const Requant rq(ep, n);
     const int nr = std::min(8, N - n);
     for (int t = 0; t < count; ++t) {
@@ -183,15 +185,22 @@ void TransformOutputs(const Qs8WinogradLayer& L, const Qs8GemmEpilogue& ep, int 
 
 }  // namespace
 
-void Qs8WinogradBlockAvx2(const Qs8WinogradLayer& L, const int8_t* input, int8_t* output,
-                          int tile0, int count, int16_t* v, int32_t* m) {
+void Qs8WinogradBlockAvx2(const Qs8WinogradLayer& L, const int16_t* u, const int8_t* input,
+                          int8_t* output, int tile0, int count, int q0, int q1, int16_t* v,
+                          int32_t* m) {
   TransformInputs(L, input, tile0, count, v);
-  Gemms(L, count, v, m);
+  Gemms(L, u, count, q0, q1, v, m);
   const Qs8GemmEpilogue ep =
       RequantView(L.scalars, reinterpret_cast<const int8_t*>(L.requant.data()), L.cout_p);
   WithGemmlowpRequant8(ep, [&](auto form) {
-    TransformOutputs<typename decltype(form)::type>(L, ep, tile0, count, m, output);
+    TransformOutputs<typename decltype(form)::type>(L, ep, tile0, count, q0, q1, m, output);
   });
+}
+
+void Qs8WinogradFilterAvx2(const Qs8WinogradLayer& L, int q, int16_t* u) {
+  const size_t block = static_cast<size_t>(L.cin_p) * 16;
+  Qs8WinogradTransformPanel(L.taps.get() + q * 9 * block, block, u + q * block,
+                            (L.cout_p / 16) * block);
 }
 
 }  // namespace pyrt
