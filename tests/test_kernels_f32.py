@@ -117,6 +117,9 @@ DW_CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (1, 4, 17, 16, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 15 interior columns: 8, 4, 2, 1 pixels
     (1, 3, 15, 24, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 13 interior: 8, 4, 1 pixels, masked 8
     (1, 3, 9, 64, 1, 3, 3, (1, 1), (1, 1), (1, 1)),      # 7 interior: 4, 2, 1 pixels
+    (1, 5, 21, 20, 1, 5, 5, (1, 1), (1, 1), (2, 2)),     # 5x5: 17 interior columns; 16 + 4 channels
+    (1, 6, 23, 37, 1, 5, 5, (1, 2), (1, 1), (2, 2)),     # 5x5 stride 2: 10 interior; 32 + 5 channels
+    (2, 7, 30, 13, 1, 3, 3, (2, 2), (2, 1), (1, 1)),     # 3x3 stride 2, dilation 2 rows; 8 + 5 channels
 ]
 
 
