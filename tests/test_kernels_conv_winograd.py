@@ -74,28 +74,33 @@ def test_winograd_at_the_accumulator_bound():
 
 @needs_avx2
 def test_winograd_filter_transformed_per_run_random_geometries():
-    """Maps of 32 tiles or more whose transformed filter is over 4 KB per
-    tile: U is built into scratch every run and each worker takes its own
-    share of the output panels (1-11 threads, more threads than panels)."""
+    """Maps of 16 tiles or more whose transformed filter is over 4 KB per
+    tile: V of every tile first, then the output panels, each transforming
+    its part of the filter (1-11 threads, more threads than panels); maps of
+    fewer tiles run on the GEMM."""
     rng = np.random.default_rng(37)
-    for case in range(24):
-        h, w = (int(v) for v in rng.integers(11, 17, 2))
+    seen = set()
+    for case in range(30):
+        h, w = (int(v) for v in rng.integers(5, 17, 2))
         pad = tuple(int(v) for v in rng.choice([0, 1, 2], 2))
         oh, ow = h + 2 * pad[0] - 2, w + 2 * pad[1] - 2
         tiles = ((oh + 1) // 2) * ((ow + 1) // 2)
         c = int(rng.choice([96, 97, 130, 160]))
         o = int(rng.choice([96, 113, 144, 200]))
         args = _case(rng, 1, h, w, c, o, pad, case % 4 == 3)
-        want = "per_run" if tiles >= 32 else None
+        want = "per_run" if tiles >= 16 else None
+        seen.add(want)
         assert T.conv_s8_winograd(args[1], h, w, pad, "avx2") == want, (h, w, c, o, pad, tiles)
         ref = conv(*args, "reference")
         assert_same(conv(*args, "avx2", threads=1 + case % 11), ref,
                     f"case {case}: x{args[0].shape} f{args[1].shape} p{pad}")
+    assert seen == {"per_run", None}, seen
 
 
 @needs_avx2
 @pytest.mark.parametrize("shape", [(56, 56, 64, 64), (28, 28, 128, 128), (20, 20, 96, 80),
-                                   (14, 14, 256, 256), (13, 15, 48, 40), (14, 13, 200, 120)])
+                                   (14, 14, 256, 256), (7, 7, 512, 512), (13, 15, 48, 40),
+                                   (14, 13, 200, 120)])
 def test_winograd_resnet_layers_any_thread_count(shape):
     h, w, c, o = shape
     rng = np.random.default_rng(h + c)
@@ -111,9 +116,10 @@ def test_winograd_not_taken_where_it_does_not_apply():
     f = np.ones((16, 3, 3, 16), np.int8)
     assert T.conv_s8_winograd(f, 13, 13, (1, 1), "avx2") == "at_load"
     # ResNet50's stages: 56x56 x 64 and 28x28 x 128 keep the transformed
-    # filter; 14x14 x 256 (2 MB of it for 49 tiles) transforms it per run;
-    # 7x7 x 512 (16 tiles) runs on the GEMM
-    stages = ((56, 64, "at_load"), (28, 128, "at_load"), (14, 256, "per_run"), (7, 512, None))
+    # filter; 14x14 x 256 (2 MB of it for 49 tiles) and 7x7 x 512 (16
+    # tiles) transform it per run; a 6x6 map (9 tiles) runs on the GEMM
+    stages = ((56, 64, "at_load"), (28, 128, "at_load"), (14, 256, "per_run"), (7, 512, "per_run"),
+              (6, 512, None))
     for hw, c, how in stages:
         f = np.ones((c, 3, 3, c), np.int8)
         assert T.conv_s8_winograd(f, hw, hw, (1, 1), "avx2") == how, (hw, c)

@@ -85,10 +85,10 @@ constexpr int kIndirectMaxOutC = 64;
 // Winograd keeps a layer's transformed filter from load on where it has at
 // most this many bytes per 2x2 output tile (ResNet50's 56x56 and 28x28
 // stages), else transforms it per run where the layer has at least
-// kWinogradMinTilesPerRun tiles (its 14x14 stage: 2 MB per layer, 49 tiles;
-// kept, they would take 12 MB and 7 ms more to load).
+// kWinogradMinTilesPerRun tiles (its 14x14 and 7x7 stages: 1.7x and 1.25x
+// faster than the GEMM; kept, their filters would take 37 MB).
 constexpr int64_t kWinogradMaxBytesPerTile = 4096;
-constexpr int64_t kWinogradMinTilesPerRun = 32;
+constexpr int64_t kWinogradMinTilesPerRun = 16;
 // Below this many int16 values one thread widens the padded copy.
 constexpr size_t kMinParallelWidenValues = 32 * 1024;
 // Zero int16 values after the padded copy: a filter row run rounded up to a
@@ -567,8 +567,7 @@ void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
                        ThreadPool* pool) const {
 #ifdef PYRT_HAVE_X86_KERNELS
   if (winograd_) {
-    Qs8WinogradRun(Qs8WinogradBlockAvx2, Qs8WinogradFilterAvx2, winograd_layer_, input, output,
-                   scratch, pool);
+    Qs8WinogradRun(kQs8WinogradAvx2, winograd_layer_, input, output, scratch, pool);
     return;
   }
 #endif

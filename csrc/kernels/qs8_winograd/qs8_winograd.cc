@@ -1,6 +1,7 @@
 #include "kernels/qs8_winograd/qs8_winograd.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/thread_pool.h"
 #include "core/unit_ranges.h"
@@ -15,9 +16,46 @@ constexpr int kMaxSlots = 8;
 
 size_t RoundUp64(size_t bytes) { return (bytes + 63) / 64 * 64; }
 
-// Scratch for the transformed filter of a kPerRun layer.
-size_t PerRunFilterBytes(const Qs8WinogradLayer& L) {
-  return L.u ? 0 : RoundUp64(static_cast<size_t>(Qs8WinogradFilterBytes(L.g)));
+// The C values of src as k pairs 32 bytes apart (a column of U's
+// [cin_p / 2][16][2] order); an odd last value pairs with the zero there.
+void InterleavePairs(const int8_t* src, int C, int8_t* dst) {
+  int c = 0;
+  for (; c + 2 <= C; c += 2) std::memcpy(dst + c * 16, src + c, 2);
+  if (c < C) dst[c * 16] = src[c];
+}
+
+// One worker's scratch: kAtLoad, V and M of a block of tiles; kPerRun, a
+// row of positions of a panel's U and the panel's M over every tile.
+size_t SlotBytes(const Qs8WinogradLayer& L) {
+  if (L.u) {
+    return RoundUp64(size_t{16} * kQs8WinogradTiles * L.cin_p * sizeof(int16_t)) +
+           RoundUp64(size_t{16} * kQs8WinogradTiles * L.cout_p * sizeof(int32_t));
+  }
+  const size_t tiles = static_cast<size_t>(Qs8WinogradTiles(L.g));
+  return RoundUp64(size_t{4} * L.cin_p * 16 * sizeof(int16_t)) +
+         RoundUp64(16 * tiles * 16 * sizeof(int32_t));
+}
+
+// kPerRun: V of every tile, shared by the panels.
+size_t PerRunInputBytes(const Qs8WinogradLayer& L) {
+  if (L.u) return 0;
+  return RoundUp64(size_t{16} * static_cast<size_t>(Qs8WinogradTiles(L.g)) * L.cin_p *
+                   sizeof(int16_t));
+}
+
+// unit(worker, u) for u in [0, units), up to kMaxSlots workers (each with
+// its scratch slot), each starting on its own range of units.
+template <typename Unit>
+void ForEachUnitInSlots(ThreadPool* pool, int units, Unit&& unit) {
+  const int workers = pool ? std::min({pool->num_threads(), kMaxSlots, units}) : 1;
+  if (workers <= 1) {
+    for (int u = 0; u < units; ++u) unit(0, u);
+    return;
+  }
+  UnitRanges ranges(units, workers);
+  pool->ParallelFor(workers, [&](int w) {
+    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) unit(w, u);
+  });
 }
 
 }  // namespace
@@ -80,8 +118,7 @@ void Qs8WinogradPack(Qs8WinogradFilter when, const ConvGeometry& g, const int8_t
     for (int j = 0; j < 16 && q * 16 + j < g.out_c; ++j) {
       const int8_t* w = filter + static_cast<size_t>(q * 16 + j) * 9 * C;  // [3][3][C]
       for (int t = 0; t < 9; ++t) {
-        int8_t* __restrict dst = taps + t * block + j * 2;
-        for (int c = 0; c < C; ++c) dst[(c >> 1) * 32 + (c & 1)] = w[t * C + c];
+        InterleavePairs(w + t * C, C, taps + t * block + j * 2);
       }
     }
     if (!L.taps) {
@@ -95,50 +132,36 @@ void Qs8WinogradPack(Qs8WinogradFilter when, const ConvGeometry& g, const int8_t
                          L.scalars);
 }
 
-size_t Qs8WinogradSlotBytes(const Qs8WinogradLayer& L) {
-  const size_t v = static_cast<size_t>(16) * kQs8WinogradTiles * L.cin_p * sizeof(int16_t);
-  const size_t m = static_cast<size_t>(16) * kQs8WinogradTiles * L.cout_p * sizeof(int32_t);
-  return RoundUp64(v) + RoundUp64(m);
-}
-
 size_t Qs8WinogradScratchBytes(const Qs8WinogradLayer& L) {
-  return PerRunFilterBytes(L) + kMaxSlots * Qs8WinogradSlotBytes(L);
+  return PerRunInputBytes(L) + kMaxSlots * SlotBytes(L);
 }
 
-void Qs8WinogradRun(Qs8WinogradBlockFn block, Qs8WinogradFilterFn filter,
-                    const Qs8WinogradLayer& L, const int8_t* input, int8_t* output,
-                    uint8_t* scratch, ThreadPool* pool) {
-  const int16_t* u = L.u.get();
-  if (!u) {  // kPerRun: U into the front of scratch, a panel per unit
-    int16_t* per_run = reinterpret_cast<int16_t*>(scratch);
-    ParallelUnits(pool, L.cout_p / 16, [&](int q) { filter(L, q, per_run); });
-    u = per_run;
-    scratch += PerRunFilterBytes(L);
-  }
+void Qs8WinogradRun(const Qs8WinogradPath& path, const Qs8WinogradLayer& L, const int8_t* input,
+                    int8_t* output, uint8_t* scratch, ThreadPool* pool) {
   const int tiles = static_cast<int>(Qs8WinogradTiles(L.g));
-  const int blocks = (tiles + kQs8WinogradTiles - 1) / kQs8WinogradTiles;
-  const int panels = L.cout_p / 16;
-  const int threads = pool ? std::min(pool->num_threads(), kMaxSlots) : 1;
-  const int chunks = L.u ? 1 : std::min(threads, panels);
-  const int units = blocks * chunks;  // chunk-major: worker w starts on chunk w
-  const size_t slot = Qs8WinogradSlotBytes(L);
-  const size_t v_bytes =
-      RoundUp64(static_cast<size_t>(16) * kQs8WinogradTiles * L.cin_p * sizeof(int16_t));
-  auto run = [&](int w, int unit) {
-    uint8_t* s = scratch + w * slot;
-    const int t0 = unit % blocks * kQs8WinogradTiles, chunk = unit / blocks;
-    block(L, u, input, output, t0, std::min(kQs8WinogradTiles, tiles - t0),
-          panels * chunk / chunks, panels * (chunk + 1) / chunks, reinterpret_cast<int16_t*>(s),
-          reinterpret_cast<int32_t*>(s + v_bytes));
-  };
-  const int workers = std::min(threads, units);
-  if (workers <= 1) {
-    for (int i = 0; i < units; ++i) run(0, i);
+  const size_t slot = SlotBytes(L);
+  if (L.u) {
+    const size_t v_bytes = RoundUp64(size_t{16} * kQs8WinogradTiles * L.cin_p * sizeof(int16_t));
+    const int units = (tiles + kQs8WinogradTiles - 1) / kQs8WinogradTiles;
+    ForEachUnitInSlots(pool, units, [&](int w, int unit) {
+      uint8_t* s = scratch + w * slot;
+      const int t0 = unit * kQs8WinogradTiles;
+      path.block(L, input, output, t0, std::min(kQs8WinogradTiles, tiles - t0),
+                 reinterpret_cast<int16_t*>(s), reinterpret_cast<int32_t*>(s + v_bytes));
+    });
     return;
   }
-  UnitRanges ranges(units, workers);
-  pool->ParallelFor(workers, [&](int w) {
-    for (int i = ranges.Next(w); i >= 0; i = ranges.Next(w)) run(w, i);
+  int16_t* v = reinterpret_cast<int16_t*>(scratch);
+  constexpr int kInputTiles = 8;
+  ParallelUnits(pool, (tiles + kInputTiles - 1) / kInputTiles, [&](int i) {
+    path.inputs(L, input, i * kInputTiles, std::min(kInputTiles, tiles - i * kInputTiles), v);
+  });
+  uint8_t* slots = scratch + PerRunInputBytes(L);
+  const size_t u_bytes = RoundUp64(size_t{4} * L.cin_p * 16 * sizeof(int16_t));
+  ForEachUnitInSlots(pool, L.cout_p / 16, [&](int w, int q) {
+    uint8_t* s = slots + w * slot;
+    path.panel(L, v, q, reinterpret_cast<int16_t*>(s), reinterpret_cast<int32_t*>(s + u_bytes),
+               output);
   });
 }
 

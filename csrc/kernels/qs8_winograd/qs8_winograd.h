@@ -16,8 +16,8 @@
 // The transformed filter is 3.6x the int8 filter's bytes. Maps with many
 // 2x2 tiles per byte of it keep it from load on (kAtLoad); the others
 // (ResNet50's 14x14 x 256 stage: 2 MB for 49 tiles) keep the int8 taps and
-// transform them into scratch at the start of every run (kPerRun): memory
-// as the GEMM path's, at ~1/50 of the layer's products per run.
+// transform them every run, an output panel and a row of positions at a
+// time, used while in cache (kPerRun): memory as the GEMM path's.
 #pragma once
 
 #include <cstddef>
@@ -77,28 +77,31 @@ void Qs8WinogradPack(Qs8WinogradFilter when, const ConvGeometry& g, const int8_t
                      int32_t output_zero_point, int32_t act_min, int32_t act_max,
                      Qs8WinogradLayer* layer);
 
-// Scratch of one worker (V and M of a unit) and of the whole run (the
-// workers' slots, after U for kPerRun).
-size_t Qs8WinogradSlotBytes(const Qs8WinogradLayer& layer);
+// Scratch of the whole run: the workers' slots, after V of every tile for
+// kPerRun.
 size_t Qs8WinogradScratchBytes(const Qs8WinogradLayer& layer);
 
-// The block microkernel of a path: tiles [tile0, tile0 + count) (row-major
-// over images, tile rows, tile columns) times output panels [q0, q1) into
-// output, with the transformed filter u (laid out as Qs8WinogradLayer::u),
-// v and m its worker's scratch.
-using Qs8WinogradBlockFn = void (*)(const Qs8WinogradLayer& layer, const int16_t* u,
-                                    const int8_t* input, int8_t* output, int tile0, int count,
-                                    int q0, int q1, int16_t* v, int32_t* m);
+// The microkernels of a path.
+struct Qs8WinogradPath {
+  // kAtLoad: tiles [tile0, tile0 + count) (row-major over images, tile
+  // rows, tile columns) into output, v and m its worker's scratch.
+  void (*block)(const Qs8WinogradLayer& layer, const int8_t* input, int8_t* output, int tile0,
+                int count, int16_t* v, int32_t* m);
+  // kPerRun: V of tiles [tile0, tile0 + count) into v (V[p][t][c] over all
+  // the layer's tiles).
+  void (*inputs)(const Qs8WinogradLayer& layer, const int8_t* input, int tile0, int count,
+                 int16_t* v);
+  // kPerRun: output panel q (16 channels) for every tile from that V; u
+  // (one row of positions of the panel's U) and m (its M) the worker's
+  // scratch.
+  void (*panel)(const Qs8WinogradLayer& layer, const int16_t* v, int q, int16_t* u, int32_t* m,
+                int8_t* output);
+};
 
-// The filter microkernel of a path (kPerRun layers): output panel q's U
-// from layer.taps into u (laid out as Qs8WinogradLayer::u).
-using Qs8WinogradFilterFn = void (*)(const Qs8WinogradLayer& layer, int q, int16_t* u);
-
-// The whole convolution, units shared by the pool's threads: blocks of
-// tiles, for a kPerRun layer first its filter's panels, and then each
-// worker's share of the panels for all tiles (it reads the U it wrote).
-void Qs8WinogradRun(Qs8WinogradBlockFn block, Qs8WinogradFilterFn filter,
-                    const Qs8WinogradLayer& layer, const int8_t* input, int8_t* output,
-                    uint8_t* scratch, ThreadPool* pool);
+// The whole convolution, units shared by the pool's threads: kAtLoad in
+// blocks of tiles; kPerRun first V of every tile, then output panels (each
+// transforms its part of the filter while it stays in cache).
+void Qs8WinogradRun(const Qs8WinogradPath& path, const Qs8WinogradLayer& layer,
+                    const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool);
 
 }  // namespace pyrt

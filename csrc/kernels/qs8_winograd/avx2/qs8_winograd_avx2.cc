@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/packed_requant.h"
 #include "kernels/qs8_winograd/filter_transform.h"
@@ -37,13 +38,13 @@ inline TileOrigin OriginOf(const ConvGeometry& g, int tile) {
   return {tile / (th * tw), (tile / tw) % th * 2, tile % tw * 2};
 }
 
-// V[p][t][c] for the block's tiles: channels [c, c + n) of each tile's 4x4
-// input window (the zero point outside the image), transformed.
+// V[p][t][c] for tiles [tile0, tile0 + count) at v + p * p_stride + t *
+// cin_p: each tile's 4x4 input window (the zero point outside the image),
+// transformed.
 void TransformInputs(const Qs8WinogradLayer& L, const int8_t* input, int tile0, int count,
-                     int16_t* v) {
+                     int16_t* v, size_t p_stride) {
   const ConvGeometry& g = L.g;
   const int C = g.in_c, cin_p = L.cin_p;
-  const size_t p_stride = static_cast<size_t>(kQs8WinogradTiles) * cin_p;
   const __m256i zp = _mm256_set1_epi16(L.input_zero_point);
   for (int t = 0; t < count; ++t) {
     const TileOrigin o = OriginOf(g, tile0 + t);
@@ -104,9 +105,9 @@ void TransformInputs(const Qs8WinogradLayer& L, const int8_t* input, int tile0, 
 
 // M[p] = V[p] (count x cin_p) times U[p] (cin_p x cout_p), int32.
 template <int kRows>
-void GemmRows(const Qs8WinogradLayer& L, const int16_t* a, const int16_t* u, int q0, int q1,
-              int32_t* m) {
-  for (int q = q0; q < q1; ++q) {
+void GemmRows(const Qs8WinogradLayer& L, const int16_t* a, const int16_t* u, int32_t* m) {
+  const int panels = L.cout_p / 16;
+  for (int q = 0; q < panels; ++q) {
     __m256i sums[kRows][2];
     AccumulateRows<kRows, 2, int16_t>(L.cin_p, a, L.cin_p, u + static_cast<size_t>(q) * L.cin_p * 16,
                                       sums);
@@ -118,49 +119,50 @@ void GemmRows(const Qs8WinogradLayer& L, const int16_t* a, const int16_t* u, int
   }
 }
 
-void Gemms(const Qs8WinogradLayer& L, const int16_t* u_all, int count, int q0, int q1,
-           const int16_t* v, int32_t* m) {
+void Gemms(const Qs8WinogradLayer& L, int count, const int16_t* v, int32_t* m) {
   const int panels = L.cout_p / 16;
   const size_t v_p = static_cast<size_t>(kQs8WinogradTiles) * L.cin_p;
   const size_t m_p = static_cast<size_t>(kQs8WinogradTiles) * L.cout_p;
   for (int p = 0; p < 16; ++p) {
-    const int16_t* u = u_all + static_cast<size_t>(p) * panels * L.cin_p * 16;
+    const int16_t* u = L.u.get() + static_cast<size_t>(p) * panels * L.cin_p * 16;
     const int16_t* a = v + p * v_p;
     int32_t* mp = m + p * m_p;
     int t = 0;
-    for (; t + 6 <= count; t += 6) GemmRows<6>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p);
+    for (; t + 6 <= count; t += 6) GemmRows<6>(L, a + t * L.cin_p, u, mp + t * L.cout_p);
     switch (count - t) {
-      case 1: GemmRows<1>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
-      case 2: GemmRows<2>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
-      case 3: GemmRows<3>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
-      case 4: GemmRows<4>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
-      case 5: GemmRows<5>(L, a + t * L.cin_p, u, q0, q1, mp + t * L.cout_p); break;
+      case 1: GemmRows<1>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
+      case 2: GemmRows<2>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
+      case 3: GemmRows<3>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
+      case 4: GemmRows<4>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
+      case 5: GemmRows<5>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
       default: break;
     }
   }
 }
 
-// Outputs of the block's tiles: A^T M A, >> 2 (exact: see the family
-// header), requantized, stored where inside the output.
+// Outputs of tiles [tile0, tile0 + count), channels [n0, n1): A^T M A, >> 2
+// (exact: see the family header), requantized, stored where inside the
+// output. M of (position p, tile t, channel n) at m[p * p_stride + t *
+// t_stride + n - n0].
 template <typename Requant>
 void TransformOutputs(const Qs8WinogradLayer& L, const Qs8GemmEpilogue& ep, int tile0, int count,
-                      int q0, int q1, const int32_t* m, int8_t* output) {
+                      int n0, int n1, const int32_t* m, size_t t_stride, size_t p_stride,
+                      int8_t* output) {
   const ConvGeometry& g = L.g;
   const int N = g.out_c;
-  const size_t m_p = static_cast<size_t>(kQs8WinogradTiles) * L.cout_p;
-  for (int n = q0 * 16; n < std::min(N, q1 * 16); n += 8) {
+  for (int n = n0; n < n1; n += 8) {
     const Requant rq(ep, n);
-    const int nr = std::min(8, N - n);
+    const int nr = std::min(8, n1 - n);
     for (int t = 0; t < count; ++t) {
       const TileOrigin o = OriginOf(g, tile0 + t);
-      const int32_t* mt = m + static_cast<size_t>(t) * L.cout_p + n;
+      const int32_t* mt = m + static_cast<size_t>(t) * t_stride + (n - n0);
       __m256i cols[2][4];  // A^T along i, per column l
       for (int l = 0; l < 4; ++l) {
         const __m256i col[4] = {
-            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + (0 * 4 + l) * m_p)),
-            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + (1 * 4 + l) * m_p)),
-            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + (2 * 4 + l) * m_p)),
-            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + (3 * 4 + l) * m_p))};
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + (0 * 4 + l) * p_stride)),
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + (1 * 4 + l) * p_stride)),
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + (2 * 4 + l) * p_stride)),
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + (3 * 4 + l) * p_stride))};
         __m256i y[2];
         OutputRows(col, y);
         cols[0][l] = y[0];
@@ -183,24 +185,80 @@ void TransformOutputs(const Qs8WinogradLayer& L, const Qs8GemmEpilogue& ep, int 
   }
 }
 
+// One row of positions (4i .. 4i + 3) of panel q times every tile's V into
+// M (position p, tile t at m + p * tiles * 16 + t * 16).
+template <int I>
+void PanelRow(const Qs8WinogradLayer& L, const int16_t* v, int tiles, const int8_t* taps,
+              int16_t* u, int32_t* m) {
+  const size_t block = static_cast<size_t>(L.cin_p) * 16;
+  Qs8WinogradTransformRow<I>(taps, block, u, block);
+  for (int l = 0; l < 4; ++l) {
+    const int p = I * 4 + l;
+    const int16_t* a = v + static_cast<size_t>(p) * tiles * L.cin_p;
+    const int16_t* up = u + l * block;
+    int32_t* mp = m + static_cast<size_t>(p) * tiles * 16;
+    auto rows = [&](auto k, int t) {
+      constexpr int kRows = decltype(k)::value;
+      __m256i sums[kRows][2];
+      AccumulateRows<kRows, 2, int16_t>(L.cin_p, a + static_cast<size_t>(t) * L.cin_p, L.cin_p,
+                                        up, sums);
+      for (int r = 0; r < kRows; ++r) {
+        __m256i* dst = reinterpret_cast<__m256i*>(mp + (t + r) * 16);
+        _mm256_storeu_si256(dst, sums[r][0]);
+        _mm256_storeu_si256(dst + 1, sums[r][1]);
+      }
+    };
+    int t = 0;
+    for (; t + 6 <= tiles; t += 6) rows(std::integral_constant<int, 6>{}, t);
+    switch (tiles - t) {
+      case 1: rows(std::integral_constant<int, 1>{}, t); break;
+      case 2: rows(std::integral_constant<int, 2>{}, t); break;
+      case 3: rows(std::integral_constant<int, 3>{}, t); break;
+      case 4: rows(std::integral_constant<int, 4>{}, t); break;
+      case 5: rows(std::integral_constant<int, 5>{}, t); break;
+      default: break;
+    }
+  }
+}
+
 }  // namespace
 
-void Qs8WinogradBlockAvx2(const Qs8WinogradLayer& L, const int16_t* u, const int8_t* input,
-                          int8_t* output, int tile0, int count, int q0, int q1, int16_t* v,
-                          int32_t* m) {
-  TransformInputs(L, input, tile0, count, v);
-  Gemms(L, u, count, q0, q1, v, m);
+void Qs8WinogradBlockAvx2(const Qs8WinogradLayer& L, const int8_t* input, int8_t* output,
+                          int tile0, int count, int16_t* v, int32_t* m) {
+  const size_t v_p = static_cast<size_t>(kQs8WinogradTiles) * L.cin_p;
+  TransformInputs(L, input, tile0, count, v, v_p);
+  Gemms(L, count, v, m);
   const Qs8GemmEpilogue ep =
       RequantView(L.scalars, reinterpret_cast<const int8_t*>(L.requant.data()), L.cout_p);
   WithGemmlowpRequant8(ep, [&](auto form) {
-    TransformOutputs<typename decltype(form)::type>(L, ep, tile0, count, q0, q1, m, output);
+    TransformOutputs<typename decltype(form)::type>(
+        L, ep, tile0, count, 0, L.g.out_c, m, L.cout_p,
+        static_cast<size_t>(kQs8WinogradTiles) * L.cout_p, output);
   });
 }
 
-void Qs8WinogradFilterAvx2(const Qs8WinogradLayer& L, int q, int16_t* u) {
-  const size_t block = static_cast<size_t>(L.cin_p) * 16;
-  Qs8WinogradTransformPanel(L.taps.get() + q * 9 * block, block, u + q * block,
-                            (L.cout_p / 16) * block);
+void Qs8WinogradInputsAvx2(const Qs8WinogradLayer& L, const int8_t* input, int tile0, int count,
+                           int16_t* v) {
+  const size_t tiles = static_cast<size_t>(Qs8WinogradTiles(L.g));
+  TransformInputs(L, input, tile0, count, v + static_cast<size_t>(tile0) * L.cin_p,
+                  tiles * L.cin_p);
+}
+
+void Qs8WinogradPanelAvx2(const Qs8WinogradLayer& L, const int16_t* v, int q, int16_t* u,
+                          int32_t* m, int8_t* output) {
+  const int tiles = static_cast<int>(Qs8WinogradTiles(L.g));
+  const int8_t* taps = L.taps.get() + static_cast<size_t>(q) * 9 * L.cin_p * 16;
+  PanelRow<0>(L, v, tiles, taps, u, m);
+  PanelRow<1>(L, v, tiles, taps, u, m);
+  PanelRow<2>(L, v, tiles, taps, u, m);
+  PanelRow<3>(L, v, tiles, taps, u, m);
+  const Qs8GemmEpilogue ep =
+      RequantView(L.scalars, reinterpret_cast<const int8_t*>(L.requant.data()), L.cout_p);
+  WithGemmlowpRequant8(ep, [&](auto form) {
+    TransformOutputs<typename decltype(form)::type>(L, ep, 0, tiles, q * 16,
+                                                    std::min(L.g.out_c, q * 16 + 16), m, 16,
+                                                    static_cast<size_t>(tiles) * 16, output);
+  });
 }
 
 }  // namespace pyrt
