@@ -123,6 +123,9 @@ def test_winograd_not_taken_where_it_does_not_apply():
     for hw, c, how in stages:
         f = np.ones((c, 3, 3, c), np.int8)
         assert T.conv_s8_winograd(f, hw, hw, (1, 1), "avx2") == how, (hw, c)
+    # 100 tiles x 1024 channels: every tile's transformed input (3.3 MB)
+    # would not stay in cache for the panels
+    assert T.conv_s8_winograd(np.ones((256, 3, 3, 1024), np.int8), 20, 20, (1, 1), "avx2") is None
     assert T.conv_s8_winograd(np.ones((16, 3, 3, 8), np.int8), 30, 30, (1, 1), "avx2") is None
     assert T.conv_s8_winograd(np.ones((16, 5, 5, 16), np.int8), 30, 30, (2, 2), "avx2") is None
     assert T.conv_s8_winograd(f, 30, 30, (1, 1), "reference") is None

@@ -86,9 +86,12 @@ constexpr int kIndirectMaxOutC = 64;
 // most this many bytes per 2x2 output tile (ResNet50's 56x56 and 28x28
 // stages), else transforms it per run where the layer has at least
 // kWinogradMinTilesPerRun tiles (its 14x14 and 7x7 stages: 1.7x and 1.25x
-// faster than the GEMM; kept, their filters would take 37 MB).
+// faster than the GEMM; kept, their filters would take 37 MB) and every
+// tile's transformed input stays within kWinogradMaxPerRunInputBytes
+// (ResNet50: 400 KB; it is scratch, read by every panel).
 constexpr int64_t kWinogradMaxBytesPerTile = 4096;
 constexpr int64_t kWinogradMinTilesPerRun = 16;
+constexpr int64_t kWinogradMaxPerRunInputBytes = int64_t{2} << 20;
 // Below this many int16 values one thread widens the padded copy.
 constexpr size_t kMinParallelWidenValues = 32 * 1024;
 // Zero int16 values after the padded copy: a filter row run rounded up to a
@@ -131,8 +134,10 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   // reuse the transformed filter (16 int16 per input and output channel).
   const int64_t tiles = Qs8WinogradTiles(g);
   const bool at_load = Qs8WinogradFilterBytes(g) <= kWinogradMaxBytesPerTile * tiles;
-  if (isa == Isa::kAvx2 && g.in_c >= 16 && g.out_c >= 16 &&
-      (at_load || tiles >= kWinogradMinTilesPerRun) && Qs8WinogradFits(g, filter)) {
+  const bool per_run = tiles >= kWinogradMinTilesPerRun &&
+                       Qs8WinogradInputBytes(g) <= kWinogradMaxPerRunInputBytes;
+  if (isa == Isa::kAvx2 && g.in_c >= 16 && g.out_c >= 16 && (at_load || per_run) &&
+      Qs8WinogradFits(g, filter)) {
     Qs8WinogradPack(at_load ? Qs8WinogradFilter::kAtLoad : Qs8WinogradFilter::kPerRun, g, filter,
                     input_zero_point, bias, multiplier, shift, output_zero_point, act_min,
                     act_max, &winograd_layer_);

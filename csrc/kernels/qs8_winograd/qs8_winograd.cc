@@ -38,9 +38,7 @@ size_t SlotBytes(const Qs8WinogradLayer& L) {
 
 // kPerRun: V of every tile, shared by the panels.
 size_t PerRunInputBytes(const Qs8WinogradLayer& L) {
-  if (L.u) return 0;
-  return RoundUp64(size_t{16} * static_cast<size_t>(Qs8WinogradTiles(L.g)) * L.cin_p *
-                   sizeof(int16_t));
+  return L.u ? 0 : RoundUp64(static_cast<size_t>(Qs8WinogradInputBytes(L.g)));
 }
 
 // unit(worker, u) for u in [0, units), up to kMaxSlots workers (each with
@@ -66,6 +64,11 @@ int64_t Qs8WinogradTiles(const ConvGeometry& g) {
 
 int64_t Qs8WinogradFilterBytes(const ConvGeometry& g) {
   return int64_t{16} * ((g.in_c + 1) / 2 * 2) * ((g.out_c + 15) / 16 * 16) *
+         static_cast<int64_t>(sizeof(int16_t));
+}
+
+int64_t Qs8WinogradInputBytes(const ConvGeometry& g) {
+  return int64_t{16} * Qs8WinogradTiles(g) * ((g.in_c + 1) / 2 * 2) *
          static_cast<int64_t>(sizeof(int16_t));
 }
 

@@ -15,9 +15,10 @@
 //
 // The transformed filter is 3.6x the int8 filter's bytes. Maps with many
 // 2x2 tiles per byte of it keep it from load on (kAtLoad); the others
-// (ResNet50's 14x14 x 256 stage: 2 MB for 49 tiles) keep the int8 taps and
-// transform them every run, an output panel and a row of positions at a
-// time, used while in cache (kPerRun): memory as the GEMM path's.
+// (ResNet50's 14x14 x 256 and 7x7 x 512 stages: 2 MB for 49 tiles, 8 MB
+// for 16) keep the int8 taps and transform them every run, an output panel
+// and a row of positions at a time, used while in cache (kPerRun): memory
+// as the GEMM path's.
 #pragma once
 
 #include <cstddef>
@@ -57,10 +58,13 @@ struct Qs8WinogradLayer {
 // tiles' inputs, runs the 16 GEMMs and writes their outputs.
 constexpr int kQs8WinogradTiles = 24;
 
-// The layer's 2x2 output tiles (over all images) and the bytes of its
-// transformed filter (16 int16 per padded input and output channel).
+// The layer's 2x2 output tiles (over all images), the bytes of its
+// transformed filter (16 int16 per padded input and output channel) and of
+// every tile's transformed input (16 int16 per tile and padded input
+// channel).
 int64_t Qs8WinogradTiles(const ConvGeometry& g);
 int64_t Qs8WinogradFilterBytes(const ConvGeometry& g);
+int64_t Qs8WinogradInputBytes(const ConvGeometry& g);
 
 // Whether the Winograd path takes this layer exactly: 3x3, stride 1,
 // dilation 1, depth multiplier irrelevant (dense conv), and every output
@@ -71,8 +75,7 @@ bool Qs8WinogradFits(const ConvGeometry& g, const int8_t* filter);
 // kPerRun) and the requantization (bias folded with the input zero point;
 // multiplier / shift per channel).
 void Qs8WinogradPack(Qs8WinogradFilter when, const ConvGeometry& g, const int8_t* filter,
-                     int32_t input_zero_point,
-                     const std::vector<int32_t>& folded_bias,
+                     int32_t input_zero_point, const std::vector<int32_t>& folded_bias,
                      const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
                      int32_t output_zero_point, int32_t act_min, int32_t act_max,
                      Qs8WinogradLayer* layer);
