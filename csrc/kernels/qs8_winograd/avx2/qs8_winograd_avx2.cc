@@ -103,22 +103,36 @@ void TransformInputs(const Qs8WinogradLayer& L, const int8_t* input, int tile0, 
   }
 }
 
-// M[p] = V[p] (count x cin_p) times U[p] (cin_p x cout_p), int32.
+// kRows rows of A (cin_p int16 each, consecutive) times one panel of U
+// (cin_p x 16) into rows of M, m_stride int32 apart.
 template <int kRows>
-void GemmRows(const Qs8WinogradLayer& L, const int16_t* a, const int16_t* u, int32_t* m) {
-  const int panels = L.cout_p / 16;
-  for (int q = 0; q < panels; ++q) {
-    __m256i sums[kRows][2];
-    AccumulateRows<kRows, 2, int16_t>(L.cin_p, a, L.cin_p, u + static_cast<size_t>(q) * L.cin_p * 16,
-                                      sums);
-    for (int r = 0; r < kRows; ++r) {
-      __m256i* dst = reinterpret_cast<__m256i*>(m + static_cast<size_t>(r) * L.cout_p + q * 16);
-      _mm256_storeu_si256(dst, sums[r][0]);
-      _mm256_storeu_si256(dst + 1, sums[r][1]);
-    }
+void PanelRows(int cin_p, const int16_t* a, const int16_t* u, int32_t* m, size_t m_stride) {
+  __m256i sums[kRows][2];
+  AccumulateRows<kRows, 2, int16_t>(cin_p, a, cin_p, u, sums);
+  for (int r = 0; r < kRows; ++r) {
+    __m256i* dst = reinterpret_cast<__m256i*>(m + r * m_stride);
+    _mm256_storeu_si256(dst, sums[r][0]);
+    _mm256_storeu_si256(dst + 1, sums[r][1]);
   }
 }
 
+// fn(std::integral_constant<int, R>{}, t) over rows [0, count): 6 rows at a
+// time (the 6x16 tile), then the rest.
+template <typename Fn>
+void InRowGroups(int count, Fn&& fn) {
+  int t = 0;
+  for (; t + 6 <= count; t += 6) fn(std::integral_constant<int, 6>{}, t);
+  switch (count - t) {
+    case 1: fn(std::integral_constant<int, 1>{}, t); break;
+    case 2: fn(std::integral_constant<int, 2>{}, t); break;
+    case 3: fn(std::integral_constant<int, 3>{}, t); break;
+    case 4: fn(std::integral_constant<int, 4>{}, t); break;
+    case 5: fn(std::integral_constant<int, 5>{}, t); break;
+    default: break;
+  }
+}
+
+// M[p] = V[p] (count x cin_p) times U[p] (cin_p x cout_p), int32.
 void Gemms(const Qs8WinogradLayer& L, int count, const int16_t* v, int32_t* m) {
   const int panels = L.cout_p / 16;
   const size_t v_p = static_cast<size_t>(kQs8WinogradTiles) * L.cin_p;
@@ -127,16 +141,13 @@ void Gemms(const Qs8WinogradLayer& L, int count, const int16_t* v, int32_t* m) {
     const int16_t* u = L.u.get() + static_cast<size_t>(p) * panels * L.cin_p * 16;
     const int16_t* a = v + p * v_p;
     int32_t* mp = m + p * m_p;
-    int t = 0;
-    for (; t + 6 <= count; t += 6) GemmRows<6>(L, a + t * L.cin_p, u, mp + t * L.cout_p);
-    switch (count - t) {
-      case 1: GemmRows<1>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      case 2: GemmRows<2>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      case 3: GemmRows<3>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      case 4: GemmRows<4>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      case 5: GemmRows<5>(L, a + t * L.cin_p, u, mp + t * L.cout_p); break;
-      default: break;
-    }
+    InRowGroups(count, [&](auto rows, int t) {
+      for (int q = 0; q < panels; ++q) {
+        PanelRows<decltype(rows)::value>(L.cin_p, a + t * L.cin_p,
+                                         u + static_cast<size_t>(q) * L.cin_p * 16,
+                                         mp + t * L.cout_p + q * 16, L.cout_p);
+      }
+    });
   }
 }
 
@@ -197,27 +208,10 @@ void PanelRow(const Qs8WinogradLayer& L, const int16_t* v, int tiles, const int8
     const int16_t* a = v + static_cast<size_t>(p) * tiles * L.cin_p;
     const int16_t* up = u + l * block;
     int32_t* mp = m + static_cast<size_t>(p) * tiles * 16;
-    auto rows = [&](auto k, int t) {
-      constexpr int kRows = decltype(k)::value;
-      __m256i sums[kRows][2];
-      AccumulateRows<kRows, 2, int16_t>(L.cin_p, a + static_cast<size_t>(t) * L.cin_p, L.cin_p,
-                                        up, sums);
-      for (int r = 0; r < kRows; ++r) {
-        __m256i* dst = reinterpret_cast<__m256i*>(mp + (t + r) * 16);
-        _mm256_storeu_si256(dst, sums[r][0]);
-        _mm256_storeu_si256(dst + 1, sums[r][1]);
-      }
-    };
-    int t = 0;
-    for (; t + 6 <= tiles; t += 6) rows(std::integral_constant<int, 6>{}, t);
-    switch (tiles - t) {
-      case 1: rows(std::integral_constant<int, 1>{}, t); break;
-      case 2: rows(std::integral_constant<int, 2>{}, t); break;
-      case 3: rows(std::integral_constant<int, 3>{}, t); break;
-      case 4: rows(std::integral_constant<int, 4>{}, t); break;
-      case 5: rows(std::integral_constant<int, 5>{}, t); break;
-      default: break;
-    }
+    InRowGroups(tiles, [&](auto rows, int t) {
+      PanelRows<decltype(rows)::value>(L.cin_p, a + static_cast<size_t>(t) * L.cin_p, up,
+                                       mp + t * 16, 16);
+    });
   }
 }
 
