@@ -498,19 +498,26 @@ def run_evaluate(args) -> int:
             from pyruntime.ray import _ray, evaluate as ray_evaluate
 
             ray = _ray()
-            if not ray.is_initialized():
-                # "local" always starts a new cluster (address=None would join one found on this machine).
-                ray.init(address=args.ray, logging_level=logging.WARNING,
-                         log_to_driver=args.verbose)
-            logging.getLogger("ray.data").setLevel(logging.ERROR)
-            report = ray_evaluate(args.model, data, labels, args.reference,
-                                  input_column=None if is_array else input_column, batch_size=args.batch_size,
-                                  workers=args.workers, num_cpus=args.threads, progress=bar.update)
+            with _stdout_to_stderr() if args.json else contextlib.nullcontext():
+                if not ray.is_initialized():
+                    # "local" always starts a new cluster (address=None would join one found on this machine).
+                    ray.init(address=args.ray, logging_level=logging.WARNING,
+                             log_to_driver=args.verbose)
+                logging.getLogger("ray.data").setLevel(logging.ERROR)
+                report = ray_evaluate(args.model, data, labels, args.reference,
+                                      input_column=None if is_array else input_column,
+                                      batch_size=args.batch_size, workers=args.workers,
+                                      num_cpus=args.threads, progress=bar.update)
     if args.json:
         info = {k: (v if not isinstance(v, float) or np.isfinite(v) else None)
                 for k, v in report.as_dict().items()}
         info.update(model=args.model, data=args.data, ray=args.ray, workers=args.workers)
         print(json.dumps(info, indent=2))
+        if args.ray is not None:
+            # Ray's threads may still print (a memory-monitor warning at
+            # shutdown was seen): the document stays the only thing on stdout.
+            sys.stdout.flush()
+            os.dup2(2, 1)
         return 0
     print(f"model {args.model} on {args.data}" + (f" (Ray: {args.ray})" if args.ray else ""))
     print(report)
