@@ -64,19 +64,28 @@ class UnitRanges {
   int parts_;
 };
 
-// Runs unit(u) for u in [0, units) on up to one worker per thread of pool
-// (or inline without one), each starting on its own contiguous range.
+// Runs unit(worker, u) for u in [0, units) on up to max_workers workers,
+// one per thread of pool at most (inline as worker 0 without one), each
+// starting on its own contiguous range; worker (in [0, max_workers)) picks
+// the worker's own scratch.
 template <typename Unit>
-void ParallelUnits(ThreadPool* pool, int units, Unit&& unit) {
-  const int workers = pool ? std::min(pool->num_threads(), units) : 1;
+void ParallelUnitsOnWorkers(ThreadPool* pool, int units, int max_workers, Unit&& unit) {
+  const int workers = pool ? std::min({pool->num_threads(), max_workers, units}) : 1;
   if (workers <= 1) {
-    for (int u = 0; u < units; ++u) unit(u);
+    for (int u = 0; u < units; ++u) unit(0, u);
     return;
   }
   UnitRanges ranges(units, workers);
   pool->ParallelFor(workers, [&](int w) {
-    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) unit(u);
+    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) unit(w, u);
   });
+}
+
+// Runs unit(u) for u in [0, units) on up to one worker per thread of pool
+// (or inline without one), each starting on its own contiguous range.
+template <typename Unit>
+void ParallelUnits(ThreadPool* pool, int units, Unit&& unit) {
+  ParallelUnitsOnWorkers(pool, units, units, [&](int, int u) { unit(u); });
 }
 
 }  // namespace pyrt

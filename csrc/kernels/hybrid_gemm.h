@@ -126,28 +126,18 @@ void PackedHybridGemm::RunAs(int M, Rows&& rows_of, const HybridGemmEpilogue& ep
   const int rows = BlockRows(M);
   const int blocks = (M + rows - 1) / rows;
   const int panels = (N_ + nr_ - 1) / nr_;
-  int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
+  const int workers = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
   int chunks = 1;  // few row blocks (FC, small maps): split the columns too
   if (workers > 1 && blocks < 4 * workers)
     chunks = std::min(panels, (4 * workers + blocks - 1) / blocks);
-  const int units = blocks * chunks;
-  workers = std::min(workers, units);
   const size_t slot = SlotBytes(M);
-  UnitRanges ranges(units, workers);
-  auto task = [&](int w) {
+  ParallelUnitsOnWorkers(pool, blocks * chunks, workers, [&](int w, int u) {
     T* a_slot = scratch ? reinterpret_cast<T*>(scratch + w * slot) : nullptr;
-    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) {
-      const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
-      const T* a = rows_of(m0, count, a_slot);
-      RunPanels(ep, m0, count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks,
-                C + m0 * ldc, ldc);
-    }
-  };
-  if (workers == 1) {
-    task(0);
-  } else {
-    pool->ParallelFor(workers, task);
-  }
+    const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
+    const T* a = rows_of(m0, count, a_slot);
+    RunPanels(ep, m0, count, a, panels * chunk / chunks, panels * (chunk + 1) / chunks,
+              C + m0 * ldc, ldc);
+  });
 }
 
 }  // namespace pyrt

@@ -300,19 +300,11 @@ void PackedQs8Gemm::ForEachUnit(int M, size_t slot_bytes, Unit&& unit, uint8_t* 
   // Each worker starts on its own range of units and then takes others'
   // (one slowed down by other load on the machine takes fewer); each unit
   // computes whole outputs, so the result does not depend on who runs what.
-  UnitRanges ranges(units, split.workers);
-  auto task = [&](int w) {
-    uint8_t* slot = scratch + w * slot_bytes;
-    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) {
-      const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
-      unit(m0, count, panels * chunk / chunks, panels * (chunk + 1) / chunks, slot);
-    }
-  };
-  if (split.workers == 1) {
-    task(0);
-  } else {
-    pool->ParallelFor(split.workers, task);
-  }
+  ParallelUnitsOnWorkers(pool, units, split.workers, [&](int w, int u) {
+    const int m0 = (u / chunks) * rows, count = std::min(rows, M - m0), chunk = u % chunks;
+    unit(m0, count, panels * chunk / chunks, panels * (chunk + 1) / chunks,
+         scratch + w * slot_bytes);
+  });
 }
 
 template <typename RowPointers>
@@ -325,23 +317,14 @@ void PackedQs8Gemm::RunIndirect(int M, RowPointers&& rows, int segments, size_t 
   const int block_rows = EvenBlockRows(M, std::max(mr_, kRows / mr_ * mr_));
   const WorkSplit split = Split(M, block_rows, pool);
   const int panels = split.panels, chunks = split.chunks, units = split.units;
-  const int workers = split.workers;
-  UnitRanges ranges(units, workers);
-  auto task = [&](int w) {
+  ParallelUnitsOnWorkers(pool, units, split.workers, [&](int, int u) {
     const int16_t* a[kRows];
-    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) {
-      const int m0 = (u / chunks) * block_rows, count = std::min(block_rows, M - m0);
-      const int chunk = u % chunks;
-      rows(m0, count, a);
-      RunIndirectPanels(count, a, segments, segment_stride, panels * chunk / chunks,
-                        panels * (chunk + 1) / chunks, C + m0 * ldc, ldc);
-    }
-  };
-  if (workers == 1) {
-    task(0);
-  } else {
-    pool->ParallelFor(workers, task);
-  }
+    const int m0 = (u / chunks) * block_rows, count = std::min(block_rows, M - m0);
+    const int chunk = u % chunks;
+    rows(m0, count, a);
+    RunIndirectPanels(count, a, segments, segment_stride, panels * chunk / chunks,
+                      panels * (chunk + 1) / chunks, C + m0 * ldc, ldc);
+  });
 }
 
 }  // namespace pyrt

@@ -41,21 +41,6 @@ size_t PerRunInputBytes(const Qs8WinogradLayer& L) {
   return L.u ? 0 : RoundUp64(static_cast<size_t>(Qs8WinogradInputBytes(L.g)));
 }
 
-// unit(worker, u) for u in [0, units), up to kMaxSlots workers (each with
-// its scratch slot), each starting on its own range of units.
-template <typename Unit>
-void ForEachUnitInSlots(ThreadPool* pool, int units, Unit&& unit) {
-  const int workers = pool ? std::min({pool->num_threads(), kMaxSlots, units}) : 1;
-  if (workers <= 1) {
-    for (int u = 0; u < units; ++u) unit(0, u);
-    return;
-  }
-  UnitRanges ranges(units, workers);
-  pool->ParallelFor(workers, [&](int w) {
-    for (int u = ranges.Next(w); u >= 0; u = ranges.Next(w)) unit(w, u);
-  });
-}
-
 }  // namespace
 
 int64_t Qs8WinogradTiles(const ConvGeometry& g) {
@@ -146,7 +131,7 @@ void Qs8WinogradRun(const Qs8WinogradPath& path, const Qs8WinogradLayer& L, cons
   if (L.u) {
     const size_t v_bytes = RoundUp64(size_t{16} * kQs8WinogradTiles * L.cin_p * sizeof(int16_t));
     const int units = (tiles + kQs8WinogradTiles - 1) / kQs8WinogradTiles;
-    ForEachUnitInSlots(pool, units, [&](int w, int unit) {
+    ParallelUnitsOnWorkers(pool, units, kMaxSlots, [&](int w, int unit) {
       uint8_t* s = scratch + w * slot;
       const int t0 = unit * kQs8WinogradTiles;
       path.block(L, input, output, t0, std::min(kQs8WinogradTiles, tiles - t0),
@@ -161,7 +146,7 @@ void Qs8WinogradRun(const Qs8WinogradPath& path, const Qs8WinogradLayer& L, cons
   });
   uint8_t* slots = scratch + PerRunInputBytes(L);
   const size_t u_bytes = RoundUp64(size_t{4} * L.cin_p * 16 * sizeof(int16_t));
-  ForEachUnitInSlots(pool, L.cout_p / 16, [&](int w, int q) {
+  ParallelUnitsOnWorkers(pool, L.cout_p / 16, kMaxSlots, [&](int w, int q) {
     uint8_t* s = slots + w * slot;
     path.panel(L, v, q, reinterpret_cast<int16_t*>(s), reinterpret_cast<int32_t*>(s + u_bytes),
                output);
