@@ -24,16 +24,17 @@ void InterleavePairs(const int8_t* src, int C, int8_t* dst) {
   if (c < C) dst[c * 16] = src[c];
 }
 
-// One worker's scratch: kAtLoad, V and M of a block of tiles; kPerRun, a
-// row of positions of a panel's U and the panel's M over every tile.
+// One worker's scratch: kAtLoad, V and then M of a block of tiles; kPerRun,
+// a row of positions of a panel's U and then the panel's M over every tile.
+// FirstPartBytes: where M starts.
+size_t FirstPartBytes(const Qs8WinogradLayer& L) {
+  return L.u ? RoundUp64(size_t{16} * kQs8WinogradTiles * L.cin_p * sizeof(int16_t))
+             : RoundUp64(size_t{4} * L.cin_p * 16 * sizeof(int16_t));
+}
 size_t SlotBytes(const Qs8WinogradLayer& L) {
-  if (L.u) {
-    return RoundUp64(size_t{16} * kQs8WinogradTiles * L.cin_p * sizeof(int16_t)) +
-           RoundUp64(size_t{16} * kQs8WinogradTiles * L.cout_p * sizeof(int32_t));
-  }
-  const size_t tiles = static_cast<size_t>(Qs8WinogradTiles(L.g));
-  return RoundUp64(size_t{4} * L.cin_p * 16 * sizeof(int16_t)) +
-         RoundUp64(16 * tiles * 16 * sizeof(int32_t));
+  const size_t tiles = L.u ? kQs8WinogradTiles : static_cast<size_t>(Qs8WinogradTiles(L.g));
+  const size_t m_columns = L.u ? L.cout_p : 16;
+  return FirstPartBytes(L) + RoundUp64(16 * tiles * m_columns * sizeof(int32_t));
 }
 
 // kPerRun: V of every tile, shared by the panels.
@@ -129,7 +130,7 @@ void Qs8WinogradRun(const Qs8WinogradPath& path, const Qs8WinogradLayer& L, cons
   const int tiles = static_cast<int>(Qs8WinogradTiles(L.g));
   const size_t slot = SlotBytes(L);
   if (L.u) {
-    const size_t v_bytes = RoundUp64(size_t{16} * kQs8WinogradTiles * L.cin_p * sizeof(int16_t));
+    const size_t v_bytes = FirstPartBytes(L);
     const int units = (tiles + kQs8WinogradTiles - 1) / kQs8WinogradTiles;
     ParallelUnitsOnWorkers(pool, units, kMaxSlots, [&](int w, int unit) {
       uint8_t* s = scratch + w * slot;
@@ -145,7 +146,7 @@ void Qs8WinogradRun(const Qs8WinogradPath& path, const Qs8WinogradLayer& L, cons
     path.inputs(L, input, i * kInputTiles, std::min(kInputTiles, tiles - i * kInputTiles), v);
   });
   uint8_t* slots = scratch + PerRunInputBytes(L);
-  const size_t u_bytes = RoundUp64(size_t{4} * L.cin_p * 16 * sizeof(int16_t));
+  const size_t u_bytes = FirstPartBytes(L);
   ParallelUnitsOnWorkers(pool, L.cout_p / 16, kMaxSlots, [&](int w, int q) {
     uint8_t* s = slots + w * slot;
     path.panel(L, v, q, reinterpret_cast<int16_t*>(s), reinterpret_cast<int32_t*>(s + u_bytes),
