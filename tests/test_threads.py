@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -101,9 +102,12 @@ def test_separate_interpreters_in_parallel_match():
 def test_invoke_releases_the_gil():
     # Another Python thread makes progress in the middle of an invoke; were
     # the GIL held for the call, it could not run a single bytecode there.
-    # One pool thread leaves a core for the ticking thread, and invokes repeat
-    # until 0.3 s were spent inside them: an invoke can take well under a
-    # millisecond, about a thread's wake-up time.
+    # With a long switch interval the main thread lets go of the GIL only
+    # where it releases it (the ticking thread hands it back after each
+    # tick), so a tick inside an invoke comes from the release. One pool
+    # thread leaves a core for the ticking thread; invokes repeat until
+    # 0.3 s were spent inside them (an invoke can take well under a
+    # millisecond, about a thread's wake-up time).
     path = conv_model(in_shape=(96, 96, 32), filters=64)
     interp = pyruntime.Interpreter(path, num_threads=1)
     interp.run(_inputs(1, (1, 96, 96, 32))[0])
@@ -112,17 +116,23 @@ def test_invoke_releases_the_gil():
     def spin():
         while not done.is_set():
             ticks.append(time.perf_counter())
+            time.sleep(0)
 
-    t = threading.Thread(target=spin)
-    t.start()
-    while not ticks:
-        time.sleep(0.001)
-    while sum(b - a for a, b in windows) < 0.3 and len(windows) < 5000:
-        t0 = time.perf_counter()
-        interp.invoke()
-        windows.append((t0, time.perf_counter()))
-    done.set()
-    t.join()
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    try:
+        t = threading.Thread(target=spin)
+        t.start()
+        while not ticks:
+            time.sleep(0.001)
+        while sum(b - a for a, b in windows) < 0.3 and len(windows) < 5000:
+            t0 = time.perf_counter()
+            interp.invoke()
+            windows.append((t0, time.perf_counter()))
+        done.set()
+        t.join()
+    finally:
+        sys.setswitchinterval(switch_interval)
     inside = sum(bisect.bisect_left(ticks, b - (b - a) / 4) - bisect.bisect_right(ticks, a + (b - a) / 4)
                  for a, b in windows)
     assert inside > 0, (f"no progress of another thread during {len(windows)} invokes of "
