@@ -92,7 +92,7 @@ constexpr int kIndirectMaxOutC = 64;
 constexpr int64_t kWinogradMaxBytesPerTile = 4096;
 constexpr int64_t kWinogradMinTilesPerRun = 16;
 constexpr int64_t kWinogradMaxPerRunInputBytes = int64_t{2} << 20;
-// Below this many int16 values one thread widens the padded copy.
+// Below this many values one thread writes a padded copy.
 constexpr size_t kMinParallelWidenValues = 32 * 1024;
 // Zero int16 values after the padded copy: a filter row run rounded up to a
 // k pair reads one value past the last pixel.
@@ -359,27 +359,41 @@ size_t ConvS8Kernel::PaddedImageBytes() const {
 // One image into the segmented path's padded copy, in the GEMM's A format:
 // input (iy, ix) at (iy + pad_top, ix + pad_left); the rest holds the input
 // zero point, which the folded bias cancels. Then zeros up to
-// PaddedImageBytes(): the last run's padding reads them.
+// PaddedImageBytes(): the last run's padding reads them. Large copies are
+// split by rows among the workers (a 224x224x3 stem's took as long as its
+// GEMM on one of two threads).
 template <typename T>
-void ConvS8Kernel::PadImage(const int8_t* image, T* dst) const {
+void ConvS8Kernel::PadImage(const int8_t* image, T* dst, ThreadPool* pool) const {
   const ConvGeometry& g = g_;
   const size_t C = g.in_c, row = static_cast<size_t>(padded_w_) * C;
   const T zp = Qs8GemmA<T>::From(static_cast<int8_t>(input_zero_point_));
   const int ix0 = std::max(0, -g.pad_left), ix1 = std::min(g.in_w, padded_w_ - g.pad_left);
-  for (int py = 0; py < padded_h_; ++py, dst += row) {
-    const int iy = py - g.pad_top;
-    if (iy < 0 || iy >= g.in_h || ix1 <= ix0) {
-      std::memset(dst, zp, row);
-      continue;
+  const auto rows = [&](int py0, int py1) {
+    for (int py = py0; py < py1; ++py) {
+      T* line = dst + py * row;
+      const int iy = py - g.pad_top;
+      if (iy < 0 || iy >= g.in_h || ix1 <= ix0) {
+        std::memset(line, zp, row);
+        continue;
+      }
+      const size_t left = static_cast<size_t>(ix0 + g.pad_left) * C;
+      const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
+      std::memset(line, zp, left);
+      Widen(image + (static_cast<size_t>(iy) * g.in_w + ix0) * C, static_cast<int>(inside),
+            line + left);
+      std::memset(line + left + inside, zp, row - left - inside);
     }
-    const size_t left = static_cast<size_t>(ix0 + g.pad_left) * C;
-    const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
-    std::memset(dst, zp, left);
-    Widen(image + (static_cast<size_t>(iy) * g.in_w + ix0) * C, static_cast<int>(inside),
-          dst + left);
-    std::memset(dst + left + inside, zp, row - left - inside);
+  };
+  const int workers = pool && padded_h_ * row >= kMinParallelWidenValues
+                          ? std::min(pool->num_threads(), padded_h_) : 1;
+  if (workers == 1) {
+    rows(0, padded_h_);
+  } else {
+    pool->ParallelFor(workers, [&](int w) {
+      rows(padded_h_ * w / workers, padded_h_ * (w + 1) / workers);
+    });
   }
-  std::memset(dst, 0, segment_kp_ - static_cast<size_t>(g.filter_w) * C);
+  std::memset(dst + padded_h_ * row, 0, segment_kp_ - static_cast<size_t>(g.filter_w) * C);
 }
 
 void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch,
@@ -389,7 +403,7 @@ void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* sc
   if (SegmentedU8()) {  // output pixels straight from the copy, one line per output row
     uint8_t* padded = scratch;
     for (int b = 0; b < g.batch; ++b) {
-      PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded);
+      PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded, pool);
       gemm_.RunSegmentedLines(g.out_h * g.out_w, padded, g.stride_w * C, g.out_w,
                               g.stride_h * pw * C, g.filter_h,
                               static_cast<size_t>(g.dilation_h) * pw * C,
@@ -400,7 +414,7 @@ void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* sc
   const int rows = static_cast<int>(SegmentedRows());
   int8_t* padded = reinterpret_cast<int8_t*>(scratch + gemm_.SegmentedScratchBytes(rows));
   for (int b = 0; b < g.batch; ++b) {
-    PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded);
+    PadImage(input + static_cast<size_t>(b) * g.in_h * g.in_w * C, padded, pool);
     int8_t* image_out = output + static_cast<size_t>(b) * g.out_h * g.out_w * N;
     gemm_.RunSegmented(
         rows, padded, C, g.filter_h, static_cast<size_t>(g.dilation_h) * pw * C,

@@ -61,7 +61,7 @@ class ConvS8Kernel {
   void WidenPaddedLines(const int8_t* input, int16_t* padded, int line0, int line1) const;
   void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
   template <typename T>
-  void PadImage(const int8_t* image, T* dst) const;
+  void PadImage(const int8_t* image, T* dst, ThreadPool* pool) const;
   void RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
   size_t SegmentedRows() const;
   size_t PaddedImageBytes() const;
