@@ -54,9 +54,11 @@ void BinaryQ8Kernel::InitChannelScaledMul(Isa isa) {
                      plan.stride_a[1] == 1;
   if (!a_row && !b_row) return;
 #ifdef PYRT_HAVE_X86_KERNELS
-  // AVX-512 rows take 16 lanes of the general form: as fast, so they stay.
-  if (IsaAtLeast(isa, Isa::kAvx2) && !IsaAtLeast(isa, Isa::kAvx512Vnni))
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
+    scaled_row_ = Qs8MulScaledRowAvx512;
+  } else if (IsaAtLeast(isa, Isa::kAvx2)) {
     scaled_row_ = Qs8MulScaledRowAvx2;
+  }
 #endif
   if (!scaled_row_) return;
   scaled_operand_ = a_row ? 1 : 2;

@@ -5,6 +5,8 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include "kernels/x86/avx512vnni/requant_avx512vnni.h"
 
 namespace pyrt {
@@ -185,6 +187,46 @@ void Qs8MulRowAvx512(const MulParams& p, const int8_t* a, int64_t sa, const int8
     MulRow<true>(p, a, sa, b, sb, out, n);
   } else {
     MulRow<false>(p, a, sa, b, sb, out, n);
+  }
+}
+
+
+void Qs8MulScaledRowAvx512(const MulParams& p, int32_t x_offset, const int8_t* x,
+                           const int32_t* y_high, const int32_t* y_low, int8_t* out, int64_t n) {
+  // Qs8MulScaledRowAvx2's identity (kernels/x86/avx2/qs8_vbinary_avx2.cc),
+  // 16 lanes wide: u = (x + o) * Yh + (((x + o) * Yl + 2^30) >> 20), then
+  // one shift by 11 + r with the rounding half and the sign folded in.
+  const int r = std::min(-p.output_shift, 17);
+  const __m512i off = _mm512_set1_epi32(x_offset);
+  const __m512i nudge = _mm512_set1_epi32(1 << 30);
+  const __m512i half = _mm512_set1_epi32(r > 0 ? (1 << (r - 1)) << 11 : 0);
+  const __m512i sign_step = _mm512_set1_epi32(r > 0 ? 1 << 11 : 0);
+  const __m128i shift = _mm_cvtsi32_si128(11 + r);
+  const __m512i zo = _mm512_set1_epi32(p.output_offset);
+  // Lanes past the mask are 0 and their entries are not read.
+  const auto sixteen = [&](int64_t i, __mmask16 mask) {
+    const __m512i t = _mm512_add_epi32(Load16(x + i, 1, mask), off);
+    const __m512i yl = _mm512_maskz_loadu_epi32(mask, y_low + i);
+    const __m512i yh = _mm512_maskz_loadu_epi32(mask, y_high + i);
+    const __m512i low = _mm512_srai_epi32(_mm512_add_epi32(_mm512_mullo_epi32(t, yl), nudge), 20);
+    const __m512i u = _mm512_add_epi32(_mm512_mullo_epi32(t, yh), low);
+    const __m512i up = _mm512_add_epi32(u, half);
+    const __m512i rounded = _mm512_mask_sub_epi32(up, _mm512_movepi32_mask(u), up, sign_step);
+    return _mm512_add_epi32(_mm512_sra_epi32(rounded, shift), zo);
+  };
+  const __m512i lo64 = _mm512_set1_epi8(static_cast<int8_t>(p.act_min));
+  const __m512i hi64 = _mm512_set1_epi8(static_cast<int8_t>(p.act_max));
+  int64_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512i v[4] = {sixteen(i, 0xFFFF), sixteen(i + 16, 0xFFFF), sixteen(i + 32, 0xFFFF),
+                          sixteen(i + 48, 0xFFFF)};
+    _mm512_storeu_si512(out + i, Narrow64(v, lo64, hi64));
+  }
+  const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
+  const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
+  for (; i < n; i += 16) {
+    const __mmask16 mask = n - i >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << (n - i)) - 1);
+    Store16(sixteen(i, mask), lo, hi, mask, out + i);
   }
 }
 

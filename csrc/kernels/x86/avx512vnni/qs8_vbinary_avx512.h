@@ -15,5 +15,9 @@ void Qs8AddSubRowAvx512(const AddSubParams& p, const int8_t* a, int64_t sa, cons
                         int64_t sb, int8_t* out, int64_t n);
 void Qs8MulRowAvx512(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b,
                      int64_t sb, int8_t* out, int64_t n);
+// Qs8MulScaledRowAvx2 (kernels/x86/avx2/qs8_vbinary_avx2.h) 16 lanes wide;
+// reads no entry of y_high / y_low past n.
+void Qs8MulScaledRowAvx512(const MulParams& p, int32_t x_offset, const int8_t* x,
+                           const int32_t* y_high, const int32_t* y_low, int8_t* out, int64_t n);
 
 }  // namespace pyrt
