@@ -31,12 +31,13 @@ struct DwTapOffsets {
   const int8_t* operator()(int t) const { return base + offset[t]; }
 };
 
-// Border pixels are handed over in batches of up to this many, from one row.
-constexpr int kDwBorderBatch = 8;
+// Border pixels are handed over in batches of up to this many, gathered
+// across rows (a row has only one or two on each side).
+constexpr int kDwBorderBatch = 16;
 
 // kMaxTaps: the microkernel's limit on filter_h * filter_w (checked by its
 // caller). border(const DwTapPointers* taps, Out* const* outs, int count):
-// `count` border pixels of one row (a batch lets a kernel load each channel
+// `count` border pixels, from one or more rows (a batch lets a kernel load each channel
 // group's weights once for all of them, as a run does). Out is int8_t, or
 // float for the hybrid kernel. run: see above.
 template <int kMaxTaps, typename Out, typename Border, typename Run>
@@ -92,8 +93,8 @@ inline void DwConvRowsBatched(const ConvGeometry& g, const int8_t* input, const 
       outs[pending++] = out;
       if (pending == kDwBorderBatch) flush();
     }
-    flush();
   }
+  flush();
 }
 
 // The same with border pixels one at a time: pixel(DwTapPointers, Out* out).
