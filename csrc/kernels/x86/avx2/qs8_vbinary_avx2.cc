@@ -2,10 +2,10 @@
 
 #include <immintrin.h>
 
-#include <algorithm>
 #include <cstring>
 
 #include "kernels/x86/avx2/requant_avx2.h"
+#include "kernels/x86/scaled_mul_rounding.h"
 
 namespace pyrt {
 namespace {
@@ -225,19 +225,13 @@ void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t
 
 void Qs8MulScaledRowAvx2(const MulParams& p, int32_t x_offset, const int8_t* x,
                          const int32_t* y_high, const int32_t* y_low, int8_t* out, int64_t n) {
-  // With Y = Yh * 2^20 + Yl (0 <= Yl < 2^20, |Yh| < 2^19) and |x + o| <= 255,
-  // the SRDHM floor(((x + o) * Y + 2^30) / 2^31) is
-  //   u = (x + o) * Yh + (((x + o) * Yl + 2^30) >> 20),  h = u >> 11,
-  // every term inside int32. The rounding shift by r folds into the same
-  // shift: (u + (2^(r-1) - [u < 0]) * 2^11) >> (11 + r) (h < 0 exactly when
-  // u < 0). |h| <= |(x + o) * (y + o')| < 2^16, so every r >= 17 rounds
-  // it to 0, as 17 does (which keeps the half inside int32).
-  const int r = std::min(-p.output_shift, 17);
+  // The identity and its constants: kernels/x86/scaled_mul_rounding.h.
+  const ScaledMulRounding rounding = ScaledMulRoundingOf(p);
   const __m256i off = _mm256_set1_epi32(x_offset);
   const __m256i nudge = _mm256_set1_epi32(1 << 30);
-  const __m256i half = _mm256_set1_epi32(r > 0 ? (1 << (r - 1)) << 11 : 0);
-  const __m256i sign_step = _mm256_set1_epi32(r > 0 ? 1 << 11 : 0);
-  const __m128i shift = _mm_cvtsi32_si128(11 + r);
+  const __m256i half = _mm256_set1_epi32(rounding.half);
+  const __m256i sign_step = _mm256_set1_epi32(rounding.sign_step);
+  const __m128i shift = _mm_cvtsi32_si128(rounding.shift);
   const __m256i zo = _mm256_set1_epi32(p.output_offset);
   const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
   const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));

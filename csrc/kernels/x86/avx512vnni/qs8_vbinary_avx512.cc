@@ -5,9 +5,8 @@
 
 #include <immintrin.h>
 
-#include <algorithm>
-
 #include "kernels/x86/avx512vnni/requant_avx512vnni.h"
+#include "kernels/x86/scaled_mul_rounding.h"
 
 namespace pyrt {
 namespace {
@@ -190,18 +189,15 @@ void Qs8MulRowAvx512(const MulParams& p, const int8_t* a, int64_t sa, const int8
   }
 }
 
-
 void Qs8MulScaledRowAvx512(const MulParams& p, int32_t x_offset, const int8_t* x,
                            const int32_t* y_high, const int32_t* y_low, int8_t* out, int64_t n) {
-  // Qs8MulScaledRowAvx2's identity (kernels/x86/avx2/qs8_vbinary_avx2.cc),
-  // 16 lanes wide: u = (x + o) * Yh + (((x + o) * Yl + 2^30) >> 20), then
-  // one shift by 11 + r with the rounding half and the sign folded in.
-  const int r = std::min(-p.output_shift, 17);
+  // The identity and its constants: kernels/x86/scaled_mul_rounding.h.
+  const ScaledMulRounding rounding = ScaledMulRoundingOf(p);
   const __m512i off = _mm512_set1_epi32(x_offset);
   const __m512i nudge = _mm512_set1_epi32(1 << 30);
-  const __m512i half = _mm512_set1_epi32(r > 0 ? (1 << (r - 1)) << 11 : 0);
-  const __m512i sign_step = _mm512_set1_epi32(r > 0 ? 1 << 11 : 0);
-  const __m128i shift = _mm_cvtsi32_si128(11 + r);
+  const __m512i half = _mm512_set1_epi32(rounding.half);
+  const __m512i sign_step = _mm512_set1_epi32(rounding.sign_step);
+  const __m128i shift = _mm_cvtsi32_si128(rounding.shift);
   const __m512i zo = _mm512_set1_epi32(p.output_offset);
   // Lanes past the mask are 0 and their entries are not read.
   const auto sixteen = [&](int64_t i, __mmask16 mask) {
