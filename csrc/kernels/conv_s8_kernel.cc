@@ -360,8 +360,8 @@ size_t ConvS8Kernel::PaddedImageBytes() const {
 // input (iy, ix) at (iy + pad_top, ix + pad_left); the rest holds the input
 // zero point, which the folded bias cancels. Then zeros up to
 // PaddedImageBytes(): the last run's padding reads them. Large copies are
-// split by rows among the workers (a 224x224x3 stem's took as long as its
-// GEMM on one of two threads).
+// split by rows among the workers (a 224x224x3 stem's copy had run on one
+// thread while the other waited).
 template <typename T>
 void ConvS8Kernel::PadImage(const int8_t* image, T* dst, ThreadPool* pool) const {
   const ConvGeometry& g = g_;
