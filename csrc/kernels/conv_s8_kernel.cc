@@ -609,7 +609,7 @@ void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
     RunSegmented(input, output, scratch, pool);
     return;
   }
-  if (ConvIsPointwise(g_) && gemm_.input() == Qs8GemmInput::kS8) {  // A is the input itself
+  if (ConvIsPointwise(g_) && gemm_.ReadsS8InPlace()) {  // A is the input itself
     gemm_.RunInPlace(M, input, static_cast<size_t>(g_.in_c), output,
                      static_cast<size_t>(g_.out_c), scratch, pool);
     return;

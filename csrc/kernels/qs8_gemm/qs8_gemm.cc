@@ -121,7 +121,8 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
   static const Qs8GemmConfig avx512vnni =
       DotProductU8Config(kQs8GemmAvx512VnniMr, kQs8GemmAvx512VnniNr,
                          Qs8Gemm8x32c4GemmlowpAvx512Vnni, Qs8Gemm8x32c4Fp64Avx512Vnni,
-                         Qs8Gemm8x32c4SegmentedGemmlowpAvx512Vnni);
+                         Qs8Gemm8x32c4SegmentedGemmlowpAvx512Vnni,
+                         Qs8Gemm8x32c4GemmlowpFlippedS8Avx512Vnni);
   static const Qs8GemmConfig avxvnni =
       DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr, Qs8Gemm6x16c4GemmlowpAvxVnni,
                          Qs8Gemm6x16c4Fp64AvxVnni, Qs8Gemm6x16c4SegmentedGemmlowpAvxVnni);
@@ -208,7 +209,9 @@ void PackedQs8Gemm::Init(const Qs8GemmConfig* config, Qs8Requant requant, int N,
   const bool gemmlowp = requant == Qs8Requant::kGemmlowp;
   ukernel_ = gemmlowp ? config_->gemmlowp : config_->fp64;
   ukernel_u8_ = gemmlowp ? config_->gemmlowp_u8 : config_->fp64_u8;
-  ukernel_s8_ = gemmlowp ? config_->gemmlowp_s8 : config_->fp64_s8;
+  ukernel_s8_ = gemmlowp ? (config_->input == Qs8GemmInput::kS8 ? config_->gemmlowp_s8
+                                                               : config_->gemmlowp_s8_flipped)
+                        : config_->fp64_s8;
   panels_s8_ = gemmlowp ? config_->gemmlowp_s8_panels : config_->fp64_s8_panels;
   igemm_ = gemmlowp ? config_->igemm_gemmlowp : nullptr;
   segmented_u8_ = gemmlowp && config_->mr <= kMaxSegmentedMr ? config_->segmented_gemmlowp_u8

@@ -106,7 +106,10 @@ class PackedQs8Gemm {
   void Run(int M, PackRows&& pack, int8_t* C, size_t ldc, uint8_t* scratch,
            ThreadPool* pool) const;
 
-  // The same for A read in place, input() kS8 only: row m at a + m * lda
+  // True when RunInPlace may be called: int8 A paths, and x + 128 paths
+  // with a kernel that flips the sign bits as it reads (gemmlowp only).
+  bool ReadsS8InPlace() const { return ukernel_s8_ != nullptr || panels_s8_ != nullptr; }
+  // The same for A read in place (ReadsS8InPlace()): row m at a + m * lda
   // (lda >= K). A row's bytes up to kp() are read (past K they meet zero
   // weights) where they lie inside A; the last rows, whose would not, are
   // copied.

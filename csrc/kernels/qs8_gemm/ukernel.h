@@ -111,6 +111,10 @@ struct Qs8GemmConfig {
   // kU8Offset128 paths:
   Qs8GemmU8Ukernel gemmlowp_u8 = nullptr, fp64_u8 = nullptr;
   Qs8GemmU8SegmentedUkernel segmented_gemmlowp_u8 = nullptr;  // optional
+  // Optional: the gemmlowp kernel on int8 A read in place, each broadcast
+  // quad's sign bits flipped (x ^ 0x80 is x + 128 as uint8), the same packed
+  // weights; RunInPlace then skips the copy into x + 128 rows.
+  Qs8GemmS8Ukernel gemmlowp_s8_flipped = nullptr;
   // kS8 paths: one-tile microkernels, or (when set, instead) panels kernels.
   Qs8GemmS8Ukernel gemmlowp_s8 = nullptr, fp64_s8 = nullptr;
   Qs8GemmS8PanelsKernel gemmlowp_s8_panels = nullptr, fp64_s8_panels = nullptr;
@@ -119,7 +123,8 @@ struct Qs8GemmConfig {
 // The table entry of a vpdpbusd path (x + 128 rows, k in quads).
 inline Qs8GemmConfig DotProductU8Config(int mr, int nr, Qs8GemmU8Ukernel gemmlowp,
                                         Qs8GemmU8Ukernel fp64,
-                                        Qs8GemmU8SegmentedUkernel segmented = nullptr) {
+                                        Qs8GemmU8SegmentedUkernel segmented = nullptr,
+                                        Qs8GemmS8Ukernel gemmlowp_s8_flipped = nullptr) {
   Qs8GemmConfig c;
   c.mr = mr;
   c.nr = nr;
@@ -128,6 +133,7 @@ inline Qs8GemmConfig DotProductU8Config(int mr, int nr, Qs8GemmU8Ukernel gemmlow
   c.gemmlowp_u8 = gemmlowp;
   c.fp64_u8 = fp64;
   c.segmented_gemmlowp_u8 = segmented;
+  c.gemmlowp_s8_flipped = gemmlowp_s8_flipped;
   return c;
 }
 

@@ -33,6 +33,7 @@ inline void Tile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_strid
 #pragma GCC unroll 8
     for (int r = 0; r < kRows; ++r) acc[r][v] = bias;
   }
+  const __m512i sign_bits = _mm512_set1_epi8(static_cast<char>(0x80));
   for (int s = 0; s < in.segments(); ++s) {
     const uint8_t* a[kRows];
 #pragma GCC unroll 8
@@ -43,7 +44,8 @@ inline void Tile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_strid
       for (int v = 0; v < kVecs; ++v) w[v] = _mm512_loadu_si512(b + 64 * v);
 #pragma GCC unroll 8
       for (int r = 0; r < kRows; ++r) {
-        const __m512i x = Broadcast4(a[r] + k);
+        __m512i x = Broadcast4(a[r] + k);
+        if constexpr (A::kFlipSign) x = _mm512_xor_si512(x, sign_bits);
 #pragma GCC unroll 2
         for (int v = 0; v < kVecs; ++v) DpbusdInPlace(acc[r][v], x, w[v]);
       }
@@ -110,6 +112,13 @@ void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, s
                                      const int8_t* b, int8_t* c, size_t c_stride,
                                      const Qs8GemmEpilogue& ep) {
   Gemmlowp(mr, nr, PlainRows{a, a_stride, kp}, b, c, c_stride, ep);
+}
+
+void Qs8Gemm8x32c4GemmlowpFlippedS8Avx512Vnni(int mr, int nr, int kp, const int8_t* a,
+                                              size_t a_stride, const int8_t* b, int8_t* c,
+                                              size_t c_stride, const Qs8GemmEpilogue& ep) {
+  Gemmlowp(mr, nr, FlippedS8Rows{reinterpret_cast<const uint8_t*>(a), a_stride, kp}, b, c,
+           c_stride, ep);
 }
 
 void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,

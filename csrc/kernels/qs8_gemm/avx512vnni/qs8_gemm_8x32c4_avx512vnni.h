@@ -16,6 +16,12 @@ void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, s
                                      const int8_t* b, int8_t* c, size_t c_stride,
                                      const Qs8GemmEpilogue& ep);
 
+// The gemmlowp kernel on int8 A (Qs8GemmS8Ukernel), read in place: each
+// broadcast quad's sign bits flipped gives the x + 128 the packed bias expects.
+void Qs8Gemm8x32c4GemmlowpFlippedS8Avx512Vnni(int mr, int nr, int kp, const int8_t* a,
+                                              size_t a_stride, const int8_t* b, int8_t* c,
+                                              size_t c_stride, const Qs8GemmEpilogue& ep);
+
 // Requantization in double with rounding half away from zero (the
 // FULLY_CONNECTED reference).
 void Qs8Gemm8x32c4Fp64Avx512Vnni(int mr, int nr, int kp, const uint8_t* a, size_t a_stride,
