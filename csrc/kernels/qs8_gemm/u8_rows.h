@@ -35,14 +35,8 @@ struct SegmentedRows {
 // Plain rows of the int8 values themselves (a pointwise convolution's input
 // read in place): the kernel flips each quad's sign bits, x ^ 0x80 being
 // x + 128 as uint8.
-struct FlippedS8Rows {
-  const uint8_t* a;
-  size_t a_stride;
-  int kp;
+struct FlippedS8Rows : PlainRows {
   static constexpr bool kFlipSign = true;
-  static constexpr int segments() { return 1; }
-  int segment_kp() const { return kp; }
-  const uint8_t* Run(int r, int) const { return a + r * a_stride; }
 };
 
 }  // namespace

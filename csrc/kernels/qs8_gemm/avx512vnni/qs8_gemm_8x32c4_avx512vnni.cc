@@ -117,7 +117,7 @@ void Qs8Gemm8x32c4GemmlowpAvx512Vnni(int mr, int nr, int kp, const uint8_t* a, s
 void Qs8Gemm8x32c4GemmlowpFlippedS8Avx512Vnni(int mr, int nr, int kp, const int8_t* a,
                                               size_t a_stride, const int8_t* b, int8_t* c,
                                               size_t c_stride, const Qs8GemmEpilogue& ep) {
-  Gemmlowp(mr, nr, FlippedS8Rows{reinterpret_cast<const uint8_t*>(a), a_stride, kp}, b, c,
+  Gemmlowp(mr, nr, FlippedS8Rows{{reinterpret_cast<const uint8_t*>(a), a_stride, kp}}, b, c,
            c_stride, ep);
 }
 
