@@ -30,6 +30,20 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 needs_simd = pytest.mark.skipif(not SIMD_ISAS, reason="no SIMD path on this CPU")
 
 
+def test_emulated_paths_are_named_and_have_no_peak():
+    """The PYRUNTIME_EMULATE_X86 test build (tools/sanitize_tests.sh) runs the
+    avxvnni / avx512vnni kernels as SIMD Everywhere code on any AVX2 CPU: it
+    says so, and refuses to time instructions it does not execute. In other
+    builds nothing is emulated."""
+    emulated = T.emulated_isas()
+    assert set(emulated) <= {"avxvnni", "avx512vnni"}
+    assert set(emulated) <= set(pyruntime.cpu_paths())
+    assert ("emulated" in T.cpu_features()) == bool(emulated)
+    for isa in emulated:
+        with pytest.raises(ValueError, match="emulated"):
+            T.peak_macs(isa, 0.01)
+
+
 def requant_params(rng, n, extreme=False):
     """Per-channel Q31 multipliers and shifts; `extreme` mixes in the edges.
     Otherwise half the draws have every shift in [-23, -1], as real layers do,

@@ -36,6 +36,7 @@ struct CpuFeatures {
   bool amx_int8 = false;    // AMX-TILE + AMX-INT8 on the CPU, tile state in XCR0
   bool amx_granted = false; // and the OS let this process use the tile data
   bool asimd = false, asimddp = false, i8mm = false;  // AArch64
+  bool emulated_x86 = false;  // the emulated test build's avxvnni / avx512vnni paths
 };
 
 #ifdef PYRT_X86
@@ -92,6 +93,15 @@ CpuFeatures Detect() {
   f.amx_int8 = ((d >> 24) & 1) && ((d >> 25) & 1) && tile_state;
 #ifdef PYRT_HAVE_AMX_KERNELS  // no need to ask when this build cannot use it
   f.amx_granted = f.amx_int8 && RequestTileData();
+#endif
+#ifdef PYRT_EMULATED_X86_PATHS
+  // The emulated test build (CMake PYRUNTIME_EMULATE_X86): its avxvnni and
+  // avx512* kernels are AVX2 + FMA code, so any such CPU runs those paths.
+  if (f.avx2 && f.fma) {
+    f.emulated_x86 = true;
+    f.avxvnni = f.avx512f = f.avx512bw = f.avx512vl = f.avx512dq = f.avx512vnni = true;
+    f.avx512vbmi = true;
+  }
 #endif
   return f;
 }
@@ -178,6 +188,10 @@ std::vector<Isa> CpuPaths() {
 
 bool CpuHasAvx512Vbmi() { return Features().avx512vbmi; }
 
+bool IsaEmulated(Isa isa) {
+  return Features().emulated_x86 && (isa == Isa::kAvxVnni || isa == Isa::kAvx512Vnni);
+}
+
 Isa BestIsa() {
   static const Isa best = CpuPaths().front();
   return best;
@@ -225,6 +239,7 @@ std::string CpuFeatureSummary() {
   add(f.asimd, "asimd");
   add(f.asimddp, "asimddp");
   add(f.i8mm, "i8mm");
+  add(f.emulated_x86, "(avxvnni, avx512*: emulated on avx2 by this test build)");
   return s.empty() ? "none" : s;
 }
 

@@ -62,6 +62,11 @@ Isa BestIsa();
 // Zen 4; not Cascade Lake).
 bool CpuHasAvx512Vbmi();
 
+// True when this build runs `isa` as emulated code: the test build of CMake
+// option PYRUNTIME_EMULATE_X86 (avxvnni and avx512vnni through SIMD
+// Everywhere on AVX2), which offers those paths on CPUs without the units.
+bool IsaEmulated(Isa isa);
+
 // The path named by `name` (an IsaName; nullptr or "" = best).
 // Throws UsageError for unknown names and paths this CPU cannot run.
 Isa ResolveIsa(const char* name);

@@ -806,6 +806,12 @@ PYBIND11_MODULE(_testing, t) {
     for (Isa i : CpuPaths()) names.insert(names.begin(), IsaName(i));
     return names;
   });
+  t.def("emulated_isas", [] {  // paths this build runs as emulated code (best first)
+    std::vector<std::string> names;
+    for (Isa i : CpuPaths())
+      if (IsaEmulated(i)) names.push_back(IsaName(i));
+    return names;
+  });
   t.def("cpu_features", &CpuFeatureSummary);
   t.def(
       "peak_macs",

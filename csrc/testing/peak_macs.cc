@@ -54,6 +54,8 @@ int32_t ScalarLoop(int64_t iterations) {
 std::vector<PeakMacs> MeasurePeakMacs(Isa isa, double seconds) {
   if (!IsaAvailable(isa)) throw UsageError(StrCat("ISA ", IsaName(isa), " is not available here"));
   if (!(seconds > 0 && seconds <= 60)) throw UsageError("seconds must be in (0, 60]");
+  if (IsaEmulated(isa))  // the loops are the real instructions
+    throw UsageError(StrCat("ISA ", IsaName(isa), " is emulated by this build: no peak to measure"));
   switch (isa) {
     case Isa::kReference:
       return {{"scalar imul", MacsPerSecond(ScalarLoop, 8, seconds)}};

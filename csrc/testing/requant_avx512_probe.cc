@@ -1,9 +1,12 @@
 // Test entry: the AVX-512 requantization forms on raw int32 sums, so their
 // results can be compared with the reference before any narrowing to int8.
 // Built for the test module with the avx512vnni path's instructions enabled
-// here (pragma); call only when the CPU has them.
+// here (pragma; in the emulated build, csrc/testing/x86_on_simde.h instead);
+// call only when the avx512vnni path is available.
 #if defined(__x86_64__)
+#ifndef PYRT_EMULATE_X86
 #pragma GCC target("avx2,fma,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")
+#endif
 #include "testing/requant_probe.h"
 
 #include <immintrin.h>

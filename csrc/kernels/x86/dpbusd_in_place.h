@@ -12,6 +12,11 @@
 namespace pyrt {
 namespace {
 
+#if defined(PYRT_EMULATE_X86)
+// The emulated build (csrc/testing/x86_on_simde.h): SIMD Everywhere's form.
+inline void DpbusdInPlace(__m512i& acc, __m512i x, __m512i w) { acc = _mm512_dpbusd_epi32(acc, x, w); }
+inline void DpbusdInPlace(__m256i& acc, __m256i x, __m256i w) { acc = _mm256_dpbusd_epi32(acc, x, w); }
+#else
 #ifdef __AVX512VNNI__
 inline void DpbusdInPlace(__m512i& acc, __m512i x, __m512i w) {
   asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w));
@@ -24,6 +29,7 @@ inline void DpbusdInPlace(__m256i& acc, __m256i x, __m256i w) {
   asm("%{vex%} vpdpbusd %2, %1, %0" : "+x"(acc) : "x"(x), "x"(w));
 }
 #endif
+#endif  // PYRT_EMULATE_X86
 
 }  // namespace
 }  // namespace pyrt
