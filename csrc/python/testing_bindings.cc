@@ -467,7 +467,8 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
   if (path == "avxvnni")
     config = DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr,
                                 Qs8Gemm6x16c4GemmlowpAvxVnniEmulated,
-                                Qs8Gemm6x16c4Fp64AvxVnniEmulated);
+                                Qs8Gemm6x16c4Fp64AvxVnniEmulated, nullptr,
+                                Qs8Gemm6x16c4GemmlowpFlippedS8AvxVnniEmulated);
   if (path == "amx") {
     if (!IsaAvailable(Isa::kAvx512Vnni))
       throw UsageError("emulated_qs8_gemm: the emulated amx kernels need avx512vnni (epilogue)");
@@ -477,8 +478,6 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
   if (num_threads < 1) throw UsageError("emulated_qs8_gemm: num_threads >= 1 expected");
   if (!config.gemmlowp_u8 && !config.gemmlowp_s8 && !config.gemmlowp_s8_panels)
     throw UsageError("emulated_qs8_gemm: no emulated path " + path);
-  if (in_place && config.input != Qs8GemmInput::kS8)
-    throw UsageError("emulated_qs8_gemm: in_place needs a path that reads int8 A");
   // The bias folded with the input zero point, as the ops do.
   std::vector<int32_t> folded(bias.data(), bias.data() + N);
   for (int n = 0; n < N; ++n) {
@@ -498,6 +497,8 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
   ThreadPool pool(num_threads);
   PackedQs8Gemm gemm;
   gemm.Init(&config, fp64 ? Qs8Requant::kFp64 : Qs8Requant::kGemmlowp, N, K, b.data(), p);
+  if (in_place && !gemm.ReadsS8InPlace())
+    throw UsageError("emulated_qs8_gemm: in_place needs a path that reads int8 A");
   std::vector<uint8_t> scratch(gemm.ScratchBytes(M));
   py::array_t<int8_t> out({M, N});
   const int kp = gemm.kp();

@@ -125,7 +125,8 @@ const Qs8GemmConfig* Qs8GemmConfigFor(Isa isa, int rows) {
                          Qs8Gemm8x32c4GemmlowpFlippedS8Avx512Vnni);
   static const Qs8GemmConfig avxvnni =
       DotProductU8Config(kQs8GemmAvxVnniMr, kQs8GemmAvxVnniNr, Qs8Gemm6x16c4GemmlowpAvxVnni,
-                         Qs8Gemm6x16c4Fp64AvxVnni, Qs8Gemm6x16c4SegmentedGemmlowpAvxVnni);
+                         Qs8Gemm6x16c4Fp64AvxVnni, Qs8Gemm6x16c4SegmentedGemmlowpAvxVnni,
+                         Qs8Gemm6x16c4GemmlowpFlippedS8AvxVnni);
   // (A build whose compiler lacks AMX has no such kernels; its table keeps
   // the entry empty, which the test module's override can still fill.)
 #ifdef PYRT_HAVE_AMX_KERNELS

@@ -34,14 +34,17 @@ inline __m256i Broadcast4(const uint8_t* p) {
   return _mm256_set1_epi32(v);
 }
 
-// kRows x 16 tile; the panel is [kp / 4][16][4].
+// kRows x 16 tile; the panel is [kp / 4][16][4]. Never inlined: inlined
+// into the exported kernels (all six row counts, each requantization form),
+// GCC kept the 12 sums on the stack, 2 stack moves per vpdpbusd.
 template <int kRows, typename Requant, typename A>
-inline void Tile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
+[[gnu::noinline]] void Tile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_stride,
                  const Qs8GemmEpilogue& ep) {
   // Fully unrolled over rows so the sums stay in registers.
   __m256i acc[kRows][2];
 #pragma GCC unroll 6
   for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  const __m256i sign_bits = _mm256_set1_epi8(static_cast<char>(0x80));
   for (int s = 0; s < in.segments(); ++s) {
     const uint8_t* a[kRows];
 #pragma GCC unroll 6
@@ -51,7 +54,8 @@ inline void Tile(int nr, const A& in, const int8_t* b, int8_t* c, size_t c_strid
       const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32));
 #pragma GCC unroll 6
       for (int r = 0; r < kRows; ++r) {
-        const __m256i x = Broadcast4(a[r] + k);
+        __m256i x = Broadcast4(a[r] + k);
+        if constexpr (A::kFlipSign) x = _mm256_xor_si256(x, sign_bits);  // int8 x -> x + 128
         Dpbusd(acc[r][0], x, w0);
         Dpbusd(acc[r][1], x, w1);
       }
@@ -83,6 +87,15 @@ void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4GemmlowpAvxVnni)(int mr, int nr, int kp, con
                                                     size_t c_stride, const Qs8GemmEpilogue& ep) {
   WithGemmlowpRequant8(ep, [&](auto form) {
     Gemm<typename decltype(form)::type>(mr, nr, PlainRows{a, a_stride, kp}, b, c, c_stride, ep);
+  });
+}
+
+void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4GemmlowpFlippedS8AvxVnni)(int mr, int nr, int kp, const int8_t* a,
+                                                             size_t a_stride, const int8_t* b, int8_t* c,
+                                                             size_t c_stride, const Qs8GemmEpilogue& ep) {
+  const FlippedS8Rows in{{reinterpret_cast<const uint8_t*>(a), a_stride, kp}};
+  WithGemmlowpRequant8(ep, [&](auto form) {
+    Gemm<typename decltype(form)::type>(mr, nr, in, b, c, c_stride, ep);
   });
 }
 

@@ -27,6 +27,12 @@ void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4GemmlowpAvxVnni)(int mr, int nr, int kp, con
                                                     size_t a_stride, const int8_t* b, int8_t* c,
                                                     size_t c_stride, const Qs8GemmEpilogue& ep);
 
+// The gemmlowp kernel reading int8 A in place (pointwise convolutions): each
+// broadcast quad's sign bits flipped, x ^ 0x80 being the x + 128 it expects.
+void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4GemmlowpFlippedS8AvxVnni)(int mr, int nr, int kp, const int8_t* a,
+                                                             size_t a_stride, const int8_t* b, int8_t* c,
+                                                             size_t c_stride, const Qs8GemmEpilogue& ep);
+
 // Requantization in double with rounding half away from zero (the
 // FULLY_CONNECTED reference).
 void PYRT_AVXVNNI_NAME(Qs8Gemm6x16c4Fp64AvxVnni)(int mr, int nr, int kp, const uint8_t* a,
