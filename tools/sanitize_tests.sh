@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the extension with AddressSanitizer + UndefinedBehaviorSanitizer
 # (CMake option PYRUNTIME_SANITIZE; on x86 with the AVX-512 / AVX-VNNI kernels
-# emulated, see below) and runs the tests that exercise the C++ core against it. Any ASan report or UB aborts the process and fails the run.
+# emulated, see below) and runs the tests that exercise the C++ core against
+# it. Any ASan report or UB aborts the process and fails the run.
 #
 #   tools/sanitize_tests.sh                 # the C++-heavy test files (list below)
 #   tools/sanitize_tests.sh tests/test_x.py # other tests (pytest arguments)

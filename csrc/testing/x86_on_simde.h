@@ -60,13 +60,20 @@ inline simde__m512i mm512_sra_epi32(simde__m512i a, simde__m128i count) {
   return a;
 }
 
-// VCVTDQ2PD (exact).
+// Lane-wise conversion by C++'s rules: exact for the widenings below, modulo
+// 2^8 for the unsigned narrowing (VPMOVDB).
+template <typename From, typename To, int kLanes>
+inline void ConvertLanes(const void* in, void* out) {
+  Lanes<From, kLanes> x(in);
+  Lanes<To, kLanes> r;
+  for (int i = 0; i < kLanes; ++i) r.v[i] = static_cast<To>(x.v[i]);
+  r.To(out);
+}
+
+// VCVTDQ2PD.
 inline simde__m512d mm512_cvtepi32_pd(simde__m256i a) {
-  Lanes<int32_t, 8> in(&a);
-  Lanes<double, 8> out;
-  for (int i = 0; i < 8; ++i) out.v[i] = in.v[i];
   simde__m512d r;
-  out.To(&r);
+  ConvertLanes<int32_t, double, 8>(&a, &r);
   return r;
 }
 
@@ -101,21 +108,15 @@ inline simde__m512d mm512_roundscale_pd(simde__m512d a, int imm) {
 // VPMOVSXBD / VPMOVZXBD.
 template <typename Byte>
 inline simde__m512i Widen16Bytes(simde__m128i a) {
-  Lanes<Byte, 16> in(&a);
-  Lanes<int32_t, 16> out;
-  for (int i = 0; i < 16; ++i) out.v[i] = in.v[i];
   simde__m512i r;
-  out.To(&r);
+  ConvertLanes<Byte, int32_t, 16>(&a, &r);
   return r;
 }
 
 // VPMOVDB: truncation to the low byte of each lane.
 inline simde__m128i mm512_cvtepi32_epi8(simde__m512i a) {
-  Lanes<uint32_t, 16> in(&a);
-  Lanes<uint8_t, 16> out;
-  for (int i = 0; i < 16; ++i) out.v[i] = static_cast<uint8_t>(in.v[i] & 0xff);
   simde__m128i r;
-  out.To(&r);
+  ConvertLanes<uint32_t, uint8_t, 16>(&a, &r);
   return r;
 }
 
