@@ -145,26 +145,11 @@ inline simde__m256i mm512_cvttpd_epi32(simde__m512d a) {
 // Masked loads and stores touch only the selected elements (the hardware
 // does not fault on the others; the kernels rely on that at tails). Vector
 // types are never template arguments here (GCC drops their attributes).
-inline void MaskzLoad(void* out, int lanes, size_t lane_bytes, uint64_t k, const void* p) {
-  auto* dst = static_cast<unsigned char*>(out);
-  const auto* src = static_cast<const unsigned char*>(p);
-  std::memset(dst, 0, lanes * lane_bytes);
+inline void CopySelectedLanes(void* dst, const void* src, int lanes, size_t lane_bytes, uint64_t k) {
+  auto* d = static_cast<unsigned char*>(dst);
+  const auto* s = static_cast<const unsigned char*>(src);
   for (int i = 0; i < lanes; ++i)
-    if ((k >> i) & 1) std::memcpy(dst + i * lane_bytes, src + i * lane_bytes, lane_bytes);
-}
-
-inline void MaskLoad(void* inout, int lanes, size_t lane_bytes, uint64_t k, const void* p) {
-  auto* dst = static_cast<unsigned char*>(inout);
-  const auto* src = static_cast<const unsigned char*>(p);
-  for (int i = 0; i < lanes; ++i)
-    if ((k >> i) & 1) std::memcpy(dst + i * lane_bytes, src + i * lane_bytes, lane_bytes);
-}
-
-inline void MaskStore(void* p, uint64_t k, const void* in, int lanes, size_t lane_bytes) {
-  auto* dst = static_cast<unsigned char*>(p);
-  const auto* src = static_cast<const unsigned char*>(in);
-  for (int i = 0; i < lanes; ++i)
-    if ((k >> i) & 1) std::memcpy(dst + i * lane_bytes, src + i * lane_bytes, lane_bytes);
+    if ((k >> i) & 1) std::memcpy(d + i * lane_bytes, s + i * lane_bytes, lane_bytes);
 }
 
 }  // namespace pyrt_emu
@@ -174,15 +159,16 @@ inline void MaskStore(void* p, uint64_t k, const void* in, int lanes, size_t lan
 #define PYRT_EMU_MASKED_LOAD_STORE(prefix, suffix, vec, lanes, lane_bytes, mask)        \
   inline vec pyrt_emu_##prefix##_maskz_loadu_##suffix(mask k, const void* p) {          \
     vec r;                                                                               \
-    pyrt_emu::MaskzLoad(&r, lanes, lane_bytes, k, p);                                    \
+    std::memset(&r, 0, sizeof(r));                                                       \
+    pyrt_emu::CopySelectedLanes(&r, p, lanes, lane_bytes, k);                            \
     return r;                                                                            \
   }                                                                                      \
   inline vec pyrt_emu_##prefix##_mask_loadu_##suffix(vec src, mask k, const void* p) {  \
-    pyrt_emu::MaskLoad(&src, lanes, lane_bytes, k, p);                                   \
+    pyrt_emu::CopySelectedLanes(&src, p, lanes, lane_bytes, k);                          \
     return src;                                                                          \
   }                                                                                      \
   inline void pyrt_emu_##prefix##_mask_storeu_##suffix(void* p, mask k, vec a) {        \
-    pyrt_emu::MaskStore(p, k, &a, lanes, lane_bytes);                                    \
+    pyrt_emu::CopySelectedLanes(p, &a, lanes, lane_bytes, k);                            \
   }
 PYRT_EMU_MASKED_LOAD_STORE(mm, epi8, simde__m128i, 16, 1, simde__mmask16)
 PYRT_EMU_MASKED_LOAD_STORE(mm256, epi8, simde__m256i, 32, 1, simde__mmask32)
