@@ -1,6 +1,7 @@
 """Real models (tests/real_models.py) against LiteRT, per model and kind.
 
-int8: bit-exact against BUILTIN_REF on random full-range inputs. float32:
+int8: bit-exact against BUILTIN_REF on random full-range inputs, on every
+kernel path this CPU runs (pyruntime.cpu_paths(), forced with PYRUNTIME_ISA). float32:
 the float oracle (model_kinds.float_oracle) against BUILTIN_REF, bounds from
 LiteRT default's own errors on the same inputs (relative RMS and max).
 A model/kind TensorFlow cannot convert is listed in CONVERTER_FAILURES with
@@ -48,7 +49,7 @@ def _model(name, kind):
 
 
 def _check_int8(path):
-    refs = assert_bit_exact(path, seeds=SEEDS)
+    refs = assert_bit_exact(path, seeds=SEEDS, num_threads=2)
     # The comparison means something only if the output depends on the input.
     assert refs[0][0].tobytes() != refs[1][0].tobytes(), f"{path.name}: constant output"
 
@@ -67,6 +68,17 @@ def test_real_model(name, kind):
     if path is None:
         return
     (_check_int8 if kind == "int8" else _check_float32)(path)
+
+
+@pytest.mark.parametrize("isa", [p for p in pyruntime.cpu_paths() if p != pyruntime.cpu_paths()[0]])
+@pytest.mark.parametrize("name", rm.MODEL_NAMES)
+def test_int8_real_model_on_other_paths(monkeypatch, name, isa):
+    """The int8 check of test_real_model (which runs the best path) on each
+    other path."""
+    monkeypatch.setenv("PYRUNTIME_ISA", isa)
+    path = _model(name, "int8")
+    if path is not None:
+        _check_int8(path)
 
 
 @pytest.mark.parametrize("name", sorted(KEY_OPS))
