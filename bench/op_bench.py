@@ -85,10 +85,15 @@ def make_runners(path: Path, threads: int, isas):
     details = lite.get_input_details()
     xs = random_inputs(details)
 
+    outputs = [d["index"] for d in lite.get_output_details()]
+
+    # Inputs in, outputs out, as pyruntime's run() does (a one-op model's
+    # output can be megabytes: leaving out its copy favoured LiteRT).
     def run_lite():
         for d, x in zip(details, xs):
             lite.set_tensor(d["index"], x)
         lite.invoke()
+        return [lite.get_tensor(i) for i in outputs]
 
     runners["xnnpack"] = run_lite
     return runners
