@@ -298,18 +298,33 @@ void PackedQs8Gemm::PackRequant(Qs8Requant requant, const Qs8RequantParams& p,
 
 namespace {
 
+// Calls tile(r, count) for tiles of at most mr rows covering [0, rows): mr
+// rows each and a shorter last one, or (even) as many tiles of even sizes
+// (Qs8GemmConfig::even_row_tiles).
+template <typename Tile>
+inline void ForEachRowTile(int rows, int mr, bool even, Tile&& tile) {
+  const int tiles = (rows + mr - 1) / mr;
+  if (tiles <= 0) return;
+  const int base = even ? rows / tiles : mr;
+  const int longer = even ? rows % tiles : 0;  // tiles with base + 1 rows
+  for (int t = 0, r = 0; t < tiles; ++t) {
+    const int count = std::min(base + (t < longer ? 1 : 0), rows - r);
+    tile(r, count);
+    r += count;
+  }
+}
+
 template <typename T, typename Ukernel>
-void RunPanelsWith(Ukernel ukernel, int mr_max, int nr_max, int N, int kp, const int8_t* packed,
-                   size_t panel_bytes, const Qs8GemmEpilogue& out, int rows, const T* a,
-                   size_t lda, int p0, int p1, int8_t* c, size_t ldc) {
+void RunPanelsWith(Ukernel ukernel, int mr_max, bool even_tiles, int nr_max, int N, int kp,
+                   const int8_t* packed, size_t panel_bytes, const Qs8GemmEpilogue& out, int rows,
+                   const T* a, size_t lda, int p0, int p1, int8_t* c, size_t ldc) {
   for (int p = p0; p < p1; ++p) {
     const int n0 = p * nr_max, nr = std::min(nr_max, N - n0);
     const int8_t* b = packed + static_cast<size_t>(p) * panel_bytes;
     const Qs8GemmEpilogue ep = RequantView(out, b + static_cast<size_t>(kp) * nr_max, nr_max);
-    for (int r = 0; r < rows; r += mr_max) {
-      ukernel(std::min(mr_max, rows - r), nr, kp, a + static_cast<size_t>(r) * lda, lda, b,
-              c + r * ldc + n0, ldc, ep);
-    }
+    ForEachRowTile(rows, mr_max, even_tiles, [&](int r, int count) {
+      ukernel(count, nr, kp, a + static_cast<size_t>(r) * lda, lda, b, c + r * ldc + n0, ldc, ep);
+    });
   }
 }
 
@@ -323,17 +338,16 @@ void PackedQs8Gemm::RunIndirectPanels(int rows, const int16_t* const* a, int seg
     const int n0 = p * nr_, nr = std::min(nr_, N_ - n0);
     const int8_t* b = b_.get() + static_cast<size_t>(p) * panel_bytes_;
     const Qs8GemmEpilogue ep = RequantView(out_, b + static_cast<size_t>(kp_) * nr_, nr_);
-    for (int r = 0; r < rows; r += mr_) {
-      igemm_(std::min(mr_, rows - r), nr, segments, segment_kp, segment_stride, a + r, b,
-             c + r * ldc + n0, ldc, ep);
-    }
+    ForEachRowTile(rows, mr_, config_->even_row_tiles, [&](int r, int count) {
+      igemm_(count, nr, segments, segment_kp, segment_stride, a + r, b, c + r * ldc + n0, ldc, ep);
+    });
   }
 }
 
 void PackedQs8Gemm::RunPanels(int rows, const uint8_t* a, size_t lda, int p0, int p1, int8_t* c,
                               size_t ldc) const {
-  RunPanelsWith(ukernel_u8_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, lda, p0, p1,
-                c, ldc);
+  RunPanelsWith(ukernel_u8_, mr_, config_->even_row_tiles, nr_, N_, kp_, b_.get(), panel_bytes_,
+                out_, rows, a, lda, p0, p1, c, ldc);
 }
 
 void PackedQs8Gemm::RunPanels(int rows, const int8_t* a, size_t lda, int p0, int p1, int8_t* c,
@@ -343,14 +357,14 @@ void PackedQs8Gemm::RunPanels(int rows, const int8_t* a, size_t lda, int p0, int
     panels_s8_(args, rows, a, lda, 1, 0, p0, p1, c, ldc);
     return;
   }
-  RunPanelsWith(ukernel_s8_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, lda, p0, p1,
-                c, ldc);
+  RunPanelsWith(ukernel_s8_, mr_, config_->even_row_tiles, nr_, N_, kp_, b_.get(), panel_bytes_,
+                out_, rows, a, lda, p0, p1, c, ldc);
 }
 
 void PackedQs8Gemm::RunPanels(int rows, const int16_t* a, size_t lda, int p0, int p1, int8_t* c,
                               size_t ldc) const {
-  RunPanelsWith(ukernel_, mr_, nr_, N_, kp_, b_.get(), panel_bytes_, out_, rows, a, lda, p0, p1, c,
-                ldc);
+  RunPanelsWith(ukernel_, mr_, config_->even_row_tiles, nr_, N_, kp_, b_.get(), panel_bytes_,
+                out_, rows, a, lda, p0, p1, c, ldc);
 }
 
 void PackedQs8Gemm::RunSegmentedLines(int M, const uint8_t* a, size_t lda, int width,
@@ -367,8 +381,7 @@ void PackedQs8Gemm::RunSegmentedLines(int M, const uint8_t* a, size_t lda, int w
           // Row pointers tile by tile, stepping along the lines (tiles
           // cross them: whole mr-row tiles on 7-pixel rows too).
           int line = m0 / width, x = m0 % width;
-          for (int r = 0; r < count; r += mr_) {
-            const int rows = std::min(mr_, count - r);
+          ForEachRowTile(count, mr_, config_->even_row_tiles, [&](int r, int rows) {
             const uint8_t* tile[kMaxSegmentedMr];
             for (int i = 0; i < rows; ++i) {
               tile[i] = a + line * line_stride + x * lda;
@@ -376,7 +389,7 @@ void PackedQs8Gemm::RunSegmentedLines(int M, const uint8_t* a, size_t lda, int w
             }
             segmented_u8_(rows, nr, segments, segment_kp, segment_stride, tile, b,
                           C + static_cast<size_t>(m0 + r) * ldc + n0, ldc, ep);
-          }
+          });
         }
       },
       nullptr, pool, SegmentedBlockRows(M));
