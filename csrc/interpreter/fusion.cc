@@ -20,17 +20,29 @@ bool MulOfTable(const Op& mul, const int8_t* f_lut, int f_side, int8_t lut[256])
   return true;
 }
 
-// [top, bottom, left, right] of a PAD op that pads a 4-D float32 tensor
-// with zeros along height and width only, or false.
-bool SpatialZeroPad(const Op& pad, const std::vector<Tensor>& tensors, int32_t pads[4]) {
+// [top, bottom, left, right] of a PAD op that pads a 4-D tensor along height
+// and width only, with what a conv's padding stands for: zeros (float32), or
+// (int8) the zero point the input and output share, or false. The int8
+// PAD fills with its output's zero point (TFLite's pad.cc), which is the
+// conv's input zero point, and the fused conv reads the PAD's input with
+// the same quantization.
+bool SpatialConvPad(const Op& pad, const std::vector<Tensor>& tensors, int32_t pads[4]) {
   const OpDesc& d = pad.desc();
   if (d.builtin_code != kOpPad || d.inputs.size() != 2 || d.outputs.size() != 1) return false;
   const Tensor& in = tensors[d.inputs[0]];
+  const Tensor& out = tensors[d.outputs[0]];
   const Tensor& paddings = tensors[d.inputs[1]];
-  if (in.dtype != DType::kFloat32 || in.rank() != 4 || !paddings.is_constant ||
+  if (in.rank() != 4 || in.dtype != out.dtype || !paddings.is_constant ||
       (paddings.dtype != DType::kInt32 && paddings.dtype != DType::kInt64) ||
       paddings.num_elements() != 8)
     return false;
+  if (in.dtype == DType::kInt8) {
+    if (in.quant.per_channel() || out.quant.per_channel() || in.scale() != out.scale() ||
+        in.zero_point() != out.zero_point())
+      return false;
+  } else if (in.dtype != DType::kFloat32) {
+    return false;
+  }
   const std::vector<int64_t> p = ReadConstantIndices(paddings, pad.label(), "paddings");
   if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) return false;
   for (int i = 0; i < 4; ++i) {
@@ -71,8 +83,9 @@ void DropRemoved(std::vector<Op*>& ops, const std::vector<bool>& removed) {
   ops.resize(kept);
 }
 
-void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
-                        const std::vector<int32_t>& keep, Isa isa, FusedOps* fused) {
+void FusePadIntoConv(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
+                     const std::vector<int32_t>& keep, bool float_convs, Isa isa,
+                     FusedOps* fused) {
   std::vector<int> consumers, producer;
   CountUses(ops, tensors.size(), keep, &consumers, &producer);
   std::vector<bool> removed(ops.size(), false);
@@ -82,11 +95,14 @@ void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
     if ((d.builtin_code != kOpConv2D && !depthwise) || d.inputs.size() < 2) continue;
     const int32_t padded = d.inputs[0];
     if (padded < 0 || producer[padded] < 0 || consumers[padded] != 1) continue;
-    // Float filters only: a float input with int8 weights is a hybrid conv.
-    if (d.inputs[1] < 0 || tensors[d.inputs[1]].dtype != DType::kFloat32) continue;
+    // The filter's type as the input's: a float input with int8 weights is
+    // a hybrid conv, an int16 one a 16x8 conv.
+    const DType type = tensors[padded].dtype;
+    if (d.inputs[1] < 0 || tensors[d.inputs[1]].dtype != type) continue;
+    if (type == DType::kFloat32 ? !float_convs : type != DType::kInt8) continue;
     const Op& pad = *ops[producer[padded]];
     int32_t pads[4];
-    if (removed[producer[padded]] || !SpatialZeroPad(pad, tensors, pads)) continue;
+    if (removed[producer[padded]] || !SpatialConvPad(pad, tensors, pads)) continue;
     auto desc = std::make_unique<OpDesc>(d);
     desc->name = pad.desc().name + "+" + d.name;
     desc->inputs[0] = pad.desc().inputs[0];
@@ -95,7 +111,12 @@ void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
     o.fused_pad_left = pads[2], o.fused_pad_right = pads[3];
     std::vector<Tensor*> ins;
     for (int32_t t : desc->inputs) ins.push_back(t >= 0 ? &tensors[t] : nullptr);
-    std::unique_ptr<Op> op = depthwise ? MakeDepthwiseConv2DF32() : MakeConv2DF32();
+    std::unique_ptr<Op> op;
+    if (type == DType::kFloat32) {
+      op = depthwise ? MakeDepthwiseConv2DF32() : MakeConv2DF32();
+    } else {
+      op = depthwise ? MakeDepthwiseConv2D() : MakeConv2D();
+    }
     removed[producer[padded]] = true;
     ops[s] = fused->Add(std::move(desc), std::move(op), ins, {&tensors[d.outputs[0]]}, isa);
   }

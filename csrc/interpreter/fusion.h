@@ -41,12 +41,15 @@ void DropRemoved(std::vector<Op*>& ops, const std::vector<bool>& removed);
 void FuseElementwiseS8(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
                        const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
 
-// PAD (zeros, height and width only) feeding only a float32 CONV_2D or
+// PAD (height and width only) feeding only an int8 or float32 CONV_2D or
 // DEPTHWISE_CONV_2D becomes that conv with the padding added to its window
 // (ConvOptions::fused_pad_*), as XNNPACK fuses it: the padded copy is never
-// written. The conv's sums are the same, so are its outputs.
-void FusePadIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
-                        const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
+// written. The PAD's border is what the conv's padding stands for (zeros;
+// for int8 the zero point), so the sums are the same, and so are the
+// outputs. float_convs false: int8 convs only.
+void FusePadIntoConv(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
+                     const std::vector<int32_t>& keep, bool float_convs, Isa isa,
+                     FusedOps* fused);
 
 // A float32 RELU, RELU6 or RELU_N1_TO_1 reading only the output of a float32
 // ADD, SUB or MUL becomes one op computing both (XNNPACK fuses the clamp

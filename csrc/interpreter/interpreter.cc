@@ -317,11 +317,10 @@ void Interpreter::PlanMemory() {
   if (!options_.preserve_all_tensors && !dynamic()) {
     FuseElementwiseS8(live, tensors_, model_.outputs, options_.isa, &fused_);
     FuseChannelTablesS8(live, tensors_, model_.outputs, options_.isa, &fused_);
-    // Not where float ops must round as LiteRT's builtin kernels do.
-    if (!HasHybridOps()) {
-      FusePadIntoConvF32(live, tensors_, model_.outputs, options_.isa, &fused_);
+    // Float convs not where float ops must round as LiteRT's builtin kernels do.
+    FusePadIntoConv(live, tensors_, model_.outputs, !HasHybridOps(), options_.isa, &fused_);
+    if (!HasHybridOps())
       FuseEpilogueIntoConvF32(live, tensors_, model_.outputs, options_.isa, &fused_);
-    }
     FuseClampIntoBinaryF32(live, tensors_, model_.outputs, options_.isa, &fused_);
   }
   const int end = static_cast<int>(live.size());

@@ -37,14 +37,18 @@ ConvGeometry WindowGeometry(const ConvOptions& o, const Shape& input, int filter
   g.stride_w = o.stride_w;
   g.dilation_h = o.dilation_h;
   g.dilation_w = o.dilation_w;
-  const PaddedSize h = ComputePadding(o.padding, g.in_h, filter_h, o.stride_h, o.dilation_h);
-  const PaddedSize w = ComputePadding(o.padding, g.in_w, filter_w, o.stride_w, o.dilation_w);
+  // A fused PAD's rows and columns (interpreter/fusion.h) are padding the
+  // kernels add themselves: taps outside the input read as the zero point.
+  const PaddedSize h = ComputePadding(o.padding, g.in_h + o.fused_pad_top + o.fused_pad_bottom,
+                                      filter_h, o.stride_h, o.dilation_h);
+  const PaddedSize w = ComputePadding(o.padding, g.in_w + o.fused_pad_left + o.fused_pad_right,
+                                      filter_w, o.stride_w, o.dilation_w);
   PYRT_ENSURE(h.out > 0 && w.out > 0, label, ": the filter does not fit the input ",
               ShapeToString(input));
   g.out_h = h.out;
   g.out_w = w.out;
-  g.pad_top = h.pad;
-  g.pad_left = w.pad;
+  g.pad_top = h.pad + o.fused_pad_top;
+  g.pad_left = w.pad + o.fused_pad_left;
   return g;
 }
 

@@ -27,7 +27,8 @@ constexpr int64_t kMaxConvSpan = int64_t{1} << 30;
 PaddedSize ComputePadding(Padding padding, int in, int filter, int stride, int dilation);
 
 // Geometry of a window op over the NHWC `input`: strides, dilations, padding
-// and output size from the options (all validated); the caller sets out_c.
+// (a fused PAD's included) and output size from the options (all
+// validated); the caller sets out_c.
 // Throws ModelError prefixed with `label`.
 ConvGeometry WindowGeometry(const ConvOptions& o, const Shape& input, int filter_h, int filter_w,
                             const std::string& label);

@@ -44,31 +44,11 @@ class FloatWeightsOp : public Op {
   // Fills g (all but out_c / filter size, set by the caller first) from the
   // input shape and options; sets the output shape.
   void PrepareGeometry(ConvGeometry& g) const {
-    const ConvOptions& o = options<ConvOptions>();
     const Tensor& in = input(0);
     PYRT_ENSURE(in.rank() == 4, label(), ": input must be 4-D, got ", ShapeToString(in.shape));
-    PYRT_ENSURE(o.stride_w > 0 && o.stride_h > 0 && o.dilation_w > 0 && o.dilation_h > 0,
-                label(), ": strides and dilations must be > 0");
-    g.batch = in.dim(0);
-    g.in_h = in.dim(1);
-    g.in_w = in.dim(2);
-    g.in_c = in.dim(3);
-    g.stride_h = o.stride_h;
-    g.stride_w = o.stride_w;
-    g.dilation_h = o.dilation_h;
-    g.dilation_w = o.dilation_w;
-    // A fused PAD's zeros are padding the kernels add themselves (taps
-    // outside the input read as zero).
-    const PaddedSize h = ComputePadding(o.padding, g.in_h + o.fused_pad_top + o.fused_pad_bottom,
-                                        g.filter_h, o.stride_h, o.dilation_h);
-    const PaddedSize w = ComputePadding(o.padding, g.in_w + o.fused_pad_left + o.fused_pad_right,
-                                        g.filter_w, o.stride_w, o.dilation_w);
-    PYRT_ENSURE(h.out > 0 && w.out > 0, label(), ": the filter does not fit the input ",
-                ShapeToString(in.shape));
-    g.out_h = h.out;
-    g.out_w = w.out;
-    g.pad_top = h.pad + o.fused_pad_top;
-    g.pad_left = w.pad + o.fused_pad_left;
+    const int out_c = g.out_c;
+    g = WindowGeometry(options<ConvOptions>(), in.shape, g.filter_h, g.filter_w, label());
+    g.out_c = out_c;
     SetOutputShape(output(0), {g.batch, g.out_h, g.out_w, g.out_c});
   }
   void ActivationClamp(Activation act, float* lo, float* hi) const {
