@@ -182,6 +182,16 @@ def test_transpose_int8(in_shape, perms):
     assert_bit_exact(path, seeds=(0, 1))
 
 
+# NCHW <-> NHWC of images: a few channels against thousands of pixels (the
+# copy loops over blocks of pixels, a partial last block here).
+@pytest.mark.parametrize("in_shape,perm", [((2, 3, 50, 61), [0, 2, 3, 1]),
+                                           ((1, 47, 45, 4), [0, 3, 1, 2]),
+                                           ((1, 15, 300), [0, 2, 1])])
+@pytest.mark.parametrize("dtype,q", [(np.int8, (0.05, 3)), (np.float32, None)])
+def test_transpose_images(in_shape, perm, dtype, q):
+    assert_bit_exact(sm.unary("TRANSPOSE", in_shape, dtype, [perm], q=q), seeds=(0,))
+
+
 @pytest.mark.parametrize("dtype,q", ANY_DTYPES[1:])
 def test_transpose_other_dtypes(dtype, q):
     assert_bit_exact(sm.unary("TRANSPOSE", (2, 3, 4), dtype, [[2, 0, 1]], q=q), seeds=(0,))
