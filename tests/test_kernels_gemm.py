@@ -348,6 +348,11 @@ OP_CASES = [
     ("conv_dilated", lambda: op_models.conv_model((12, 12, 4), filters=8, dilation=2, calib_scale=0.05)),
     ("depthwise", lambda: op_models.depthwise_model((10, 9, 24), strides=2, activation="relu6")),
     ("depthwise_x2", lambda: op_models.depthwise_model((7, 7, 5), depth_multiplier=2, calib_scale=4.0)),
+    # One input channel: run as a CONV_2D on the GEMM kernels (micro_speech's first layer).
+    ("depthwise_one_channel", lambda: op_models.depthwise_model(
+        (49, 40, 1), kernel=(10, 8), strides=2, depth_multiplier=8, activation="relu")),
+    ("depthwise_one_channel_x3", lambda: op_models.depthwise_model(
+        (9, 7, 1), depth_multiplier=3, padding="valid", calib_scale=4.0)),
     ("dense", lambda: op_models.dense_model((37,), units=21, activation="relu")),
     ("dense_batch", lambda: op_models.dense_model((64,), units=17, batch=7)),
 ]

@@ -73,14 +73,27 @@ FullyConnectedShape FullyConnectedOutputShape(const Tensor& input, int depth, in
 // DEPTHWISE_CONV_2D with multiplier out_c / C does. True for such a filter.
 bool IsChannelwiseGroupedConv(int filter_depth, int in_c, int out_c);
 
+// The rows x cols matrix m transposed.
+template <typename T>
+std::vector<T> Transposed(const T* m, int rows, int cols) {
+  std::vector<T> out(static_cast<size_t>(rows) * cols);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c)
+      out[static_cast<size_t>(c) * rows + r] = m[static_cast<size_t>(r) * cols + c];
+  return out;
+}
+
 // The CONV_2D filter [O, H, W, 1] in DEPTHWISE_CONV_2D layout [1, H, W, O].
 template <typename T>
 std::vector<T> ConvFilterToDepthwise(const T* filter, int out_c, int filter_h, int filter_w) {
-  const int taps = filter_h * filter_w;
-  std::vector<T> out(static_cast<size_t>(taps) * out_c);
-  for (int o = 0; o < out_c; ++o)
-    for (int t = 0; t < taps; ++t) out[static_cast<size_t>(t) * out_c + o] = filter[static_cast<size_t>(o) * taps + t];
-  return out;
+  return Transposed(filter, out_c, filter_h * filter_w);
+}
+
+// The DEPTHWISE_CONV_2D filter [1, H, W, O] of a one-channel input in
+// CONV_2D layout [O, H, W, 1].
+template <typename T>
+std::vector<T> DepthwiseFilterToConv(const T* filter, int out_c, int filter_h, int filter_w) {
+  return Transposed(filter, filter_h * filter_w, out_c);
 }
 
 }  // namespace pyrt
