@@ -247,8 +247,9 @@ def test_conv_same_result_for_any_thread_count(isa):
 @needs_simd
 @pytest.mark.parametrize("isa", SIMD_ISAS)
 def test_depthwise_geometries(isa):
-    """Depth multiplier 1 runs the SIMD kernel (channel tails below/above 16);
-    other multipliers fall back to the reference and must still agree."""
+    """The SIMD kernel (channel tails below/above 16) against the reference;
+    depth multipliers 2-3 (every fifth case) run it on the input with each
+    channel repeated."""
     rng = np.random.default_rng(6)
     for case in range(120):
         batch, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 14)), int(rng.integers(1, 14))

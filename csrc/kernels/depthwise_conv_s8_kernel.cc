@@ -82,7 +82,12 @@ void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   filter_ = filter;
   input_zero_point_ = input_zero_point;
   config_ = DwConvS8ConfigFor(isa);
-  simd_ = config_ && depth_multiplier == 1 && g.filter_h * g.filter_w <= config_->max_taps;
+  simd_ = config_ && g.filter_h * g.filter_w <= config_->max_taps;
+  expand_from_ = 0;
+  if (simd_ && depth_multiplier > 1) {
+    expand_from_ = g.in_c;
+    g_.in_c = g.out_c;
+  }
   if (simd_) {
     const int G = config_->group;
     // bias - zp * sum(w), wrapping like the reference's int32 accumulation.
@@ -100,14 +105,15 @@ void DepthwiseConvS8Kernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
     }
     scalars_ = EpilogueScalars(output_zero_point, act_min, act_max);
     packed_ = PackDwGroups(*config_, g, filter, folded, multiplier, shift, scalars_);
-    zero_row_.assign((g.in_c + G - 1) / G * G, static_cast<int8_t>(input_zero_point));
+    zero_row_.assign((g_.in_c + G - 1) / G * G, static_cast<int8_t>(input_zero_point));
     return;
   }
   rq_.Set(bias, multiplier, shift, output_zero_point, act_min, act_max);
 }
 
 size_t DepthwiseConvS8Kernel::scratch_bytes() const {
-  return simd_ ? 0 : DepthwiseConvS8ScratchBytes(g_);
+  if (!simd_) return DepthwiseConvS8ScratchBytes(g_);
+  return expand_from_ ? static_cast<size_t>(g_.batch) * g_.in_h * g_.in_w * g_.in_c : 0;
 }
 
 void DepthwiseConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
@@ -117,8 +123,24 @@ void DepthwiseConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* sc
                     scratch);
     return;
   }
-  const int rows = g_.batch * g_.out_h;
   const int threads = pool ? pool->num_threads() : 1;
+  if (expand_from_) {  // each input channel M times, rows of pixels split among the units
+    const int M = g_.in_c / expand_from_, in_rows = g_.batch * g_.in_h;
+    const int units = std::min(in_rows, threads == 1 ? 1 : 4 * threads);
+    int8_t* expanded = reinterpret_cast<int8_t*>(scratch);
+    ParallelUnits(pool, units, [&](int u) {
+      const size_t p0 = static_cast<size_t>(in_rows) * u / units * g_.in_w;
+      const size_t p1 = static_cast<size_t>(in_rows) * (u + 1) / units * g_.in_w;
+      for (size_t p = p0; p < p1; ++p) {
+        const int8_t* from = input + p * expand_from_;
+        int8_t* to = expanded + p * g_.in_c;
+        for (int c = 0; c < expand_from_; ++c)
+          for (int m = 0; m < M; ++m) *to++ = from[c];
+      }
+    });
+    input = expanded;
+  }
+  const int rows = g_.batch * g_.out_h;
   const int units = std::min(rows, threads == 1 ? 1 : 4 * threads);
   auto run_unit = [&](int u) {
     config_->rows(g_, input, packed_.data(), zero_row_.data(), scalars_, output,

@@ -59,7 +59,11 @@ class DepthwiseConvS8Kernel {
   OwnedChannelRequant rq_;  // reference path
   // SIMD path: per channel group, weights in the microkernel's layout and
   // the requantization (bias folded with the input zero point); a row of
-  // zero points for padding taps; the epilogue's scalars.
+  // zero points for padding taps; the epilogue's scalars. With a depth
+  // multiplier M > 1 the microkernels (multiplier 1) read the input with
+  // each channel repeated M times (expanded into scratch per run: output
+  // channel o reads input channel o / M either way); g_.in_c is then out_c.
+  int expand_from_ = 0;  // the input's channels when expanded, else 0
   std::vector<int8_t> packed_;
   std::vector<int8_t> zero_row_;
   Qs8GemmEpilogue scalars_;
