@@ -1,9 +1,9 @@
 """Latency of pyruntime against LiteRT on the same machine, in one process.
 
-Contenders run interleaved in rounds (A B C A B C ...) after warm-up; we
-report the median time per inference of each and the median of per-round
-ratios pyruntime / LiteRT-XNNPACK. Absolute times drift on a shared machine;
-ratios measured side by side hold. Contenders: pyruntime on its best path
+Contenders run interleaved in rounds (A B C, then C A B, ...: each round in a
+new order) after warm-up; we report the median time per inference of each
+and the median of per-round ratios pyruntime / LiteRT-XNNPACK. Absolute
+times drift on a shared machine; ratios measured side by side hold. Contenders: pyruntime on its best path
 (cpu_paths()[0]) and, where that is not avx2, on the avx2 path too; LiteRT
 with XNNPACK and with its builtin kernels; OpenVINO reading the same .tflite
 (INFERENCE_NUM_THREADS, PERFORMANCE_HINT=LATENCY). Before timing, pyruntime's
@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import random
 import statistics
 import sys
 import time
@@ -128,13 +129,21 @@ def check_against_reference(path: Path, interp, x: np.ndarray) -> str:
 
 def interleaved_medians(contenders: Dict[str, Callable[[], object]], rounds: int,
                         clock: Callable[[], float] = time.perf_counter) -> Dict[str, List[float]]:
-    """Per-round times of each contender, A B A B ...; clock=time.thread_time
-    measures this thread's CPU time (1-thread runs on a loaded machine)."""
+    """Per-round times of each contender, each round in a new (seeded random)
+    order, so each follows every other about equally often: a runtime's
+    threads still spinning after its run slow down whichever runs next on a
+    2-core machine (LiteRT's builtin kernels made our next EfficientNetB0 run
+    40% slower; in a fixed order that was always the same contender).
+    clock=time.thread_time measures this thread's CPU time (1-thread runs on
+    a loaded machine)."""
     times: Dict[str, List[float]] = {k: [] for k in contenders}
+    order = random.Random(0)
+    names = list(contenders)
     for _ in range(rounds):
-        for name, fn in contenders.items():
+        order.shuffle(names)
+        for name in names:
             t = clock()
-            fn()
+            contenders[name]()
             times[name].append(clock() - t)
     return times
 

@@ -86,3 +86,20 @@ def test_count_macs_counts_transpose_conv(tmp_path, in_shape, kernel, strides, p
     n, h, w, c = in_shape
     # Each input value is multiplied by each of its kh * kw * out_c weights.
     assert interp.count_macs() == n * h * w * c * kernel[0] * kernel[1] * out_c
+
+
+def test_interleaved_rounds_vary_the_order():
+    """Each contender runs once per round and follows every other one in some
+    rounds (a runtime's still-spinning threads slow down whichever runs next)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import run_bench
+
+    order = []
+    contenders = {k: (lambda k=k: order.append(k)) for k in "abcd"}
+    times = run_bench.interleaved_medians(contenders, rounds=40)
+    assert all(len(v) == 40 for v in times.values())
+    assert all(sorted(order[i:i + 4]) == list("abcd") for i in range(0, len(order), 4))
+    pairs = {(p, c) for p, c in zip(order, order[1:]) if p != c}
+    assert len(pairs) == 4 * 3, sorted(pairs)
