@@ -1,12 +1,13 @@
 """Latency of pyruntime against LiteRT on the same machine, in one process.
 
-Contenders run interleaved in rounds (A B C, then C A B, ...: each round in a
-new order) after warm-up; we report the median time per inference of each
+Contenders run interleaved in rounds (A B C, then C A B, ...: each round in
+a new order) after warm-up; we report the median time per inference of each
 and the median of per-round ratios pyruntime / LiteRT-XNNPACK. Absolute
-times drift on a shared machine; ratios measured side by side hold. Contenders: pyruntime on its best path
-(cpu_paths()[0]) and, where that is not avx2, on the avx2 path too; LiteRT
-with XNNPACK and with its builtin kernels; OpenVINO reading the same .tflite
-(INFERENCE_NUM_THREADS, PERFORMANCE_HINT=LATENCY). Before timing, pyruntime's
+times drift on a shared machine; ratios measured side by side hold.
+Contenders: pyruntime on its best path (cpu_paths()[0]) and, where that is
+not avx2, on the avx2 path too; LiteRT with XNNPACK and with its builtin
+kernels; OpenVINO reading the same .tflite (INFERENCE_NUM_THREADS,
+PERFORMANCE_HINT=LATENCY). Before timing, pyruntime's
 outputs on the timed input are checked against LiteRT's reference kernels
 (== for integer outputs). Also per model and thread count:
   peak%   MACs per second as a fraction of the measured int8 MAC peak of the
