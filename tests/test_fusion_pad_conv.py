@@ -29,26 +29,36 @@ CASES = [  # (H, W, C, O, kernel, stride, padding, pads [top, bottom, left, righ
 ]
 
 
-def pad_conv_model(case, depthwise: bool, pad_is_output: bool):
+# int8: input (0.05, 3), output (0.1, -5), per-tensor weights (0.02, 0).
+IN_Q, OUT_Q, W_SCALE = (0.05, 3), (0.1, -5), 0.02
+
+
+def pad_conv_model(case, depthwise: bool, pad_is_output: bool, dtype=np.float32, pad_q=IN_Q):
+    """PAD then the conv, float32 or int8; pad_q: the int8 PAD output's
+    quantization (the conv's input; IN_Q unless a test makes them differ)."""
     h, w, c, o, k, s, padding, pads = case
     rng = np.random.default_rng(h * 100 + w * 10 + c)
+    s8 = dtype == np.int8
     g = Graph()
-    x = g.tensor((1, h, w, c), np.float32, graph_input=True)
+    x = g.tensor((1, h, w, c), dtype, q=IN_Q if s8 else None, graph_input=True)
     paddings = g.const([[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]])
     hp, wp = h + pads[0] + pads[1], w + pads[2] + pads[3]
-    padded = g.tensor((1, hp, wp, c), np.float32)
+    padded = g.tensor((1, hp, wp, c), dtype, q=pad_q if s8 else None)
     g.op("PAD", [x, paddings], [padded])
     out_c = c if depthwise else o
-    if depthwise:
-        filt = g.tensor((1, k, k, c), np.float32, data=rng.standard_normal((1, k, k, c)))
+    shape = (1, k, k, c) if depthwise else (o, k, k, c)
+    if s8:
+        filt = g.tensor(shape, np.int8, q=(W_SCALE, 0), data=rng.integers(-127, 128, shape))
+        bias = g.tensor((out_c,), np.int32, q=(pad_q[0] * W_SCALE, 0),
+                        data=rng.integers(-3000, 3000, out_c))
     else:
-        filt = g.tensor((o, k, k, c), np.float32, data=rng.standard_normal((o, k, k, c)))
-    bias = g.tensor((out_c,), np.float32, data=rng.standard_normal(out_c))
+        filt = g.tensor(shape, np.float32, data=rng.standard_normal(shape))
+        bias = g.tensor((out_c,), np.float32, data=rng.standard_normal(out_c))
     if padding == S.Padding.SAME:
         oh, ow = -(-hp // s), -(-wp // s)
     else:
         oh, ow = (hp - k) // s + 1, (wp - k) // s + 1
-    y = g.tensor((1, oh, ow, out_c), np.float32)
+    y = g.tensor((1, oh, ow, out_c), dtype, q=OUT_Q if s8 else None)
     opts = dict(padding=padding, strideH=s, strideW=s, fusedActivationFunction=3)
     if depthwise:
         g.op("DEPTHWISE_CONV_2D", [padded, filt, bias], [y], depthMultiplier=1, **opts)
@@ -71,39 +81,6 @@ def test_fused_pad_conv_is_the_unfused_graph(case, depthwise):
     assert names == ["PAD+" + ("DEPTHWISE_CONV_2D" if depthwise else "CONV_2D")], names
 
 
-# int8: input (0.05, 3), output (0.1, -5), per-tensor weights (0.02, 0).
-IN_Q, OUT_Q, W_SCALE = (0.05, 3), (0.1, -5), 0.02
-
-
-def pad_conv_model_s8(case, depthwise: bool, pad_is_output: bool, pad_q=IN_Q, tmp=None):
-    """The int8 form of pad_conv_model; pad_q: the PAD output's quantization
-    (the conv's input; IN_Q unless a test makes them differ)."""
-    h, w, c, o, k, s, padding, pads = case
-    rng = np.random.default_rng(h * 100 + w * 10 + c)
-    g = Graph()
-    x = g.tensor((1, h, w, c), np.int8, q=IN_Q, graph_input=True)
-    paddings = g.const([[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]])
-    hp, wp = h + pads[0] + pads[1], w + pads[2] + pads[3]
-    padded = g.tensor((1, hp, wp, c), np.int8, q=pad_q)
-    g.op("PAD", [x, paddings], [padded])
-    out_c = c if depthwise else o
-    shape = (1, k, k, c) if depthwise else (o, k, k, c)
-    filt = g.tensor(shape, np.int8, q=(W_SCALE, 0), data=rng.integers(-127, 128, shape))
-    bias = g.tensor((out_c,), np.int32, q=(pad_q[0] * W_SCALE, 0),
-                    data=rng.integers(-3000, 3000, out_c))
-    if padding == S.Padding.SAME:
-        oh, ow = -(-hp // s), -(-wp // s)
-    else:
-        oh, ow = (hp - k) // s + 1, (wp - k) // s + 1
-    y = g.tensor((1, oh, ow, out_c), np.int8, q=OUT_Q)
-    opts = dict(padding=padding, strideH=s, strideW=s, fusedActivationFunction=3)
-    if depthwise:
-        g.op("DEPTHWISE_CONV_2D", [padded, filt, bias], [y], depthMultiplier=1, **opts)
-    else:
-        g.op("CONV_2D", [padded, filt, bias], [y], **opts)
-    return g.save([y, padded] if pad_is_output else [y])
-
-
 def _s8_input(model):
     shape = tuple(pyruntime.Interpreter(str(model)).get_input_details()[0]["shape"])
     return np.random.default_rng(2).integers(-128, 128, shape).astype(np.int8)
@@ -114,13 +91,13 @@ def _s8_input(model):
 @pytest.mark.parametrize("case", CASES)
 def test_fused_pad_conv_s8_is_bit_exact(monkeypatch, case, depthwise, isa):
     monkeypatch.setenv("PYRUNTIME_ISA", isa)
-    model = pad_conv_model_s8(case, depthwise, False)
+    model = pad_conv_model(case, depthwise, False, np.int8)
     x = _s8_input(model)
     fused = pyruntime.Interpreter(str(model), profile=True, num_threads=2)
     ours = fused.run(x)
     names = [r["op_name"] for r in fused.get_profile()]
     assert names == ["PAD+" + ("DEPTHWISE_CONV_2D" if depthwise else "CONV_2D")], names
-    unfused = pyruntime.Interpreter(str(pad_conv_model_s8(case, depthwise, True)))
+    unfused = pyruntime.Interpreter(str(pad_conv_model(case, depthwise, True, np.int8)))
     assert np.array_equal(ours, unfused.run(x)[0])
     ref = reference_outputs(model, [[x]])[0][0]
     assert ours.dtype == ref.dtype and np.array_equal(ours, ref)
@@ -130,7 +107,7 @@ def test_pad_with_other_quantization_stays_a_pad():
     """A PAD whose output quantization differs from its input's moves bytes
     that then mean other values: the conv must read the padded copy."""
     case = CASES[0]
-    model = pad_conv_model_s8(case, False, False, pad_q=(0.08, -2))
+    model = pad_conv_model(case, False, False, np.int8, pad_q=(0.08, -2))
     x = _s8_input(model)
     interp = pyruntime.Interpreter(str(model), profile=True)
     ours = interp.run(x)
