@@ -110,7 +110,9 @@ DW_CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (1, 7, 7, 144, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 2 x 64 + 16 channels
     (2, 6, 9, 5, 1, 3, 3, (1, 1), (1, 1), (1, 1)),       # masked tail only
     (1, 9, 9, 83, 1, 5, 5, (1, 2), (2, 1), (4, 2)),      # every block width + tail, dilation
-    (1, 5, 5, 8, 3, 3, 3, (1, 1), (1, 1), (1, 1)),       # multiplier 3 (portable fallback)
+    (1, 5, 5, 8, 3, 3, 3, (1, 1), (1, 1), (1, 1)),       # multiplier 3: input channels repeated
+    (2, 9, 11, 13, 2, 3, 3, (2, 1), (1, 1), (1, 1)),     # multiplier 2, 26 channels: 16 + masked 10
+    (1, 12, 10, 1, 8, 3, 5, (1, 2), (1, 1), (1, 2)),     # one input channel, multiplier 8
     (1, 9, 17, 24, 1, 9, 9, (1, 1), (1, 1), (4, 4)),     # 81 taps (portable fallback)
     (1, 1, 1, 1283, 1, 1, 1, (1, 1), (1, 1), (0, 0)),
     (1, 8, 14, 55, 1, 3, 3, (2, 1), (1, 1), (0, 1)),     # stride (2, 1): 4-pixel blocks of 32 + 16 + 7 channels

@@ -124,6 +124,7 @@ class Conv2DF32 : public FloatConvWithEpilogue {
       dw_kernel_.Init(isa(), g, dw_filter.data(), BiasOf(g.out_c), lo, hi,
                       builtin_float_rounding());
       dw_kernel_.SetEpilogue(isa(), epilogue_);
+      scratch_bytes_ = dw_kernel_.scratch_bytes();
       return;
     }
     kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi,
@@ -134,7 +135,7 @@ class Conv2DF32 : public FloatConvWithEpilogue {
   void Eval(const EvalContext& ctx) override {
     float* out = output(0).data_as<float>();
     if (channelwise_) {
-      dw_kernel_.Run(input(0).data_as<float>(), out, ctx.pool, residual());
+      dw_kernel_.Run(input(0).data_as<float>(), out, ctx.scratch, ctx.pool, residual());
     } else {
       kernel_.Run(input(0).data_as<float>(), out, ctx.scratch, ctx.pool, residual());
     }
@@ -166,16 +167,37 @@ class DepthwiseConv2DF32 : public FloatConvWithEpilogue {
     float lo, hi;
     ActivationClamp(options<ConvOptions>().activation, &lo, &hi);
     PrepareEpilogue(g.out_c);
+    // One input channel and several outputs: the CONV_2D it is, on the GEMM
+    // (as the int8 op; not where float ops must round as LiteRT's builtin
+    // depthwise kernel does).
+    as_conv_ = g.in_c == 1 && g.out_c > 1 && !builtin_float_rounding();
+    if (as_conv_) {
+      const std::vector<float> conv_filter =
+          DepthwiseFilterToConv(filter.data_as<float>(), g.out_c, g.filter_h, g.filter_w);
+      conv_kernel_.Init(isa(), g, conv_filter.data(), BiasOf(g.out_c), lo, hi);
+      conv_kernel_.SetEpilogue(isa(), epilogue_);
+      scratch_bytes_ = conv_kernel_.scratch_bytes();
+      return;
+    }
     kernel_.Init(isa(), g, filter.data_as<float>(), BiasOf(g.out_c), lo, hi,
                  builtin_float_rounding());
     kernel_.SetEpilogue(isa(), epilogue_);
+    scratch_bytes_ = kernel_.scratch_bytes();
   }
   void Eval(const EvalContext& ctx) override {
-    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.pool, residual());
+    const float* in = input(0).data_as<float>();
+    float* out = output(0).data_as<float>();
+    if (as_conv_) {
+      conv_kernel_.Run(in, out, ctx.scratch, ctx.pool, residual());
+    } else {
+      kernel_.Run(in, out, ctx.scratch, ctx.pool, residual());
+    }
   }
 
  private:
   DepthwiseF32Kernel kernel_;
+  bool as_conv_ = false;
+  ConvF32Kernel conv_kernel_;
 };
 
 class FullyConnectedF32 : public FloatWeightsOp {

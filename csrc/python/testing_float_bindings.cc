@@ -166,7 +166,8 @@ py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias,
               builtin_rounding);
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
   ThreadPool pool(num_threads);
-  kernel.Run(input.data(), out.mutable_data(), &pool);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
   return out;
 }
 

@@ -285,6 +285,9 @@ void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filte
   // lines.
   filter_.assign(filter, filter + static_cast<size_t>(g.filter_h) * g.filter_w * g.out_c);
   args_.g = g;
+  // Output channel o reads input channel o / M either way.
+  expand_from_ = g.out_c != g.in_c ? g.in_c : 0;
+  if (expand_from_) args_.g.in_c = g.out_c;
   args_.filter = filter_.data();
   args_.bias = bias_.data();
   args_.act_min = act_min;
@@ -297,9 +300,29 @@ void DepthwiseF32Kernel::SetEpilogue(Isa isa, ConvF32Epilogue epilogue) {
   isa_ = isa;
 }
 
-void DepthwiseF32Kernel::Run(const float* input, float* output, ThreadPool* pool,
-                             const float* residual) const {
+size_t DepthwiseF32Kernel::scratch_bytes() const {
   const ConvGeometry& g = args_.g;
+  return expand_from_ ? sizeof(float) * g.batch * g.in_h * g.in_w * g.in_c : 0;
+}
+
+void DepthwiseF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
+                             ThreadPool* pool, const float* residual) const {
+  const ConvGeometry& g = args_.g;
+  if (expand_from_) {  // each input channel M times, rows of pixels in blocks
+    float* expanded = reinterpret_cast<float*>(scratch);
+    const int M = g.in_c / expand_from_;
+    ForBlocks(pool, g.batch * g.in_h, 1, [&](int, int r0, int count) {
+      const size_t p0 = static_cast<size_t>(r0) * g.in_w;
+      const size_t p1 = p0 + static_cast<size_t>(count) * g.in_w;
+      for (size_t p = p0; p < p1; ++p) {
+        const float* from = input + p * expand_from_;
+        float* to = expanded + p * g.in_c;
+        for (int c = 0; c < expand_from_; ++c)
+          for (int m = 0; m < M; ++m) *to++ = from[c];
+      }
+    });
+    input = expanded;
+  }
   const size_t row = static_cast<size_t>(g.out_w) * g.out_c;  // floats per output row
   ForBlocks(pool, g.batch * g.out_h, 1, [&](int, int r0, int count) {
     rows_(args_, input, r0, count, output);

@@ -88,11 +88,15 @@ class DepthwiseF32Kernel {
             float act_min, float act_max, bool builtin_rounding = false);
   // Steps after the clamp, per block of output rows (ConvF32Kernel's).
   void SetEpilogue(Isa isa, ConvF32Epilogue epilogue);
+  // With a depth multiplier M > 1: the input with each channel repeated M
+  // times, which the rows kernels (multiplier 1 on the SIMD paths) read.
+  size_t scratch_bytes() const;
   // residual: the epilogue's ADD operand (output-shaped), or null without one.
-  void Run(const float* input, float* output, ThreadPool* pool,
+  void Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool,
            const float* residual = nullptr) const;
 
  private:
+  int expand_from_ = 0;  // the input's channels when expanded (multiplier > 1), else 0
   AlignedFloats bias_, filter_;
   DepthwiseF32Args args_;
   DepthwiseF32RowsFn rows_ = nullptr;
