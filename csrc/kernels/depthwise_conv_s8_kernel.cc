@@ -4,6 +4,7 @@
 
 #include "core/unit_ranges.h"
 #include "kernels/packed_requant.h"
+#include "kernels/repeat_channels.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/qs8_dwconv_c16_avx2.h"
@@ -129,14 +130,8 @@ void DepthwiseConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* sc
     const int units = std::min(in_rows, threads == 1 ? 1 : 4 * threads);
     int8_t* expanded = reinterpret_cast<int8_t*>(scratch);
     ParallelUnits(pool, units, [&](int u) {
-      const size_t p0 = static_cast<size_t>(in_rows) * u / units * g_.in_w;
-      const size_t p1 = static_cast<size_t>(in_rows) * (u + 1) / units * g_.in_w;
-      for (size_t p = p0; p < p1; ++p) {
-        const int8_t* from = input + p * expand_from_;
-        int8_t* to = expanded + p * g_.in_c;
-        for (int c = 0; c < expand_from_; ++c)
-          for (int m = 0; m < M; ++m) *to++ = from[c];
-      }
+      RepeatChannels(input, expand_from_, M, static_cast<size_t>(in_rows) * u / units * g_.in_w,
+                     static_cast<size_t>(in_rows) * (u + 1) / units * g_.in_w, expanded);
     });
     input = expanded;
   }

@@ -8,6 +8,7 @@
 #include "kernels/f32_gemm/f32_gemm.h"
 #include "kernels/f32_vmath/f32_vmath.h"
 #include "kernels/f32_vops/f32_vops.h"
+#include "kernels/repeat_channels.h"
 
 namespace pyrt {
 namespace {
@@ -312,14 +313,8 @@ void DepthwiseF32Kernel::Run(const float* input, float* output, uint8_t* scratch
     float* expanded = reinterpret_cast<float*>(scratch);
     const int M = g.in_c / expand_from_;
     ForBlocks(pool, g.batch * g.in_h, 1, [&](int, int r0, int count) {
-      const size_t p0 = static_cast<size_t>(r0) * g.in_w;
-      const size_t p1 = p0 + static_cast<size_t>(count) * g.in_w;
-      for (size_t p = p0; p < p1; ++p) {
-        const float* from = input + p * expand_from_;
-        float* to = expanded + p * g.in_c;
-        for (int c = 0; c < expand_from_; ++c)
-          for (int m = 0; m < M; ++m) *to++ = from[c];
-      }
+      RepeatChannels(input, expand_from_, M, static_cast<size_t>(r0) * g.in_w,
+                     static_cast<size_t>(r0 + count) * g.in_w, expanded);
     });
     input = expanded;
   }
