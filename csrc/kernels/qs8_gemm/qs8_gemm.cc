@@ -8,6 +8,7 @@
 #endif
 
 #include "kernels/packed_requant.h"
+#include "kernels/row_tiles.h"
 #include "kernels/weight_sums_s8.h"
 
 #if defined(__x86_64__)
@@ -297,22 +298,6 @@ void PackedQs8Gemm::PackRequant(Qs8Requant requant, const Qs8RequantParams& p,
 }
 
 namespace {
-
-// Calls tile(r, count) for tiles of at most mr rows covering [0, rows): mr
-// rows each and a shorter last one, or (even) as many tiles of even sizes
-// (Qs8GemmConfig::even_row_tiles).
-template <typename Tile>
-inline void ForEachRowTile(int rows, int mr, bool even, Tile&& tile) {
-  const int tiles = (rows + mr - 1) / mr;
-  if (tiles <= 0) return;
-  const int base = even ? rows / tiles : mr;
-  const int longer = even ? rows % tiles : 0;  // tiles with base + 1 rows
-  for (int t = 0, r = 0; t < tiles; ++t) {
-    const int count = std::min(base + (t < longer ? 1 : 0), rows - r);
-    tile(r, count);
-    r += count;
-  }
-}
 
 template <typename T, typename Ukernel>
 void RunPanelsWith(Ukernel ukernel, int mr_max, bool even_tiles, int nr_max, int N, int kp,

@@ -7,6 +7,7 @@
 
 #include "kernels/f32_gemm/depthwise_taps.h"
 #include "kernels/f32_gemm/f32_gemm.h"
+#include "kernels/row_tiles.h"
 
 namespace pyrt {
 namespace f32_fma_avx2 {
@@ -81,23 +82,23 @@ void MicroKernel(int K, const float* a, size_t lda, const float* panel, const fl
 }
 #undef PYRT_ROW_INIT
 
-// All rows of one panel, 6 at a time.
+// All rows of one panel, in even tiles of up to 6 (row_tiles.h).
 template <int NV>
 void PanelRows(int K, const float* a, size_t lda, int rows, const float* panel, const float* bias,
                float* c, size_t ldc, int cols, const float* bounds) {
-  int m = 0;
-  for (; m + 6 <= rows; m += 6)
-    MicroKernel<6, NV>(K, a + m * lda, lda, panel, bias, c + m * ldc, ldc, cols, bounds);
-  a += m * lda;
-  c += m * ldc;
-  switch (rows - m) {
-    case 5: return MicroKernel<5, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
-    case 4: return MicroKernel<4, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
-    case 3: return MicroKernel<3, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
-    case 2: return MicroKernel<2, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
-    case 1: return MicroKernel<1, NV>(K, a, lda, panel, bias, c, ldc, cols, bounds);
-    default: return;
-  }
+  ForEachRowTile(rows, /*mr=*/6, /*even=*/true, [&](int m, int count) {
+    const float* ar = a + m * lda;
+    float* cr = c + m * ldc;
+    switch (count) {
+      case 6: return MicroKernel<6, NV>(K, ar, lda, panel, bias, cr, ldc, cols, bounds);
+      case 5: return MicroKernel<5, NV>(K, ar, lda, panel, bias, cr, ldc, cols, bounds);
+      case 4: return MicroKernel<4, NV>(K, ar, lda, panel, bias, cr, ldc, cols, bounds);
+      case 3: return MicroKernel<3, NV>(K, ar, lda, panel, bias, cr, ldc, cols, bounds);
+      case 2: return MicroKernel<2, NV>(K, ar, lda, panel, bias, cr, ldc, cols, bounds);
+      case 1: return MicroKernel<1, NV>(K, ar, lda, panel, bias, cr, ldc, cols, bounds);
+      default: return;
+    }
+  });
 }
 
 // The indirect form (IgemmF32Rows): row i's A values come from `taps`

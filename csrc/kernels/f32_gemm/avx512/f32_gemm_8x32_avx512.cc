@@ -11,6 +11,7 @@
 
 #include "kernels/f32_gemm/depthwise_taps.h"
 #include "kernels/f32_gemm/f32_gemm.h"
+#include "kernels/row_tiles.h"
 
 namespace pyrt {
 namespace f32_avx512 {
@@ -106,24 +107,23 @@ template <int NP, int kTail>
 void PanelRows(const GemmF32Args& g, const float* a, size_t lda, int rows, const float* panel,
                const float* bias, float* c, size_t ldc, int cols, __m512 lo, __m512 hi,
                const Tail& t0) {
-  constexpr int kMr = 8;
-  int m = 0;
-  for (; m + kMr <= rows; m += kMr)
-    MicroKernel<kMr, NP, kTail>(g.k, a + m * lda, lda, panel, bias, c + m * ldc, ldc, cols, lo,
-                                hi, Advance(t0, m * ldc, 0));
-  const float* ar = a + m * lda;
-  float* cr = c + m * ldc;
-  const Tail t = Advance(t0, m * ldc, 0);
-  switch (rows - m) {
-    case 7: MicroKernel<7, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
-    case 6: MicroKernel<6, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
-    case 5: MicroKernel<5, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
-    case 4: MicroKernel<4, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
-    case 3: MicroKernel<3, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
-    case 2: MicroKernel<2, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
-    case 1: MicroKernel<1, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t); break;
-    default: break;
-  }
+  // Even tiles: 49 rows as 7 x 7, not 6 x 8 + 1 (row_tiles.h).
+  ForEachRowTile(rows, /*mr=*/8, /*even=*/true, [&](int m, int count) {
+    const float* ar = a + m * lda;
+    float* cr = c + m * ldc;
+    const Tail t = Advance(t0, m * ldc, 0);
+    switch (count) {
+      case 8: return MicroKernel<8, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t);
+      case 7: return MicroKernel<7, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t);
+      case 6: return MicroKernel<6, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t);
+      case 5: return MicroKernel<5, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t);
+      case 4: return MicroKernel<4, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t);
+      case 3: return MicroKernel<3, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t);
+      case 2: return MicroKernel<2, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t);
+      case 1: return MicroKernel<1, NP, kTail>(g.k, ar, lda, panel, bias, cr, ldc, cols, lo, hi, t);
+      default: return;
+    }
+  });
 }
 
 // The indirect form (IgemmF32Rows): MR <= 6 rows whose A values come from
