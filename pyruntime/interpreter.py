@@ -271,11 +271,20 @@ class Interpreter:
         quantized model: inputs are quantized and outputs dequantized with
         each tensor's own scale and zero point. Plain ``run`` stays strict.
         """
-        if type(inputs) is np.ndarray and len(self._inputs) == 1 and not float_io \
-                and not self._needs_prepare and self._core is not None and not self._views:
-            # Fast path for the common call: the core checks dtype and shape.
-            outs = self._core.run([inputs])
-            return outs[0] if len(outs) == 1 else outs
+        if not float_io and not self._needs_prepare and self._core is not None and not self._views:
+            # Fast path for the common calls (one array, or a list / tuple of
+            # arrays in input order): the core checks dtype and shape. The
+            # general path below costs ~25 us per call on cold caches.
+            kind, arrays = type(inputs), None
+            if kind is np.ndarray:
+                if len(self._inputs) == 1:
+                    arrays = [inputs]
+            elif (kind is list or kind is tuple) and len(inputs) == len(self._inputs) \
+                    and all(type(a) is np.ndarray for a in inputs):
+                arrays = list(inputs)
+            if arrays is not None:
+                outs = self._core.run(arrays)
+                return outs[0] if len(outs) == 1 else outs
         self.allocate_tensors()
         self._ensure_safe()  # a new input size or a dynamic model re-plans
         arrays = self._arrange_inputs(inputs)

@@ -50,6 +50,23 @@ def test_scalar_inputs_of_a_two_input_model():
         it.run([np.array([3], np.int8), np.int8(2)])
 
 
+def test_list_and_tuple_of_arrays_of_a_two_input_model():
+    # run()'s fast path takes a list or tuple of arrays; the checks are the same.
+    it = pyruntime.Interpreter(model_content=tm.add_model(shape=(2, 3), quant=(0.5, 0)))
+    a = np.arange(6, dtype=np.int8).reshape(2, 3)
+    b = np.full((2, 3), 10, np.int8)
+    for call in ([a, b], (a, b), {"a": a, "b": b}):
+        assert np.array_equal(it.run(call), a + b), type(call)
+    with pytest.raises(ValueError, match=r"expected shape \(2, 3\), got \(3, 2\)"):
+        it.run([a, b.reshape(3, 2)])
+    with pytest.raises(ValueError, match=r"expected dtype int8, got int16"):
+        it.run((a, b.astype(np.int16)))
+    with pytest.raises(ValueError, match=r"the model has 2 inputs, got 3 arrays"):
+        it.run([a, b, b])
+    with pytest.raises(ValueError, match=r"the model has 2 inputs, got 1 arrays"):
+        it.run([a])
+
+
 # -- wrong dtype / shape / rank --------------------------------------------------
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32, np.float64, np.bool_])
