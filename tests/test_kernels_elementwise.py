@@ -1,4 +1,5 @@
-"""SIMD elementwise int8 kernels (ADD/SUB/MUL rows) against the reference, bit for bit.
+"""SIMD elementwise int8 kernels (ADD/SUB/MUL rows, and the int16 ones of 16x8
+models) against the reference, bit for bit.
 
 Random shapes (same-shape, broadcast either way, scalars, odd lengths around
 the 16-element step, sizes large enough to split over threads) and random
@@ -244,28 +245,95 @@ def test_add_sub_every_input_pair(op):
                 assert np.array_equal(ours, ref), (op, isa, threads, p, np.count_nonzero(ours != ref))
 
 
+@pytest.mark.parametrize("bits", [8, 16])
 @pytest.mark.parametrize("op", ["add", "sub", "mul"])
-def test_one_short_row_repeated(op):
+def test_one_short_row_repeated(op, bits):
     """[rows, n] x [1, n] and [1, n] x [rows, n] with n <= 1024 run as long
     calls against the short row repeated (every path, the reference's too,
     hence the materialized operands): calls and thread ranges start mid-row."""
-    rng = np.random.default_rng({"add": 11, "sub": 12, "mul": 13}[op])
-    make = mul_params if op == "mul" else add_params
+    rng = np.random.default_rng({"add": 11, "sub": 12, "mul": 13}[op] + bits)
+    make = (mul_params if op == "mul" else add_params) if bits == 8 else s16_params(op)
+    make_data = data if bits == 8 else data_s16
+    binary = T.binary_s8 if bits == 8 else T.binary_s16
     for n in (1, 3, 32, 37, 144, 1000, 1024, 1025):
         rows = max(2, 40000 // n)
         whole, short = (1, rows, n), (1, 1, n)
         if n % 2:
             whole, short = short, whole
-        a, b = data(rng, whole, False), data(rng, short, False)
+        a, b = make_data(rng, whole, False), make_data(rng, short, False)
         p = make(rng, n == 37)
         # The reference on materialized operands: plain same-shape rows.
         shape = np.broadcast_shapes(a.shape, b.shape)
-        ref = T.binary_s8(op, np.broadcast_to(a, shape).copy(), np.broadcast_to(b, shape).copy(), p,
-                          "reference")
+        ref = binary(op, np.broadcast_to(a, shape).copy(), np.broadcast_to(b, shape).copy(), p,
+                     "reference")
         for isa in ISAS:
             for threads in (1, 2, 5, 11):
-                ours = T.binary_s8(op, a, b, p, isa, num_threads=threads)
+                ours = binary(op, a, b, p, isa, num_threads=threads)
                 assert np.array_equal(ours, ref), (op, isa, n, threads, p)
+
+
+# -- int16 (16x8 models: zero points 0, 15 bits of ADD/SUB headroom) ------------
+
+def data_s16(rng, shape, extreme):
+    if extreme and rng.random() < 0.5:
+        return rng.choice(np.array([-32768, 32767, 0], np.int16), shape)
+    return rng.integers(-32768, 32768, shape, dtype=np.int16)
+
+
+def s16_params(op):
+    """Parameter maker for int16 rows: the int8 one's, zero points 0, int16 activation ranges."""
+    def make(rng, extreme):
+        p = (mul_params if op == "mul" else add_params)(rng, extreme)
+        p.update(input1_offset=0, input2_offset=0, output_offset=0)
+        if op != "mul" and not extreme:
+            p["output_shift"] += 5  # 2^15 headroom instead of 2^20: outputs stay in range
+        lo, hi = sorted(int(v) for v in rng.integers(-32768, 32768, 2))
+        p["act_min"], p["act_max"] = [(-32768, 32767), (lo, hi), (0, 32767)][int(rng.integers(3))]
+        return p
+    return make
+
+
+@needs_simd
+@pytest.mark.parametrize("op", ["add", "sub", "mul"])
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+def test_int16_binary_rows_match_reference(op, isa):
+    """int16 rows (MUL has SIMD rows; ADD/SUB run the reference rows on every
+    path, split over threads) against the reference, every shape pair."""
+    rng = np.random.default_rng({"add": 31, "sub": 32, "mul": 33}[op])
+    make = s16_params(op)
+    for trial in range(6):
+        extreme = trial % 2 == 1
+        for sa, sb in SHAPE_PAIRS:
+            if rng.random() < 0.5:
+                sa, sb = sb, sa
+            a, b = data_s16(rng, sa, extreme), data_s16(rng, sb, extreme)
+            p = make(rng, extreme)
+            ref = T.binary_s16(op, a, b, p, "reference")
+            for threads in (1, 2, 3):
+                ours = T.binary_s16(op, a, b, p, isa, num_threads=threads)
+                assert np.array_equal(ours, ref), (
+                    f"{op} {isa} {sa}x{sb} thr={threads} {p}: "
+                    f"{np.count_nonzero(ours != ref)} of {ref.size} differ")
+
+
+def test_int16_mul_reference_follows_the_formula():
+    """The int16 MUL reference against numpy: round((a * b) * m / 2^31) and a
+    rounding right shift (gemmlowp's), clamped; products up to 2^30."""
+    rng = np.random.default_rng(17)
+    a = data_s16(rng, 3000, True)
+    b = data_s16(rng, 3000, False)
+    for shift in (-25, -15, -1, 0, 2):
+        p = dict(input1_offset=0, input2_offset=0, output_offset=0, output_shift=shift,
+                 output_multiplier=int(rng.integers(2**30, 2**31)), act_min=-32768, act_max=32767)
+        x = (a.astype(np.int64) * b.astype(np.int64)) << max(shift, 0)
+        x = (x + 2**31) % 2**32 - 2**31  # the left shift wraps in int32
+        q = x * p["output_multiplier"] + np.where(x * p["output_multiplier"] >= 0, 1 << 30, 1 - (1 << 30))
+        h = np.sign(q) * (np.abs(q) >> 31)
+        e = max(-shift, 0)
+        mask = (1 << e) - 1
+        o = (h >> e) + ((h & mask) > (mask >> 1) + (h < 0))
+        expected = np.clip(o, -32768, 32767).astype(np.int16)
+        assert np.array_equal(T.binary_s16("mul", a, b, p, "reference"), expected), shift
 
 
 @needs_simd

@@ -119,15 +119,25 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tab
                  int64_t sb, int8_t* o, int64_t n) { MulRowQ8(k.mul_params_, a, sa, b, sb, o, n); };
     row_u8_ = [](const BinaryQ8Kernel& k, const uint8_t* a, int64_t sa, const uint8_t* b,
                  int64_t sb, uint8_t* o, int64_t n) { MulRowQ8(k.mul_params_, a, sa, b, sb, o, n); };
+    row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
+                  int64_t sb, int16_t* o, int64_t n) { MulRowQ8(k.mul_params_, a, sa, b, sb, o, n); };
   } else {
     row_s8_ = [](const BinaryQ8Kernel& k, const int8_t* a, int64_t sa, const int8_t* b,
                  int64_t sb, int8_t* o, int64_t n) { AddSubRowQ8(k.add_, a, sa, b, sb, o, n); };
     row_u8_ = [](const BinaryQ8Kernel& k, const uint8_t* a, int64_t sa, const uint8_t* b,
                  int64_t sb, uint8_t* o, int64_t n) { AddSubRowQ8(k.add_, a, sa, b, sb, o, n); };
+    row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
+                  int64_t sb, int16_t* o, int64_t n) { AddSubRowQ8(k.add_, a, sa, b, sb, o, n); };
   }
+  // The int16 MUL rows take zero points 0 (all int16 ones are).
+  [[maybe_unused]] const bool s16_mul = mul && mul_params_.input1_offset == 0 && mul_params_.input2_offset == 0;
 #ifdef PYRT_HAVE_X86_KERNELS
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
     SetSimdRows<Qs8MulRowAvx512, Qs8AddSubRowAvx512>(mul);
+    if (s16_mul) {
+      row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
+                    int64_t sb, int16_t* o, int64_t n) { Qs16MulRowAvx512(k.mul_params_, a, sa, b, sb, o, n); };
+    }
     // Table lookups need VBMI's byte permutes and the int8 left shift (20).
     if (!mul && tables && CpuHasAvx512Vbmi() && add_.left_shift == 20) {
       auto t = std::make_shared<Qs8AddSubTables>();
@@ -140,6 +150,10 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tab
     }
   } else if (IsaAtLeast(isa, Isa::kAvx2)) {
     SetSimdRows<Qs8MulRowAvx2, Qs8AddSubRowAvx2>(mul);
+    if (s16_mul) {
+      row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
+                    int64_t sb, int16_t* o, int64_t n) { Qs16MulRowAvx2(k.mul_params_, a, sa, b, sb, o, n); };
+    }
   }
 #endif
 #ifdef PYRT_HAVE_ARM_KERNELS
@@ -173,7 +187,7 @@ void BinaryQ8Kernel::RunPeriodic(RowFn<T> row, const T* a, const T* b, T* out, i
   const T* period = short_period_ == 2 ? b : a;
   T repeated[2 * kShortRow];
   const int64_t filled = std::min(chunk, end - begin) + n;
-  for (int64_t j = 0; j < filled; j += n) std::memcpy(repeated + j, period, std::min(n, filled - j));
+  for (int64_t j = 0; j < filled; j += n) std::copy_n(period, std::min(n, filled - j), repeated + j);
   for (int64_t i = begin; i < end;) {
     const int64_t len = std::min(chunk, end - i);
     const T* p = repeated + i % n;
@@ -217,6 +231,11 @@ void BinaryQ8Kernel::Run(const int8_t* a, const int8_t* b, int8_t* out, ThreadPo
 void BinaryQ8Kernel::Run(const uint8_t* a, const uint8_t* b, uint8_t* out,
                          ThreadPool* pool) const {
   RunRows(row_u8_, a, b, out, pool);
+}
+
+void BinaryQ8Kernel::Run(const int16_t* a, const int16_t* b, int16_t* out,
+                         ThreadPool* pool) const {
+  RunRows(row_s16_, a, b, out, pool);
 }
 
 }  // namespace pyrt

@@ -1,6 +1,7 @@
-// ADD / SUB / MUL on quantized 8-bit tensors on the interpreter's ISA path:
-// the reference rows, or (int8) SIMD rows; large outputs are split over the
-// thread pool in element ranges. Every path and split gives identical results.
+// ADD / SUB / MUL on quantized 8-bit tensors (and int16 ones of 16x8 models,
+// zero points 0) on the interpreter's ISA path: the reference rows, or (int8,
+// int16 MUL) SIMD rows; large outputs are split over the thread pool in
+// element ranges. Every path and split gives identical results.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,7 @@ class BinaryQ8Kernel {
 
   void Run(const int8_t* a, const int8_t* b, int8_t* out, ThreadPool* pool) const;
   void Run(const uint8_t* a, const uint8_t* b, uint8_t* out, ThreadPool* pool) const;
+  void Run(const int16_t* a, const int16_t* b, int16_t* out, ThreadPool* pool) const;
 
   // True when the int8 rows are a SIMD path's (for the tests: which paths
   // have their own kernel).
@@ -72,6 +74,7 @@ class BinaryQ8Kernel {
   mutable std::vector<int32_t> scale_high_, scale_low_;
   RowFn<int8_t> row_s8_ = nullptr;
   RowFn<uint8_t> row_u8_ = nullptr;
+  RowFn<int16_t> row_s16_ = nullptr;
 };
 
 }  // namespace pyrt

@@ -1,8 +1,7 @@
 // ADD, SUB and MUL on quantized 8-bit tensors (int8, uint8) with numpy
 // broadcasting up to rank 6 and a fused activation. int16 (16x8 models, zero
-// points 0) uses the same formulas on the portable reference rows: ADD/SUB
-// take TFLite's general-scale path (15 bits of headroom instead of 20), MUL
-// is unchanged. The rescaling constants
+// points 0) uses the same formulas: ADD/SUB take TFLite's general-scale path
+// (15 bits of headroom instead of 20), MUL is unchanged. The rescaling constants
 // follow each TFLite Prepare exactly (docs/reference_semantics.md 4-6),
 // including which products are taken in float and which in double.
 #include <algorithm>
@@ -49,7 +48,8 @@ class BinaryArith : public Op {
 
   void Eval(const EvalContext& ctx) final {
     if (output(0).dtype == DType::kInt16) {
-      EvalS16();
+      kernel_.Run(input(0).data_as<int16_t>(), input(1).data_as<int16_t>(),
+                  output(0).data_as<int16_t>(), ctx.pool);
     } else if (output(0).dtype == DType::kInt8) {
       kernel_.Run(input(0).data_as<int8_t>(), input(1).data_as<int8_t>(),
                   output(0).data_as<int8_t>(), ctx.pool);
@@ -63,19 +63,6 @@ class BinaryArith : public Op {
   // Computes the op's parameters and initializes kernel_.
   virtual void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) = 0;
   virtual bool SupportsInt16() const { return false; }
-  // int16: the reference rows over the broadcast plan, single-threaded.
-  virtual void EvalS16() {}
-  // Calls row_fn(a, stride_a, b, stride_b, out, n) on each broadcast row of
-  // the int16 tensors.
-  template <typename RowFn> void ForEachRowS16(RowFn row_fn) const {
-    const int16_t* a = input(0).data_as<int16_t>();
-    const int16_t* b = input(1).data_as<int16_t>();
-    int16_t* out = output(0).data_as<int16_t>();
-    const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
-    ForEachBroadcastRow(plan_, 0, plan_.total, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
-      row_fn(a + oa, sa, b + ob, sb, out + oo, n);
-    });
-  }
 
   BroadcastPlan plan_;
   ActivationRange act_{-128, 127};
@@ -95,10 +82,6 @@ class AddSub : public BinaryArith {
 
  protected:
   bool SupportsInt16() const override { return true; }
-
-  void EvalS16() override {
-    ForEachRowS16([this](auto... row) { AddSubRowQ8(params_, row...); });
-  }
 
  public:
   bool EvalScalarS8(int8_t a, int8_t b, int8_t* out) const override {
@@ -154,10 +137,6 @@ class AddSub : public BinaryArith {
 class Mul : public BinaryArith {
  protected:
   bool SupportsInt16() const override { return true; }
-
-  void EvalS16() override {
-    ForEachRowS16([this](auto... row) { MulRowQ8(params_, row...); });
-  }
 
   void PrepareQuantized(const Tensor& a, const Tensor& b, const Tensor& out) override {
     // Evaluated in float, as TFLite's mul.cc does, then widened.

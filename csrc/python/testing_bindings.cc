@@ -334,14 +334,17 @@ py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64&
   return out;
 }
 
-// int8 ADD/SUB/MUL of a and b (numpy broadcasting, rank <= 6). `params`
-// names the fields of AddSubParams (op "add"/"sub") or MulParams ("mul").
-py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::dict& params,
-                   const std::string& isa, int num_threads, bool add_tables) {
+// ADD/SUB/MUL of a and b (numpy broadcasting, rank <= 6), int8 or int16
+// (16x8: zero points 0). `params` names the fields of AddSubParams (op
+// "add"/"sub") or MulParams ("mul").
+template <typename T>
+py::array BinaryQ(const std::string& op, const py::array_t<T, py::array::c_style | py::array::forcecast>& a,
+                  const py::array_t<T, py::array::c_style | py::array::forcecast>& b,
+                  const py::dict& params, const std::string& isa, int num_threads, bool add_tables) {
   const Shape sa(a.shape(), a.shape() + a.ndim()), sb(b.shape(), b.shape() + b.ndim());
   Shape shape;
   if (!BroadcastShape(sa, sb, &shape) || shape.size() > kMaxBroadcastRank || num_threads < 1)
-    throw UsageError("binary_s8: shapes do not broadcast (rank <= 6)");
+    throw UsageError("binary: shapes do not broadcast (rank <= 6)");
   auto get = [&](const char* key) { return params[key].cast<int32_t>(); };
   const BroadcastPlan plan = MakeBroadcastPlan(sa, sb);
   BinaryQ8Kernel kernel;
@@ -350,23 +353,24 @@ py::array BinaryS8(const std::string& op, const I8& a, const I8& b, const py::di
     p.input1_offset = get("input1_offset"), p.input2_offset = get("input2_offset");
     p.output_multiplier = get("output_multiplier"), p.output_shift = get("output_shift");
     p.output_offset = get("output_offset"), p.act_min = get("act_min"), p.act_max = get("act_max");
-    if (p.output_shift < -31 || p.output_shift > 31) throw UsageError("binary_s8: bad shift");
+    if (p.output_shift < -31 || p.output_shift > 31) throw UsageError("binary: bad shift");
     kernel.InitMul(ResolveIsa(isa.c_str()), p, plan);
   } else if (op == "add" || op == "sub") {
     AddSubParams p;
     p.subtract = op == "sub";
+    p.left_shift = sizeof(T) == 2 ? 15 : 20;
     p.input1_offset = get("input1_offset"), p.input2_offset = get("input2_offset");
     p.input1_multiplier = get("input1_multiplier"), p.input1_shift = get("input1_shift");
     p.input2_multiplier = get("input2_multiplier"), p.input2_shift = get("input2_shift");
     p.output_multiplier = get("output_multiplier"), p.output_shift = get("output_shift");
     p.output_offset = get("output_offset"), p.act_min = get("act_min"), p.act_max = get("act_max");
     for (int sh : {p.input1_shift, p.input2_shift, p.output_shift})
-      if (sh < -31 || sh > 0) throw UsageError("binary_s8: add/sub shifts must be in [-31, 0]");
+      if (sh < -31 || sh > 0) throw UsageError("binary: add/sub shifts must be in [-31, 0]");
     kernel.InitAddSub(ResolveIsa(isa.c_str()), p, plan, add_tables);
   } else {
-    throw UsageError("binary_s8: op must be add, sub or mul");
+    throw UsageError("binary: op must be add, sub or mul");
   }
-  py::array_t<int8_t> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
+  py::array_t<T> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
   ThreadPool pool(num_threads);
   kernel.Run(a.data(), b.data(), out.mutable_data(), &pool);
   return out;
@@ -871,6 +875,8 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("out_w"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"));
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
-  t.def("binary_s8", &testing::BinaryS8, py::arg("op"), py::arg("a"), py::arg("b"), py::arg("params"),
-        py::arg("isa"), py::arg("num_threads") = 1, py::arg("add_tables") = true);
+  t.def("binary_s8", &testing::BinaryQ<int8_t>, py::arg("op"), py::arg("a"), py::arg("b"),
+        py::arg("params"), py::arg("isa"), py::arg("num_threads") = 1, py::arg("add_tables") = true);
+  t.def("binary_s16", &testing::BinaryQ<int16_t>, py::arg("op"), py::arg("a"), py::arg("b"),
+        py::arg("params"), py::arg("isa"), py::arg("num_threads") = 1, py::arg("add_tables") = true);
 }

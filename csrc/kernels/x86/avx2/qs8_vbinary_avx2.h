@@ -1,5 +1,6 @@
-// int8 ADD/SUB and MUL rows for AVX2, 16 elements per step, bit-identical to
-// AddSubRowQ8 / MulRowQ8 (kernels/reference/binary_s8.h).
+// int8 ADD/SUB and MUL rows and the int16 MUL row (16x8 models) for AVX2, 16
+// elements per step, bit-identical to AddSubRowQ8 / MulRowQ8
+// (kernels/reference/binary_s8.h).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,9 @@ void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const 
                       int64_t sb, int8_t* out, int64_t n);
 void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
                    int8_t* out, int64_t n);
+// int16 MUL; needs input offsets 0 (int16 zero points are 0).
+void Qs16MulRowAvx2(const MulParams& p, const int16_t* a, int64_t sa, const int16_t* b,
+                    int64_t sb, int16_t* out, int64_t n);
 
 // MUL of x (offset x_offset) by per-element factors given as the two parts
 // of Y = (y + y_offset) * output_multiplier (MulByChannelScales), for

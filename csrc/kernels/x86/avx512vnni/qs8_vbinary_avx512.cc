@@ -189,6 +189,56 @@ void Qs8MulRowAvx512(const MulParams& p, const int8_t* a, int64_t sa, const int8
   }
 }
 
+namespace {
+
+// int16 MUL, the arithmetic of the AVX2 twin (MulRowS16 in
+// kernels/x86/avx2/qs8_vbinary_avx2.cc) on 32 elements; kMerged: no left
+// shift and a right shift in [1, 23], rescaled in the merged form.
+template <bool kLeftShift, bool kMerged>
+void MulRowS16(const MulParams& p, const int16_t* a, int64_t sa, const int16_t* b, int64_t sb,
+               int16_t* out, int64_t n) {
+  const ScalarSrdhm<kLeftShift> m(p.output_multiplier);
+  const __m128i left = _mm_cvtsi32_si128(p.output_shift > 0 ? p.output_shift : 0);
+  const RightShift right(p.output_shift > 0 ? 0 : -p.output_shift);
+  const __m512i zo = _mm512_set1_epi32(p.output_offset);
+  const GemmlowpRequant16Merged merged =
+      MergedForAllLanes(p.output_multiplier, kMerged ? -p.output_shift : 1, p.output_offset);
+  const __m512i lo = _mm512_set1_epi16(static_cast<int16_t>(p.act_min));
+  const __m512i hi = _mm512_set1_epi16(static_cast<int16_t>(p.act_max));
+  auto requant = [&](__m512i prod) {
+    if (kMerged) return merged(prod);
+    const __m512i high = m.Apply(kLeftShift ? _mm512_sll_epi32(prod, left) : prod);
+    return _mm512_add_epi32(right.Apply(high), zo);
+  };
+  auto load = [](const int16_t* q, int64_t step, __mmask32 mask) {
+    return step ? _mm512_maskz_loadu_epi16(mask, q) : _mm512_set1_epi16(*q);
+  };
+  auto step32 = [&](const int16_t* pa, const int16_t* pb, __mmask32 mask, int16_t* po) {
+    const __m512i va = load(pa, sa, mask), vb = load(pb, sb, mask);
+    const __m512i low = _mm512_mullo_epi16(va, vb), high = _mm512_mulhi_epi16(va, vb);
+    const __m512i r = _mm512_packs_epi32(requant(_mm512_unpacklo_epi16(low, high)),
+                                         requant(_mm512_unpackhi_epi16(low, high)));
+    _mm512_mask_storeu_epi16(po, mask, _mm512_max_epi16(_mm512_min_epi16(r, hi), lo));
+  };
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) step32(a + i * sa, b + i * sb, ~__mmask32(0), out + i);
+  if (i < n) step32(a + i * sa, b + i * sb, static_cast<__mmask32>((uint64_t{1} << (n - i)) - 1), out + i);
+}
+
+}  // namespace
+
+void Qs16MulRowAvx512(const MulParams& p, const int16_t* a, int64_t sa, const int16_t* b,
+                      int64_t sb, int16_t* out, int64_t n) {
+  // |a * b| <= 2^30: without a left shift never INT32_MIN.
+  if (p.output_shift > 0) {
+    MulRowS16<true, false>(p, a, sa, b, sb, out, n);
+  } else if (p.output_shift <= -1 && p.output_shift >= -23 && p.output_multiplier != INT32_MIN) {
+    MulRowS16<false, true>(p, a, sa, b, sb, out, n);
+  } else {
+    MulRowS16<false, false>(p, a, sa, b, sb, out, n);
+  }
+}
+
 void Qs8MulScaledRowAvx512(const MulParams& p, int32_t x_offset, const int8_t* x,
                            const int32_t* y_high, const int32_t* y_low, int8_t* out, int64_t n) {
   // The identity and its constants: kernels/x86/scaled_mul_rounding.h.
