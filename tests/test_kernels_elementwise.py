@@ -356,3 +356,23 @@ def test_mul_by_channel_row_every_input_pair():
                 for threads in (1, 4, 11):
                     ours = T.binary_s8("mul", a, b, p, isa, num_threads=threads)
                     assert np.array_equal(ours, ref), (isa, threads, p, np.count_nonzero(ours != ref))
+
+
+@needs_simd
+@pytest.mark.parametrize("tanh", [False, True])
+def test_sigmoid_s16_every_input(tanh):
+    """16x8 LOGISTIC / TANH rows: all 65536 int16 inputs (in random order, odd
+    lengths for the tails) under power-of-two and general input scales, on
+    every path and 1-11 threads, against the reference rows."""
+    rng = np.random.default_rng(41 + tanh)
+    x = rng.permutation(np.arange(-32768, 32768)).astype(np.int16)
+    # (multiplier, left shift): 0 = a power-of-two scale (x * 3 << shift);
+    # general ones as the op derives them (multiplier in (16383, 32767]).
+    params = [(0, 0), (0, 1)] + [(int(rng.integers(16384, 32768)), int(s)) for s in (0, 1, 5, 13, 21, 30)]
+    for multiplier, shift in params:
+        ref = T.sigmoid_s16(x, multiplier, shift, tanh, "reference")
+        assert ref.min() >= (-32767 if tanh else 0) and ref.max() <= 32767
+        for isa in SIMD_ISAS:
+            for threads, n in ((1, 65536), (4, 65531), (11, 40001), (2, 17)):
+                ours = T.sigmoid_s16(x[:n], multiplier, shift, tanh, isa, num_threads=threads)
+                assert np.array_equal(ours, ref[:n]), (isa, multiplier, shift, threads, n)

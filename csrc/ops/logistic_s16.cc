@@ -3,7 +3,7 @@
 // a power-of-two input scale of 2^-12 (TANH also 2^-11) uses the fixed x3
 // scaling, any other scale becomes an integer multiplier s_in * 4096 * 3
 // doubled until it exceeds 32767 / 2. TANH exists for int16 only so far.
-#include "kernels/reference/logistic_s16.h"
+#include "kernels/sigmoid_s16_kernel.h"
 #include "ops/op.h"
 #include "ops/registry.h"
 #include "quant/multiplier.h"
@@ -52,16 +52,18 @@ class SigmoidTableOp : public Op {
       params_.input_multiplier = static_cast<int32_t>(multiplier);
     }
     SetOutputShape(out, in.shape);
+    kernel_.Init(isa(), params_, tanh_);
   }
 
-  void Eval(const EvalContext&) override {
-    (tanh_ ? TanhS16 : LogisticS16)(params_, input(0).data_as<int16_t>(),
-                                    output(0).data_as<int16_t>(), input(0).num_elements());
+  void Eval(const EvalContext& ctx) override {
+    kernel_.Run(input(0).num_elements(), input(0).data_as<int16_t>(),
+                output(0).data_as<int16_t>(), ctx.pool);
   }
 
  private:
   bool tanh_;
   LogisticS16Params params_;
+  SigmoidS16Kernel kernel_;
 };
 
 }  // namespace

@@ -29,6 +29,7 @@
 #include "kernels/isa.h"
 #include "kernels/channel_lut_s8_kernel.h"
 #include "kernels/lut_s8_kernel.h"
+#include "kernels/sigmoid_s16_kernel.h"
 #include "kernels/pool_s8/average_pool_s8.h"
 #include "kernels/pool_s8/max_pool_s8.h"
 #include "kernels/quantize_f32_kernel.h"
@@ -377,6 +378,21 @@ py::array BinaryQ(const std::string& op, const py::array_t<T, py::array::c_style
 }
 
 // out[i] = lut[uint8(x[i])] through LutS8Kernel.
+// 16x8 LOGISTIC (or TANH) of x through SigmoidS16Kernel; input_multiplier 0
+// means a power-of-two input scale (LogisticS16Params).
+py::array SigmoidS16(const I16& x, int input_multiplier, int input_left_shift, bool tanh,
+                     const std::string& isa, int num_threads) {
+  if (num_threads < 1 || input_multiplier < 0 || input_multiplier >= 32768 ||
+      input_left_shift < 0 || input_left_shift > 30)
+    throw UsageError("sigmoid_s16: multiplier in [0, 32767], shift in [0, 30], threads >= 1");
+  SigmoidS16Kernel kernel;
+  kernel.Init(ResolveIsa(isa.c_str()), LogisticS16Params{input_multiplier, input_left_shift}, tanh);
+  py::array_t<int16_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  ThreadPool pool(num_threads);
+  kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
+  return out;
+}
+
 py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_threads) {
   if (lut.size() != 256 || num_threads < 1) throw UsageError("lut_s8: 256 table entries expected");
   LutS8Kernel kernel;
@@ -873,6 +889,8 @@ PYBIND11_MODULE(_testing, t) {
   t.def("max_pool_s8", &testing::MaxPoolS8, py::arg("x"), py::arg("filter_h"), py::arg("filter_w"),
         py::arg("stride_h"), py::arg("stride_w"), py::arg("pad_top"), py::arg("pad_left"), py::arg("out_h"),
         py::arg("out_w"), py::arg("act_min"), py::arg("act_max"), py::arg("isa"));
+  t.def("sigmoid_s16", &testing::SigmoidS16, py::arg("x"), py::arg("input_multiplier"),
+        py::arg("input_left_shift"), py::arg("tanh"), py::arg("isa"), py::arg("num_threads") = 1);
   t.def("lut_s8", &testing::LutS8, py::arg("lut"), py::arg("x"), py::arg("isa"),
         py::arg("num_threads") = 1);
   t.def("binary_s8", &testing::BinaryQ<int8_t>, py::arg("op"), py::arg("a"), py::arg("b"),

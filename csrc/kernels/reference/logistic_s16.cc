@@ -1,12 +1,11 @@
 #include "kernels/reference/logistic_s16.h"
 
 namespace pyrt {
-namespace {
 
 // sigmoid(i / 24) in Q0.16 exactly as TFLite tabulates it (sigmoid_table_uint16
 // in kernels/internal/common.h). 44 entries are one above round(65536 *
 // sigmoid(i / 24)), so the table is data, not recomputed.
-constexpr uint16_t kSigmoidTable[256] = {
+const uint16_t kSigmoidTableQ16[256] = {
     32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
     40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,
     47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169,
@@ -30,6 +29,8 @@ constexpr uint16_t kSigmoidTable[256] = {
     65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
     65534, 65534, 65534, 65535,
 };
+
+namespace {
 
 // The input rescaled to the table's units: x * multiplier rounded down by
 // shift (half up); multiplier 0 stands for a power-of-two scale (x * 3 << shift).
@@ -58,7 +59,7 @@ void LogisticS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, in
     if (index >= 255) {
       r = 0x7FFFu << 10;
     } else {
-      const uint32_t a = kSigmoidTable[index], b = kSigmoidTable[index + 1];
+      const uint32_t a = kSigmoidTableQ16[index], b = kSigmoidTableQ16[index + 1];
       r = (a << 9) + (ax & 0x1FF) * (b - a);
     }
     // sigmoid(-x) = 1 - sigmoid(x); rounds to Q0.15.
@@ -77,7 +78,7 @@ void TanhS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_
     if (index >= 255) {
       r = 0xFFFF << 8;
     } else {
-      const uint32_t a = kSigmoidTable[index], b = kSigmoidTable[index + 1];
+      const uint32_t a = kSigmoidTableQ16[index], b = kSigmoidTableQ16[index + 1];
       r = static_cast<int32_t>((a << 8) + (ax & 0xFF) * (b - a));
     }
     // 2 * sigmoid - 1 with rounding, then Q0.15 (arithmetic shift).

@@ -15,6 +15,9 @@ struct LogisticS16Params {
   int input_left_shift = 0;
 };
 
+// sigmoid(i / 24), i < 256, in Q0.16: TFLite's table, which both interpolate.
+extern const uint16_t kSigmoidTableQ16[256];
+
 void LogisticS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n);
 void TanhS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n);
 

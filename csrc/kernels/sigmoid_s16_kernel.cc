@@ -1,0 +1,45 @@
+#include "kernels/sigmoid_s16_kernel.h"
+
+#include <algorithm>
+
+#include "core/thread_pool.h"
+#include "core/unit_ranges.h"
+
+#if defined(__x86_64__)
+#include "kernels/x86/avx2/sigmoid_s16_avx2.h"
+#endif
+
+namespace pyrt {
+namespace {
+
+// Below this many elements a second thread costs more than it saves.
+constexpr int64_t kMinElementsPerTask = 16384;
+
+}  // namespace
+
+void SigmoidS16Kernel::Init(Isa isa, const LogisticS16Params& p, bool tanh) {
+  p_ = p;
+  row_ = tanh ? TanhS16 : LogisticS16;
+  simd_ = false;
+#if defined(__x86_64__)
+  if (IsaAtLeast(isa, Isa::kAvx2)) {
+    row_ = tanh ? TanhS16Avx2 : LogisticS16Avx2;
+    simd_ = true;
+  }
+#endif
+  (void)isa;
+}
+
+void SigmoidS16Kernel::Run(int64_t n, const int16_t* input, int16_t* output,
+                           ThreadPool* pool) const {
+  const int threads = pool ? pool->num_threads() : 1;
+  const int tasks = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, n / kMinElementsPerTask)));
+  ParallelUnits(pool, tasks, [&](int t) {
+    const int64_t begin = n * t / tasks / 64 * 64;
+    const int64_t end = t + 1 == tasks ? n : n * (t + 1) / tasks / 64 * 64;
+    row_(p_, input + begin, output + begin, end - begin);
+  });
+}
+
+}  // namespace pyrt
