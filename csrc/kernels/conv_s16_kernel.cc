@@ -4,9 +4,11 @@
 
 #include "core/thread_pool.h"
 #include "core/unit_ranges.h"
+#include "kernels/row_tiles.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/conv_s16_avx2.h"
+#include "kernels/x86/avx512vnni/conv_s16_avx512vnni.h"
 #define PYRT_HAVE_X86_KERNELS 1
 #endif
 
@@ -53,6 +55,17 @@ inline void Flush(int32_t* partial, int64_t* total, int n) {
   }
 }
 
+#ifdef PYRT_HAVE_X86_KERNELS
+const ConvS16TileConfig* ConvS16TilesFor(Isa isa) {
+  static const ConvS16TileConfig kAvx2{ConvS16TileAvx2, kConvS16Avx2Rows, kConvS16Avx2PanelWidth};
+  static const ConvS16TileConfig kAvx512{ConvS16TileAvx512Vnni, kConvS16Avx512Rows,
+                                         kConvS16Avx512PanelWidth};
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return &kAvx512;
+  if (IsaAtLeast(isa, Isa::kAvx2)) return &kAvx2;
+  return nullptr;
+}
+#endif
+
 }  // namespace
 
 void ConvS16Kernel::Init(Isa isa, const ConvS16Params& p) {
@@ -60,18 +73,35 @@ void ConvS16Kernel::Init(Isa isa, const ConvS16Params& p) {
   const ConvGeometry& g = p.g;
   const int taps = g.filter_h * g.filter_w, N = g.out_c;
   packed_.clear();
-  packed16_.clear();
+  panels_.clear();
+  tiles_ = nullptr;
 #ifdef PYRT_HAVE_X86_KERNELS
-  if (IsaAtLeast(isa, Isa::kAvx2) && taps <= kConvS16MaxSimdTaps) {
-    constexpr int kStep = kConvS16Avx2ChannelStep;
-    n_padded_ = (N + kStep - 1) / kStep * kStep;
-    const int pairs = (g.in_c + 1) / 2;
-    packed16_.assign(static_cast<size_t>(taps) * pairs * n_padded_ * 2, 0);
+  if (taps <= kConvS16MaxSimdTaps && (tiles_ = ConvS16TilesFor(isa))) {
+    const int kW = tiles_->panel_width;
+    const int panels = (N + kW - 1) / kW, pairs = (g.in_c + 1) / 2, steps = taps * pairs;
+    panels_.assign(static_cast<size_t>(panels) * steps * kW, 0);
     for (int n = 0; n < N; ++n)
       for (int t = 0; t < taps; ++t)
-        for (int c = 0; c < g.in_c; ++c)
-          packed16_[((int64_t{t} * pairs + c / 2) * n_padded_ + n) * 2 + c % 2] =
-              p.filter[(int64_t{n} * taps + t) * g.in_c + c];
+        for (int c = 0; c < g.in_c; ++c) {
+          const size_t word = (static_cast<size_t>(n / kW) * steps + t * pairs + c / 2) * kW + n % kW;
+          auto* halves = reinterpret_cast<int16_t*>(&panels_[word]);  // (even, odd) channel
+          halves[c % 2] = p.filter[(int64_t{n} * taps + t) * g.in_c + c];
+        }
+    const size_t padded = static_cast<size_t>(panels) * kW;
+    bias_.assign(padded, 0);
+    reduced_.assign(padded, 0);
+    round_.assign(padded, 0);
+    total_shift_.assign(padded, 1);
+    for (int n = 0; n < N; ++n) {
+      // MultiplyByQuantizedMultiplier64's constants (quant/fixed_point.h).
+      const int32_t m = p.multiplier[n];
+      const int shift = 15 - p.shift[n];
+      bias_[n] = p.bias ? p.bias[n] : 0;
+      reduced_[n] = m < 0x7FFF0000 ? (m + (1 << 15)) >> 16 : 0x7FFF;
+      round_[n] = int64_t{1} << (shift - 1);
+      total_shift_[n] = shift;
+    }
+    zeros_.assign(static_cast<size_t>(g.in_c), 0);
     p_.filter = nullptr;
     return;
   }
@@ -97,24 +127,33 @@ void ConvS16Kernel::Run(const int16_t* in, int16_t* out, ThreadPool* pool) const
 void ConvS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const {
 #ifdef PYRT_HAVE_X86_KERNELS
   const ConvGeometry& g = p_.g;
-  const int N = g.out_c;
-  const int16_t* x[kConvS16MaxSimdTaps];
-  int tap[kConvS16MaxSimdTaps];
-  int64_t total[kChannelBlock];
+  const int N = g.out_c, taps = g.filter_h * g.filter_w;
+  const int kW = tiles_->panel_width;
+  const int panels = (N + kW - 1) / kW;
+  const size_t panel_words = static_cast<size_t>(taps) * ((g.in_c + 1) / 2) * kW;
+  // Output pixels of a row in chunks: their taps' input pointers on the stack.
+  constexpr int kChunk = 24;
+  const int16_t* x[kChunk * kConvS16MaxSimdTaps];
   for (int row = row0; row < row1; ++row) {
     const int b = row / g.out_h, oy = row % g.out_h;
     const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * g.in_c;
-    for (int ox = 0; ox < g.out_w; ++ox) {
-      int count = 0;
-      ForEachInsideTap(g, oy, ox, [&](int t, int64_t pixel) {
-        x[count] = image + pixel * g.in_c;
-        tap[count++] = t;
-      });
-      int16_t* o = out + (int64_t{row} * g.out_w + ox) * N;
-      for (int n0 = 0; n0 < N; n0 += kChannelBlock) {
-        const int nb = std::min(kChannelBlock, n_padded_ - n0);
-        ConvS16SumsAvx2(x, tap, count, g.in_c, packed16_.data(), n_padded_, n0, nb, total);
-        for (int n = 0; n < nb && n0 + n < N; ++n) o[n0 + n] = RequantizeS16(p_, n0 + n, total[n]);
+    for (int ox0 = 0; ox0 < g.out_w; ox0 += kChunk) {
+      const int count = std::min(kChunk, g.out_w - ox0);
+      for (int i = 0; i < count; ++i) {
+        const int16_t** px = x + i * taps;
+        for (int t = 0; t < taps; ++t) px[t] = zeros_.data();  // padding
+        ForEachInsideTap(g, oy, ox0 + i, [&](int t, int64_t pixel) { px[t] = image + pixel * g.in_c; });
+      }
+      int16_t* o = out + (int64_t{row} * g.out_w + ox0) * N;
+      for (int p = 0; p < panels; ++p) {
+        const ConvS16TileRequant rq{bias_.data() + p * kW, reduced_.data() + p * kW,
+                                    round_.data() + p * kW, total_shift_.data() + p * kW,
+                                    p_.act_min, p_.act_max};
+        const int cols = std::min(kW, N - p * kW);
+        ForEachRowTile(count, tiles_->rows, /*even=*/true, [&](int i, int rows) {
+          tiles_->tile(rows, x + i * taps, taps, g.in_c, panels_.data() + p * panel_words, rq,
+                       o + static_cast<size_t>(i) * N + p * kW, N, cols);
+        });
       }
     }
   }

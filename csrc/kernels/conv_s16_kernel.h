@@ -8,6 +8,7 @@
 // do not depend on their order, so the result is the reference's.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -17,28 +18,44 @@
 namespace pyrt {
 
 class ThreadPool;
+struct ConvS16TileRequant;  // kernels/x86/conv_s16_tile.h
 
 constexpr int kS16BlockTerms = 256;  // 256 * 2^22 = 2^30 < 2^31
 
+// The x86 tile kernel of a path: ConvS16TileAvx2's contract
+// (kernels/x86/avx2/conv_s16_avx2.h), up to `rows` output pixels times a
+// panel of `panel_width` channels.
+struct ConvS16TileConfig {
+  void (*tile)(int rows, const int16_t* const* x, int taps, int in_c, const int32_t* panel,
+               const ConvS16TileRequant& rq, int16_t* out, size_t ldo, int cols);
+  int rows;
+  int panel_width;
+};
+
 // CONV_2D. Portable: weights repacked at Init as [fh * fw * in_c][out_c],
 // so that one activation times a contiguous row of weights updates a block
-// of output channels. AVX2 (filters of at most kConvS16MaxSimdTaps taps):
-// int16 weight pairs for vpmaddwd (kernels/x86/avx2/conv_s16_avx2.h).
+// of output channels. x86 SIMD paths (filters of at most kConvS16MaxSimdTaps
+// taps): tiles of output pixels times panels of channels, int16 weight
+// pairs for vpmaddwd (avx2, avxvnni) or vpdpwssd (avx512vnni, amx).
 constexpr int kConvS16MaxSimdTaps = 128;
 class ConvS16Kernel {
  public:
   void Init(Isa isa, const ConvS16Params& p);
   void Run(const int16_t* in, int16_t* out, ThreadPool* pool) const;
-  bool simd() const { return !packed16_.empty(); }
+  bool simd() const { return !panels_.empty(); }
 
  private:
   void RunPortable(const int16_t* in, int16_t* out, int row0, int row1) const;
   void RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const;
 
   ConvS16Params p_;
-  std::vector<int8_t> packed_;     // portable layout
-  std::vector<int16_t> packed16_;  // AVX2 layout
-  int n_padded_ = 0;
+  std::vector<int8_t> packed_;    // portable layout
+  const ConvS16TileConfig* tiles_ = nullptr;  // SIMD: the path's tile kernel
+  std::vector<int32_t> panels_;   // SIMD: the tile kernel's panels, one after another
+  // SIMD: per channel (padded to whole panels) bias, reduced multiplier,
+  // rounding and total shift of MultiplyByQuantizedMultiplier64.
+  std::vector<int64_t> bias_, reduced_, round_, total_shift_;
+  std::vector<int16_t> zeros_;    // a padding tap's input
 };
 
 // DEPTHWISE_CONV_2D with depth multiplier 1 and at most kS16BlockTerms taps

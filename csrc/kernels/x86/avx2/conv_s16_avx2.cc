@@ -3,78 +3,142 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace pyrt {
 namespace {
 
-// Products are at most 2^22: a lane may add 256 of them (128 pairs) exactly.
-constexpr int kPairsPerFlush = 128;
+constexpr int kPairsPerFlush = kConvS16PairsPerFlush;
 
-// Adds 8 int32 lanes into 8 int64 totals and clears the lanes.
-inline void Flush(__m256i* acc, int64_t* total) {
-  const __m256i lo = _mm256_cvtepi32_epi64(_mm256_castsi256_si128(*acc));
-  const __m256i hi = _mm256_cvtepi32_epi64(_mm256_extracti128_si256(*acc, 1));
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(total),
-                      _mm256_add_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(total)), lo));
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(total + 4),
-                      _mm256_add_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(total + 4)), hi));
-  *acc = _mm256_setzero_si256();
-}
-
-// kBlocks groups of 8 channels starting at n0, their sums in registers.
-// total points at channel n0's total.
-template <int kBlocks>
-void Blocks(const int16_t* const* x, const int* tap, int count, int in_c, const int16_t* packed,
-            int n_padded, int n0, int64_t* total) {
-  __m256i acc[kBlocks];
-  for (int j = 0; j < kBlocks; ++j) acc[j] = _mm256_setzero_si256();
-  const int pairs = (in_c + 1) / 2;
-  int since_flush = 0;
-  for (int t = 0; t < count; ++t) {
-    const int16_t* xp = x[t];
-    const int16_t* w = packed + (static_cast<int64_t>(tap[t]) * pairs * n_padded + n0) * 2;
-    for (int k = 0; k < pairs; ++k, w += n_padded * 2) {
-      int32_t pair;
-      if (2 * k + 1 < in_c) {
-        std::memcpy(&pair, xp + 2 * k, 4);
-      } else {  // the odd last channel, with 0 (never read past the pixel)
-        pair = static_cast<uint16_t>(xp[2 * k]);
-      }
-      const __m256i xx = _mm256_set1_epi32(pair);
-      for (int j = 0; j < kBlocks; ++j)
-        acc[j] = _mm256_add_epi32(
-            acc[j], _mm256_madd_epi16(xx, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 16 * j))));
-      if (++since_flush == kPairsPerFlush) {
-        for (int j = 0; j < kBlocks; ++j) Flush(&acc[j], total + 8 * j);
-        since_flush = 0;
-      }
+// The int32 sums (16 channels of each of MR pixels, into sums[m][16]) over
+// taps [t0, t1) and, of each, channel pairs [j0, j1) (j1 = in_c's pair
+// count: the odd last channel pairs with 0, never read past the pixel), at
+// most kPairsPerFlush pairs in all; w at the first step's weights. Not
+// inlined: a loop of its own keeps the 12 sums in registers (inlined into
+// the tile, GCC kept them on the stack).
+template <int MR>
+[[gnu::noinline]] void SumSteps(const int16_t* const* x, int taps, int t0, int t1, int j0, int j1,
+                                int in_c, const int32_t* w, int32_t (*sums)[16]) {
+  __m256i acc[MR][2];
+  for (int m = 0; m < MR; ++m) acc[m][0] = acc[m][1] = _mm256_setzero_si256();
+  const int full = std::min(j1, in_c / 2);
+  auto step = [&](const __m256i* pw, const int32_t (&pairs)[MR]) {
+    const __m256i w0 = _mm256_loadu_si256(pw), w1 = _mm256_loadu_si256(pw + 1);
+    for (int m = 0; m < MR; ++m) {
+      const __m256i xx = _mm256_set1_epi32(pairs[m]);
+      acc[m][0] = _mm256_add_epi32(acc[m][0], _mm256_madd_epi16(xx, w0));
+      acc[m][1] = _mm256_add_epi32(acc[m][1], _mm256_madd_epi16(xx, w1));
+    }
+  };
+  const __m256i* pw = reinterpret_cast<const __m256i*>(w);
+  for (int t = t0; t < t1; ++t) {
+    const int16_t* xp[MR];
+    for (int m = 0; m < MR; ++m) xp[m] = x[m * taps + t];
+    int32_t pairs[MR];
+    for (int j = j0; j < full; ++j, pw += 2) {
+      for (int m = 0; m < MR; ++m) std::memcpy(&pairs[m], xp[m] + 2 * j, 4);
+      step(pw, pairs);
+    }
+    if (j1 > full) {  // the odd last channel
+      for (int m = 0; m < MR; ++m) pairs[m] = static_cast<uint16_t>(xp[m][in_c - 1]);
+      step(pw, pairs);
+      pw += 2;
     }
   }
-  for (int j = 0; j < kBlocks; ++j) Flush(&acc[j], total + 8 * j);
+  for (int m = 0; m < MR; ++m) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums[m]), acc[m][0]);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums[m] + 8), acc[m][1]);
+  }
+}
+
+inline __m256i Load4x64(const int64_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+
+// MultiplyByQuantizedMultiplier64 of 4 int64 sums (plus bias): the product
+// with the 15-bit reduced multiplier modulo 2^64 from two 32 x 32 -> 64
+// multiplies (the high half's only needs its low 32 bits), the rounding,
+// then an arithmetic shift right by total_shift (<= 46: AVX2 has only the
+// logical one, so negative values are complemented around it); the low 32
+// bits are the result, in the even dwords.
+inline __m256i Requant4(__m256i sum, const ConvS16TileRequant& rq, int n) {
+  const __m256i x = _mm256_add_epi64(sum, Load4x64(rq.bias + n));
+  const __m256i m = Load4x64(rq.reduced + n);
+  const __m256i prod = _mm256_add_epi64(_mm256_mul_epu32(x, m),
+                                        _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), m), 32));
+  const __m256i v = _mm256_add_epi64(prod, Load4x64(rq.round + n));
+  const __m256i sign = _mm256_cmpgt_epi64(_mm256_setzero_si256(), v);
+  return _mm256_xor_si256(_mm256_srlv_epi64(_mm256_xor_si256(v, sign), Load4x64(rq.total_shift + n)), sign);
+}
+
+// 8 channels n..n+7 requantized from their int64 sums: 8 int32 in channel
+// order, clamped.
+inline __m256i Requant8(const int64_t* sum, const ConvS16TileRequant& rq, int n, __m256i lo,
+                        __m256i hi) {
+  const __m256i a = Requant4(Load4x64(sum), rq, n), b = Requant4(Load4x64(sum + 4), rq, n + 4);
+  // Even dwords of a, then b, interleaved as 0 4 1 5 2 6 3 7; permuted back.
+  const __m256i mixed = _mm256_blend_epi32(a, _mm256_slli_epi64(b, 32), 0xAA);
+  const __m256i v = _mm256_permutevar8x32_epi32(mixed, _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7));
+  return _mm256_max_epi32(_mm256_min_epi32(v, hi), lo);
+}
+
+template <int MR>
+void Tile(const int16_t* const* x, int taps, int in_c, const int32_t* panel,
+          const ConvS16TileRequant& rq, int16_t* out, size_t ldo, int cols) {
+  // Chunks of at most kPairsPerFlush steps (whole taps where they fit),
+  // each chunk's int32 sums added into int64 totals.
+  const int pairs = (in_c + 1) / 2;
+  alignas(32) int32_t sums[MR][16];
+  alignas(32) int64_t total[MR][16] = {};
+  auto add = [&] {
+    for (int m = 0; m < MR; ++m)
+      for (int c = 0; c < 16; ++c) total[m][c] += sums[m][c];
+  };
+  if (pairs <= kPairsPerFlush) {
+    const int taps_per_chunk = kPairsPerFlush / pairs;
+    for (int t = 0; t < taps; t += taps_per_chunk) {
+      const int t1 = std::min(taps, t + taps_per_chunk);
+      SumSteps<MR>(x, taps, t, t1, 0, pairs, in_c, panel + static_cast<size_t>(t) * pairs * 16, sums);
+      add();
+    }
+  } else {
+    for (int t = 0; t < taps; ++t)
+      for (int j = 0; j < pairs; j += kPairsPerFlush) {
+        const int j1 = std::min(pairs, j + kPairsPerFlush);
+        SumSteps<MR>(x, taps, t, t + 1, j, j1, in_c,
+                     panel + (static_cast<size_t>(t) * pairs + j) * 16, sums);
+        add();
+      }
+  }
+  const __m256i lo = _mm256_set1_epi32(rq.act_min), hi = _mm256_set1_epi32(rq.act_max);
+  for (int m = 0; m < MR; ++m) {
+    // Inside the int16 range after the clamp: packing saturates nothing.
+    const __m256i v = _mm256_permute4x64_epi64(
+        _mm256_packs_epi32(Requant8(total[m], rq, 0, lo, hi), Requant8(total[m] + 8, rq, 8, lo, hi)), 0xD8);
+    if (cols == 16) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + m * ldo), v);
+    } else {
+      alignas(32) int16_t tmp[16];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), v);
+      std::memcpy(out + m * ldo, tmp, sizeof(int16_t) * cols);
+    }
+  }
 }
 
 }  // namespace
 
-void ConvS16SumsAvx2(const int16_t* const* x, const int* tap, int count, int in_c,
-                     const int16_t* packed, int n_padded, int n_begin, int n_count,
-                     int64_t* total) {
-  std::memset(total, 0, sizeof(int64_t) * n_count);
-  int i = 0;
-  for (; i + 64 <= n_count; i += 64, total += 64)
-    Blocks<8>(x, tap, count, in_c, packed, n_padded, n_begin + i, total);
-  const int n0 = n_begin + i;
-  switch ((n_count - i) / 8) {
-    case 7: return Blocks<7>(x, tap, count, in_c, packed, n_padded, n0, total);
-    case 6: return Blocks<6>(x, tap, count, in_c, packed, n_padded, n0, total);
-    case 5: return Blocks<5>(x, tap, count, in_c, packed, n_padded, n0, total);
-    case 4: return Blocks<4>(x, tap, count, in_c, packed, n_padded, n0, total);
-    case 3: return Blocks<3>(x, tap, count, in_c, packed, n_padded, n0, total);
-    case 2: return Blocks<2>(x, tap, count, in_c, packed, n_padded, n0, total);
-    case 1: return Blocks<1>(x, tap, count, in_c, packed, n_padded, n0, total);
+void ConvS16TileAvx2(int rows, const int16_t* const* x, int taps, int in_c, const int32_t* panel,
+                     const ConvS16TileRequant& rq, int16_t* out, size_t ldo, int cols) {
+  switch (rows) {
+    case 6: return Tile<6>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 5: return Tile<5>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 4: return Tile<4>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 3: return Tile<3>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 2: return Tile<2>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 1: return Tile<1>(x, taps, in_c, panel, rq, out, ldo, cols);
     default: return;
   }
 }
+static_assert(kConvS16Avx2Rows == 6, "ConvS16TileAvx2's cases cover 1..6 rows");
 
 namespace {
 

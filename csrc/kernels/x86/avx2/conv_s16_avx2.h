@@ -1,23 +1,31 @@
-// 16x8 CONV_2D and DEPTHWISE_CONV_2D sums for AVX2: int16 activations times
-// int8 weights widened to int16 at load, pairs of terms per vpmaddwd, int32
-// lane sums kept exact (kernels/conv_s16_kernel.h).
+// 16x8 CONV_2D and DEPTHWISE_CONV_2D for AVX2: int16 activations times int8
+// weights widened to int16 at load, pairs of terms per vpmaddwd, int32 lane
+// sums kept exact (kernels/conv_s16_kernel.h).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+
+#include "kernels/x86/conv_s16_tile.h"
 
 namespace pyrt {
 
-// Weights packed for ConvS16SumsAvx2: per tap, per pair of input channels
-// (the odd last one paired with 0), n_padded channels of (w[c], w[c+1])
-// int16 pairs; n_padded = out_c rounded up to 8, padding weights 0.
-constexpr int kConvS16Avx2ChannelStep = 8;
+// 16x8 CONV_2D output tiles: up to kConvS16Avx2Rows output pixels times a
+// panel of 16 output channels, the sums in registers (each weight load
+// serves every pixel of the tile), added into int64 every 128 pairs of
+// terms (kConvS16PairsPerFlush), then requantized as RequantizeS16 does
+// (MultiplyByQuantizedMultiplier64).
+constexpr int kConvS16Avx2Rows = 6;
+constexpr int kConvS16Avx2PanelWidth = 16;
 
-// total[i] (i < n_count, a multiple of 8) = the sum, for output channel
-// n_begin + i, over the taps t < count (tap index tap[t], input pixel x[t],
-// in_c channels) of activation times weight; the totals are overwritten.
-void ConvS16SumsAvx2(const int16_t* const* x, const int* tap, int count, int in_c,
-                     const int16_t* packed, int n_padded, int n_begin, int n_count,
-                     int64_t* total);
+// Output pixel m < rows of the tile reads tap t's in_c input channels at
+// x[m * taps + t] (zeros for a padding tap). The panel holds, per step
+// (tap t, channel pair j, in that order), 16 int32 words: the int16 weight
+// pair (w[n][t][2j], w[n][t][2j + 1]) of channel n, the odd last channel
+// paired with 0. Writes the first `cols` channels of each pixel's output
+// (pixel m at out + m * ldo).
+void ConvS16TileAvx2(int rows, const int16_t* const* x, int taps, int in_c, const int32_t* panel,
+                     const ConvS16TileRequant& rq, int16_t* out, size_t ldo, int cols);
 
 // 16x8 DEPTHWISE_CONV_2D sums (depth multiplier 1) for AVX2: taps in pairs,
 // interleaved into vpmaddwd against weights packed per group of 16 channels

@@ -1,0 +1,128 @@
+// Compiled with the avx512vnni path's flags; called only when the CPU has them.
+#include "kernels/x86/avx512vnni/conv_s16_avx512vnni.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace pyrt {
+namespace {
+
+constexpr int kW = kConvS16Avx512PanelWidth;
+
+// The int32 sums (32 channels of each of MR pixels, into sums[m][32]) over
+// taps [t0, t1) and, of each, channel pairs [j0, j1) (j1 = in_c's pair
+// count: the odd last channel pairs with 0, never read past the pixel), at
+// most kConvS16PairsPerFlush pairs in all; w at the first step's weights.
+// Not inlined: a loop of its own keeps the 2 * MR sums in registers.
+template <int MR>
+[[gnu::noinline]] void SumSteps(const int16_t* const* x, int taps, int t0, int t1, int j0, int j1,
+                                int in_c, const int32_t* w, int32_t (*sums)[kW]) {
+  __m512i acc[MR][2];
+  for (int m = 0; m < MR; ++m) acc[m][0] = acc[m][1] = _mm512_setzero_si512();
+  const int full = std::min(j1, in_c / 2);
+  auto step = [&](const int32_t* pw, const int32_t (&pairs)[MR]) {
+    const __m512i w0 = _mm512_loadu_si512(pw), w1 = _mm512_loadu_si512(pw + 16);
+    for (int m = 0; m < MR; ++m) {
+      const __m512i xx = _mm512_set1_epi32(pairs[m]);
+      acc[m][0] = _mm512_dpwssd_epi32(acc[m][0], xx, w0);
+      acc[m][1] = _mm512_dpwssd_epi32(acc[m][1], xx, w1);
+    }
+  };
+  const int32_t* pw = w;
+  for (int t = t0; t < t1; ++t) {
+    const int16_t* xp[MR];
+    for (int m = 0; m < MR; ++m) xp[m] = x[m * taps + t];
+    int32_t pairs[MR];
+    for (int j = j0; j < full; ++j, pw += kW) {
+      for (int m = 0; m < MR; ++m) std::memcpy(&pairs[m], xp[m] + 2 * j, 4);
+      step(pw, pairs);
+    }
+    if (j1 > full) {  // the odd last channel
+      for (int m = 0; m < MR; ++m) pairs[m] = static_cast<uint16_t>(xp[m][in_c - 1]);
+      step(pw, pairs);
+      pw += kW;
+    }
+  }
+  for (int m = 0; m < MR; ++m) {
+    _mm512_storeu_si512(sums[m], acc[m][0]);
+    _mm512_storeu_si512(sums[m] + 16, acc[m][1]);
+  }
+}
+
+// MultiplyByQuantizedMultiplier64 of 8 int64 sums of channels n..n+7 (plus
+// bias): the product modulo 2^64, the rounding, the arithmetic shift; the
+// low 32 bits are the result.
+inline __m256i Requant8(const int64_t* sum, const ConvS16TileRequant& rq, int n) {
+  const __m512i x = _mm512_add_epi64(_mm512_loadu_si512(sum), _mm512_loadu_si512(rq.bias + n));
+  const __m512i v = _mm512_add_epi64(_mm512_mullo_epi64(x, _mm512_loadu_si512(rq.reduced + n)),
+                                     _mm512_loadu_si512(rq.round + n));
+  return _mm512_cvtepi64_epi32(_mm512_srav_epi64(v, _mm512_loadu_si512(rq.total_shift + n)));
+}
+
+template <int MR>
+void Tile(const int16_t* const* x, int taps, int in_c, const int32_t* panel,
+          const ConvS16TileRequant& rq, int16_t* out, size_t ldo, int cols) {
+  // Chunks of at most kConvS16PairsPerFlush steps (whole taps where they
+  // fit), each chunk's int32 sums added into int64 totals.
+  constexpr int kFlush = kConvS16PairsPerFlush;
+  const int pairs = (in_c + 1) / 2;
+  alignas(64) int32_t sums[MR][kW];
+  alignas(64) int64_t total[MR][kW] = {};
+  auto add = [&] {
+    for (int m = 0; m < MR; ++m)
+      for (int c = 0; c < kW; ++c) total[m][c] += sums[m][c];
+  };
+  if (pairs <= kFlush) {
+    const int taps_per_chunk = kFlush / pairs;
+    for (int t = 0; t < taps; t += taps_per_chunk) {
+      const int t1 = std::min(taps, t + taps_per_chunk);
+      SumSteps<MR>(x, taps, t, t1, 0, pairs, in_c, panel + static_cast<size_t>(t) * pairs * kW, sums);
+      add();
+    }
+  } else {
+    for (int t = 0; t < taps; ++t)
+      for (int j = 0; j < pairs; j += kFlush) {
+        const int j1 = std::min(pairs, j + kFlush);
+        SumSteps<MR>(x, taps, t, t + 1, j, j1, in_c,
+                     panel + (static_cast<size_t>(t) * pairs + j) * kW, sums);
+        add();
+      }
+  }
+  const __m512i lo = _mm512_set1_epi32(rq.act_min), hi = _mm512_set1_epi32(rq.act_max);
+  const __mmask32 mask = cols >= kW ? ~__mmask32(0) : static_cast<__mmask32>((uint64_t{1} << cols) - 1);
+  for (int m = 0; m < MR; ++m) {
+    __m512i v[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m512i r = _mm512_inserti64x4(_mm512_castsi256_si512(Requant8(total[m] + 16 * h, rq, 16 * h)),
+                                           Requant8(total[m] + 16 * h + 8, rq, 16 * h + 8), 1);
+      v[h] = _mm512_max_epi32(_mm512_min_epi32(r, hi), lo);
+    }
+    // Inside the int16 range after the clamp: narrowing saturates nothing.
+    const __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtsepi32_epi16(v[0])),
+                                            _mm512_cvtsepi32_epi16(v[1]), 1);
+    _mm512_mask_storeu_epi16(out + m * ldo, mask, both);
+  }
+}
+
+}  // namespace
+
+void ConvS16TileAvx512Vnni(int rows, const int16_t* const* x, int taps, int in_c,
+                           const int32_t* panel, const ConvS16TileRequant& rq, int16_t* out,
+                           size_t ldo, int cols) {
+  switch (rows) {
+    case 8: return Tile<8>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 7: return Tile<7>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 6: return Tile<6>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 5: return Tile<5>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 4: return Tile<4>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 3: return Tile<3>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 2: return Tile<2>(x, taps, in_c, panel, rq, out, ldo, cols);
+    case 1: return Tile<1>(x, taps, in_c, panel, rq, out, ldo, cols);
+    default: return;
+  }
+}
+static_assert(kConvS16Avx512Rows == 8, "ConvS16TileAvx512Vnni's cases cover 1..8 rows");
+
+}  // namespace pyrt
