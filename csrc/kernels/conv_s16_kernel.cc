@@ -5,6 +5,7 @@
 #include "core/thread_pool.h"
 #include "core/unit_ranges.h"
 #include "kernels/row_tiles.h"
+#include "kernels/x86/conv_s16_tile.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/conv_s16_avx2.h"
@@ -68,6 +69,29 @@ const ConvS16TileConfig* ConvS16TilesFor(Isa isa) {
 
 }  // namespace
 
+void ConvS16Requant::Init(const ConvS16Params& p, size_t padded) {
+  bias.assign(padded, 0);
+  reduced.assign(padded, 0);
+  round.assign(padded, 0);
+  total_shift.assign(padded, 1);
+  for (int n = 0; n < p.g.out_c; ++n) {
+    // MultiplyByQuantizedMultiplier64's constants (quant/fixed_point.h).
+    const int32_t m = p.multiplier[n];
+    const int shift = 15 - p.shift[n];
+    bias[n] = p.bias ? p.bias[n] : 0;
+    reduced[n] = m < 0x7FFF0000 ? (m + (1 << 15)) >> 16 : 0x7FFF;
+    round[n] = int64_t{1} << (shift - 1);
+    total_shift[n] = shift;
+  }
+  act_min = p.act_min;
+  act_max = p.act_max;
+}
+
+ConvS16TileRequant ConvS16Requant::From(size_t first) const {
+  return ConvS16TileRequant{bias.data() + first, reduced.data() + first, round.data() + first,
+                            total_shift.data() + first, act_min, act_max};
+}
+
 void ConvS16Kernel::Init(Isa isa, const ConvS16Params& p) {
   p_ = p;
   const ConvGeometry& g = p.g;
@@ -87,20 +111,7 @@ void ConvS16Kernel::Init(Isa isa, const ConvS16Params& p) {
           auto* halves = reinterpret_cast<int16_t*>(&panels_[word]);  // (even, odd) channel
           halves[c % 2] = p.filter[(int64_t{n} * taps + t) * g.in_c + c];
         }
-    const size_t padded = static_cast<size_t>(panels) * kW;
-    bias_.assign(padded, 0);
-    reduced_.assign(padded, 0);
-    round_.assign(padded, 0);
-    total_shift_.assign(padded, 1);
-    for (int n = 0; n < N; ++n) {
-      // MultiplyByQuantizedMultiplier64's constants (quant/fixed_point.h).
-      const int32_t m = p.multiplier[n];
-      const int shift = 15 - p.shift[n];
-      bias_[n] = p.bias ? p.bias[n] : 0;
-      reduced_[n] = m < 0x7FFF0000 ? (m + (1 << 15)) >> 16 : 0x7FFF;
-      round_[n] = int64_t{1} << (shift - 1);
-      total_shift_[n] = shift;
-    }
+    requant_.Init(p, static_cast<size_t>(panels) * kW);
     zeros_.assign(static_cast<size_t>(g.in_c), 0);
     p_.filter = nullptr;
     return;
@@ -146,9 +157,7 @@ void ConvS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int row1)
       }
       int16_t* o = out + (int64_t{row} * g.out_w + ox0) * N;
       for (int p = 0; p < panels; ++p) {
-        const ConvS16TileRequant rq{bias_.data() + p * kW, reduced_.data() + p * kW,
-                                    round_.data() + p * kW, total_shift_.data() + p * kW,
-                                    p_.act_min, p_.act_max};
+        const ConvS16TileRequant rq = requant_.From(static_cast<size_t>(p) * kW);
         const int cols = std::min(kW, N - p * kW);
         ForEachRowTile(count, tiles_->rows, /*even=*/true, [&](int i, int rows) {
           tiles_->tile(rows, x + i * taps, taps, g.in_c, panels_.data() + p * panel_words, rq,
@@ -222,6 +231,7 @@ void DepthwiseS16Kernel::Init(Isa isa, const ConvS16Params& p) {
               p.filter[int64_t{t} * C + c];
         }
     zeros_.assign(static_cast<size_t>(groups) * 16, 0);
+    requant_.Init(p, static_cast<size_t>(groups) * 16);
   }
 #endif
   (void)isa;
@@ -243,7 +253,6 @@ void DepthwiseS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int 
   const int C = g.in_c, taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2;
   const int16_t* x[kS16BlockTerms];
   const int16_t* block_x[kS16BlockTerms];
-  int32_t sums[kChannelBlock];
   for (int row = row0; row < row1; ++row) {
     const int b = row / g.out_h, oy = row % g.out_h;
     const int16_t* image = in + int64_t{b} * g.in_h * g.in_w * C;
@@ -255,9 +264,8 @@ void DepthwiseS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int 
         const int nb = std::min(kChannelBlock, C - c0);
         // Padding taps read zeros_ (at least nb values, rounded up to 16).
         for (int t = 0; t < taps; ++t) block_x[t] = x[t] ? x[t] + c0 : zeros_.data();
-        DwConvS16SumsAvx2(block_x, taps, nb, packed16_.data() + static_cast<size_t>(c0 / 16) * pairs * 32,
-                          sums);
-        for (int c = 0; c < nb; ++c) o[c0 + c] = RequantizeS16(p_, c0 + c, sums[c]);
+        DwConvS16PixelAvx2(block_x, taps, nb, packed16_.data() + static_cast<size_t>(c0 / 16) * pairs * 32,
+                           requant_.From(c0), o + c0);
       }
     }
   }

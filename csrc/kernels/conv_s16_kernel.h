@@ -22,6 +22,18 @@ struct ConvS16TileRequant;  // kernels/x86/conv_s16_tile.h
 
 constexpr int kS16BlockTerms = 256;  // 256 * 2^22 = 2^30 < 2^31
 
+// The SIMD kernels' requantization constants: per output channel (padded
+// to `padded` with harmless values) bias and MultiplyByQuantizedMultiplier64's
+// reduced multiplier, rounding and total shift, as int64.
+struct ConvS16Requant {
+  void Init(const ConvS16Params& p, size_t padded);
+  // Channels from `first` on, as the x86 kernels take them.
+  ConvS16TileRequant From(size_t first) const;
+
+  std::vector<int64_t> bias, reduced, round, total_shift;
+  int32_t act_min = 0, act_max = 0;
+};
+
 // The x86 tile kernel of a path: ConvS16TileAvx2's contract
 // (kernels/x86/avx2/conv_s16_avx2.h), up to `rows` output pixels times a
 // panel of `panel_width` channels.
@@ -52,9 +64,7 @@ class ConvS16Kernel {
   std::vector<int8_t> packed_;    // portable layout
   const ConvS16TileConfig* tiles_ = nullptr;  // SIMD: the path's tile kernel
   std::vector<int32_t> panels_;   // SIMD: the tile kernel's panels, one after another
-  // SIMD: per channel (padded to whole panels) bias, reduced multiplier,
-  // rounding and total shift of MultiplyByQuantizedMultiplier64.
-  std::vector<int64_t> bias_, reduced_, round_, total_shift_;
+  ConvS16Requant requant_;        // SIMD
   std::vector<int16_t> zeros_;    // a padding tap's input
 };
 
@@ -74,6 +84,7 @@ class DepthwiseS16Kernel {
 
   ConvS16Params p_;
   std::vector<int16_t> packed16_;  // AVX2 layout; empty: portable
+  ConvS16Requant requant_;         // AVX2
   std::vector<int16_t> zeros_;     // channels rounded up to 16
 };
 

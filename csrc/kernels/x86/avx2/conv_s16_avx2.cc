@@ -153,10 +153,11 @@ inline __m256i Load16(const int16_t* p, int n) {
 
 }  // namespace
 
-void DwConvS16SumsAvx2(const int16_t* const* x, int taps, int channels, const int16_t* packed,
-                       int32_t* sums) {
+void DwConvS16PixelAvx2(const int16_t* const* x, int taps, int channels, const int16_t* packed,
+                        const ConvS16TileRequant& rq, int16_t* out) {
   const int pairs = (taps + 1) / 2;
-  for (int c = 0; c < channels; c += 16, packed += pairs * 32, sums += 16) {
+  const __m256i lo = _mm256_set1_epi32(rq.act_min), hi = _mm256_set1_epi32(rq.act_max);
+  for (int c = 0; c < channels; c += 16, packed += pairs * 32) {
     const int n = channels - c < 16 ? channels - c : 16;
     __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;  // channels [0-3|8-11], [4-7|12-15]
     for (int p = 0; p < pairs; ++p) {
@@ -168,8 +169,22 @@ void DwConvS16SumsAvx2(const int16_t* const* x, int taps, int channels, const in
       acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1),
                                                       _mm256_loadu_si256(w + 1)));
     }
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums), _mm256_permute2x128_si256(acc0, acc1, 0x20));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums + 8), _mm256_permute2x128_si256(acc0, acc1, 0x31));
+    alignas(32) int64_t sums[16];
+    const __m256i s0 = _mm256_permute2x128_si256(acc0, acc1, 0x20);  // channels 0-7
+    const __m256i s1 = _mm256_permute2x128_si256(acc0, acc1, 0x31);  // channels 8-15
+    _mm256_store_si256(reinterpret_cast<__m256i*>(sums), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(s0)));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(sums + 4), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(s0, 1)));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(sums + 8), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(s1)));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(sums + 12), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(s1, 1)));
+    const __m256i v = _mm256_permute4x64_epi64(
+        _mm256_packs_epi32(Requant8(sums, rq, c, lo, hi), Requant8(sums + 8, rq, c + 8, lo, hi)), 0xD8);
+    if (n == 16) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c), v);
+    } else {
+      alignas(32) int16_t tmp[16];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), v);
+      std::memcpy(out + c, tmp, sizeof(int16_t) * n);
+    }
   }
 }
 

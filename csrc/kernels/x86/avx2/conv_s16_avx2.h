@@ -27,16 +27,18 @@ constexpr int kConvS16Avx2PanelWidth = 16;
 void ConvS16TileAvx2(int rows, const int16_t* const* x, int taps, int in_c, const int32_t* panel,
                      const ConvS16TileRequant& rq, int16_t* out, size_t ldo, int cols);
 
-// 16x8 DEPTHWISE_CONV_2D sums (depth multiplier 1) for AVX2: taps in pairs,
-// interleaved into vpmaddwd against weights packed per group of 16 channels
-// as, per tap pair (t, t + 1), 32 int16: (w[t][c], w[t+1][c]) for c = 0-3,
-// 8-11, then for c = 4-7, 12-15 (an odd last tap pairs with zero weights;
-// missing channels are zero). At most 256 taps (the int32 sums are exact).
+// 16x8 DEPTHWISE_CONV_2D (depth multiplier 1) for AVX2, one output pixel:
+// taps in pairs, interleaved into vpmaddwd against weights packed per group
+// of 16 channels as, per tap pair (t, t + 1), 32 int16: (w[t][c], w[t+1][c])
+// for c = 0-3, 8-11, then for c = 4-7, 12-15 (an odd last tap pairs with
+// zero weights; missing channels are zero). At most 256 taps (the int32
+// sums are exact).
 //
-// sums[c] (c < channels rounded up to 16) = sum over the `taps` taps of
+// out[c] (c < channels) = the requantized sum over the `taps` taps of
 // x[t][c] * w[t][c]; x[t] points at the tap's input pixel, or at zeros for a
-// padding tap (16x8 activations have zero point 0).
-void DwConvS16SumsAvx2(const int16_t* const* x, int taps, int channels, const int16_t* packed,
-                       int32_t* sums);
+// padding tap (16x8 activations have zero point 0). rq holds the constants
+// of channels 0.. (padded to a multiple of 16).
+void DwConvS16PixelAvx2(const int16_t* const* x, int taps, int channels, const int16_t* packed,
+                        const ConvS16TileRequant& rq, int16_t* out);
 
 }  // namespace pyrt
