@@ -129,14 +129,21 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tab
     row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
                   int64_t sb, int16_t* o, int64_t n) { AddSubRowQ8(k.add_, a, sa, b, sb, o, n); };
   }
-  // The int16 MUL rows take zero points 0 (all int16 ones are).
+  // The int16 SIMD rows take zero points 0 (all int16 ones are) and ADD/SUB
+  // the int16 left shift (15).
   [[maybe_unused]] const bool s16_mul = mul && mul_params_.input1_offset == 0 && mul_params_.input2_offset == 0;
+  [[maybe_unused]] const bool s16_add = !mul && add_.input1_offset == 0 && add_.input2_offset == 0 &&
+                                        add_.left_shift == 15;
 #ifdef PYRT_HAVE_X86_KERNELS
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
     SetSimdRows<Qs8MulRowAvx512, Qs8AddSubRowAvx512>(mul);
     if (s16_mul) {
       row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
                     int64_t sb, int16_t* o, int64_t n) { Qs16MulRowAvx512(k.mul_params_, a, sa, b, sb, o, n); };
+    }
+    if (s16_add) {  // the AVX2 rows: int16 ADD is a small part of any model
+      row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
+                    int64_t sb, int16_t* o, int64_t n) { Qs16AddSubRowAvx2(k.add_, a, sa, b, sb, o, n); };
     }
     // Table lookups need VBMI's byte permutes and the int8 left shift (20).
     if (!mul && tables && CpuHasAvx512Vbmi() && add_.left_shift == 20) {
@@ -153,6 +160,10 @@ void BinaryQ8Kernel::Init(Isa isa, bool mul, const BroadcastPlan& plan, bool tab
     if (s16_mul) {
       row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
                     int64_t sb, int16_t* o, int64_t n) { Qs16MulRowAvx2(k.mul_params_, a, sa, b, sb, o, n); };
+    }
+    if (s16_add) {
+      row_s16_ = [](const BinaryQ8Kernel& k, const int16_t* a, int64_t sa, const int16_t* b,
+                    int64_t sb, int16_t* o, int64_t n) { Qs16AddSubRowAvx2(k.add_, a, sa, b, sb, o, n); };
     }
   }
 #endif

@@ -1,4 +1,4 @@
-// int8 ADD/SUB and MUL rows and the int16 MUL row (16x8 models) for AVX2, 16
+// int8 ADD/SUB and MUL rows and the int16 ones (16x8 models) for AVX2, 16
 // elements per step, bit-identical to AddSubRowQ8 / MulRowQ8
 // (kernels/reference/binary_s8.h).
 #pragma once
@@ -14,7 +14,10 @@ void Qs8AddSubRowAvx2(const AddSubParams& p, const int8_t* a, int64_t sa, const 
                       int64_t sb, int8_t* out, int64_t n);
 void Qs8MulRowAvx2(const MulParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
                    int8_t* out, int64_t n);
-// int16 MUL; needs input offsets 0 (int16 zero points are 0).
+// int16 ADD/SUB: needs left_shift 15 and zero points 0 (as every 16x8
+// model has); int16 MUL: needs input offsets 0.
+void Qs16AddSubRowAvx2(const AddSubParams& p, const int16_t* a, int64_t sa, const int16_t* b,
+                       int64_t sb, int16_t* out, int64_t n);
 void Qs16MulRowAvx2(const MulParams& p, const int16_t* a, int64_t sa, const int16_t* b,
                     int64_t sb, int16_t* out, int64_t n);
 
