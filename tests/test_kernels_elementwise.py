@@ -193,9 +193,10 @@ def test_reduce_rows_match_wrapping_sums(isa):
         assert np.array_equal(T.reduce_rows_s8(x, sums, isa), expected), (isa, rows, n)
 
 
+@pytest.mark.parametrize("bits", [8, 16])
 @pytest.mark.parametrize("isa", ISAS)
-def test_quantize_f32_to_s8_matches_reference(isa):
-    """QUANTIZE float32 -> int8 on every path against a numpy model of the
+def test_quantize_f32_matches_reference(isa, bits):
+    """QUANTIZE float32 -> int8 / int16 on every path against a numpy model of the
     reference (float division, round half away from zero, x86's INT32_MIN for
     NaN/inf/out-of-range, int32 wrap of the zero point, clamp): ties, huge
     values, NaN, infinities, signed zeros, denormals, every length mod 16."""
@@ -204,8 +205,8 @@ def test_quantize_f32_to_s8_matches_reference(isa):
                          2.0**31, -2.0**31, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 126.5, -127.5,
                          127.49999, 1e38, -1e38], np.float32)
     for case in range(40):
-        scale = np.float32(rng.choice([1.0, 0.5, 1 / 255, 0.0078125, 0.3, 1e-30, 3.7e4]))
-        zp = int(rng.choice([-128, 127, 0, -3, 5]))
+        scale = np.float32(rng.choice([1.0, 0.5, 1 / 255, 0.0078125, 0.3, 1e-30, 3.7e4, 2.0**-15]))
+        zp = int(rng.choice([-128, 127, 0, -3, 5])) if bits == 8 else int(rng.choice([0, 0, -32768, 7]))
         n = int(rng.integers(1, 200))
         ties = (rng.integers(-300, 300, n) + 0.5).astype(np.float32) * scale
         x = np.concatenate([specials, ties, rng.normal(0, 100 * float(scale), n).astype(np.float32),
@@ -217,8 +218,9 @@ def test_quantize_f32_to_s8_matches_reference(isa):
             big = ~np.isfinite(r) | (r >= 2.0**31) | (r < -2.0**31)
             ri = np.where(big, -2**31, np.nan_to_num(r)).astype(np.int64)
         q = (ri + zp + 2**31) % 2**32 - 2**31
-        want = np.clip(q, -128, 127).astype(np.int8)
-        got = T.quantize_f32_s8(x, float(scale), zp, isa)
+        info = np.iinfo(np.int8 if bits == 8 else np.int16)
+        want = np.clip(q, info.min, info.max).astype(info.dtype)
+        got = (T.quantize_f32_s8 if bits == 8 else T.quantize_f32_s16)(x, float(scale), zp, isa)
         bad = np.flatnonzero(got != want)
         assert bad.size == 0, (f"{isa} scale={scale} zp={zp}: {bad.size} differ, e.g. x={x[bad[0]]!r} "
                                f"got {got[bad[0]]} want {want[bad[0]]}")

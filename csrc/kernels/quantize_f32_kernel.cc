@@ -15,4 +15,12 @@ AffineQuantizeS8Fn AffineQuantizeS8For(Isa isa) {
   return nullptr;
 }
 
+AffineQuantizeS16Fn AffineQuantizeS16For(Isa isa) {
+#ifdef PYRT_HAVE_X86_KERNELS
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return AffineQuantizeS16Avx512;
+#endif
+  (void)isa;
+  return nullptr;
+}
+
 }  // namespace pyrt

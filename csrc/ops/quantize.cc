@@ -26,6 +26,7 @@ class Quantize : public Op {
       if (o == DType::kInt8) simd_s8_ = AffineQuantizeS8For(isa());
       if (o == DType::kUInt8) eval_ = &Quantize::FromFloat<uint8_t>;
       if (o == DType::kInt16) eval_ = &Quantize::FromFloat<int16_t>;
+      if (o == DType::kInt16) simd_s16_ = AffineQuantizeS16For(isa());
     } else {
       RequirePerTensorQuant(in, "input");
       if (i == DType::kInt8 && o == DType::kInt8) eval_ = &Quantize::Requant<int8_t, int8_t>;
@@ -68,6 +69,13 @@ class Quantize : public Op {
         return;
       }
     }
+    if constexpr (std::is_same_v<OutT, int16_t>) {
+      if (simd_s16_) {
+        simd_s16_(in.data_as<float>(), in.num_elements(), out.scale(), out.zero_point(),
+                  out.data_as<int16_t>());
+        return;
+      }
+    }
     AffineQuantize(in.data_as<float>(), in.num_elements(), out.scale(), out.zero_point(),
                    out.data_as<OutT>());
   }
@@ -81,7 +89,8 @@ class Quantize : public Op {
   }
 
   void (Quantize::*eval_)() = nullptr;
-  AffineQuantizeS8Fn simd_s8_ = nullptr;  // float -> int8 on a SIMD path
+  AffineQuantizeS8Fn simd_s8_ = nullptr;    // float -> int8 on a SIMD path
+  AffineQuantizeS16Fn simd_s16_ = nullptr;  // float -> int16 on a SIMD path
   QuantizedMultiplier multiplier_;
 };
 

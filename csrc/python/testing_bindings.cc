@@ -760,11 +760,16 @@ py::object RequantSimd(const std::string& isa, const I32& x, const I32& multipli
 }
 #endif
 
-// QUANTIZE float32 -> int8 of x on a named path (the reference loop where
-// the path has no SIMD one).
-py::array QuantizeF32S8(const F32& x, float scale, int32_t zero_point, const std::string& isa) {
-  py::array_t<int8_t> out(x.size());
-  const AffineQuantizeS8Fn simd = AffineQuantizeS8For(ResolveIsa(isa.c_str()));
+// QUANTIZE float32 -> int8 or int16 of x on a named path (the reference
+// loop where the path has no SIMD one).
+template <typename OutT>
+py::array QuantizeF32(const F32& x, float scale, int32_t zero_point, const std::string& isa) {
+  py::array_t<OutT> out(x.size());
+  const Isa i = ResolveIsa(isa.c_str());
+  const auto simd = [&] {
+    if constexpr (std::is_same_v<OutT, int8_t>) return AffineQuantizeS8For(i);
+    else return AffineQuantizeS16For(i);
+  }();
   if (simd) {
     simd(x.data(), x.size(), scale, zero_point, out.mutable_data());
   } else {
@@ -859,7 +864,9 @@ PYBIND11_MODULE(_testing, t) {
   t.def("requant_simd", &testing::RequantSimd, py::arg("isa"), py::arg("x"),
         py::arg("multiplier"), py::arg("shift"), py::arg("zero_point"), py::arg("merged"));
 #endif
-  t.def("quantize_f32_s8", &testing::QuantizeF32S8, py::arg("x"), py::arg("scale"),
+  t.def("quantize_f32_s16", &testing::QuantizeF32<int16_t>, py::arg("x"), py::arg("scale"),
+        py::arg("zero_point"), py::arg("isa"));
+  t.def("quantize_f32_s8", &testing::QuantizeF32<int8_t>, py::arg("x"), py::arg("scale"),
         py::arg("zero_point"), py::arg("isa"));
   t.def("thread_pool_task_counts", &testing::ThreadPoolTaskCounts, py::arg("num_threads"),
         py::arg("jobs"), py::arg("max_tasks"));
