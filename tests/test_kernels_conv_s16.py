@@ -89,3 +89,30 @@ def test_threaded_depthwise_refuses_other_multipliers():
     with pytest.raises(Exception, match="does not take this geometry"):
         T.conv_s16(*args, threaded=True)
     assert T.conv_s16(*args, threaded=False).shape == (1, 3, 3, 4)
+
+
+def test_threaded_fully_connected_16x8_matches_reference():
+    """16x8 FULLY_CONNECTED: the threaded kernel's int32 block sums against the
+    reference's int64 ones, int32 (wrapping) and int64 bias types, depths
+    around the 256-term block, extreme values (sums far past int32), 1-11
+    threads."""
+    rng = np.random.default_rng(31)
+    for case in range(40):
+        extreme = case % 3 == 0
+        batches = int(rng.choice([1, 2, 5]))
+        depth = int(rng.choice([1, 7, 255, 256, 257, 1280, 3000]))
+        units = int(rng.choice([1, 31, 32, 33, 100]))
+        x = data(rng, (batches, depth), extreme, np.int16, -32768, 32767)
+        f = data(rng, (units, depth), extreme, np.int8, -128, 127)
+        int32_acc = case % 2 == 1
+        bias = (rng.integers(-2**31, 2**31, units) if int32_acc
+                else rng.integers(-2**40, 2**40, units)).astype(np.int64)
+        scale = rng.uniform(1e-9, 1e-3, units) / (1 if not extreme else 1e4)
+        lo, hi = (-32768, 32767) if case % 4 else (-300, 30000)
+        ref = T.fully_connected_s16(x, f, bias, scale, int32_acc, lo, hi, threaded=False)
+        ours = T.fully_connected_s16(x, f, bias, scale, int32_acc, lo, hi, threaded=True,
+                                     num_threads=1 + case % 11)
+        assert np.array_equal(ours, ref), (case, batches, depth, units, int32_acc,
+                                           np.count_nonzero(ours != ref))
+        if extreme and depth >= 1280 and units > 1:
+            assert len(np.unique(ref)) > 1

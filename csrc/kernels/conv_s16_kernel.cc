@@ -206,6 +206,31 @@ void ConvS16Kernel::RunPortable(const int16_t* in, int16_t* out, int row0, int r
   }
 }
 
+void FullyConnectedS16Kernel::Run(int batches, const int16_t* in, int16_t* out,
+                                  ThreadPool* pool) const {
+  const FullyConnectedS16Params& p = p_;
+  // Units in tasks of 32, or one task when the whole product is small.
+  const int per_task = int64_t{batches} * p.depth >= 4096 ? 32 : p.units;
+  const int tasks = (p.units + per_task - 1) / per_task;
+  ParallelUnits(pool, tasks, [&](int t) {
+    const int u0 = t * per_task, u1 = std::min(p.units, u0 + per_task);
+    for (int b = 0; b < batches; ++b) {
+      const int16_t* row = in + int64_t{b} * p.depth;
+      for (int u = u0; u < u1; ++u) {
+        const int8_t* w = p.filter + int64_t{u} * p.depth;
+        int64_t acc = 0;
+        for (int d0 = 0; d0 < p.depth; d0 += kS16BlockTerms) {
+          const int d1 = std::min(p.depth, d0 + kS16BlockTerms);
+          int32_t part = 0;  // at most kS16BlockTerms products of |.| <= 2^22: exact
+          for (int d = d0; d < d1; ++d) part += int16_t{w[d]} * row[d];
+          acc += part;
+        }
+        out[int64_t{b} * p.units + u] = RequantizeFullyConnectedS16(p, u, acc);
+      }
+    }
+  });
+}
+
 bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier) {
   return depth_multiplier == 1 && g.filter_h * g.filter_w <= kS16BlockTerms;
 }

@@ -68,6 +68,18 @@ class ConvS16Kernel {
   std::vector<int16_t> zeros_;    // a padding tap's input
 };
 
+// FULLY_CONNECTED 16x8: the reference's sums (FullyConnectedS16) in exact
+// int32 blocks of kS16BlockTerms products (a widening multiply-add the
+// vectorizer knows) added into int64, units split over threads.
+class FullyConnectedS16Kernel {
+ public:
+  void Init(const FullyConnectedS16Params& p) { p_ = p; }
+  void Run(int batches, const int16_t* in, int16_t* out, ThreadPool* pool) const;
+
+ private:
+  FullyConnectedS16Params p_;
+};
+
 // DEPTHWISE_CONV_2D with depth multiplier 1 and at most kS16BlockTerms taps
 // (DepthwiseS16Supported). Portable: channels innermost. AVX2: tap pairs
 // through vpmaddwd against weights packed at Init, padding taps reading a

@@ -204,16 +204,18 @@ class FullyConnected16x8 : public S16x8Op {
                                   bias_.empty() ? nullptr : bias_.data(),
                                   bias && bias->dtype == DType::kInt32, scale_.data(), r.min,
                                   r.max};
+    kernel_.Init(fc_);
   }
 
-  void Eval(const EvalContext&) override {
-    FullyConnectedS16(fc_, batches_, input(0).data_as<int16_t>(), output(0).data_as<int16_t>());
+  void Eval(const EvalContext& ctx) override {
+    kernel_.Run(batches_, input(0).data_as<int16_t>(), output(0).data_as<int16_t>(), ctx.pool);
   }
 
  private:
   int batches_ = 0;
   std::vector<double> scale_;
   FullyConnectedS16Params fc_;
+  FullyConnectedS16Kernel kernel_;
 };
 
 }  // namespace

@@ -313,6 +313,30 @@ py::array ConvS16(const std::string& op, const I16& input, const I8& filter, con
   return out;
 }
 
+// 16x8 FULLY_CONNECTED of x [batches, depth] by filter [units, depth]: the
+// threaded kernel (FullyConnectedS16Kernel) or, threaded false, the reference.
+py::array FullyConnectedS16(const I16& x, const I8& filter, const I64& bias, const F64& scale,
+                            bool int32_accumulator, int32_t act_min, int32_t act_max,
+                            bool threaded, int num_threads) {
+  if (x.ndim() != 2 || filter.ndim() != 2 || x.shape(1) != filter.shape(1) || num_threads < 1)
+    throw UsageError("fully_connected_s16: x [batches, depth], filter [units, depth] expected");
+  const int units = static_cast<int>(filter.shape(0)), batches = static_cast<int>(x.shape(0));
+  const std::vector<int64_t> b = Vec(bias, static_cast<size_t>(units), "bias");
+  const std::vector<double> sc = Vec(scale, static_cast<size_t>(units), "scale");
+  const FullyConnectedS16Params p{units, static_cast<int>(x.shape(1)), filter.data(), b.data(),
+                                  int32_accumulator, sc.data(), act_min, act_max};
+  py::array_t<int16_t> out({batches, units});
+  if (threaded) {
+    FullyConnectedS16Kernel kernel;
+    kernel.Init(p);
+    ThreadPool pool(num_threads);
+    kernel.Run(batches, x.data(), out.mutable_data(), &pool);
+  } else {
+    pyrt::FullyConnectedS16(p, batches, x.data(), out.mutable_data());
+  }
+  return out;
+}
+
 // out[m][n] = RequantizeFp64(sum_k a[m][k] * b[n][k], bias[n], scale[n], ...).
 py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64& scale,
                            int32_t output_zero_point, int32_t act_min, int32_t act_max,
@@ -815,6 +839,9 @@ PYBIND11_MODULE(_testing, t) {
         py::arg("output_zero_point"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),
         py::arg("num_threads") = 1);
+  t.def("fully_connected_s16", &testing::FullyConnectedS16, py::arg("x"), py::arg("filter"),
+        py::arg("bias"), py::arg("scale"), py::arg("int32_accumulator"), py::arg("act_min"),
+        py::arg("act_max"), py::arg("threaded"), py::arg("num_threads") = 1);
   t.def("conv_s16", &testing::ConvS16, py::arg("op"), py::arg("input"), py::arg("filter"),
         py::arg("bias"), py::arg("multiplier"), py::arg("shift"), py::arg("act_min"),
         py::arg("act_max"), py::arg("stride"), py::arg("dilation"), py::arg("pad"),

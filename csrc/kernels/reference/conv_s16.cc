@@ -74,12 +74,7 @@ void FullyConnectedS16(const FullyConnectedS16Params& p, int batches, const int1
       const int8_t* w = p.filter + int64_t{u} * p.depth;
       int64_t acc = 0;
       for (int d = 0; d < p.depth; ++d) acc += int32_t{w[d]} * row[d];
-      if (p.bias) acc += p.bias[u];
-      // The reference's int32 BiasType wraps; the int64 one never overflows.
-      if (p.int32_accumulator) acc = static_cast<int32_t>(static_cast<uint32_t>(acc));
-      const int32_t v = DoubleToInt32LikeX86(std::round(static_cast<double>(acc) * p.scale[u]));
-      out[int64_t{b} * p.units + u] =
-          static_cast<int16_t>(std::min(std::max(v, p.act_min), p.act_max));
+      out[int64_t{b} * p.units + u] = RequantizeFullyConnectedS16(p, u, acc);
     }
   }
 }

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "kernels/conv_geometry.h"
 #include "quant/fixed_point.h"
+#include "quant/float_cast.h"
 
 namespace pyrt {
 
@@ -48,5 +50,14 @@ struct FullyConnectedS16Params {
 };
 void FullyConnectedS16(const FullyConnectedS16Params& p, int batches, const int16_t* in,
                        int16_t* out);
+
+// Unit u's output from its int64 dot product: plus bias (wrapping in int32
+// for an int32 bias, as the reference's BiasType), the double scale, clamp.
+inline int16_t RequantizeFullyConnectedS16(const FullyConnectedS16Params& p, int u, int64_t acc) {
+  if (p.bias) acc += p.bias[u];
+  if (p.int32_accumulator) acc = static_cast<int32_t>(static_cast<uint32_t>(acc));
+  const int32_t v = DoubleToInt32LikeX86(std::round(static_cast<double>(acc) * p.scale[u]));
+  return static_cast<int16_t>(std::min(std::max(v, p.act_min), p.act_max));
+}
 
 }  // namespace pyrt
