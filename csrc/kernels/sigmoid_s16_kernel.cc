@@ -7,6 +7,7 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/avx2/sigmoid_s16_avx2.h"
+#include "kernels/x86/avx512vnni/sigmoid_s16_avx512.h"
 #endif
 
 namespace pyrt {
@@ -22,7 +23,10 @@ void SigmoidS16Kernel::Init(Isa isa, const LogisticS16Params& p, bool tanh) {
   row_ = tanh ? TanhS16 : LogisticS16;
   simd_ = false;
 #if defined(__x86_64__)
-  if (IsaAtLeast(isa, Isa::kAvx2)) {
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
+    row_ = tanh ? TanhS16Avx512 : LogisticS16Avx512;
+    simd_ = true;
+  } else if (IsaAtLeast(isa, Isa::kAvx2)) {
     row_ = tanh ? TanhS16Avx2 : LogisticS16Avx2;
     simd_ = true;
   }

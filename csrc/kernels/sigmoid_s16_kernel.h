@@ -1,6 +1,6 @@
 // 16x8 LOGISTIC and TANH (int16 in and out) on the interpreter's ISA path:
-// the reference rows (kernels/reference/logistic_s16.h) or their AVX2 twin
-// (every x86 SIMD path); large inputs are split over the thread pool. Every
+// the reference rows (kernels/reference/logistic_s16.h) or their AVX2 /
+// AVX-512 twins; large inputs are split over the thread pool. Every
 // path and split gives identical results.
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "kernels/reference/logistic_s16.h"
 
+#include <array>
+
 namespace pyrt {
 
 // sigmoid(i / 24) in Q0.16 exactly as TFLite tabulates it (sigmoid_table_uint16
@@ -29,6 +31,16 @@ const uint16_t kSigmoidTableQ16[256] = {
     65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
     65534, 65534, 65534, 65535,
 };
+
+const uint32_t* SigmoidNeighbourPairs() {
+  static const std::array<uint32_t, 255> pairs = [] {
+    std::array<uint32_t, 255> t{};
+    for (int i = 0; i < 255; ++i)
+      t[i] = kSigmoidTableQ16[i] | static_cast<uint32_t>(kSigmoidTableQ16[i + 1]) << 16;
+    return t;
+  }();
+  return pairs.data();
+}
 
 namespace {
 

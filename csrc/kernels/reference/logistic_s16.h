@@ -17,6 +17,9 @@ struct LogisticS16Params {
 
 // sigmoid(i / 24), i < 256, in Q0.16: TFLite's table, which both interpolate.
 extern const uint16_t kSigmoidTableQ16[256];
+// For the SIMD twins' gathers: entry i < 255 is kSigmoidTableQ16[i] in the
+// low 16 bits and kSigmoidTableQ16[i + 1] in the high 16.
+const uint32_t* SigmoidNeighbourPairs();
 
 void LogisticS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n);
 void TanhS16(const LogisticS16Params& p, const int16_t* in, int16_t* out, int64_t n);

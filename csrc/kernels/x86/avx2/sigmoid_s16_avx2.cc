@@ -2,22 +2,10 @@
 
 #include <immintrin.h>
 
-#include <array>
 #include <cstring>
 
 namespace pyrt {
 namespace {
-
-// Entry i: table[i] | table[i + 1] << 16, for the interpolated indices 0..254.
-const std::array<uint32_t, 255>& NeighbourPairs() {
-  static const std::array<uint32_t, 255> pairs = [] {
-    std::array<uint32_t, 255> t{};
-    for (int i = 0; i < 255; ++i)
-      t[i] = kSigmoidTableQ16[i] | static_cast<uint32_t>(kSigmoidTableQ16[i + 1]) << 16;
-    return t;
-  }();
-  return pairs;
-}
 
 // The reference's steps on 8 int32 lanes. kTanh: index step 2^8 (sigmoid at
 // twice the rate), 2 * sigmoid - 1 in Q0.15; else step 2^9 and sigmoid in
@@ -31,7 +19,7 @@ struct Sigmoid8 {
         round(_mm256_set1_epi32(p.input_multiplier != 0 && p.input_left_shift > 0
                                     ? 1 << (p.input_left_shift - 1) : 0)),
         shift(_mm_cvtsi32_si128(p.input_multiplier == 0 ? 0 : p.input_left_shift)),
-        pairs(reinterpret_cast<const int*>(NeighbourPairs().data())) {}
+        pairs(reinterpret_cast<const int*>(SigmoidNeighbourPairs())) {}
 
   __m256i operator()(__m256i x16) const {
     // x * multiplier (|.| < 2^30), rounded down by shift.
