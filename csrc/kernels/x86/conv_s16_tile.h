@@ -11,6 +11,25 @@ namespace pyrt {
 // add their lanes into int64 totals at least that often.
 constexpr int kConvS16PairsPerFlush = 128;
 
+// Calls sum(t0, t1, j0, j1, step) over chunks of at most
+// kConvS16PairsPerFlush steps of a tile's (tap, channel pair) loop: taps
+// [t0, t1) and, of each, pairs [j0, j1); `step` is the chunk's first step
+// (t0 * pairs + j0, for the panel offset). Whole taps per chunk where a
+// tap's pairs fit, else one tap in pieces.
+template <typename Sum>
+inline void ForEachConvS16Chunk(int taps, int pairs, Sum&& sum) {
+  constexpr int kFlush = kConvS16PairsPerFlush;
+  if (pairs <= kFlush) {
+    const int taps_per_chunk = kFlush / pairs;
+    for (int t = 0; t < taps; t += taps_per_chunk)
+      sum(t, t + taps_per_chunk < taps ? t + taps_per_chunk : taps, 0, pairs, t * pairs);
+    return;
+  }
+  for (int t = 0; t < taps; ++t)
+    for (int j = 0; j < pairs; j += kFlush)
+      sum(t, t + 1, j, j + kFlush < pairs ? j + kFlush : pairs, t * pairs + j);
+}
+
 // A panel's requantization constants, one per channel of the panel (padding
 // channels anything): bias and MultiplyByQuantizedMultiplier64's reduced
 // multiplier, rounding 2^(total_shift - 1) and total_shift, all as int64.

@@ -9,12 +9,10 @@
 namespace pyrt {
 namespace {
 
-constexpr int kPairsPerFlush = kConvS16PairsPerFlush;
-
 // The int32 sums (16 channels of each of MR pixels, into sums[m][16]) over
 // taps [t0, t1) and, of each, channel pairs [j0, j1) (j1 = in_c's pair
 // count: the odd last channel pairs with 0, never read past the pixel), at
-// most kPairsPerFlush pairs in all; w at the first step's weights. Not
+// most kConvS16PairsPerFlush pairs in all; w at the first step's weights. Not
 // inlined: a loop of its own keeps the 12 sums in registers (inlined into
 // the tile, GCC kept them on the stack).
 template <int MR>
@@ -84,31 +82,15 @@ inline __m256i Requant8(const int64_t* sum, const ConvS16TileRequant& rq, int n,
 template <int MR>
 void Tile(const int16_t* const* x, int taps, int in_c, const int32_t* panel,
           const ConvS16TileRequant& rq, int16_t* out, size_t ldo, int cols) {
-  // Chunks of at most kPairsPerFlush steps (whole taps where they fit),
-  // each chunk's int32 sums added into int64 totals.
+  // Each chunk's int32 sums added into int64 totals.
   const int pairs = (in_c + 1) / 2;
-  alignas(32) int32_t sums[MR][16];
-  alignas(32) int64_t total[MR][16] = {};
-  auto add = [&] {
+  alignas(64) int32_t sums[MR][16];
+  alignas(64) int64_t total[MR][16] = {};
+  ForEachConvS16Chunk(taps, pairs, [&](int t0, int t1, int j0, int j1, int step) {
+    SumSteps<MR>(x, taps, t0, t1, j0, j1, in_c, panel + static_cast<size_t>(step) * 16, sums);
     for (int m = 0; m < MR; ++m)
       for (int c = 0; c < 16; ++c) total[m][c] += sums[m][c];
-  };
-  if (pairs <= kPairsPerFlush) {
-    const int taps_per_chunk = kPairsPerFlush / pairs;
-    for (int t = 0; t < taps; t += taps_per_chunk) {
-      const int t1 = std::min(taps, t + taps_per_chunk);
-      SumSteps<MR>(x, taps, t, t1, 0, pairs, in_c, panel + static_cast<size_t>(t) * pairs * 16, sums);
-      add();
-    }
-  } else {
-    for (int t = 0; t < taps; ++t)
-      for (int j = 0; j < pairs; j += kPairsPerFlush) {
-        const int j1 = std::min(pairs, j + kPairsPerFlush);
-        SumSteps<MR>(x, taps, t, t + 1, j, j1, in_c,
-                     panel + (static_cast<size_t>(t) * pairs + j) * 16, sums);
-        add();
-      }
-  }
+  });
   const __m256i lo = _mm256_set1_epi32(rq.act_min), hi = _mm256_set1_epi32(rq.act_max);
   for (int m = 0; m < MR; ++m) {
     // Inside the int16 range after the clamp: packing saturates nothing.

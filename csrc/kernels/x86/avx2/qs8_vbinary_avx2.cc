@@ -36,20 +36,24 @@ inline __m128i Narrow16(__m256i lo, __m256i hi, __m128i act_min, __m128i act_max
   return _mm_max_epi8(_mm_min_epi8(b, act_max), act_min);
 }
 
-// Runs `step16(a, b, out)` over the row; the tail goes through 16-byte
-// buffers so every step reads and writes exactly 16 bytes.
-template <typename Step16>
-void ForEach16(const int8_t* a, int64_t sa, const int8_t* b, int64_t sb, int8_t* out, int64_t n,
-               Step16 step16) {
+// Runs `step16(a, b, out)` over the row (int8 or int16 elements); the tail
+// goes through 16-element buffers so every step reads and writes exactly 16.
+template <typename T, typename Step16>
+void ForEach16(const T* a, int64_t sa, const T* b, int64_t sb, T* out, int64_t n, Step16 step16) {
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) step16(a + i * sa, b + i * sb, out + i);
   if (i == n) return;
   const size_t rest = static_cast<size_t>(n - i);
-  int8_t ta[16] = {}, tb[16] = {}, to[16];
-  std::memcpy(ta, a + i * sa, sa ? rest : 1);
-  std::memcpy(tb, b + i * sb, sb ? rest : 1);
+  T ta[16] = {}, tb[16] = {}, to[16];
+  std::memcpy(ta, a + i * sa, (sa ? rest : 1) * sizeof(T));
+  std::memcpy(tb, b + i * sb, (sb ? rest : 1) * sizeof(T));
   step16(ta, tb, to);
-  std::memcpy(out + i, to, rest);
+  std::memcpy(out + i, to, rest * sizeof(T));
+}
+
+// 16 int16 values; a broadcast operand (step 0) repeats its one value.
+inline __m256i LoadS16x16(const int16_t* p, int64_t step) {
+  return step ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)) : _mm256_set1_epi16(*p);
 }
 
 }  // namespace
@@ -244,27 +248,16 @@ void MulRowS16(const MulParams& p, const int16_t* a, int64_t sa, const int16_t* 
                                     : SrdhmNoSaturationAvx2(prod, m);
     return _mm256_add_epi32(right.Apply(high), zo);
   };
-  auto load = [](const int16_t* q, int64_t step) {
-    return step ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q)) : _mm256_set1_epi16(*q);
-  };
   // Saturating to int16 and then clamping equals clamping the int32: the
   // activation range lies inside int16.
   auto step16 = [&](const int16_t* pa, const int16_t* pb, int16_t* po) {
-    const __m256i va = load(pa, sa), vb = load(pb, sb);
+    const __m256i va = LoadS16x16(pa, sa), vb = LoadS16x16(pb, sb);
     const __m256i low = _mm256_mullo_epi16(va, vb), high = _mm256_mulhi_epi16(va, vb);
     const __m256i r = _mm256_packs_epi32(requant(_mm256_unpacklo_epi16(low, high)),
                                          requant(_mm256_unpackhi_epi16(low, high)));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(po), _mm256_max_epi16(_mm256_min_epi16(r, hi), lo));
   };
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) step16(a + i * sa, b + i * sb, out + i);
-  if (i == n) return;
-  const size_t rest = static_cast<size_t>(n - i);
-  int16_t ta[16] = {}, tb[16] = {}, to[16];
-  std::memcpy(ta, a + i * sa, (sa ? rest : 1) * sizeof(int16_t));
-  std::memcpy(tb, b + i * sb, (sb ? rest : 1) * sizeof(int16_t));
-  step16(ta, tb, to);
-  std::memcpy(out + i, to, rest * sizeof(int16_t));
+  ForEach16(a, sa, b, sb, out, n, step16);
 }
 
 }  // namespace
@@ -286,26 +279,15 @@ void Qs16AddSubRowAvx2(const AddSubParams& p, const int16_t* a, int64_t sa, cons
     const __m256i raw = p.subtract ? _mm256_sub_epi32(s1, s2) : _mm256_add_epi32(s1, s2);
     return _mm256_add_epi32(ro.Apply(SrdhmNoSaturationAvx2(raw, mo)), zo);
   };
-  auto load = [](const int16_t* q, int64_t step) {
-    return step ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q)) : _mm256_set1_epi16(*q);
-  };
   auto step16 = [&](const int16_t* pa, const int16_t* pb, int16_t* po) {
-    const __m256i va = load(pa, sa), vb = load(pb, sb);
+    const __m256i va = LoadS16x16(pa, sa), vb = LoadS16x16(pb, sb);
     const __m256i lo8 = combine(_mm256_castsi256_si128(va), _mm256_castsi256_si128(vb));
     const __m256i hi8 = combine(_mm256_extracti128_si256(va, 1), _mm256_extracti128_si256(vb, 1));
     // Clamped inside int16 after saturating: the same as clamping the int32.
     const __m256i r = _mm256_permute4x64_epi64(_mm256_packs_epi32(lo8, hi8), 0xD8);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(po), _mm256_max_epi16(_mm256_min_epi16(r, hi), lo));
   };
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) step16(a + i * sa, b + i * sb, out + i);
-  if (i == n) return;
-  const size_t rest = static_cast<size_t>(n - i);
-  int16_t ta[16] = {}, tb[16] = {}, to[16];
-  std::memcpy(ta, a + i * sa, (sa ? rest : 1) * sizeof(int16_t));
-  std::memcpy(tb, b + i * sb, (sb ? rest : 1) * sizeof(int16_t));
-  step16(ta, tb, to);
-  std::memcpy(out + i, to, rest * sizeof(int16_t));
+  ForEach16(a, sa, b, sb, out, n, step16);
 }
 
 void Qs16MulRowAvx2(const MulParams& p, const int16_t* a, int64_t sa, const int16_t* b,

@@ -64,32 +64,15 @@ inline __m256i Requant8(const int64_t* sum, const ConvS16TileRequant& rq, int n)
 template <int MR>
 void Tile(const int16_t* const* x, int taps, int in_c, const int32_t* panel,
           const ConvS16TileRequant& rq, int16_t* out, size_t ldo, int cols) {
-  // Chunks of at most kConvS16PairsPerFlush steps (whole taps where they
-  // fit), each chunk's int32 sums added into int64 totals.
-  constexpr int kFlush = kConvS16PairsPerFlush;
+  // Each chunk's int32 sums added into int64 totals.
   const int pairs = (in_c + 1) / 2;
   alignas(64) int32_t sums[MR][kW];
   alignas(64) int64_t total[MR][kW] = {};
-  auto add = [&] {
+  ForEachConvS16Chunk(taps, pairs, [&](int t0, int t1, int j0, int j1, int step) {
+    SumSteps<MR>(x, taps, t0, t1, j0, j1, in_c, panel + static_cast<size_t>(step) * kW, sums);
     for (int m = 0; m < MR; ++m)
       for (int c = 0; c < kW; ++c) total[m][c] += sums[m][c];
-  };
-  if (pairs <= kFlush) {
-    const int taps_per_chunk = kFlush / pairs;
-    for (int t = 0; t < taps; t += taps_per_chunk) {
-      const int t1 = std::min(taps, t + taps_per_chunk);
-      SumSteps<MR>(x, taps, t, t1, 0, pairs, in_c, panel + static_cast<size_t>(t) * pairs * kW, sums);
-      add();
-    }
-  } else {
-    for (int t = 0; t < taps; ++t)
-      for (int j = 0; j < pairs; j += kFlush) {
-        const int j1 = std::min(pairs, j + kFlush);
-        SumSteps<MR>(x, taps, t, t + 1, j, j1, in_c,
-                     panel + (static_cast<size_t>(t) * pairs + j) * kW, sums);
-        add();
-      }
-  }
+  });
   const __m512i lo = _mm512_set1_epi32(rq.act_min), hi = _mm512_set1_epi32(rq.act_max);
   const __mmask32 mask = cols >= kW ? ~__mmask32(0) : static_cast<__mmask32>((uint64_t{1} << cols) - 1);
   for (int m = 0; m < MR; ++m) {
