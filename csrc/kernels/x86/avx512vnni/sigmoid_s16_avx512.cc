@@ -24,7 +24,10 @@ struct Sigmoid16 {
     const __m512i ax = _mm512_abs_epi32(x);
     const __m512i index = _mm512_srli_epi32(ax, kStep);
     const __mmask16 big = _mm512_cmpgt_epi32_mask(index, _mm512_set1_epi32(254));
-    const __m512i pair = _mm512_i32gather_epi32(_mm512_min_epu32(index, _mm512_set1_epi32(254)), pairs, 4);
+    // The masked form, all lanes on: the emulated build (csrc/testing/x86_on_simde.h) has only it.
+    const __m512i pair = _mm512_mask_i32gather_epi32(
+        _mm512_setzero_si512(), __mmask16(0xFFFF), _mm512_min_epu32(index, _mm512_set1_epi32(254)),
+        pairs, 4);
     const __m512i a = _mm512_and_si512(pair, _mm512_set1_epi32(0xFFFF));
     const __m512i b = _mm512_srli_epi32(pair, 16);
     const __m512i frac = _mm512_and_si512(ax, _mm512_set1_epi32((1 << kStep) - 1));
