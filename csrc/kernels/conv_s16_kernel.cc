@@ -239,24 +239,32 @@ void DepthwiseS16Kernel::Init(Isa isa, const ConvS16Params& p) {
   p_ = p;
   packed16_.clear();
   zeros_.clear();
+  pixel_ = nullptr;
 #ifdef PYRT_HAVE_X86_KERNELS
-  if (IsaAtLeast(isa, Isa::kAvx2)) {
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) {
+    pixel_ = DwConvS16PixelAvx512Vnni, group_ = 32;
+  } else if (IsaAtLeast(isa, Isa::kAvx2)) {
+    pixel_ = DwConvS16PixelAvx2, group_ = 16;
+  }
+  if (pixel_) {
     const ConvGeometry& g = p.g;
-    const int taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2, C = g.in_c;
-    const int groups = (C + 15) / 16;
-    packed16_.assign(static_cast<size_t>(groups) * pairs * 32, 0);
-    // Lane order of vpunpck{l,h}wd on 256 bits: channels 0-3, 8-11, then 4-7, 12-15.
-    constexpr int kLaneChannel[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
+    const int taps = g.filter_h * g.filter_w, pairs = (taps + 1) / 2, C = g.in_c, G = group_;
+    const int groups = (C + G - 1) / G;
+    packed16_.assign(static_cast<size_t>(groups) * pairs * 2 * G, 0);
+    // Per group and tap pair: the channels vpunpcklwd puts in its int32
+    // lanes j (channel 8 * (j / 4) + j % 4: 0-3, 8-11, ...), then those of
+    // vpunpckhwd (4 more), each lane a (tap t, tap t + 1) weight pair.
     for (int grp = 0; grp < groups; ++grp)
       for (int t = 0; t < taps; ++t)
-        for (int lane = 0; lane < 16; ++lane) {
-          const int c = grp * 16 + kLaneChannel[lane];
+        for (int lane = 0; lane < G; ++lane) {
+          const int j = lane % (G / 2), high = lane / (G / 2);
+          const int c = grp * G + 8 * (j / 4) + 4 * high + j % 4;
           if (c >= C) continue;
-          packed16_[(static_cast<size_t>(grp) * pairs + t / 2) * 32 + lane * 2 + t % 2] =
+          packed16_[(static_cast<size_t>(grp) * pairs + t / 2) * 2 * G + lane * 2 + t % 2] =
               p.filter[int64_t{t} * C + c];
         }
-    zeros_.assign(static_cast<size_t>(groups) * 16, 0);
-    requant_.Init(p, static_cast<size_t>(groups) * 16);
+    zeros_.assign(static_cast<size_t>(groups) * G, 0);
+    requant_.Init(p, static_cast<size_t>(groups) * G);
   }
 #endif
   (void)isa;
@@ -289,8 +297,8 @@ void DepthwiseS16Kernel::RunSimd(const int16_t* in, int16_t* out, int row0, int 
         const int nb = std::min(kChannelBlock, C - c0);
         // Padding taps read zeros_ (at least nb values, rounded up to 16).
         for (int t = 0; t < taps; ++t) block_x[t] = x[t] ? x[t] + c0 : zeros_.data();
-        DwConvS16PixelAvx2(block_x, taps, nb, packed16_.data() + static_cast<size_t>(c0 / 16) * pairs * 32,
-                           requant_.From(c0), o + c0);
+        pixel_(block_x, taps, nb, packed16_.data() + static_cast<size_t>(c0 / group_) * pairs * 2 * group_,
+               requant_.From(c0), o + c0);
       }
     }
   }

@@ -81,9 +81,10 @@ class FullyConnectedS16Kernel {
 };
 
 // DEPTHWISE_CONV_2D with depth multiplier 1 and at most kS16BlockTerms taps
-// (DepthwiseS16Supported). Portable: channels innermost. AVX2: tap pairs
-// through vpmaddwd against weights packed at Init, padding taps reading a
-// row of zeros (the zero point of 16x8 activations).
+// (DepthwiseS16Supported). Portable: channels innermost. x86 SIMD: tap
+// pairs through vpmaddwd (16 channels a step) or vpdpwssd (avx512vnni, 32)
+// against weights packed at Init, padding taps reading a row of zeros (the
+// zero point of 16x8 activations).
 bool DepthwiseS16Supported(const ConvGeometry& g, int depth_multiplier);
 class DepthwiseS16Kernel {
  public:
@@ -95,9 +96,14 @@ class DepthwiseS16Kernel {
   void RunSimd(const int16_t* in, int16_t* out, int row0, int row1) const;
 
   ConvS16Params p_;
-  std::vector<int16_t> packed16_;  // AVX2 layout; empty: portable
-  ConvS16Requant requant_;         // AVX2
-  std::vector<int16_t> zeros_;     // channels rounded up to 16
+  // SIMD: the path's pixel kernel (DwConvS16PixelAvx2's contract), its
+  // channel group, weights packed for it, requantization, a padding tap's zeros.
+  void (*pixel_)(const int16_t* const*, int, int, const int16_t*, const ConvS16TileRequant&,
+                 int16_t*) = nullptr;
+  int group_ = 16;
+  std::vector<int16_t> packed16_;  // empty: portable
+  ConvS16Requant requant_;
+  std::vector<int16_t> zeros_;     // channels rounded up to group_
 };
 
 }  // namespace pyrt

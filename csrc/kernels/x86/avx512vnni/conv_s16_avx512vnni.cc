@@ -54,8 +54,8 @@ template <int MR>
 // MultiplyByQuantizedMultiplier64 of 8 int64 sums of channels n..n+7 (plus
 // bias): the product modulo 2^64, the rounding, the arithmetic shift; the
 // low 32 bits are the result.
-inline __m256i Requant8(const int64_t* sum, const ConvS16TileRequant& rq, int n) {
-  const __m512i x = _mm512_add_epi64(_mm512_loadu_si512(sum), _mm512_loadu_si512(rq.bias + n));
+inline __m256i Requant8(__m512i sum, const ConvS16TileRequant& rq, int n) {
+  const __m512i x = _mm512_add_epi64(sum, _mm512_loadu_si512(rq.bias + n));
   const __m512i v = _mm512_add_epi64(_mm512_mullo_epi64(x, _mm512_loadu_si512(rq.reduced + n)),
                                      _mm512_loadu_si512(rq.round + n));
   return _mm512_cvtepi64_epi32(_mm512_srav_epi64(v, _mm512_loadu_si512(rq.total_shift + n)));
@@ -78,8 +78,9 @@ void Tile(const int16_t* const* x, int taps, int in_c, const int32_t* panel,
   for (int m = 0; m < MR; ++m) {
     __m512i v[2];
     for (int h = 0; h < 2; ++h) {
-      const __m512i r = _mm512_inserti64x4(_mm512_castsi256_si512(Requant8(total[m] + 16 * h, rq, 16 * h)),
-                                           Requant8(total[m] + 16 * h + 8, rq, 16 * h + 8), 1);
+      const __m512i r = _mm512_inserti64x4(
+          _mm512_castsi256_si512(Requant8(_mm512_loadu_si512(total[m] + 16 * h), rq, 16 * h)),
+          Requant8(_mm512_loadu_si512(total[m] + 16 * h + 8), rq, 16 * h + 8), 1);
       v[h] = _mm512_max_epi32(_mm512_min_epi32(r, hi), lo);
     }
     // Inside the int16 range after the clamp: narrowing saturates nothing.
@@ -89,7 +90,51 @@ void Tile(const int16_t* const* x, int taps, int in_c, const int32_t* panel,
   }
 }
 
+// Lanes first..first+7 of 16 int32, sign-extended to 8 int64: each copied
+// into both halves of a 64-bit lane, then shifted down arithmetically (the
+// emulated build's SIMD Everywhere 0.8.2 has neither _mm512_cvtepi32_epi64
+// nor _mm512_srai_epi64).
+inline __m512i Widen8(__m512i v, int first) {
+  const __m512i twice = _mm512_add_epi32(
+      _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7), _mm512_set1_epi32(first));
+  return _mm512_srav_epi64(_mm512_permutexvar_epi32(twice, v), _mm512_set1_epi64(32));
+}
+
 }  // namespace
+
+void DwConvS16PixelAvx512Vnni(const int16_t* const* x, int taps, int channels,
+                              const int16_t* packed, const ConvS16TileRequant& rq, int16_t* out) {
+  const int pairs = (taps + 1) / 2;
+  const __m512i lo = _mm512_set1_epi32(rq.act_min), hi = _mm512_set1_epi32(rq.act_max);
+  // Channel c's sum: lane 4 * (c / 8) + c % 4 of the low-half sums (c % 8 < 4), else of the
+  // high-half ones (+16 in the two-source permute).
+  const __m512i order0 = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+  const __m512i order1 = _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+  for (int c = 0; c < channels; c += 32, packed += pairs * 64) {
+    const int n = channels - c < 32 ? channels - c : 32;
+    const __mmask32 mask = n == 32 ? ~__mmask32(0) : static_cast<__mmask32>((uint64_t{1} << n) - 1);
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0;
+    for (int p = 0; p < pairs; ++p) {
+      const __m512i x0 = _mm512_maskz_loadu_epi16(mask, x[2 * p] + c);
+      const __m512i x1 =
+          2 * p + 1 < taps ? _mm512_maskz_loadu_epi16(mask, x[2 * p + 1] + c) : _mm512_setzero_si512();
+      const int16_t* w = packed + p * 64;
+      acc0 = _mm512_dpwssd_epi32(acc0, _mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(w));
+      acc1 = _mm512_dpwssd_epi32(acc1, _mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(w + 32));
+    }
+    __m512i v[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m512i s = _mm512_permutex2var_epi32(acc0, h ? order1 : order0, acc1);  // channels 16h..
+      const __m512i r = _mm512_inserti64x4(
+          _mm512_castsi256_si512(Requant8(Widen8(s, 0), rq, c + 16 * h)),
+          Requant8(Widen8(s, 8), rq, c + 16 * h + 8), 1);
+      v[h] = _mm512_max_epi32(_mm512_min_epi32(r, hi), lo);
+    }
+    const __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtsepi32_epi16(v[0])),
+                                            _mm512_cvtsepi32_epi16(v[1]), 1);
+    _mm512_mask_storeu_epi16(out + c, mask, both);
+  }
+}
 
 void ConvS16TileAvx512Vnni(int rows, const int16_t* const* x, int taps, int in_c,
                            const int32_t* panel, const ConvS16TileRequant& rq, int16_t* out,

@@ -18,4 +18,11 @@ void ConvS16TileAvx512Vnni(int rows, const int16_t* const* x, int taps, int in_c
                            const int32_t* panel, const ConvS16TileRequant& rq, int16_t* out,
                            size_t ldo, int cols);
 
+// DwConvS16PixelAvx2's contract (kernels/x86/avx2/conv_s16_avx2.h) on
+// groups of 32 channels: per tap pair, 64 int16: the pairs of the channels
+// vpunpcklwd puts in lanes 0-15 (0-3, 8-11, 16-19, 24-27), then those of
+// vpunpckhwd (4-7, 12-15, 20-23, 28-31); summed with vpdpwssd.
+void DwConvS16PixelAvx512Vnni(const int16_t* const* x, int taps, int channels,
+                              const int16_t* packed, const ConvS16TileRequant& rq, int16_t* out);
+
 }  // namespace pyrt
