@@ -1,6 +1,7 @@
 #include "kernels/conv_s16_kernel.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/thread_pool.h"
 #include "core/unit_ranges.h"
@@ -108,8 +109,10 @@ void ConvS16Kernel::Init(Isa isa, const ConvS16Params& p) {
       for (int t = 0; t < taps; ++t)
         for (int c = 0; c < g.in_c; ++c) {
           const size_t word = (static_cast<size_t>(n / kW) * steps + t * pairs + c / 2) * kW + n % kW;
-          auto* halves = reinterpret_cast<int16_t*>(&panels_[word]);  // (even, odd) channel
-          halves[c % 2] = p.filter[(int64_t{n} * taps + t) * g.in_c + c];
+          // The word's low int16 is the even channel's weight, the high one the odd's.
+          const int16_t w = p.filter[(int64_t{n} * taps + t) * g.in_c + c];
+          std::memcpy(reinterpret_cast<char*>(&panels_[word]) + (c % 2) * sizeof(int16_t), &w,
+                      sizeof(w));
         }
     requant_.Init(p, static_cast<size_t>(panels) * kW);
     zeros_.assign(static_cast<size_t>(g.in_c), 0);
