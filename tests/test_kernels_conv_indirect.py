@@ -70,7 +70,9 @@ def tconv(args, stride, pad, out_hw, isa, threads=1):
 @pytest.mark.parametrize("isa", GEMM_ISAS)
 def test_transpose_conv_as_convolution_random_geometries(isa):
     """TRANSPOSE_CONV as the stride-1 convolution of the spread-out input with
-    the flipped filter, against the gathering reference kernel. Output sizes
+    the flipped filter (read in place by the avx2 indirect GEMM, by the
+    segmented GEMM on the VNNI and AMX paths), against the gathering
+    reference kernel. Output sizes
     and pads are drawn freely (not only the ones SAME/VALID give): inputs that
     reach no output and outputs no input reaches both occur."""
     rng = np.random.default_rng(17)

@@ -228,7 +228,7 @@ bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8
                                   const std::vector<int32_t>& shift, int32_t output_zero_point,
                                   int32_t act_min, int32_t act_max) {
   const Qs8GemmConfig* config = Qs8GemmConfigFor(isa, tconv.batch * tconv.out_h * tconv.out_w);
-  if (!config || !config->igemm_gemmlowp) return false;
+  if (!config) return false;
   g_ = tconv;
   g_.stride_h = g_.stride_w = g_.dilation_h = g_.dilation_w = 1;
   g_.pad_top = g_.pad_left = 0;  // unused: top_ and left_ place the input
@@ -258,8 +258,14 @@ bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8
   }
   const Qs8RequantParams p =
       GemmlowpParams(bias, multiplier, shift, output_zero_point, act_min, act_max);
-  InitIndirect(isa, flipped.data(), p);
-  return indirect_;
+  if (config->igemm_gemmlowp) {
+    InitIndirect(isa, flipped.data(), p);
+    return indirect_;
+  }
+  // There is no im2col form of the spread-out input: where the table
+  // prefers AMX over im2col to reading runs, the avx512vnni kernels read them.
+  return InitSegmented(isa, flipped.data(), p) ||
+         (IsaAtLeast(isa, Isa::kAmx) && InitSegmented(Isa::kAvx512Vnni, flipped.data(), p));
 }
 
 // Each filter row's filter_w * in_c weights become a run of segment_kp_
@@ -280,55 +286,60 @@ void ConvS8Kernel::InitIndirect(Isa isa, const int8_t* filter, const Qs8RequantP
   }
 }
 
-// The input as int16 with its padding written out: padded_h_ x padded_w_
-// pixels per image, input pixel (iy, ix) at (iy * step_h_ + top_,
-// ix * step_w_ + left_), the rest the input zero point (the folded bias
-// cancels it); then zeros. Large copies are shared by the workers in
-// contiguous row ranges, about the rows their GEMM units read next.
+// The indirect path's copy of every image, as int16 (PadLines), then
+// zeros: a filter row run rounded up to a k pair reads one value past the
+// last pixel.
 void ConvS8Kernel::WidenPadded(const int8_t* input, int16_t* dst, ThreadPool* pool) const {
   const int lines = g_.batch * padded_h_;
+  PadLines(input, dst, lines, pool);
   const size_t values = static_cast<size_t>(lines) * padded_w_ * g_.in_c;
-  const int workers = pool && values >= kMinParallelWidenValues ? pool->num_threads() : 1;
-  if (workers == 1) {
-    WidenPaddedLines(input, dst, 0, lines);
-  } else {
-    pool->ParallelFor(workers, [&](int w) {
-      WidenPaddedLines(input, dst, lines * w / workers, lines * (w + 1) / workers);
-    });
-  }
   std::fill(dst + values, dst + values + kIndirectSlack, int16_t{0});
 }
 
-// Lines [line0, line1) of WidenPadded's copy (line = image * padded_h_ + py).
-void ConvS8Kernel::WidenPaddedLines(const int8_t* input, int16_t* padded, int line0,
-                                    int line1) const {
+// `lines` lines of the padded copy (line = image * padded_h_ + py) in the
+// GEMM's A format T: input pixel (iy, ix) at (iy * step_h_ + top_,
+// ix * step_w_ + left_), the rest the input zero point (the folded bias
+// cancels it). Large copies are split by lines among the workers, about
+// the rows their GEMM units read next (a 224x224x3 stem's copy had run on
+// one thread while the other waited).
+template <typename T>
+void ConvS8Kernel::PadLines(const int8_t* input, T* padded, int lines, ThreadPool* pool) const {
   const ConvGeometry& g = g_;
   const int C = g.in_c;
   const size_t padded_row = static_cast<size_t>(padded_w_) * C;
-  const int16_t zp = static_cast<int16_t>(input_zero_point_);
+  const T zp = Qs8GemmA<T>::From(static_cast<int8_t>(input_zero_point_));
   // Input columns that land inside the padded row: 0 <= ix * step_w_ + left_ < padded_w_.
   const int ix0 = left_ >= 0 ? 0 : (-left_ + step_w_ - 1) / step_w_;
   const int ix1 = padded_w_ <= left_ ? 0 : std::min(g.in_w, (padded_w_ - left_ + step_w_ - 1) / step_w_);
-  int16_t* dst = padded + static_cast<size_t>(line0) * padded_row;
-  for (int line = line0; line < line1; ++line, dst += padded_row) {
-    const int b = line / padded_h_, py = line % padded_h_;
-    const int t = py - top_, iy = t / step_h_;
-    if (t < 0 || t % step_h_ != 0 || iy >= g.in_h || ix1 <= ix0) {
-      std::fill(dst, dst + padded_row, zp);
-      continue;
+  const auto write = [&](int line0, int line1) {
+    T* dst = padded + static_cast<size_t>(line0) * padded_row;
+    for (int line = line0; line < line1; ++line, dst += padded_row) {
+      const int b = line / padded_h_, py = line % padded_h_;
+      const int t = py - top_, iy = t / step_h_;
+      if (t < 0 || t % step_h_ != 0 || iy >= g.in_h || ix1 <= ix0) {
+        std::fill(dst, dst + padded_row, zp);
+        continue;
+      }
+      const int8_t* src = input + (static_cast<size_t>(b) * g.in_h + iy) * g.in_w * C;
+      if (step_w_ != 1) {  // pixels spread out: the gaps hold the zero point
+        std::fill(dst, dst + padded_row, zp);
+        for (int ix = ix0; ix < ix1; ++ix)
+          Widen(src + static_cast<size_t>(ix) * C, C, dst + static_cast<size_t>(ix * step_w_ + left_) * C);
+        continue;
+      }
+      const size_t left = static_cast<size_t>(ix0 + left_) * C;
+      const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
+      std::fill(dst, dst + left, zp);
+      Widen(src + static_cast<size_t>(ix0) * C, static_cast<int>(inside), dst + left);
+      std::fill(dst + left + inside, dst + padded_row, zp);
     }
-    const int8_t* src = input + (static_cast<size_t>(b) * g.in_h + iy) * g.in_w * C;
-    if (step_w_ != 1) {  // pixels spread out: the gaps hold the zero point
-      std::fill(dst, dst + padded_row, zp);
-      for (int ix = ix0; ix < ix1; ++ix)
-        Widen(src + static_cast<size_t>(ix) * C, C, dst + static_cast<size_t>(ix * step_w_ + left_) * C);
-      continue;
-    }
-    const size_t left = static_cast<size_t>(ix0 + left_) * C;
-    const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
-    std::fill(dst, dst + left, zp);
-    Widen(src + static_cast<size_t>(ix0) * C, static_cast<int>(inside), dst + left);
-    std::fill(dst + left + inside, dst + padded_row, zp);
+  };
+  const int workers = pool && static_cast<size_t>(lines) * padded_row >= kMinParallelWidenValues
+                          ? std::min(pool->num_threads(), lines) : 1;
+  if (workers == 1) {
+    write(0, lines);
+  } else {
+    pool->ParallelFor(workers, [&](int w) { write(lines * w / workers, lines * (w + 1) / workers); });
   }
 }
 
@@ -356,44 +367,13 @@ size_t ConvS8Kernel::PaddedImageBytes() const {
   return static_cast<size_t>(padded_h_) * padded_w_ * g_.in_c + segment_kp_ - run;
 }
 
-// One image into the segmented path's padded copy, in the GEMM's A format:
-// input (iy, ix) at (iy + pad_top, ix + pad_left); the rest holds the input
-// zero point, which the folded bias cancels. Then zeros up to
-// PaddedImageBytes(): the last run's padding reads them. Large copies are
-// split by rows among the workers (a 224x224x3 stem's copy had run on one
-// thread while the other waited).
+// One image into the segmented path's padded copy (PadLines), then zeros
+// up to PaddedImageBytes(): the last run's padding reads them.
 template <typename T>
 void ConvS8Kernel::PadImage(const int8_t* image, T* dst, ThreadPool* pool) const {
-  const ConvGeometry& g = g_;
-  const size_t C = g.in_c, row = static_cast<size_t>(padded_w_) * C;
-  const T zp = Qs8GemmA<T>::From(static_cast<int8_t>(input_zero_point_));
-  const int ix0 = std::max(0, -g.pad_left), ix1 = std::min(g.in_w, padded_w_ - g.pad_left);
-  const auto rows = [&](int py0, int py1) {
-    for (int py = py0; py < py1; ++py) {
-      T* line = dst + py * row;
-      const int iy = py - g.pad_top;
-      if (iy < 0 || iy >= g.in_h || ix1 <= ix0) {
-        std::memset(line, zp, row);
-        continue;
-      }
-      const size_t left = static_cast<size_t>(ix0 + g.pad_left) * C;
-      const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
-      std::memset(line, zp, left);
-      Widen(image + (static_cast<size_t>(iy) * g.in_w + ix0) * C, static_cast<int>(inside),
-            line + left);
-      std::memset(line + left + inside, zp, row - left - inside);
-    }
-  };
-  const int workers = pool && padded_h_ * row >= kMinParallelWidenValues
-                          ? std::min(pool->num_threads(), padded_h_) : 1;
-  if (workers == 1) {
-    rows(0, padded_h_);
-  } else {
-    pool->ParallelFor(workers, [&](int w) {
-      rows(padded_h_ * w / workers, padded_h_ * (w + 1) / workers);
-    });
-  }
-  std::memset(dst + padded_h_ * row, 0, segment_kp_ - static_cast<size_t>(g.filter_w) * C);
+  PadLines(image, dst, padded_h_, pool);
+  const size_t values = static_cast<size_t>(padded_h_) * padded_w_ * g_.in_c;
+  std::memset(dst + values, 0, segment_kp_ - static_cast<size_t>(g_.filter_w) * g_.in_c);
 }
 
 void ConvS8Kernel::RunSegmented(const int8_t* input, int8_t* output, uint8_t* scratch,

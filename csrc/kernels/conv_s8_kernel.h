@@ -36,8 +36,10 @@ class ConvS8Kernel {
   // [out_c][h][w][in_c]) as the stride-1 convolution with the spatially
   // flipped filter over the input spread out by the strides, the gaps
   // holding the input zero point (they contribute 0 once the bias is
-  // folded). Only on paths that read A in place; returns false, leaving
-  // the kernel unusable, elsewhere. bias: folded as for Init.
+  // folded), read in place by the indirect or segmented GEMM. Returns
+  // false, leaving the kernel unusable, where neither takes it (the
+  // reference path; segmented paths' filter rows longer than 64 bytes and
+  // not whole k groups). bias: folded as for Init.
   bool InitTransposed(Isa isa, const ConvGeometry& tconv, const int8_t* filter,
                       int32_t input_zero_point, const std::vector<int32_t>& bias,
                       const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
@@ -58,7 +60,8 @@ class ConvS8Kernel {
   void SetPaddedSize();
   std::vector<int8_t> FilterRuns(const int8_t* filter) const;
   void WidenPadded(const int8_t* input, int16_t* dst, ThreadPool* pool) const;
-  void WidenPaddedLines(const int8_t* input, int16_t* padded, int line0, int line1) const;
+  template <typename T>
+  void PadLines(const int8_t* input, T* padded, int lines, ThreadPool* pool) const;
   void RunIndirect(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
   template <typename T>
   void PadImage(const int8_t* image, T* dst, ThreadPool* pool) const;
@@ -70,10 +73,11 @@ class ConvS8Kernel {
   // im2col path: PackRows' copy size for int8 rows of short filter rows
   // (RunBlock()), 0 for the per-tap packer.
   int run_block_ = 0;
-  // Indirect path: the padded input copy is padded_h_ x padded_w_ pixels
-  // per image, input pixel (iy, ix) at (iy * step_h_ + top_, ix * step_w_ +
-  // left_) (steps 1 and the pads for a convolution); a filter row is a run
-  // of segment_kp_ values of it.
+  // Indirect and segmented paths: the padded input copy is padded_h_ x
+  // padded_w_ pixels per image, input pixel (iy, ix) at (iy * step_h_ +
+  // top_, ix * step_w_ + left_) (steps 1 and the pads for a convolution,
+  // the strides for a transposed one); a filter row is a run of
+  // segment_kp_ values of it.
   bool indirect_ = false;
   // The exact Winograd path (3x3 stride-1 layers on avx2): when set, the
   // layer runs on it instead of the GEMM.
