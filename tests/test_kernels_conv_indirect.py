@@ -69,10 +69,9 @@ def tconv(args, stride, pad, out_hw, isa, threads=1):
 @needs_simd
 @pytest.mark.parametrize("isa", GEMM_ISAS)
 def test_transpose_conv_as_convolution_random_geometries(isa):
-    """TRANSPOSE_CONV as the stride-1 convolution of the spread-out input with
-    the flipped filter (read in place by the avx2 indirect GEMM, by the
-    segmented GEMM on the VNNI and AMX paths), against the gathering
-    reference kernel. Output sizes
+    """TRANSPOSE_CONV as one stride-1 convolution with a channel block per
+    output phase (the sub-pixel form, TransposeConvS8Kernel) on every GEMM
+    path, against the gathering reference kernel. Output sizes
     and pads are drawn freely (not only the ones SAME/VALID give): inputs that
     reach no output and outputs no input reaches both occur."""
     rng = np.random.default_rng(17)
@@ -89,3 +88,20 @@ def test_transpose_conv_as_convolution_random_geometries(isa):
         ref = tconv(args, stride, pad, out_hw, "reference")
         assert_same(tconv(args, stride, pad, out_hw, isa, threads=1 + case % 11), ref,
                     f"case {case}: x{args[0].shape} f{args[1].shape} s{stride} p{pad} out{out_hw}")
+
+
+@needs_simd
+@pytest.mark.parametrize("isa", GEMM_ISAS)
+@pytest.mark.parametrize("layer", [
+    # (h, w, c, o, kernel, stride, pad): decoder upsamplings, large enough that
+    # threads share the phases' spreading out
+    (16, 16, 64, 32, (3, 3), (2, 2), (0, 0)), (32, 32, 16, 16, (4, 4), (2, 2), (1, 1)),
+    (9, 11, 24, 40, (5, 3), (3, 2), (1, 1)), (12, 12, 8, 8, (2, 2), (2, 2), (0, 0))])
+def test_transpose_conv_upsampling_layers_any_thread_count(isa, layer):
+    h, w, c, o, (fh, fw), stride, pad = layer
+    rng = np.random.default_rng(h * 100 + c)
+    args = _case(rng, 1, h, w, c, o, fh, fw, stride, (1, 1), pad, False)
+    out_hw = ((h - 1) * stride[0] + fh - 2 * pad[0], (w - 1) * stride[1] + fw - 2 * pad[1])
+    ref = tconv(args, stride, pad, out_hw, "reference")
+    for threads in (1, 2, 3, 5):
+        assert_same(tconv(args, stride, pad, out_hw, isa, threads=threads), ref, f"{layer} {threads} threads")

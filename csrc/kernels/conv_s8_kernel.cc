@@ -124,9 +124,6 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
   input_zero_point_ = input_zero_point;
   indirect_ = segmented_ = winograd_ = false;  // until chosen below (Prepare may run again)
   run_block_ = 0;
-  step_h_ = step_w_ = 1;
-  top_ = g.pad_top;
-  left_ = g.pad_left;
   packed_ = PackedQs8Gemm::Supported(isa);
 #ifdef PYRT_HAVE_X86_KERNELS
   // AVX2's vpmaddwd is the slowest exact int8 product; the dot-product
@@ -222,52 +219,6 @@ std::vector<int8_t> ConvS8Kernel::FilterRuns(const int8_t* filter) const {
   return runs;
 }
 
-bool ConvS8Kernel::InitTransposed(Isa isa, const ConvGeometry& tconv, const int8_t* filter,
-                                  int32_t input_zero_point, const std::vector<int32_t>& bias,
-                                  const std::vector<int32_t>& multiplier,
-                                  const std::vector<int32_t>& shift, int32_t output_zero_point,
-                                  int32_t act_min, int32_t act_max) {
-  const Qs8GemmConfig* config = Qs8GemmConfigFor(isa, tconv.batch * tconv.out_h * tconv.out_w);
-  if (!config) return false;
-  g_ = tconv;
-  g_.stride_h = g_.stride_w = g_.dilation_h = g_.dilation_w = 1;
-  g_.pad_top = g_.pad_left = 0;  // unused: top_ and left_ place the input
-  filter_ = nullptr;
-  input_zero_point_ = input_zero_point;
-  packed_ = true;
-  segmented_ = winograd_ = false;
-  run_block_ = 0;
-  // Output (oy, ox) takes tap (fy, fx) from input (iy, ix) where
-  // oy = iy * stride - pad + fy; with the input at iy * stride + top_ and
-  // the flipped tap fh - 1 - fy, top_ = fh - 1 - pad (the same for x).
-  step_h_ = tconv.stride_h;
-  step_w_ = tconv.stride_w;
-  top_ = tconv.filter_h - 1 - tconv.pad_top;
-  left_ = tconv.filter_w - 1 - tconv.pad_left;
-  const size_t tap = tconv.in_c;
-  std::vector<int8_t> flipped(static_cast<size_t>(tconv.out_c) * tconv.filter_h * tconv.filter_w * tap);
-  for (int n = 0; n < tconv.out_c; ++n) {
-    for (int fy = 0; fy < tconv.filter_h; ++fy) {
-      for (int fx = 0; fx < tconv.filter_w; ++fx) {
-        const size_t from = ((static_cast<size_t>(n) * tconv.filter_h + fy) * tconv.filter_w + fx) * tap;
-        const size_t to = ((static_cast<size_t>(n) * tconv.filter_h + tconv.filter_h - 1 - fy) *
-                               tconv.filter_w + tconv.filter_w - 1 - fx) * tap;
-        std::memcpy(&flipped[to], filter + from, tap);
-      }
-    }
-  }
-  const Qs8RequantParams p =
-      GemmlowpParams(bias, multiplier, shift, output_zero_point, act_min, act_max);
-  if (config->igemm_gemmlowp) {
-    InitIndirect(isa, flipped.data(), p);
-    return indirect_;
-  }
-  // There is no im2col form of the spread-out input: where the table
-  // prefers AMX over im2col to reading runs, the avx512vnni kernels read them.
-  return InitSegmented(isa, flipped.data(), p) ||
-         (IsaAtLeast(isa, Isa::kAmx) && InitSegmented(Isa::kAvx512Vnni, flipped.data(), p));
-}
-
 // Each filter row's filter_w * in_c weights become a run of segment_kp_
 // (rounded up to a k pair, zero weights after), matching the runs of the
 // padded input copy the indirect microkernel reads.
@@ -297,40 +248,32 @@ void ConvS8Kernel::WidenPadded(const int8_t* input, int16_t* dst, ThreadPool* po
 }
 
 // `lines` lines of the padded copy (line = image * padded_h_ + py) in the
-// GEMM's A format T: input pixel (iy, ix) at (iy * step_h_ + top_,
-// ix * step_w_ + left_), the rest the input zero point (the folded bias
-// cancels it). Large copies are split by lines among the workers, about
-// the rows their GEMM units read next (a 224x224x3 stem's copy had run on
-// one thread while the other waited).
+// GEMM's A format T: input pixel (iy, ix) at (iy + pad_top, ix + pad_left),
+// the rest the input zero point (the folded bias cancels it). Large copies
+// are split by lines among the workers, about the rows their GEMM units
+// read next (a 224x224x3 stem's copy had run on one thread while the other
+// waited).
 template <typename T>
 void ConvS8Kernel::PadLines(const int8_t* input, T* padded, int lines, ThreadPool* pool) const {
   const ConvGeometry& g = g_;
   const int C = g.in_c;
   const size_t padded_row = static_cast<size_t>(padded_w_) * C;
   const T zp = Qs8GemmA<T>::From(static_cast<int8_t>(input_zero_point_));
-  // Input columns that land inside the padded row: 0 <= ix * step_w_ + left_ < padded_w_.
-  const int ix0 = left_ >= 0 ? 0 : (-left_ + step_w_ - 1) / step_w_;
-  const int ix1 = padded_w_ <= left_ ? 0 : std::min(g.in_w, (padded_w_ - left_ + step_w_ - 1) / step_w_);
+  // Input columns that land inside the padded row.
+  const int ix0 = std::max(0, -g.pad_left), ix1 = std::min(g.in_w, padded_w_ - g.pad_left);
   const auto write = [&](int line0, int line1) {
     T* dst = padded + static_cast<size_t>(line0) * padded_row;
     for (int line = line0; line < line1; ++line, dst += padded_row) {
-      const int b = line / padded_h_, py = line % padded_h_;
-      const int t = py - top_, iy = t / step_h_;
-      if (t < 0 || t % step_h_ != 0 || iy >= g.in_h || ix1 <= ix0) {
+      const int b = line / padded_h_, iy = line % padded_h_ - g.pad_top;
+      if (iy < 0 || iy >= g.in_h || ix1 <= ix0) {
         std::fill(dst, dst + padded_row, zp);
         continue;
       }
-      const int8_t* src = input + (static_cast<size_t>(b) * g.in_h + iy) * g.in_w * C;
-      if (step_w_ != 1) {  // pixels spread out: the gaps hold the zero point
-        std::fill(dst, dst + padded_row, zp);
-        for (int ix = ix0; ix < ix1; ++ix)
-          Widen(src + static_cast<size_t>(ix) * C, C, dst + static_cast<size_t>(ix * step_w_ + left_) * C);
-        continue;
-      }
-      const size_t left = static_cast<size_t>(ix0 + left_) * C;
+      const int8_t* src = input + ((static_cast<size_t>(b) * g.in_h + iy) * g.in_w + ix0) * C;
+      const size_t left = static_cast<size_t>(ix0 + g.pad_left) * C;
       const size_t inside = static_cast<size_t>(ix1 - ix0) * C;
       std::fill(dst, dst + left, zp);
-      Widen(src + static_cast<size_t>(ix0) * C, static_cast<int>(inside), dst + left);
+      Widen(src, static_cast<int>(inside), dst + left);
       std::fill(dst + left + inside, dst + padded_row, zp);
     }
   };

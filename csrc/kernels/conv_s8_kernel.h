@@ -32,19 +32,6 @@ class ConvS8Kernel {
             const std::vector<int32_t>& shift, int32_t output_zero_point, int32_t act_min,
             int32_t act_max);
 
-  // TRANSPOSE_CONV (geometry `tconv`: its strides, pads and the filter
-  // [out_c][h][w][in_c]) as the stride-1 convolution with the spatially
-  // flipped filter over the input spread out by the strides, the gaps
-  // holding the input zero point (they contribute 0 once the bias is
-  // folded), read in place by the indirect or segmented GEMM. Returns
-  // false, leaving the kernel unusable, where neither takes it (the
-  // reference path; segmented paths' filter rows longer than 64 bytes and
-  // not whole k groups). bias: folded as for Init.
-  bool InitTransposed(Isa isa, const ConvGeometry& tconv, const int8_t* filter,
-                      int32_t input_zero_point, const std::vector<int32_t>& bias,
-                      const std::vector<int32_t>& multiplier, const std::vector<int32_t>& shift,
-                      int32_t output_zero_point, int32_t act_min, int32_t act_max);
-
   size_t scratch_bytes() const;
   void Run(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
   // The layer when Init chose the exact Winograd path, else null (for the
@@ -74,17 +61,14 @@ class ConvS8Kernel {
   // (RunBlock()), 0 for the per-tap packer.
   int run_block_ = 0;
   // Indirect and segmented paths: the padded input copy is padded_h_ x
-  // padded_w_ pixels per image, input pixel (iy, ix) at (iy * step_h_ +
-  // top_, ix * step_w_ + left_) (steps 1 and the pads for a convolution,
-  // the strides for a transposed one); a filter row is a run of
-  // segment_kp_ values of it.
+  // padded_w_ pixels per image, input pixel (iy, ix) at (iy + pad_top,
+  // ix + pad_left); a filter row is a run of segment_kp_ values of it.
   bool indirect_ = false;
   // The exact Winograd path (3x3 stride-1 layers on avx2): when set, the
   // layer runs on it instead of the GEMM.
   bool winograd_ = false;
   Qs8WinogradLayer winograd_layer_;
   int padded_h_ = 0, padded_w_ = 0, segment_kp_ = 0;
-  int step_h_ = 1, step_w_ = 1, top_ = 0, left_ = 0;
   // Segmented path (dilation_w 1, A read in place from a padded copy of
   // one image, padded_h_ x padded_w_ pixels, in the GEMM's A format; each
   // filter row a run of segment_kp_ bytes, its padding meeting zero

@@ -28,4 +28,15 @@ void WeightRowSumsS8(const int8_t* w, int64_t rows, int64_t K, int32_t* sums) {
   }
 }
 
+std::vector<int32_t> FoldInputZeroPoint(std::vector<int32_t> bias, const int8_t* filter, int K,
+                                        int32_t input_zero_point) {
+  std::vector<int32_t> sums(bias.size());
+  WeightRowSumsS8(filter, static_cast<int64_t>(bias.size()), K, sums.data());
+  for (size_t c = 0; c < bias.size(); ++c) {
+    bias[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
+                                   static_cast<uint32_t>(input_zero_point) * static_cast<uint32_t>(sums[c]));
+  }
+  return bias;
+}
+
 }  // namespace pyrt

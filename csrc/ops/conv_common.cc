@@ -81,18 +81,6 @@ std::vector<int32_t> ReadBias(const Tensor* bias, int n) {
   return out;
 }
 
-std::vector<int32_t> FoldInputZeroPoint(std::vector<int32_t> bias, const int8_t* filter, int K,
-                                        int32_t input_zero_point) {
-  std::vector<int32_t> sums(bias.size());
-  WeightRowSumsS8(filter, static_cast<int64_t>(bias.size()), K, sums.data());
-  for (size_t c = 0; c < bias.size(); ++c) {
-    // Wrapping arithmetic: the reference accumulates in int32 too.
-    bias[c] = static_cast<int32_t>(static_cast<uint32_t>(bias[c]) -
-                                   static_cast<uint32_t>(input_zero_point) * static_cast<uint32_t>(sums[c]));
-  }
-  return bias;
-}
-
 bool IsChannelwiseGroupedConv(int filter_depth, int in_c, int out_c) {
   return filter_depth == 1 && in_c > 1 && out_c % in_c == 0;
 }

@@ -48,9 +48,6 @@ ChannelMultipliers ConvRequantization(const Tensor& input, const Tensor& filter,
 // Reads an int32 bias (size n) or returns zeros when `bias` is null.
 std::vector<int32_t> ReadBias(const Tensor* bias, int n);
 
-// bias[c] - input_zero_point * sum_k filter[c][k] for filter rows of length K.
-std::vector<int32_t> FoldInputZeroPoint(std::vector<int32_t> bias, const int8_t* filter, int K,
-                                        int32_t input_zero_point);
 
 // CONV_2D: NHWC input and [O, H, W, I] filter, both 4-D.
 void RequireConvShapes(const Tensor& input, const Tensor& filter, const std::string& label);

@@ -5,6 +5,7 @@
 
 #include "kernels/conv_s8_kernel.h"
 #include "kernels/depthwise_conv_s8_kernel.h"
+#include "kernels/weight_sums_s8.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"

@@ -2,6 +2,7 @@
 // pinned reference requantizes in double: round(acc * (s_in * s_w / s_out)),
 // not with a fixed-point multiplier (TensorFlow issue 119412), so we do too.
 #include "kernels/fully_connected_s8_kernel.h"
+#include "kernels/weight_sums_s8.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"

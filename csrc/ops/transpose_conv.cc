@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "kernels/conv_s8_kernel.h"
+#include "kernels/transpose_conv_s8_kernel.h"
 #include "kernels/reference/transpose_conv.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
@@ -114,14 +114,12 @@ class TransposeConvS8Op : public TransposeConvBase {
     const ActivationRange act =
         QuantizedActivationRange(options<ConvOptions>().activation, out, label());
     const int8_t* w = filter.data_as<int8_t>();
-    // On paths that read A in place: the equivalent convolution (exact: the
-    // same int32 sums, wrapping, and the same requantization).
+    // On the packed GEMM paths: the equivalent convolution (exact: the same
+    // int32 sums, wrapping, and the same requantization).
     const int64_t K = int64_t{g_.filter_h} * g_.filter_w * g_.in_c;
     as_conv_ = K < kMaxConvFormDepth &&
-               conv_.InitTransposed(isa(), g_, w, in.zero_point(),
-                                    FoldInputZeroPoint(ReadBias(bias, g_.out_c), w,
-                                                       static_cast<int>(K), in.zero_point()),
-                                    m.multiplier, m.shift, out.zero_point(), act.min, act.max);
+               conv_.Init(isa(), g_, w, in.zero_point(), ReadBias(bias, g_.out_c), m.multiplier,
+                          m.shift, out.zero_point(), act.min, act.max);
     if (as_conv_) {
       scratch_bytes_ = conv_.scratch_bytes();
       return;
@@ -143,7 +141,7 @@ class TransposeConvS8Op : public TransposeConvBase {
 
  private:
   bool as_conv_ = false;
-  ConvS8Kernel conv_;
+  TransposeConvS8Kernel conv_;
   OwnedChannelRequant rq_;  // the gathering kernel's
   std::vector<int16_t> filter16_;
 };

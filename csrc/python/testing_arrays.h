@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
 #include "core/error.h"
@@ -28,6 +29,14 @@ std::vector<T> Vec(const py::array_t<T, py::array::c_style | py::array::forcecas
   if (static_cast<size_t>(a.size()) != n)
     throw UsageError(StrCat(what, ": expected ", n, " values, got ", a.size()));
   return std::vector<T>(a.data(), a.data() + n);
+}
+
+// Fills an output array before a kernel writes it: numpy hands back freed
+// blocks, often still holding an earlier call's (correct) result, so a
+// kernel that skipped part of its output could otherwise pass.
+template <typename T>
+void Poison(py::array_t<T>& a) {
+  std::memset(a.mutable_data(), 0xA5, static_cast<size_t>(a.nbytes()));
 }
 
 // Registers the float and hybrid kernel entries (testing_float_bindings.cc).

@@ -55,6 +55,8 @@
 #include "kernels/x86/avx2/x8_lut_avx2.h"
 #include "kernels/x86/avx512vbmi/x8_lut_avx512vbmi.h"
 #include "kernels/x86/avx512vnni/x8_lut_avx512.h"
+#include "kernels/transpose_conv_s8_kernel.h"
+#include "kernels/weight_sums_s8.h"
 #endif
 
 namespace py = pybind11;
@@ -142,6 +144,7 @@ py::array ConvS8(const I8& input, const I8& filter, const I32& bias, const I32& 
   }
   std::vector<uint8_t> scratch(kernel.scratch_bytes());
   py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
   CheckAmxModel();
@@ -193,20 +196,18 @@ py::array TransposeConvS8(const I8& input, const I8& filter, const I32& bias,
       g.in_c < 1 || num_threads < 1 || pad[0] < 0 || pad[1] < 0)
     throw UsageError("transpose_conv_s8: bad geometry");
   const size_t n = static_cast<size_t>(g.out_c);
-  const int K = g.filter_h * g.filter_w * g.in_c;
   for (int32_t sh : Vec(shift, n, "shift"))
     if (sh < -31 || sh > 31) throw UsageError("transpose_conv_s8: shift outside [-31, 31]");
   const TestIsa test_isa(isa);  // "amx-emulated" too
   const Isa path = test_isa.isa;
   py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  Poison(out);
   ThreadPool pool(num_threads);
-  ConvS8Kernel kernel;
+  TransposeConvS8Kernel kernel;
   if (path != Isa::kReference &&
-      kernel.InitTransposed(path, g, filter.data(), input_zero_point,
-                            FoldInputZeroPoint(Vec(bias, n, "bias"), filter.data(), K,
-                                               input_zero_point),
-                            Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"),
-                            output_zero_point, act_min, act_max)) {
+      kernel.Init(path, g, filter.data(), input_zero_point, Vec(bias, n, "bias"),
+                  Vec(multiplier, n, "multiplier"), Vec(shift, n, "shift"), output_zero_point,
+                  act_min, act_max)) {
     std::vector<uint8_t> scratch(kernel.scratch_bytes());
     kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
     return out;
@@ -249,6 +250,7 @@ py::array DepthwiseConvS8(const I8& input, const I8& filter, const I32& bias,
               output_zero_point, act_min, act_max);
   std::vector<uint8_t> scratch(kernel.scratch_bytes());
   py::array_t<int8_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
   return out;
@@ -291,6 +293,7 @@ py::array ConvS16(const std::string& op, const I16& input, const I8& filter, con
   p.act_min = act_min;
   p.act_max = act_max;
   py::array_t<int16_t> out({g.batch, g.out_h, g.out_w, g.out_c});
+  Poison(out);
   ThreadPool pool(num_threads);
   const int multiplier_c = g.out_c / g.in_c;
   if (!threaded) {
@@ -326,6 +329,7 @@ py::array FullyConnectedS16(const I16& x, const I8& filter, const I64& bias, con
   const FullyConnectedS16Params p{units, static_cast<int>(x.shape(1)), filter.data(), b.data(),
                                   int32_accumulator, sc.data(), act_min, act_max};
   py::array_t<int16_t> out({batches, units});
+  Poison(out);
   if (threaded) {
     FullyConnectedS16Kernel kernel;
     kernel.Init(p);
@@ -353,6 +357,7 @@ py::array FullyConnectedS8(const I8& a, const I8& b, const I32& bias, const F64&
   }
   std::vector<uint8_t> scratch(kernel.ScratchBytes(M));
   py::array_t<int8_t> out({M, N});
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(M, a.data(), out.mutable_data(), scratch.data(), &pool);
   CheckAmxModel();
@@ -396,6 +401,7 @@ py::array BinaryQ(const std::string& op, const py::array_t<T, py::array::c_style
     throw UsageError("binary: op must be add, sub or mul");
   }
   py::array_t<T> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(a.data(), b.data(), out.mutable_data(), &pool);
   return out;
@@ -412,6 +418,7 @@ py::array SigmoidS16(const I16& x, int input_multiplier, int input_left_shift, b
   SigmoidS16Kernel kernel;
   kernel.Init(ResolveIsa(isa.c_str()), LogisticS16Params{input_multiplier, input_left_shift}, tanh);
   py::array_t<int16_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
   return out;
@@ -422,6 +429,7 @@ py::array LutS8(const I8& lut, const I8& x, const std::string& isa, int num_thre
   LutS8Kernel kernel;
   kernel.Init(ResolveIsa(isa.c_str()), lut.data());
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
   return out;
@@ -449,6 +457,7 @@ py::array SquaredDifferenceS8(const I8& a, const I8& b, const py::dict& params, 
   SquaredDifferenceS8Kernel kernel;
   kernel.Init(ResolveIsa(isa.c_str()), p, MakeBroadcastPlan(sa, sb));
   py::array_t<int8_t> out(std::vector<py::ssize_t>(shape.begin(), shape.end()));
+  Poison(out);
   kernel.Run(a.data(), b.data(), out.mutable_data());
   return out;
 }
@@ -470,6 +479,7 @@ py::array AveragePoolS8(const I8& x, int filter_h, int filter_w, int stride_h, i
   for (int o = 0; o < out_w; ++o)
     if (PoolWindowExtent(o, stride_w, pad_left, filter_w, g.in_w) <= 0) throw UsageError("average_pool_s8: empty window");
   py::array_t<int8_t> out(std::vector<py::ssize_t>{g.batch, out_h, out_w, g.channels});
+  Poison(out);
   std::vector<uint8_t> scratch(AveragePoolScratchBytes(g) + 64);
   AveragePoolS8For(ResolveIsa(isa.c_str()), g)(g, x.data(), out.mutable_data(), scratch.data());
   return out;
@@ -485,6 +495,7 @@ py::array ChannelLutS8(const I8& table, const I8& x, const std::string& isa, int
   kernel.Init(ResolveIsa(isa.c_str()), std::vector<int8_t>(table.data(), table.data() + table.size()),
               table.shape(0));
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(x.size(), x.data(), out.mutable_data(), &pool);
   return out;
@@ -545,6 +556,7 @@ py::array_t<int8_t> EmulatedQs8Gemm(const std::string& path, const I8& a, const 
     throw UsageError("emulated_qs8_gemm: in_place needs a path that reads int8 A");
   std::vector<uint8_t> scratch(gemm.ScratchBytes(M));
   py::array_t<int8_t> out({M, N});
+  Poison(out);
   const int kp = gemm.kp();
   if (in_place) {  // A read where it lies, rows K apart (as a pointwise conv's input)
     gemm.RunInPlace(M, a.data(), static_cast<size_t>(K), out.mutable_data(),
@@ -587,6 +599,7 @@ py::array_t<int32_t> AmxModelDpbssd(const I8& a, const I8& b, const I32& c,
   set(1, a.shape(0), a.shape(1));
   set(2, b.shape(0), b.shape(1));
   py::array_t<int32_t> out({c.shape(0), c.shape(1)});
+  Poison(out);
   std::copy(c.data(), c.data() + c.size(), out.mutable_data());
   if (misuse != "unconfigured") _tile_loadconfig(cfg);
   if (misuse == "released") _tile_release();
@@ -613,6 +626,7 @@ py::array_t<int32_t> ReduceRowsS8(const I8& x, const py::array_t<int32_t, py::ar
   if (x.ndim() != 2 || sums.ndim() != 1 || sums.shape(0) != x.shape(1))
     throw UsageError("reduce_rows_s8: x [rows, n] and sums [n] expected");
   py::array_t<int32_t> out(sums.shape(0));
+  Poison(out);
   std::copy(sums.data(), sums.data() + sums.size(), out.mutable_data());
   const int64_t rows = x.shape(0), n = x.shape(1);
   if (AccumulateRowsS8Fn fn = AccumulateRowsS8For(ResolveIsa(isa.c_str()))) {
@@ -638,6 +652,7 @@ py::array_t<int8_t> ResizeBilinearS8(const I8& x, int out_h, int out_w, bool ali
   const BilinearAxisQ xa = BilinearAxisInteger(static_cast<int32_t>(s.in_w), out_w, align_corners,
                                                half_pixel_centers);
   py::array_t<int8_t> out({s.batch, s.out_h, s.out_w, s.channels});
+  Poison(out);
   ResizeBilinearS8(s, y, xa, BilinearRowS8For(ResolveIsa(isa.c_str())), x.data(),
                    out.mutable_data());
   return out;
@@ -656,6 +671,7 @@ py::array MaxPoolS8(const I8& x, int filter_h, int filter_w, int stride_h, int s
   g.stride_h = stride_h, g.stride_w = stride_w, g.pad_top = pad_top, g.pad_left = pad_left;
   g.act_min = act_min, g.act_max = act_max;
   py::array_t<int8_t> out(std::vector<py::ssize_t>{g.batch, out_h, out_w, g.channels});
+  Poison(out);
   MaxPoolS8For(ResolveIsa(isa.c_str()))(g, x.data(), out.mutable_data());
   return out;
 }
@@ -669,6 +685,7 @@ py::dict X86LutKernels(const I8& lut, const I8& x) {
 #if defined(__x86_64__)
   auto run = [&](const char* name, auto kernel) {
     py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+    Poison(out);
     kernel(out.mutable_data());
     outputs[name] = out;
   };
@@ -697,6 +714,7 @@ py::array SoftmaxS8(const I8& x, int32_t input_multiplier, int input_left_shift,
   p.diff_min = diff_min;
   const int depth = x.shape(x.ndim() - 1);
   py::array_t<int8_t> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  Poison(out);
   if (tabulated) {
     SoftmaxS8TabulatedFor(ResolveIsa(isa.c_str()))(BuildSoftmaxS8Table(p), x.size() / depth, depth,
                                                    x.data(), out.mutable_data());
@@ -728,6 +746,7 @@ py::array_t<int32_t> ThreadPoolTaskCounts(int num_threads, int jobs, int max_tas
     }
   }
   py::array_t<int32_t> out(runs.size());
+  Poison(out);
   for (size_t i = 0; i < runs.size(); ++i) out.mutable_data()[i] = runs[i].load();
   return out;
 }
@@ -759,6 +778,7 @@ py::array_t<int32_t> UnitRangesCounts(int num_threads, int jobs, int max_units) 
     }
   }
   py::array_t<int32_t> out(runs.size());
+  Poison(out);
   for (size_t i = 0; i < runs.size(); ++i) out.mutable_data()[i] = runs[i].load();
   return out;
 }
@@ -777,6 +797,7 @@ py::object RequantSimd(const std::string& isa, const I32& x, const I32& multipli
   if (x.size() % 16 != 0) throw UsageError("requant_simd: x needs a multiple of 16 values");
   const std::vector<int32_t> m = Vec(multiplier, 16, "multiplier"), s = Vec(shift, 16, "shift");
   py::array_t<int32_t> out(x.size());
+  Poison(out);
   if (!probe(merged, x.data(), static_cast<int>(x.size()), m.data(), s.data(), zero_point,
              out.mutable_data()))
     return py::none();
@@ -789,6 +810,7 @@ py::object RequantSimd(const std::string& isa, const I32& x, const I32& multipli
 template <typename OutT>
 py::array QuantizeF32(const F32& x, float scale, int32_t zero_point, const std::string& isa) {
   py::array_t<OutT> out(x.size());
+  Poison(out);
   const Isa i = ResolveIsa(isa.c_str());
   const auto simd = [&] {
     if constexpr (std::is_same_v<OutT, int8_t>) return AffineQuantizeS8For(i);

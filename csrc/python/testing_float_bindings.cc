@@ -57,6 +57,7 @@ py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float ac
               builtin_rounding);
   std::vector<uint8_t> scratch(kernel.scratch_bytes());
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
   return out;
@@ -68,6 +69,7 @@ py::array F32Vop(const std::string& op, const F32& x, const F32& y, float lo, fl
                  const std::string& isa) {
   const F32VopsConfig& k = F32VopsConfigFor(ResolveIsa(isa.c_str()));
   py::array_t<float> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  Poison(out);
   const int64_t n = x.size();
   if (op == "prelu") {
     if (x.ndim() != 2 || y.size() != x.shape(1)) throw UsageError("f32_vop: prelu x [rows, n], y [n]");
@@ -96,6 +98,7 @@ py::array F32Vmath(const std::string& op, const F32& x, const std::string& isa) 
                                           : nullptr;
   if (!fn) throw UsageError(StrCat("f32_vmath: unknown op ", op));
   py::array_t<float> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  Poison(out);
   fn(x.size(), x.data(), out.mutable_data());
   return out;
 }
@@ -107,6 +110,7 @@ py::array SoftmaxF32Rows(const F32& x, float beta, const std::string& isa) {
   const SoftmaxF32Fn fn = isa == "twin" ? f32_vmath_twin::Softmax
                                         : F32VmathConfigFor(ResolveIsa(isa.c_str())).softmax;
   py::array_t<float> out({x.shape(0), x.shape(1)});
+  Poison(out);
   fn(x.shape(0), static_cast<int>(x.shape(1)), beta, x.data(), out.mutable_data());
   return out;
 }
@@ -128,6 +132,7 @@ py::array MaxPoolF32(const F32& x, std::array<int, 2> filter, std::array<int, 2>
   g.pad_top = pad[0], g.pad_left = pad[1];
   g.out_h = out_hw[0], g.out_w = out_hw[1];
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.channels});
+  Poison(out);
   F32VopsConfigFor(ResolveIsa(isa.c_str())).max_pool(g, x.data(), out.mutable_data(), lo, hi);
   return out;
 }
@@ -145,6 +150,7 @@ py::array ResizeBilinearF32(const F32& x, std::array<int, 2> out_hw, bool align_
   const BilinearAxisF xa = BilinearAxisFloat(static_cast<int32_t>(s.in_w), out_hw[1], align_corners,
                                              half_pixel_centers);
   py::array_t<float> out({s.batch, s.out_h, s.out_w, s.channels});
+  Poison(out);
   F32VopsConfigFor(ResolveIsa(isa.c_str())).resize_bilinear(s, ya, xa, x.data(), out.mutable_data());
   return out;
 }
@@ -165,6 +171,7 @@ py::array DepthwiseConvF32(const F32& input, const F32& filter, const F32& bias,
   kernel.Init(ResolveIsa(isa.c_str()), g, filter.data(), b.data(), act_min, act_max,
               builtin_rounding);
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  Poison(out);
   ThreadPool pool(num_threads);
   std::vector<uint8_t> scratch(kernel.scratch_bytes());
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
@@ -184,6 +191,7 @@ py::array FullyConnectedF32(const F32& a, const F32& b, const F32& bias, float a
   kernel.Init(ResolveIsa(isa.c_str()), N, K, b.data(), bv.data(), act_min, act_max,
               builtin_rounding);
   py::array_t<float> out({M, N});
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(M, a.data(), out.mutable_data(), &pool);
   return out;
@@ -211,6 +219,7 @@ py::array HybridGemm(const I8& q, const I8& pad, const I32& zero_point, int rows
   gemm.Init(ResolveIsa(isa.c_str()), N, K, b.data(), cs.data(), bv.data(), act_min, act_max);
   std::vector<uint8_t> scratch(gemm.ScratchBytes(M));
   py::array_t<float> out({M, N});
+  Poison(out);
   const int8_t* qd = q.data();
   const int8_t* pd = pad.data();
   const int kp = gemm.kp();
@@ -272,6 +281,7 @@ py::array DepthwiseHybrid(const I8& q, const I32& zero_point, const F32& scale, 
               act_min, act_max);
   std::vector<uint8_t> scratch(kernel.ScratchBytes());
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  Poison(out);
   ThreadPool pool(num_threads);
   kernel.Run(q.data(), rq.data(), out.mutable_data(), scratch.data(), &pool);
   return out;
@@ -302,6 +312,7 @@ void RegisterFloatAndHybridEntries(py::module_& t) {
   // The load-time float16 conversion, against the scalar spec in the tests.
   t.def("half_to_float", [](const py::array_t<uint16_t, py::array::c_style | py::array::forcecast>& h) {
     py::array_t<float> out(h.size());
+    Poison(out);
     HalfToFloatRow(h.data(), h.size(), out.mutable_data());
     return out;
   });
@@ -332,6 +343,7 @@ void RegisterFloatAndHybridEntries(py::module_& t) {
       [](const F32& x, bool symmetric, const std::string& isa) {
         const Isa i = ResolveIsa(isa.c_str());
         py::array_t<int8_t> q(x.size());
+        Poison(q);
         const int n = static_cast<int>(x.size());
         const RowQuantization r = symmetric ? SymmetricQuantizeRow(x.data(), n, q.mutable_data(), i)
                                             : AsymmetricQuantizeRow(x.data(), n, q.mutable_data(), i);
@@ -343,6 +355,7 @@ void RegisterFloatAndHybridEntries(py::module_& t) {
       [](const F32& x, bool symmetric, const std::string& isa) {
         const Isa i = ResolveIsa(isa.c_str());
         py::array_t<int16_t> q(x.size());
+        Poison(q);
         const int n = static_cast<int>(x.size());
         const RowQuantization r = symmetric ? SymmetricQuantizeRow(x.data(), n, q.mutable_data(), i)
                                             : AsymmetricQuantizeRow(x.data(), n, q.mutable_data(), i);
