@@ -104,6 +104,56 @@ def test_conv_f32_within_bound(isa, case):
                 assert np.array_equal(ours, single), f"{isa} {case}: {threads} threads differ from 1"
 
 
+TCONV_CASES = [  # (B, H, W, C, O, FH, FW, stride, pad, out_hw)
+    (1, 8, 8, 16, 24, 3, 3, (2, 2), (0, 0), (16, 16)),    # SAME, stride 2: 4 phases of 2x2, 2x1, 1x2, 1x1 taps
+    (1, 16, 16, 32, 16, 4, 4, (2, 2), (1, 1), (32, 32)),  # 4x4 stride 2: every phase 2x2
+    (2, 5, 7, 3, 5, 2, 3, (3, 2), (0, 1), (15, 13)),      # filter below the stride: empty phases
+    (1, 4, 6, 5, 40, 5, 5, (1, 1), (2, 2), (4, 6)),       # stride 1: the flipped filter, no spreading
+    (1, 3, 3, 2, 9, 5, 5, (1, 1), (0, 0), (7, 7)),        # stride 1, VALID: output above the input
+    (1, 6, 5, 8, 7, 3, 3, (2, 3), (3, 3), (9, 10)),       # pads past the phase taps: leading rows dropped
+    (1, 9, 9, 12, 33, 1, 1, (2, 2), (0, 0), (17, 17)),    # 1x1 stride 2: 3 of 4 phases bias only
+]
+
+
+def tconv_exact(x, f, bias, stride, pad, out_hw):
+    """TRANSPOSE_CONV in float64 by scattering (the reference's order of
+    taps), with the sum of magnitudes for the bound."""
+    b, h, w, _ = x.shape
+    o, fh, fw, _ = f.shape
+    oh, ow = out_hw
+    big = np.zeros((2, b, (h - 1) * stride[0] + fh, (w - 1) * stride[1] + fw, o))
+    for fy in range(fh):
+        for fx in range(fw):
+            contrib = x.astype(np.float64) @ f[:, fy, fx, :].astype(np.float64).T
+            rows = slice(fy, fy + (h - 1) * stride[0] + 1, stride[0])
+            cols = slice(fx, fx + (w - 1) * stride[1] + 1, stride[1])
+            big[0, :, rows, cols] += contrib
+            big[1, :, rows, cols] += np.abs(x.astype(np.float64)) @ np.abs(f[:, fy, fx, :].astype(np.float64)).T
+    crop = np.zeros((2, b, oh, ow, o))
+    hh, ww = min(oh, big.shape[2] - pad[0]), min(ow, big.shape[3] - pad[1])
+    crop[:, :, :hh, :ww] = big[:, :, pad[0]:pad[0] + hh, pad[1]:pad[1] + ww]
+    return crop[0] + bias, crop[1] + np.abs(bias)
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("case", TCONV_CASES)
+def test_transpose_conv_f32_within_bound(isa, case):
+    """The sub-pixel form (one convolution, a channel block per output phase)
+    on every SIMD path, the gathering kernel on the reference path."""
+    b, h, w, c, o, fh, fw, stride, pad, out_hw = case
+    rng = np.random.default_rng(hash(case) % 2**32)
+    x, f, bias = random_case(rng, (b, h, w, c)), random_case(rng, (o, fh, fw, c)), random_case(rng, o)
+    exact, magnitude = tconv_exact(x, f, bias, stride, pad, out_hw)
+    for lo, hi in [(-np.inf, np.inf), (0.0, 6.0)]:
+        for threads in (1, 2, 5):
+            ours = T.transpose_conv_f32(x, f, bias, lo, hi, stride, pad, out_hw, isa, num_threads=threads)
+            assert_within(ours, exact, magnitude, fh * fw * c, lo, hi, f"{isa} {case} {threads}t")
+            if threads == 1:
+                single = ours
+            else:
+                assert np.array_equal(ours, single), f"{isa} {case}: {threads} threads differ from 1"
+
+
 DW_CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (1, 12, 12, 32, 1, 3, 3, (1, 1), (1, 1), (1, 1)),
     (1, 13, 11, 96, 1, 3, 3, (2, 2), (1, 1), (1, 1)),    # stride 2, odd size

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/transpose_conv_f32_kernel.h"
 #include "kernels/transpose_conv_s8_kernel.h"
 #include "kernels/reference/transpose_conv.h"
 #include "ops/activation_range.h"
@@ -152,21 +153,37 @@ class TransposeConvF32Op : public TransposeConvBase {
     PrepareGeometry(DType::kFloat32);
     // Copies: constant buffers carry no alignment guarantee for float.
     const Tensor& filter = input(kWeights);
-    filter_.resize(filter.num_elements());
-    std::memcpy(filter_.data(), filter.data, sizeof(float) * filter_.size());
+    std::vector<float> weights(filter.num_elements());
+    std::memcpy(weights.data(), filter.data, sizeof(float) * weights.size());
     const Tensor* bias = Bias(DType::kFloat32);
-    bias_.assign(g_.out_c, 0.f);
-    if (bias) std::memcpy(bias_.data(), bias->data, sizeof(float) * bias_.size());
+    std::vector<float> biases(g_.out_c, 0.f);
+    if (bias) std::memcpy(biases.data(), bias->data, sizeof(float) * biases.size());
     FloatActivationRange(options<ConvOptions>().activation, &act_min_, &act_max_, label());
+    // The gathering kernel is the reference path's spec; the others run
+    // the equivalent convolution on their GEMMs.
+    as_conv_ = isa() != Isa::kReference;
+    if (as_conv_) {
+      conv_.Init(isa(), g_, weights.data(), biases.data(), act_min_, act_max_);
+      scratch_bytes_ = conv_.scratch_bytes();
+      return;
+    }
+    filter_ = std::move(weights);
+    bias_ = std::move(biases);
     scratch_bytes_ = TransposeConvF32ScratchBytes(g_);
   }
   void Eval(const EvalContext& ctx) override {
-    TransposeConvF32(isa(), g_, input(kInput).data_as<float>(), filter_.data(), bias_.data(), act_min_,
+    if (as_conv_) {
+      conv_.Run(input(kInput).data_as<float>(), output(0).data_as<float>(), ctx.scratch, ctx.pool);
+      return;
+    }
+    TransposeConvF32(g_, input(kInput).data_as<float>(), filter_.data(), bias_.data(), act_min_,
                      act_max_, output(0).data_as<float>(), ctx.scratch, ctx.pool);
   }
 
  private:
-  std::vector<float> filter_, bias_;
+  bool as_conv_ = false;
+  TransposeConvF32Kernel conv_;
+  std::vector<float> filter_, bias_;  // the gathering kernel's
   float act_min_ = 0.f, act_max_ = 0.f;
 };
 

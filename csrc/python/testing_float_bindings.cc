@@ -19,6 +19,8 @@
 #include "kernels/hybrid_quant.h"
 #include "kernels/isa.h"
 #include "kernels/reference/conv_f32.h"
+#include "kernels/reference/transpose_conv.h"
+#include "kernels/transpose_conv_f32_kernel.h"
 #include "ops/conv_common.h"
 #include "python/testing_arrays.h"
 
@@ -59,6 +61,34 @@ py::array ConvF32(const F32& input, const F32& filter, const F32& bias, float ac
   py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
   Poison(out);
   ThreadPool pool(num_threads);
+  kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
+  return out;
+}
+
+// Float TRANSPOSE_CONV over input [B,H,W,C] with filter [O,FH,FW,C] and
+// bias [O]: the op's kernels (the gathering kernel on the reference path).
+py::array TransposeConvF32(const F32& input, const F32& filter, const F32& bias, float act_min,
+                           float act_max, std::array<int, 2> stride, std::array<int, 2> pad,
+                           std::array<int, 2> out_hw, const std::string& isa, int num_threads) {
+  if (filter.ndim() != 4 || input.ndim() != 4 || filter.shape(3) != input.shape(3))
+    throw UsageError("transpose_conv_f32: input [B,H,W,C] and filter [O,FH,FW,C] expected");
+  if (pad[0] < 0 || pad[1] < 0) throw UsageError("transpose_conv_f32: pads must be >= 0");
+  const ConvGeometry g = F32Geometry(input, filter.shape(0), filter.shape(1), filter.shape(2),
+                                     stride, {1, 1}, pad, out_hw, num_threads, "transpose_conv_f32");
+  const std::vector<float> b = Vec(bias, g.out_c, "bias");
+  const Isa path = ResolveIsa(isa.c_str());
+  py::array_t<float> out({g.batch, g.out_h, g.out_w, g.out_c});
+  Poison(out);
+  ThreadPool pool(num_threads);
+  if (path == Isa::kReference) {
+    std::vector<uint8_t> scratch(TransposeConvF32ScratchBytes(g));
+    pyrt::TransposeConvF32(g, input.data(), filter.data(), b.data(), act_min, act_max,
+                           out.mutable_data(), scratch.data(), &pool);
+    return out;
+  }
+  TransposeConvF32Kernel kernel;
+  kernel.Init(path, g, filter.data(), b.data(), act_min, act_max);
+  std::vector<uint8_t> scratch(kernel.scratch_bytes());
   kernel.Run(input.data(), out.mutable_data(), scratch.data(), &pool);
   return out;
 }
@@ -294,6 +324,9 @@ void RegisterFloatAndHybridEntries(py::module_& t) {
         py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("dilation"),
         py::arg("pad"), py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1,
         py::arg("builtin_rounding") = false);
+  t.def("transpose_conv_f32", &testing::TransposeConvF32, py::arg("input"), py::arg("filter"),
+        py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"), py::arg("pad"),
+        py::arg("out_hw"), py::arg("isa"), py::arg("num_threads") = 1);
   t.def("depthwise_conv_f32", &testing::DepthwiseConvF32, py::arg("input"), py::arg("filter"),
         py::arg("bias"), py::arg("act_min"), py::arg("act_max"), py::arg("stride"),
         py::arg("dilation"), py::arg("pad"), py::arg("out_hw"), py::arg("isa"),

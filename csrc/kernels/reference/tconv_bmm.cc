@@ -23,7 +23,6 @@ namespace pyrt {
 
 namespace tb_avx2 {
 void TransposeConvPixelS16(const ConvGeometry&, const int16_t*, const int16_t*, int, int, int, uint32_t*);
-void TransposeConvPixelF32(const ConvGeometry&, const float*, const float*, int, int, int, float*);
 void DotRowS16(const int16_t*, const int16_t*, int, int64_t, uint32_t*);
 }  // namespace tb_avx2
 
@@ -36,6 +35,17 @@ namespace {
 #endif
 
 size_t Align64(size_t n) { return (n + 63) / 64 * 64; }
+
+// 8 independent partial sums, so the loop vectorizes without reassociation.
+float DotF32(const float* a, const float* b, int64_t n) {
+  float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int j = 0; j < 8; ++j) part[j] += a[k + j] * b[k + j];
+  float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+  for (; k < n; ++k) s += a[k] * b[k];
+  return s;
+}
 
 // Runs rows(r0, r1, slot) over [0, n) split into at most kTransposeConvSlots
 // contiguous ranges, one per worker; each output is computed by exactly one
@@ -111,17 +121,16 @@ void TransposeConvS8(Isa isa, const ConvGeometry& g, const int8_t* input, const 
   });
 }
 
-void TransposeConvF32(Isa isa, const ConvGeometry& g, const float* input, const float* filter,
+void TransposeConvF32(const ConvGeometry& g, const float* input, const float* filter,
                       const float* bias, float act_min, float act_max, float* output,
                       uint8_t* scratch, ThreadPool* pool) {
-  const auto pixel = PYRT_TB_PICK(TransposeConvPixelF32);
   const size_t slot = Align64(sizeof(float) * g.out_c);
   SplitRows(g.batch * g.out_h, pool, [&](int r0, int r1, int w) {
     float* acc = reinterpret_cast<float*>(scratch + w * slot);
     float* out = output + int64_t{r0} * g.out_w * g.out_c;
     for (int r = r0; r < r1; ++r)
       for (int ox = 0; ox < g.out_w; ++ox) {
-        pixel(g, input, filter, r / g.out_h, r % g.out_h, ox, acc);
+        tb_portable::PixelSums(g, input, filter, r / g.out_h, r % g.out_h, ox, acc, DotF32);
         for (int oc = 0; oc < g.out_c; ++oc)
           *out++ = std::min(std::max(acc[oc] + (bias ? bias[oc] : 0.f), act_min), act_max);
       }

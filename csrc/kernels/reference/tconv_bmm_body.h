@@ -1,10 +1,10 @@
-// Inner loops of TRANSPOSE_CONV and BATCH_MATMUL, compiled once per ISA: the
-// including translation unit defines PYRT_TB_NS (a namespace name) and its
-// own target flags, so the same source becomes baseline code in the portable
-// build and AVX2 code (vpmaddwd dot products) in kernels/x86/avx2. Integer
-// results are identical on every path; float sums may differ in the last
-// bits (FMA contraction). Only plain loops live here: no shared inline
-// functions, whose one linked copy could otherwise carry AVX2 code.
+// Inner loops of the int8 TRANSPOSE_CONV gather and BATCH_MATMUL, compiled
+// once per ISA: the including translation unit defines PYRT_TB_NS (a
+// namespace name) and its own target flags, so the same source becomes
+// baseline code in the portable build and AVX2 code (vpmaddwd dot products)
+// in kernels/x86/avx2, with identical results. Only plain loops live here:
+// no shared inline functions, whose one linked copy could otherwise carry
+// AVX2 code.
 //
 // No include guard on purpose: each ISA includes it once into its namespace.
 #include <cstdint>
@@ -31,17 +31,6 @@ uint32_t DotS16(const int16_t* a, const int16_t* b, int64_t n) {
   return total;
 }
 
-// 8 independent partial sums, so the loop vectorizes without reassociation.
-float DotF32(const float* a, const float* b, int64_t n) {
-  float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t k = 0;
-  for (; k + 8 <= n; k += 8)
-    for (int j = 0; j < 8; ++j) part[j] += a[k + j] * b[k + j];
-  float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-  for (; k < n; ++k) s += a[k] * b[k];
-  return s;
-}
-
 // Input index feeding output position `o` through filter tap `f`, or -1.
 int SourceIndex(int o, int f, int pad, int stride, int in_size) {
   const int t = o + pad - f;
@@ -51,11 +40,11 @@ int SourceIndex(int o, int f, int pad, int stride, int in_size) {
 }
 
 // acc[oc] = sum over the filter taps reaching output pixel (b, oy, ox) of
-// dot(input pixel, filter[oc][fy][fx]). T: int16_t (wrapping uint32 sums)
-// or float.
-template <typename T, typename Acc>
+// dot(input pixel, filter[oc][fy][fx], in_c). T: int16_t (wrapping uint32
+// sums) or float.
+template <typename T, typename Acc, typename Dot>
 void PixelSums(const ConvGeometry& g, const T* input, const T* filter, int b, int oy, int ox,
-               Acc* acc) {
+               Acc* acc, Dot dot) {
   for (int oc = 0; oc < g.out_c; ++oc) acc[oc] = 0;
   const int64_t oc_stride = int64_t{g.filter_h} * g.filter_w * g.in_c;
   for (int fy = 0; fy < g.filter_h; ++fy) {
@@ -66,13 +55,7 @@ void PixelSums(const ConvGeometry& g, const T* input, const T* filter, int b, in
       if (ix < 0) continue;
       const T* x = input + ((int64_t{b} * g.in_h + iy) * g.in_w + ix) * g.in_c;
       const T* w = filter + (int64_t{fy} * g.filter_w + fx) * g.in_c;
-      for (int oc = 0; oc < g.out_c; ++oc, w += oc_stride) {
-        if constexpr (sizeof(T) == 2) {
-          acc[oc] += DotS16(x, w, g.in_c);
-        } else {
-          acc[oc] += DotF32(x, w, g.in_c);
-        }
-      }
+      for (int oc = 0; oc < g.out_c; ++oc, w += oc_stride) acc[oc] += dot(x, w, g.in_c);
     }
   }
 }
@@ -81,12 +64,7 @@ void PixelSums(const ConvGeometry& g, const T* input, const T* filter, int b, in
 
 void TransposeConvPixelS16(const ConvGeometry& g, const int16_t* input, const int16_t* filter,
                            int b, int oy, int ox, uint32_t* acc) {
-  PixelSums(g, input, filter, b, oy, ox, acc);
-}
-
-void TransposeConvPixelF32(const ConvGeometry& g, const float* input, const float* filter, int b,
-                           int oy, int ox, float* acc) {
-  PixelSums(g, input, filter, b, oy, ox, acc);
+  PixelSums(g, input, filter, b, oy, ox, acc, DotS16);
 }
 
 void DotRowS16(const int16_t* a, const int16_t* b, int cols, int64_t depth, uint32_t* out) {

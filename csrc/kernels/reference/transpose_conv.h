@@ -36,7 +36,9 @@ void TransposeConvS8(Isa isa, const ConvGeometry& g, const int8_t* input, const 
 size_t TransposeConvF32ScratchBytes(const ConvGeometry& g);
 
 // bias: out_c floats or null; the result is clamped to [act_min, act_max].
-void TransposeConvF32(Isa isa, const ConvGeometry& g, const float* input, const float* filter,
+// Portable loops: the reference path's spec (the others run
+// TransposeConvF32Kernel).
+void TransposeConvF32(const ConvGeometry& g, const float* input, const float* filter,
                       const float* bias, float act_min, float act_max, float* output,
                       uint8_t* scratch, ThreadPool* pool);
 
