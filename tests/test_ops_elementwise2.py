@@ -212,6 +212,12 @@ FLOAT = [
     ("SQRT", "sqrt", [(3, 5, 7)], 2, {}),
     ("RSQRT", "rsqrt", [(3, 5, 7)], 1, {}),
     ("SQUARE", "square", [(9,)], 1, {}),
+    # [rows][n] against one row of n on either side: short rows run as long
+    # rows against the repeated one (partial last call), long rows one by one
+    ("ADD", "add", [(8, 9, 3), (3,)], 1, {}),
+    ("SUB", "sub", [(3,), (30, 30, 3)], 1, {}),
+    ("MUL", "mul", [(6, 7, 5), (5,)], 1, {}),
+    ("SUB", "sub", [(5, 7, 130), (130,)], 1, {}),
     ("MAXIMUM", "maximum", [(3, 1, 6), (1, 4, 1)], 2, {}),
     ("MINIMUM", "minimum", [(4, 5), (1, 5)], 1, {}),
     ("SQUARED_DIFFERENCE", "squared_difference", [(2, 3, 4), (1, 1, 4)], 2, {}),
