@@ -45,6 +45,8 @@ def test_paths_name_their_vmath_kernels():
     assert T.f32_vmath_kernel("reference") == "f32_vmath_reference"
     if "avx2" in ISAS:
         assert T.f32_vmath_kernel("avx2") == "f32_vmath_avx2"
+    if "avx512vnni" in ISAS:
+        assert T.f32_vmath_kernel("avx512vnni") == "f32_vmath_avx512"
 
 
 @pytest.mark.parametrize("isa", SIMD_ISAS)

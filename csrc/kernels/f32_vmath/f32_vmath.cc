@@ -113,6 +113,10 @@ const F32VmathConfig& F32VmathConfigFor(Isa isa) {
   namespace a = f32_vmath_avx2;
   static const F32VmathConfig kAvx2{"f32_vmath_avx2", a::Logistic, a::Swish, a::Gelu, a::GeluTanh,
                                     a::Softmax};
+  namespace z = f32_vmath_avx512;
+  static const F32VmathConfig kAvx512{"f32_vmath_avx512", z::Logistic, z::Swish, z::Gelu,
+                                      z::GeluTanh, a::Softmax};
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return kAvx512;
   if (IsaAtLeast(isa, Isa::kAvx2)) return kAvx2;
 #endif
   (void)isa;

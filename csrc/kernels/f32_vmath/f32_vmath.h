@@ -51,4 +51,13 @@ void GeluTanh(int64_t n, const float* in, float* out);
 void Softmax(int64_t rows, int depth, float beta, const float* in, float* out);
 }  // namespace f32_vmath_avx2
 
+// AVX-512, 16 floats a vector (the avx512vnni and amx paths; SOFTMAX keeps
+// the AVX2 kernel, whose 8-lane sum order is the twin's).
+namespace f32_vmath_avx512 {
+void Logistic(int64_t n, const float* in, float* out);
+void Swish(int64_t n, const float* in, float* out);
+void Gelu(int64_t n, const float* in, float* out);
+void GeluTanh(int64_t n, const float* in, float* out);
+}  // namespace f32_vmath_avx512
+
 }  // namespace pyrt
