@@ -11,17 +11,13 @@ void TransposeConvF32Kernel::Init(Isa isa, const ConvGeometry& tconv, const floa
              act_min, act_max);
 }
 
-size_t TransposeConvF32Kernel::scratch_bytes() const { return PhasesBytes() + conv_.scratch_bytes(); }
+size_t TransposeConvF32Kernel::scratch_bytes() const {
+  return phases_.PhaseBytes<float>() + conv_.scratch_bytes();
+}
 
 void TransposeConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch,
                                  ThreadPool* pool) const {
-  if (phases_.direct()) {
-    conv_.Run(input, output, scratch, pool);
-    return;
-  }
-  float* phase_out = reinterpret_cast<float*>(scratch);
-  conv_.Run(input, phase_out, scratch + PhasesBytes(), pool);
-  phases_.Spread(phase_out, output, pool);
+  phases_.Run(conv_, input, output, scratch, pool);
 }
 
 }  // namespace pyrt

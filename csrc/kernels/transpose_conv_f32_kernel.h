@@ -30,8 +30,6 @@ class TransposeConvF32Kernel {
   void Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool) const;
 
  private:
-  size_t PhasesBytes() const { return (phases_.phase_elements() * sizeof(float) + 63) / 64 * 64; }
-
   TransposeConvPhases phases_;
   ConvF32Kernel conv_;
 };

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -51,9 +52,26 @@ class TransposeConvPhases {
   // The convolution's output is the output (strides 1, pads below the
   // filter size): no Spread.
   bool direct() const { return phases() == 1 && h_.first == tconv_.pad_top && w_.first == tconv_.pad_left; }
-  // Elements of the convolution's output (0 when direct()).
-  size_t phase_elements() const {
-    return direct() ? 0 : static_cast<size_t>(conv_.batch) * conv_.out_h * conv_.out_w * conv_.out_c;
+  // Scratch ahead of the convolution's own: its output of T (none when
+  // direct()), whole cache lines.
+  template <typename T>
+  size_t PhaseBytes() const {
+    if (direct()) return 0;
+    const size_t bytes = sizeof(T) * conv_.batch * conv_.out_h * conv_.out_w * conv_.out_c;
+    return (bytes + 63) / 64 * 64;
+  }
+
+  // Runs the convolution (`conv`, initialized on conv()) into scratch and
+  // spreads its output out, or straight into the output when direct().
+  template <typename T, typename Conv>
+  void Run(const Conv& conv, const T* input, T* output, uint8_t* scratch, ThreadPool* pool) const {
+    if (direct()) {
+      conv.Run(input, output, scratch, pool);
+      return;
+    }
+    T* phase_out = reinterpret_cast<T*>(scratch);
+    conv.Run(input, phase_out, scratch + PhaseBytes<T>(), pool);
+    Spread(phase_out, output, pool);
   }
 
   // The convolution's filter [phases * out_c][th][tw][in_c] from the
@@ -94,6 +112,7 @@ class TransposeConvPhases {
     return out;
   }
 
+ private:
   // The convolution's output `phases` into the output (depth to space).
   // Large outputs are split by lines among the pool's workers.
   template <typename T>
@@ -110,7 +129,6 @@ class TransposeConvPhases {
     }
   }
 
- private:
   // One axis: the convolution covers q = first .. first + its size - 1.
   struct Axis {
     int stride = 1, pad = 0, first = 0;

@@ -21,17 +21,13 @@ bool TransposeConvS8Kernel::Init(Isa isa, const ConvGeometry& tconv, const int8_
   return true;
 }
 
-size_t TransposeConvS8Kernel::scratch_bytes() const { return PhasesBytes() + conv_.scratch_bytes(); }
+size_t TransposeConvS8Kernel::scratch_bytes() const {
+  return phases_.PhaseBytes<int8_t>() + conv_.scratch_bytes();
+}
 
 void TransposeConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
                                 ThreadPool* pool) const {
-  if (phases_.direct()) {
-    conv_.Run(input, output, scratch, pool);
-    return;
-  }
-  int8_t* phase_out = reinterpret_cast<int8_t*>(scratch);
-  conv_.Run(input, phase_out, scratch + PhasesBytes(), pool);
-  phases_.Spread(phase_out, output, pool);
+  phases_.Run(conv_, input, output, scratch, pool);
 }
 
 }  // namespace pyrt

@@ -31,8 +31,6 @@ class TransposeConvS8Kernel {
   void Run(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
 
  private:
-  size_t PhasesBytes() const { return (phases_.phase_elements() + 63) / 64 * 64; }
-
   TransposeConvPhases phases_;
   ConvS8Kernel conv_;
 };
