@@ -1,5 +1,7 @@
 #include "kernels/weight_sums_s8.h"
 
+#include <cstddef>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
