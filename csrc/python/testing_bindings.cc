@@ -40,6 +40,8 @@
 #include "kernels/reference/conv_f32.h"
 #include "kernels/reference/transpose_conv.h"
 #include "kernels/softmax_s8/softmax_s8_table.h"
+#include "kernels/transpose_conv_s8_kernel.h"
+#include "kernels/weight_sums_s8.h"
 #include "ops/conv_common.h"
 #include "testing/peak_macs.h"
 #include "testing/requant_probe.h"
@@ -55,8 +57,6 @@
 #include "kernels/x86/avx2/x8_lut_avx2.h"
 #include "kernels/x86/avx512vbmi/x8_lut_avx512vbmi.h"
 #include "kernels/x86/avx512vnni/x8_lut_avx512.h"
-#include "kernels/transpose_conv_s8_kernel.h"
-#include "kernels/weight_sums_s8.h"
 #endif
 
 namespace py = pybind11;
