@@ -136,23 +136,43 @@ struct BoundedRightShift {
   bool rounds;
 };
 
+// ADD / SUB's int32 result before the clamp: the rescaled inputs summed
+// (or subtracted), SRDHM by the output multiplier, the output shift, plus
+// the output offset. Callers' input ranges keep the sum from overflowing
+// and from being INT32_MIN (no saturation case).
+template <typename OutputShift, typename InputRescale>
+class AddSubCombine {
+ public:
+  AddSubCombine(const AddSubParams& p, const InputRescale& in1, const InputRescale& in2)
+      : in1_(in1),
+        in2_(in2),
+        multiplier_(_mm256_set1_epi32(p.output_multiplier)),
+        shift_(-p.output_shift),
+        offset_(_mm256_set1_epi32(p.output_offset)),
+        subtract_(p.subtract) {}
+  __m256i operator()(__m256i x1, __m256i x2) const {
+    const __m256i s1 = in1_.Apply(x1), s2 = in2_.Apply(x2);
+    const __m256i raw = subtract_ ? _mm256_sub_epi32(s1, s2) : _mm256_add_epi32(s1, s2);
+    return _mm256_add_epi32(shift_.Apply(SrdhmNoSaturationAvx2(raw, multiplier_)), offset_);
+  }
+
+ private:
+  const InputRescale& in1_;
+  const InputRescale& in2_;
+  __m256i multiplier_;
+  OutputShift shift_;
+  __m256i offset_;
+  bool subtract_;
+};
+
 // OutputShift: BoundedRightShift where the rescaled inputs are below 2^28
 // in magnitude (then their sum's SRDHM is below 2^29), else RightShift.
 template <typename OutputShift, typename InputRescale>
 void AddSubRow(const AddSubParams& p, const int8_t* a, int64_t sa, const int8_t* b, int64_t sb,
                int8_t* out, int64_t n, const InputRescale& in1, const InputRescale& in2) {
-  const __m256i mo = _mm256_set1_epi32(p.output_multiplier);
-  const OutputShift ro(-p.output_shift);
-  const __m256i zo = _mm256_set1_epi32(p.output_offset);
   const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(p.act_min));
   const __m128i hi = _mm_set1_epi8(static_cast<int8_t>(p.act_max));
-  // The sum of the rescaled terms cannot overflow and is never INT32_MIN
-  // (no saturation case).
-  auto combine = [&](__m256i x1, __m256i x2) {
-    const __m256i s1 = in1.Apply(x1), s2 = in2.Apply(x2);
-    const __m256i raw = p.subtract ? _mm256_sub_epi32(s1, s2) : _mm256_add_epi32(s1, s2);
-    return _mm256_add_epi32(ro.Apply(SrdhmNoSaturationAvx2(raw, mo)), zo);
-  };
+  const AddSubCombine<OutputShift, InputRescale> combine(p, in1, in2);
   ForEach16(a, sa, b, sb, out, n, [&](const int8_t* pa, const int8_t* pb, int8_t* po) {
     __m256i a0, a1, b0, b1;
     Load16(pa, sa, &a0, &a1);
@@ -269,20 +289,15 @@ void Qs16AddSubRowAvx2(const AddSubParams& p, const int16_t* a, int64_t sa, cons
   // their sum fits int32 and is never INT32_MIN either.
   const ShiftedRescale in1(p.input1_offset, p.input1_multiplier, p.left_shift, -p.input1_shift);
   const ShiftedRescale in2(p.input2_offset, p.input2_multiplier, p.left_shift, -p.input2_shift);
-  const __m256i mo = _mm256_set1_epi32(p.output_multiplier);
-  const RightShift ro(-p.output_shift);
-  const __m256i zo = _mm256_set1_epi32(p.output_offset);
   const __m256i lo = _mm256_set1_epi16(static_cast<int16_t>(p.act_min));
   const __m256i hi = _mm256_set1_epi16(static_cast<int16_t>(p.act_max));
-  auto combine = [&](__m128i x1, __m128i x2) {
-    const __m256i s1 = in1.Apply(_mm256_cvtepi16_epi32(x1)), s2 = in2.Apply(_mm256_cvtepi16_epi32(x2));
-    const __m256i raw = p.subtract ? _mm256_sub_epi32(s1, s2) : _mm256_add_epi32(s1, s2);
-    return _mm256_add_epi32(ro.Apply(SrdhmNoSaturationAvx2(raw, mo)), zo);
-  };
+  const AddSubCombine<RightShift, ShiftedRescale> combine(p, in1, in2);
   auto step16 = [&](const int16_t* pa, const int16_t* pb, int16_t* po) {
     const __m256i va = LoadS16x16(pa, sa), vb = LoadS16x16(pb, sb);
-    const __m256i lo8 = combine(_mm256_castsi256_si128(va), _mm256_castsi256_si128(vb));
-    const __m256i hi8 = combine(_mm256_extracti128_si256(va, 1), _mm256_extracti128_si256(vb, 1));
+    const __m256i lo8 = combine(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(va)),
+                                _mm256_cvtepi16_epi32(_mm256_castsi256_si128(vb)));
+    const __m256i hi8 = combine(_mm256_cvtepi16_epi32(_mm256_extracti128_si256(va, 1)),
+                                _mm256_cvtepi16_epi32(_mm256_extracti128_si256(vb, 1)));
     // Clamped inside int16 after saturating: the same as clamping the int32.
     const __m256i r = _mm256_permute4x64_epi64(_mm256_packs_epi32(lo8, hi8), 0xD8);
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(po), _mm256_max_epi16(_mm256_min_epi16(r, hi), lo));
