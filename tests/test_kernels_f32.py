@@ -172,6 +172,14 @@ DW_CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (1, 5, 21, 20, 1, 5, 5, (1, 1), (1, 1), (2, 2)),     # 5x5: 17 interior columns; 16 + 4 channels
     (1, 6, 23, 37, 1, 5, 5, (1, 2), (1, 1), (2, 2)),     # 5x5 stride 2: 10 interior; 32 + 5 channels
     (2, 7, 30, 13, 1, 3, 3, (2, 2), (2, 1), (1, 1)),     # 3x3 stride 2, dilation 2 rows; 8 + 5 channels
+    # Maps of <= 8 columns take the pixel groups (every tap, zeros outside;
+    # groups of 8 or 4 pixels across row ends and images, the last repeated):
+    (1, 25, 5, 32, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # keyword spotter: 125 pixels, groups of 8
+    (3, 4, 3, 48, 1, 3, 3, (1, 1), (1, 1), (1, 1)),      # groups across images; 32 + 16 channels
+    (2, 5, 8, 100, 1, 3, 3, (1, 1), (1, 1), (1, 1)),     # 8 columns; 64 + 32 + masked 4
+    (1, 6, 6, 7, 1, 3, 3, (2, 2), (1, 1), (0, 1)),       # stride 2, masked tail only, 3 pixels a row
+    (2, 9, 4, 17, 1, 5, 3, (1, 1), (2, 1), (4, 1)),      # 5x3 dilated rows, taps outside at both ends
+    (1, 2, 1, 16, 1, 3, 3, (1, 1), (1, 1), (1, 1)),      # one column: 6 of 9 taps read zeros
 ]
 
 
@@ -216,6 +224,34 @@ def test_fully_connected_f32_within_bound(isa, m, n, k):
             single = ours
         else:
             assert np.array_equal(ours, single), f"{isa} {m}x{n}x{k}: {threads} threads differ from 1"
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("shape", [(1, 25, 5, 32), (2, 6, 12, 20)])  # pixel groups; row runs
+def test_depthwise_f32_infinite_weights_skip_taps_outside(isa, shape):
+    """Taps outside the input are skipped, as in the reference: an inf weight
+    there must not turn a border output into NaN (0 * inf) on any path."""
+    b, h, w, c = shape
+    rng = np.random.default_rng(h * w + c)
+    x, f, bias = random_case(rng, shape), random_case(rng, (1, 3, 3, c)), random_case(rng, c)
+    f[0, 0, 0, 3] = np.inf   # top-left tap: outside for the first row and column
+    f[0, 2, 1, 5] = -np.inf  # bottom-centre tap: outside for the last row
+    f[0, 1, 2, 9] = np.nan   # middle-right tap: outside for the last column
+    args = (-np.inf, np.inf, (1, 1), (1, 1), (1, 1), (h, w))
+    ref = T.depthwise_conv_f32(x, f, bias, *args, "reference")
+    finite = np.isfinite(ref)
+    assert finite[:, 0, :, 3].all() and finite[:, :, 0, 3].all() and finite[:, -1, :, 5].all()
+    assert finite[:, :, -1, 9].all() and np.isnan(ref[:, :, :-1, 9]).all()
+    assert not finite[:, 1:, 1:, 3].any()
+    f_finite = np.where(np.isfinite(f), f, 0).astype(np.float32)
+    exact = T.depthwise_conv_f32(x.astype(np.float32), f_finite, bias, *args, "reference")
+    for threads in (1, 3):
+        ours = T.depthwise_conv_f32(x, f, bias, *args, isa, num_threads=threads)
+        for test in (np.isnan, np.isposinf, np.isneginf):
+            assert np.array_equal(test(ours), test(ref)), f"{isa} {shape} {threads}t: {test.__name__}"
+        # The finite outputs never met a non-finite weight: within a float sum's rounding of the
+        # same sums with those weights zeroed.
+        assert np.allclose(ours[finite], exact[finite], rtol=1e-5, atol=1e-5), f"{isa} {shape}"
 
 
 @pytest.mark.parametrize("isa", ISAS)

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "kernels/conv_geometry.h"
 
@@ -52,6 +54,89 @@ inline void DepthwisePixelTaps(const ConvGeometry& g, int oy, int ox, DepthwiseT
     }
   }
 }
+
+// Where the SIMD blocks read tap t of their pixel p, and which filter tap
+// it multiplies: adjacent pixels of one row sharing the row's taps (offsets
+// from each pixel's base: its first input column, or the image for a border
+// pixel's own taps).
+struct RunTapSource {
+  const float* const* base;
+  const DepthwiseTaps* taps;
+  int count() const { return taps->count; }
+  const float* x(int t, int p) const { return base[p] + taps->x_off[t]; }
+  size_t w(int t) const { return taps->w_off[t]; }
+};
+
+// Narrow maps (a keyword spotter's 25 x 5): most pixels lie on the border,
+// and one kernel call per border pixel, with its own taps, costs more than
+// its arithmetic. Instead groups of kNp pixels, consecutive in the output
+// (across row ends), take every filter tap, those outside the input
+// reading zeros: adding 0 * w changes no sum, but 0 * inf is NaN where the
+// reference skips the tap, so only for finite filters. The taps' offsets
+// come from a table built once (DepthwiseTapOffsets).
+template <int kNp>
+struct DepthwisePixelGroup {
+  const float* x[DepthwiseTaps::kMax][kNp];  // tap t of pixel p
+  float* out[kNp];
+};
+
+// Per output pixel of an image (oy * out_w + ox), per filter tap in filter
+// order: the tap's input offset from the image's start, or -1 outside the
+// input. Empty when an offset would not fit int32.
+inline std::vector<int32_t> DepthwiseTapOffsets(const ConvGeometry& g) {
+  const int64_t C = g.in_c;
+  if (int64_t{g.in_h} * g.in_w * C > INT32_MAX) return {};
+  std::vector<int32_t> offsets;
+  offsets.reserve(static_cast<size_t>(g.out_h) * g.out_w * g.filter_h * g.filter_w);
+  for (int oy = 0; oy < g.out_h; ++oy) {
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      for (int fy = 0; fy < g.filter_h; ++fy) {
+        const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
+        for (int fx = 0; fx < g.filter_w; ++fx) {
+          const int ix = ox * g.stride_w - g.pad_left + fx * g.dilation_w;
+          const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+          offsets.push_back(inside ? static_cast<int32_t>((int64_t{iy} * g.in_w + ix) * C) : -1);
+        }
+      }
+    }
+  }
+  return offsets;
+}
+
+// The next n output pixels (0 < n <= kNp) from pixel q of image `image`
+// (counted from the start of the output), which advance past them; in_c
+// == out_c channels. The group's slots past n repeat the last pixel
+// (computed again, the same values stored again).
+template <int kNp>
+inline void FillDepthwisePixelGroup(const ConvGeometry& g, const int32_t* tap_offsets,
+                                    const float* input, float* output, const float* zeros, int n,
+                                    int64_t* image, int* q, DepthwisePixelGroup<kNp>* group) {
+  const size_t C = static_cast<size_t>(g.out_c);
+  const int taps = g.filter_h * g.filter_w, pixels = g.out_h * g.out_w;
+  const size_t image_size = static_cast<size_t>(g.in_h) * g.in_w * C;
+  for (int p = 0; p < n; ++p) {
+    const float* x = input + static_cast<size_t>(*image) * image_size;
+    const int32_t* off = tap_offsets + static_cast<size_t>(*q) * taps;
+    for (int t = 0; t < taps; ++t) group->x[t][p] = off[t] >= 0 ? x + off[t] : zeros;
+    group->out[p] = output + (static_cast<size_t>(*image) * pixels + *q) * C;
+    if (++*q == pixels) *q = 0, ++*image;
+  }
+  for (int p = n; p < kNp; ++p) {
+    group->out[p] = group->out[n - 1];
+    for (int t = 0; t < taps; ++t) group->x[t][p] = group->x[t][n - 1];
+  }
+}
+
+// The group's taps for the SIMD blocks: every filter tap, in filter order.
+template <int kNp>
+struct GroupTapSource {
+  const DepthwisePixelGroup<kNp>* group;
+  int taps;
+  size_t C;
+  int count() const { return taps; }
+  const float* x(int t, int p) const { return group->x[t][p]; }
+  size_t w(int t) const { return static_cast<size_t>(t) * C; }
+};
 
 // Calls pixel(base, taps, out) for each output pixel of rows
 // [row0, row0 + rows) (r = b * out_h + oy), in_c == out_c channels: interior

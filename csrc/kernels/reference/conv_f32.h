@@ -97,7 +97,8 @@ class DepthwiseF32Kernel {
 
  private:
   int expand_from_ = 0;  // the input's channels when expanded (multiplier > 1), else 0
-  AlignedFloats bias_, filter_;
+  AlignedFloats bias_, filter_, zeros_;
+  std::vector<int32_t> tap_offsets_;
   DepthwiseF32Args args_;
   DepthwiseF32RowsFn rows_ = nullptr;
   ConvF32Epilogue epilogue_;

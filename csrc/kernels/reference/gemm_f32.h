@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <vector>
 
@@ -70,6 +71,12 @@ struct DepthwiseF32Args {
   const float* filter = nullptr;  // [1][filter_h][filter_w][out_c]
   const float* bias = nullptr;    // out_c
   float act_min = 0.f, act_max = 0.f;
+  // For narrow maps (out_w <= 8) with a finite filter, else null: the SIMD
+  // kernels' pixel groups (kernels/f32_gemm/depthwise_taps.h), every tap's
+  // input offset per output pixel of an image (-1 outside the input: read
+  // `zeros`, out_c of them).
+  const int32_t* tap_offsets = nullptr;
+  const float* zeros = nullptr;
 };
 
 using GemmF32RowsFn = void (*)(const GemmF32Args& g, const float* a, size_t lda, int rows,

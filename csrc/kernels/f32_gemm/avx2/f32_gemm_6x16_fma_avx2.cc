@@ -280,24 +280,23 @@ void IndirectDotRows(const GemmF32Args& g, const float* const* ind, int taps, in
   for (; m < rows; ++m) IndirectDotBlock<1>(g, ind, taps, tap_len, m, tail, c + m * ldc, ldc);
 }
 
-// NP output pixels (base[p], out[p]; adjacent columns share the taps) x NV
+// NP output pixels (taps from src, see depthwise_taps.h; out[p]) x NV
 // vectors of 8 channels from c, sums started from the bias. Each weight
 // vector is loaded once per tap for all NP pixels.
-template <int NP, int NV>
-inline void DepthwiseBlock(const float* const* base, const DepthwiseTaps& tp, const float* filter,
-                           const float* bias, int c, float* const* out, __m256 lo, __m256 hi) {
+template <int NP, int NV, typename Src>
+inline void DepthwiseBlock(const Src& src, const float* filter, const float* bias, int c,
+                           float* const* out, __m256 lo, __m256 hi) {
   __m256 acc[NP][NV];
   for (int v = 0; v < NV; ++v) {
     const __m256 b = _mm256_loadu_ps(bias + c + 8 * v);
     for (int p = 0; p < NP; ++p) acc[p][v] = b;
   }
-  for (int t = 0; t < tp.count; ++t) {
-    const float* w = filter + tp.w_off[t] + c;
-    const size_t x = tp.x_off[t] + c;
+  for (int t = 0; t < src.count(); ++t) {
+    const float* w = filter + src.w(t) + c;
     for (int v = 0; v < NV; ++v) {
       const __m256 wv = _mm256_loadu_ps(w + 8 * v);
       for (int p = 0; p < NP; ++p)
-        acc[p][v] = _mm256_fmadd_ps(_mm256_loadu_ps(base[p] + x + 8 * v), wv, acc[p][v]);
+        acc[p][v] = _mm256_fmadd_ps(_mm256_loadu_ps(src.x(t, p) + c + 8 * v), wv, acc[p][v]);
     }
   }
   for (int p = 0; p < NP; ++p)
@@ -305,17 +304,16 @@ inline void DepthwiseBlock(const float* const* base, const DepthwiseTaps& tp, co
 }
 
 // The last C % 8 channels from c: masked loads never touch the lanes past C.
-template <int NP>
-inline void DepthwiseTail(const float* const* base, const DepthwiseTaps& tp, const float* filter,
-                          const float* bias, int c, int C, __m256i mask, float* const* out,
-                          __m256 lo, __m256 hi) {
+template <int NP, typename Src>
+inline void DepthwiseTail(const Src& src, const float* filter, const float* bias, int c, int C,
+                          __m256i mask, float* const* out, __m256 lo, __m256 hi) {
   __m256 acc[NP];
   const __m256 b = _mm256_maskload_ps(bias + c, mask);
   for (int p = 0; p < NP; ++p) acc[p] = b;
-  for (int t = 0; t < tp.count; ++t) {
-    const __m256 wv = _mm256_maskload_ps(filter + tp.w_off[t] + c, mask);
+  for (int t = 0; t < src.count(); ++t) {
+    const __m256 wv = _mm256_maskload_ps(filter + src.w(t) + c, mask);
     for (int p = 0; p < NP; ++p)
-      acc[p] = _mm256_fmadd_ps(_mm256_maskload_ps(base[p] + tp.x_off[t] + c, mask), wv, acc[p]);
+      acc[p] = _mm256_fmadd_ps(_mm256_maskload_ps(src.x(t, p) + c, mask), wv, acc[p]);
   }
   for (int p = 0; p < NP; ++p) {
     alignas(32) float row[8];  // not vmaskmovps: slow stores on AMD cores
@@ -325,15 +323,35 @@ inline void DepthwiseTail(const float* const* base, const DepthwiseTaps& tp, con
 }
 
 // All C channels of NP pixels: 32 channels a step, then 16, 8, the tail.
-template <int NP>
-inline void DepthwisePixels(const float* const* base, const DepthwiseTaps& tp,
-                            const DepthwiseF32Args& d, int C, __m256i tail, float* const* out,
-                            __m256 lo, __m256 hi) {
+template <int NP, typename Src>
+inline void DepthwisePixels(const Src& src, const DepthwiseF32Args& d, int C, __m256i tail,
+                            float* const* out, __m256 lo, __m256 hi) {
   int c = 0;
-  for (; c + 32 <= C; c += 32) DepthwiseBlock<NP, 4>(base, tp, d.filter, d.bias, c, out, lo, hi);
-  if (c + 16 <= C) DepthwiseBlock<NP, 2>(base, tp, d.filter, d.bias, c, out, lo, hi), c += 16;
-  if (c + 8 <= C) DepthwiseBlock<NP, 1>(base, tp, d.filter, d.bias, c, out, lo, hi), c += 8;
-  if (c < C) DepthwiseTail<NP>(base, tp, d.filter, d.bias, c, C, tail, out, lo, hi);
+  if constexpr (NP <= 2)  // 8 sums; NP = 4 runs only where C < 32
+    for (; c + 32 <= C; c += 32) DepthwiseBlock<NP, 4>(src, d.filter, d.bias, c, out, lo, hi);
+  if (c + 16 <= C) DepthwiseBlock<NP, 2>(src, d.filter, d.bias, c, out, lo, hi), c += 16;
+  if (c + 8 <= C) DepthwiseBlock<NP, 1>(src, d.filter, d.bias, c, out, lo, hi), c += 8;
+  if (c < C) DepthwiseTail<NP>(src, d.filter, d.bias, c, C, tail, out, lo, hi);
+}
+
+// Narrow maps: the output pixels of the rows in groups of kNp, every tap
+// (FillDepthwisePixelGroup; d.tap_offsets set).
+template <int kNp>
+void DepthwiseGroupsOf(const DepthwiseF32Args& d, const float* input, int row0, int rows,
+                       float* output) {
+  const ConvGeometry& g = d.g;
+  const int C = g.out_c;
+  const __m256 lo = _mm256_set1_ps(d.act_min), hi = _mm256_set1_ps(d.act_max);
+  const __m256i tail = FirstLanes(C % 8);
+  DepthwisePixelGroup<kNp> group;
+  const GroupTapSource<kNp> src{&group, g.filter_h * g.filter_w, static_cast<size_t>(C)};
+  int64_t image = row0 / g.out_h;
+  int q = row0 % g.out_h * g.out_w;
+  for (int64_t left = int64_t{rows} * g.out_w; left > 0; left -= kNp) {
+    FillDepthwisePixelGroup(g, d.tap_offsets, input, output, d.zeros,
+                            static_cast<int>(std::min<int64_t>(kNp, left)), &image, &q, &group);
+    DepthwisePixels<kNp>(src, d, C, tail, group.out, lo, hi);
+  }
 }
 
 }  // namespace
@@ -392,6 +410,10 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
     f32_portable::DepthwiseF32Rows(d, input, row0, rows, output);  // multiplier > 1, huge filters
     return;
   }
+  if (d.tap_offsets) {
+    if (g.out_c < 32) return DepthwiseGroupsOf<4>(d, input, row0, rows, output);
+    return DepthwiseGroupsOf<2>(d, input, row0, rows, output);
+  }
   const int C = g.out_c;
   const size_t step = static_cast<size_t>(g.stride_w) * C;
   const __m256 lo = _mm256_set1_ps(d.act_min), hi = _mm256_set1_ps(d.act_max);
@@ -407,7 +429,7 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
       out[1] = out[0] + (ox + 1 < g.out_w ? C : 0);
       if (!DepthwiseColumnInterior(g, ox)) {
         DepthwisePixelTaps(g, oy, ox, &edge_taps);
-        DepthwisePixels<1>(&image, edge_taps, d, C, tail, out, lo, hi);
+        DepthwisePixels<1>(RunTapSource{&image, &edge_taps}, d, C, tail, out, lo, hi);
         ++ox;
         continue;
       }
@@ -415,10 +437,10 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
       const float* base[2] = {image + static_cast<size_t>(ox * g.stride_w - g.pad_left) * C, nullptr};
       if (ox + 1 < g.out_w && DepthwiseColumnInterior(g, ox + 1)) {
         base[1] = base[0] + step;
-        DepthwisePixels<2>(base, row_taps, d, C, tail, out, lo, hi);
+        DepthwisePixels<2>(RunTapSource{base, &row_taps}, d, C, tail, out, lo, hi);
         ox += 2;
       } else {
-        DepthwisePixels<1>(base, row_taps, d, C, tail, out, lo, hi);
+        DepthwisePixels<1>(RunTapSource{base, &row_taps}, d, C, tail, out, lo, hi);
         ++ox;
       }
     }

@@ -179,25 +179,24 @@ void IndirectPanelRows(int taps, int tap_len, const float* const* ind, int rows,
 }
 static_assert(kIgemmF32GroupRows == 6, "IndirectPanelRows' remainder cases cover 1..5 rows");
 
-// NP output pixels (base[p], out[p]; adjacent columns share the taps) x NV
+// NP output pixels (taps from src, see depthwise_taps.h; out[p]) x NV
 // vectors of 16 channels from c, sums started from the bias. Each weight
 // vector is loaded once per tap for all NP pixels, and the NP * NV
 // independent sums hide the FMA latency even at 16 or 32 channels.
-template <int NP, int NV>
-inline void DepthwiseBlock(const float* const* base, const DepthwiseTaps& tp, const float* filter,
-                           const float* bias, int c, float* const* out, __m512 lo, __m512 hi) {
+template <int NP, int NV, typename Src>
+inline void DepthwiseBlock(const Src& src, const float* filter, const float* bias, int c,
+                           float* const* out, __m512 lo, __m512 hi) {
   __m512 acc[NP][NV];
   for (int v = 0; v < NV; ++v) {
     const __m512 b = _mm512_loadu_ps(bias + c + 16 * v);
     for (int p = 0; p < NP; ++p) acc[p][v] = b;
   }
-  for (int t = 0; t < tp.count; ++t) {
-    const float* w = filter + tp.w_off[t] + c;
-    const size_t x = tp.x_off[t] + c;
+  for (int t = 0; t < src.count(); ++t) {
+    const float* w = filter + src.w(t) + c;
     for (int v = 0; v < NV; ++v) {
       const __m512 wv = _mm512_loadu_ps(w + 16 * v);
       for (int p = 0; p < NP; ++p)
-        acc[p][v] = _mm512_fmadd_ps(_mm512_loadu_ps(base[p] + x + 16 * v), wv, acc[p][v]);
+        acc[p][v] = _mm512_fmadd_ps(_mm512_loadu_ps(src.x(t, p) + c + 16 * v), wv, acc[p][v]);
     }
   }
   for (int p = 0; p < NP; ++p)
@@ -205,32 +204,30 @@ inline void DepthwiseBlock(const float* const* base, const DepthwiseTaps& tp, co
 }
 
 // The last C % 16 channels from c: masked loads never touch the lanes past C.
-template <int NP>
-inline void DepthwiseTail(const float* const* base, const DepthwiseTaps& tp, const float* filter,
-                          const float* bias, int c, __mmask16 mask, float* const* out, __m512 lo,
-                          __m512 hi) {
+template <int NP, typename Src>
+inline void DepthwiseTail(const Src& src, const float* filter, const float* bias, int c,
+                          __mmask16 mask, float* const* out, __m512 lo, __m512 hi) {
   __m512 acc[NP];
   const __m512 b = _mm512_maskz_loadu_ps(mask, bias + c);
   for (int p = 0; p < NP; ++p) acc[p] = b;
-  for (int t = 0; t < tp.count; ++t) {
-    const __m512 wv = _mm512_maskz_loadu_ps(mask, filter + tp.w_off[t] + c);
+  for (int t = 0; t < src.count(); ++t) {
+    const __m512 wv = _mm512_maskz_loadu_ps(mask, filter + src.w(t) + c);
     for (int p = 0; p < NP; ++p)
-      acc[p] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, base[p] + tp.x_off[t] + c), wv, acc[p]);
+      acc[p] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, src.x(t, p) + c), wv, acc[p]);
   }
   for (int p = 0; p < NP; ++p) _mm512_mask_storeu_ps(out[p] + c, mask, Clamp(acc[p], lo, hi));
 }
 
 // All C channels of NP pixels: 64 channels a step, then 32, 16, the tail.
-template <int NP>
-inline void DepthwisePixels(const float* const* base, const DepthwiseTaps& tp,
-                            const DepthwiseF32Args& d, int C, __mmask16 tail, float* const* out,
-                            __m512 lo, __m512 hi) {
+template <int NP, typename Src>
+inline void DepthwisePixels(const Src& src, const DepthwiseF32Args& d, int C, __mmask16 tail,
+                            float* const* out, __m512 lo, __m512 hi) {
   int c = 0;
   if constexpr (NP <= 4)  // 16 sums; NP = 8 runs only where C < 64
-    for (; c + 64 <= C; c += 64) DepthwiseBlock<NP, 4>(base, tp, d.filter, d.bias, c, out, lo, hi);
-  if (c + 32 <= C) DepthwiseBlock<NP, 2>(base, tp, d.filter, d.bias, c, out, lo, hi), c += 32;
-  if (c + 16 <= C) DepthwiseBlock<NP, 1>(base, tp, d.filter, d.bias, c, out, lo, hi), c += 16;
-  if (c < C) DepthwiseTail<NP>(base, tp, d.filter, d.bias, c, tail, out, lo, hi);
+    for (; c + 64 <= C; c += 64) DepthwiseBlock<NP, 4>(src, d.filter, d.bias, c, out, lo, hi);
+  if (c + 32 <= C) DepthwiseBlock<NP, 2>(src, d.filter, d.bias, c, out, lo, hi), c += 32;
+  if (c + 16 <= C) DepthwiseBlock<NP, 1>(src, d.filter, d.bias, c, out, lo, hi), c += 16;
+  if (c < C) DepthwiseTail<NP>(src, d.filter, d.bias, c, tail, out, lo, hi);
 }
 
 }  // namespace
@@ -354,7 +351,7 @@ void DepthwiseRowsOf(const DepthwiseF32Args& d, const float* input, int row0, in
       for (int p = 0; p < kNp; ++p) out[p] = out_row + static_cast<size_t>(ox + p) * C;
       if (!DepthwiseColumnInterior(g, ox)) {
         DepthwisePixelTaps(g, oy, ox, &edge_taps);
-        DepthwisePixels<1>(&image, edge_taps, d, C, tail, out, lo, hi);
+        DepthwisePixels<1>(RunTapSource{&image, &edge_taps}, d, C, tail, out, lo, hi);
         ++ox;
         continue;
       }
@@ -367,19 +364,39 @@ void DepthwiseRowsOf(const DepthwiseF32Args& d, const float* input, int row0, in
       // channels ended in 6 such pixels after 11 blocks of 8).
       auto run = [&](int n) { return ox + n <= g.out_w && DepthwiseColumnInterior(g, ox + n - 1); };
       if (run(kNp)) {
-        DepthwisePixels<kNp>(base, row_taps, d, C, tail, out, lo, hi);
+        DepthwisePixels<kNp>(RunTapSource{base, &row_taps}, d, C, tail, out, lo, hi);
         ox += kNp;
       } else if (kNp > 4 && run(4)) {
-        DepthwisePixels<4>(base, row_taps, d, C, tail, out, lo, hi);
+        DepthwisePixels<4>(RunTapSource{base, &row_taps}, d, C, tail, out, lo, hi);
         ox += 4;
       } else if (run(2)) {
-        DepthwisePixels<2>(base, row_taps, d, C, tail, out, lo, hi);
+        DepthwisePixels<2>(RunTapSource{base, &row_taps}, d, C, tail, out, lo, hi);
         ox += 2;
       } else {
-        DepthwisePixels<1>(base, row_taps, d, C, tail, out, lo, hi);
+        DepthwisePixels<1>(RunTapSource{base, &row_taps}, d, C, tail, out, lo, hi);
         ++ox;
       }
     }
+  }
+}
+
+// Narrow maps: the output pixels of the rows in groups of kNp, every tap
+// (FillDepthwisePixelGroup; d.tap_offsets set).
+template <int kNp>
+void DepthwiseGroupsOf(const DepthwiseF32Args& d, const float* input, int row0, int rows,
+                       float* output) {
+  const ConvGeometry& g = d.g;
+  const int C = g.out_c;
+  const __m512 lo = _mm512_set1_ps(d.act_min), hi = _mm512_set1_ps(d.act_max);
+  const __mmask16 tail = FirstLanes(C % 16);
+  DepthwisePixelGroup<kNp> group;
+  const GroupTapSource<kNp> src{&group, g.filter_h * g.filter_w, static_cast<size_t>(C)};
+  int64_t image = row0 / g.out_h;
+  int q = row0 % g.out_h * g.out_w;
+  for (int64_t left = int64_t{rows} * g.out_w; left > 0; left -= kNp) {
+    FillDepthwisePixelGroup(g, d.tap_offsets, input, output, d.zeros,
+                            static_cast<int>(std::min<int64_t>(kNp, left)), &image, &q, &group);
+    DepthwisePixels<kNp>(src, d, C, tail, group.out, lo, hi);
   }
 }
 
@@ -397,6 +414,10 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
   // sums per vector (24 channels: 16 + a masked 8), too few to hide the FMA
   // latency: 8 pixels (BlazeFace's 64x64x24 layers 0.073 -> 0.067 ms). At 32
   // channels, 4 pixels already make 8 sums.
+  if (d.tap_offsets) {
+    if (g.out_c < 64) return DepthwiseGroupsOf<8>(d, input, row0, rows, output);
+    return DepthwiseGroupsOf<4>(d, input, row0, rows, output);
+  }
   if (g.out_c < 64 && g.out_c != 32) return DepthwiseRowsOf<8>(d, input, row0, rows, output);
   DepthwiseRowsOf<4>(d, input, row0, rows, output);
 }
