@@ -1,9 +1,9 @@
-"""ADD / RELU / PRELU / swish fused into the float CONV_2D or DEPTHWISE_CONV_2D they follow
+"""ADD / RELU / PRELU / HARD_SWISH / swish fused into the float CONV_2D or DEPTHWISE_CONV_2D they follow
 (interpreter/conv_f32_fusion.h).
 
 The fused conv applies the ADD (with its own fused activation), the RELU
-family's clamp, the PRELU or a swish (LOGISTIC, then MUL by the same
-tensor) to each block of output rows right after
+family's clamp, the PRELU, the HARD_SWISH or a swish (LOGISTIC, then MUL by
+the same tensor) to each block of output rows right after
 computing it; its outputs must be those of the unfused graph bit for bit
 (the same graph with the conv output also a graph output, which keeps it
 from fusing), NaN, infinities and signed zeros in the residual included, on
@@ -39,6 +39,9 @@ CASES = [
     (5, 5, 16, 48, 1, 1, 0, 1, "SWISH", None),              # ADD (RELU) then swish
     (2, 2, 512, 256, 1, 1, 0, None, "SWISH", None),         # panel ranges, the tail after
     (20, 20, 32, 32, 1, 1, 3, None, "SWISH", None),         # conv RELU6, several row blocks
+    (12, 12, 16, 40, 1, 1, 0, None, "HARD_SWISH", None),    # MobileNetV3's expand conv + hard swish
+    (9, 7, 13, 37, 3, 1, 0, 0, "HARD_SWISH", None),         # indirect GEMM, ADD then hard swish
+    (2, 2, 512, 256, 1, 1, 0, None, "HARD_SWISH", None),    # panel ranges
 ]
 
 
@@ -49,6 +52,8 @@ DW_CASES = [
     (8, 8, 24, 24, 3, 1, 3, 0, "PRELU", (24,)),              # RELU6, ADD, PRELU
     (6, 5, 40, 40, 5, 1, 0, 1, None, None),                  # ADD with RELU alone
     (10, 10, 16, 16, 3, 1, 0, None, "RELU6", None),
+    (12, 12, 72, 72, 3, 2, 0, None, "HARD_SWISH", None),     # MobileNetV3's depthwise + hard swish
+    (25, 5, 32, 32, 3, 1, 0, 0, "HARD_SWISH", None),         # 5 columns: pixel groups, ADD
 ]
 
 

@@ -1,4 +1,4 @@
-"""Float32 LOGISTIC, GELU and SOFTMAX (kernels/f32_vmath/).
+"""Float32 LOGISTIC, GELU, SOFTMAX and HARD_SWISH (kernels/f32_vmath/).
 
 Each SIMD path evaluates polynomial approximations; it must give its scalar
 twin's bits exactly (the same IEEE operations in the same order), and the
@@ -105,6 +105,30 @@ def test_nan_stays_nan_and_infinities_saturate(isa, op):
     assert (y[x == np.inf] == expect_inf).all(), f"{isa} {op}: {y}"
     expect_zero = 0.5 if op == "logistic" else 0.0
     assert (y[x == 0] == expect_zero).all(), f"{isa} {op}: {y}"
+
+
+@pytest.mark.parametrize("isa", SIMD_ISAS)
+@pytest.mark.parametrize("n", SIZES)
+def test_hard_swish_simd_is_the_reference_kernel(isa, n):
+    """No approximation here: the reference's operations, bit for bit."""
+    x = inputs(np.random.default_rng(n), n)
+    ours, ref = T.f32_vmath("hard_swish", x, isa), T.f32_vmath("hard_swish", x, "reference")
+    differ = np.flatnonzero(ours.view(np.uint32) != ref.view(np.uint32))
+    assert differ.size == 0, (f"{isa} n={n}: {differ.size} differ, first x={x[differ[0]]!r}: "
+                              f"{ours[differ[0]]!r} vs {ref[differ[0]]!r}")
+
+
+def test_hard_swish_reference_is_the_reference_formula():
+    """x * min(6, max(0, x + 3)) / 6 in float32 operations (TFLite's
+    reference HardSwish), NaN wherever x is NaN or -inf (-inf * 0)."""
+    x = np.concatenate([inputs(np.random.default_rng(5), 100003),
+                        np.array([-3.0, -2.9999998, 3.0, 2.9999998, -np.inf, np.inf], np.float32)])
+    ours = T.f32_vmath("hard_swish", x, "reference")
+    with np.errstate(invalid="ignore", over="ignore"):
+        expect = x * np.minimum(np.float32(6), np.maximum(np.float32(0), x + np.float32(3))) / np.float32(6)
+    nan = np.isnan(expect)
+    assert np.array_equal(np.isnan(ours), nan)
+    assert np.array_equal(ours[~nan].view(np.uint32), expect[~nan].view(np.uint32))
 
 
 SOFTMAX_SHAPES = [(1, 1), (3, 7), (2, 8), (5, 9), (4, 16), (3, 33), (64, 64), (2, 1000), (1, 1001)]

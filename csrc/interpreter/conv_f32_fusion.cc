@@ -26,9 +26,9 @@ bool ReluClamp(int builtin_code, float* lo, float* hi) {
   return false;
 }
 
-// Whether `act` (RELU family or PRELU with constant slopes along the last
-// axis of `x`) applies to float tensor x alone; fills the epilogue's
-// activation and the slopes tensor.
+// Whether `act` (RELU family, HARD_SWISH or PRELU with constant slopes
+// along the last axis of `x`) applies to float tensor x alone; fills the
+// epilogue's activation and the slopes tensor.
 bool TakeActivation(const OpDesc& act, const std::vector<Tensor>& tensors, int32_t x,
                     ConvF32Epilogue* e, int32_t* alpha) {
   if (act.outputs.size() != 1 || !IsFloat(tensors, act.outputs[0]) || act.inputs.empty() ||
@@ -36,6 +36,7 @@ bool TakeActivation(const OpDesc& act, const std::vector<Tensor>& tensors, int32
     return false;
   if (act.inputs.size() == 1 && ReluClamp(act.builtin_code, &e->clamp_lo, &e->clamp_hi))
     return e->clamp = true;
+  if (act.inputs.size() == 1 && act.builtin_code == kOpHardSwish) return e->hard_swish = true;
   if (act.builtin_code != kOpPrelu || act.inputs.size() != 2 || !IsFloat(tensors, act.inputs[1]))
     return false;
   const Tensor& a = tensors[act.inputs[1]];

@@ -10,8 +10,8 @@ namespace pyrt {
 
 // A float32 CONV_2D or DEPTHWISE_CONV_2D whose output feeds only an ADD (the
 // other operand of the output's shape), then optionally only a RELU, RELU6,
-// RELU_N1_TO_1 or PRELU (constant per-channel slopes) or a swish (LOGISTIC,
-// then MUL by the same tensor), or a conv feeding only such an activation,
+// RELU_N1_TO_1, HARD_SWISH or PRELU (constant per-channel slopes) or a
+// swish (LOGISTIC, then MUL by the same tensor), or a conv feeding only such an activation,
 // becomes one conv applying those ops to each block of its output while it
 // is in cache (ConvF32Epilogue): the intermediate tensors are never written
 // to the arena and op dispatches go. Each op's arithmetic is unchanged (the

@@ -19,6 +19,7 @@
 #include "kernels/hybrid_quant.h"
 #include "kernels/isa.h"
 #include "kernels/reference/conv_f32.h"
+#include "kernels/reference/elementwise_f32.h"
 #include "kernels/reference/transpose_conv.h"
 #include "kernels/transpose_conv_f32_kernel.h"
 #include "ops/conv_common.h"
@@ -115,8 +116,9 @@ py::array F32Vop(const std::string& op, const F32& x, const F32& y, float lo, fl
   return out;
 }
 
-// One f32_vmath map ("logistic", "swish", "gelu", "gelu_tanh") of the path `isa`, or
-// of the SIMD kernels' scalar twin when isa is "twin".
+// One f32_vmath map ("logistic", "swish", "gelu", "gelu_tanh", "hard_swish") of the
+// path `isa`, or of the SIMD kernels' scalar twin when isa is "twin" (hard_swish:
+// the reference kernel).
 py::array F32Vmath(const std::string& op, const F32& x, const std::string& isa) {
   const bool twin = isa == "twin";
   const F32VmathConfig& k = F32VmathConfigFor(twin ? Isa::kReference : ResolveIsa(isa.c_str()));
@@ -125,6 +127,7 @@ py::array F32Vmath(const std::string& op, const F32& x, const std::string& isa) 
                       : op == "swish"     ? (twin ? tw::Swish : k.swish)
                       : op == "gelu"      ? (twin ? tw::Gelu : k.gelu)
                       : op == "gelu_tanh" ? (twin ? tw::GeluTanh : k.gelu_tanh)
+                      : op == "hard_swish" ? (twin ? HardSwishF32 : k.hard_swish)
                                           : nullptr;
   if (!fn) throw UsageError(StrCat("f32_vmath: unknown op ", op));
   py::array_t<float> out(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));

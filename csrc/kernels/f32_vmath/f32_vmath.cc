@@ -108,14 +108,14 @@ const F32VmathConfig& F32VmathConfigFor(Isa isa) {
       },
       [](int64_t n, const float* in, float* out) { UnaryF32(UnaryF32Op::kGeluExact, n, in, out); },
       [](int64_t n, const float* in, float* out) { UnaryF32(UnaryF32Op::kGeluApprox, n, in, out); },
-      SoftmaxF32};
+      SoftmaxF32, HardSwishF32};
 #if defined(__x86_64__)
   namespace a = f32_vmath_avx2;
   static const F32VmathConfig kAvx2{"f32_vmath_avx2", a::Logistic, a::Swish, a::Gelu, a::GeluTanh,
-                                    a::Softmax};
+                                    a::Softmax, a::HardSwish};
   namespace z = f32_vmath_avx512;
   static const F32VmathConfig kAvx512{"f32_vmath_avx512", z::Logistic, z::Swish, z::Gelu,
-                                      z::GeluTanh, a::Softmax};
+                                      z::GeluTanh, a::Softmax, z::HardSwish};
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return kAvx512;
   if (IsaAtLeast(isa, Isa::kAvx2)) return kAvx2;
 #endif

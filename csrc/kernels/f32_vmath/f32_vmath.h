@@ -1,5 +1,5 @@
-// Float32 transcendental kernels (LOGISTIC, swish, GELU in both forms, SOFTMAX):
-// one dispatch table per path.
+// Float32 transcendental kernels (LOGISTIC, swish, GELU in both forms, SOFTMAX)
+// and HARD_SWISH: one dispatch table per path.
 //
 // kReference is the reference's own formula on libm (std::exp, std::erfc,
 // std::tanh), the closest to LiteRT's BUILTIN_REF. The SIMD paths evaluate
@@ -28,6 +28,9 @@ struct F32VmathConfig {
   MapF32Fn gelu;        // 0.5 x erfc(-x / sqrt(2))
   MapF32Fn gelu_tanh;   // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
   SoftmaxF32Fn softmax;  // SIMD paths: the sum in 8 lanes (f32_vmath_twin::Softmax)
+  // x * min(max(x + 3, 0), 6) / 6: the reference's operations (no FMA, a
+  // true division), so every path gives HardSwishF32's bits (in place allowed).
+  MapF32Fn hard_swish;
 };
 
 const F32VmathConfig& F32VmathConfigFor(Isa isa);
@@ -49,6 +52,7 @@ void Swish(int64_t n, const float* in, float* out);
 void Gelu(int64_t n, const float* in, float* out);
 void GeluTanh(int64_t n, const float* in, float* out);
 void Softmax(int64_t rows, int depth, float beta, const float* in, float* out);
+void HardSwish(int64_t n, const float* in, float* out);
 }  // namespace f32_vmath_avx2
 
 // AVX-512, 16 floats a vector (the avx512vnni and amx paths; SOFTMAX keeps
@@ -58,6 +62,7 @@ void Logistic(int64_t n, const float* in, float* out);
 void Swish(int64_t n, const float* in, float* out);
 void Gelu(int64_t n, const float* in, float* out);
 void GeluTanh(int64_t n, const float* in, float* out);
+void HardSwish(int64_t n, const float* in, float* out);
 }  // namespace f32_vmath_avx512
 
 }  // namespace pyrt

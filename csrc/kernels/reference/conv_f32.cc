@@ -215,6 +215,7 @@ void RunConvF32Epilogue(const ConvF32Epilogue& e, Isa isa, float* out, const flo
   if (e.add) vops.add(out, residual, out, n, e.add_lo, e.add_hi);  // x + y == y + x in IEEE
   if (e.clamp) vops.clamp(out, out, n, e.clamp_lo, e.clamp_hi);
   if (!e.alpha.empty()) vops.prelu(out, e.alpha.data(), out, rows, out_c);
+  if (e.hard_swish) F32VmathConfigFor(isa).hard_swish(n, out, out);
   if (e.swish) F32VmathConfigFor(isa).swish(n, out, out);  // x * logistic(x) == logistic(x) * x
 }
 
@@ -222,8 +223,9 @@ void ConvF32Kernel::SetEpilogue(Isa isa, ConvF32Epilogue epilogue) {
   epilogue_ = std::move(epilogue);
   isa_ = isa;
   // Narrow outputs take the dot-product rows, which leave the tail to
-  // Finish, as does a swish (not among the GEMM's in-register steps).
-  tail_in_kernel_ = !epilogue_.empty() && path_fuses_tail_ && !args_.b_rows && !epilogue_.swish;
+  // Finish, as do the swishes (not among the GEMM's in-register steps).
+  tail_in_kernel_ = !epilogue_.empty() && path_fuses_tail_ && !args_.b_rows && !epilogue_.swish &&
+                    !epilogue_.hard_swish;
   if (!tail_in_kernel_) return;
   constexpr int kW = kGemmF32PanelWidth;
   alpha_.assign(static_cast<size_t>(g_.out_c + kW - 1) / kW * kW, 1.f);

@@ -20,8 +20,8 @@ class ThreadPool;
 // block is in cache (interpreter/conv_f32_fusion.h). In order, after the
 // conv's own clamp: + residual (a tensor of the output's shape), clamped to
 // [add_lo, add_hi] (ADD's fused activation); the RELU family's clamp; PRELU
-// with one slope per output channel; swish (LOGISTIC then MUL by the
-// input). Each step is the path's elementwise kernel (kernels/f32_vops,
+// with one slope per output channel, or HARD_SWISH; swish (LOGISTIC then
+// MUL by the input). Each step is the path's elementwise kernel (kernels/f32_vops,
 // kernels/f32_vmath) that the unfused ops run, so outputs are the same bit
 // for bit.
 struct ConvF32Epilogue {
@@ -30,8 +30,9 @@ struct ConvF32Epilogue {
   bool clamp = false;
   float clamp_lo = 0.f, clamp_hi = 0.f;
   std::vector<float> alpha;  // out_c PRELU slopes, or empty
+  bool hard_swish = false;
   bool swish = false;
-  bool empty() const { return !add && !clamp && alpha.empty() && !swish; }
+  bool empty() const { return !add && !clamp && alpha.empty() && !hard_swish && !swish; }
 };
 
 class ConvF32Kernel {

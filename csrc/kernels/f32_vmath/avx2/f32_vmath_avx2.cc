@@ -57,6 +57,14 @@ inline __m256 Logistic8(__m256 x) {
 
 inline __m256 Swish8(__m256 x) { return _mm256_mul_ps(x, Logistic8(x)); }
 
+// The reference's x * min(max(x + 3, 0), 6) / 6. maxps gives 0 where x + 3
+// is NaN (std::max gives the NaN): x is NaN there, and so is x * 0.
+inline __m256 HardSwish8(__m256 x) {
+  const __m256 r = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(x, _mm256_set1_ps(3.f)),
+                                               _mm256_setzero_ps()), _mm256_set1_ps(6.f));
+  return _mm256_div_ps(_mm256_mul_ps(x, r), _mm256_set1_ps(6.f));
+}
+
 inline __m256 Gelu8(__m256 x) {
   const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.f);
   const __m256 z = _mm256_mul_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.f), x),
@@ -147,6 +155,7 @@ void Logistic(int64_t n, const float* in, float* out) { Map<Logistic8>(n, in, ou
 void Swish(int64_t n, const float* in, float* out) { Map<Swish8>(n, in, out); }
 void Gelu(int64_t n, const float* in, float* out) { Map<Gelu8>(n, in, out); }
 void GeluTanh(int64_t n, const float* in, float* out) { Map<GeluTanh8>(n, in, out); }
+void HardSwish(int64_t n, const float* in, float* out) { Map<HardSwish8>(n, in, out); }
 
 void Softmax(int64_t rows, int depth, float beta, const float* in, float* out) {
   for (int64_t r = 0; r < rows; ++r, in += depth, out += depth) SoftmaxRow(depth, beta, in, out);

@@ -65,6 +65,13 @@ inline __m512 Logistic16(__m512 x) {
 
 inline __m512 Swish16(__m512 x) { return _mm512_mul_ps(x, Logistic16(x)); }
 
+// HardSwish8's operations (f32_vmath_avx2.cc) on 16 lanes.
+inline __m512 HardSwish16(__m512 x) {
+  const __m512 r = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(x, _mm512_set1_ps(3.f)),
+                                               _mm512_setzero_ps()), _mm512_set1_ps(6.f));
+  return _mm512_div_ps(_mm512_mul_ps(x, r), _mm512_set1_ps(6.f));
+}
+
 inline __m512 Gelu16(__m512 x) {
   const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.f);
   const __m512 z = _mm512_mul_ps(Abs(x), _mm512_set1_ps(p::kSqrtHalf));
@@ -104,6 +111,7 @@ void Logistic(int64_t n, const float* in, float* out) { Map<Logistic16>(n, in, o
 void Swish(int64_t n, const float* in, float* out) { Map<Swish16>(n, in, out); }
 void Gelu(int64_t n, const float* in, float* out) { Map<Gelu16>(n, in, out); }
 void GeluTanh(int64_t n, const float* in, float* out) { Map<GeluTanh16>(n, in, out); }
+void HardSwish(int64_t n, const float* in, float* out) { Map<HardSwish16>(n, in, out); }
 
 }  // namespace f32_vmath_avx512
 }  // namespace pyrt
