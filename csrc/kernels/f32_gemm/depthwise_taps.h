@@ -3,6 +3,7 @@
 // C++: included by every path's depthwise kernel.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -103,27 +104,34 @@ inline std::vector<int32_t> DepthwiseTapOffsets(const ConvGeometry& g) {
   return offsets;
 }
 
-// The next n output pixels (0 < n <= kNp) from pixel q of image `image`
-// (counted from the start of the output), which advance past them; in_c
-// == out_c channels. The group's slots past n repeat the last pixel
-// (computed again, the same values stored again).
-template <int kNp>
-inline void FillDepthwisePixelGroup(const ConvGeometry& g, const int32_t* tap_offsets,
-                                    const float* input, float* output, const float* zeros, int n,
-                                    int64_t* image, int* q, DepthwisePixelGroup<kNp>* group) {
-  const size_t C = static_cast<size_t>(g.out_c);
+// Calls run(group) for the output pixels of rows [row0, row0 + rows) (r =
+// b * out_h + oy) in groups of kNp, consecutive across row and image ends,
+// in_c == out_c channels; tap_offsets from DepthwiseTapOffsets. The last
+// group's slots past the pixels left repeat its last pixel (computed again,
+// the same values stored again).
+template <int kNp, typename Run>
+inline void ForEachDepthwisePixelGroup(const ConvGeometry& g, const int32_t* tap_offsets,
+                                       const float* zeros, const float* input, float* output,
+                                       int row0, int rows, Run&& run) {
+  const size_t C = static_cast<size_t>(g.out_c), image_size = size_t{1} * g.in_h * g.in_w * C;
   const int taps = g.filter_h * g.filter_w, pixels = g.out_h * g.out_w;
-  const size_t image_size = static_cast<size_t>(g.in_h) * g.in_w * C;
-  for (int p = 0; p < n; ++p) {
-    const float* x = input + static_cast<size_t>(*image) * image_size;
-    const int32_t* off = tap_offsets + static_cast<size_t>(*q) * taps;
-    for (int t = 0; t < taps; ++t) group->x[t][p] = off[t] >= 0 ? x + off[t] : zeros;
-    group->out[p] = output + (static_cast<size_t>(*image) * pixels + *q) * C;
-    if (++*q == pixels) *q = 0, ++*image;
-  }
-  for (int p = n; p < kNp; ++p) {
-    group->out[p] = group->out[n - 1];
-    for (int t = 0; t < taps; ++t) group->x[t][p] = group->x[t][n - 1];
+  DepthwisePixelGroup<kNp> group;
+  int64_t image = row0 / g.out_h;
+  int q = row0 % g.out_h * g.out_w;  // the pixel within the image
+  for (int64_t left = int64_t{rows} * g.out_w; left > 0; left -= kNp) {
+    const int n = static_cast<int>(std::min<int64_t>(kNp, left));
+    for (int p = 0; p < n; ++p) {
+      const float* x = input + static_cast<size_t>(image) * image_size;
+      const int32_t* off = tap_offsets + static_cast<size_t>(q) * taps;
+      for (int t = 0; t < taps; ++t) group.x[t][p] = off[t] >= 0 ? x + off[t] : zeros;
+      group.out[p] = output + (static_cast<size_t>(image) * pixels + q) * C;
+      if (++q == pixels) q = 0, ++image;
+    }
+    for (int p = n; p < kNp; ++p) {
+      group.out[p] = group.out[n - 1];
+      for (int t = 0; t < taps; ++t) group.x[t][p] = group.x[t][n - 1];
+    }
+    run(group);
   }
 }
 

@@ -335,7 +335,7 @@ inline void DepthwisePixels(const Src& src, const DepthwiseF32Args& d, int C, __
 }
 
 // Narrow maps: the output pixels of the rows in groups of kNp, every tap
-// (FillDepthwisePixelGroup; d.tap_offsets set).
+// (ForEachDepthwisePixelGroup; d.tap_offsets set).
 template <int kNp>
 void DepthwiseGroupsOf(const DepthwiseF32Args& d, const float* input, int row0, int rows,
                        float* output) {
@@ -343,15 +343,11 @@ void DepthwiseGroupsOf(const DepthwiseF32Args& d, const float* input, int row0, 
   const int C = g.out_c;
   const __m256 lo = _mm256_set1_ps(d.act_min), hi = _mm256_set1_ps(d.act_max);
   const __m256i tail = FirstLanes(C % 8);
-  DepthwisePixelGroup<kNp> group;
-  const GroupTapSource<kNp> src{&group, g.filter_h * g.filter_w, static_cast<size_t>(C)};
-  int64_t image = row0 / g.out_h;
-  int q = row0 % g.out_h * g.out_w;
-  for (int64_t left = int64_t{rows} * g.out_w; left > 0; left -= kNp) {
-    FillDepthwisePixelGroup(g, d.tap_offsets, input, output, d.zeros,
-                            static_cast<int>(std::min<int64_t>(kNp, left)), &image, &q, &group);
-    DepthwisePixels<kNp>(src, d, C, tail, group.out, lo, hi);
-  }
+  ForEachDepthwisePixelGroup<kNp>(
+      g, d.tap_offsets, d.zeros, input, output, row0, rows, [&](const DepthwisePixelGroup<kNp>& group) {
+        const GroupTapSource<kNp> src{&group, g.filter_h * g.filter_w, static_cast<size_t>(C)};
+        DepthwisePixels<kNp>(src, d, C, tail, group.out, lo, hi);
+      });
 }
 
 }  // namespace

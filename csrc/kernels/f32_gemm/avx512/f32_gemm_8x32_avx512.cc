@@ -381,7 +381,7 @@ void DepthwiseRowsOf(const DepthwiseF32Args& d, const float* input, int row0, in
 }
 
 // Narrow maps: the output pixels of the rows in groups of kNp, every tap
-// (FillDepthwisePixelGroup; d.tap_offsets set).
+// (ForEachDepthwisePixelGroup; d.tap_offsets set).
 template <int kNp>
 void DepthwiseGroupsOf(const DepthwiseF32Args& d, const float* input, int row0, int rows,
                        float* output) {
@@ -389,15 +389,11 @@ void DepthwiseGroupsOf(const DepthwiseF32Args& d, const float* input, int row0, 
   const int C = g.out_c;
   const __m512 lo = _mm512_set1_ps(d.act_min), hi = _mm512_set1_ps(d.act_max);
   const __mmask16 tail = FirstLanes(C % 16);
-  DepthwisePixelGroup<kNp> group;
-  const GroupTapSource<kNp> src{&group, g.filter_h * g.filter_w, static_cast<size_t>(C)};
-  int64_t image = row0 / g.out_h;
-  int q = row0 % g.out_h * g.out_w;
-  for (int64_t left = int64_t{rows} * g.out_w; left > 0; left -= kNp) {
-    FillDepthwisePixelGroup(g, d.tap_offsets, input, output, d.zeros,
-                            static_cast<int>(std::min<int64_t>(kNp, left)), &image, &q, &group);
-    DepthwisePixels<kNp>(src, d, C, tail, group.out, lo, hi);
-  }
+  ForEachDepthwisePixelGroup<kNp>(
+      g, d.tap_offsets, d.zeros, input, output, row0, rows, [&](const DepthwisePixelGroup<kNp>& group) {
+        const GroupTapSource<kNp> src{&group, g.filter_h * g.filter_w, static_cast<size_t>(C)};
+        DepthwisePixels<kNp>(src, d, C, tail, group.out, lo, hi);
+      });
 }
 
 }  // namespace
@@ -410,14 +406,14 @@ void DepthwiseF32Rows(const DepthwiseF32Args& d, const float* input, int row0, i
     f32_portable::DepthwiseF32Rows(d, input, row0, rows, output);  // multiplier > 1, huge filters
     return;
   }
+  if (d.tap_offsets) {  // 16 sums a block either way
+    if (g.out_c < 64) return DepthwiseGroupsOf<8>(d, input, row0, rows, output);
+    return DepthwiseGroupsOf<4>(d, input, row0, rows, output);
+  }
   // Under 64 channels other than 32, 4 pixels leave as few as 4 independent
   // sums per vector (24 channels: 16 + a masked 8), too few to hide the FMA
   // latency: 8 pixels (BlazeFace's 64x64x24 layers 0.073 -> 0.067 ms). At 32
   // channels, 4 pixels already make 8 sums.
-  if (d.tap_offsets) {
-    if (g.out_c < 64) return DepthwiseGroupsOf<8>(d, input, row0, rows, output);
-    return DepthwiseGroupsOf<4>(d, input, row0, rows, output);
-  }
   if (g.out_c < 64 && g.out_c != 32) return DepthwiseRowsOf<8>(d, input, row0, rows, output);
   DepthwiseRowsOf<4>(d, input, row0, rows, output);
 }
