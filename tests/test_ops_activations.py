@@ -295,6 +295,25 @@ def test_quantize_float_special_values(out_dtype, out_q):
     assert_same_on(path, [x, (rng.standard_normal(n) * 300 * out_q[0]).astype(np.float32)])
 
 
+@pytest.mark.parametrize("out_dtype,out_q", [(np.int8, (0.05, -1)), (np.uint8, (0.02, 255)),
+                                               (np.int16, (0.001, 0))])
+def test_quantize_float_large_tensor_on_every_path_and_thread_count(out_dtype, out_q, monkeypatch):
+    """Large inputs (a model's float image) are quantized in slices across the
+    threads: the same bytes as the reference for any split, odd length."""
+    n = 200_003
+    rng = np.random.default_rng(11)
+    x = np.concatenate([_special_floats(*out_q), (rng.standard_normal(n) * 300 * out_q[0]).astype(np.float32)])
+    x = x[rng.permutation(x.size)][:n]
+    path = _one_op_model("QUANTIZE", (n,), np.float32, None, out_dtype, out_q)
+    ref = reference_outputs(path, [[x]])[0][0]
+    for isa in pyruntime.cpu_paths():
+        monkeypatch.setenv("PYRUNTIME_ISA", isa)
+        for threads in (1, 2, 3, 7):
+            ours = pyruntime.Interpreter(str(path), num_threads=threads).run([x])
+            bad = np.flatnonzero(ours != ref)
+            assert ours.dtype == ref.dtype and bad.size == 0, f"{isa} {threads}t: {bad.size} differ"
+
+
 @pytest.mark.parametrize("in_dtype,in_q,out_dtype,out_q", [
     (np.int8, (0.05, 3), np.int8, (0.07, -20)),
     (np.int8, (0.05, -128), np.int8, (0.01, 127)),     # saturating

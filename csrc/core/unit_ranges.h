@@ -88,4 +88,20 @@ void ParallelUnits(ThreadPool* pool, int units, Unit&& unit) {
   ParallelUnitsOnWorkers(pool, units, units, [&](int, int u) { unit(u); });
 }
 
+// Runs slice(begin, end) over [0, n) in slices of at least min_per_slice
+// elements (one slice without a pool of several threads; else up to 4 per
+// thread, so a slowed worker takes fewer), their boundaries on multiples of
+// 64 elements (whole SIMD steps and cache lines): elementwise kernels.
+template <typename Slice>
+void ParallelSlices(ThreadPool* pool, int64_t n, int64_t min_per_slice, Slice&& slice) {
+  const int threads = pool ? pool->num_threads() : 1;
+  const int slices = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, n / min_per_slice)));
+  ParallelUnits(pool, slices, [&](int s) {
+    const int64_t begin = n * s / slices / 64 * 64;
+    const int64_t end = s + 1 == slices ? n : n * (s + 1) / slices / 64 * 64;
+    slice(begin, end);
+  });
+}
+
 }  // namespace pyrt

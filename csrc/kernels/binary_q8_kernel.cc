@@ -90,12 +90,7 @@ void BinaryQ8Kernel::RunChannelScaledMul(const int8_t* a, const int8_t* b, int8_
     high[j] = high[j - C];
     low[j] = low[j - C];
   }
-  const int threads = pool ? pool->num_threads() : 1;
-  const int tasks = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, total / kMinElementsPerTask)));
-  ParallelUnits(pool, tasks, [&](int t) {
-    const int64_t begin = total * t / tasks / 64 * 64;
-    const int64_t end = t + 1 == tasks ? total : total * (t + 1) / tasks / 64 * 64;
+  ParallelSlices(pool, total, kMinElementsPerTask, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end;) {
       const int64_t c0 = i % C, len = std::min(period_ - c0, end - i);
       scaled_row_(p, x_offset, x + i, high + c0, low + c0, out + i, len);
@@ -216,13 +211,7 @@ void BinaryQ8Kernel::RunRows(RowFn<T> row, const T* a, const T* b, T* out,
                              ThreadPool* pool) const {
   const int64_t total = plan_.total;
   const int64_t sa = plan_.stride_a[plan_.rank - 1], sb = plan_.stride_b[plan_.rank - 1];
-  const int threads = pool ? pool->num_threads() : 1;
-  const int tasks = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, total / kMinElementsPerTask)));
-  auto task = [&](int t) {
-    // Task boundaries on multiples of 64 elements keep SIMD steps whole.
-    const int64_t begin = total * t / tasks / 64 * 64;
-    const int64_t end = t + 1 == tasks ? total : total * (t + 1) / tasks / 64 * 64;
+  ParallelSlices(pool, total, kMinElementsPerTask, [&](int64_t begin, int64_t end) {
     if (short_period_) {
       RunPeriodic(row, a, b, out, begin, end);
       return;
@@ -230,8 +219,7 @@ void BinaryQ8Kernel::RunRows(RowFn<T> row, const T* a, const T* b, T* out,
     ForEachBroadcastRow(plan_, begin, end, [&](int64_t oa, int64_t ob, int64_t oo, int64_t n) {
       row(*this, a + oa, sa, b + ob, sb, out + oo, n);
     });
-  };
-  ParallelUnits(pool, tasks, task);
+  });
 }
 
 void BinaryQ8Kernel::Run(const int8_t* a, const int8_t* b, int8_t* out, ThreadPool* pool) const {

@@ -60,16 +60,10 @@ void LutS8Kernel::Init(Isa isa, const int8_t lut[256]) {
 }
 
 void LutS8Kernel::Run(int64_t n, const int8_t* input, int8_t* output, ThreadPool* pool) const {
-  const int threads = pool ? pool->num_threads() : 1;
-  const int tasks = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, n / kMinElementsPerTask)));
-  auto task = [&](int t) {
-    const int64_t begin = n * t / tasks / 64 * 64;
-    const int64_t end = t + 1 == tasks ? n : n * (t + 1) / tasks / 64 * 64;
+  ParallelSlices(pool, n, kMinElementsPerTask, [&](int64_t begin, int64_t end) {
     if (config_) return config_->run(packed_, end - begin, input + begin, output + begin);
     LookupTableS8(lut_, end - begin, input + begin, output + begin);
-  };
-  ParallelUnits(pool, tasks, task);
+  });
 }
 
 }  // namespace pyrt

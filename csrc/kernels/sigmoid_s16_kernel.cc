@@ -36,12 +36,7 @@ void SigmoidS16Kernel::Init(Isa isa, const LogisticS16Params& p, bool tanh) {
 
 void SigmoidS16Kernel::Run(int64_t n, const int16_t* input, int16_t* output,
                            ThreadPool* pool) const {
-  const int threads = pool ? pool->num_threads() : 1;
-  const int tasks = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>(threads == 1 ? 1 : 4 * threads, n / kMinElementsPerTask)));
-  ParallelUnits(pool, tasks, [&](int t) {
-    const int64_t begin = n * t / tasks / 64 * 64;
-    const int64_t end = t + 1 == tasks ? n : n * (t + 1) / tasks / 64 * 64;
+  ParallelSlices(pool, n, kMinElementsPerTask, [&](int64_t begin, int64_t end) {
     row_(p_, input + begin, output + begin, end - begin);
   });
 }
