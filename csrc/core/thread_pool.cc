@@ -11,7 +11,7 @@ namespace pyrt {
 
 template <typename Pred>
 bool ThreadPool::SpinFor(Pred pred) {
-  constexpr auto kBudget = std::chrono::microseconds(300);
+  constexpr auto kBudget = std::chrono::microseconds(2000);
   const auto start = std::chrono::steady_clock::now();
   for (;;) {
     for (int i = 0; i < 64; ++i) {
