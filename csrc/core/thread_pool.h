@@ -69,7 +69,7 @@ class ThreadPool {
   // Valid for the job in job_ while it has unfinished tasks.
   std::atomic<const std::function<void(int)>*> task_{nullptr};
   std::atomic<int> tasks_done_{0};
-  bool stop_ = false;
+  std::atomic<bool> stop_{false};  // set under mutex_; read by spinning workers too
 };
 
 }  // namespace pyrt
