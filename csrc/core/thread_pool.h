@@ -1,7 +1,8 @@
 // A persistent pool of worker threads for splitting one op's work.
 //
-// Workers are created once (num_threads - 1 of them; the calling thread is
-// the last worker) and wait between jobs, so invoke never creates threads.
+// Workers are created once, by the first job (num_threads - 1 of them; the
+// calling thread is the last worker), and wait between jobs: only the first
+// invoke creates threads, loading never does.
 // ParallelFor hands out task indices dynamically; a task must not depend on
 // which thread runs it, which keeps results identical for any thread count.
 // The calling thread runs task 0 (the workers claim the rest), so a split
@@ -40,7 +41,7 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  int num_threads() const { return static_cast<int>(workers_.size()) + 1; }
+  int num_threads() const { return num_threads_; }
 
   // Runs task(i) for i in [0, num_tasks) and returns when all are done.
   // Tasks must not throw.
@@ -52,6 +53,7 @@ class ThreadPool {
   static constexpr uint64_t kIndexMask = (uint64_t{1} << kIndexBits) - 1;
   static constexpr int kMaxTasksPerJob = static_cast<int>(kIndexMask);
 
+  void StartWorkers();
   void RunJob(int num_tasks, const std::function<void(int)>& task);
   void WorkerLoop();
   // Claims and runs tasks of the job in `job` (a loaded job word) until it
@@ -61,7 +63,8 @@ class ThreadPool {
   template <typename Pred>
   static bool SpinFor(Pred pred);
 
-  std::vector<std::thread> workers_;
+  const int num_threads_;
+  std::vector<std::thread> workers_;  // started by the first job with tasks to share
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
