@@ -7,7 +7,10 @@
 #include <exception>
 #include <queue>
 
-#include "model/builtin_ops.h"
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "interpreter/arena_planner.h"
 #include "model/builtin_ops.h"
 #include "ops/hybrid_common.h"
@@ -58,6 +61,21 @@ namespace {
 constexpr size_t kArenaAlignment = 64;
 
 std::string TensorLabel(const Tensor& t) { return StrCat("tensor ", t.index, " '", t.name, "'"); }
+
+// Asks Linux for 2 MB pages over the arena's whole 2 MB-aligned stretches
+// (transparent huge pages in "madvise" mode, the common default). An invoke
+// after other work had evicted the caches walked a page table per 4 KB of
+// activations: float MobileNetV2 1-5% slower then. A hint only.
+void AdviseHugePages(void* block, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(block) + kHuge - 1) / kHuge * kHuge;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(block) + bytes) / kHuge * kHuge;
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)block, (void)bytes;
+#endif
+}
 
 }  // namespace
 
@@ -378,6 +396,7 @@ void Interpreter::PlanMemory() {
   if (!arena_block_) throw std::bad_alloc();
   const uintptr_t block = reinterpret_cast<uintptr_t>(arena_block_.get());
   arena_ = reinterpret_cast<uint8_t*>((block + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment);
+  AdviseHugePages(arena_block_.get(), arena_bytes_ + kArenaAlignment);
   PoisonArenaGuards(arena_, plan, sizes);
   for (size_t r = 0; r < request_tensor.size(); ++r)
     tensors_[request_tensor[r]].data = arena_ + plan.offsets[r];
