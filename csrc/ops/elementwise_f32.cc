@@ -105,7 +105,9 @@ class LogisticF32Op : public UnaryF32 {
 
 class HardSwishF32Op : public UnaryF32 {
  public:
-  void Eval(const EvalContext&) override { F32VmathConfigFor(isa()).hard_swish(size(), in(), out()); }
+  void Eval(const EvalContext&) override {
+    F32VmathConfigFor(isa()).hard_swish(size(), in(), out());
+  }
 };
 
 class SoftmaxF32Op : public UnaryF32 {

@@ -68,7 +68,8 @@ class Quantize : public Op {
     OutT* y = out.data_as<OutT>();
     const float scale = out.scale();
     const int32_t zp = out.zero_point();
-    ParallelSlices(pool, input(0).num_elements(), kMinElementsPerSlice, [&](int64_t begin, int64_t end) {
+    const int64_t n = input(0).num_elements();
+    ParallelSlices(pool, n, kMinElementsPerSlice, [&](int64_t begin, int64_t end) {
       if constexpr (std::is_same_v<OutT, int8_t>) {
         if (simd_s8_) return simd_s8_(x + begin, end - begin, scale, zp, y + begin);
       }

@@ -304,11 +304,13 @@ void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filte
   args_.bias = bias_.data();
   args_.act_min = act_min;
   args_.act_max = act_max;
-  const bool finite = std::all_of(filter_.begin(), filter_.end(),
-                                  [](float w) { return std::isfinite(w); });
+  // The groups are the non-builtin SIMD kernels' (the others ignore them).
   const int64_t table = int64_t{g.out_h} * g.out_w * g.filter_h * g.filter_w;
-  if (finite && g.out_w <= kDepthwiseGroupMaxWidth && table <= kMaxTapOffsets)
-    tap_offsets_ = DepthwiseTapOffsets(args_.g);
+  const bool groups = !builtin_rounding && g.out_w <= kDepthwiseGroupMaxWidth &&
+                      table <= kMaxTapOffsets &&
+                      std::all_of(filter_.begin(), filter_.end(),
+                                  [](float w) { return std::isfinite(w); });
+  if (groups) tap_offsets_ = DepthwiseTapOffsets(args_.g);
   zeros_.assign(tap_offsets_.empty() ? 0 : g.out_c, 0.f);
   args_.tap_offsets = tap_offsets_.empty() ? nullptr : tap_offsets_.data();
   args_.zeros = zeros_.data();
@@ -340,7 +342,7 @@ void DepthwiseF32Kernel::Run(const float* input, float* output, uint8_t* scratch
   const size_t row = static_cast<size_t>(g.out_w) * g.out_c;  // floats per output row
   // Rows one at a time, unless so narrow that a call would cover only a few
   // pixels (the kernels' per-call work and their pixel groups' padding).
-  const int block = std::max(1, kDepthwiseBlockPixels / g.out_w);
+  const int block = std::max(1, kDepthwiseBlockPixels / std::max(g.out_w, 1));
   ForBlocks(pool, g.batch * g.out_h, block, [&](int, int r0, int count) {
     rows_(args_, input, r0, count, output);
     if (!epilogue_.empty())

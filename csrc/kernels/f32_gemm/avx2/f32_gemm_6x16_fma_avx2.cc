@@ -343,11 +343,11 @@ void DepthwiseGroupsOf(const DepthwiseF32Args& d, const float* input, int row0, 
   const int C = g.out_c;
   const __m256 lo = _mm256_set1_ps(d.act_min), hi = _mm256_set1_ps(d.act_max);
   const __m256i tail = FirstLanes(C % 8);
-  ForEachDepthwisePixelGroup<kNp>(
-      g, d.tap_offsets, d.zeros, input, output, row0, rows, [&](const DepthwisePixelGroup<kNp>& group) {
-        const GroupTapSource<kNp> src{&group, g.filter_h * g.filter_w, static_cast<size_t>(C)};
-        DepthwisePixels<kNp>(src, d, C, tail, group.out, lo, hi);
-      });
+  const auto run = [&](const DepthwisePixelGroup<kNp>& group) {
+    const GroupTapSource<kNp> src{&group, g.filter_h * g.filter_w, static_cast<size_t>(C)};
+    DepthwisePixels<kNp>(src, d, C, tail, group.out, lo, hi);
+  };
+  ForEachDepthwisePixelGroup<kNp>(g, d.tap_offsets, d.zeros, input, output, row0, rows, run);
 }
 
 }  // namespace
