@@ -152,4 +152,34 @@ void FuseEpilogueIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors
   DropRemoved(ops, removed);
 }
 
+void FuseConvIntoDepthwiseF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
+                              const std::vector<int32_t>& keep, int threads, Isa isa,
+                              FusedOps* fused) {
+  std::vector<int> consumers, producer;
+  CountUses(ops, tensors.size(), keep, &consumers, &producer);
+  std::vector<bool> removed(ops.size(), false);
+  for (size_t s = 0; s < ops.size(); ++s) {
+    const OpDesc& d = ops[s]->desc();
+    if (d.builtin_code != kOpDepthwiseConv2D || d.inputs.empty() || d.outputs.size() != 1) continue;
+    const int32_t mid = d.inputs[0];
+    if (mid < 0 || producer[mid] < 0 || consumers[mid] != 1 || removed[producer[mid]]) continue;
+    const Op& conv = *ops[producer[mid]];
+    const OpDesc& c = conv.desc();
+    if (c.builtin_code != kOpConv2D || c.outputs.size() != 1 || !IsFloat(tensors, mid) ||
+        !IsFloat(tensors, d.outputs[0]))
+      continue;
+    std::unique_ptr<Op> op = MakeConvThenDepthwiseF32(conv, *ops[s], threads);
+    if (!op) continue;
+    auto desc = std::make_unique<OpDesc>(d);
+    desc->name = c.name + "+" + d.name;
+    desc->inputs = c.inputs;
+    desc->inputs.insert(desc->inputs.end(), d.inputs.begin() + 1, d.inputs.end());
+    std::vector<Tensor*> ins;
+    for (int32_t t : desc->inputs) ins.push_back(t >= 0 ? &tensors[t] : nullptr);
+    removed[producer[mid]] = true;
+    ops[s] = fused->Add(std::move(desc), std::move(op), ins, {&tensors[d.outputs[0]]}, isa);
+  }
+  DropRemoved(ops, removed);
+}
+
 }  // namespace pyrt

@@ -337,8 +337,11 @@ void Interpreter::PlanMemory() {
     FuseChannelTablesS8(live, tensors_, model_.outputs, options_.isa, &fused_);
     // Float convs not where float ops must round as LiteRT's builtin kernels do.
     FusePadIntoConv(live, tensors_, model_.outputs, !HasHybridOps(), options_.isa, &fused_);
-    if (!HasHybridOps())
+    if (!HasHybridOps()) {
       FuseEpilogueIntoConvF32(live, tensors_, model_.outputs, options_.isa, &fused_);
+      FuseConvIntoDepthwiseF32(live, tensors_, model_.outputs, context_->pool->num_threads(),
+                               options_.isa, &fused_);
+    }
     FuseClampIntoBinaryF32(live, tensors_, model_.outputs, options_.isa, &fused_);
   }
   const int end = static_cast<int>(live.size());

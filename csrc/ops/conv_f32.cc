@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "kernels/reference/conv_f32.h"
+#include "kernels/reference/conv_then_depthwise_f32.h"
 #include "ops/activation_range.h"
 #include "ops/conv_common.h"
 #include "ops/op.h"
@@ -140,6 +141,8 @@ class Conv2DF32 : public FloatConvWithEpilogue {
       kernel_.Run(input(0).data_as<float>(), out, ctx.scratch, ctx.pool, residual());
     }
   }
+  // The GEMM kernel, or null when the depthwise kernel runs this conv.
+  const ConvF32Kernel* conv_kernel() const { return channelwise_ ? nullptr : &kernel_; }
 
  private:
   ConvF32Kernel kernel_;
@@ -193,11 +196,38 @@ class DepthwiseConv2DF32 : public FloatConvWithEpilogue {
       kernel_.Run(in, out, ctx.scratch, ctx.pool, residual());
     }
   }
+  // The depthwise kernel, or null when the GEMM runs this op.
+  const DepthwiseF32Kernel* depthwise_kernel() const { return as_conv_ ? nullptr : &kernel_; }
+  const float* residual_data() const { return residual(); }
 
  private:
   DepthwiseF32Kernel kernel_;
   bool as_conv_ = false;
   ConvF32Kernel conv_kernel_;
+};
+
+// A float CONV_2D whose output only a DEPTHWISE_CONV_2D reads, both
+// prepared with their fused epilogues, run together in bands of rows
+// (kernels/reference/conv_then_depthwise_f32.h). Inputs: the conv's, then
+// the depthwise's but its first; output: the depthwise's.
+class ConvThenDepthwiseF32Op : public Op {
+ public:
+  ConvThenDepthwiseF32Op(const Conv2DF32& conv, const DepthwiseConv2DF32& dw, int threads)
+      : conv_(conv), dw_(dw), threads_(threads) {}
+  void Prepare() override {
+    kernel_.Init(conv_.conv_kernel(), dw_.depthwise_kernel(), threads_);
+    scratch_bytes_ = kernel_.scratch_bytes();
+  }
+  void Eval(const EvalContext& ctx) override {
+    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.scratch, ctx.pool,
+                dw_.residual_data());
+  }
+
+ private:
+  const Conv2DF32& conv_;
+  const DepthwiseConv2DF32& dw_;
+  int threads_;
+  ConvThenDepthwiseF32 kernel_;
 };
 
 class FullyConnectedF32 : public FloatWeightsOp {
@@ -236,6 +266,14 @@ std::unique_ptr<Op> MakeConv2DThenF32(ConvF32Epilogue epilogue) {
 std::unique_ptr<Op> MakeDepthwiseConv2DF32() { return std::make_unique<DepthwiseConv2DF32>(); }
 std::unique_ptr<Op> MakeDepthwiseConv2DThenF32(ConvF32Epilogue epilogue) {
   return std::make_unique<DepthwiseConv2DF32>(std::move(epilogue));
+}
+std::unique_ptr<Op> MakeConvThenDepthwiseF32(const Op& conv, const Op& dw, int threads) {
+  const auto* c = dynamic_cast<const Conv2DF32*>(&conv.implementation());
+  const auto* d = dynamic_cast<const DepthwiseConv2DF32*>(&dw.implementation());
+  if (!c || !d || !c->conv_kernel() || !d->depthwise_kernel() ||
+      !ConvThenDepthwiseF32::Applies(*c->conv_kernel(), *d->depthwise_kernel()))
+    return nullptr;
+  return std::make_unique<ConvThenDepthwiseF32Op>(*c, *d, threads);
 }
 std::unique_ptr<Op> MakeFullyConnectedF32() { return std::make_unique<FullyConnectedF32>(); }
 

@@ -30,6 +30,7 @@ class DTypeDispatch : public Op {
   bool EvalScalarS8(int8_t a, int8_t b, int8_t* out) const override {
     return impl_ && impl_->EvalScalarS8(a, b, out);
   }
+  const Op& implementation() const override { return impl_ ? impl_->implementation() : *this; }
 
  private:
   DTypeVersions versions_;

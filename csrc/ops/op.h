@@ -58,6 +58,10 @@ class Op {
   // (input 0) and b (input 1) and returns true; others return false.
   virtual bool EvalScalarS8(int8_t a, int8_t b, int8_t* out) const { return false; }
 
+  // The op doing the work: itself, or the version a dispatcher picked
+  // (ops/dtype_dispatch.h); fusion looks at its kernels.
+  virtual const Op& implementation() const { return *this; }
+
   // Kernel path for this op's kernels, set by the interpreter before Prepare.
   // Ops pass it to kernel factories and never branch on it themselves.
   void set_isa(Isa isa) { isa_ = isa; }

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <utility>
 
-#include "core/thread_pool.h"
+#include "core/unit_ranges.h"
 #include "kernels/f32_gemm/depthwise_taps.h"
 #include "kernels/f32_gemm/f32_gemm.h"
 #include "kernels/f32_vmath/f32_vmath.h"
@@ -29,21 +29,18 @@ constexpr int64_t kMaxTapOffsets = 1 << 16;
 // larger convolutions build theirs per block in scratch.
 constexpr size_t kMaxTableBytes = size_t{8} << 20;
 
-// Runs task(first, count) over [0, total) in blocks of `block`, on up to
-// `slots` workers; task also receives its worker index for scratch.
+// Runs task(worker, first, count) over [0, total) in blocks of `block`, on
+// up to kMaxSlots workers (worker: the index of its scratch), each starting
+// on its own contiguous range of blocks: consecutive ops then find the rows
+// the previous one wrote in their own core's cache (MobileNetV2 float at 2
+// threads on Zen 5: 28x28 depthwise layers 18 -> 13 us, whole model 2%
+// faster than with blocks dealt round-robin).
 template <typename Task>
 void ForBlocks(ThreadPool* pool, int total, int block, Task&& task) {
   const int blocks = (total + block - 1) / block;
-  const int workers = std::min({pool ? pool->num_threads() : 1, kMaxSlots, blocks});
-  auto run = [&](int w) {
-    for (int b = w; b < blocks; b += workers)
-      task(w, b * block, std::min(block, total - b * block));
-  };
-  if (workers <= 1) {
-    if (blocks > 0) run(0);
-  } else {
-    pool->ParallelFor(workers, run);
-  }
+  ParallelUnitsOnWorkers(pool, blocks, kMaxSlots, [&](int w, int b) {
+    task(w, b * block, std::min(block, total - b * block));
+  });
 }
 
 // Few rows against weights that do not fit L2 (7x7 layers, FC at batch 1):
@@ -118,12 +115,16 @@ void ConvF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter, co
   }
 }
 
-size_t ConvF32Kernel::scratch_bytes() const {
+size_t ConvF32Kernel::rows_scratch_bytes() const {
   if (pointwise_) return 0;
-  if (igemm_ && !table_.empty()) return 0;
   const size_t row = igemm_ ? size_t{sizeof(float*)} * g_.filter_h * g_.filter_w
                             : sizeof(float) * args_.k;
-  return size_t{kMaxSlots} * kBlockRows * row;  // kBlockRows: whole groups of 6 rows
+  return size_t{kBlockRows} * row;  // kBlockRows: whole groups of 6 rows
+}
+
+size_t ConvF32Kernel::scratch_bytes() const {
+  if (igemm_ && !table_.empty()) return 0;
+  return size_t{kMaxSlots} * rows_scratch_bytes();
 }
 
 // Rows m0.. of the indirection table (IgemmF32RowsFn's grouped layout):
@@ -255,36 +256,65 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch, Thr
     GemmByPanels(gemm_, plain, input, g_.in_c, M, output, ldc, pool);
     return Finish(output, residual, 0, M);
   }
-  const int taps = g_.filter_h * g_.filter_w;
   const bool whole_table = igemm_ && !table_.empty();
-  if (whole_table && table_input_ != input) {  // the arena moved (or first run): rebuild
-    ForBlocks(pool, M, kBlockRows, [&](int, int m0, int count) {
-      IndirectionRows(input, m0, count, table_.data() + static_cast<size_t>(m0) * taps);
-    });
-    table_input_ = input;
-  }
+  IndexInput(input, pool);
+  const size_t slot = whole_table ? 0 : rows_scratch_bytes();  // no scratch then
   ForBlocks(pool, M, kBlockRows, [&](int w, int m0, int count) {
-    GemmF32Args args = args_;  // the block's residual rows
-    if (tail_in_kernel_ && residual) args.residual = residual + m0 * ldc;
-    if (pointwise_) {
-      gemm_(args, input + static_cast<size_t>(m0) * g_.in_c, g_.in_c, count, output + m0 * ldc,
-            ldc);
-    } else if (whole_table) {
-      igemm_(args, table_.data() + static_cast<size_t>(m0) * taps, taps, count,
-             output + m0 * ldc, ldc);
-    } else if (igemm_) {
-      const float** ind =
-          reinterpret_cast<const float**>(scratch) + static_cast<size_t>(w) * kBlockRows * taps;
-      IndirectionRows(input, m0, count, ind);
-      igemm_(args, ind, taps, count, output + m0 * ldc, ldc);
-    } else {
-      float* a =
-          reinterpret_cast<float*>(scratch) + static_cast<size_t>(w) * kBlockRows * args.k;
-      Im2colRows(input, m0, count, a);
-      gemm_(args, a, args.k, count, output + m0 * ldc, ldc);
-    }
-    if (!tail_in_kernel_) Finish(output, residual, m0, count);
+    RunBlock(input, m0, count, output + m0 * ldc, residual ? residual + m0 * ldc : nullptr,
+             slot ? scratch + w * slot : nullptr, whole_table);
   });
+}
+
+void ConvF32Kernel::RunBlock(const float* input, int m0, int count, float* out,
+                             const float* residual, uint8_t* scratch, bool whole_table) const {
+  const size_t ldc = static_cast<size_t>(g_.out_c);
+  const int taps = g_.filter_h * g_.filter_w;
+  GemmF32Args args = args_;
+  if (tail_in_kernel_ && residual) args.residual = residual;
+  if (pointwise_) {
+    gemm_(args, input + static_cast<size_t>(m0) * g_.in_c, g_.in_c, count, out, ldc);
+  } else if (whole_table) {
+    igemm_(args, table_.data() + static_cast<size_t>(m0) * taps, taps, count, out, ldc);
+  } else if (igemm_) {
+    const float** ind = reinterpret_cast<const float**>(scratch);
+    IndirectionRows(input, m0, count, ind);
+    igemm_(args, ind, taps, count, out, ldc);
+  } else {
+    float* a = reinterpret_cast<float*>(scratch);
+    Im2colRows(input, m0, count, a);
+    gemm_(args, a, args.k, count, out, ldc);
+  }
+  if (!tail_in_kernel_ && !epilogue_.empty())
+    RunConvF32Epilogue(epilogue_, isa_, out, residual, count, g_.out_c);
+}
+
+void ConvF32Kernel::IndexInput(const float* input, ThreadPool* pool) const {
+  if (!igemm_ || table_.empty() || table_input_ == input) return;
+  // The arena moved (or first run): rebuild.
+  const int taps = g_.filter_h * g_.filter_w;
+  ForBlocks(pool, g_.batch * g_.out_h * g_.out_w, kBlockRows, [&](int, int m0, int count) {
+    IndirectionRows(input, m0, count, table_.data() + static_cast<size_t>(m0) * taps);
+  });
+  table_input_ = input;
+}
+
+void ConvF32Kernel::RunRows(const float* input, int m0, int count, float* out,
+                            uint8_t* scratch) const {
+  // A pointwise conv reads its input rows in place: one call. With the
+  // whole indirection table, rows up to a group start get theirs built in
+  // the scratch, the rest read the table; otherwise blocks of im2col or
+  // indirection rows are built in the scratch.
+  constexpr int kG = kIgemmF32GroupRows;
+  const bool table = igemm_ && !table_.empty() && table_input_ == input;
+  for (int i = 0; i < count;) {
+    const int m = m0 + i;
+    int n = std::min(kBlockRows, count - i);
+    if (pointwise_ || (table && m % kG == 0)) n = count - i;
+    else if (table) n = std::min(n, kG - m % kG);
+    RunBlock(input, m, n, out + static_cast<size_t>(i) * g_.out_c, nullptr, scratch,
+             table && m % kG == 0);
+    i += n;
+  }
 }
 
 void DepthwiseF32Kernel::Init(Isa isa, const ConvGeometry& g, const float* filter,
@@ -349,6 +379,24 @@ void DepthwiseF32Kernel::Run(const float* input, float* output, uint8_t* scratch
       RunConvF32Epilogue(epilogue_, isa_, output + r0 * row, residual ? residual + r0 * row : nullptr,
                          int64_t{count} * g.out_w, g.out_c);
   });
+}
+
+void DepthwiseF32Kernel::RunImageRows(const float* rows, int lo, int hi, int b, int oy0,
+                                      int count, float* output, const float* residual) const {
+  // The rows as a one-image input of hi - lo rows starting lo rows down:
+  // taps outside them are the padding the kernels skip, and none of the
+  // outputs' taps inside the image falls outside them.
+  DepthwiseF32Args args = args_;
+  args.g.batch = 1;
+  args.g.in_h = hi - lo;
+  args.g.pad_top += lo;
+  const ConvGeometry& g = args_.g;
+  const size_t image = static_cast<size_t>(b) * g.out_h * g.out_w * g.out_c;
+  rows_(args, rows, oy0, count, output + image);
+  if (epilogue_.empty()) return;
+  const size_t first = image + static_cast<size_t>(oy0) * g.out_w * g.out_c;
+  RunConvF32Epilogue(epilogue_, isa_, output + first, residual ? residual + first : nullptr,
+                     int64_t{count} * g.out_w, g.out_c);
 }
 
 void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* weights,

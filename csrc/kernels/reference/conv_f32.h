@@ -50,9 +50,25 @@ class ConvF32Kernel {
   void Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool,
            const float* residual = nullptr) const;
 
+  // For a caller running the conv in its own row ranges (ConvThenDepthwiseF32):
+  const ConvGeometry& geometry() const { return g_; }
+  bool reads_residual() const { return epilogue_.add; }
+  // RunRows' scratch (im2col or indirection rows of one block).
+  size_t rows_scratch_bytes() const;
+  // Before RunRows calls on `input`: the indirection table, when kept whole.
+  void IndexInput(const float* input, ThreadPool* pool) const;
+  // Output rows [m0, m0 + count) (pixels counted over all images) to `out`
+  // (row m0 first), the epilogue included, on the calling thread. Not for
+  // an epilogue that reads a residual.
+  void RunRows(const float* input, int m0, int count, float* out, uint8_t* scratch) const;
+
  private:
   // The epilogue over `rows` output rows from row m0.
   void Finish(float* output, const float* residual, int m0, int rows) const;
+  // Rows [m0, m0 + count) to `out` (row m0's), residual: those rows' (or
+  // null); scratch: one block's; whole_table: read table_ (m0 on a group).
+  void RunBlock(const float* input, int m0, int count, float* out, const float* residual,
+                uint8_t* scratch, bool whole_table) const;
   void Im2colRows(const float* input, int m0, int count, float* dst) const;
   void IndirectionRows(const float* input, int m0, int count, const float** dst) const;
 
@@ -95,6 +111,18 @@ class DepthwiseF32Kernel {
   // residual: the epilogue's ADD operand (output-shaped), or null without one.
   void Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool,
            const float* residual = nullptr) const;
+
+  // For a caller that holds only some input rows (ConvThenDepthwiseF32):
+  const ConvGeometry& geometry() const { return args_.g; }
+  // One output channel per input channel and no pixel groups (whose offset
+  // table spans whole images): RunImageRows applies.
+  bool reads_rows_in_place() const { return !expand_from_ && !args_.tap_offsets; }
+  // Output rows [oy0, oy0 + count) of image b to `output` (the whole
+  // tensor), epilogue included, on the calling thread, reading input rows
+  // [lo, hi) of that image from `rows` (row lo first): every input row
+  // those outputs' taps reach.
+  void RunImageRows(const float* rows, int lo, int hi, int b, int oy0, int count, float* output,
+                    const float* residual) const;
 
  private:
   int expand_from_ = 0;  // the input's channels when expanded (multiplier > 1), else 0
