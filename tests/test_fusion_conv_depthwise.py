@@ -1,15 +1,18 @@
-"""A float CONV_2D whose output only a DEPTHWISE_CONV_2D reads, run with it in
-bands of rows (interpreter/conv_f32_fusion.h,
+"""A float CONV_2D whose output only a DEPTHWISE_CONV_2D reads, run with it
+(and with the pointwise CONV_2D that alone reads the depthwise's output, if
+any) in bands of rows (interpreter/conv_f32_fusion.h,
 kernels/reference/conv_then_depthwise_f32.h).
 
 Each band's input rows are computed by the conv into a small window that the
-depthwise reads, keeping rows the next band shares; the outputs must be
+depthwise reads, keeping rows the next band shares, and the depthwise's
+rows go to a second window that the pointwise conv reads; the outputs must be
 those of the unfused graph bit for bit (the same graph with the conv's
 output also a graph output, which keeps it from fusing), on every kernel
 path this CPU runs, at several thread counts (bands split across workers,
 a worker taking bands from another's range), for pointwise convs (rows read
 in place), strided convs (indirection table kept whole: bands starting off
-its 6-row groups) and the conv's and depthwise's epilogues.
+its 6-row groups), the convs' epilogues (the last conv's ADD included) and
+a non-pointwise conv after the depthwise (left out of the bands).
 """
 
 from __future__ import annotations
@@ -45,7 +48,12 @@ CASES = [
 ]
 
 
-def model(case, mid_is_output: bool):
+PROJECTS = [None, "conv_add"]
+
+
+def model(case, mid_is_output: bool, project=None):
+    """project: None, "conv" (1x1), "conv_add" (1x1, then ADD of a graph
+    input) or "conv3x3" after the depthwise."""
     (n, h, w, cin, cmid, k, s, act, tail, dk, ds, dd, dpad, dact, dtail) = case
     rng = np.random.default_rng(h * 1000 + w + cmid)
     g = Graph()
@@ -93,6 +101,19 @@ def model(case, mid_is_output: bool):
         else:
             g.op(dtail, [y], [t])
         last = t
+    if project is not None:
+        pk = 3 if project == "conv3x3" else 1
+        cout = 24 if cmid > 30 else 5
+        pfilt = g.tensor((cout, pk, pk, cmid), np.float32,
+                         data=rng.standard_normal((cout, pk, pk, cmid)) / np.sqrt(pk * pk * cmid))
+        p = g.tensor((n, oh, ow, cout), np.float32)
+        g.op("CONV_2D", [last, pfilt], [p], padding=SAME, strideH=1, strideW=1,
+             dilationHFactor=1, dilationWFactor=1, fusedActivationFunction=0)
+        last = p
+        if project == "conv_add":
+            r = g.tensor((n, oh, ow, cout), np.float32, graph_input=True)
+            last = g.tensor((n, oh, ow, cout), np.float32)
+            g.op("ADD", [r, p], [last], fusedActivationFunction=0)
     return g.save([last, mid] if mid_is_output else [last])
 
 
@@ -125,19 +146,28 @@ def same_bits(a, b):
     return a.shape == b.shape and np.array_equal(a.view(np.uint32), b.view(np.uint32))
 
 
+CASE_PROJECTS = [(c, p) for c in CASES for p in PROJECTS] + [
+    (CASES[1], "conv"), (CASES[4], "conv"), (CASES[0], "conv3x3"), (CASES[3], "conv3x3")]
+
+
 @pytest.mark.parametrize("threads", [1, 2, 7])
 @pytest.mark.parametrize("isa", paths())
-@pytest.mark.parametrize("case", CASES, ids=range(len(CASES)))
-def test_banded_conv_depthwise_is_the_unfused_graph(case, isa, threads, monkeypatch):
+@pytest.mark.parametrize("case,project", CASE_PROJECTS, ids=range(len(CASE_PROJECTS)))
+def test_banded_conv_depthwise_is_the_unfused_graph(case, project, isa, threads, monkeypatch):
     monkeypatch.setenv("PYRUNTIME_ISA", isa)
-    fused = pyruntime.Interpreter(str(model(case, False)), num_threads=threads, profile=True)
-    unfused = pyruntime.Interpreter(str(model(case, True)), num_threads=threads)
+    fused = pyruntime.Interpreter(str(model(case, False, project)), num_threads=threads,
+                                  profile=True)
+    unfused = pyruntime.Interpreter(str(model(case, True, project)), num_threads=threads)
     xs = inputs(fused, case[1] + threads)
     ours, ref = first(fused.run(xs)), first(unfused.run(xs))
     assert np.isfinite(ref).any()
     assert same_bits(ours, ref)
     names = [r["op_name"] for r in fused.get_profile()]
-    assert any(name.startswith("CONV_2D") and "+DEPTHWISE_CONV_2D" in name for name in names), names
+    banded = [name for name in names if name.startswith("CONV_2D") and "+DEPTHWISE_CONV_2D" in name]
+    assert len(banded) == 1, names
+    convs = banded[0].split("+").count("CONV_2D")  # the project conv joins the bands, or not
+    assert convs == (2 if project in ("conv", "conv_add") else 1), names
+    assert banded[0].endswith("+ADD") == (project == "conv_add" or case[-1] == "ADD_RELU"), names
     if threads == 1:  # the intermediate tensor has no place in the arena, one window has
         assert fused.arena_bytes < unfused.arena_bytes
 
@@ -179,11 +209,12 @@ def test_narrow_map_keeps_its_pixel_groups():
     assert same_bits(first(interp.run(xs)), first(unfused.run(xs)))
 
 
-def test_conv_with_residual_add_is_not_banded():
-    """A conv whose epilogue adds a residual (CONV_2D+ADD) feeding a depthwise:
-    not banded (the band runs the conv's rows alone), and still exact."""
+def test_conv_with_residual_add_is_banded():
+    """A conv whose epilogue adds a residual (CONV_2D+ADD) feeding a
+    depthwise: the band's conv rows add their rows of the residual (two
+    images: rows of the second)."""
     rng = np.random.default_rng(3)
-    n, h, w, c = 1, 64, 48, 96
+    n, h, w, c = 2, 36, 40, 96
     g = Graph()
     x = g.tensor((n, h, w, c), np.float32, graph_input=True)
     r = g.tensor((n, h, w, c), np.float32, graph_input=True)
@@ -192,14 +223,15 @@ def test_conv_with_residual_add_is_not_banded():
     g.op("CONV_2D", [x, filt], [y], padding=SAME, strideH=1, strideW=1, fusedActivationFunction=0)
     g.op("ADD", [y, r], [z], fusedActivationFunction=0)
     dfilt = g.tensor((1, 3, 3, c), np.float32, data=rng.standard_normal((1, 3, 3, c)))
-    g.op("DEPTHWISE_CONV_2D", [z, dfilt], [out], padding=SAME, strideH=1, strideW=1,
+    g.op("DEPTHWISE_CONV_2D", [z, dfilt], [out], padding=SAME, strideH=2, strideW=2,
          depthMultiplier=1, fusedActivationFunction=0)
-    interp = pyruntime.Interpreter(str(g.save([out])), profile=True)
-    xs = [rng.standard_normal((n, h, w, c)).astype(np.float32) for _ in range(2)]
-    got = first(interp.run(xs))
-    assert [p["op_name"] for p in interp.get_profile()] == ["CONV_2D+ADD", "DEPTHWISE_CONV_2D"]
-    unfused = pyruntime.Interpreter(str(g.save([out, z])))
-    assert same_bits(got, first(unfused.run(xs)))
+    for threads in (1, 2):
+        interp = pyruntime.Interpreter(str(g.save([out])), num_threads=threads, profile=True)
+        xs = [rng.standard_normal((n, h, w, c)).astype(np.float32) for _ in range(2)]
+        got = first(interp.run(xs))
+        assert [p["op_name"] for p in interp.get_profile()] == ["CONV_2D+ADD+DEPTHWISE_CONV_2D"]
+        unfused = pyruntime.Interpreter(str(g.save([out, z])), num_threads=threads)
+        assert same_bits(got, first(unfused.run(xs)))
 
 
 def test_intermediate_read_twice_is_not_banded():

@@ -155,29 +155,50 @@ void FuseEpilogueIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors
 void FuseConvIntoDepthwiseF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
                               const std::vector<int32_t>& keep, int threads, Isa isa,
                               FusedOps* fused) {
-  std::vector<int> consumers, producer;
+  std::vector<int> consumers, producer, consumer(tensors.size(), -1);
   CountUses(ops, tensors.size(), keep, &consumers, &producer);
-  std::vector<bool> removed(ops.size(), false);
+  for (size_t s = 0; s < ops.size(); ++s)
+    for (int32_t t : ops[s]->desc().inputs)
+      if (t >= 0) consumer[t] = static_cast<int>(s);
+  // The float op that alone reads t (as its first input), or -1.
+  auto reader = [&](int32_t t, int code) {
+    const int r = consumers[t] == 1 ? consumer[t] : -1;
+    if (r < 0 || !IsFloat(tensors, t)) return -1;
+    const OpDesc& d = ops[r]->desc();
+    const bool ok = d.builtin_code == code && d.inputs[0] == t && d.outputs.size() == 1 &&
+                    IsFloat(tensors, d.outputs[0]);
+    return ok ? r : -1;
+  };
+  std::vector<bool> removed(ops.size(), false), replaced(ops.size(), false);
   for (size_t s = 0; s < ops.size(); ++s) {
-    const OpDesc& d = ops[s]->desc();
-    if (d.builtin_code != kOpDepthwiseConv2D || d.inputs.empty() || d.outputs.size() != 1) continue;
-    const int32_t mid = d.inputs[0];
-    if (mid < 0 || producer[mid] < 0 || consumers[mid] != 1 || removed[producer[mid]]) continue;
-    const Op& conv = *ops[producer[mid]];
-    const OpDesc& c = conv.desc();
-    if (c.builtin_code != kOpConv2D || c.outputs.size() != 1 || !IsFloat(tensors, mid) ||
-        !IsFloat(tensors, d.outputs[0]))
-      continue;
-    std::unique_ptr<Op> op = MakeConvThenDepthwiseF32(conv, *ops[s], threads);
+    const OpDesc& c = ops[s]->desc();
+    if (removed[s] || replaced[s] || c.builtin_code != kOpConv2D || c.outputs.size() != 1) continue;
+    const int dw = reader(c.outputs[0], kOpDepthwiseConv2D);
+    if (dw < 0 || replaced[dw]) continue;
+    const OpDesc& d = ops[dw]->desc();
+    int project = reader(d.outputs[0], kOpConv2D);
+    std::unique_ptr<Op> op;
+    if (project >= 0)
+      op = MakeConvThenDepthwiseF32(*ops[s], *ops[dw], ops[project], threads);
+    if (!op) {
+      project = -1;
+      op = MakeConvThenDepthwiseF32(*ops[s], *ops[dw], nullptr, threads);
+    }
     if (!op) continue;
-    auto desc = std::make_unique<OpDesc>(d);
-    desc->name = c.name + "+" + d.name;
+    const int last = project >= 0 ? project : dw;
+    const OpDesc& l = ops[last]->desc();
+    auto desc = std::make_unique<OpDesc>(l);
+    desc->name = c.name + "+" + d.name + (project >= 0 ? "+" + l.name : "");
     desc->inputs = c.inputs;
     desc->inputs.insert(desc->inputs.end(), d.inputs.begin() + 1, d.inputs.end());
+    if (project >= 0) desc->inputs.insert(desc->inputs.end(), l.inputs.begin() + 1, l.inputs.end());
     std::vector<Tensor*> ins;
     for (int32_t t : desc->inputs) ins.push_back(t >= 0 ? &tensors[t] : nullptr);
-    removed[producer[mid]] = true;
-    ops[s] = fused->Add(std::move(desc), std::move(op), ins, {&tensors[d.outputs[0]]}, isa);
+    Tensor* out = &tensors[l.outputs[0]];
+    removed[s] = true;
+    if (last != dw) removed[dw] = true;
+    replaced[last] = true;
+    ops[last] = fused->Add(std::move(desc), std::move(op), ins, {out}, isa);
   }
   DropRemoved(ops, removed);
 }

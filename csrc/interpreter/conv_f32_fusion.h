@@ -20,11 +20,13 @@ namespace pyrt {
 void FuseEpilogueIntoConvF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,
                              const std::vector<int32_t>& keep, Isa isa, FusedOps* fused);
 
-// A float32 CONV_2D (after FuseEpilogueIntoConvF32: with its epilogue,
-// without an ADD) whose output only a float32 DEPTHWISE_CONV_2D reads
-// becomes one op running both in bands of rows
-// (kernels/reference/conv_then_depthwise_f32.h), when that intermediate
-// tensor is larger than L2: it is then never written to the arena. Each
+// A float32 CONV_2D (after FuseEpilogueIntoConvF32: with its epilogue)
+// whose output only a float32 DEPTHWISE_CONV_2D reads becomes one op
+// running both in bands of rows (kernels/reference/conv_then_depthwise_f32.h),
+// when that intermediate tensor is larger than L2, together with the
+// pointwise CONV_2D that alone reads the depthwise's output, if any (an
+// inverted residual block): the intermediate tensors are then never
+// written to the arena. The fused op runs where the last of them ran. Each
 // output is computed by the same kernels as before, bit for bit. threads:
 // the pool's (one window each).
 void FuseConvIntoDepthwiseF32(std::vector<Op*>& ops, std::vector<Tensor>& tensors,

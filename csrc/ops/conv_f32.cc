@@ -63,6 +63,8 @@ class FloatWeightsOp : public Op {
 class FloatConvWithEpilogue : public FloatWeightsOp {
  public:
   FloatConvWithEpilogue() = default;
+  // The fused ADD's other operand (at Eval), or null.
+  const float* residual_data() const { return residual(); }
   // The PRELU slopes are read at Prepare (from input 4).
   explicit FloatConvWithEpilogue(ConvF32Epilogue epilogue)
       : fused_(true), epilogue_(std::move(epilogue)) {}
@@ -198,7 +200,6 @@ class DepthwiseConv2DF32 : public FloatConvWithEpilogue {
   }
   // The depthwise kernel, or null when the GEMM runs this op.
   const DepthwiseF32Kernel* depthwise_kernel() const { return as_conv_ ? nullptr : &kernel_; }
-  const float* residual_data() const { return residual(); }
 
  private:
   DepthwiseF32Kernel kernel_;
@@ -206,26 +207,34 @@ class DepthwiseConv2DF32 : public FloatConvWithEpilogue {
   ConvF32Kernel conv_kernel_;
 };
 
-// A float CONV_2D whose output only a DEPTHWISE_CONV_2D reads, both
+// A float CONV_2D whose output only a DEPTHWISE_CONV_2D reads (and,
+// optionally, the depthwise's output only a pointwise CONV_2D), all
 // prepared with their fused epilogues, run together in bands of rows
 // (kernels/reference/conv_then_depthwise_f32.h). Inputs: the conv's, then
-// the depthwise's but its first; output: the depthwise's.
+// the depthwise's but its first, then the project's but its first; output:
+// the last op's.
 class ConvThenDepthwiseF32Op : public Op {
  public:
-  ConvThenDepthwiseF32Op(const Conv2DF32& conv, const DepthwiseConv2DF32& dw, int threads)
-      : conv_(conv), dw_(dw), threads_(threads) {}
+  ConvThenDepthwiseF32Op(const Conv2DF32& conv, const DepthwiseConv2DF32& dw,
+                         const Conv2DF32* project, int threads)
+      : conv_(conv), dw_(dw), project_(project), threads_(threads) {}
   void Prepare() override {
-    kernel_.Init(conv_.conv_kernel(), dw_.depthwise_kernel(), threads_);
+    kernel_.Init(conv_.conv_kernel(), dw_.depthwise_kernel(),
+                 project_ ? project_->conv_kernel() : nullptr, threads_);
     scratch_bytes_ = kernel_.scratch_bytes();
   }
   void Eval(const EvalContext& ctx) override {
-    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), ctx.scratch, ctx.pool,
-                dw_.residual_data());
+    const ConvThenDepthwiseF32::Residuals residuals{
+        conv_.residual_data(), dw_.residual_data(),
+        project_ ? project_->residual_data() : nullptr};
+    kernel_.Run(input(0).data_as<float>(), output(0).data_as<float>(), residuals, ctx.scratch,
+                ctx.pool);
   }
 
  private:
   const Conv2DF32& conv_;
   const DepthwiseConv2DF32& dw_;
+  const Conv2DF32* project_;
   int threads_;
   ConvThenDepthwiseF32 kernel_;
 };
@@ -267,13 +276,18 @@ std::unique_ptr<Op> MakeDepthwiseConv2DF32() { return std::make_unique<Depthwise
 std::unique_ptr<Op> MakeDepthwiseConv2DThenF32(ConvF32Epilogue epilogue) {
   return std::make_unique<DepthwiseConv2DF32>(std::move(epilogue));
 }
-std::unique_ptr<Op> MakeConvThenDepthwiseF32(const Op& conv, const Op& dw, int threads) {
+std::unique_ptr<Op> MakeConvThenDepthwiseF32(const Op& conv, const Op& dw, const Op* project,
+                                             int threads) {
   const auto* c = dynamic_cast<const Conv2DF32*>(&conv.implementation());
   const auto* d = dynamic_cast<const DepthwiseConv2DF32*>(&dw.implementation());
+  const auto* p = project ? dynamic_cast<const Conv2DF32*>(&project->implementation()) : nullptr;
   if (!c || !d || !c->conv_kernel() || !d->depthwise_kernel() ||
       !ConvThenDepthwiseF32::Applies(*c->conv_kernel(), *d->depthwise_kernel()))
     return nullptr;
-  return std::make_unique<ConvThenDepthwiseF32Op>(*c, *d, threads);
+  if (project && (!p || !p->conv_kernel() ||
+                  !ConvThenDepthwiseF32::CanProject(*d->depthwise_kernel(), *p->conv_kernel())))
+    return nullptr;
+  return std::make_unique<ConvThenDepthwiseF32Op>(*c, *d, p, threads);
 }
 std::unique_ptr<Op> MakeFullyConnectedF32() { return std::make_unique<FullyConnectedF32>(); }
 

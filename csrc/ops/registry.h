@@ -122,9 +122,11 @@ struct ConvF32Epilogue;
 std::unique_ptr<Op> MakeConv2DThenF32(ConvF32Epilogue epilogue);
 std::unique_ptr<Op> MakeDepthwiseConv2DThenF32(ConvF32Epilogue epilogue);
 std::unique_ptr<Op> MakeDepthwiseConv2DF32();
-// The two prepared float ops as one (interpreter/conv_f32_fusion.h) for
-// up to `threads` workers, or null when they cannot run in bands.
-std::unique_ptr<Op> MakeConvThenDepthwiseF32(const Op& conv, const Op& dw, int threads);
+// The prepared float ops (project: a pointwise CONV_2D after the
+// depthwise, or null) as one (interpreter/conv_f32_fusion.h) for up to
+// `threads` workers, or null when they cannot run in bands.
+std::unique_ptr<Op> MakeConvThenDepthwiseF32(const Op& conv, const Op& dw, const Op* project,
+                                             int threads);
 std::unique_ptr<Op> MakeFullyConnectedF32();
 std::unique_ptr<Op> MakeAddF32();
 std::unique_ptr<Op> MakeSubF32();

@@ -299,7 +299,7 @@ void ConvF32Kernel::IndexInput(const float* input, ThreadPool* pool) const {
 }
 
 void ConvF32Kernel::RunRows(const float* input, int m0, int count, float* out,
-                            uint8_t* scratch) const {
+                            const float* residual, uint8_t* scratch) const {
   // A pointwise conv reads its input rows in place: one call. With the
   // whole indirection table, rows up to a group start get theirs built in
   // the scratch, the rest read the table; otherwise blocks of im2col or
@@ -311,7 +311,8 @@ void ConvF32Kernel::RunRows(const float* input, int m0, int count, float* out,
     int n = std::min(kBlockRows, count - i);
     if (pointwise_ || (table && m % kG == 0)) n = count - i;
     else if (table) n = std::min(n, kG - m % kG);
-    RunBlock(input, m, n, out + static_cast<size_t>(i) * g_.out_c, nullptr, scratch,
+    const size_t offset = static_cast<size_t>(i) * g_.out_c;
+    RunBlock(input, m, n, out + offset, residual ? residual + offset : nullptr, scratch,
              table && m % kG == 0);
     i += n;
   }
@@ -381,22 +382,21 @@ void DepthwiseF32Kernel::Run(const float* input, float* output, uint8_t* scratch
   });
 }
 
-void DepthwiseF32Kernel::RunImageRows(const float* rows, int lo, int hi, int b, int oy0,
-                                      int count, float* output, const float* residual) const {
-  // The rows as a one-image input of hi - lo rows starting lo rows down:
-  // taps outside them are the padding the kernels skip, and none of the
-  // outputs' taps inside the image falls outside them.
+void DepthwiseF32Kernel::RunImageRows(const float* rows, int lo, int hi, int oy0, int count,
+                                      float* out, const float* residual) const {
+  // The band as a one-image conv of `count` output rows over hi - lo input
+  // rows, the padding shifted to match (negative when the band starts
+  // below the top): taps outside those rows are padding the kernels skip,
+  // and none of the outputs' taps inside the image falls outside them.
   DepthwiseF32Args args = args_;
   args.g.batch = 1;
   args.g.in_h = hi - lo;
-  args.g.pad_top += lo;
-  const ConvGeometry& g = args_.g;
-  const size_t image = static_cast<size_t>(b) * g.out_h * g.out_w * g.out_c;
-  rows_(args, rows, oy0, count, output + image);
-  if (epilogue_.empty()) return;
-  const size_t first = image + static_cast<size_t>(oy0) * g.out_w * g.out_c;
-  RunConvF32Epilogue(epilogue_, isa_, output + first, residual ? residual + first : nullptr,
-                     int64_t{count} * g.out_w, g.out_c);
+  args.g.out_h = count;
+  args.g.pad_top += lo - oy0 * args.g.stride_h;
+  rows_(args, rows, 0, count, out);
+  if (!epilogue_.empty())
+    RunConvF32Epilogue(epilogue_, isa_, out, residual, int64_t{count} * args.g.out_w,
+                       args.g.out_c);
 }
 
 void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* weights,

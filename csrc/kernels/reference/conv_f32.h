@@ -52,15 +52,16 @@ class ConvF32Kernel {
 
   // For a caller running the conv in its own row ranges (ConvThenDepthwiseF32):
   const ConvGeometry& geometry() const { return g_; }
-  bool reads_residual() const { return epilogue_.add; }
+  bool pointwise() const { return pointwise_; }
   // RunRows' scratch (im2col or indirection rows of one block).
   size_t rows_scratch_bytes() const;
   // Before RunRows calls on `input`: the indirection table, when kept whole.
   void IndexInput(const float* input, ThreadPool* pool) const;
   // Output rows [m0, m0 + count) (pixels counted over all images) to `out`
-  // (row m0 first), the epilogue included, on the calling thread. Not for
-  // an epilogue that reads a residual.
-  void RunRows(const float* input, int m0, int count, float* out, uint8_t* scratch) const;
+  // (row m0 first), the epilogue included (residual: those rows of its ADD
+  // operand, or null without one), on the calling thread.
+  void RunRows(const float* input, int m0, int count, float* out, const float* residual,
+               uint8_t* scratch) const;
 
  private:
   // The epilogue over `rows` output rows from row m0.
@@ -117,11 +118,11 @@ class DepthwiseF32Kernel {
   // One output channel per input channel and no pixel groups (whose offset
   // table spans whole images): RunImageRows applies.
   bool reads_rows_in_place() const { return !expand_from_ && !args_.tap_offsets; }
-  // Output rows [oy0, oy0 + count) of image b to `output` (the whole
-  // tensor), epilogue included, on the calling thread, reading input rows
-  // [lo, hi) of that image from `rows` (row lo first): every input row
-  // those outputs' taps reach.
-  void RunImageRows(const float* rows, int lo, int hi, int b, int oy0, int count, float* output,
+  // Output rows [oy0, oy0 + count) of an image to `out` (row oy0 first),
+  // epilogue included (residual: those rows of its ADD operand, or null),
+  // on the calling thread, reading input rows [lo, hi) of that image from
+  // `rows` (row lo first): every input row those outputs' taps reach.
+  void RunImageRows(const float* rows, int lo, int hi, int oy0, int count, float* out,
                     const float* residual) const;
 
  private:
