@@ -26,8 +26,9 @@
 #   and Ninja from Debian.
 # - --quick: the CI subset: cpu_paths() on all three models, the kernel twin
 #   tests on `max` (all three Arm paths), their path-parametrized cases
-#   (-k neon) on cortex-a72 and cortex-a76, and two zoo models (MobileNetV2
-#   and MobileNetV3-Small, int8) on max's best path.
+#   (-k neon) on cortex-a72 and cortex-a76, two zoo models (MobileNetV2
+#   and MobileNetV3-Small, int8) on max's best path, and the float convs run
+#   in bands (tests/test_fusion_conv_depthwise.py) on its neon path.
 # - --models: the model bit-exactness tests only (no twin tests), on `max`,
 #   once per Arm path: the zoo (public 5 int8, MobileNetV2 uint8 / float32
 #   io) and the int8 real models of tests/real_models.py (MODELS_REAL).
@@ -251,6 +252,8 @@ for cpu in cortex-a72 cortex-a76 max; do
   run_pytest "$cpu" "" "${KERNEL_TESTS[@]}"
   if (( QUICK )); then
     run_pytest "$cpu" "${paths%% *}" "${MODEL_TESTS[@]}" -k "mobilenet_v2-int8 or mobilenet_v3_small-int8"
+    # Float convs in bands (the NEON depthwise on a shifted window).
+    run_pytest "$cpu" "" tests/test_fusion_conv_depthwise.py -k neon
   else
     for isa in $paths; do
       [ "$isa" = reference ] || run_pytest "$cpu" "$isa" "${MODEL_TESTS[@]}"
