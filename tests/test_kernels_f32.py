@@ -80,6 +80,8 @@ CONV_CASES = [  # (B, H, W, C, O, FH, FW, stride, dilation, pad)
     (1, 400, 400, 1, 5, 3, 3, (1, 1), (1, 1), (1, 1)),   # indirection table > 8 MB: built per block
     (2, 2, 2, 32, 70, 2, 2, (1, 1), (1, 1), (0, 0)),     # 1x1 output, 2 rows: 4 panels a step + 6 columns
     (1, 3, 3, 8, 77, 3, 3, (1, 1), (1, 1), (0, 0)),      # 1 row: 4 panels, then 1 + 13 columns
+    (1, 2, 2, 192, 1145, 1, 1, (1, 1), (1, 1), (0, 0)),  # weights streaming, short panels: one at a time
+    (1, 4, 4, 112, 670, 1, 1, (1, 1), (1, 1), (0, 0)),   # the same at 16 rows
 ]
 
 
@@ -210,6 +212,7 @@ def test_depthwise_conv_f32_within_bound(isa, case):
 @pytest.mark.parametrize("m,n,k", [(1, 1, 1), (1, 1000, 1280), (5, 17, 3), (6, 16, 16), (7, 31, 33),
                                    (8, 32, 8), (9, 33, 64), (13, 48, 5), (50, 7, 100),
                                    (3, 250, 300),   # weights > 256 KB: split by panels
+                                   (2, 300, 400),   # the same at 2 rows: one panel at a time
                                    (7, 2, 37), (4, 4, 16), (2, 1, 70000),  # dot products
                                    (2, 100, 40), (1, 130, 9)])  # 4 panels a step, 2 and 1 rows
 def test_fully_connected_f32_within_bound(isa, m, n, k):

@@ -61,6 +61,7 @@ void GemmByPanels(GemmF32RowsFn gemm, const GemmF32Args& g, const float* a, size
   const int threads = std::min(pool ? pool->num_threads() : 1, kMaxSlots);
   ForBlocks(pool, panels, (panels + threads - 1) / threads, [&](int, int p0, int count) {
     GemmF32Args part = g;
+    part.weights_stream = true;
     part.n = std::min(g.n - p0 * kW, count * kW);
     part.packed += static_cast<size_t>(p0) * kW * g.k;
     part.bias += p0 * kW;

@@ -46,6 +46,10 @@ struct GemmF32Args {
   // compute such narrow outputs (1-channel heads) as dot products along k,
   // where a 16-column panel would be mostly padding.
   const float* b_rows = nullptr;
+  // B streams from memory (few rows against weights larger than L2: each
+  // weight is used by those rows only, then evicted): kernels may pick the
+  // order of reading it (one sequential stream).
+  bool weights_stream = false;
   // Elementwise steps after the clamp (a conv's fused ADD / RELU / PRELU,
   // ConvF32Epilogue), done in registers by the kernels whose config sets
   // F32GemmConfig::fused_tail, when `alpha` is set, in this order:

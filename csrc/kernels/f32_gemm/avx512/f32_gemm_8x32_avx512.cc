@@ -240,18 +240,33 @@ namespace {
 // head).
 constexpr int kFewRows = 2;
 
+// Weights streaming from memory (GemmF32Args::weights_stream) in panels of
+// up to kStreamOnePanelMaxK k steps (64 bytes each), against up to
+// kStreamOnePanelMaxRows rows, are read one panel at a time, in storage
+// order: one sequential stream, where two panels side by side restart two
+// streams every 2 panels. EfficientNetV2B0 float's 2x2-map expand convs (4
+// rows, K = 192, 885 KB of weights from DRAM): 55 -> 30 us; its 4x4 ones
+// (16 rows, K = 112): 33 -> 20 us. Longer panels keep two at a time (its
+// K = 1152 projections: 20 us, 26 with one panel), and so do more rows,
+// where the tile's loads bound the time (MobileNetV2's 7x7 layers, 49 rows,
+// K = 160: 91 us, 109 with one panel).
+constexpr int kStreamOnePanelMaxK = 512;
+constexpr int kStreamOnePanelMaxRows = 16;
+
 template <int kTail>
 void GemmRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float* c, size_t ldc) {
   constexpr int kW = kGemmF32PanelWidth;
   const __m512 lo = _mm512_set1_ps(g.act_min), hi = _mm512_set1_ps(g.act_max);
   const Tail t = kTail ? TailOf(g) : Tail{};
   const int panels = (g.n + kW - 1) / kW;
+  const bool one_panel =
+      g.weights_stream && g.k <= kStreamOnePanelMaxK && rows <= kStreamOnePanelMaxRows;
   for (int p = 0; p < panels;) {
     const float* panel = g.packed + static_cast<size_t>(p) * g.k * kW;
     const float* bias = g.bias + p * kW;
     const int cols = std::min(2 * kW, g.n - p * kW);
     const Tail tp = kTail ? Advance(t, 0, p * kW) : t;
-    if (rows <= kFewRows && p + 4 <= panels) {  // see kFewRows
+    if (rows <= kFewRows && p + 4 <= panels && !one_panel) {  // see kFewRows
       const int cols4 = std::min(4 * kW, g.n - p * kW);
       if (rows == 1) {
         MicroKernel<1, 4, kTail>(g.k, a, lda, panel, bias, c + p * kW, ldc, cols4, lo, hi, tp);
@@ -259,7 +274,7 @@ void GemmRows(const GemmF32Args& g, const float* a, size_t lda, int rows, float*
         MicroKernel<2, 4, kTail>(g.k, a, lda, panel, bias, c + p * kW, ldc, cols4, lo, hi, tp);
       }
       p += 4;
-    } else if (p + 2 <= panels) {
+    } else if (p + 2 <= panels && !one_panel) {
       PanelRows<2, kTail>(g, a, lda, rows, panel, bias, c + p * kW, ldc, cols, lo, hi, tp);
       p += 2;
     } else {
