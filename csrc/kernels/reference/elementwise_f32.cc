@@ -66,9 +66,17 @@ void AccumulateDims(const ReducePlan& p, size_t d, const float*& in, float* sums
   const int64_t n = p.dims[d], stride = p.out_stride[d];
   if (d + 1 == p.dims.size()) {
     if (stride == 0) {
-      float acc = 0.f;
-      for (int64_t i = 0; i < n; ++i) acc += in[i];
-      *sums += acc;
+      // Eight interleaved partial sums, then added pairwise: one sum waited
+      // on the add latency per value (a LayerNorm's MEAN over 32 values).
+      // The order differs from the reference's running sum by float
+      // rounding only, within the float oracle, as XNNPACK's does.
+      float part[8] = {};
+      int64_t i = 0;
+      for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) part[j] += in[i + j];
+      for (int j = 0; i < n; ++i, ++j) part[j] += in[i];
+      *sums += ((part[0] + part[4]) + (part[1] + part[5])) +
+               ((part[2] + part[6]) + (part[3] + part[7]));
     } else {
       for (int64_t i = 0; i < n; ++i) sums[i] += in[i];
     }
