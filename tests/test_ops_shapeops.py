@@ -154,6 +154,20 @@ def test_pad_int8(shape, pads, pad_dtype, q):
                      seeds=(0, 1))
 
 
+@pytest.mark.parametrize("threads", [2, 3, 7])
+@pytest.mark.parametrize("shape,pads,dtype", [
+    ((1, 112, 112, 64), [[0, 0], [1, 1], [1, 1], [0, 0]], np.int8),  # ResNet50's
+    ((3, 40, 33, 24), [[1, 0], [2, 3], [0, 1], [0, 4]], np.int8),    # the batch padded too
+    ((2, 61, 70, 30), [[0, 0], [3, 0], [0, 2], [0, 0]], np.float32),
+])
+def test_large_pad_split_over_threads(shape, pads, dtype, threads):
+    """Large pads fill and copy in parts across the threads: the reference's bytes."""
+    out = np.array(shape) + np.array(pads).sum(1)
+    q = (0.05, -7) if dtype == np.int8 else None
+    assert_bit_exact(single_op("PAD", shape, dtype, out, q=q, consts=[(pads, np.int32)]),
+                     seeds=(0,), num_threads=threads)
+
+
 @pytest.mark.parametrize("dtype,q", [(np.float32, None), (np.int32, None), (np.uint8, (0.02, 200))])
 def test_pad_other_types(dtype, q):
     pads = [[1, 1], [0, 2], [3, 0]]
@@ -236,6 +250,20 @@ def pool_model(kind, in_shape, filt, stride, padding, dtype=np.int8, q=(0.05, 0)
 @pytest.mark.parametrize("case", POOL_CASES)
 def test_pool_int8(kind, case):
     assert_bit_exact(pool_model(kind, *case, q=(0.05, 5)), seeds=(0, 1))
+
+
+@pytest.mark.parametrize("threads", [2, 3, 7])
+@pytest.mark.parametrize("case", [
+    ((1, 112, 112, 64), (3, 3), (2, 2), "SAME", "none"),   # ResNet50's, after the stem
+    ((3, 46, 34, 64), (3, 3), (2, 2), "SAME", "relu"),     # bands across image ends
+    ((1, 57, 41, 48), (2, 3), (1, 2), "VALID", "relu6"),
+])
+def test_max_pool_int8_in_row_bands(case, threads):
+    """Large int8 max pools run in bands of output rows across the threads
+    (each band the op on its rows, padding shifted): the reference's bytes."""
+    shape, filt, stride, padding, act = case
+    assert_bit_exact(pool_model("MAX_POOL_2D", shape, filt, stride, padding, q=(0.05, -3), act=act),
+                     seeds=(0,), num_threads=threads)
 
 
 @pytest.mark.parametrize("kind", ["MAX_POOL_2D", "AVERAGE_POOL_2D"])

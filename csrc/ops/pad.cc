@@ -2,9 +2,11 @@
 // filled with the pad value. Any dtype (bytes are moved, never converted).
 // Pad value: the constant_values input (PADV2) if given, else the output zero
 // point for quantized integer types and 0 otherwise (TFLite's pad.cc).
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
+#include "core/unit_ranges.h"
 #include "kernels/reference/data_movement.h"
 #include "ops/movement_common.h"
 #include "ops/op.h"
@@ -13,6 +15,9 @@
 
 namespace pyrt {
 namespace {
+
+// Below this many bytes per part a split costs more than it saves.
+constexpr int64_t kMinPartBytes = 64 * 1024;
 
 bool IsQuantizedInteger(DType t) {
   return t == DType::kInt8 || t == DType::kUInt8 || t == DType::kInt16;
@@ -60,14 +65,33 @@ class Pad : public Op {
     PreparePadValue(out);
   }
 
-  void Eval(const EvalContext&) override {
+  // The fill, then the copy, each split across the pool's threads when
+  // large (ResNet50's 114x114x64 int8 PAD: 30 us on one thread of two).
+  void Eval(const EvalContext& ctx) override {
     Tensor& out = output(0);
     if (out.num_elements() == 0) return;
     if (needs_fill_) {
       const uint8_t* value = pad_tensor_ ? pad_tensor_->data : pad_value_;
-      FillElements(out.data, out.num_elements(), value, elem_size_);
+      const int64_t min_elements = kMinPartBytes / static_cast<int64_t>(elem_size_);
+      ParallelSlices(ctx.pool, out.num_elements(), min_elements, [&](int64_t b, int64_t e) {
+        FillElements(out.data + b * elem_size_, e - b, value, elem_size_);
+      });
     }
-    BlockCopy(plan_, input(0).data, out.data + dst_offset_);
+    // Parts of the plan's outermost axis.
+    const uint8_t* src = input(0).data;
+    uint8_t* dst = out.data + dst_offset_;
+    const int64_t outer = plan_.rank > 0 ? plan_.count[0] : 1;
+    const int64_t bytes = static_cast<int64_t>(input(0).bytes);
+    const int threads = ctx.pool ? ctx.pool->num_threads() : 1;
+    const int parts = static_cast<int>(
+        std::max<int64_t>(1, std::min<int64_t>({outer, 4 * int64_t{threads}, bytes / kMinPartBytes})));
+    if (threads == 1 || parts == 1) return BlockCopy(plan_, src, dst);
+    ParallelUnits(ctx.pool, parts, [&](int p) {
+      const int64_t c0 = outer * p / parts, c1 = outer * (p + 1) / parts;
+      CopyPlan part = plan_;
+      part.count[0] = c1 - c0;
+      BlockCopy(part, src + c0 * plan_.src_stride[0], dst + c0 * plan_.dst_stride[0]);
+    });
   }
 
  private:

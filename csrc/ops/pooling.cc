@@ -86,7 +86,7 @@ class Pool2D : public Op {
     if (in.dtype == DType::kInt8 && average_) {
       average_s8_(g_, in.data_as<int8_t>(), out.data_as<int8_t>(), ctx.scratch);
     } else if (in.dtype == DType::kInt8) {
-      max_s8_(g_, in.data_as<int8_t>(), out.data_as<int8_t>());
+      MaxPoolS8Rows(max_s8_, g_, in.data_as<int8_t>(), out.data_as<int8_t>(), ctx.pool);
     } else if (in.dtype == DType::kInt16) {
       Run(in.data_as<int16_t>(), out.data_as<int16_t>(), ctx.scratch);
     } else {

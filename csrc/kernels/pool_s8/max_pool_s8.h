@@ -15,4 +15,14 @@ using MaxPoolS8Fn = void (*)(const PoolGeometry& g, const int8_t* input, int8_t*
 
 MaxPoolS8Fn MaxPoolS8For(Isa isa);
 
+class ThreadPool;
+
+// fn over the whole op, in bands of output rows across the pool's threads
+// when the output is large enough to pay for the split (ResNet50's 56x56x64
+// after its stem: 27 us on one thread, the other idle). A band is the op on
+// those rows of one image, its padding shifted: the same windows, so the
+// same bytes for any split.
+void MaxPoolS8Rows(MaxPoolS8Fn fn, const PoolGeometry& g, const int8_t* input, int8_t* output,
+                   ThreadPool* pool);
+
 }  // namespace pyrt
