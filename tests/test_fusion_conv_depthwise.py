@@ -51,6 +51,23 @@ CASES = [
 PROJECTS = [None, "conv_add"]
 
 
+def elementwise_tail(g, rng, x, shape, tail):
+    """tail (None, "SWISH", "PRELU" or a unary op's name) applied to x; its output."""
+    if tail is None:
+        return x
+    y = g.tensor(shape, np.float32)
+    if tail == "SWISH":
+        sig = g.tensor(shape, np.float32)
+        g.op("LOGISTIC", [x], [sig])
+        g.op("MUL", [x, sig], [y], fusedActivationFunction=0)
+    elif tail == "PRELU":
+        alpha = g.tensor(shape[-1:], np.float32, data=rng.uniform(-1, 1, shape[-1]).astype(np.float32))
+        g.op("PRELU", [x, alpha], [y])
+    else:
+        g.op(tail, [x], [y])
+    return y
+
+
 def model(case, mid_is_output: bool, project=None):
     """project: None, "conv" (1x1), "conv_add" (1x1, then ADD of a graph
     input) or "conv3x3" after the depthwise."""
@@ -65,18 +82,7 @@ def model(case, mid_is_output: bool, project=None):
     bias = g.tensor((cmid,), np.float32, data=rng.standard_normal(cmid) * 0.1)
     g.op("CONV_2D", [x, filt, bias], [conv_out], padding=SAME, strideH=s, strideW=s,
          dilationHFactor=1, dilationWFactor=1, fusedActivationFunction=act)
-    mid = conv_out
-    if tail is not None:
-        mid = g.tensor((n, ch, cw, cmid), np.float32)
-        if tail == "SWISH":
-            sig = g.tensor((n, ch, cw, cmid), np.float32)
-            g.op("LOGISTIC", [conv_out], [sig])
-            g.op("MUL", [conv_out, sig], [mid], fusedActivationFunction=0)
-        elif tail == "PRELU":
-            alpha = g.tensor((cmid,), np.float32, data=rng.uniform(-1, 1, cmid).astype(np.float32))
-            g.op("PRELU", [conv_out, alpha], [mid])
-        else:
-            g.op(tail, [conv_out], [mid])
+    mid = elementwise_tail(g, rng, conv_out, (n, ch, cw, cmid), tail)
     span = (dk - 1) * dd + 1
     if dpad == SAME:
         oh, ow = -(-ch // ds), -(-cw // ds)
@@ -92,15 +98,8 @@ def model(case, mid_is_output: bool, project=None):
         r = g.tensor((n, oh, ow, cmid), np.float32, graph_input=True)
         last = g.tensor((n, oh, ow, cmid), np.float32)
         g.op("ADD", [y, r], [last], fusedActivationFunction=1)
-    elif dtail is not None:
-        t = g.tensor((n, oh, ow, cmid), np.float32)
-        if dtail == "SWISH":
-            sig = g.tensor((n, oh, ow, cmid), np.float32)
-            g.op("LOGISTIC", [y], [sig])
-            g.op("MUL", [y, sig], [t], fusedActivationFunction=0)
-        else:
-            g.op(dtail, [y], [t])
-        last = t
+    else:
+        last = elementwise_tail(g, rng, y, (n, oh, ow, cmid), dtail)
     if project is not None:
         pk = 3 if project == "conv3x3" else 1
         cout = 24 if cmid > 30 else 5
