@@ -165,8 +165,8 @@ void FuseConvIntoDepthwiseF32(std::vector<Op*>& ops, std::vector<Tensor>& tensor
     const int r = consumers[t] == 1 ? consumer[t] : -1;
     if (r < 0 || !IsFloat(tensors, t)) return -1;
     const OpDesc& d = ops[r]->desc();
-    const bool ok = d.builtin_code == code && d.inputs[0] == t && d.outputs.size() == 1 &&
-                    IsFloat(tensors, d.outputs[0]);
+    const bool ok = d.builtin_code == code && !d.inputs.empty() && d.inputs[0] == t &&
+                    d.outputs.size() == 1 && IsFloat(tensors, d.outputs[0]);
     return ok ? r : -1;
   };
   std::vector<bool> removed(ops.size(), false), replaced(ops.size(), false);
