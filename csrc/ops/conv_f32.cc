@@ -63,11 +63,11 @@ class FloatWeightsOp : public Op {
 class FloatConvWithEpilogue : public FloatWeightsOp {
  public:
   FloatConvWithEpilogue() = default;
-  // The fused ADD's other operand (at Eval), or null.
-  const float* residual_data() const { return residual(); }
   // The PRELU slopes are read at Prepare (from input 4).
   explicit FloatConvWithEpilogue(ConvF32Epilogue epilogue)
       : fused_(true), epilogue_(std::move(epilogue)) {}
+  // The fused ADD's other operand (at Eval), or null.
+  const float* residual_data() const { return residual(); }
 
  protected:
   int max_inputs() const { return fused_ ? 5 : 3; }

@@ -240,11 +240,8 @@ void ConvF32Kernel::SetEpilogue(Isa isa, ConvF32Epilogue epilogue) {
   args_.clamp_hi = epilogue_.clamp_hi;
 }
 
-void ConvF32Kernel::Finish(float* output, const float* residual, int m0, int rows) const {
-  if (epilogue_.empty()) return;
-  const size_t offset = static_cast<size_t>(m0) * g_.out_c;
-  RunConvF32Epilogue(epilogue_, isa_, output + offset, residual ? residual + offset : nullptr,
-                     rows, g_.out_c);
+void ConvF32Kernel::Finish(float* out, const float* residual, int rows) const {
+  if (!epilogue_.empty()) RunConvF32Epilogue(epilogue_, isa_, out, residual, rows, g_.out_c);
 }
 
 void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch, ThreadPool* pool,
@@ -255,7 +252,7 @@ void ConvF32Kernel::Run(const float* input, float* output, uint8_t* scratch, Thr
     GemmF32Args plain = args_;
     plain.alpha = nullptr;
     GemmByPanels(gemm_, plain, input, g_.in_c, M, output, ldc, pool);
-    return Finish(output, residual, 0, M);
+    return Finish(output, residual, M);
   }
   const bool whole_table = igemm_ && !table_.empty();
   IndexInput(input, pool);
@@ -285,8 +282,7 @@ void ConvF32Kernel::RunBlock(const float* input, int m0, int count, float* out,
     Im2colRows(input, m0, count, a);
     gemm_(args, a, args.k, count, out, ldc);
   }
-  if (!tail_in_kernel_ && !epilogue_.empty())
-    RunConvF32Epilogue(epilogue_, isa_, out, residual, count, g_.out_c);
+  if (!tail_in_kernel_) Finish(out, residual, count);
 }
 
 void ConvF32Kernel::IndexInput(const float* input, ThreadPool* pool) const {
@@ -377,9 +373,7 @@ void DepthwiseF32Kernel::Run(const float* input, float* output, uint8_t* scratch
   const int block = std::max(1, kDepthwiseBlockPixels / std::max(g.out_w, 1));
   ForBlocks(pool, g.batch * g.out_h, block, [&](int, int r0, int count) {
     rows_(args_, input, r0, count, output);
-    if (!epilogue_.empty())
-      RunConvF32Epilogue(epilogue_, isa_, output + r0 * row, residual ? residual + r0 * row : nullptr,
-                         int64_t{count} * g.out_w, g.out_c);
+    Finish(output + r0 * row, residual ? residual + r0 * row : nullptr, count);
   });
 }
 
@@ -395,9 +389,13 @@ void DepthwiseF32Kernel::RunImageRows(const float* rows, int lo, int hi, int oy0
   args.g.out_h = count;
   args.g.pad_top += lo - oy0 * args.g.stride_h;
   rows_(args, rows, 0, count, out);
+  Finish(out, residual, count);
+}
+
+void DepthwiseF32Kernel::Finish(float* out, const float* residual, int rows) const {
   if (!epilogue_.empty())
-    RunConvF32Epilogue(epilogue_, isa_, out, residual, int64_t{count} * args.g.out_w,
-                       args.g.out_c);
+    RunConvF32Epilogue(epilogue_, isa_, out, residual, int64_t{rows} * args_.g.out_w,
+                       args_.g.out_c);
 }
 
 void FullyConnectedF32Kernel::Init(Isa isa, int units, int depth, const float* weights,

@@ -64,8 +64,9 @@ class ConvF32Kernel {
                uint8_t* scratch) const;
 
  private:
-  // The epilogue over `rows` output rows from row m0.
-  void Finish(float* output, const float* residual, int m0, int rows) const;
+  // The epilogue over `rows` output rows at `out` (residual: those rows of
+  // its ADD operand, or null).
+  void Finish(float* out, const float* residual, int rows) const;
   // Rows [m0, m0 + count) to `out` (row m0's), residual: those rows' (or
   // null); scratch: one block's; whole_table: read table_ (m0 on a group).
   void RunBlock(const float* input, int m0, int count, float* out, const float* residual,
@@ -126,6 +127,9 @@ class DepthwiseF32Kernel {
                     const float* residual) const;
 
  private:
+  // The epilogue over `rows` output rows at `out` (ConvF32Kernel's).
+  void Finish(float* out, const float* residual, int rows) const;
+
   int expand_from_ = 0;  // the input's channels when expanded (multiplier > 1), else 0
   AlignedFloats bias_, filter_, zeros_;
   std::vector<int32_t> tap_offsets_;
