@@ -4,13 +4,17 @@ Interpreters running in parallel (invoke releases the GIL)."""
 from __future__ import annotations
 
 import bisect
+import gc
 import os
+import signal
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import pyruntime
 from op_models import conv_model
@@ -97,6 +101,92 @@ def test_separate_interpreters_in_parallel_match():
 
     assert not _hammer(work)
     assert not bad
+
+
+def test_two_thread_interpreters_in_parallel_match():
+    # Interpreters of the same thread count share one pool: while one Python
+    # thread's invoke holds it, the others run their ops' tasks inline.
+    path = conv_model(in_shape=(32, 32, 8), filters=16)
+    xs = _inputs(THREADS, (1, 32, 32, 8))
+    expected = [pyruntime.Interpreter(path).run(x) for x in xs]
+    interps = [pyruntime.Interpreter(path, num_threads=2) for _ in range(THREADS)]
+    bad = []
+
+    def work(k):
+        for _ in range(max(5, INVOKES // 20)):
+            if not np.array_equal(interps[k].run(xs[k]), expected[k]):
+                bad.append(k)
+
+    assert not _hammer(work)
+    assert not bad
+
+
+def _os_threads():
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc (Linux)")
+def test_interpreters_of_one_thread_count_share_workers():
+    # Two pools in one process spin against each other on the same cores;
+    # three 2-thread interpreters must start one worker between them (none
+    # if a 2-thread pool is alive already), a 3-thread one two more.
+    path = conv_model(in_shape=(32, 32, 8), filters=16)
+    x = _inputs(1, (1, 32, 32, 8))[0]
+    before = _os_threads()
+    twos = [pyruntime.Interpreter(path, num_threads=2) for _ in range(3)]
+    outputs = [m.run(x) for m in twos]
+    assert _os_threads() - before <= 1
+    three = pyruntime.Interpreter(path, num_threads=3)
+    outputs.append(three.run(x))
+    assert _os_threads() - before <= 3
+    expected = pyruntime.Interpreter(path).run(x)
+    assert all(np.array_equal(y, expected) for y in outputs)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not os.path.isdir("/proc/self/task"),
+                    reason="fork() and /proc (Linux)")
+def test_forked_child_starts_its_own_workers():
+    # The parent's workers do not exist in a child: an interpreter copied by
+    # fork() and a new one must start new workers there (not run on one
+    # thread, not wait for threads that are gone), and must be destroyed
+    # without joining the parent's threads.
+    path = conv_model(in_shape=(48, 48, 16), filters=32)
+    x = _inputs(1, (1, 48, 48, 16))[0]
+    expected = pyruntime.Interpreter(path).run(x)
+    parent = pyruntime.Interpreter(path, num_threads=3)
+    assert np.array_equal(parent.run(x), expected)
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork() of a threaded process
+        pid = os.fork()
+    if pid == 0:  # child: report, then leave without running pytest's exit
+        status = 1
+        try:
+            os.close(read_end)
+            threads_at_fork = _os_threads()
+            ok = np.array_equal(parent.run(x), expected)
+            ok = ok and np.array_equal(pyruntime.Interpreter(path, num_threads=3).run(x), expected)
+            started = _os_threads() - threads_at_fork
+            del parent
+            gc.collect()
+            os.write(write_end, f"{int(ok)} {started}".encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    deadline = time.monotonic() + 120
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("the forked child hung (joining the parent's threads?)")
+        time.sleep(0.01)
+    with os.fdopen(read_end) as f:
+        report = f.read().split()
+    assert report, "the forked child failed before reporting"
+    ok, started = int(report[0]), int(report[1])
+    assert ok == 1, "the forked child's outputs differ"
+    assert started == 2, f"the forked child started {started} workers for 3 threads, not 2"
 
 
 def test_invoke_releases_the_gil():

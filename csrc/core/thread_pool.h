@@ -28,6 +28,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -41,6 +42,9 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
+  // The process's pool of num_threads threads, created while none is alive.
+  static std::shared_ptr<ThreadPool> Shared(int num_threads);
+
   int num_threads() const { return num_threads_; }
 
   // Runs task(i) for i in [0, num_tasks) and returns when all are done.
@@ -53,7 +57,9 @@ class ThreadPool {
   static constexpr uint64_t kIndexMask = (uint64_t{1} << kIndexBits) - 1;
   static constexpr int kMaxTasksPerJob = static_cast<int>(kIndexMask);
 
-  void StartWorkers();
+  // Starts the workers at the first job, and again in a forked child.
+  void EnsureWorkers();
+  void ForgetParentWorkers();
   void RunJob(int num_tasks, const std::function<void(int)>& task);
   void WorkerLoop();
   // Claims and runs tasks of the job in `job` (a loaded job word) until it
@@ -65,14 +71,19 @@ class ThreadPool {
 
   const int num_threads_;
   std::vector<std::thread> workers_;  // started by the first job with tasks to share
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable done_;
+  uint64_t workers_fork_generation_ = 0;  // ForkGeneration() when workers_ started
+  std::atomic<bool> busy_{false};         // a caller is running a job
+  struct Sync {
+    std::mutex mutex;
+    std::condition_variable wake;  // a new job, or stop_
+    std::condition_variable done;  // the job's last task ended
+  };
+  std::unique_ptr<Sync> sync_;  // replaced in a forked child
   std::atomic<uint64_t> job_{0};
   // Valid for the job in job_ while it has unfinished tasks.
   std::atomic<const std::function<void(int)>*> task_{nullptr};
   std::atomic<int> tasks_done_{0};
-  std::atomic<bool> stop_{false};  // set under mutex_; read by spinning workers too
+  std::atomic<bool> stop_{false};  // set under sync_->mutex; read by spinning workers too
 };
 
 }  // namespace pyrt

@@ -86,7 +86,7 @@ Interpreter::Interpreter(const uint8_t* data, size_t size, InterpreterOptions op
   PYRT_ENSURE(options_.num_threads >= 1 && options_.num_threads <= 256,
               "num_threads must be in [1, 256], got ", options_.num_threads);
   options_.isa = IsaFromEnvironment();
-  pool_ = std::make_unique<ThreadPool>(options_.num_threads);
+  pool_ = ThreadPool::Shared(options_.num_threads);
   owned_context_.reset(new ModelContext{&model_, options_, pool_.get(),
                                         ResourceStore(model_.num_subgraphs), {}});
   context_ = owned_context_.get();

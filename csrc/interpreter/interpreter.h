@@ -130,7 +130,7 @@ class Interpreter {
 
   InterpreterOptions options_;
   ModelDesc model_;
-  std::unique_ptr<ThreadPool> pool_;            // subgraph 0 only
+  std::shared_ptr<ThreadPool> pool_;            // subgraph 0 only; ThreadPool::Shared
   std::unique_ptr<ModelContext> owned_context_;  // subgraph 0 only
   ModelContext* context_ = nullptr;
   std::vector<Tensor> tensors_;
