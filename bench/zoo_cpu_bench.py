@@ -121,7 +121,7 @@ def _bench_all(paths, args) -> None:
         reps = args.reps
         if not reps:
             t = time.thread_time()
-            pyruntime.Interpreter(str(path), num_threads=1).run(*[_input(d) for d in pyruntime.Interpreter(str(path)).get_input_details()])
+            pyruntime.Interpreter(str(path), num_threads=1).run([_input(d) for d in pyruntime.Interpreter(str(path)).get_input_details()])
             reps = max(1, int(0.02 / max(time.thread_time() - t, 1e-5)))
         ms, ratio, macs = bench(path, args.rounds, reps)
         print(f"{name:22} pyruntime {ms['pyruntime']:8.3f}  xnnpack {ms['xnnpack']:8.3f}  ratio {ratio:5.2f}  "

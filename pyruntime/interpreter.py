@@ -258,7 +258,7 @@ class Interpreter:
     # -- convenience -------------------------------------------------------
 
     def run(self, inputs: Union[ArrayLike, Sequence[ArrayLike], Mapping[str, ArrayLike]],
-            float_io: bool = False):
+            *extra: ArrayLike, float_io: bool = False):
         """Sets the inputs, invokes, and returns the outputs.
 
         ``inputs``: one array for a single-input model, a list of arrays in
@@ -271,6 +271,10 @@ class Interpreter:
         quantized model: inputs are quantized and outputs dequantized with
         each tensor's own scale and zero point. Plain ``run`` stays strict.
         """
+        if extra:  # run(a, b): a 2-input model's arrays as separate arguments
+            raise TypeError(
+                f"run() takes the inputs as one argument (an array, a list in input order or a "
+                f"dict by name), got {1 + len(extra)} positional arguments: call run([a, b, ...])")
         if not float_io and not self._needs_prepare and self._core is not None and not self._views:
             # Fast path for the common calls (one array, or a list / tuple of
             # arrays in input order): the core checks dtype and shape. The
@@ -372,11 +376,10 @@ class Interpreter:
         CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED and BATCH_MATMUL;
         0 for other ops)."""
         ops = {op["index"]: op for op in self._get_ops_details()}
-        native = self._native()
         out = []
-        for index, name, seconds in native._op_profile():
+        for index, name, seconds in self._native()._op_profile():
             op = ops[index]
-            shape = list(native.tensor_details(op["outputs"][0])["shape"]) if op["outputs"] else []
+            shape = self._first_output_shape(op)
             out.append({"op_index": index, "op_name": name, "seconds": seconds,
                         "output_shape": shape, "macs": self._macs(op, shape)})
         return out
@@ -385,12 +388,12 @@ class Interpreter:
         """Multiply-accumulates of one invoke at the current input shapes
         (CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED and BATCH_MATMUL, as
         ``get_profile``)."""
-        native = self._native()
-        total = 0
-        for op in self._get_ops_details():
-            shape = list(native.tensor_details(op["outputs"][0])["shape"]) if op["outputs"] else []
-            total += self._macs(op, shape)
-        return total
+        return sum(self._macs(op, self._first_output_shape(op)) for op in self._get_ops_details())
+
+    def _first_output_shape(self, op: Dict[str, Any]) -> List[int]:
+        """The shape of op's first output ([] for an op without outputs)."""
+        outputs = op["outputs"]  # an int32 array: its truth value is ambiguous past one output
+        return list(self._native().tensor_details(outputs[0])["shape"]) if len(outputs) else []
 
     def _macs(self, op: Dict[str, Any], out_shape: List[int]) -> int:
         name = op["op_name"]

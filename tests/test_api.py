@@ -131,6 +131,15 @@ def test_wrong_shape(interp):
         interp.set_tensor(interp.get_input_details()[0]["index"], np.zeros((2, 8, 8, 1), np.int8))
 
 
+def test_inputs_as_separate_arguments_named(interp):
+    # run(a, b) instead of run([a, b]): the second array once landed in
+    # float_io ("truth value of an array ... is ambiguous").
+    x = sample(interp)
+    with pytest.raises(TypeError, match=r"one argument .* got 2 positional arguments: call run\(\[a, b"):
+        interp.run(x, x)
+    assert np.array_equal(interp.run([x]), interp.run(x))
+
+
 def test_unknown_input_name_and_index(interp):
     with pytest.raises(ValueError, match="unknown input name"):
         interp.run({"nope": sample(interp)})

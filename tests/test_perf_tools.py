@@ -20,6 +20,23 @@ def test_count_macs_matches_the_layer_arithmetic():
     assert dense.count_macs() == 16 * 8
 
 
+def test_count_macs_and_profile_with_a_multi_output_op():
+    # SPLIT has several outputs: their int32 index array once met `if outputs`.
+    import numpy as np
+    import shape_models as sm
+
+    g = sm.Graph()
+    axis = g.const([-1])
+    x = g.tensor((1, 4, 6, 9), np.int8, (0.05, -128), graph_input=True)
+    outs = [g.tensor([1], np.int8, (0.05, -128)) for _ in range(3)]
+    g.op("SPLIT", [axis, x], outs, numSplits=3)
+    interp = pyruntime.Interpreter(g.save(outs), profile=True)
+    assert interp.count_macs() == 0
+    interp.run(np.zeros((1, 4, 6, 9), np.int8))
+    [row] = interp.get_profile()
+    assert (row["op_name"], row["output_shape"], row["macs"]) == ("SPLIT", [1, 4, 6, 3], 0)
+
+
 def test_count_macs_follows_the_batch_size():
     from model_edit import dump, load
 
