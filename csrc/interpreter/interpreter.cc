@@ -371,15 +371,44 @@ void Interpreter::PlanMemory() {
     for (size_t t = 0; t < tensors_.size(); ++t)
       if (last[t] != -2) touch(static_cast<int32_t>(t), -1), touch(static_cast<int32_t>(t), end);
 
+  // In a dynamic graph an op that reads a computed value (a SLICE's begin
+  // from a loop counter) gets room for its largest computed input, so that
+  // new values usually fit in place (ReprepareInPlace).
+  room_.assign(tensors_.size(), 0);
+  for (size_t t = 0; t < tensors_.size(); ++t)
+    room_[t] = static_cast<size_t>(tensors_[t].num_elements()) * DTypeSize(tensors_[t].dtype);
+  if (dynamic()) {
+    for (const Op* op : live) {
+      const OpDesc& d = op->desc();
+      size_t largest_input = 0;
+      bool reads_value = false;
+      for (int32_t t : d.inputs) {
+        if (t < 0 || tensors_[t].is_constant) continue;
+        reads_value = reads_value || known_values_.count(t) > 0;
+        largest_input = std::max(largest_input, room_[t]);
+      }
+      if (reads_value)
+        for (int32_t t : d.outputs) room_[t] = std::max(room_[t], largest_input);
+    }
+  }
+  read_by_folded_.assign(tensors_.size(), false);
+  for (size_t k = 0; k < stop_; ++k) {
+    if (std::find(order.begin(), order.end(), k) != order.end()) continue;
+    for (int32_t t : ops_[k]->desc().inputs)
+      if (t >= 0) read_by_folded_[t] = true;
+  }
   std::vector<BufferRequest> requests;
   std::vector<int32_t> request_tensor;
   for (size_t t = 0; t < tensors_.size(); ++t) {
-    if (last[t] == -2) continue;
+    if (last[t] == -2) {
+      room_[t] = 0;
+      continue;
+    }
     Tensor& tensor = tensors_[t];
     const size_t elem = DTypeSize(tensor.dtype);
     PYRT_ENSURE(elem != 0, TensorLabel(tensor), " has unsupported type ", DTypeName(tensor.dtype));
     tensor.bytes = static_cast<size_t>(tensor.num_elements()) * elem;
-    requests.push_back({tensor.bytes, first[t], last[t]});
+    requests.push_back({room_[t], first[t], last[t]});
     request_tensor.push_back(static_cast<int32_t>(t));
   }
   std::vector<int> scratch_request(live.size(), -1);
@@ -408,9 +437,12 @@ void Interpreter::PlanMemory() {
   run_list_.clear();
   profile_.clear();
   step_checks_.clear();
+  stale_from_ = static_cast<size_t>(-1);
+  reshaped_.assign(tensors_.size(), false);
   for (int s = 0; s < end; ++s) {
     const int r = scratch_request[s];
-    run_list_.push_back({live[s], r < 0 ? size_t{0} : plan.offsets[r], order[s]});
+    run_list_.push_back({live[s], r < 0 ? size_t{0} : plan.offsets[r], order[s],
+                         r < 0 ? size_t{0} : live[s]->scratch_bytes()});
     profile_.push_back({live[s]->desc().index, live[s]->desc().name, 0.0});
     if (!dynamic()) continue;
     step_checks_.emplace_back();
@@ -449,7 +481,7 @@ void Interpreter::InvokeDynamic() {
       s = Replan(s);
       continue;
     }
-    if (!KnownValuesUnchanged(s)) {
+    if (s == stale_from_ || !KnownValuesUnchanged(s)) {
       s = Replan(s);
       continue;
     }
@@ -473,12 +505,73 @@ bool Interpreter::KnownValuesUnchanged(size_t step) const {
   return true;
 }
 
+// A re-plan at step `step` that keeps the arena and the run list: prepares
+// the ops from `step` on again, with the values computed so far, up to the
+// first op that reads a value one of them computes (that op's turn comes
+// when it is reached: stale_from_, reshaped_). Ops whose inputs kept their shapes and
+// values are not touched. False, for the full re-plan, when the plan cannot
+// hold the change: an output outgrowing its arena place or scratch, a new
+// value needed, an op now foldable, a shape change a folded op reads.
+bool Interpreter::ReprepareInPlace(size_t step) {
+  if (stop_ != ops_.size() || step >= run_list_.size()) return false;
+  std::vector<bool> computed_here(tensors_.size(), false);
+  size_t s = step;
+  for (; s < run_list_.size(); ++s) {
+    const std::vector<int32_t>& checks = step_checks_[s];
+    if (std::any_of(checks.begin(), checks.end(), [&](int32_t t) { return computed_here[t]; }))
+      break;  // its value is not computed yet (its run-time check would re-plan again)
+    const OpDesc& d = run_list_[s].op->desc();
+    bool stale = s == step || s == stale_from_ || !KnownValuesUnchanged(s);
+    for (int32_t t : d.inputs) stale = stale || (t >= 0 && reshaped_[t]);
+    if (stale && !ReprepareStep(s)) return false;
+    for (int32_t t : d.outputs) computed_here[t] = true;
+  }
+  if (s < run_list_.size()) {
+    stale_from_ = s;
+  } else {
+    stale_from_ = static_cast<size_t>(-1);
+    std::fill(reshaped_.begin(), reshaped_.end(), false);
+  }
+  return true;
+}
+
+// ReprepareInPlace's work on one step; marks the outputs whose shape changed.
+bool Interpreter::ReprepareStep(size_t s) {
+  Op& op = *run_list_[s].op;
+  const OpDesc& d = op.desc();
+  std::vector<Shape> before;
+  for (int32_t t : d.outputs) before.push_back(tensors_[t].shape);
+  try {
+    op.Prepare();
+  } catch (const std::exception&) {
+    return false;  // a value it newly needs, or an error the full re-plan reports
+  }
+  if (op.scratch_bytes() > run_list_[s].scratch_room) return false;
+  if (!op.HasSideEffects() && op.DependsOnlyOnInputShapes()) return false;  // now folds
+  for (size_t j = 0; j < d.outputs.size(); ++j) {
+    Tensor& t = tensors_[d.outputs[j]];
+    const size_t bytes = static_cast<size_t>(t.num_elements()) * DTypeSize(t.dtype);
+    if (bytes > room_[t.index]) return false;
+    t.bytes = bytes;
+    if (t.shape == before[j]) continue;
+    if (read_by_folded_[t.index]) return false;
+    reshaped_[t.index] = true;
+  }
+  for (int32_t t : step_checks_[s]) {
+    const Tensor& v = tensors_[t];
+    known_values_[t] = KnownValue{v.shape, std::vector<uint8_t>(v.data, v.data + v.bytes)};
+  }
+  return true;
+}
+
 // Prepares and plans again with the values of every value tensor computed
 // before step `step` (graph inputs and outputs of the steps already run),
 // whose bytes are carried over to the new arena. Returns the step to go on
 // from. The ops already run are prepared exactly as before (same shapes,
 // same values), so they keep their place in the new plan.
 size_t Interpreter::Replan(size_t step) {
+  if (ReprepareInPlace(step)) return step;
+  stale_from_ = static_cast<size_t>(-1);
   std::vector<int32_t> computed(model_.inputs.begin(), model_.inputs.end());
   for (size_t s = 0; s < step; ++s)
     for (int32_t t : run_list_[s].op->desc().outputs) computed.push_back(t);

@@ -13,8 +13,11 @@
 // takes the value, prepares and plans everything again with it (keeping the
 // tensors already computed) and goes on. The next invokes compare the value
 // with the one the plan was made for and re-plan only when it changed.
-// Models without such ops never take this path: their invoke allocates
-// nothing.
+// Such a re-plan first tries to keep the plan (ReprepareInPlace): only the
+// ops from there on are prepared again, as long as every tensor still fits
+// its place in the arena (a SLICE whose begin comes from a loop counter, in
+// Keras 3 RNN loop bodies, is planned with room for its whole input). Models
+// without such ops never take this path: their invoke allocates nothing.
 #pragma once
 
 #include <cstdint>
@@ -127,6 +130,8 @@ class Interpreter {
   void InvokeDynamic();
   bool KnownValuesUnchanged(size_t step) const;
   size_t Replan(size_t step);
+  bool ReprepareInPlace(size_t step);
+  bool ReprepareStep(size_t step);
 
   InterpreterOptions options_;
   ModelDesc model_;
@@ -140,6 +145,7 @@ class Interpreter {
     Op* op;
     size_t scratch_offset;  // into the arena
     size_t order;           // position of op in ops_
+    size_t scratch_room;    // bytes planned at scratch_offset
   };
   FusedOps fused_;              // ops made by the fusion pass
   std::vector<Step> run_list_;  // ops_ minus those folded at Prepare, fused
@@ -164,6 +170,15 @@ class Interpreter {
   // Per step of run_list_: the known values its op was prepared with, checked
   // before it runs.
   std::vector<std::vector<int32_t>> step_checks_;
+  // Per tensor: the bytes its arena place holds (0: none), and whether an
+  // op folded at Prepare reads it (its shape then must not change).
+  std::vector<size_t> room_;
+  std::vector<bool> read_by_folded_;
+  // The first step whose op was prepared before an in-place re-plan changed
+  // what it reads: re-planned when reached (npos: none); and the tensors
+  // whose shapes that re-plan changed (their readers are prepared again).
+  size_t stale_from_ = static_cast<size_t>(-1);
+  std::vector<bool> reshaped_;
 };
 
 }  // namespace pyrt

@@ -7,8 +7,10 @@
 namespace pyrt {
 
 void Op::Bind(const OpDesc* desc, std::vector<Tensor*> inputs, std::vector<Tensor*> outputs) {
+  // Bound again at every re-plan of a dynamic graph (once per step of a
+  // Keras RNN's loop): the label is made once, not formatted each time.
+  if (desc != desc_) label_ = StrCat("op ", desc->index, " (", desc->name, ")");
   desc_ = desc;
-  label_ = StrCat("op ", desc->index, " (", desc->name, ")");
   inputs_ = std::move(inputs);
   outputs_ = std::move(outputs);
 }
