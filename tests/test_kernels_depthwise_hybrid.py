@@ -8,8 +8,9 @@ csrc/kernels/depthwise_hybrid_kernel.h):
     out[c] = min(max(y[c] + bias[c], lo), hi)
 
 The avx512vnni path sums w * q with padding taps reading the zero point and
-subtracts zp * sum(w) afterwards; every path must give the same bits for any
-zero point, channel tails, borders, dilation, batches and 1-7 threads.
+subtracts zp * sum(w) afterwards; a depth multiplier M > 1 runs on the input
+with each channel repeated M times. Every path must give the same bits for
+any zero point, channel tails, borders, dilation, batches and 1-7 threads.
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ CASES = [  # (B, H, W, C, mult, FH, FW, stride, dilation, pad)
     (2, 6, 9, 5, 1, 3, 3, (1, 1), (1, 1), (1, 1)),        # tail only, 2 images
     (3, 9, 9, 83, 1, 5, 5, (1, 2), (2, 1), (4, 2)),       # 25 taps, dilation, tails
     (1, 8, 8, 130, 1, 3, 3, (1, 1), (2, 2), (2, 2)),      # 130 channels (% 4 == 2)
-    (1, 5, 5, 8, 3, 3, 3, (1, 1), (1, 1), (1, 1)),        # multiplier 3 (portable body)
+    (1, 5, 5, 8, 3, 3, 3, (1, 1), (1, 1), (1, 1)),        # multiplier 3 (input expanded)
+    (2, 8, 7, 130, 2, 3, 3, (2, 2), (1, 1), (1, 1)),      # multiplier 2, 260 channels, stride 2
+    (2, 20, 20, 5, 4, 3, 3, (1, 1), (2, 2), (2, 2)),      # multiplier 4, 800 pixels in slices
+    (1, 6, 6, 3, 7, 5, 5, (1, 1), (1, 1), (2, 2)),        # multiplier 7, 21 channels (tails)
     (1, 6, 7, 33, 1, 2, 3, (1, 1), (1, 1), (0, 1)),       # 6 taps, 33 channels
     (1, 9, 17, 24, 1, 9, 9, (1, 1), (1, 1), (4, 4)),      # 81 taps (portable body)
     (2, 1, 1, 1283, 1, 1, 1, (1, 1), (1, 1), (0, 0)),     # one tap

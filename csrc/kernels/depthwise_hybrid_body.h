@@ -13,7 +13,6 @@ constexpr int kChannelChunk = 64;  // int32 accumulators kept on the stack
 inline void Pixel(const pyrt::DepthwiseHybridArgs& d, const int8_t* image, int32_t zp, int oy,
                   int ox, int c0, int count, int32_t* acc) {
   const pyrt::ConvGeometry& g = d.g;
-  const int dm = d.depth_multiplier;
   std::fill(acc, acc + count, 0);
   for (int fy = 0; fy < g.filter_h; ++fy) {
     const int iy = oy * g.stride_h - g.pad_top + fy * g.dilation_h;
@@ -23,12 +22,8 @@ inline void Pixel(const pyrt::DepthwiseHybridArgs& d, const int8_t* image, int32
       if (ix < 0 || ix >= g.in_w) continue;
       const int8_t* in = image + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c;
       const int16_t* w = d.filter + (static_cast<size_t>(fy) * g.filter_w + fx) * g.out_c + c0;
-      if (dm == 1) {
-        const int8_t* x = in + c0;
-        for (int i = 0; i < count; ++i) acc[i] += w[i] * (x[i] - zp);
-      } else {
-        for (int i = 0; i < count; ++i) acc[i] += w[i] * (in[(c0 + i) / dm] - zp);
-      }
+      const int8_t* x = in + c0;
+      for (int i = 0; i < count; ++i) acc[i] += w[i] * (x[i] - zp);
     }
   }
 }

@@ -5,6 +5,7 @@
 
 #include "core/thread_pool.h"
 #include "core/unit_ranges.h"
+#include "kernels/repeat_channels.h"
 #if defined(__x86_64__)
 #include "kernels/x86/avx512vnni/depthwise_hybrid_c32_avx512vnni.h"
 #include "kernels/x86/avx512vnni/qs8_dwconv_c32_avx512vnni.h"
@@ -26,7 +27,11 @@ void DepthwiseHybridKernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   bias_.assign(g.out_c, 0.f);
   if (bias) std::copy(bias, bias + g.out_c, bias_.begin());
   args_.g = g;
-  args_.depth_multiplier = depth_multiplier;
+  // A multiplier M > 1 reads input channel c / M for output channel c: the
+  // kernels read an input with each channel repeated M times instead (a
+  // division per value was 1 G MAC/s).
+  expand_from_ = depth_multiplier > 1 ? g.in_c : 0;
+  if (expand_from_) args_.g.in_c = g.out_c;
   args_.filter = filter_.data();
   args_.scales = scales_.data();
   args_.bias = bias_.data();
@@ -36,12 +41,10 @@ void DepthwiseHybridKernel::Init(Isa isa, const ConvGeometry& g, int depth_multi
   rows_ = dwh_portable::DepthwiseHybridRows;
 #if defined(__x86_64__)
   const int taps_n = static_cast<int>(taps);
-  if (IsaAtLeast(isa, Isa::kAvx512Vnni) && depth_multiplier == 1 &&
-      taps_n <= kDepthwiseHybridAvx512MaxTaps) {
+  if (IsaAtLeast(isa, Isa::kAvx512Vnni) && taps_n <= kDepthwiseHybridAvx512MaxTaps) {
     PackTapPairs(filter, 32, kDwC32LaneChannel);
     rows_ = DepthwiseHybridC32Avx512Vnni;
-  } else if (IsaAtLeast(isa, Isa::kAvx2) && depth_multiplier == 1 &&
-             taps_n <= kDepthwiseHybridAvx2MaxTaps) {
+  } else if (IsaAtLeast(isa, Isa::kAvx2) && taps_n <= kDepthwiseHybridAvx2MaxTaps) {
     PackTapPairs(filter, 16, kDwC16LaneChannel);
     rows_ = DepthwiseHybridC16Avx2;
   } else if (IsaAtLeast(isa, Isa::kAvx2)) {
@@ -80,13 +83,32 @@ void DepthwiseHybridKernel::PackTapPairs(const int8_t* filter, int group,
   args_.col_sum = col_sum_.data();
 }
 
+// The expanded input (a multiplier > 1), then the zero rows (packed paths).
+size_t DepthwiseHybridKernel::ExpandedBytes() const {
+  const ConvGeometry& g = args_.g;
+  return expand_from_ ? (static_cast<size_t>(g.batch) * g.in_h * g.in_w * g.in_c + 63) / 64 * 64
+                      : 0;
+}
+
 size_t DepthwiseHybridKernel::ScratchBytes() const {
-  return packed_.empty() ? 0 : static_cast<size_t>(args_.g.batch) * args_.g.in_c;
+  return ExpandedBytes() +
+         (packed_.empty() ? 0 : static_cast<size_t>(args_.g.batch) * args_.g.in_c);
 }
 
 void DepthwiseHybridKernel::Run(const int8_t* q, const RowQuantization* rq, float* output,
                                 uint8_t* scratch, ThreadPool* pool) const {
   DepthwiseHybridArgs args = args_;
+  if (expand_from_) {
+    const int M = args.g.in_c / expand_from_;
+    const size_t pixels = static_cast<size_t>(args.g.batch) * args.g.in_h * args.g.in_w;
+    int8_t* expanded = reinterpret_cast<int8_t*>(scratch);
+    ParallelSlices(pool, static_cast<int64_t>(pixels), 256, [&](int64_t p0, int64_t p1) {
+      RepeatChannels(q, expand_from_, M, static_cast<size_t>(p0), static_cast<size_t>(p1),
+                     expanded);
+    });
+    q = expanded;
+    scratch += ExpandedBytes();
+  }
   if (!packed_.empty()) {
     int8_t* zero_rows = reinterpret_cast<int8_t*>(scratch);
     for (int b = 0; b < args.g.batch; ++b)

@@ -22,9 +22,10 @@ namespace pyrt {
 
 class ThreadPool;
 
+// Depth multiplier 1: a multiplier M > 1 runs on the input with each channel
+// repeated M times (repeat_channels.h), g.in_c == g.out_c.
 struct DepthwiseHybridArgs {
   ConvGeometry g{};
-  int depth_multiplier = 1;
   const int16_t* filter = nullptr;  // [filter_h][filter_w][out_c], widened
   const float* scales = nullptr;    // out_c filter scales (padded as the path wants)
   const float* bias = nullptr;      // out_c (zeros when the op has none; padded)
@@ -67,12 +68,14 @@ class DepthwiseHybridKernel {
   // Fills packed_ / col_sum_ (tap pairs per group of `group` channels in the
   // lane order lane_channel) and pads scales_ / bias_ to whole groups.
   void PackTapPairs(const int8_t* filter, int group, const int* lane_channel);
+  size_t ExpandedBytes() const;
 
   std::vector<int16_t> filter_, packed_;
   std::vector<float> scales_, bias_;
   std::vector<int32_t> col_sum_;
   DepthwiseHybridArgs args_;
   DepthwiseHybridRowsFn rows_ = nullptr;
+  int expand_from_ = 0;  // input channels when the multiplier is > 1, else 0
 };
 
 }  // namespace pyrt
