@@ -392,10 +392,14 @@ void Interpreter::PlanMemory() {
     }
   }
   read_by_folded_.assign(tensors_.size(), false);
-  for (size_t k = 0; k < stop_; ++k) {
-    if (std::find(order.begin(), order.end(), k) != order.end()) continue;
-    for (int32_t t : ops_[k]->desc().inputs)
-      if (t >= 0) read_by_folded_[t] = true;
+  if (dynamic()) {
+    std::vector<bool> runs(stop_, false);
+    for (size_t k : order) runs[k] = true;
+    for (size_t k = 0; k < stop_; ++k) {
+      if (runs[k]) continue;
+      for (int32_t t : ops_[k]->desc().inputs)
+        if (t >= 0) read_by_folded_[t] = true;
+    }
   }
   std::vector<BufferRequest> requests;
   std::vector<int32_t> request_tensor;
@@ -508,8 +512,8 @@ bool Interpreter::KnownValuesUnchanged(size_t step) const {
 // A re-plan at step `step` that keeps the arena and the run list: prepares
 // the ops from `step` on again, with the values computed so far, up to the
 // first op that reads a value one of them computes (that op's turn comes
-// when it is reached: stale_from_, reshaped_). Ops whose inputs kept their shapes and
-// values are not touched. False, for the full re-plan, when the plan cannot
+// when it is reached: stale_from_, reshaped_). Ops whose inputs kept their
+// shapes and values are not touched. False, for the full re-plan, when the plan cannot
 // hold the change: an output outgrowing its arena place or scratch, a new
 // value needed, an op now foldable, a shape change a folded op reads.
 bool Interpreter::ReprepareInPlace(size_t step) {
