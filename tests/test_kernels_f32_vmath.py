@@ -1,4 +1,4 @@
-"""Float32 LOGISTIC, GELU, SOFTMAX and HARD_SWISH (kernels/f32_vmath/).
+"""Float32 LOGISTIC, TANH, GELU, SOFTMAX and HARD_SWISH (kernels/f32_vmath/).
 
 Each SIMD path evaluates polynomial approximations; it must give its scalar
 twin's bits exactly (the same IEEE operations in the same order), and the
@@ -17,11 +17,11 @@ import pytest
 
 from pyruntime import _testing as T
 
-OPS = ["logistic", "swish", "gelu", "gelu_tanh"]
+OPS = ["logistic", "swish", "tanh", "gelu", "gelu_tanh"]
 ISAS = [i for i in T.available_isas() if i != "reference"]
 SIMD_ISAS = [i for i in ISAS if T.f32_vmath_kernel(i) != "f32_vmath_reference"]
 SIZES = [1, 7, 8, 9, 15, 16, 17, 1000, 100003]
-CUTOFFS = [-9.0, 16.619047164916992188, -87.33, 88.3, 1.4142135, -1.4142135, 0.0]
+CUTOFFS = [-9.0, 16.619047164916992188, -87.33, 88.3, 1.4142135, -1.4142135, 0.0, 0.625, -0.625]
 
 
 def inputs(rng, n):
@@ -66,6 +66,8 @@ def exact(op, x64):
             mid = 1.0 / (1.0 + np.exp(-x64))
         sig = np.where(x64 > 16.619047164916992188, 1.0, np.where(x64 < -9.0, np.exp(x64), mid))
         return sig if op == "logistic" else x64 * sig
+    if op == "tanh":
+        return np.tanh(x64)
     if op == "gelu":
         return np.array([0.5 * v * math.erfc(-v / math.sqrt(2.0)) for v in x64])
     return 0.5 * x64 * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x64 + 0.044715 * x64**3)))
@@ -73,9 +75,11 @@ def exact(op, x64):
 
 # About 2x what the approximations reach (libm's float formulas reach about
 # as much). LOGISTIC and swish (x * LOGISTIC): relative error, plus an
-# absolute floor below float32's normal range. GELU = x * cdf(x): the error of cdf is absolute (1.4e-7 at
+# absolute floor below float32's normal range. TANH: relative. GELU = x * cdf(x): the error of cdf is absolute (1.4e-7 at
 # most; 0.5 +- 0.5 erf cancels near x = -1.4), so the bound scales with |x|.
 def bound(op, x64, ref):
+    if op == "tanh":  # 1.3 ulp reached; subnormal results exact up to their spacing
+        return 2.5e-7 * np.abs(ref) + 1.5e-45
     if op in ("logistic", "swish"):
         return 3e-7 * np.abs(ref) + 1.2e-38 * np.maximum(1.0, np.abs(x64))
     return 2.5e-7 * np.abs(x64) + 1e-38
@@ -98,13 +102,15 @@ def test_twin_is_within_a_few_ulp_of_the_exact_function(op):
 @pytest.mark.parametrize("isa", ["reference"] + ISAS)
 @pytest.mark.parametrize("op", OPS)
 def test_nan_stays_nan_and_infinities_saturate(isa, op):
-    x = np.array([np.nan, -np.nan, np.inf, 0.0, -0.0] * 3, np.float32)
+    x = np.array([np.nan, -np.nan, np.inf, 0.0, -0.0, -np.inf] * 3, np.float32)
     y = T.f32_vmath(op, x, isa)
     assert np.isnan(y[np.isnan(x)]).all(), f"{isa} {op}: {y}"
-    expect_inf = 1.0 if op == "logistic" else np.inf
+    expect_inf = 1.0 if op in ("logistic", "tanh") else np.inf
     assert (y[x == np.inf] == expect_inf).all(), f"{isa} {op}: {y}"
     expect_zero = 0.5 if op == "logistic" else 0.0
     assert (y[x == 0] == expect_zero).all(), f"{isa} {op}: {y}"
+    if op == "tanh":  # odd: -inf gives -1, -0 keeps its sign
+        assert (y[x == -np.inf] == -1.0).all() and np.signbit(y[np.signbit(x) & (x == 0)]).all(), y
 
 
 @pytest.mark.parametrize("isa", SIMD_ISAS)

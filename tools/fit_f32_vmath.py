@@ -57,6 +57,15 @@ def main():
     z = np.linspace(1, 4.5, 100001)
     got = horner_f32(g, (1 / z).astype(F32)).astype(np.float64)
     print("kErfcG", g, "max rel err", np.max(np.abs(got / (erfc(z) * np.exp(z * z)) - 1)))
+    # tanh(x) = x + x^3 P(x^2), |x| < 0.625: x + (P(u) * u) * x with one fused multiply-add.
+    tp = fit(lambda z: (np.tanh(z) - z) / z**3, 1e-3, 0.625, 5, var=lambda z: z * z, relative=False)
+    x = np.linspace(1e-6, 0.625, 200001).astype(F32)
+    u = (x.astype(np.float64) ** 2).astype(F32)
+    t = (horner_f32(tp, u).astype(np.float64) * u).astype(F32)
+    got = (t.astype(np.float64) * x + x).astype(F32).astype(np.float64)
+    exact = np.tanh(x.astype(np.float64))
+    ulp = np.abs(got - exact) / np.spacing(exact.astype(F32)).astype(np.float64)
+    print("kTanhP", tp, "max err (ulp)", np.max(ulp))
 
 
 if __name__ == "__main__":

@@ -41,14 +41,16 @@ class UnaryF32Kernel : public Op {
   UnaryF32Op op_;
 };
 
-// The path's approximation of either form (kernels/f32_vmath/).
-class GeluF32Op : public UnaryF32Kernel {
+// TANH and GELU (either form): the path's approximation (kernels/f32_vmath/;
+// libm on the reference path).
+class VmathF32Op : public UnaryF32Kernel {
  public:
-  GeluF32Op() : UnaryF32Kernel(UnaryF32Op::kGeluExact) {}
+  explicit VmathF32Op(UnaryF32Op op) : UnaryF32Kernel(op) {}
   void Prepare() override {
     UnaryF32Kernel::Prepare();
     const F32VmathConfig& vmath = F32VmathConfigFor(isa());
-    map_ = options<GeluOptions>().approximate ? vmath.gelu_tanh : vmath.gelu;
+    if (op_ == UnaryF32Op::kTanh) map_ = vmath.tanh;
+    else map_ = options<GeluOptions>().approximate ? vmath.gelu_tanh : vmath.gelu;
   }
   void Eval(const EvalContext&) override {
     map_(input(0).num_elements(), input(0).data_as<float>(), output(0).data_as<float>());
@@ -76,8 +78,8 @@ std::unique_ptr<Op> MakeReluF32() { return Make<UnaryF32Op::kRelu>(); }
 std::unique_ptr<Op> MakeRelu6F32() { return Make<UnaryF32Op::kRelu6>(); }
 std::unique_ptr<Op> MakeReluN1To1F32() { return Make<UnaryF32Op::kReluN1To1>(); }
 std::unique_ptr<Op> MakeLeakyReluF32() { return std::make_unique<LeakyReluF32Op>(); }
-std::unique_ptr<Op> MakeTanhF32() { return Make<UnaryF32Op::kTanh>(); }
-std::unique_ptr<Op> MakeGeluF32() { return std::make_unique<GeluF32Op>(); }
+std::unique_ptr<Op> MakeTanhF32() { return std::make_unique<VmathF32Op>(UnaryF32Op::kTanh); }
+std::unique_ptr<Op> MakeGeluF32() { return std::make_unique<VmathF32Op>(UnaryF32Op::kGeluExact); }
 std::unique_ptr<Op> MakeAbsF32() { return Make<UnaryF32Op::kAbs>(); }
 std::unique_ptr<Op> MakeNegF32() { return Make<UnaryF32Op::kNeg>(); }
 std::unique_ptr<Op> MakeExpF32() { return Make<UnaryF32Op::kExp>(); }

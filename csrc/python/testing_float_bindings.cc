@@ -116,7 +116,7 @@ py::array F32Vop(const std::string& op, const F32& x, const F32& y, float lo, fl
   return out;
 }
 
-// One f32_vmath map ("logistic", "swish", "gelu", "gelu_tanh", "hard_swish") of the
+// One f32_vmath map ("logistic", "swish", "tanh", "gelu", "gelu_tanh", "hard_swish") of the
 // path `isa`, or of the SIMD kernels' scalar twin when isa is "twin" (hard_swish:
 // the reference kernel).
 py::array F32Vmath(const std::string& op, const F32& x, const std::string& isa) {
@@ -125,6 +125,7 @@ py::array F32Vmath(const std::string& op, const F32& x, const std::string& isa) 
   namespace tw = f32_vmath_twin;
   const MapF32Fn fn = op == "logistic"    ? (twin ? tw::Logistic : k.logistic)
                       : op == "swish"     ? (twin ? tw::Swish : k.swish)
+                      : op == "tanh"      ? (twin ? tw::Tanh : k.tanh)
                       : op == "gelu"      ? (twin ? tw::Gelu : k.gelu)
                       : op == "gelu_tanh" ? (twin ? tw::GeluTanh : k.gelu_tanh)
                       : op == "hard_swish" ? (twin ? HardSwishF32 : k.hard_swish)

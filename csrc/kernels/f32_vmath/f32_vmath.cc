@@ -45,6 +45,15 @@ float LogisticOne(float x) {
 
 float SwishOne(float x) { return x * LogisticOne(x); }
 
+// tanh(|x|) with x's sign (so -0 stays -0).
+float TanhOne(float x) {
+  if (std::isnan(x)) return x;
+  const float a = std::fabs(x), u = a * a;
+  const float y = a < p::kTanhSmall ? std::fma(Horner(p::kTanhP, u) * u, a, a)
+                                    : 1.f - 2.f / (1.f + Exp(2.f * a));
+  return std::copysign(y, x);
+}
+
 float GeluOne(float x) {
   if (std::isnan(x)) return x;
   const float z = std::fabs(x) * p::kSqrtHalf;
@@ -76,6 +85,7 @@ void Map(int64_t n, const float* in, float* out) {
 
 void Logistic(int64_t n, const float* in, float* out) { Map<LogisticOne>(n, in, out); }
 void Swish(int64_t n, const float* in, float* out) { Map<SwishOne>(n, in, out); }
+void Tanh(int64_t n, const float* in, float* out) { Map<TanhOne>(n, in, out); }
 void Gelu(int64_t n, const float* in, float* out) { Map<GeluOne>(n, in, out); }
 void GeluTanh(int64_t n, const float* in, float* out) { Map<GeluTanhOne>(n, in, out); }
 
@@ -106,16 +116,17 @@ const F32VmathConfig& F32VmathConfigFor(Isa isa) {
       [](int64_t n, const float* in, float* out) {
         for (int64_t i = 0; i < n; ++i) out[i] = in[i] * LogisticF32Value(in[i]);
       },
+      [](int64_t n, const float* in, float* out) { UnaryF32(UnaryF32Op::kTanh, n, in, out); },
       [](int64_t n, const float* in, float* out) { UnaryF32(UnaryF32Op::kGeluExact, n, in, out); },
       [](int64_t n, const float* in, float* out) { UnaryF32(UnaryF32Op::kGeluApprox, n, in, out); },
       SoftmaxF32, HardSwishF32};
 #if defined(__x86_64__)
   namespace a = f32_vmath_avx2;
-  static const F32VmathConfig kAvx2{"f32_vmath_avx2", a::Logistic, a::Swish, a::Gelu, a::GeluTanh,
-                                    a::Softmax, a::HardSwish};
+  static const F32VmathConfig kAvx2{"f32_vmath_avx2", a::Logistic, a::Swish, a::Tanh, a::Gelu,
+                                    a::GeluTanh, a::Softmax, a::HardSwish};
   namespace z = f32_vmath_avx512;
-  static const F32VmathConfig kAvx512{"f32_vmath_avx512", z::Logistic, z::Swish, z::Gelu,
-                                      z::GeluTanh, a::Softmax, z::HardSwish};
+  static const F32VmathConfig kAvx512{"f32_vmath_avx512", z::Logistic, z::Swish, z::Tanh,
+                                      z::Gelu, z::GeluTanh, a::Softmax, z::HardSwish};
   if (IsaAtLeast(isa, Isa::kAvx512Vnni)) return kAvx512;
   if (IsaAtLeast(isa, Isa::kAvx2)) return kAvx2;
 #endif

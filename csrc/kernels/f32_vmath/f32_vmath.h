@@ -1,4 +1,4 @@
-// Float32 transcendental kernels (LOGISTIC, swish, GELU in both forms, SOFTMAX)
+// Float32 transcendental kernels (LOGISTIC, swish, TANH, GELU in both forms, SOFTMAX)
 // and HARD_SWISH: one dispatch table per path.
 //
 // kReference is the reference's own formula on libm (std::exp, std::erfc,
@@ -25,6 +25,7 @@ struct F32VmathConfig {
   const char* name;     // "f32_vmath_avx2", ...
   MapF32Fn logistic;    // the reference's cutoffs: exp(x) below -9, 1 above 16.619047
   MapF32Fn swish;       // x * logistic(x): LOGISTIC then MUL, bit for bit (in place allowed)
+  MapF32Fn tanh;
   MapF32Fn gelu;        // 0.5 x erfc(-x / sqrt(2))
   MapF32Fn gelu_tanh;   // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
   SoftmaxF32Fn softmax;  // SIMD paths: the sum in 8 lanes (f32_vmath_twin::Softmax)
@@ -40,6 +41,7 @@ const F32VmathConfig& F32VmathConfigFor(Isa isa);
 namespace f32_vmath_twin {
 void Logistic(int64_t n, const float* in, float* out);
 void Swish(int64_t n, const float* in, float* out);
+void Tanh(int64_t n, const float* in, float* out);
 void Gelu(int64_t n, const float* in, float* out);
 void GeluTanh(int64_t n, const float* in, float* out);
 void Softmax(int64_t rows, int depth, float beta, const float* in, float* out);
@@ -49,6 +51,7 @@ void Softmax(int64_t rows, int depth, float beta, const float* in, float* out);
 namespace f32_vmath_avx2 {
 void Logistic(int64_t n, const float* in, float* out);
 void Swish(int64_t n, const float* in, float* out);
+void Tanh(int64_t n, const float* in, float* out);
 void Gelu(int64_t n, const float* in, float* out);
 void GeluTanh(int64_t n, const float* in, float* out);
 void Softmax(int64_t rows, int depth, float beta, const float* in, float* out);
@@ -60,6 +63,7 @@ void HardSwish(int64_t n, const float* in, float* out);
 namespace f32_vmath_avx512 {
 void Logistic(int64_t n, const float* in, float* out);
 void Swish(int64_t n, const float* in, float* out);
+void Tanh(int64_t n, const float* in, float* out);
 void Gelu(int64_t n, const float* in, float* out);
 void GeluTanh(int64_t n, const float* in, float* out);
 void HardSwish(int64_t n, const float* in, float* out);

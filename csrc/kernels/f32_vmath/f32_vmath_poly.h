@@ -36,6 +36,14 @@ constexpr float kErfcG[kErfcTerms] = {-0.01755359f, 0.06881128f, -0.061474644f,
                                       0.03354946f,  0.56029487f, 0.00019188093f};
 constexpr float kSqrtHalf = 0.707106781186547524f;
 
+// tanh(x) = x + x^3 P(x^2) for |x| < kTanhSmall: max error 0.7 ulp (float32
+// rounding included); from there on 1 - 2 / (1 + exp(2|x|)) with x's sign
+// (no cancellation: the result is above 0.55), infinity giving 1.
+constexpr float kTanhSmall = 0.625f;
+constexpr int kTanhTerms = 6;
+constexpr float kTanhP[kTanhTerms] = {0.00229999726f, -0.00835113786f, 0.0217714347f,
+                                      -0.053959623f,  0.133333057f,    -0.333333343f};
+
 // GELU's tanh form as x * logistic(2u): 1 + tanh(u) = 2 / (1 + exp(-2u)).
 constexpr float kGeluCubic = 0.044715f;
 constexpr float kMinusTwoSqrt2OverPi = -1.59576912160573071f;

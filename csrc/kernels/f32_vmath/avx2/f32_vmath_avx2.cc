@@ -1,4 +1,4 @@
-// Float32 LOGISTIC and GELU with AVX2 + FMA (built with -mavx2 -mfma;
+// Float32 LOGISTIC, TANH and GELU with AVX2 + FMA (built with -mavx2 -mfma;
 // reached only through F32VmathConfigFor). Each step mirrors
 // f32_vmath_twin's scalar code operation for operation.
 #include <immintrin.h>
@@ -56,6 +56,19 @@ inline __m256 Logistic8(__m256 x) {
 }
 
 inline __m256 Swish8(__m256 x) { return _mm256_mul_ps(x, Logistic8(x)); }
+
+// Both of TanhOne's forms on |x|, blended by |x| < kTanhSmall; then x's sign.
+inline __m256 Tanh8(__m256 x) {
+  const __m256 sign = _mm256_set1_ps(-0.f), one = _mm256_set1_ps(1.f);
+  const __m256 a = _mm256_andnot_ps(sign, x);
+  const __m256 u = _mm256_mul_ps(a, a);
+  const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(Horner(p::kTanhP, u), u), a, a);
+  const __m256 e = Exp(_mm256_add_ps(a, a));
+  const __m256 big = _mm256_sub_ps(one, _mm256_div_ps(_mm256_set1_ps(2.f), _mm256_add_ps(one, e)));
+  const __m256 y = _mm256_blendv_ps(big, small,
+                                    _mm256_cmp_ps(a, _mm256_set1_ps(p::kTanhSmall), _CMP_LT_OQ));
+  return KeepNaN(x, _mm256_or_ps(y, _mm256_and_ps(sign, x)));
+}
 
 // The reference's x * min(max(x + 3, 0), 6) / 6. maxps gives 0 where x + 3
 // is NaN (std::max gives the NaN): x is NaN there, and so is x * 0.
@@ -153,6 +166,7 @@ void SoftmaxRow(int depth, float beta, const float* in, float* out) {
 
 void Logistic(int64_t n, const float* in, float* out) { Map<Logistic8>(n, in, out); }
 void Swish(int64_t n, const float* in, float* out) { Map<Swish8>(n, in, out); }
+void Tanh(int64_t n, const float* in, float* out) { Map<Tanh8>(n, in, out); }
 void Gelu(int64_t n, const float* in, float* out) { Map<Gelu8>(n, in, out); }
 void GeluTanh(int64_t n, const float* in, float* out) { Map<GeluTanh8>(n, in, out); }
 void HardSwish(int64_t n, const float* in, float* out) { Map<HardSwish8>(n, in, out); }

@@ -1,4 +1,4 @@
-// Float32 LOGISTIC, swish and GELU with AVX-512 (16 floats a vector; built
+// Float32 LOGISTIC, swish, TANH and GELU with AVX-512 (16 floats a vector; built
 // with the avx512 flags and no FMA contraction; reached only through
 // F32VmathConfigFor). Each step mirrors f32_vmath_twin's scalar code
 // operation for operation, as the AVX2 kernels do, so all three agree bit
@@ -65,6 +65,20 @@ inline __m512 Logistic16(__m512 x) {
 
 inline __m512 Swish16(__m512 x) { return _mm512_mul_ps(x, Logistic16(x)); }
 
+// Tanh8's operations (f32_vmath_avx2.cc) on 16 lanes.
+inline __m512 Tanh16(__m512 x) {
+  const __m512 one = _mm512_set1_ps(1.f);
+  const __m512 a = Abs(x);
+  const __m512 u = _mm512_mul_ps(a, a);
+  const __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(Horner(p::kTanhP, u), u), a, a);
+  const __m512 e = Exp(_mm512_add_ps(a, a));
+  const __m512 big = _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.f), _mm512_add_ps(one, e)));
+  const __mmask16 near = _mm512_cmp_ps_mask(a, _mm512_set1_ps(p::kTanhSmall), _CMP_LT_OQ);
+  const __m512i y = _mm512_castps_si512(_mm512_mask_blend_ps(near, big, small));
+  const __m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(INT32_MIN));
+  return KeepNaN(x, _mm512_castsi512_ps(_mm512_or_si512(y, sign)));
+}
+
 // HardSwish8's operations (f32_vmath_avx2.cc) on 16 lanes.
 inline __m512 HardSwish16(__m512 x) {
   const __m512 r = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(x, _mm512_set1_ps(3.f)),
@@ -109,6 +123,7 @@ void Map(int64_t n, const float* in, float* out) {
 
 void Logistic(int64_t n, const float* in, float* out) { Map<Logistic16>(n, in, out); }
 void Swish(int64_t n, const float* in, float* out) { Map<Swish16>(n, in, out); }
+void Tanh(int64_t n, const float* in, float* out) { Map<Tanh16>(n, in, out); }
 void Gelu(int64_t n, const float* in, float* out) { Map<Gelu16>(n, in, out); }
 void GeluTanh(int64_t n, const float* in, float* out) { Map<GeluTanh16>(n, in, out); }
 void HardSwish(int64_t n, const float* in, float* out) { Map<HardSwish16>(n, in, out); }
