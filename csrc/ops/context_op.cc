@@ -81,8 +81,10 @@ Interpreter& ContextOp::PrepareSubgraph(size_t slot, int subgraph,
   return *sub;
 }
 
-void ContextOp::RunSubgraph(Interpreter& sub, const std::vector<Tensor*>& inputs) {
+void ContextOp::RunSubgraph(Interpreter& sub, const std::vector<Tensor*>& inputs,
+                            const std::vector<bool>* skip) {
   for (size_t i = 0; i < inputs.size(); ++i) {
+    if (skip && (*skip)[i]) continue;
     Tensor& dst = sub.input_tensor(i);
     if (dst.data != inputs[i]->data) std::memcpy(dst.data, inputs[i]->data, dst.bytes);
   }
@@ -93,8 +95,10 @@ const Tensor& ContextOp::SubgraphOutput(const Interpreter& sub, size_t k) {
   return sub.tensors()[sub.outputs()[k]];
 }
 
-void ContextOp::CopyOutputs(Interpreter& sub, const std::vector<Tensor*>& outputs) {
+void ContextOp::CopyOutputs(Interpreter& sub, const std::vector<Tensor*>& outputs,
+                            const std::vector<bool>* skip) {
   for (size_t k = 0; k < outputs.size(); ++k) {
+    if (skip && (*skip)[k]) continue;
     const Tensor& src = SubgraphOutput(sub, k);
     if (src.data != outputs[k]->data) std::memmove(outputs[k]->data, src.data, outputs[k]->bytes);
   }

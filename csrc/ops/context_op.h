@@ -33,9 +33,14 @@ class ContextOp : public Op {
   // subgraph. Throws on recursion (a subgraph that runs itself).
   Interpreter& PrepareSubgraph(size_t slot, int subgraph, const std::vector<Tensor*>& inputs);
   // Copies `inputs` into the instance's inputs, runs it; never fails.
-  static void RunSubgraph(Interpreter& sub, const std::vector<Tensor*>& inputs);
-  // Copies the instance's outputs into `outputs` (shapes checked at Prepare).
-  static void CopyOutputs(Interpreter& sub, const std::vector<Tensor*>& outputs);
+  // skip: inputs not to copy, whose values the instance holds already
+  // (graph inputs are never written by its ops), or null.
+  static void RunSubgraph(Interpreter& sub, const std::vector<Tensor*>& inputs,
+                          const std::vector<bool>* skip = nullptr);
+  // Copies the instance's outputs into `outputs` (shapes checked at Prepare),
+  // but those in `skip` when given.
+  static void CopyOutputs(Interpreter& sub, const std::vector<Tensor*>& outputs,
+                          const std::vector<bool>* skip = nullptr);
   // The instance's output tensor k.
   static const Tensor& SubgraphOutput(const Interpreter& sub, size_t k);
 

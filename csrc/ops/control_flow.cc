@@ -95,6 +95,11 @@ class WhileOp : public ContextOp {
     for (size_t k = 0; k < vars_.size(); ++k)
       if (!body_dynamic_ || SubgraphOutput(*body_, k).dtype != vars_[k]->dtype)
         CheckBodyOutput(k);
+    // A variable the body returns as it got it (Keras RNNs' input sequence)
+    // keeps its value: copied into the instances once per invoke, not per step.
+    unchanged_.assign(vars_.size(), false);
+    for (size_t k = 0; k < vars_.size(); ++k)
+      unchanged_[k] = body_->outputs()[k] == body_->inputs()[k];
   }
 
   // The trip count depends on the data; like TFLite, a loop whose condition
@@ -102,13 +107,13 @@ class WhileOp : public ContextOp {
   void Eval(const EvalContext&) override {
     for (size_t k = 0; k < vars_.size(); ++k)
       std::memcpy(vars_[k]->data, vars_in_[k]->data, vars_[k]->bytes);
-    for (;;) {
-      RunSubgraph(*cond_, vars_);
+    for (bool first = true;; first = false) {
+      RunSubgraph(*cond_, vars_, first ? nullptr : &unchanged_);
       if (!SubgraphOutput(*cond_, 0).data[0]) break;
-      RunSubgraph(*body_, vars_);
+      RunSubgraph(*body_, vars_, first ? nullptr : &unchanged_);
       if (body_dynamic_)
         for (size_t k = 0; k < vars_.size(); ++k) CheckBodyOutput(k);
-      CopyOutputs(*body_, vars_);
+      CopyOutputs(*body_, vars_, &unchanged_);
     }
   }
 
@@ -123,6 +128,7 @@ class WhileOp : public ContextOp {
   }
 
   bool body_dynamic_ = false;
+  std::vector<bool> unchanged_;  // per loop variable: the body passes it through
   std::vector<Tensor*> vars_in_, vars_;
   Interpreter* cond_ = nullptr;
   Interpreter* body_ = nullptr;
