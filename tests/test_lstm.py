@@ -12,6 +12,8 @@ import pytest
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
 
+from ai_edge_litert import schema_py_generated as S
+
 import model_kinds as mk
 import model_zoo
 import recurrent_models as rm
@@ -111,3 +113,50 @@ def test_float_lstm_matches_numpy_cell():
         h = sig(o) * np.tanh(c)
         expect.append(h.copy())
     np.testing.assert_allclose(ours[0], np.array(expect), rtol=1e-5, atol=1e-6)
+
+
+# Hand-built UNIDIRECTIONAL_SEQUENCE_LSTM models (the converter emits only
+# Keras' plain form): time-major batches stepping together (one recurrent
+# GEMM over the batch rows), CIFG, peepholes, projection and clipping, widths
+# past the SIMD tiles; compared invoke after invoke and after a reset.
+def uni_lstm_model(batch=2, time=4, inputs=3, cells=5, outputs=None, time_major=True, cifg=False,
+                   peephole=False, cell_clip=0.0, proj_clip=0.0, seed=0) -> bytes:
+    from test_bidirectional_sequence import _Builder, _seq_shape
+
+    b = _Builder(seed)
+    x = b.add("x", _seq_shape(time_major, batch, time, inputs))
+    no = outputs or cells
+    ins = [x]
+    for g in "ifco":
+        ins.append(-1 if cifg and g == "i" else b.add(f"wx{g}", (cells, inputs), True))
+    for g in "ifco":
+        ins.append(-1 if cifg and g == "i" else b.add(f"wh{g}", (cells, no), True))
+    for g in "ifo":
+        ins.append(b.add(f"p{g}", (cells,), True) if peephole and not (cifg and g == "i") else -1)
+    for g in "ifco":
+        ins.append(-1 if cifg and g == "i" else b.add(f"b{g}", (cells,), True, scale=1.0))
+    ins.append(b.add("proj", (no, cells), True) if outputs else -1)
+    ins.append(b.add("proj_b", (no,), True, scale=0.2) if outputs else -1)
+    ins += [b.add("h", (batch, no), variable=True), b.add("c", (batch, cells), variable=True)]
+    ins += [-1] * 4  # layer-norm weights
+    out = b.add("y", _seq_shape(time_major, batch, time, no))
+    opts = S.UnidirectionalSequenceLSTMOptionsT()
+    opts.fusedActivationFunction, opts.cellClip, opts.projClip = 4, cell_clip, proj_clip
+    opts.timeMajor = time_major
+    return b.model(S.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, ins, [out], [x],
+                   S.BuiltinOptions.UnidirectionalSequenceLSTMOptions, opts)
+
+
+UNI_CASES = [dict(batch=3), dict(cifg=True, peephole=True, batch=2, seed=1),
+             dict(outputs=3, cell_clip=1.5, proj_clip=0.8, seed=2),
+             dict(time_major=False, peephole=True, batch=2, seed=3),
+             dict(batch=2, time=7, inputs=33, cells=40, outputs=17, peephole=True, seed=4),
+             dict(time_major=False, batch=1, time=9, inputs=20, cells=48, cifg=True, seed=5)]
+
+
+@pytest.mark.parametrize("case", range(len(UNI_CASES)))
+def test_hand_built_lstm_matches_litert(case):
+    from test_bidirectional_sequence import _compare_across_invokes
+
+    _compare_across_invokes(uni_lstm_model(**UNI_CASES[case]), case)
+

@@ -9,7 +9,7 @@
 // Auxiliary inputs (stacked cross-linked layers) and hybrid weights are refused.
 #include <algorithm>
 
-#include "kernels/reference/lstm_f32.h"
+#include "kernels/lstm_f32_kernel.h"
 #include "ops/lstm_common.h"
 #include "ops/registry.h"
 
@@ -79,7 +79,8 @@ class BidirectionalSequenceLstmF32 : public Op {
       p.activation = o.activation;
       p.cell_clip = o.cell_clip;
       p.proj_clip = o.proj_clip;
-      scratch = std::max(scratch, static_cast<size_t>(LstmF32ScratchFloats(p)) * sizeof(float));
+      kernel_[d].Init(isa(), p, builtin_float_rounding());
+      scratch = std::max(scratch, kernel_[d].ScratchBytes(s_[d].n_time));
     }
     // As the reference's Prepare: the backward operands are checked against
     // the forward sizes.
@@ -97,20 +98,23 @@ class BidirectionalSequenceLstmF32 : public Op {
 
   void Eval(const EvalContext& ctx) override {
     const float* x = input(0).data_as<float>();
-    float* scratch = reinterpret_cast<float*>(ctx.scratch);
     for (int d = 0; d < 2; ++d) {
       const LstmShape& s = s_[d];
       float* h = state_[d][0]->data_as<float>();
       float* c = state_[d][1]->data_as<float>();
       const int64_t stride = merge_ ? s_[0].n_output + s_[1].n_output : s.n_output;
       float* out = output(merge_ ? 0 : d).data_as<float>() + (merge_ && d == 1 ? s_[0].n_output : 0);
-      for (int b = 0; b < s.n_batch; ++b)
-        for (int k = 0; k < s.n_time; ++k) {
-          const int t = d == 0 ? k : s.n_time - 1 - k;
-          const int64_t row = s.time_major ? int64_t{t} * s.n_batch + b : int64_t{b} * s.n_time + t;
-          LstmStepF32(params_[d], x + row * s.n_input, h + int64_t{b} * s.n_output,
-                      c + int64_t{b} * s.n_cell, out + row * stride, stride, scratch);
-        }
+      // One row a step (each batch row on its own state), in the direction's order.
+      for (int b = 0; b < s.n_batch; ++b) {
+        const int64_t first_row = s.time_major ? b : int64_t{b} * s.n_time;
+        const int64_t row_step = s.time_major ? s.n_batch : 1;
+        const LstmF32Kernel::Sequence seq{s.n_time,        x + first_row * s.n_input,
+                                          row_step * s.n_input, out + first_row * stride,
+                                          row_step * stride, stride,
+                                          /*reverse=*/d == 1};
+        kernel_[d].Run(seq, h + int64_t{b} * s.n_output, c + int64_t{b} * s.n_cell, ctx.scratch,
+                       ctx.pool);
+      }
     }
   }
 
@@ -118,6 +122,7 @@ class BidirectionalSequenceLstmF32 : public Op {
   bool merge_ = false;
   LstmShape s_[2];
   LstmF32Params params_[2];
+  LstmF32Kernel kernel_[2];
   Tensor* state_[2][2] = {};
 };
 

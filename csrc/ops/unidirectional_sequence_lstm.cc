@@ -3,11 +3,12 @@
 // the op updates in place, so they carry over to the next invoke until
 // reset_all_variables(), as in TFLite.
 //
-// float32: kernels/reference/lstm_f32 (TFLite's EvalFloat arithmetic).
+// float32: kernels/lstm_f32_kernel (TFLite's EvalFloat arithmetic on the
+// float GEMM and the vector sigmoid / tanh).
 // int8 (8x8->16, int16 cell state): kernels/reference/lstm_s8 (EvalInteger8x8_16).
 #include <algorithm>
 
-#include "kernels/reference/lstm_f32.h"
+#include "kernels/lstm_f32_kernel.h"
 #include "ops/lstm_common.h"
 #include "ops/registry.h"
 
@@ -63,7 +64,8 @@ class UnidirectionalSequenceLstmF32 : public Op {
     p.proj_clip = o.proj_clip;
     SetOutputShape(output(0), s_.time_major ? Shape{s_.n_time, s_.n_batch, s_.n_output}
                                             : Shape{s_.n_batch, s_.n_time, s_.n_output});
-    scratch_bytes_ = static_cast<size_t>(LstmF32ScratchFloats(p)) * sizeof(float);
+    kernel_.Init(isa(), p, builtin_float_rounding());
+    scratch_bytes_ = kernel_.ScratchBytes(s_.n_time);
   }
 
   void Eval(const EvalContext& ctx) override {
@@ -71,23 +73,19 @@ class UnidirectionalSequenceLstmF32 : public Op {
     float* h = input(kLstmOutputState).data_as<float>();
     float* c = input(kLstmCellState).data_as<float>();
     float* out = output(0).data_as<float>();
-    float* scratch = reinterpret_cast<float*>(ctx.scratch);
-    const int64_t ni = s_.n_input, no = s_.n_output, nc = s_.n_cell;
-    if (s_.time_major) {
-      for (int t = 0; t < s_.n_time; ++t)
-        LstmStepF32(params_, x + t * s_.n_batch * ni, h, c, out + t * s_.n_batch * no, no, scratch);
-      return;
-    }
-    for (int b = 0; b < s_.n_batch; ++b)
-      for (int t = 0; t < s_.n_time; ++t) {
-        const int64_t row = static_cast<int64_t>(b) * s_.n_time + t;
-        LstmStepF32(params_, x + row * ni, h + b * no, c + b * nc, out + row * no, no, scratch);
-      }
+    const int64_t ni = s_.n_input, no = s_.n_output, nc = s_.n_cell, steps = s_.n_time;
+    if (s_.time_major)
+      return kernel_.Run({steps, x, s_.n_batch * ni, out, s_.n_batch * no, no}, h, c, ctx.scratch,
+                         ctx.pool);
+    for (int b = 0; b < s_.n_batch; ++b)  // each sequence on its own state row
+      kernel_.Run({steps, x + b * steps * ni, ni, out + b * steps * no, no, no}, h + b * no,
+                  c + b * nc, ctx.scratch, ctx.pool);
   }
 
  private:
   LstmShape s_;
   LstmF32Params params_;
+  LstmF32Kernel kernel_;
 };
 
 }  // namespace
