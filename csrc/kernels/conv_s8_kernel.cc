@@ -142,6 +142,10 @@ void ConvS8Kernel::Init(Isa isa, const ConvGeometry& g, const int8_t* filter,
     return;
   }
 #endif
+  phases_.reset();
+  if (packed_ && InitPhases(isa, filter, input_zero_point, bias, multiplier, shift,
+                            output_zero_point, act_min, act_max))
+    return;
   if (packed_) {
     const Qs8RequantParams p =
         GemmlowpParams(bias, multiplier, shift, output_zero_point, act_min, act_max);
@@ -287,6 +291,7 @@ void ConvS8Kernel::PadLines(const int8_t* input, T* padded, int lines, ThreadPoo
 }
 
 size_t ConvS8Kernel::scratch_bytes() const {
+  if (phases_) return PhaseBytes() + phases_->scratch_bytes();
   if (winograd_) return Qs8WinogradScratchBytes(winograd_layer_);
   if (indirect_) {
     return (static_cast<size_t>(g_.batch) * padded_h_ * padded_w_ * g_.in_c + kIndirectSlack) *
@@ -513,6 +518,7 @@ void ConvS8Kernel::RunIndirect(const int8_t* input, int8_t* output, uint8_t* scr
 
 void ConvS8Kernel::Run(const int8_t* input, int8_t* output, uint8_t* scratch,
                        ThreadPool* pool) const {
+  if (phases_) return RunPhases(input, output, scratch, pool);
 #ifdef PYRT_HAVE_X86_KERNELS
   if (winograd_) {
     Qs8WinogradRun(kQs8WinogradAvx2, winograd_layer_, input, output, scratch, pool);

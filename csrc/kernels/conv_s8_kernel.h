@@ -6,11 +6,13 @@
 // segmented GEMM (AMX, AVX-512 VNNI, AVX-VNNI), convolutions whose filter
 // rows are whole k groups or short (3-channel stems) read an int8 (x + 128
 // uint8) padded copy in place; on AMX CPUs short rows of large k, as a 7x7
-// stem's, take im2col rows copied a filter row per vector block). All give
+// stem's, take im2col rows copied a filter row per vector block; dilated
+// stride-1 layers run undilated on phase images of the input). All give
 // identical results.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "kernels/isa.h"
@@ -56,6 +58,19 @@ class ConvS8Kernel {
   size_t SegmentedRows() const;
   size_t PaddedImageBytes() const;
 
+  // Dilated stride-1 layers on the GEMM paths (kernels/conv_s8_phases.cc):
+  // the padded input split into dilation_h x dilation_w phase images (every
+  // dilation-th pixel), each a batch image of the same filter undilated
+  // (phases_, VALID), whose outputs interleave back. The undilated layer
+  // takes the fast paths; dilated ones could only build im2col rows, a copy
+  // of filter_h * filter_w times the input.
+  bool InitPhases(Isa isa, const int8_t* filter, int32_t input_zero_point,
+                  const std::vector<int32_t>& bias, const std::vector<int32_t>& multiplier,
+                  const std::vector<int32_t>& shift, int32_t output_zero_point, int32_t act_min,
+                  int32_t act_max);
+  size_t PhaseBytes() const;  // the phase input and output images, 64-byte rounded
+  void RunPhases(const int8_t* input, int8_t* output, uint8_t* scratch, ThreadPool* pool) const;
+  std::unique_ptr<ConvS8Kernel> phases_;
   bool packed_ = false;
   // im2col path: PackRows' copy size for int8 rows of short filter rows
   // (RunBlock()), 0 for the per-tap packer.
