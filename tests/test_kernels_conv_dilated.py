@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_kernels_conv_segmented import _conv, _operands
+from test_kernels_conv_segmented import _check_random_cases, _conv, _operands
 from test_kernels_gemm import GEMM_ISAS, assert_same, needs_simd
 
 
@@ -39,18 +39,7 @@ def _dilated_case(rng, case):
 @needs_simd
 @pytest.mark.parametrize("isa", GEMM_ISAS)
 def test_dilated_conv_phases_random_geometries(isa):
-    rng = np.random.default_rng(17)
-    checked = 0
-    for case in range(120):
-        args = _dilated_case(rng, case)
-        if min(args[-1]) < 1:
-            continue
-        ref = _conv(*args, "reference", 1)
-        ours = _conv(*args, isa, 1 + case % 11)
-        assert_same(ours, ref, f"case {case}: x{args[0].shape} f{args[1].shape} d{args[10]} "
-                               f"p{args[11]} out{args[12]}")
-        checked += 1
-    assert checked >= 80
+    _check_random_cases(isa, _dilated_case, 17, 120)
 
 
 @needs_simd
