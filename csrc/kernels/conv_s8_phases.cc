@@ -24,6 +24,9 @@ bool ConvS8Kernel::InitPhases(Isa isa, const int8_t* filter, int32_t input_zero_
   const ConvGeometry& g = g_;
   const int dh = g.dilation_h, dw = g.dilation_w;
   if ((dh == 1 && dw == 1) || g.stride_h != 1 || g.stride_w != 1) return false;
+  // A dilation past the output (a hostile file may ask for 2^30 with SAME
+  // padding) would make phases with no output and an int-overflowing batch.
+  if (dh > g.out_h || dw > g.out_w) return false;
   ConvGeometry p = g;
   p.batch = g.batch * dh * dw;
   p.out_h = (g.out_h + dh - 1) / dh;
